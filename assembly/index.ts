@@ -1,0 +1,5 @@
+// The WASM export surface: every kernel, nothing else.
+export { alloc, free, allocatedBytes, arenaTop } from "./memory";
+export { rngSeed, rngNext, rngUniform, rngNormal } from "./rng";
+export { softThreshold, softThresholdScalar } from "./prox/soft-threshold";
+export { projectSimplex, projectSimplexScalar, simplexThreshold, shiftPositive } from "./prox/simplex";

@@ -1,0 +1,2 @@
+export { softThreshold } from './soft-threshold.js';
+export { projectSimplex } from './simplex.js';

@@ -1,0 +1,212 @@
+/**
+ * WASM memory, owned by the bindings. Kernels borrow byte offsets; every allocation made for one
+ * call belongs to a `Scope` released in `finally`, so an exception never leaks. Views over
+ * `memory.buffer` are taken after the last allocation of a call (a `memory.grow` detaches them).
+ */
+import { MemoryError, NonFiniteError, ShapeError, parameterError } from './errors.js';
+import { wasm, type ProxkitExports } from './instance.js';
+
+const F64 = 8;
+
+function allocOrThrow(x: ProxkitExports, fn: string, bytes: number): number {
+  const ptr = x.alloc(bytes);
+  if (ptr === 0) {
+    const mib = (bytes / 2 ** 20).toFixed(1);
+    throw new MemoryError(`${fn}: cannot allocate ${mib} MiB of WebAssembly memory (the 2 GiB cap is reached)`);
+  }
+  return ptr;
+}
+
+/** A fresh Float64Array over `n` doubles at byte offset `ptr`; valid until the next allocation. */
+export function f64View(x: ProxkitExports, ptr: number, n: number): Float64Array {
+  return new Float64Array(x.memory.buffer, ptr, n);
+}
+
+/** Allocations that live for one call. */
+export class Scope {
+  readonly x: ProxkitExports;
+  readonly fn: string;
+  private readonly ptrs: number[] = [];
+  constructor(fn: string) {
+    this.x = wasm(fn);
+    this.fn = fn;
+  }
+  /** Room for `n` doubles (uninitialised). */
+  f64(n: number): number {
+    const ptr = allocOrThrow(this.x, this.fn, n * F64);
+    this.ptrs.push(ptr);
+    return ptr;
+  }
+  release(): void {
+    for (let i = this.ptrs.length - 1; i >= 0; i--) this.x.free(this.ptrs[i]!);
+    this.ptrs.length = 0;
+  }
+}
+
+/** Runs `body` with a scope whose allocations are freed however `body` ends. */
+export function withScope<T>(fn: string, body: (s: Scope) => T): T {
+  const s = new Scope(fn);
+  try {
+    return body(s);
+  } finally {
+    s.release();
+  }
+}
+
+/**
+ * A vector of doubles that lives in WASM memory: the zero-copy path. Pass it where a function takes
+ * a vector or an `out`, and no copy is made in or out. Read or write it through `view()`, which is
+ * rebuilt on every call: a view taken before a later allocation may be detached by `memory.grow`.
+ * Call `free()` when done (freeing twice is harmless).
+ */
+export class F64Buffer {
+  readonly length: number;
+  private address: number;
+  constructor(length: number, address: number) {
+    this.length = length;
+    this.address = address;
+  }
+  /** Byte offset in WASM memory; throws once freed. */
+  get ptr(): number {
+    if (this.address === 0) throw new MemoryError('F64Buffer: used after free()');
+    return this.address;
+  }
+  get freed(): boolean {
+    return this.address === 0;
+  }
+  /** A fresh Float64Array over the buffer (no copy). Do not keep it across calls that allocate. */
+  view(): Float64Array {
+    return f64View(wasm('F64Buffer.view'), this.ptr, this.length);
+  }
+  /** Copies `data` into the buffer starting at `offset`. */
+  set(data: ArrayLike<number>, offset = 0): this {
+    if (offset < 0 || offset + data.length > this.length) {
+      throw new ShapeError(`F64Buffer.set: data must fit in length ${this.length} at offset ${offset} (got length ${data.length})`);
+    }
+    this.view().set(data, offset);
+    return this;
+  }
+  /** A copy of the contents as a plain Float64Array that stays valid forever. */
+  toArray(): Float64Array {
+    return this.view().slice();
+  }
+  free(): void {
+    if (this.address !== 0) {
+      wasm('F64Buffer.free').free(this.address);
+      this.address = 0;
+    }
+  }
+}
+
+/**
+ * Allocates a workspace vector of `length` doubles in WASM memory, zero-filled, or filled with a copy
+ * of `data`.
+ */
+export function allocF64(lengthOrData: number | ArrayLike<number>): F64Buffer {
+  const fn = 'allocF64';
+  const x = wasm(fn);
+  const n = typeof lengthOrData === 'number' ? lengthOrData : lengthOrData?.length;
+  if (!Number.isSafeInteger(n) || (n as number) < 0) {
+    throw parameterError(fn, 'length', 'a non-negative integer', typeof lengthOrData === 'number' ? lengthOrData : n);
+  }
+  const buf = new F64Buffer(n as number, allocOrThrow(x, fn, (n as number) * F64));
+  const view = buf.view();
+  if (typeof lengthOrData === 'number') view.fill(0);
+  else view.set(lengthOrData);
+  return buf;
+}
+
+/** Memory accounting, for leak checks and capacity planning. */
+export interface MemoryStats {
+  /** Bytes held by live allocations (headers included); 0 when nothing is allocated. */
+  allocatedBytes: number;
+  /** High-water mark of the arena (byte offset). */
+  arenaTop: number;
+  /** Size of WASM linear memory in bytes. */
+  memoryBytes: number;
+}
+
+export function memoryStats(): MemoryStats {
+  const x = wasm('memoryStats');
+  return { allocatedBytes: x.allocatedBytes(), arenaTop: x.arenaTop(), memoryBytes: x.memory.buffer.byteLength };
+}
+
+/** A vector argument: plain arrays and typed arrays are copied in; an F64Buffer is used in place. */
+export type VectorInput = Float64Array | ArrayLike<number> | F64Buffer;
+
+/** Where an input vector sits for the duration of a call. */
+interface Placed {
+  ptr: number;
+  n: number;
+}
+
+function isNumericArray(v: unknown): v is ArrayLike<number> {
+  return (
+    Array.isArray(v) ||
+    (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array))
+  );
+}
+
+/** Validates a vector argument and returns its length. */
+export function vectorLength(fn: string, name: string, v: unknown): number {
+  if (v instanceof F64Buffer) return v.length;
+  if (isNumericArray(v)) return v.length;
+  throw parameterError(fn, name, 'a Float64Array, an array of numbers or an F64Buffer', v);
+}
+
+/** Puts `v` in WASM memory: copies arrays into the scope, borrows F64Buffers. */
+export function place(s: Scope, v: VectorInput, n: number): Placed {
+  if (v instanceof F64Buffer) return { ptr: v.ptr, n };
+  const ptr = s.f64(n);
+  f64View(s.x, ptr, n).set(v as ArrayLike<number>);
+  return { ptr, n };
+}
+
+/** Index and value of the first NaN/±Inf in `v` (after conversion to double), or -1. */
+function firstNonFinite(v: VectorInput): { index: number; value: number } {
+  const data: ArrayLike<unknown> = v instanceof F64Buffer ? v.view() : v;
+  for (let i = 0; i < data.length; i++) {
+    const value = Number(data[i]);
+    if (!Number.isFinite(value)) return { index: i, value };
+  }
+  return { index: -1, value: 0 };
+}
+
+/** Throws the NonFiniteError for `v` after a kernel flagged it. */
+export function throwNonFinite(fn: string, name: string, v: VectorInput): never {
+  const { index, value } = firstNonFinite(v);
+  throw new NonFiniteError(fn, name, index, value);
+}
+
+/** An `out` argument: absent, a Float64Array or an F64Buffer of exactly length n. */
+export function checkOut(fn: string, out: unknown, n: number): void {
+  if (out === undefined) return;
+  if (!(out instanceof Float64Array) && !(out instanceof F64Buffer)) {
+    throw parameterError(fn, 'out', 'a Float64Array or an F64Buffer', out);
+  }
+  if (out.length !== n) throw new ShapeError(`${fn}: out must have length ${n} (got ${out.length})`);
+}
+
+/**
+ * The common shape of a vector → vector kernel call: validate `v` and `out`, place `v`, let `run`
+ * compute into an output slot, throw NonFiniteError if `run` flags the input, then copy the result
+ * out (or leave it in the caller's F64Buffer).
+ */
+export function mapVector(
+  fn: string,
+  v: VectorInput,
+  out: Float64Array | F64Buffer | undefined,
+  run: (s: Scope, input: Placed, outPtr: number) => number,
+): Float64Array | F64Buffer {
+  const n = vectorLength(fn, 'v', v);
+  checkOut(fn, out, n);
+  return withScope(fn, (s) => {
+    const input = place(s, v, n);
+    const outPtr = out instanceof F64Buffer ? out.ptr : s.f64(n);
+    if (run(s, input, outPtr) !== 0) throwNonFinite(fn, 'v', v);
+    if (out instanceof F64Buffer) return out;
+    const result = out ?? new Float64Array(n);
+    result.set(f64View(s.x, outPtr, n));
+    return result;
+  });
+}

@@ -1,0 +1,15 @@
+/** Checks for scalar arguments; each throws a ParameterError naming the function and argument. */
+import { parameterError } from './errors.js';
+
+/** A number ≥ 0 (+Infinity allowed); rejects NaN and non-numbers. */
+export function nonNegative(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0)) throw parameterError(fn, name, '>= 0', value);
+  return value;
+}
+
+/** A finite number > 0. */
+export function positiveFinite(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0)) throw parameterError(fn, name, '> 0', value);
+  if (!Number.isFinite(value)) throw parameterError(fn, name, 'finite', value);
+  return value;
+}
