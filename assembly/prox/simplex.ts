@@ -6,10 +6,13 @@
 // because membership is decided by a strict comparison with the same ρ.
 
 /**
- * τ for y[0..n), n ≥ 1, a > 0. `w` is scratch for n f64 (the candidate set v lives in w[vs..ve) and
- * the set-aside elements ṽ in w[0..vs)).
+ * τ for y[0..n), n ≥ 1, a > 0, returned relative to m = max(y): the kernel writes m to w[0] and
+ * τ − m to w[1]. The final pass computes (yᵢ − m) − (τ − m): for the largest entry that is exactly
+ * 0 − (τ − m), so a radius far below the magnitude of y (a = 1e-300 with y ~ 1) is not rounded away.
+ * `w` is scratch for n + 2 f64 (the candidate set v lives in w[vs..ve) and the set-aside elements ṽ
+ * in w[0..vs)).
  */
-export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): f64 {
+export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): void {
   let y0 = load<f64>(y);
   store<f64>(w, y0);
   let vs = 0;
@@ -61,49 +64,57 @@ export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): f64 {
     }
     ve = write;
   }
-  // ρ was built by running updates; summing the final support once is more accurate.
+  // ρ was built by running updates; τ is recomputed once from the final support S, shifted by its
+  // largest element m (the largest entry of y is always in S): τ − m = (Σ_S (yₖ − m) − a)/|S|.
+  let m = load<f64>(w + (<usize>vs << 3));
+  for (let k = vs + 1; k < ve; k++) m = max(m, load<f64>(w + (<usize>k << 3)));
   let sum = 0.0;
-  for (let k = vs; k < ve; k++) sum += load<f64>(w + (<usize>k << 3));
-  return ve > vs ? (sum - a) / <f64>(ve - vs) : rho;
+  for (let k = vs; k < ve; k++) sum += load<f64>(w + (<usize>k << 3)) - m;
+  store<f64>(w, m);
+  store<f64>(w, (sum - a) / <f64>(ve - vs), 8);
 }
 
-/** out = max(y − τ, 0) with f64x2; returns 1 if y holds a non-finite value. */
-export function shiftPositive(y: usize, n: i32, tau: f64, out: usize): i32 {
-  const t = f64x2.splat(tau);
+/** out = max((y − m) − s, 0) with f64x2; returns 1 if y holds a non-finite value. */
+export function shiftPositive(y: usize, n: i32, m: f64, s: f64, out: usize): i32 {
+  const mv = f64x2.splat(m);
+  const sv = f64x2.splat(s);
   const zero = f64x2.splat(0);
   let bad = zero;
   const n2 = n & ~1;
   for (let i = 0; i < n2; i += 2) {
     const p = <usize>i << 3;
     const x = v128.load(y + p);
-    v128.store(out + p, f64x2.pmax(zero, f64x2.sub(x, t)));
+    v128.store(out + p, f64x2.pmax(zero, f64x2.sub(f64x2.sub(x, mv), sv)));
     bad = f64x2.add(bad, f64x2.sub(x, x));
   }
   let flag = f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1);
   if (n2 < n) {
     const p = <usize>n2 << 3;
     const x = load<f64>(y + p);
-    store<f64>(out + p, max(x - tau, 0.0));
+    store<f64>(out + p, max((x - m) - s, 0.0));
     flag += x - x;
   }
   return i32(flag != 0);
 }
 
-/** Projection of y[0..n) onto Δₐ into out (may equal y); w: n f64 scratch. Returns the non-finite flag. */
+/** Projection of y[0..n) onto Δₐ into out (may equal y); w: n + 2 f64 scratch. Returns the non-finite flag. */
 export function projectSimplex(y: usize, n: i32, a: f64, w: usize, out: usize): i32 {
   if (n <= 0) return 0;
-  return shiftPositive(y, n, simplexThreshold(y, n, a, w), out);
+  simplexThreshold(y, n, a, w);
+  return shiftPositive(y, n, load<f64>(w), load<f64>(w, 8), out);
 }
 
 /** The same projection with a scalar final pass: the bench's scalar baseline. */
 export function projectSimplexScalar(y: usize, n: i32, a: f64, w: usize, out: usize): i32 {
   if (n <= 0) return 0;
-  const tau = simplexThreshold(y, n, a, w);
+  simplexThreshold(y, n, a, w);
+  const m = load<f64>(w);
+  const s = load<f64>(w, 8);
   let flag = 0.0;
   for (let i = 0; i < n; i++) {
     const p = <usize>i << 3;
     const x = load<f64>(y + p);
-    store<f64>(out + p, max(x - tau, 0.0));
+    store<f64>(out + p, max((x - m) - s, 0.0));
     flag += x - x;
   }
   return i32(flag != 0);

@@ -23,6 +23,6 @@ export function projectSimplex(v: VectorInput, radius = 1, out?: Float64Array | 
   positiveFinite(fn, 'radius', radius);
   if (vectorLength(fn, 'v', v) === 0) throw new ShapeError(`${fn}: v must have length >= 1 (got 0)`);
   return mapVector(fn, v, out, (s, input, outPtr) =>
-    s.x.projectSimplex(input.ptr, input.n, radius, s.f64(input.n), outPtr),
+    s.x.projectSimplex(input.ptr, input.n, radius, s.f64(input.n + 2), outPtr),
   );
 }

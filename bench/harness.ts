@@ -1,0 +1,161 @@
+/**
+ * A small interleaved timer. For one case (one kernel, one size) every candidate is warmed up and
+ * given a batch size so that one batch lasts at least `minBatchMs`; then, round after round, each
+ * candidate runs one batch in turn, the order rotated by one each round, so that slow drifts of the
+ * machine (frequency, a noisy neighbour, GC) hit all candidates alike. One sample = one batch's time
+ * divided by its calls; the report is the median over rounds. No randomness anywhere.
+ */
+
+export interface Candidate {
+  name: string;
+  fn: () => unknown;
+}
+
+export interface TimerOptions {
+  /** A batch lasts at least this long (ms): far above the timer's resolution and call overhead. */
+  minBatchMs: number;
+  /** Each candidate runs for at least this long (and at least 3 calls) before it is calibrated. */
+  warmupMs: number;
+  minRounds: number;
+  maxRounds: number;
+  /** After `minRounds`, no new round starts that would end after this much time (ms) in the rounds. */
+  budgetMs: number;
+}
+
+export interface Timing {
+  name: string;
+  /** Calls per batch. */
+  batch: number;
+  /** Seconds per call: median, quartiles and minimum over the rounds. */
+  median: number;
+  p25: number;
+  p75: number;
+  min: number;
+  /** Seconds per call, one per round, in round order. */
+  samples: number[];
+}
+
+const now = (): number => performance.now();
+
+function timeBatch(fn: () => unknown, calls: number): number {
+  const t0 = now();
+  for (let i = 0; i < calls; i++) fn();
+  return now() - t0;
+}
+
+/** Linear-interpolated quantile of an ascending array. */
+export function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function measure(candidates: readonly Candidate[], o: TimerOptions): { rounds: number; timings: Timing[] } {
+  const batch = candidates.map(({ fn }) => {
+    const t0 = now();
+    for (let calls = 0; calls < 3 || now() - t0 < o.warmupMs; calls++) fn();
+    // Calibrate: grow the batch until one lasts minBatchMs (aim 25 % above, so noise stays above it).
+    let b = 1;
+    for (let ms = timeBatch(fn, b); ms < o.minBatchMs; ms = timeBatch(fn, b)) {
+      b = Math.ceil(b * Math.min(100, Math.max(1.25, (1.25 * o.minBatchMs) / Math.max(ms, 1e-3))));
+    }
+    return b;
+  });
+  const k = candidates.length;
+  const samples: number[][] = candidates.map(() => []);
+  const start = now();
+  let rounds = 0;
+  while (rounds < o.maxRounds) {
+    const elapsed = now() - start;
+    if (rounds > 0 && rounds >= o.minRounds && elapsed + elapsed / rounds > o.budgetMs) break;
+    for (let j = 0; j < k; j++) {
+      const i = (j + rounds) % k;
+      samples[i]!.push(timeBatch(candidates[i]!.fn, batch[i]!) / batch[i]! / 1000);
+    }
+    rounds++;
+  }
+  const timings = candidates.map(({ name }, i) => {
+    const s = samples[i]!;
+    const sorted = [...s].sort((a, b) => a - b);
+    return { name, batch: batch[i]!, median: quantile(sorted, 0.5), p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75), min: sorted[0]!, samples: s };
+  });
+  return { rounds, timings };
+}
+
+/** Throws unless `got` equals `want` elementwise within `tol` (absolute): a broken fast path cannot report a good time. */
+export function assertClose(what: string, got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-12): void {
+  if (got.length !== want.length) throw new Error(`${what}: length ${got.length}, expected ${want.length}`);
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i]! - want[i]!);
+    if (!(d <= tol)) throw new Error(`${what}: wrong output at index ${i}: ${got[i]} vs reference ${want[i]} (|diff| ${d} > ${tol})`);
+  }
+}
+
+/** One benchmarked candidate of a case: how to call it and where its output is (checked before timing). */
+export interface CaseCandidate extends Candidate {
+  /** Stable identifier in the JSON and the ratios. */
+  key: string;
+  /** Fills the candidate's output with NaN, so that the check sees what one call writes. */
+  poison: () => void;
+  /** The output of the last call (a fresh view for WASM buffers). */
+  output: () => ArrayLike<number>;
+}
+
+export interface CandidateResult extends Timing {
+  key: string;
+  elementsPerSec: number;
+  /** Bytes moved per second (GB/s), for memory-bound kernels that declare their bytes per element. */
+  gbPerSec?: number;
+}
+
+export interface CaseResult {
+  kernel: string;
+  n: number;
+  seed: number;
+  params: Record<string, number>;
+  rounds: number;
+  candidates: CandidateResult[];
+  /** Speed-ups: time of the slower path divided by time of the faster one (> 1: the first-named path is faster). */
+  ratios: Record<string, number>;
+}
+
+export interface BenchContext {
+  sizes: readonly number[];
+  timer: TimerOptions;
+  log: (line: string) => void;
+}
+
+/**
+ * Checks every candidate's output against `reference` (within 1e-12), then times them interleaved.
+ * `bytesPerElement` adds a GB/s column; `ratios` names speed-ups as [numerator key, denominator key].
+ */
+export function runCase(
+  c: { kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number },
+  candidates: readonly CaseCandidate[],
+  reference: ArrayLike<number>,
+  ratios: Record<string, [slower: string, faster: string]>,
+  timer: TimerOptions,
+): CaseResult {
+  for (const cand of candidates) {
+    cand.poison();
+    cand.fn();
+    assertClose(`${c.kernel} n=${c.n} ${cand.name}`, cand.output(), reference);
+  }
+  const { rounds, timings } = measure(candidates, timer);
+  for (const cand of candidates) assertClose(`${c.kernel} n=${c.n} ${cand.name} (after timing)`, cand.output(), reference);
+  const results: CandidateResult[] = timings.map((t, i) => ({
+    key: candidates[i]!.key,
+    ...t,
+    elementsPerSec: c.n / t.median,
+    ...(c.bytesPerElement ? { gbPerSec: (c.n * c.bytesPerElement) / t.median / 1e9 } : {}),
+  }));
+  const median = (key: string): number => {
+    const r = results.find((x) => x.key === key);
+    if (!r) throw new Error(`ratio names unknown candidate ${key}`);
+    return r.median;
+  };
+  const r: Record<string, number> = {};
+  for (const [name, [slower, faster]] of Object.entries(ratios)) r[name] = median(slower) / median(faster);
+  return { kernel: c.kernel, n: c.n, seed: c.seed, params: c.params, rounds, candidates: results, ratios: r };
+}

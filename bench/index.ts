@@ -1,0 +1,169 @@
+/**
+ * `npm run bench [-- --quick] [-- --filter simplex] [-- --json FILE]`: per kernel and size, the
+ * median time per call of each path (public API, zero-copy, raw SIMD / scalar kernels, plain-TS
+ * references), measured interleaved in one process with fixed sizes and seeds, and the ratios
+ * between them. Bundled by scripts/bench.mjs into build/bench.mjs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { init } from '../bindings/index.js';
+import type { BenchContext, CaseResult, TimerOptions } from './harness.js';
+import { benchSimplex } from './prox/simplex.js';
+import { benchSoftThreshold } from './prox/soft-threshold.js';
+
+const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
+  --quick        short smoke run (fewer rounds, shorter batches)
+  --filter TEXT  only the kernels whose name contains TEXT (softThreshold, projectSimplex)
+  --json FILE    also write every number (medians, ratios, n, rounds, cpu, node) to FILE`;
+
+interface Args {
+  quick: boolean;
+  filter: string | null;
+  json: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, filter: null, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === '--quick') args.quick = true;
+    else if (flag === '--filter') args.filter = value();
+    else if (flag === '--json') args.json = value();
+    else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  return args;
+}
+
+const SIZES = [1e3, 1e5, 1e6] as const;
+
+const TIMER: Record<'default' | 'quick', TimerOptions> = {
+  default: { minBatchMs: 5, warmupMs: 150, minRounds: 7, maxRounds: 41, budgetMs: 6000 },
+  quick: { minBatchMs: 2, warmupMs: 30, minRounds: 3, maxRounds: 7, budgetMs: 600 },
+};
+
+const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => CaseResult[] }[] = [
+  { name: 'softThreshold', aliases: ['soft-threshold'], run: benchSoftThreshold },
+  { name: 'projectSimplex', aliases: ['simplex'], run: benchSimplex },
+];
+
+/** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */
+const THRESHOLDS: { kernel: string; ratio: string; min: number; label: string }[] = [
+  { kernel: 'projectSimplex', ratio: 'public API vs sort-based', min: 50, label: 'projectSimplex public API ≥ 50× sort-based' },
+  { kernel: 'projectSimplex', ratio: 'public API vs plain-TS', min: 1.5, label: 'projectSimplex public API ≥ 1.5× plain-TS linear-time' },
+  { kernel: 'softThreshold', ratio: 'public API vs plain-TS', min: 3, label: 'softThreshold public API ≥ 3× plain-TS' },
+  { kernel: 'softThreshold', ratio: 'zero-copy vs plain-TS', min: 15, label: 'softThreshold zero-copy ≥ 15× plain-TS' },
+];
+
+function fmtTime(s: number): string {
+  if (s >= 1) return `${s.toFixed(3)} s `;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(s >= 0.1 ? 1 : s >= 0.01 ? 2 : 3)} ms`;
+  return `${(s * 1e6).toFixed(s >= 1e-4 ? 1 : s >= 1e-5 ? 2 : 3)} µs`;
+}
+
+function fmtRate(perSec: number): string {
+  return perSec >= 1e9 ? `${(perSec / 1e9).toFixed(2)} G/s` : `${(perSec / 1e6).toFixed(1)} M/s`;
+}
+
+const fmtRatio = (r: number): string => `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+
+function table(c: CaseResult): string {
+  const params = Object.entries(c.params).map(([k, v]) => `${k} = ${v}`).join(', ');
+  const hasGB = c.candidates.some((r) => r.gbPerSec !== undefined);
+  const header = ['candidate', 'median/call', 'IQR', 'elements/s', ...(hasGB ? ['GB/s'] : []), 'calls/batch'];
+  const rows = c.candidates.map((r) => [
+    r.name,
+    fmtTime(r.median),
+    `±${(((r.p75 - r.p25) / 2 / r.median) * 100).toFixed(1)} %`,
+    fmtRate(r.elementsPerSec),
+    ...(hasGB ? [r.gbPerSec!.toFixed(2)] : []),
+    String(r.batch),
+  ]);
+  const width = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((cell, j) => (j === 0 ? cell.padEnd(width[j]!) : cell.padStart(width[j]!))).join('  ');
+  const out = [
+    `${c.kernel}  n = ${c.n.toLocaleString('en-US')}  (${params}, seed ${c.seed}; ${c.rounds} rounds interleaved)`,
+    line(header),
+    ...rows.map(line),
+    '  ratios (speed-up): ' + Object.entries(c.ratios).map(([k, v]) => `${k} ${fmtRatio(v)}`).join(' · '),
+  ];
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const mode = args.quick ? 'quick' : 'default';
+  const timer = TIMER[mode];
+  const filter = args.filter?.toLowerCase() ?? null;
+  const kernels = KERNELS.filter((k) => filter === null || [k.name, ...k.aliases].some((s) => s.toLowerCase().includes(filter)));
+  if (kernels.length === 0) throw new Error(`--filter ${args.filter} matches no kernel (${KERNELS.map((k) => k.name).join(', ')})`);
+
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  console.log(`proxkit ${PROXKIT_VERSION} bench (${mode})`);
+  console.log(`CPU: ${cpu} (${cpus().length} logical cores), Node ${process.version} ${process.platform}-${process.arch}`);
+  console.log(
+    `timer: interleaved round-robin (order rotated per round), batch ≥ ${timer.minBatchMs} ms, ` +
+      `${timer.minRounds}–${timer.maxRounds} rounds within ~${timer.budgetMs / 1000} s per case; medians per call`,
+  );
+  console.log();
+
+  await init();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const cases: CaseResult[] = [];
+  const started = performance.now();
+  for (const k of kernels) {
+    for (const n of SIZES) {
+      gc?.(); // start each case from a collected heap (outside any timed region)
+      const [result] = k.run({ sizes: [n], timer, log: console.log });
+      cases.push(result!);
+      console.log(table(result!));
+      console.log();
+    }
+  }
+
+  console.log('Acceptance thresholds at n = 1,000,000 (informative; the exit code is 0 regardless):');
+  const thresholds = THRESHOLDS.map((t) => {
+    const c = cases.find((x) => x.kernel === t.kernel && x.n === 1e6);
+    const value = c?.ratios[t.ratio];
+    const status = value === undefined ? 'SKIP' : value >= t.min ? 'PASS' : 'FAIL';
+    console.log(`  ${status}  ${t.label}: ${value === undefined ? 'not measured' : `measured ${fmtRatio(value)}`}`);
+    return { label: t.label, kernel: t.kernel, n: 1e6, ratio: t.ratio, min: t.min, value: value ?? null, status };
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\n(total ${seconds.toFixed(1)} s)`);
+
+  if (args.json) {
+    const file = resolve(args.json);
+    mkdirSync(dirname(file), { recursive: true });
+    const report = {
+      proxkit: PROXKIT_VERSION,
+      date: new Date().toISOString(),
+      cpu,
+      logicalCores: cpus().length,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      mode,
+      timer,
+      units: { median: 'seconds per call', elementsPerSec: 'elements per second', gbPerSec: '1e9 bytes per second (16 bytes/element)' },
+      cases,
+      thresholds,
+      totalSeconds: seconds,
+    };
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    console.log(`wrote ${file}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+// Determinism across engines: the built bundle (dist/index.js, wasm inlined) runs a fixed seeded
+// workload (./workload.mjs) in headless Chromium and in Node; the SHA-256 digests of every output
+// must be identical. Needs a built dist/ (npm test builds it first) and a Chromium binary:
+// /usr/bin/chromium (Debian `chromium`) or the path in PROXKIT_CHROMIUM. Without one the spec is
+// skipped with a one-line notice.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Result = { digests: Record<string, string>; summary: Record<string, number> };
+
+const chromiumPath = process.env.PROXKIT_CHROMIUM || '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) {
+  console.warn(
+    `[proxkit browser spec] SKIPPED: no Chromium at ${chromiumPath} ` +
+      `(apt-get install chromium, or set PROXKIT_CHROMIUM to a Chromium binary)`,
+  );
+}
+
+const distIndex = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const workloadFile = fileURLToPath(new URL('./workload.mjs', import.meta.url));
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>proxkit determinism</title>
+<link rel="icon" href="data:,">
+<script type="module">
+  import * as lib from '/index.js';
+  import { workload } from '/workload.js';
+  const sha256 = async (bytes) =>
+    Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+  window.__proxkit = workload(lib, sha256).then(
+    (result) => ({ ok: true, result }),
+    (e) => ({ ok: false, error: String(e && e.stack ? e.stack : e) }),
+  );
+</script>
+`;
+
+describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identical outputs', () => {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let origin = '';
+
+  beforeAll(async () => {
+    if (!existsSync(distIndex)) {
+      throw new Error(`${distIndex} is missing: build it first with \`node scripts/build.mjs\` (npm test does this)`);
+    }
+    const routes: Record<string, { type: string; body: () => Buffer | string }> = {
+      '/': { type: 'text/html; charset=utf-8', body: () => page },
+      '/index.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(distIndex) },
+      '/workload.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(workloadFile) },
+    };
+    server = createServer((req, res) => {
+      const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+      if (!route) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' }).end(route.body());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(0, '127.0.0.1', resolve);
+    });
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+  });
+
+  /** Runs the workload in a fresh page; collects page errors, console errors and failed requests. */
+  async function inChromium(): Promise<{ result: Result; problems: string[] }> {
+    const context = await browser!.newContext();
+    try {
+      const tab = await context.newPage();
+      const problems: string[] = [];
+      tab.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e.message}`));
+      tab.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+      });
+      tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+      tab.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      await tab.goto(`${origin}/`);
+      await tab.waitForFunction(() => (window as unknown as { __proxkit?: unknown }).__proxkit !== undefined);
+      const outcome = await tab.evaluate(
+        () => (window as unknown as { __proxkit: Promise<{ ok: boolean; result?: Result; error?: string }> }).__proxkit,
+      );
+      if (!outcome.ok) throw new Error(`the page threw:\n${outcome.error}\n${problems.join('\n')}`);
+      return { result: outcome.result!, problems };
+    } finally {
+      await context.close();
+    }
+  }
+
+  async function inNode(): Promise<Result> {
+    // The very same files, imported as Node ESM (not the bindings/ sources).
+    const lib = await import(/* @vite-ignore */ pathToFileURL(distIndex).href);
+    const { workload } = await import(/* @vite-ignore */ pathToFileURL(workloadFile).href);
+    const sha256 = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    return workload(lib, sha256) as Promise<Result>;
+  }
+
+  it('runs the seeded workload in the page without errors and matches Node digest for digest', async () => {
+    const [browserRun, node] = await Promise.all([inChromium(), inNode()]);
+    const { result: web, problems } = browserRun;
+    expect(problems).toEqual([]);
+
+    // Same set of outputs, then each digest equal (toEqual on the records names the differing key).
+    expect(Object.keys(web.digests).sort()).toEqual(Object.keys(node.digests).sort());
+    expect(Object.keys(web.digests)).toHaveLength(13);
+    expect(web.digests).toEqual(node.digests);
+    expect(web.summary).toEqual(node.summary);
+
+    // Non-trivial: every digest is a SHA-256 and all 13 outputs differ (seeds, kernels).
+    for (const d of Object.values(web.digests)) expect(d).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(Object.values(web.digests)).size).toBe(13);
+    for (const seed of [1, 2, 3]) {
+      // |N(0,1)| > 0.5 for ~61.7 % of draws; the simplex support is a small part of 1e5.
+      expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeGreaterThan(55_000);
+      expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeLessThan(68_000);
+      expect(web.summary[`projectSimplex/${seed}/support`]).toBeGreaterThan(1);
+      expect(web.summary[`projectSimplex/${seed}/support`]).toBeLessThan(100_000);
+      expect(web.summary[`projectSimplex/${seed}/sum`]).toBeCloseTo(3, 9);
+      expect(web.summary[`uniform/${seed}/distinct`]).toBe(1000);
+    }
+  });
+});
