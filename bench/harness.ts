@@ -92,10 +92,22 @@ export function assertClose(what: string, got: ArrayLike<number>, want: ArrayLik
   }
 }
 
-/** One benchmarked candidate of a case: how to call it and where its output is (checked before timing). */
-export interface CaseCandidate extends Candidate {
+/**
+ * Inputs per case: at small n the same vector called again and again lets the branch predictor learn
+ * its pattern (a 1e3-element branchy loop ran 3-6× faster than on fresh data), which flatters the
+ * branchy baselines. Each candidate therefore cycles through a pool of distinct vectors of at least
+ * POOL_ELEMENTS elements in all (one vector from n = 1e5 on).
+ */
+export const POOL_ELEMENTS = 1e5;
+export const poolSize = (n: number): number => Math.max(1, Math.ceil(POOL_ELEMENTS / n));
+
+/** One benchmarked candidate of a case: how to call it on input i and where its output is. */
+export interface CaseCandidate {
+  name: string;
   /** Stable identifier in the JSON and the ratios. */
   key: string;
+  /** One call on input number i of the pool (inputs prepared beforehand; nothing allocated here by the bench). */
+  call: (i: number) => unknown;
   /** Fills the candidate's output with NaN, so that the check sees what one call writes. */
   poison: () => void;
   /** The output of the last call (a fresh view for WASM buffers). */
@@ -113,6 +125,8 @@ export interface CaseResult {
   kernel: string;
   n: number;
   seed: number;
+  /** Distinct input vectors cycled through (all drawn from rng(seed)). */
+  inputs: number;
   params: Record<string, number>;
   rounds: number;
   candidates: CandidateResult[];
@@ -123,27 +137,35 @@ export interface CaseResult {
 export interface BenchContext {
   sizes: readonly number[];
   timer: TimerOptions;
-  log: (line: string) => void;
 }
 
 /**
- * Checks every candidate's output against `reference` (within 1e-12), then times them interleaved.
- * `bytesPerElement` adds a GB/s column; `ratios` names speed-ups as [numerator key, denominator key].
+ * Checks every candidate's output on every input against `references` (within 1e-12), times them
+ * interleaved, and checks once more after timing. `bytesPerElement` adds a GB/s column; `ratios`
+ * names speed-ups as [slower key, faster key].
  */
 export function runCase(
   c: { kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number },
   candidates: readonly CaseCandidate[],
-  reference: ArrayLike<number>,
+  references: readonly ArrayLike<number>[],
   ratios: Record<string, [slower: string, faster: string]>,
   timer: TimerOptions,
 ): CaseResult {
-  for (const cand of candidates) {
+  const check = (cand: CaseCandidate, i: number, when: string): void => {
     cand.poison();
-    cand.fn();
-    assertClose(`${c.kernel} n=${c.n} ${cand.name}`, cand.output(), reference);
-  }
-  const { rounds, timings } = measure(candidates, timer);
-  for (const cand of candidates) assertClose(`${c.kernel} n=${c.n} ${cand.name} (after timing)`, cand.output(), reference);
+    cand.call(i);
+    assertClose(`${c.kernel} n=${c.n} input ${i} ${cand.name}${when}`, cand.output(), references[i]!);
+  };
+  const k = references.length;
+  for (const cand of candidates) for (let i = 0; i < k; i++) check(cand, i, '');
+  const { rounds, timings } = measure(
+    candidates.map(({ name, call }) => {
+      let next = 0;
+      return { name, fn: () => call(next++ % k) };
+    }),
+    timer,
+  );
+  for (const cand of candidates) check(cand, 0, ' (after timing)');
   const results: CandidateResult[] = timings.map((t, i) => ({
     key: candidates[i]!.key,
     ...t,
@@ -157,5 +179,5 @@ export function runCase(
   };
   const r: Record<string, number> = {};
   for (const [name, [slower, faster]] of Object.entries(ratios)) r[name] = median(slower) / median(faster);
-  return { kernel: c.kernel, n: c.n, seed: c.seed, params: c.params, rounds, candidates: results, ratios: r };
+  return { kernel: c.kernel, n: c.n, seed: c.seed, inputs: k, params: c.params, rounds, candidates: results, ratios: r };
 }

@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): Args {
 const SIZES = [1e3, 1e5, 1e6] as const;
 
 const TIMER: Record<'default' | 'quick', TimerOptions> = {
-  default: { minBatchMs: 5, warmupMs: 150, minRounds: 7, maxRounds: 41, budgetMs: 6000 },
+  default: { minBatchMs: 5, warmupMs: 200, minRounds: 7, maxRounds: 61, budgetMs: 10000 },
   quick: { minBatchMs: 2, warmupMs: 30, minRounds: 3, maxRounds: 7, budgetMs: 600 },
 };
 
@@ -91,7 +91,7 @@ function table(c: CaseResult): string {
   const width = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
   const line = (cells: string[]) => '  ' + cells.map((cell, j) => (j === 0 ? cell.padEnd(width[j]!) : cell.padStart(width[j]!))).join('  ');
   const out = [
-    `${c.kernel}  n = ${c.n.toLocaleString('en-US')}  (${params}, seed ${c.seed}; ${c.rounds} rounds interleaved)`,
+    `${c.kernel}  n = ${c.n.toLocaleString('en-US')}  (${params}; seed ${c.seed}, ${c.inputs === 1 ? '1 input' : `${c.inputs} inputs cycled`}; ${c.rounds} rounds interleaved)`,
     line(header),
     ...rows.map(line),
     '  ratios (speed-up): ' + Object.entries(c.ratios).map(([k, v]) => `${k} ${fmtRatio(v)}`).join(' · '),
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   for (const k of kernels) {
     for (const n of SIZES) {
       gc?.(); // start each case from a collected heap (outside any timed region)
-      const [result] = k.run({ sizes: [n], timer, log: console.log });
+      const [result] = k.run({ sizes: [n], timer });
       cases.push(result!);
       console.log(table(result!));
       console.log();

@@ -8,7 +8,12 @@ import * as esbuild from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], { cwd: root, stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], { cwd: root, stdio: 'inherit' });
+} catch {
+  console.error('bench: the build failed (node scripts/build.mjs --if-needed); see above');
+  process.exit(1);
+}
 
 await esbuild.build({
   entryPoints: ['bench/index.ts'],
