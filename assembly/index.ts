@@ -2,4 +2,4 @@
 export { alloc, free, allocatedBytes, arenaTop } from "./memory";
 export { rngSeed, rngNext, rngUniform, rngNormal } from "./rng";
 export { softThreshold, softThresholdScalar } from "./prox/soft-threshold";
-export { projectSimplex, projectSimplexScalar, simplexThreshold, shiftPositive } from "./prox/simplex";
+export { projectSimplex, projectSimplexScalar, simplexThreshold, shiftPositive, simplexSupport } from "./prox/simplex";

@@ -6,32 +6,45 @@
 // because membership is decided by a strict comparison with the same ρ.
 
 /**
- * τ for y[0..n), n ≥ 1, a > 0, returned relative to m = max(y): the kernel writes m to w[0] and
- * τ − m to w[1]. The final pass computes (yᵢ − m) − (τ − m): for the largest entry that is exactly
- * 0 − (τ − m), so a radius far below the magnitude of y (a = 1e-300 with y ~ 1) is not rounded away.
- * `w` is scratch for n + 2 f64 (the candidate set v lives in w[vs..ve) and the set-aside elements ṽ
- * in w[0..vs)).
+ * τ for y[0..n), n ≥ 1, a > 0, relative to m = max(y): returns τ − m and leaves m in w[0]. The final
+ * pass computes (yᵢ − m) − (τ − m): for the largest entry that is exactly 0 − (τ − m), so a radius
+ * far below the magnitude of y (a = 1e-300 with y ~ 1) is not rounded away.
+ * `w` is scratch for n f64, distinct from y; it may be the output of the final pass (the candidate
+ * set v lives in w[vs..ve) and the set-aside elements ṽ in w[0..vs)).
  */
-export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): void {
+export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): f64 {
   let y0 = load<f64>(y);
   store<f64>(w, y0);
   let vs = 0;
   let ve = 1;
   let rho = y0 - a;
-  // Step 2: one pass over y.
-  for (let i = 1; i < n; i++) {
-    const yi = load<f64>(y + (<usize>i << 3));
-    if (yi > rho) {
-      rho += (yi - rho) / <f64>(ve - vs + 1);
-      if (rho > yi - a) {
-        store<f64>(w + (<usize>ve << 3), yi);
-        ve++;
-      } else {
-        // v cannot hold the answer: set it aside (it becomes part of ṽ) and restart from yᵢ.
-        vs = ve;
-        store<f64>(w + (<usize>ve << 3), yi);
-        ve++;
-        rho = yi - a;
+  // Step 2: one pass over y. Once ρ has grown, most entries fall below it, so blocks of four are
+  // tested with two f64x2 comparisons and skipped whole; a block with a candidate is walked in order.
+  let i = 1;
+  while (i < n) {
+    const end = min(i + 4, n);
+    if (end - i == 4) {
+      const r = f64x2.splat(rho);
+      const p = y + (<usize>i << 3);
+      if (!v128.any_true(v128.or(f64x2.gt(v128.load(p), r), f64x2.gt(v128.load(p, 16), r)))) {
+        i = end;
+        continue;
+      }
+    }
+    for (; i < end; i++) {
+      const yi = load<f64>(y + (<usize>i << 3));
+      if (yi > rho) {
+        rho += (yi - rho) / <f64>(ve - vs + 1);
+        if (rho > yi - a) {
+          store<f64>(w + (<usize>ve << 3), yi);
+          ve++;
+        } else {
+          // v cannot hold the answer: set it aside (it becomes part of ṽ) and restart from yᵢ.
+          vs = ve;
+          store<f64>(w + (<usize>ve << 3), yi);
+          ve++;
+          rho = yi - a;
+        }
       }
     }
   }
@@ -71,7 +84,7 @@ export function simplexThreshold(y: usize, n: i32, a: f64, w: usize): void {
   let sum = 0.0;
   for (let k = vs; k < ve; k++) sum += load<f64>(w + (<usize>k << 3)) - m;
   store<f64>(w, m);
-  store<f64>(w, (sum - a) / <f64>(ve - vs), 8);
+  return (sum - a) / <f64>(ve - vs);
 }
 
 /** out = max((y − m) − s, 0) with f64x2; returns 1 if y holds a non-finite value. */
@@ -97,19 +110,64 @@ export function shiftPositive(y: usize, n: i32, m: f64, s: f64, out: usize): i32
   return i32(flag != 0);
 }
 
-/** Projection of y[0..n) onto Δₐ into out (may equal y); w: n + 2 f64 scratch. Returns the non-finite flag. */
+/**
+ * The support of max((y − m) − s, 0): writes the indices i with (yᵢ − m) − s > 0, in increasing
+ * order, to idx (i32) while there is room for `cap` of them, and returns how many there are (which
+ * may exceed cap), or −1 if y holds a non-finite value. The entries themselves are (yᵢ − m) − s, the
+ * same bits as shiftPositive's. Reads y once and writes only the support: when the projection is
+ * sparse, the bindings fill a zeroed output from it instead of copying n entries out of WASM memory.
+ */
+export function simplexSupport(y: usize, n: i32, m: f64, s: f64, idx: usize, cap: i32): i32 {
+  const mv = f64x2.splat(m);
+  const sv = f64x2.splat(s);
+  const zero = f64x2.splat(0);
+  let bad = v128.splat<i64>(0);
+  let count = 0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const p = y + (<usize>i << 3);
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    bad = v128.or(bad, v128.or(f64x2.sub(a, a), f64x2.sub(b, b)));
+    const hit = v128.or(
+      f64x2.gt(f64x2.sub(f64x2.sub(a, mv), sv), zero),
+      f64x2.gt(f64x2.sub(f64x2.sub(b, mv), sv), zero),
+    );
+    if (!v128.any_true(hit)) continue;
+    for (let j = i; j < i + 4; j++) {
+      if ((load<f64>(y + (<usize>j << 3)) - m) - s > 0) {
+        if (count < cap) store<i32>(idx + (<usize>count << 2), j);
+        count++;
+      }
+    }
+  }
+  let flag = 0.0;
+  for (let j = n4; j < n; j++) {
+    const x = load<f64>(y + (<usize>j << 3));
+    flag += x - x;
+    if ((x - m) - s > 0) {
+      if (count < cap) store<i32>(idx + (<usize>count << 2), j);
+      count++;
+    }
+  }
+  return v128.any_true(bad) || flag != 0 ? -1 : count;
+}
+
+/**
+ * Projection of y[0..n) onto Δₐ into out. w: n f64 scratch, not y; w may be out when out is not y,
+ * and out may be y when w is separate. Returns the non-finite flag.
+ */
 export function projectSimplex(y: usize, n: i32, a: f64, w: usize, out: usize): i32 {
   if (n <= 0) return 0;
-  simplexThreshold(y, n, a, w);
-  return shiftPositive(y, n, load<f64>(w), load<f64>(w, 8), out);
+  const s = simplexThreshold(y, n, a, w);
+  return shiftPositive(y, n, load<f64>(w), s, out);
 }
 
 /** The same projection with a scalar final pass: the bench's scalar baseline. */
 export function projectSimplexScalar(y: usize, n: i32, a: f64, w: usize, out: usize): i32 {
   if (n <= 0) return 0;
-  simplexThreshold(y, n, a, w);
+  const s = simplexThreshold(y, n, a, w);
   const m = load<f64>(w);
-  const s = load<f64>(w, 8);
   let flag = 0.0;
   for (let i = 0; i < n; i++) {
     const p = <usize>i << 3;

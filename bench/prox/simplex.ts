@@ -31,7 +31,7 @@ export function benchSimplex(ctx: BenchContext): CaseResult[] {
       const zeroOut = buf(n);
       const simdOut = buf(n);
       const scalarOut = buf(n);
-      const scratch = buf(n + 2); // the kernels' workspace w (n + 2 doubles), shared by the two raw candidates
+      const scratch = buf(n); // the kernels' workspace w (n doubles), shared by the two raw candidates
       const publicOut = new Float64Array(n);
       const linearOut = new Float64Array(n);
       const sortOut = new Float64Array(n);

@@ -1,5 +1,16 @@
 import { ShapeError } from '../runtime/errors.js';
-import { mapVector, vectorLength, type F64Buffer, type VectorInput } from '../runtime/memory.js';
+import {
+  F64Buffer,
+  checkOut,
+  copyResult,
+  f64View,
+  outputSlot,
+  place,
+  throwNonFinite,
+  vectorLength,
+  withScope,
+  type VectorInput,
+} from '../runtime/memory.js';
 import { positiveFinite } from '../runtime/validate.js';
 
 /**
@@ -8,7 +19,8 @@ import { positiveFinite } from '../runtime/validate.js';
  *   projectSimplex(v, r) = argmin_{x ≥ 0, Σx = r} ‖x − v‖₂ = max(v − τ, 0),  τ solving Σ max(vᵢ − τ, 0) = r.
  *
  * τ comes from Condat's algorithm (Math. Program. 2016, Algorithm 1): expected O(n), no sort, exact
- * on ties. Σx equals `radius` up to rounding (a few ulps times the support size).
+ * on ties. Σx equals `radius` up to rounding (a few ulps times the support size). Entries are
+ * computed as (vᵢ − m) − (τ − m) with m = max(v), so even a radius far below |v| keeps its mass.
  *
  * @param v  the point, length ≥ 1 (copied in; an `F64Buffer` is read in place).
  * @param radius  the simplex's sum, finite and > 0. Default 1 (the probability simplex).
@@ -21,8 +33,34 @@ export function projectSimplex(v: VectorInput, radius: number | undefined, out: 
 export function projectSimplex(v: VectorInput, radius = 1, out?: Float64Array | F64Buffer): Float64Array | F64Buffer {
   const fn = 'projectSimplex';
   positiveFinite(fn, 'radius', radius);
-  if (vectorLength(fn, 'v', v) === 0) throw new ShapeError(`${fn}: v must have length >= 1 (got 0)`);
-  return mapVector(fn, v, out, (s, input, outPtr) =>
-    s.x.projectSimplex(input.ptr, input.n, radius, s.f64(input.n + 2), outPtr),
-  );
+  const n = vectorLength(fn, 'v', v);
+  if (n === 0) throw new ShapeError(`${fn}: v must have length >= 1 (got 0)`);
+  checkOut(fn, out, n);
+  return withScope(fn, (s) => {
+    const y = place(s, v, n);
+    // Scratch for Condat's candidate set: it may share the output's memory unless that is y itself.
+    const w = out instanceof F64Buffer && out.ptr !== y.ptr ? out.ptr : s.f64(n);
+    const shift = s.x.simplexThreshold(y.ptr, n, radius, w);
+    const m = f64View(s.x, w, 1)[0]!;
+    if (!(out instanceof F64Buffer)) {
+      // A sparse result (the usual case) is scattered into a zeroed array: cheaper than a dense
+      // final pass plus a copy of n entries out of WASM memory. The indices reuse the scratch.
+      const cap = n >> 3;
+      const count = s.x.simplexSupport(y.ptr, n, m, shift, w, cap);
+      if (count < 0) throwNonFinite(fn, 'v', v);
+      if (count <= cap) {
+        const result = out ? out.fill(0) : new Float64Array(n);
+        const idx = new Int32Array(s.x.memory.buffer, w, count);
+        const yv = f64View(s.x, y.ptr, n);
+        for (let j = 0; j < count; j++) {
+          const i = idx[j]!;
+          result[i] = yv[i]! - m - shift; // the same IEEE operations as the kernel's (yᵢ − m) − s
+        }
+        return result;
+      }
+    }
+    const target = outputSlot(s, v, out, y);
+    if (s.x.shiftPositive(y.ptr, n, m, shift, target) !== 0) throwNonFinite(fn, 'v', v);
+    return copyResult(s, out, target, n);
+  });
 }

@@ -18,8 +18,9 @@ export interface ProxkitExports {
   softThresholdScalar(v: number, n: number, t: number, out: number): number;
   projectSimplex(y: number, n: number, a: number, w: number, out: number): number;
   projectSimplexScalar(y: number, n: number, a: number, w: number, out: number): number;
-  simplexThreshold(y: number, n: number, a: number, w: number): void;
+  simplexThreshold(y: number, n: number, a: number, w: number): number;
   shiftPositive(y: number, n: number, m: number, s: number, out: number): number;
+  simplexSupport(y: number, n: number, m: number, s: number, idx: number, cap: number): number;
 }
 
 /** Where the module comes from when the caller serves `proxkit.wasm` itself. */

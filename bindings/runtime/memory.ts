@@ -135,7 +135,7 @@ export function memoryStats(): MemoryStats {
 export type VectorInput = Float64Array | ArrayLike<number> | F64Buffer;
 
 /** Where an input vector sits for the duration of a call. */
-interface Placed {
+export interface Placed {
   ptr: number;
   n: number;
 }
@@ -188,8 +188,26 @@ export function checkOut(fn: string, out: unknown, n: number): void {
 }
 
 /**
+ * Where a kernel writes its result: the caller's F64Buffer `out`; else, when `v` was copied in, that
+ * copy (the kernels run in place, which keeps one vector fewer in the cache); else (a caller's
+ * F64Buffer `v`, which is never written) a new slot in the scope.
+ */
+export function outputSlot(s: Scope, v: VectorInput, out: Float64Array | F64Buffer | undefined, input: Placed): number {
+  if (out instanceof F64Buffer) return out.ptr;
+  return v instanceof F64Buffer ? s.f64(input.n) : input.ptr;
+}
+
+/** The result of a call: the caller's F64Buffer as it is, or a copy of `n` doubles at `ptr` in `out` or a new array. */
+export function copyResult(s: Scope, out: Float64Array | F64Buffer | undefined, ptr: number, n: number): Float64Array | F64Buffer {
+  if (out instanceof F64Buffer) return out;
+  const result = out ?? new Float64Array(n);
+  result.set(f64View(s.x, ptr, n));
+  return result;
+}
+
+/**
  * The common shape of a vector → vector kernel call: validate `v` and `out`, place `v`, let `run`
- * compute into an output slot, throw NonFiniteError if `run` flags the input, then copy the result
+ * compute into the output slot, throw NonFiniteError if `run` flags the input, then copy the result
  * out (or leave it in the caller's F64Buffer).
  */
 export function mapVector(
@@ -202,11 +220,8 @@ export function mapVector(
   checkOut(fn, out, n);
   return withScope(fn, (s) => {
     const input = place(s, v, n);
-    const outPtr = out instanceof F64Buffer ? out.ptr : s.f64(n);
+    const outPtr = outputSlot(s, v, out, input);
     if (run(s, input, outPtr) !== 0) throwNonFinite(fn, 'v', v);
-    if (out instanceof F64Buffer) return out;
-    const result = out ?? new Float64Array(n);
-    result.set(f64View(s.x, outPtr, n));
-    return result;
+    return copyResult(s, out, outPtr, n);
   });
 }

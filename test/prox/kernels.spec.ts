@@ -1,7 +1,7 @@
 // AssemblyScript specs for the prox kernels, run by as-pect inside WebAssembly: the SIMD bodies and
 // their scalar tails agree with the scalar definitions for every length that exercises a tail.
 import { softThreshold, softThresholdScalar } from "../../assembly/prox/soft-threshold";
-import { projectSimplex, projectSimplexScalar, simplexThreshold } from "../../assembly/prox/simplex";
+import { projectSimplex, projectSimplexScalar, shiftPositive, simplexSupport, simplexThreshold } from "../../assembly/prox/simplex";
 
 function vec(n: i32): usize {
   return heap.alloc(<usize>max(n, 1) << 3);
@@ -54,7 +54,7 @@ describe("projectSimplex", () => {
   test("SIMD and scalar final passes agree bit for bit and sum to the radius", () => {
     for (let n = 1; n <= 17; n++) {
       const y = vec(n);
-      const w = vec(n + 2);
+      const w = vec(n);
       const a = vec(n);
       const b = vec(n);
       for (let i = 0; i < n; i++) put(y, i, sample(i));
@@ -74,11 +74,37 @@ describe("projectSimplex", () => {
   test("τ for equal entries splits the radius evenly", () => {
     const n = 5;
     const y = vec(n);
-    const w = vec(n + 2);
+    const w = vec(n);
     for (let i = 0; i < n; i++) put(y, i, 3.0);
     // Σ max(3 − τ, 0) = 1 over five equal entries ⇒ τ = 3 − 1/5: m = 3 and τ − m = −1/5.
-    simplexThreshold(y, n, 1.0, w);
+    expect(simplexThreshold(y, n, 1.0, w)).toBe(-0.2);
     expect(at(w, 0)).toBe(3.0);
-    expect(at(w, 1)).toBe(-0.2);
+  });
+
+  test("simplexSupport lists exactly the positive entries of the dense pass, and counts past its cap", () => {
+    for (let n = 1; n <= 19; n++) {
+      const y = vec(n);
+      const w = vec(n);
+      const o = vec(n);
+      const idx = heap.alloc(<usize>n << 2);
+      for (let i = 0; i < n; i++) put(y, i, sample(i));
+      const s = simplexThreshold(y, n, 1.5, w);
+      const m = at(w, 0);
+      expect(shiftPositive(y, n, m, s, o)).toBe(0);
+      let positives = 0;
+      for (let i = 0; i < n; i++) if (at(o, i) > 0) positives++;
+      expect(simplexSupport(y, n, m, s, idx, n)).toBe(positives);
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        if (at(o, i) > 0) {
+          expect(load<i32>(idx + (<usize>k << 2))).toBe(i);
+          k++;
+        }
+      }
+      expect(simplexSupport(y, n, m, s, idx, 0)).toBe(positives);
+      put(y, n - 1, NaN);
+      expect(simplexSupport(y, n, m, s, idx, n)).toBe(-1);
+      heap.free(y); heap.free(w); heap.free(o); heap.free(idx);
+    }
   });
 });

@@ -106,11 +106,25 @@ describe('projectSimplex against independent definitions', () => {
     expect(maxAbsDiff(projectSimplex(inside, 2), inside)).toBeLessThanOrEqual(1e-15);
   });
 
+  it('the sparse result path (Float64Array out) and the dense one (F64Buffer out) agree bit for bit', () => {
+    for (const [seed, n, r] of [[301, 10_000, 1], [302, 10_000, 50], [303, 4096, 1e6], [304, 9, 1]] as const) {
+      const v = randomVector(seed, n);
+      const buf = allocF64(v);
+      try {
+        const dense = projectSimplex(buf, r, buf).toArray();
+        const sparse = projectSimplex(v, r);
+        expect(firstBitDifference(sparse, dense)).toBe(-1);
+      } finally {
+        buf.free();
+      }
+    }
+  });
+
   it('the SIMD final pass and the scalar final pass agree bit for bit', () => {
     const x = wasm();
     for (const n of [1, 2, 3, 16, 17, 1001]) {
       const v = allocF64(randomVector(200 + n, n));
-      const w = allocF64(n + 2);
+      const w = allocF64(n);
       const a = allocF64(n);
       const b = allocF64(n);
       try {
@@ -152,11 +166,23 @@ describe('projectSimplex edge cases', () => {
     const out = new Float64Array(257);
     expect(projectSimplex(v, 1, out)).toBe(out);
     const buf = allocF64(v);
+    const other = allocF64(257);
     try {
+      // F64Buffer in, Float64Array out: the input stays as it was.
+      expect(firstBitDifference(projectSimplex(buf), out)).toBe(-1);
+      expect(buf.toArray()).toEqual(v);
+      // F64Buffer in, another F64Buffer out (the kernel's scratch then shares the output).
+      expect(projectSimplex(buf, 1, other)).toBe(other);
+      expect(firstBitDifference(other.toArray(), out)).toBe(-1);
+      // A Float64Array out holding old values is cleared where the result is zero.
+      const dirty = new Float64Array(257).fill(7);
+      expect(firstBitDifference(projectSimplex(v, 1, dirty), out)).toBe(-1);
+      // In place.
       expect(projectSimplex(buf, undefined, buf)).toBe(buf);
       expect(firstBitDifference(buf.toArray(), out)).toBe(-1);
     } finally {
       buf.free();
+      other.free();
     }
   });
 });
@@ -181,5 +207,17 @@ describe('projectSimplex errors', () => {
     expect(call).toThrowError(message);
     expect(memoryStats().allocatedBytes).toBe(before);
     expect(Array.from(projectSimplex([0, 3]))).toEqual([0, 1]); // still usable
+  });
+
+  it('reports non-finite input on the F64Buffer path too (the dense final pass)', () => {
+    const bad = allocF64([1, 2, 3, 4, 5, Infinity, 6]);
+    const out = allocF64(7);
+    try {
+      expect(() => projectSimplex(bad, 1, out)).toThrowError('projectSimplex: v must be finite (got Infinity at index 5)');
+      expect(memoryStats().allocatedBytes).toBe(2 * 80);
+    } finally {
+      bad.free();
+      out.free();
+    }
   });
 });

@@ -120,10 +120,12 @@ describe('softThreshold edge cases', () => {
     try {
       expect(softThreshold(buf, 0.25, buf)).toBe(buf);
       expect(firstBitDifference(buf.toArray(), softThresholdRef(v, 0.25))).toBe(-1);
-      // An F64Buffer input with a Float64Array out copies only the result out.
-      const again = softThreshold(buf, 0);
+      // An F64Buffer input with a Float64Array out copies only the result out, and leaves the input as it was.
+      const before = buf.toArray();
+      const again = softThreshold(buf, 0.5);
       expect(again).toBeInstanceOf(Float64Array);
-      expect(again).toEqual(buf.toArray());
+      expect(firstBitDifference(again, softThresholdRef(before, 0.5))).toBe(-1);
+      expect(buf.toArray()).toEqual(before);
     } finally {
       buf.free();
     }
