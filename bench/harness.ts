@@ -5,6 +5,7 @@
  * machine (frequency, a noisy neighbour, GC) hit all candidates alike. One sample = one batch's time
  * divided by its calls; the report is the median over rounds. No randomness anywhere.
  */
+import { allocF64, rng, type F64Buffer } from '../bindings/index.js';
 
 export interface Candidate {
   name: string;
@@ -181,3 +182,49 @@ export function runCase(
   for (const [name, [slower, faster]] of Object.entries(ratios)) r[name] = median(slower) / median(faster);
   return { kernel: c.kernel, n: c.n, seed: c.seed, inputs: k, params: c.params, rounds, candidates: results, ratios: r };
 }
+
+/** What a family's bench gets for one size: the seeded input pool and a way to allocate WASM buffers. */
+export interface SizeSetup {
+  n: number;
+  seed: number;
+  /** poolSize(n) vectors of rng(seed).normal(n). */
+  inputs: Float64Array[];
+  /** A WASM workspace buffer (zero-filled, or a copy of data), freed when the size is done. */
+  buf(data: number | Float64Array): F64Buffer;
+}
+
+/**
+ * Runs `body` once per size of the context with its inputs and a buffer pool freed afterwards.
+ * `seeds` maps a size to its seed (fixed per kernel, so that runs are comparable).
+ */
+export function forEachSize(
+  ctx: BenchContext,
+  seeds: Record<number, number>,
+  body: (setup: SizeSetup) => CaseResult,
+): CaseResult[] {
+  return ctx.sizes.map((n) => {
+    const seed = seeds[n] ?? n;
+    const g = rng(seed);
+    const inputs = Array.from({ length: poolSize(n) }, () => g.normal(n));
+    const buffers: F64Buffer[] = [];
+    const buf = (data: number | Float64Array): F64Buffer => {
+      const b = allocF64(data);
+      buffers.push(b);
+      return b;
+    };
+    try {
+      return body({ n, seed, inputs, buf });
+    } finally {
+      for (const b of buffers) b.free();
+    }
+  });
+}
+
+/** Output accessors for a candidate writing into a JS array or a WASM buffer. */
+export const onJs = (out: Float64Array) => ({ poison: () => out.fill(NaN), output: () => out });
+export const onWasm = (out: F64Buffer) => ({ poison: () => out.view().fill(NaN), output: () => out.view() });
+
+/** Wraps a raw kernel's non-finite flag: finite bench data must never be flagged. */
+export const flagOk = (kernel: string) => (flag: number): void => {
+  if (flag !== 0) throw new Error(`${kernel} kernel flagged finite input as non-finite`);
+};

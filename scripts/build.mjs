@@ -2,13 +2,13 @@
 // dist/index.js (the library, the wasm inlined), dist/cli.js, dist/proxkit.wasm and the .d.ts files.
 // `--if-needed` skips the build when dist/ is newer than every source (npm test uses it).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { common, root } from './esbuild-options.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const outputs = ['dist/index.js', 'dist/cli.js', 'dist/proxkit.wasm', 'dist/index.d.ts'];
-const sources = ['assembly', 'bindings', 'data', 'asconfig.json', 'package.json', 'tsconfig.json', 'scripts/build.mjs'];
+const sources = ['assembly', 'bindings', 'data', 'asconfig.json', 'package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-options.mjs'];
 
 function newest(path) {
   const st = statSync(join(root, path));
@@ -28,16 +28,6 @@ run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(join(root, 'build/proxkit.wasm'), join(root, 'dist/proxkit.wasm'));
 
-const common = {
-  bundle: true,
-  format: 'esm',
-  // Without an explicit target esbuild emits Uint8Array.fromBase64 for inlined bytes (absent in Node 20).
-  target: 'es2022',
-  loader: { '.wasm': 'binary', '.csv': 'text' },
-  logLevel: 'warning',
-  absWorkingDir: root,
-  define: { PROXKIT_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
-};
 await esbuild.build({ ...common, entryPoints: ['bindings/index.ts'], outfile: 'dist/index.js', platform: 'neutral' });
 // The CLI imports the library as the sibling file rather than bundling a second copy of the wasm.
 const libraryIsExternal = {

@@ -138,7 +138,7 @@ describe('softThreshold errors', () => {
     ['negative t', () => softThreshold(v, -1), ParameterError, 'softThreshold: t must be >= 0 (got -1)'],
     ['NaN t', () => softThreshold(v, NaN), ParameterError, 'softThreshold: t must be >= 0 (got NaN)'],
     ['string t', () => softThreshold(v, '1' as unknown as number), ParameterError, 'softThreshold: t must be >= 0 (got "1")'],
-    ['missing t', () => (softThreshold as (v: number[]) => unknown)(v), ParameterError, 'softThreshold: t must be >= 0 (got undefined)'],
+    ['missing t', () => (softThreshold as unknown as (v: number[]) => unknown)(v), ParameterError, 'softThreshold: t must be >= 0 (got undefined)'],
     ['v a string', () => softThreshold('abc' as unknown as number[], 1), ParameterError, 'softThreshold: v must be a Float64Array, an array of numbers or an F64Buffer (got "abc")'],
     ['v null', () => softThreshold(null as unknown as number[], 1), ParameterError, 'softThreshold: v must be a Float64Array, an array of numbers or an F64Buffer (got null)'],
     ['out too short', () => softThreshold(v, 1, new Float64Array(2)), ShapeError, 'softThreshold: out must have length 3 (got 2)'],
