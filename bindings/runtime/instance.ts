@@ -61,7 +61,8 @@ export function init(options: InitOptions = {}): Promise<void> {
   return pending;
 }
 
-async function instantiate(source: WasmSource): Promise<ProxkitExports> {
+/** Instantiates one module from any accepted source (exported for the tests; `init` is the API). */
+export async function instantiate(source: WasmSource): Promise<ProxkitExports> {
   const resolved = typeof source === 'string' || source instanceof URL ? fetch(source) : source;
   // The loader decodes an AssemblyScript abort(message, file, line) into a readable JS error.
   const { exports } = await loaderInstantiate<Record<string, unknown>>(

@@ -23,3 +23,16 @@ describe('init', () => {
     expect(Array.from(softThreshold([3, -0.25, -2], 1))).toEqual([2, 0, -1]);
   });
 });
+
+describe('init sources', () => {
+  it('accepts bytes, a Response, a promise of a Response and a compiled Module', async () => {
+    const { instantiate } = await import('../../bindings/runtime/instance.js');
+    const bytes = readFileSync(new URL('../../build/proxkit.wasm', import.meta.url));
+    const response = () => new Response(bytes, { headers: { 'content-type': 'application/wasm' } });
+    for (const source of [new Uint8Array(bytes), response(), Promise.resolve(response()), new WebAssembly.Module(bytes)]) {
+      const x = await instantiate(source);
+      expect(typeof x.softThreshold).toBe('function');
+      expect(x.allocatedBytes()).toBe(0);
+    }
+  });
+});
