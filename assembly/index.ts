@@ -1,5 +1,4 @@
-// The WASM export surface: every kernel, nothing else.
+// The WASM export surface: every kernel, nothing else. One line per family.
 export { alloc, free, allocatedBytes, arenaTop } from "./memory";
 export { rngSeed, rngNext, rngUniform, rngNormal } from "./rng";
-export { softThreshold, softThresholdScalar } from "./prox/soft-threshold";
-export { projectSimplex, projectSimplexScalar, simplexThreshold, shiftPositive, simplexSupport } from "./prox/simplex";
+export * from "./prox/index";

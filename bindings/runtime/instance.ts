@@ -1,10 +1,11 @@
 /** The one cached WebAssembly instance and its asynchronous, idempotent initialisation. */
 import { instantiate as loaderInstantiate } from '@assemblyscript/loader';
 import embeddedWasm from '../../build/proxkit.wasm';
+import type { ProxKernels } from '../prox/kernels.js';
 import { WasmInitError } from './errors.js';
 
-/** The raw kernel exports: plain functions over byte offsets into `memory`. */
-export interface ProxkitExports {
+/** The runtime's own exports: memory, the arena (assembly/memory.ts) and the generator (assembly/rng.ts). */
+export interface CoreKernels {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
@@ -14,14 +15,13 @@ export interface ProxkitExports {
   rngNext(state: number): bigint;
   rngUniform(state: number, out: number, n: number): void;
   rngNormal(state: number, out: number, n: number): void;
-  softThreshold(v: number, n: number, t: number, out: number): number;
-  softThresholdScalar(v: number, n: number, t: number, out: number): number;
-  projectSimplex(y: number, n: number, a: number, w: number, out: number): number;
-  projectSimplexScalar(y: number, n: number, a: number, w: number, out: number): number;
-  simplexThreshold(y: number, n: number, a: number, w: number): number;
-  shiftPositive(y: number, n: number, m: number, s: number, out: number): number;
-  simplexSupport(y: number, n: number, m: number, s: number, idx: number, cap: number): number;
 }
+
+/**
+ * The raw kernel exports: plain functions over byte offsets into `memory`. Each family declares its
+ * own in bindings/<family>/kernels.ts and adds one term here.
+ */
+export type ProxkitExports = CoreKernels & ProxKernels;
 
 /** Where the module comes from when the caller serves `proxkit.wasm` itself. */
 export type WasmSource =
