@@ -33,7 +33,11 @@ export class Scope {
   }
   /** Room for `n` doubles (uninitialised). */
   f64(n: number): number {
-    const ptr = allocOrThrow(this.x, this.fn, n * F64);
+    return this.bytes(n * F64);
+  }
+  /** Room for `n` bytes (uninitialised, 16-byte aligned), e.g. 4·k for k i32 indices. */
+  bytes(n: number): number {
+    const ptr = allocOrThrow(this.x, this.fn, n);
     this.ptrs.push(ptr);
     return ptr;
   }
