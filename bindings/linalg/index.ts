@@ -1,0 +1,1 @@
+export { symmetricEigen, eigenInScope, ConvergenceError, type SymmetricEigenResult } from './eigen.js';
