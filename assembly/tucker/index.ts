@@ -1,0 +1,3 @@
+// The tucker family's kernels (the symmetric eigensolver lives in ../linalg).
+export { sumSquares, modeGram, modeGramDual, modeProduct } from "./tensor";
+export { tuckerPack, tuckerPackWorkBytes } from "./packing";

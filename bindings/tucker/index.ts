@@ -1,0 +1,4 @@
+export { modeGram, modeProduct, frobeniusNorm, type Tensor, type TensorInput } from './tensor.js';
+export { hosvd, hooi, tuckerReconstruct, modeSpectra, type TuckerDecomposition, type HooiOptions, type HooiResult, type HooiProgress } from './decompose.js';
+export { solveTuckerPacking, tuckerParameterCount, InfeasibleBudgetError, type PackingOptions, type PackingResult } from './packing.js';
+export { selectCoreShape, uniformCoreShape, type SelectCoreShapeOptions, type CoreShapeSelection } from './select.js';
