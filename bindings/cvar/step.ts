@@ -1,0 +1,57 @@
+/** One stochastic CVaR step (SGM, SPL, SPL+) for a sample, exposed for users and tests. */
+import { parameterError } from '../runtime/errors.js';
+import { f64View, withScope } from '../runtime/memory.js';
+import { checkBeta } from './cvar.js';
+
+export interface CvarStepInput {
+  /** The current parameters θ_t. */
+  theta: ArrayLike<number>;
+  /** The current η_t. */
+  eta: number;
+  /** The sample's loss ℓ(θ_t) (≥ 0 for 'spl+'). */
+  loss: number;
+  /** The sample's gradient ∇ℓ(θ_t), same length as theta. */
+  grad: ArrayLike<number>;
+  beta: number;
+  /** γ > 0. */
+  stepSize: number;
+  method: 'spl+' | 'spl' | 'sgm';
+}
+
+export interface CvarStepResult {
+  theta: Float64Array;
+  eta: number;
+  /** The multipliers: θ⁺ = θ − γα·lambda·∇ℓ, η⁺ = η − γ + γα·s (α = 1/(1 − β)). */
+  lambda: number;
+  s: number;
+}
+
+const CODES = { sgm: 0, spl: 1, 'spl+': 2 } as const;
+
+/**
+ * One step on f(θ, η) = η + α(ℓ(θ) − η)₊, α = 1/(1 − β), from (θ_t, η_t) (the model-based steps
+ * compared by Meng & Gower 2023; 'spl+' is our truncated-model reconstruction of their SPL+):
+ * - 'sgm': (θ, η) − γ·∂f;
+ * - 'spl': argmin η + α(ℓ + ⟨g, θ − θ_t⟩ − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ);
+ * - 'spl+': argmin η + α(max{ℓ + ⟨g, θ − θ_t⟩, 0} − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ) (truncated model).
+ * Closed forms in assembly/cvar/step.ts.
+ */
+export function cvarStep(input: CvarStepInput): CvarStepResult {
+  const fn = 'cvarStep';
+  const { theta, eta, loss, grad, beta, stepSize, method } = input;
+  checkBeta(fn, beta);
+  if (!(method in CODES)) throw parameterError(fn, 'method', "'spl+', 'spl' or 'sgm'", method);
+  if (!(stepSize > 0) || !Number.isFinite(stepSize)) throw parameterError(fn, 'stepSize', 'finite and > 0', stepSize);
+  if (theta.length !== grad.length) throw parameterError(fn, 'grad', `of length ${theta.length}`, grad);
+  let g2 = 0;
+  for (let j = 0; j < grad.length; j++) g2 += grad[j]! * grad[j]!;
+  const alpha = 1 / (1 - beta);
+  const [lambda, s] = withScope(fn, (sc) => {
+    const out = sc.f64(2);
+    sc.x.cvarStepCoef(CODES[method], loss, g2, eta, stepSize, alpha, out);
+    const v = f64View(sc.x, out, 2);
+    return [v[0]!, v[1]!];
+  });
+  const c = stepSize * alpha;
+  return { theta: Float64Array.from(theta, (t, j) => t - c * lambda * grad[j]!), eta: eta - stepSize + c * s, lambda, s };
+}
