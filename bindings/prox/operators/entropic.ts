@@ -1,0 +1,80 @@
+/**
+ * Bregman (KL / entropic) proxes on the probability simplex: the entropic mirror step and the prox of
+ * a linear term plus a KL term to a reference, exp and log in WASM (bit-identical across engines).
+ */
+import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { f64View, vectorLength, withScope, type VectorInput } from '../../runtime/memory.js';
+import { positiveFinite } from '../../runtime/validate.js';
+import { isNonNegativeFinite, nonNegativeFinite, placeArray, readFinite, vectorParameter } from './define.js';
+
+export interface KlSimplexOptions {
+  /** Reference distribution r (entries ≥ 0, same length as x0) of the μ·KL(x‖r) term. Default: none. */
+  reference?: ArrayLike<number>;
+  /** Weight μ ≥ 0 of the KL(x‖r) term. Default 0 (or 1 when a reference is given). */
+  mu?: number;
+}
+
+/** A prox in the KL geometry: argmin over the simplex of ⟨g, x⟩ + h(x) + KL(x‖x0)/t. */
+export interface KlSimplexOperator {
+  readonly name: string;
+  /** h(x) = μ·KL(x‖r) on the simplex (0 without a reference); +Infinity off the simplex (1e-9 tolerance). */
+  value(x: ArrayLike<number>): number;
+  /**
+   * argmin_{x ∈ Δ} ⟨g, x⟩ + μ·KL(x‖r) + KL(x‖x0)/t, i.e. xᵢ ∝ exp((log x0ᵢ − t·gᵢ + tμ·log rᵢ)/(1 + tμ));
+   * without a reference the entropic mirror step xᵢ ∝ x0ᵢ·exp(−t·gᵢ). x0: entries ≥ 0, not all 0
+   * (it need not sum to 1); g: finite; t > 0 (default 1). The largest exponent is subtracted first.
+   */
+  step(x0: VectorInput, g: VectorInput, t?: number, out?: Float64Array): Float64Array;
+}
+
+const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) if (x[i]! > 0) s += x[i]! * Math.log(x[i]! / r[i]!);
+  return s;
+};
+
+export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
+  const fn = 'klSimplex';
+  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
+  const r = options.reference === undefined ? null : vectorParameter(fn, 'reference', options.reference, isNonNegativeFinite, 'finite and >= 0');
+  const mu = options.mu === undefined ? (r ? 1 : 0) : nonNegativeFinite(fn, 'mu', options.mu);
+  if (mu > 0 && !r) throw new ParameterError(`${fn}: mu > 0 needs a reference distribution (got mu = ${mu} and no reference)`);
+  const name = r ? `klSimplex(mu = ${mu}, reference [${r.length}])` : 'klSimplex()';
+  const stepName = `${name}.step`;
+  return Object.freeze({
+    name,
+    value(x: ArrayLike<number>): number {
+      const v = vectorParameter(`${name}.value`, 'x', x);
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) {
+        if (v[i]! < -1e-9) return Infinity;
+        sum += v[i]!;
+      }
+      if (Math.abs(sum - 1) > 1e-9) return Infinity;
+      if (r && v.length !== r.length) throw new ShapeError(`${name}.value: x must have length ${r.length} like reference (got ${v.length})`);
+      return r && mu > 0 ? mu * KL(v, r) : 0;
+    },
+    step(x0: VectorInput, g: VectorInput, t = 1, out?: Float64Array): Float64Array {
+      positiveFinite(stepName, 't', t);
+      const n = vectorLength(stepName, 'x0', x0);
+      if (n === 0) throw new ShapeError(`${stepName}: x0 must have length >= 1 (got 0)`);
+      if (vectorLength(stepName, 'g', g) !== n) throw new ShapeError(`${stepName}: g must have length ${n} like x0 (got ${(g as ArrayLike<number>).length})`);
+      if (r && r.length !== n) throw new ShapeError(`${stepName}: x0 must have length ${r.length} like reference (got ${n})`);
+      if (out !== undefined && (!(out instanceof Float64Array) || out.length !== n)) throw new ShapeError(`${stepName}: out must be a Float64Array of length ${n}`);
+      const xv = readFinite(stepName, 'x0', x0);
+      const gv = readFinite(stepName, 'g', g);
+      return withScope(stepName, (s) => {
+        const px = placeArray(s, xv);
+        const pg = placeArray(s, gv);
+        const pr = r ? placeArray(s, r) : 0;
+        const po = s.f64(n);
+        const code = s.x.entropicStep(px, pg, pr, n, t, mu, po);
+        if (code === 2) throw new ParameterError(`${stepName}: x0 must have entries >= 0`);
+        if (code === 3) throw new ParameterError(`${stepName}: x0 must have a positive entry${r ? ' where the reference is positive' : ''}`);
+        const result = out ?? new Float64Array(n);
+        result.set(f64View(s.x, po, n));
+        return result;
+      });
+    },
+  });
+}

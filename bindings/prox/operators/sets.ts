@@ -1,0 +1,225 @@
+/**
+ * Indicators of closed convex sets (prox = Euclidean projection, whatever t): box, nonnegative
+ * orthant, simplex, L1 / L2 / L∞ balls, hyperplane and half-space. value(x) is 0 inside the set and
+ * +Infinity outside, with a relative tolerance of 1e-9.
+ */
+import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { f64View, type Placed, type Scope } from '../../runtime/memory.js';
+import { positiveFinite } from '../../runtime/validate.js';
+import type { ProxOperator } from '../operator.js';
+import { defineOperator, describeParams, finite, lengthChecker, placeArray, vectorParameter, within } from './define.js';
+import { norm2, placedNorm2 } from './norms.js';
+
+const SET = { convex: true, separable: true, prox: 'closed-form', indicator: true } as const;
+const COUPLED_SET = { ...SET, separable: false } as const;
+
+const indicator = (inside: boolean): number => (inside ? 0 : Infinity);
+
+/**
+ * τ ≥ 0 with P_{‖x‖₁ ≤ r}(v) = softThreshold(v, τ) (Duchi et al. 2008: the L1-ball projection is the
+ * simplex projection of |v| with the signs put back): 0 when ‖v‖₁ ≤ r, max|v| when r = 0, else the
+ * root of Σ(|vᵢ| − τ)₊ = r: Condat's simplex threshold of |v| for sparse results, the kernel
+ * l1Threshold (Newton/Michelot passes over a shrinking active set) for dense ones. NaN if v holds
+ * NaN/±Inf.
+ */
+export function l1BallThreshold(s: Scope, input: Placed, r: number): number {
+  const n = input.n;
+  if (n === 0) return 0;
+  const a = s.f64(n);
+  const total = s.x.absInto(input.ptr, n, a);
+  if (Number.isNaN(total)) return NaN;
+  if (total <= r) return 0;
+  if (total === Infinity) {
+    // Either a non-finite entry or a finite sum that overflowed: the first is an error.
+    const av = f64View(s.x, a, n);
+    for (let i = 0; i < n; i++) if (av[i] === Infinity) return NaN;
+  }
+  if (r === 0) {
+    let m = 0;
+    const av = f64View(s.x, a, n);
+    for (let i = 0; i < n; i++) m = Math.max(m, av[i]!);
+    return m;
+  }
+  // Sparse results (small r): Condat's simplex threshold on |v| is fastest; dense ones (r ≥ ‖v‖₁/10,
+  // where Condat's removal passes repeat over a large candidate set): Newton/Michelot passes.
+  if (r >= 0.1 * total) return Math.max(0, s.x.l1Threshold(a, n, r));
+  const w = s.f64(n);
+  const shift = s.x.simplexThreshold(a, n, r, w);
+  return Math.max(0, f64View(s.x, w, 1)[0]! + shift);
+}
+
+/** A bound of indBox: a number (±Infinity allowed) or a vector of them. */
+function bound(fn: string, name: string, value: unknown): number | Float64Array {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) throw parameterError(fn, name, 'a number or a vector (not NaN)', value);
+    return value;
+  }
+  return vectorParameter(fn, name, value, (x) => !Number.isNaN(x), 'a number (±Infinity allowed)');
+}
+
+/**
+ * {x : lo ≤ x ≤ hi}; lo and hi are numbers (±Infinity allowed) or vectors of one length, lo ≤ hi
+ * entrywise. prox: clamp (SIMD).
+ */
+export function indBox(lo: number | ArrayLike<number>, hi: number | ArrayLike<number>): ProxOperator {
+  const fn = 'indBox';
+  const l = bound(fn, 'lo', lo);
+  const h = bound(fn, 'hi', hi);
+  const name = `indBox(${describeParams(l, h)})`;
+  if (typeof l === 'number' && typeof h === 'number') {
+    if (!(l <= h)) throw new ParameterError(`${fn}: lo must be <= hi (got lo = ${l}, hi = ${h})`);
+    return defineOperator({
+      name,
+      properties: SET,
+      value: (x) => {
+        for (let i = 0; i < x.length; i++) if (!within(l - x[i]!, l) || !within(x[i]! - h, h)) return Infinity;
+        return 0;
+      },
+      run: (s, input, out) => s.x.clampScalar(input.ptr, input.n, l, h, out),
+    });
+  }
+  const n = typeof l === 'number' ? (h as Float64Array).length : l.length;
+  if (typeof h !== 'number' && h.length !== n) throw new ShapeError(`${fn}: lo and hi must have the same length (got ${n} and ${h.length})`);
+  const lv = typeof l === 'number' ? new Float64Array(n).fill(l) : l;
+  const hv = typeof h === 'number' ? new Float64Array(n).fill(h) : h;
+  for (let i = 0; i < n; i++) {
+    if (!(lv[i]! <= hv[i]!)) throw new ParameterError(`${fn}: lo must be <= hi (got lo[${i}] = ${lv[i]}, hi[${i}] = ${hv[i]})`);
+  }
+  return defineOperator({
+    name,
+    properties: SET,
+    value: (x) => {
+      for (let i = 0; i < n; i++) if (!within(lv[i]! - x[i]!, lv[i]!) || !within(x[i]! - hv[i]!, hv[i]!)) return Infinity;
+      return 0;
+    },
+    checkLength: lengthChecker('lo and hi', n),
+    run: (s, input, out) => s.x.clampVector(input.ptr, placeArray(s, lv), placeArray(s, hv), input.n, out),
+  });
+}
+
+/** {x : x ≥ 0}. prox: max(v, 0). */
+export function indNonnegative(): ProxOperator {
+  return defineOperator({
+    name: 'indNonnegative()',
+    properties: SET,
+    value: (x) => indicator(x.every((xi) => within(-xi, 0))),
+    run: (s, input, out) => s.x.clampScalar(input.ptr, input.n, 0, Infinity, out),
+  });
+}
+
+/** {x ≥ 0 : Σx = radius}, radius > 0. prox: projectSimplex (Condat 2016, expected O(n)); v non-empty. */
+export function indSimplex(radius = 1): ProxOperator {
+  const fn = 'indSimplex';
+  positiveFinite(fn, 'radius', radius);
+  return defineOperator({
+    name: `indSimplex(${radius})`,
+    properties: COUPLED_SET,
+    value: (x) => {
+      let sum = 0;
+      let total = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (!within(-x[i]!, 0)) return Infinity;
+        sum += x[i]!;
+        total += Math.abs(x[i]!);
+      }
+      return indicator(x.length > 0 && within(Math.abs(sum - radius), Math.max(radius, total)));
+    },
+    checkLength: (f, n) => {
+      if (n === 0) throw new ShapeError(`${f}: v must have length >= 1 (got 0)`);
+    },
+    run: (s, input, out) => s.x.projectSimplex(input.ptr, input.n, radius, s.f64(input.n), out),
+  });
+}
+
+/** {x : ‖x‖₁ ≤ radius}. prox: soft-threshold at the simplex threshold of |v| (linear time). */
+export function indBallL1(radius = 1): ProxOperator {
+  const fn = 'indBallL1';
+  positiveFinite(fn, 'radius', radius);
+  return defineOperator({
+    name: `indBallL1(${radius})`,
+    properties: COUPLED_SET,
+    value: (x) => indicator(within(x.reduce((a, xi) => a + Math.abs(xi), 0) - radius, radius)),
+    run: (s, input, out) => {
+      const tau = l1BallThreshold(s, input, radius);
+      return Number.isNaN(tau) ? 1 : s.x.softThreshold(input.ptr, input.n, tau, out);
+    },
+  });
+}
+
+/** {x : ‖x‖₂ ≤ radius}. prox: v·min(1, radius/‖v‖). */
+export function indBallL2(radius = 1): ProxOperator {
+  const fn = 'indBallL2';
+  positiveFinite(fn, 'radius', radius);
+  return defineOperator({
+    name: `indBallL2(${radius})`,
+    properties: COUPLED_SET,
+    value: (x) => indicator(within(norm2(x) - radius, radius)),
+    run: (s, input, out) => {
+      const nv = placedNorm2(s, input);
+      if (!Number.isFinite(nv)) return 1;
+      return s.x.scaleVec(input.ptr, input.n, nv > radius ? radius / nv : 1, out);
+    },
+  });
+}
+
+/** {x : ‖x‖∞ ≤ radius}. prox: clamp(v, −radius, radius). */
+export function indBallLinf(radius = 1): ProxOperator {
+  const fn = 'indBallLinf';
+  positiveFinite(fn, 'radius', radius);
+  return defineOperator({
+    name: `indBallLinf(${radius})`,
+    properties: SET,
+    value: (x) => indicator(x.every((xi) => within(Math.abs(xi) - radius, radius))),
+    run: (s, input, out) => s.x.clampScalar(input.ptr, input.n, -radius, radius, out),
+  });
+}
+
+function residual(av: Float64Array, x: Float64Array, b: number): { r: number; scale: number } {
+  let r = -b;
+  let scale = Math.abs(b);
+  for (let i = 0; i < av.length; i++) {
+    r += av[i]! * x[i]!;
+    scale += Math.abs(av[i]! * x[i]!);
+  }
+  return { r, scale };
+}
+
+/** A non-zero finite row vector a (copied) and ‖a‖², for the operators that act along a row. */
+export function rowParameter(fn: string, a: ArrayLike<number>): { av: Float64Array; aa: number } {
+  const av = vectorParameter(fn, 'a', a);
+  const na = norm2(av);
+  if (!(na > 0)) throw new ParameterError(`${fn}: a must be a non-zero vector (got all zeros, length ${av.length})`);
+  return { av, aa: na * na };
+}
+
+/** {x : ⟨a, x⟩ = b} (equality) or {x : ⟨a, x⟩ ≤ b}: prox v − (excess/‖a‖²)·a, excess = r or max(r, 0). */
+function affineSet(fn: 'indHyperplane' | 'indHalfspace', a: ArrayLike<number>, b: number): ProxOperator {
+  const { av, aa } = rowParameter(fn, a);
+  finite(fn, 'b', b);
+  const equality = fn === 'indHyperplane';
+  return defineOperator({
+    name: `${fn}(${describeParams(av, b)})`,
+    properties: COUPLED_SET,
+    value: (x) => {
+      const { r, scale } = residual(av, x, b);
+      return indicator(within(equality ? Math.abs(r) : r, scale));
+    },
+    checkLength: lengthChecker('a', av.length),
+    run: (s, input, out) => {
+      const ap = placeArray(s, av);
+      const r = s.x.dotF64(ap, input.ptr, input.n) - b;
+      if (!Number.isFinite(r)) return 1;
+      return s.x.axpyInto(input.ptr, ap, input.n, -(equality ? r : Math.max(r, 0)) / aa, out);
+    },
+  });
+}
+
+/** {x : ⟨a, x⟩ = b}, a ≠ 0. prox: v − ((⟨a, v⟩ − b)/‖a‖²)·a. */
+export function indHyperplane(a: ArrayLike<number>, b: number): ProxOperator {
+  return affineSet('indHyperplane', a, b);
+}
+
+/** {x : ⟨a, x⟩ ≤ b}, a ≠ 0. prox: v − (max(⟨a, v⟩ − b, 0)/‖a‖²)·a. */
+export function indHalfspace(a: ArrayLike<number>, b: number): ProxOperator {
+  return affineSet('indHalfspace', a, b);
+}
