@@ -1,0 +1,255 @@
+/**
+ * What every proximal algorithm shares: options (maxIter, tol, onProgress, signal, history), the
+ * stopping monitor, the result shape, argument checks, and small vector helpers over Float64Array
+ * views of WASM memory.
+ */
+import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { F64Buffer, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
+import { wasm } from '../../runtime/instance.js';
+import type { ProxOperator } from '../operator.js';
+
+/** Why a run ended. */
+export type StopReason = 'converged' | 'maxIter' | 'stopped' | 'aborted';
+
+/** What `onProgress` receives once per iteration. */
+export interface ProgressInfo {
+  /** 1-based iteration count. */
+  iteration: number;
+  /** The objective at the current iterate (may be +Infinity when an indicator is violated). */
+  objective: number;
+  /** The algorithm's stopping residual at this iteration (the quantity compared with `tol`). */
+  residual: number;
+  /** Milliseconds since the start of the run. */
+  elapsedMs: number;
+}
+
+/** Options that every algorithm accepts. */
+export interface IterativeOptions {
+  /** Iteration cap (an integer ≥ 0). Default: per algorithm (see each function). */
+  maxIter?: number;
+  /** Stopping tolerance on the named certificate (≥ 0). Default: per algorithm. */
+  tol?: number;
+  /**
+   * Called once per iteration, after the iterate is updated; return `false` to stop the run (the
+   * result then has `reason: 'stopped'`). Anything else (including `undefined`) continues.
+   */
+  onProgress?: (info: ProgressInfo) => boolean | void;
+  /**
+   * Checked once per iteration (and before the first). An aborted signal ends the run with the
+   * current iterate: the result has `converged: false`, `reason: 'aborted'` (no exception).
+   */
+  signal?: AbortSignal;
+  /**
+   * Most objective values kept in `history` (≥ 2, default 1000). Beyond it the history is thinned:
+   * every other value is dropped and `historyEvery` doubles, so it always spans the whole run.
+   */
+  historyLength?: number;
+}
+
+/** A named stopping certificate: zero exactly at a solution. */
+export interface Certificate {
+  /** What `value` measures, e.g. 'fixed-point residual' or 'duality gap'. */
+  name: string;
+  value: number;
+}
+
+/** What every algorithm returns (each adds its own fields). */
+export interface IterativeResult {
+  /** The final iterate (a plain Float64Array, not a view of WASM memory). */
+  x: Float64Array;
+  /** Iterations performed. */
+  iterations: number;
+  /** True when the certificate reached `tol`. */
+  converged: boolean;
+  /** Why the run ended: 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
+  reason: StopReason;
+  /**
+   * The stopping certificate at the returned iterate (fista/proximalGradient evaluate it even after 0
+   * iterations; the splitting methods report NaN when no iteration ran, since it needs one step).
+   */
+  certificate: Certificate;
+  /** Objective values at iterations historyEvery, 2·historyEvery, … (at most historyLength of them). */
+  history: number[];
+  /** Iterations between two consecutive history entries (a power of 2). */
+  historyEvery: number;
+}
+
+export interface CheckedOptions {
+  maxIter: number;
+  tol: number;
+  onProgress: ((info: ProgressInfo) => boolean | void) | undefined;
+  signal: AbortSignal | undefined;
+  historyLength: number;
+}
+
+/** Validates the common options with the given defaults. */
+export function checkOptions(fn: string, o: IterativeOptions | undefined, defaults: { maxIter: number; tol: number }): CheckedOptions {
+  if (o !== undefined && (o === null || typeof o !== 'object')) throw parameterError(fn, 'options', 'an object', o);
+  const opts = o ?? {};
+  const maxIter = opts.maxIter ?? defaults.maxIter;
+  if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
+  const tol = opts.tol ?? defaults.tol;
+  if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw parameterError(fn, 'options.onProgress', 'a function', opts.onProgress);
+  }
+  const signal = opts.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
+    throw parameterError(fn, 'options.signal', 'an AbortSignal', signal);
+  }
+  const historyLength = opts.historyLength ?? 1000;
+  if (!Number.isSafeInteger(historyLength) || historyLength < 2) {
+    throw parameterError(fn, 'options.historyLength', 'an integer >= 2', historyLength);
+  }
+  return { maxIter, tol, onProgress: opts.onProgress, signal, historyLength };
+}
+
+/**
+ * Bookkeeping of one run: history (thinned by powers of 2 to stay bounded), progress callbacks,
+ * abort checks and the elapsed time.
+ */
+export class Monitor {
+  readonly history: number[] = [];
+  historyEvery = 1;
+  private readonly t0 = performance.now();
+  constructor(private readonly o: CheckedOptions) {}
+
+  /** 'aborted' if the signal is already aborted, else null. */
+  aborted(): StopReason | null {
+    return this.o.signal?.aborted ? 'aborted' : null;
+  }
+
+  /**
+   * Records iteration `k` (1-based) and returns why to stop now, if any: 'converged' when
+   * `residual <= tol`, 'stopped' when onProgress returned false, 'aborted' when the signal fired.
+   */
+  step(k: number, objective: number, residual: number, converged = residual <= this.o.tol): StopReason | null {
+    if (k % this.historyEvery === 0) {
+      this.history.push(objective);
+      if (this.history.length > this.o.historyLength) {
+        let j = 0;
+        for (let i = 1; i < this.history.length; i += 2) this.history[j++] = this.history[i]!;
+        this.history.length = j;
+        this.historyEvery *= 2;
+      }
+    }
+    if (this.o.onProgress) {
+      const info: ProgressInfo = { iteration: k, objective, residual, elapsedMs: performance.now() - this.t0 };
+      if (this.o.onProgress(info) === false) return converged ? 'converged' : 'stopped';
+    }
+    if (converged) return 'converged';
+    if (this.o.signal?.aborted) return 'aborted';
+    return null;
+  }
+}
+
+/** Validates that `op` looks like a ProxOperator (has prox and value functions). */
+export function checkOperator(fn: string, name: string, op: unknown): ProxOperator {
+  const o = op as ProxOperator | null;
+  if (o === null || typeof o !== 'object' || typeof o.prox !== 'function' || typeof o.value !== 'function') {
+    throw parameterError(fn, name, 'a ProxOperator (an object with prox(v, t, out) and value(x))', op);
+  }
+  return o;
+}
+
+/** A finite number > 0 given as an option, or the default when absent. */
+export function positiveOption(fn: string, name: string, value: unknown, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !(value < max) || !Number.isFinite(value)) {
+    throw parameterError(fn, name, max === Infinity ? 'a finite number > 0' : `in (0, ${max})`, value);
+  }
+  return value;
+}
+
+/** Checks that a starting point has length n and finite entries, and returns a WASM buffer holding it (zeros when absent). */
+export function startingPoint(fn: string, name: string, x0: VectorInput | undefined, n: number): F64Buffer {
+  if (x0 === undefined) return allocF64(n);
+  const len = vectorLength(fn, name, x0);
+  if (len !== n) throw new ShapeError(`${fn}: ${name} must have length ${n} (got ${len})`);
+  const data = x0 instanceof F64Buffer ? x0.view() : x0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(Number(data[i]))) throw new ParameterError(`${fn}: ${name} must be finite (got ${Number(data[i])} at index ${i})`);
+  }
+  return allocF64(x0 instanceof F64Buffer ? x0.view() : (x0 as ArrayLike<number>));
+}
+
+/** A dimension given as an option: a non-negative integer. */
+export function dimension(fn: string, name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw parameterError(fn, name, 'a non-negative integer', value);
+  return value as number;
+}
+
+/** Frees every buffer (ignores already freed ones). */
+export function freeAll(buffers: readonly F64Buffer[]): void {
+  for (const b of buffers) b.free();
+}
+
+/** True when WASM memory grew since `view` was taken (the view is then detached). */
+export function detached(view: Float64Array): boolean {
+  return view.buffer !== wasm('proxkit').memory.buffer;
+}
+
+/**
+ * Calls `body(x, out)` with views of two WASM buffers — no copy — and, should the callback have
+ * allocated WASM memory (detaching the views, so that its writes were lost), calls it again on
+ * plain arrays and copies the result in. Returns what `body` returns.
+ */
+export function callOnViews<T>(x: F64Buffer, out: F64Buffer, body: (x: Float64Array, out: Float64Array) => T): T {
+  const xv = x.view();
+  const ov = out.view();
+  try {
+    const r = body(xv, ov);
+    if (!detached(ov)) return r;
+  } catch (e) {
+    // Writing to a detached view throws a TypeError: retry on copies only in that case.
+    if (!detached(ov)) throw e;
+  }
+  const xs = x.toArray();
+  const os = new Float64Array(out.length);
+  const r2 = body(xs, os);
+  out.set(os);
+  return r2;
+}
+
+// Vector helpers on plain views (the algorithms' vectors are short next to their operators' cost).
+
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+export function norm2(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
+}
+
+/** ‖a − b‖₂. */
+export function distance(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+/** out = α·a + β·b (out may alias a or b). */
+export function axpby(alpha: number, a: Float64Array, beta: number, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = alpha * a[i]! + beta * b[i]!;
+}
+
+/**
+ * The dimension n of a splitting problem: options.dimension when given, else the `dimension` of one
+ * of the operators (leastSquares has one), else the length of the starting point.
+ */
+export function problemDimension(fn: string, given: unknown, operators: readonly unknown[], start: unknown, startName: string): number {
+  if (given !== undefined) return dimension(fn, 'options.dimension', given);
+  for (const op of operators) {
+    const d = (op as { dimension?: unknown }).dimension;
+    if (typeof d === 'number') return d;
+  }
+  if (start !== undefined) return vectorLength(fn, startName, start);
+  throw parameterError(fn, 'options.dimension', `given when ${startName} is absent and no operator has a dimension`, undefined);
+}
