@@ -2,3 +2,6 @@
 export { alloc, free, allocatedBytes, arenaTop } from "./memory";
 export { rngSeed, rngNext, rngUniform, rngNormal } from "./rng";
 export * from "./prox/index";
+export * from "./linalg/index";
+export * from "./tucker/index";
+export * from "./cvar/index";

@@ -11,6 +11,10 @@ import { init } from '../bindings/index.js';
 import type { BenchContext, CaseResult, TimerOptions } from './harness.js';
 import { benchSimplex } from './prox/simplex.js';
 import { benchSoftThreshold } from './prox/soft-threshold.js';
+import { OPERATOR_BENCHES } from './prox/operators.js';
+import { benchFistaLasso } from './prox/algorithms.js';
+import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
+import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -54,6 +58,14 @@ const TIMER: Record<'default' | 'quick', TimerOptions> = {
 const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => CaseResult[] }[] = [
   { name: 'softThreshold', aliases: ['soft-threshold'], run: benchSoftThreshold },
   { name: 'projectSimplex', aliases: ['simplex'], run: benchSimplex },
+  ...OPERATOR_BENCHES, // the prox operator catalogue, one entry per operator (--filter operators)
+  { name: 'fistaLasso', aliases: ['fista', 'lasso', 'algorithms'], run: benchFistaLasso }, // n = 1e3: diabetes; 1e5, 1e6: synthetic (see bench/prox/algorithms.ts)
+  { name: 'cvar', aliases: ['cvar-value'], run: benchCvar },
+  { name: 'projectCvarSet', aliases: ['cvar-projection'], run: benchProjectCvarSet },
+  { name: 'splPlusEpoch', aliases: ['spl', 'cvar-epoch'], run: benchSplEpoch }, // n = 1e3: breast cancer (569 × 30); 1e5, 1e6: synthetic (see bench/cvar/cvar.ts)
+  { name: 'modeGram', aliases: ['tucker', 'gram'], run: benchModeGram }, // n = 1e3: 10³, 1e5: 40×50×50, 1e6: 100³ (see bench/tucker/tucker.ts)
+  { name: 'symmetricEigen', aliases: ['tucker', 'eigen', 'linalg'], run: benchSymmetricEigen }, // order 64, 128, 512 for n = 1e3, 1e5, 1e6
+  { name: 'selectCoreShape', aliases: ['tucker', 'core-shape', 'dp'], run: benchSelectCoreShape }, // 8×10×12, 20×30×40, 40×50×60 planted rank
 ];
 
 /** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */
@@ -62,6 +74,7 @@ const THRESHOLDS: { kernel: string; ratio: string; min: number; label: string }[
   { kernel: 'projectSimplex', ratio: 'public API vs plain-TS', min: 1.5, label: 'projectSimplex public API ≥ 1.5× plain-TS linear-time' },
   { kernel: 'softThreshold', ratio: 'public API vs plain-TS', min: 3, label: 'softThreshold public API ≥ 3× plain-TS' },
   { kernel: 'softThreshold', ratio: 'zero-copy vs plain-TS', min: 15, label: 'softThreshold zero-copy ≥ 15× plain-TS' },
+  { kernel: 'cvar', ratio: 'public API vs sort-based', min: 5, label: 'cvar public API ≥ 5× sort-based plain TS' },
 ];
 
 function fmtTime(s: number): string {
@@ -94,7 +107,9 @@ function table(c: CaseResult): string {
     `${c.kernel}  n = ${c.n.toLocaleString('en-US')}  (${params}; seed ${c.seed}, ${c.inputs === 1 ? '1 input' : `${c.inputs} inputs cycled`}; ${c.rounds} rounds interleaved)`,
     line(header),
     ...rows.map(line),
-    '  ratios (speed-up): ' + Object.entries(c.ratios).map(([k, v]) => `${k} ${fmtRatio(v)}`).join(' · '),
+    ...(Object.keys(c.ratios).length > 0
+      ? ['  ratios (speed-up): ' + Object.entries(c.ratios).map(([k, v]) => `${k} ${fmtRatio(v)}`).join(' · ')]
+      : []),
   ];
   return out.join('\n');
 }

@@ -19,3 +19,15 @@ export {
 export { F64Buffer, allocF64, memoryStats, type MemoryStats, type VectorInput } from './runtime/memory.js';
 export { Rng, rng } from './rng.js';
 export { softThreshold, projectSimplex } from './prox/index.js';
+export {
+  normL1, normL2, sqrNormL2, elasticNet, normLinf, normL21, huberLoss,
+  indBox, indNonnegative, indSimplex, indBallL1, indBallL2, indBallLinf, indHyperplane, indHalfspace,
+  totalVariation1D, totalVariation1DStrided, tv1dScratchLength, nmSparsity, proxSparse, lossProx, klSimplex,
+  type LossKind, type KlSimplexOperator, type KlSimplexOptions,
+  scaled, translated, separableSum, conjugate, moreauEnvelope, type MoreauEnvelope,
+  type ProxOperator, type OperatorProperties, type StridedTV1DOptions,
+} from './prox/index.js';
+export * from './prox/algorithms/index.js';
+export * from './cvar/index.js';
+export { symmetricEigen, ConvergenceError, type SymmetricEigenResult } from './linalg/index.js';
+export * from './tucker/index.js';

@@ -8,5 +8,15 @@ declare module '*.csv' {
   export default text;
 }
 
+declare module '*.ppm' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}
+
+declare module '*.pgm' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}
+
 /** The package version, substituted by the build. */
 declare const PROXKIT_VERSION: string;

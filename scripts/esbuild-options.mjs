@@ -9,7 +9,7 @@ export const common = {
   format: 'esm',
   // Without an explicit target esbuild emits Uint8Array.fromBase64 for inlined bytes (absent in Node 20).
   target: 'es2022',
-  loader: { '.wasm': 'binary', '.csv': 'text' },
+  loader: { '.wasm': 'binary', '.csv': 'text', '.ppm': 'binary', '.pgm': 'binary' },
   logLevel: 'warning',
   absWorkingDir: root,
   define: { PROXKIT_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },

@@ -5,12 +5,17 @@
  */
 import { init } from '../index.js';
 import { proxDemo } from '../prox/demo.js';
+import { cvarDemo } from '../cvar/demo.js';
+import { tuckerDemo } from '../tucker/demo.js';
+import { tvDemo } from '../prox/tv-demo.js';
 
 export interface DemoContext {
   /** Seed for anything random in the section. */
   seed: number;
   /** Writes one line of the report. */
   log(line: string): void;
+  /** Where the tv section writes its SVG figure (default ./proxkit-tv-denoise.svg). */
+  tvSvg?: string;
 }
 
 export interface DemoSection {
@@ -20,7 +25,7 @@ export interface DemoSection {
   run(ctx: DemoContext): void | Promise<void>;
 }
 
-export const sections: DemoSection[] = [proxDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo];
 
 /** Runs the named sections (all when `names` is empty) in order. */
 export async function runDemo(names: string[], ctx: DemoContext): Promise<void> {

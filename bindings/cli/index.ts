@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runDemo, sections } from './demo.js';
+import { runCvarSweepCli } from '../cvar/cli.js';
 
 const program = new Command();
 program
@@ -12,10 +13,37 @@ program
   .description(`a tour over data embedded in the package (sections: ${sections.map((s) => s.name).join(', ')})`)
   .argument('[sections...]', 'run only these sections')
   .option('--seed <n>', 'seed for the random parts', '42')
-  .action(async (names: string[], opts: { seed: string }) => {
+  .option('--tv-svg <path>', 'where the tv section writes its SVG figure', './proxkit-tv-denoise.svg')
+  .action(async (names: string[], opts: { seed: string; tvSvg: string }) => {
     const seed = Number(opts.seed);
     if (!Number.isSafeInteger(seed) || seed < 0) program.error(`demo: --seed must be a non-negative integer (got ${opts.seed})`);
-    await runDemo(names, { seed, log: (line) => console.log(line) });
+    await runDemo(names, { seed, log: (line) => console.log(line), tvSvg: opts.tvSvg });
+  });
+
+program
+  .command('cvar-sweep')
+  .description('CVaR step-size experiment: SPL+, SPL and SGM on the embedded diabetes and breast-cancer data')
+  .option('--svg <path>', 'where to write the SVG plot', 'cvar-sweep.svg')
+  .option('--json <path>', 'also write every number as JSON')
+  .option('--epochs <n>', 'epochs per run', '100')
+  .option('--seeds <n>', 'seeds per step size', '5')
+  .option('--schedule <s>', "step-size schedule: 'constant' or 'sqrt'", 'constant')
+  .option('--tolerance <t>', 'relative suboptimality that counts as reaching the optimum', '0.01')
+  .option('--quick', 'a small configuration (diabetes only, beta 0.9, 7 step sizes)')
+  .option('--no-progress', 'no progress bar')
+  .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; tolerance: string; quick?: boolean; progress: boolean }) => {
+    const epochs = Number(opts.epochs);
+    const seeds = Number(opts.seeds);
+    const tolerance = Number(opts.tolerance);
+    if (!Number.isSafeInteger(epochs) || epochs < 1) program.error(`cvar-sweep: --epochs must be a positive integer (got ${opts.epochs})`);
+    if (!Number.isSafeInteger(seeds) || seeds < 1) program.error(`cvar-sweep: --seeds must be a positive integer (got ${opts.seeds})`);
+    if (!(tolerance > 0)) program.error(`cvar-sweep: --tolerance must be > 0 (got ${opts.tolerance})`);
+    if (opts.schedule !== 'constant' && opts.schedule !== 'sqrt') program.error(`cvar-sweep: --schedule must be constant or sqrt (got ${opts.schedule})`);
+    await runCvarSweepCli({
+      svg: opts.svg, json: opts.json, epochs, seeds, tolerance, quick: opts.quick === true,
+      schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
+      log: (line) => console.log(line),
+    });
   });
 
 program.parseAsync().catch((err: unknown) => {
