@@ -94,9 +94,10 @@ function proxSparseGroup(a: Float64Array, lambda: number, x: Float64Array, trial
 /**
  * proxSparse(λ): f(x) = λ·Σ_groups Σ_{i<j<k} |xᵢxⱼxₖ| over consecutive groups of four, a
  * 2:4-sparsity-inducing regularizer that is zero exactly on 2:4-sparse vectors and grows with the
- * third-largest magnitude of a group. HONEST NOTE: this is the form of the ProxSparse regularizer
- * (Liu et al., ICML 2025, arXiv:2502.00258) as we recall it; the paper text was not available to us
- * to confirm the exact definition, so treat it as "the triple-product 2:4 regularizer".
+ * third-largest magnitude of a group: the ProxSparse regularizer (Liu et al., ICML 2025,
+ * arXiv:2502.00258). The paper text was not available here; the definition was checked against the
+ * `reg` function of the authors' prox operator as published in a public fork of their code (the sum of
+ * the four triple products of a group of four).
  *
  * f is nonconvex; its prox (possibly set-valued) is computed per group: signs are those of v (flipping
  * a sign towards v lowers the quadratic and leaves f unchanged), magnitudes by comparing the 2:4
