@@ -14,8 +14,8 @@ export interface DemoContext {
   seed: number;
   /** Writes one line of the report. */
   log(line: string): void;
-  /** Where the tv section writes its SVG figure (default ./proxkit-tv-denoise.svg). */
-  tvSvg?: string;
+  /** Folder where sections write their figures (SVG); default: the working directory. */
+  figures?: string;
 }
 
 export interface DemoSection {

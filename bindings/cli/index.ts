@@ -13,11 +13,11 @@ program
   .description(`a tour over data embedded in the package (sections: ${sections.map((s) => s.name).join(', ')})`)
   .argument('[sections...]', 'run only these sections')
   .option('--seed <n>', 'seed for the random parts', '42')
-  .option('--tv-svg <path>', 'where the tv section writes its SVG figure', './proxkit-tv-denoise.svg')
-  .action(async (names: string[], opts: { seed: string; tvSvg: string }) => {
+  .option('--figures <dir>', 'folder for the figures (SVG) that sections write', '.')
+  .action(async (names: string[], opts: { seed: string; figures: string }) => {
     const seed = Number(opts.seed);
     if (!Number.isSafeInteger(seed) || seed < 0) program.error(`demo: --seed must be a non-negative integer (got ${opts.seed})`);
-    await runDemo(names, { seed, log: (line) => console.log(line), tvSvg: opts.tvSvg });
+    await runDemo(names, { seed, log: (line) => console.log(line), figures: opts.figures });
   });
 
 program

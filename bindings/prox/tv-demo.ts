@@ -107,7 +107,7 @@ async function tvDenoise(ctx: DemoContext): Promise<void> {
       `(${(report.certificate.value / report.objective).toExponential(1)} of the objective; ${report.converged ? 'converged' : 'not converged'})`,
   );
   ctx.log(`  PSNR against the clean image: noisy ${psnr(noisy, clean).toFixed(2)} dB → denoised ${psnr(denoised, clean).toFixed(2)} dB`);
-  const path = resolve(ctx.tvSvg ?? './proxkit-tv-denoise.svg');
+  const path = resolve(ctx.figures ?? '.', 'proxkit-tv-denoise.svg');
   const uri = (px: ArrayLike<number>) => `data:image/png;base64,${Buffer.from(grayPng(px, rows, cols)).toString('base64')}`;
   const gap = 16;
   const top = 28;

@@ -3,7 +3,7 @@
  * real tensors — handwritten digits (1797 × 8 × 8) and a colour photograph (102 × 128 × 3) — comparing
  * the Tucker-packing DP (Ghadiri et al., ICML 2023), the exact truncated-HOSVD search, the paper's
  * greedy baseline (HOOI loss at every step) and TensorLy's uniform scaling. Writes an SVG plot of
- * error vs budget to $PROXKIT_TUCKER_SVG (default ./proxkit-tucker.svg).
+ * error vs budget to proxkit-tucker.svg in the figures folder (default: the working directory).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -129,12 +129,12 @@ function run(ctx: DemoContext): void {
   const photoRows = sweep(photo, [600, 1200, 2400, 4800, 9600], HOOI_ITER, 3);
   report(ctx, 'Colour photograph (F. Beato, boats at Nagasaki, c. 1865)', photo, photoRows);
   ctx.log(`  (greedy = the paper's baseline, run on the three smallest budgets to keep this section short; HOOI: ${HOOI_ITER} sweeps per evaluation)`);
-  const file = resolve(process.env.PROXKIT_TUCKER_SVG ?? 'proxkit-tucker.svg');
+  const file = resolve(ctx.figures ?? '.', 'proxkit-tucker.svg');
   writeFileSync(file, svg([
     { title: `digits ${dig.shape.join('×')}`, rows: digitRows },
     { title: `photo ${photo.shape.join('×')}`, rows: photoRows },
   ]));
-  ctx.log(`  plot of error vs budget written to ${file} (set PROXKIT_TUCKER_SVG to choose the path)`);
+  ctx.log(`  plot of error vs budget written to ${file}`);
 }
 
 export const tuckerDemo: DemoSection = {

@@ -169,11 +169,11 @@ describe('the tv demo section (photograph, PGM loader, PNG/SVG writer)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'proxkit-tv-'));
     try {
       const lines: string[] = [];
-      await tvDemo.run({ seed: 7, log: (l) => lines.push(l), tvSvg: join(dir, 'tv.svg') });
+      await tvDemo.run({ seed: 7, log: (l) => lines.push(l), figures: dir });
       const m = lines.join('\n').match(/noisy ([\d.]+) dB → denoised ([\d.]+) dB/)!;
       expect(Number(m[2])).toBeGreaterThan(Number(m[1]) + 3);
       expect(lines.join('\n')).toContain('converged');
-      const svg = readFileSync(join(dir, 'tv.svg'), 'utf8');
+      const svg = readFileSync(join(dir, 'proxkit-tv-denoise.svg'), 'utf8');
       expect(svg.match(/data:image\/png;base64,/g)!.length).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
