@@ -3,20 +3,7 @@
 // SIMD body and the tail.
 import { selectRank, sortRange, copyNegated } from "../../assembly/cvar/select";
 import { cvarEval, cvarWeights } from "../../assembly/cvar/cvar";
-
-function vec(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 3);
-}
-function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-// A deterministic spread with many exact ties.
-function sample(i: i32): f64 {
-  return <f64>((i * 7919) % 23 - 11) * 0.25;
-}
+import { vec, at, put, sample } from "../spec-helpers";
 
 describe("selectRank", () => {
   test("the value of rank k has #{< v} ≤ k < #{≤ v} for every k, n = 1..70, with ties", () => {

@@ -2,20 +2,7 @@
 // their scalar tails agree with the scalar definitions for every length that exercises a tail.
 import { softThreshold, softThresholdScalar } from "../../assembly/prox/soft-threshold";
 import { projectSimplex, projectSimplexScalar, shiftPositive, simplexSupport, simplexThreshold } from "../../assembly/prox/simplex";
-
-function vec(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 3);
-}
-function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-// A deterministic spread of values with repeats and exact ties at ±t.
-function sample(i: i32): f64 {
-  return <f64>((i * 7919) % 23 - 11) * 0.25;
-}
+import { vec, at, put, sample } from "../spec-helpers";
 
 describe("softThreshold", () => {
   test("matches sign(v)·max(|v| − t, 0) for n = 0..17, SIMD and scalar", () => {

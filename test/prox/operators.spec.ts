@@ -5,19 +5,7 @@ import { scaleVec, shrinkScale, weightedShrink, clampScalar, clampVector, huberS
 import { groupShrink } from "../../assembly/prox/group";
 import { nmProject } from "../../assembly/prox/nm";
 import { tv1d } from "../../assembly/prox/tv";
-
-function vec(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 3);
-}
-function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-function sample(i: i32): f64 {
-  return <f64>((i * 7919) % 23 - 11) * 0.25;
-}
+import { vec, at, put, sample } from "../spec-helpers";
 
 // Kernel k over (v, n, out) against the scalar definition want(x, i), for every length with a tail.
 function checkMap(kernel: (v: usize, n: i32, out: usize) => i32, want: (x: f64, i: i32) => f64): void {

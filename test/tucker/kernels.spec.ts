@@ -2,19 +2,7 @@
 // their tails against scalar definitions, the non-finite flag, and the packing DP on a tiny instance.
 import { sumSquares, modeGram, modeGramDual, modeProduct } from "../../assembly/tucker/tensor";
 import { tuckerPack, tuckerPackWorkBytes } from "../../assembly/tucker/packing";
-
-function vec(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 3);
-}
-function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-function sample(i: i32): f64 {
-  return <f64>((i * 7919) % 23 - 11) * 0.25;
-}
+import { vec, at, put, sample } from "../spec-helpers";
 
 describe("sumSquares", () => {
   test("equals the scalar sum for n = 0..19 and flags NaN/Inf anywhere", () => {

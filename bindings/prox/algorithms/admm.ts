@@ -2,22 +2,10 @@
  * ADMM in scaled form for min f(x) + g(z) s.t. x − z = 0 (Boyd, Parikh, Chu, Peleato & Eckstein 2011,
  * Foundations and Trends in ML 3(1), §3.1.1 and §5 "constrained convex optimization").
  */
-import { F64Buffer, allocF64, type VectorInput } from '../../runtime/memory.js';
+import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import {
-  Monitor,
-  checkOperator,
-  checkOptions,
-  problemDimension,
-  distance,
-  freeAll,
-  norm2,
-  positiveOption,
-  startingPoint,
-  type IterativeOptions,
-  type IterativeResult,
-  type StopReason,
-} from './common.js';
+import { axpby, checkOperator, checkOptions, distance, iterate, norm2, positiveOption, problemDimension, runResult, startingPoint, withWorkspace } from './common.js';
+import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface AdmmOptions extends IterativeOptions {
   /** Penalty ρ > 0 (default 1). The x-update is prox_{f/ρ}, the z-update prox_{g/ρ}. */
@@ -66,20 +54,11 @@ export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}
   const rho = positiveOption(fn, 'options.rho', options.rho, 1);
   const alpha = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const n = problemDimension(fn, options.dimension, [f, g], options.z0, 'options.z0');
-  const buffers: F64Buffer[] = [];
-  try {
-    const z = startingPoint(fn, 'options.z0', options.z0, n);
-    buffers.push(z);
+  return withWorkspace((ws) => {
+    const z = ws.own(startingPoint(fn, 'options.z0', options.z0, n));
     const len = z.length;
-    const u = startingPoint(fn, 'options.u0', options.u0, len);
-    buffers.push(u);
-    const x = allocF64(len);
-    const v = allocF64(len);
-    const zPrev = allocF64(len);
-    buffers.push(x, v, zPrev);
-    const monitor = new Monitor(opts);
-    let reason: StopReason | null = monitor.aborted();
-    let k = 0;
+    const u = ws.own(startingPoint(fn, 'options.u0', options.u0, len));
+    const [x, v, zPrev] = [ws.zeros(len), ws.zeros(len), ws.zeros(len)];
     let r = NaN;
     let s = NaN;
     let cert = NaN;
@@ -91,55 +70,39 @@ export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}
       s = rho * distance(zv, zPrev.view());
       return Math.max(r / (1 + Math.max(norm2(xv), norm2(zv))), s / (1 + rho * norm2(u.view())));
     };
-    while (reason === null && k < opts.maxIter) {
-      k++;
-      let vv = v.view();
-      let zv = z.view();
-      let uv = u.view();
-      for (let i = 0; i < len; i++) vv[i] = zv[i]! - uv[i]!;
-      f.prox(v, 1 / rho, x);
+    const outcome = iterate(opts, () => {
+      axpby(1, z.view(), -1, u.view(), v.view()); // v = z − u
+      f.prox(v, 1 / rho, x); // x ← prox_{f/ρ}(z − u)
       zPrev.view().set(z.view());
       const xv = x.view();
-      vv = v.view();
-      zv = z.view();
-      uv = u.view();
+      const vv = v.view();
+      let zv = z.view();
+      let uv = u.view();
       // v ← x̂ + u with x̂ = αx + (1 − α)z; u keeps x̂ for the dual step.
       for (let i = 0; i < len; i++) {
         const xh = alpha * xv[i]! + (1 - alpha) * zv[i]!;
         uv[i] = uv[i]! + xh;
         vv[i] = uv[i]!;
       }
+      // z ← prox_{g/ρ}(x̂ + u), u ← u + x̂ − z
       g.prox(v, 1 / rho, z);
       zv = z.view();
       uv = u.view();
       for (let i = 0; i < len; i++) uv[i] = uv[i]! - zv[i]!;
       cert = certificate();
       objective = f.value(x) + g.value(z);
-      reason = monitor.step(k, objective, cert);
-    }
-    if (k === 0) {
-      cert = NaN;
-      objective = g.value(z);
-      r = NaN;
-      s = NaN;
-    }
-    if (reason === null) reason = 'maxIter';
+      return { objective, residual: cert };
+    });
+    if (outcome.iterations === 0) objective = g.value(z);
     const dual = u.toArray().map((q) => rho * q);
     return {
       x: z.toArray(),
       xf: x.toArray(),
       dual,
-      iterations: k,
-      converged: reason === 'converged',
-      reason,
-      certificate: { name: 'relative primal/dual residual', value: cert },
-      history: monitor.history,
-      historyEvery: monitor.historyEvery,
+      ...runResult(outcome, 'relative primal/dual residual', cert),
       primalResidual: r,
       dualResidual: s,
       objective,
     };
-  } finally {
-    freeAll(buffers);
-  }
+  });
 }

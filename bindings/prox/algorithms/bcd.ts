@@ -2,7 +2,7 @@
  * Block coordinate descent with proximal regularization (BCD-PR), Gauss–Seidel over user blocks.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { Monitor, checkOptions, positiveOption, type IterativeOptions, type IterativeResult, type StopReason } from './common.js';
+import { checkOptions, iterate, positiveOption, runResult, type IterativeOptions, type IterativeResult } from './common.js';
 
 /** One block θ_i of the variables. */
 export interface BcdBlock {
@@ -67,13 +67,10 @@ export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, 
     return v;
   });
   const next = theta.map((v) => new Float64Array(v.length));
-  const monitor = new Monitor(opts);
-  let reason: StopReason | null = monitor.aborted();
-  let k = 0;
   let cert = NaN;
   let value = objective(theta);
-  while (reason === null && k < opts.maxIter) {
-    k++;
+  const outcome = iterate(opts, () => {
+    // One Gauss–Seidel sweep: θ_i ← argmin_u f(…, u, …) + (c/2)‖u − θ_i‖² for i = 1..m.
     let step = 0;
     for (let i = 0; i < theta.length; i++) {
       const out = next[i]!;
@@ -89,9 +86,8 @@ export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, 
     }
     cert = c * Math.sqrt(step);
     value = objective(theta);
-    reason = monitor.step(k, value, cert);
-  }
-  if (reason === null) reason = 'maxIter';
+    return { objective: value, residual: cert };
+  });
   const x = new Float64Array(theta.reduce((s, v) => s + v.length, 0));
   let off = 0;
   for (const v of theta) {
@@ -101,12 +97,7 @@ export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, 
   return {
     x,
     blocks: theta.map((v) => v.slice()),
-    iterations: k,
-    converged: reason === 'converged',
-    reason,
-    certificate: { name: 'proximal step c‖θ⁽ᵏ⁾ − θ⁽ᵏ⁻¹⁾‖', value: cert },
-    history: monitor.history,
-    historyEvery: monitor.historyEvery,
+    ...runResult(outcome, 'proximal step c‖θ⁽ᵏ⁾ − θ⁽ᵏ⁻¹⁾‖', cert),
     objective: value,
   };
 }

@@ -1,10 +1,11 @@
 /**
  * What every proximal algorithm shares: options (maxIter, tol, onProgress, signal, history), the
- * stopping monitor, the result shape, argument checks, and small vector helpers over Float64Array
- * views of WASM memory.
+ * stopping monitor and the outer loop (`iterate`), the result shape (`runResult`), the run's WASM
+ * workspace (`withWorkspace`), argument checks, and small vector helpers over Float64Array views of
+ * WASM memory — so each algorithm's file holds only its own iteration.
  */
 import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
-import { F64Buffer, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
+import { F64Buffer, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
 import type { ProxOperator } from '../operator.js';
 
@@ -140,6 +141,89 @@ export class Monitor {
     if (converged) return 'converged';
     if (this.o.signal?.aborted) return 'aborted';
     return null;
+  }
+}
+
+/** What one iteration reports to `iterate`. */
+export interface IterationReport {
+  /** The objective at the new iterate (kept in the history, passed to onProgress). */
+  objective: number;
+  /** The stopping residual (passed to onProgress; compared with tol unless `converged` is given). */
+  residual: number;
+  /** Whether the run has converged, when that is not simply `residual <= tol`. */
+  converged?: boolean;
+}
+
+/** How a run of `iterate` ended. */
+export interface RunOutcome {
+  /** Iterations performed. */
+  iterations: number;
+  /** Why the run ended ('maxIter' when nothing stopped it earlier). */
+  reason: StopReason;
+  history: number[];
+  historyEvery: number;
+}
+
+/**
+ * The outer loop every algorithm shares: for k = 1, 2, … up to opts.maxIter, `body(k)` performs
+ * iteration k and reports it to a Monitor; the loop ends early when the report has converged,
+ * onProgress returned false or the signal aborted (an already-aborted signal runs no iteration).
+ */
+export function iterate(opts: CheckedOptions, body: (k: number) => IterationReport): RunOutcome {
+  const monitor = new Monitor(opts);
+  let reason: StopReason | null = monitor.aborted();
+  let k = 0;
+  while (reason === null && k < opts.maxIter) {
+    k++;
+    const report = body(k);
+    reason = monitor.step(k, report.objective, report.residual, report.converged);
+  }
+  return { iterations: k, reason: reason ?? 'maxIter', history: monitor.history, historyEvery: monitor.historyEvery };
+}
+
+/** The IterativeResult fields (all but x) of a run whose final certificate is `name` = `value`. */
+export function runResult(run: RunOutcome, name: string, value: number): Omit<IterativeResult, 'x'> {
+  return {
+    iterations: run.iterations,
+    converged: run.reason === 'converged',
+    reason: run.reason,
+    certificate: { name, value },
+    history: run.history,
+    historyEvery: run.historyEvery,
+  };
+}
+
+/** The WASM memory of one run, freed together (see `withWorkspace`): vectors, then raw allocations. */
+export class Workspace {
+  private readonly owned: F64Buffer[] = [];
+  private raw: Scope | undefined;
+  /** Takes `b` into the workspace: it is freed with it. */
+  own(b: F64Buffer): F64Buffer {
+    this.owned.push(b);
+    return b;
+  }
+  /** A new zero vector of length n, owned by the workspace. */
+  zeros(n: number): F64Buffer {
+    return this.own(allocF64(n));
+  }
+  /** A Scope for raw allocations (one per workspace, created on first call), released after the vectors. */
+  scope(fn: string): Scope {
+    this.raw ??= new Scope(fn);
+    return this.raw;
+  }
+  free(): void {
+    freeAll(this.owned);
+    this.raw?.release();
+  }
+}
+
+/** Runs `body` with a workspace whose vectors are freed however `body` ends. */
+export function withWorkspace<T>(body: (ws: Workspace) => T): T {
+  const ws = new Workspace();
+  try {
+    return body(ws);
+  } finally {
+    ws.free();
   }
 }
 

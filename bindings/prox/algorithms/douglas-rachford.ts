@@ -1,18 +1,8 @@
 /** Douglas–Rachford splitting for min_x f(x) + g(x), both with computable proxes. */
-import { F64Buffer, allocF64, type VectorInput } from '../../runtime/memory.js';
+import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import {
-  Monitor,
-  checkOperator,
-  checkOptions,
-  problemDimension,
-  freeAll,
-  positiveOption,
-  startingPoint,
-  type IterativeOptions,
-  type IterativeResult,
-  type StopReason,
-} from './common.js';
+import { axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, runResult, startingPoint, withWorkspace } from './common.js';
+import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface DouglasRachfordOptions extends IterativeOptions {
   /** Step γ > 0 (both proxes use t = γ). Default 1. */
@@ -56,56 +46,33 @@ export function douglasRachford(f: ProxOperator, g: ProxOperator, options: Dougl
   const gamma = positiveOption(fn, 'options.gamma', options.gamma, 1);
   const lambda = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const n = problemDimension(fn, options.dimension, [f, g], options.z0, 'options.z0');
-  const buffers: F64Buffer[] = [];
-  try {
-    const z = startingPoint(fn, 'options.z0', options.z0, n);
-    buffers.push(z);
-    const [x, y, w] = [allocF64(n), allocF64(n), allocF64(n)];
-    buffers.push(x, y, w);
-    const monitor = new Monitor(opts);
-    let reason: StopReason | null = monitor.aborted();
-    let k = 0;
+  return withWorkspace((ws) => {
+    const z = ws.own(startingPoint(fn, 'options.z0', options.z0, n));
+    const [x, y, w] = [ws.zeros(n), ws.zeros(n), ws.zeros(n)];
     let cert = NaN;
     let objective = NaN;
-    while (reason === null && k < opts.maxIter) {
-      k++;
-      f.prox(z, gamma, x);
-      {
-        const xv = x.view();
-        const zv = z.view();
-        const wv = w.view();
-        for (let i = 0; i < n; i++) wv[i] = 2 * xv[i]! - zv[i]!;
-      }
-      g.prox(w, gamma, y);
+    const outcome = iterate(opts, () => {
+      f.prox(z, gamma, x); // x = prox_{γf}(z)
+      axpby(2, x.view(), -1, z.view(), w.view()); // w = 2x − z
+      g.prox(w, gamma, y); // y = prox_{γg}(w)
+      // z ← z + λ(y − x), and the certificate ‖y − x‖
+      const [xv, yv, zv] = [x.view(), y.view(), z.view()];
       let s = 0;
-      {
-        const xv = x.view();
-        const yv = y.view();
-        const zv = z.view();
-        for (let i = 0; i < n; i++) {
-          const d = yv[i]! - xv[i]!;
-          s += d * d;
-          zv[i] = zv[i]! + lambda * d;
-        }
+      for (let i = 0; i < n; i++) {
+        const d = yv[i]! - xv[i]!;
+        s += d * d;
+        zv[i] = zv[i]! + lambda * d;
       }
       cert = Math.sqrt(s);
       objective = f.value(x) + g.value(y);
-      reason = monitor.step(k, objective, cert);
-    }
-    if (reason === null) reason = 'maxIter';
+      return { objective, residual: cert };
+    });
     return {
       x: x.toArray(),
       y: y.toArray(),
       z: z.toArray(),
-      iterations: k,
-      converged: reason === 'converged',
-      reason,
-      certificate: { name: 'fixed-point residual ‖x − y‖', value: cert },
-      history: monitor.history,
-      historyEvery: monitor.historyEvery,
+      ...runResult(outcome, 'fixed-point residual ‖x − y‖', cert),
       objective,
     };
-  } finally {
-    freeAll(buffers);
-  }
+  });
 }

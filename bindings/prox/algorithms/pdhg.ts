@@ -3,21 +3,10 @@
  * row-major matrices.
  */
 import { ShapeError, parameterError } from '../../runtime/errors.js';
-import { F64Buffer, allocF64, type VectorInput } from '../../runtime/memory.js';
+import type { F64Buffer, VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import {
-  Monitor,
-  callOnViews,
-  checkOperator,
-  checkOptions,
-  dimension,
-  freeAll,
-  positiveOption,
-  startingPoint,
-  type IterativeOptions,
-  type IterativeResult,
-  type StopReason,
-} from './common.js';
+import { callOnViews, checkOperator, checkOptions, dimension, iterate, positiveOption, runResult, startingPoint, withWorkspace } from './common.js';
+import type { IterativeOptions, IterativeResult } from './common.js';
 import { matTVec, matVec, powerIteration } from './smooth.js';
 
 /** A linear map K: ℝⁿ → ℝᵐ as callbacks over Float64Array (views of WASM memory during the call). */
@@ -154,27 +143,18 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
     else if (givenSigma !== undefined) [tau, sigma] = [other(givenSigma), givenSigma];
     else [tau, sigma] = norm > 0 ? [0.95 / norm, 0.95 / norm] : [1, 1];
   }
-  const buffers: F64Buffer[] = [];
-  try {
-    const x = startingPoint(fn, 'options.x0', options.x0, n);
-    buffers.push(x);
-    const y = startingPoint(fn, 'options.y0', options.y0, m);
-    buffers.push(y);
-    const [xt, Kty, Ktyt, vn] = [allocF64(n), allocF64(n), allocF64(n), allocF64(n)];
-    buffers.push(xt, Kty, Ktyt, vn);
-    const [yt, Kx, Kxt, vm] = [allocF64(m), allocF64(m), allocF64(m), allocF64(m)];
-    buffers.push(yt, Kx, Kxt, vm);
+  return withWorkspace((ws) => {
+    const x = ws.own(startingPoint(fn, 'options.x0', options.x0, n));
+    const y = ws.own(startingPoint(fn, 'options.y0', options.y0, m));
+    const [xt, Kty, Ktyt, vn] = [ws.zeros(n), ws.zeros(n), ws.zeros(n), ws.zeros(n)];
+    const [yt, Kx, Kxt, vm] = [ws.zeros(m), ws.zeros(m), ws.zeros(m), ws.zeros(m)];
     const apply = (src: F64Buffer, dst: F64Buffer): void => callOnViews(src, dst, (a, b) => K.apply(a, b));
     const adjoint = (src: F64Buffer, dst: F64Buffer): void => callOnViews(src, dst, (a, b) => K.adjoint(a, b));
     apply(x, Kx);
     adjoint(y, Kty);
-    const monitor = new Monitor(opts);
-    let reason: StopReason | null = monitor.aborted();
-    let k = 0;
     let cert = NaN;
     let objective = NaN;
-    while (reason === null && k < opts.maxIter) {
-      k++;
+    const outcome = iterate(opts, () => {
       // x̃ = prox_{τg}(x − τKᵀy)
       {
         const xv = x.view();
@@ -237,23 +217,15 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
       mix(Kx, Kxt);
       mix(Kty, Ktyt);
       cert = gap !== undefined ? callOnViews(x, y, (a, b) => gap(a, b)) : Math.sqrt(Math.max(pp, dd));
-      reason = monitor.step(k, objective, cert);
-    }
-    if (reason === null) reason = 'maxIter';
+      return { objective, residual: cert };
+    });
     return {
       x: x.toArray(),
       y: y.toArray(),
-      iterations: k,
-      converged: reason === 'converged',
-      reason,
-      certificate: { name: gap !== undefined ? 'primal-dual gap' : 'primal-dual residual', value: cert },
-      history: monitor.history,
-      historyEvery: monitor.historyEvery,
+      ...runResult(outcome, gap !== undefined ? 'primal-dual gap' : 'primal-dual residual', cert),
       objective,
       tau,
       sigma,
     };
-  } finally {
-    freeAll(buffers);
-  }
+  });
 }

@@ -3,22 +3,10 @@
  *   min_x F(x) = f(x) + g(x),  f smooth (∇f L-Lipschitz), g proper closed convex with a prox.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { F64Buffer, Scope, allocF64, f64View, type VectorInput } from '../../runtime/memory.js';
+import { f64View, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import {
-  Monitor,
-  callOnViews,
-  checkOperator,
-  checkOptions,
-  distance,
-  dot,
-  freeAll,
-  positiveOption,
-  startingPoint,
-  type IterativeOptions,
-  type IterativeResult,
-  type StopReason,
-} from './common.js';
+import { callOnViews, checkOperator, checkOptions, distance, iterate, positiveOption, runResult, startingPoint, withWorkspace } from './common.js';
+import type { IterativeOptions, IterativeResult } from './common.js';
 import { leastSquaresData, type SmoothFunction } from './smooth.js';
 
 export interface ProximalGradientOptions extends IterativeOptions {
@@ -107,20 +95,14 @@ function run(s: Setup): ProximalGradientResult {
   if (!Number.isSafeInteger(every) || every < 1) throw parameterError(fn, 'options.certificateEvery', 'an integer >= 1', every);
   const gap = o?.dualityGap;
   if (gap !== undefined && typeof gap !== 'function') throw parameterError(fn, 'options.dualityGap', 'a function', gap);
-  const xStart = startingPoint(fn, 'options.x0', o?.x0, n0 ?? (o?.x0 as ArrayLike<number>).length);
-  const n = xStart.length;
-  let x = xStart;
-  let xNew = allocF64(n);
-  const y = allocF64(n);
-  const z = allocF64(n);
-  const grad = allocF64(n);
-  const scratch = allocF64(n);
-  const buffers = [y, z, grad, scratch];
-  const monitor = new Monitor(opts);
-  const scope = new Scope(fn);
-  let gradientAt = (p: F64Buffer, out: F64Buffer): number | void => callOnViews(p, out, (pv, ov) => f.gradient(pv, ov));
-  let valueAt = (p: F64Buffer): number => f.value(p.view());
-  try {
+  return withWorkspace((ws) => {
+    let x = ws.own(startingPoint(fn, 'options.x0', o?.x0, n0 ?? (o?.x0 as ArrayLike<number>).length));
+    const n = x.length;
+    let xNew = ws.zeros(n);
+    const [y, z, grad, scratch] = [ws.zeros(n), ws.zeros(n), ws.zeros(n), ws.zeros(n)];
+    const scope = ws.scope(fn);
+    let gradientAt = (p: F64Buffer, out: F64Buffer): number | void => callOnViews(p, out, (pv, ov) => f.gradient(pv, ov));
+    let valueAt = (p: F64Buffer): number => f.value(p.view());
     const ls = leastSquaresData(f);
     if (ls !== undefined) {
       // leastSquares: A and b go to WASM memory once for the run; the gradient runs in the SIMD kernels
@@ -162,11 +144,8 @@ function run(s: Setup): ProximalGradientResult {
     let restarts = 0;
     let fx = valueAt(x);
     let objective = fx + g.value(x);
-    let reason: StopReason | null = monitor.aborted();
     let certificate = NaN;
-    let k = 0;
-    while (reason === null && k < opts.maxIter) {
-      k++;
+    const outcome = iterate(opts, (k) => {
       const given = gradientAt(y, grad);
       const fy = typeof given === 'number' ? given : valueAt(y);
       if (!Number.isFinite(fy)) throw new ParameterError(`${fn}: f.value must return a finite number (got ${fy} at iteration ${k})`);
@@ -236,29 +215,22 @@ function run(s: Setup): ProximalGradientResult {
           converged = certificate <= opts.tol;
         } else certificate = NaN;
       } else certificate = NaN;
-      reason = monitor.step(k, objective, shown, converged);
-    }
-    if (reason === null) reason = 'maxIter';
+      return { objective, residual: shown, converged };
+    });
     if (Number.isNaN(certificate)) {
       gradientAt(x, scratch);
       certificate = gap !== undefined ? callOnViews(x, scratch, (xv, gv) => gap(xv, gv, fx)) : fixedPointResidual(g, x, scratch, t, z, grad);
     }
+    // A run that used up maxIter with its final certificate within tol has converged.
+    const final = outcome.reason === 'maxIter' && certificate <= opts.tol ? { ...outcome, reason: 'converged' as const } : outcome;
     return {
       x: x.toArray(),
-      iterations: k,
-      converged: reason === 'converged' || (reason === 'maxIter' && certificate <= opts.tol),
-      reason: reason === 'maxIter' && certificate <= opts.tol ? 'converged' : reason,
-      certificate: { name: gap !== undefined ? 'duality gap' : 'fixed-point residual ‖x − prox_tg(x − t∇f(x))‖/t', value: certificate },
-      history: monitor.history,
-      historyEvery: monitor.historyEvery,
+      ...runResult(final, gap !== undefined ? 'duality gap' : 'fixed-point residual ‖x − prox_tg(x − t∇f(x))‖/t', certificate),
       objective,
       step: t,
       restarts,
     };
-  } finally {
-    freeAll([...buffers, x, xNew]);
-    scope.release();
-  }
+  });
 }
 
 /**

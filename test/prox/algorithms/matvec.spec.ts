@@ -2,20 +2,7 @@
 // inside WebAssembly: r = A x − b with ½‖r‖² and Aᵀr against plain scalar loops written from the
 // definitions, for every column count that exercises the SIMD tails (n mod 4, n mod 2).
 import { lsMatTVec, lsResidual } from "../../../assembly/prox/matvec";
-
-function vec(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 3);
-}
-function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
-// Small integers and halves: every product and sum below is exact, so any order gives the same bits.
-function sample(i: i32): f64 {
-  return <f64>((i * 7919) % 23 - 11) * 0.5;
-}
+import { vec, at, put, sample } from "../../spec-helpers";
 
 describe("lsResidual and lsMatTVec", () => {
   test("equal the scalar definitions for m = 5 and n = 0..13", () => {
@@ -26,9 +13,10 @@ describe("lsResidual and lsMatTVec", () => {
       const b = vec(m);
       const r = vec(m);
       const g = vec(n);
-      for (let i = 0; i < m * n; i++) put(A, i, sample(i));
-      for (let j = 0; j < n; j++) put(x, j, sample(3 * j + 1));
-      for (let i = 0; i < m; i++) put(b, i, sample(5 * i + 2));
+      // Small integers and halves: every product and sum below is exact, so any order gives the same bits.
+      for (let i = 0; i < m * n; i++) put(A, i, sample(i, 0.5));
+      for (let j = 0; j < n; j++) put(x, j, sample(3 * j + 1, 0.5));
+      for (let i = 0; i < m; i++) put(b, i, sample(5 * i + 2, 0.5));
       const half = lsResidual(A, m, n, x, b, r);
       let ss = 0.0;
       for (let i = 0; i < m; i++) {
