@@ -26,8 +26,9 @@ export {
   type LossKind, type KlSimplexOperator, type KlSimplexOptions,
   scaled, translated, separableSum, conjugate, moreauEnvelope, type MoreauEnvelope,
   type ProxOperator, type OperatorProperties, type StridedTV1DOptions,
+  nuclearNorm,
 } from './prox/index.js';
 export * from './prox/algorithms/index.js';
 export * from './cvar/index.js';
-export { symmetricEigen, ConvergenceError, type SymmetricEigenResult } from './linalg/index.js';
+export { symmetricEigen, ConvergenceError, type SymmetricEigenResult, svd, type SvdResult } from './linalg/index.js';
 export * from './tucker/index.js';

@@ -37,3 +37,24 @@
   }
 }
 
+
+/** Plane rotation of two contiguous rows: (x, y) ← (c·x − s·y, s·x + c·y) over n doubles (f64x2). */
+@inline export function rot(x: usize, y: usize, n: i32, c: f64, s: f64): void {
+  const cv = f64x2.splat(c);
+  const sv = f64x2.splat(s);
+  let k = 0;
+  for (; k + 2 <= n; k += 2) {
+    const o = <usize>k << 3;
+    const a = v128.load(x + o);
+    const b = v128.load(y + o);
+    v128.store(y + o, f64x2.add(f64x2.mul(sv, a), f64x2.mul(cv, b)));
+    v128.store(x + o, f64x2.sub(f64x2.mul(cv, a), f64x2.mul(sv, b)));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 3;
+    const a = load<f64>(x + o);
+    const b = load<f64>(y + o);
+    store<f64>(y + o, s * a + c * b);
+    store<f64>(x + o, c * a - s * b);
+  }
+}

@@ -7,6 +7,8 @@
 // inner loop of both stages runs over contiguous memory; the Givens updates of the QL stage combine
 // two contiguous rows with f64x2.
 
+import { rot } from "./blas";
+
 @inline function wAt(w: usize, n: i32, r: i32, c: i32): usize {
   // Element V[r][c] of the textbook algorithm lives at W[c][r].
   return w + ((<usize>c * <usize>n + <usize>r) << 3);
@@ -231,7 +233,7 @@ function qlImplicit(w: usize, n: i32, d: usize, e: usize): bool {
           c = p / r;
           p = c * di - s * g;
           store<f64>(d + (<usize>(i + 1) << 3), h + s * (c * g + s * di));
-          rotateRows(w + ((<usize>i * <usize>n) << 3), w + ((<usize>(i + 1) * <usize>n) << 3), n, c, s);
+          rot(w + ((<usize>i * <usize>n) << 3), w + ((<usize>(i + 1) * <usize>n) << 3), n, c, s);
         }
         p = (-s * s2 * c3 * el1 * load<f64>(e + (<usize>l << 3))) / dl1;
         store<f64>(e + (<usize>l << 3), s * p);
@@ -242,25 +244,4 @@ function qlImplicit(w: usize, n: i32, d: usize, e: usize): bool {
     store<f64>(e + (<usize>l << 3), 0.0);
   }
   return true;
-}
-
-/** (x, y) ← (c·x − s·y, s·x + c·y) over two contiguous rows of length n. */
-@inline function rotateRows(x: usize, y: usize, n: i32, c: f64, s: f64): void {
-  const cv = f64x2.splat(c);
-  const sv = f64x2.splat(s);
-  let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    const a = v128.load(x + o);
-    const b = v128.load(y + o);
-    v128.store(y + o, f64x2.add(f64x2.mul(sv, a), f64x2.mul(cv, b)));
-    v128.store(x + o, f64x2.sub(f64x2.mul(cv, a), f64x2.mul(sv, b)));
-  }
-  for (; k < n; k++) {
-    const o = <usize>k << 3;
-    const a = load<f64>(x + o);
-    const b = load<f64>(y + o);
-    store<f64>(y + o, s * a + c * b);
-    store<f64>(x + o, c * a - s * b);
-  }
 }

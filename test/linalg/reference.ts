@@ -89,3 +89,92 @@ export function gramOf(B: ArrayLike<number>, n: number, m: number): Float64Array
   }
   return A;
 }
+
+/**
+ * Plain-TS one-sided Jacobi SVD (Hestenes 1958; Demmel & Veselić 1992, Alg. 4.1) written from the
+ * definition, on a copy of Aᵀ (of A when rows < cols) so that every column of B is a contiguous row:
+ * the independent reference and bench baseline of the WASM `svd`. Returns singular values descending
+ * and U (rows×k), V (cols×k) row-major; columns of U for σ = 0 are left at zero (no basis completion).
+ */
+export function jacobiSvdRef(A: ArrayLike<number>, rows: number, cols: number, tol = 1e-15, maxSweeps = 60): { s: Float64Array; U: Float64Array; V: Float64Array } {
+  const tall = rows >= cols;
+  const p = tall ? rows : cols;
+  const q = tall ? cols : rows;
+  // Bt (q×p, row-major) = Bᵀ with B = A or Aᵀ: row j of Bt is column j of B (contiguous).
+  const Bt = new Float64Array(q * p);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
+    if (tall) Bt[j * p + i] = A[i * cols + j]!;
+    else Bt[i * p + j] = A[i * cols + j]!;
+  }
+  // Vt (q×q): row j = column j of the accumulated rotation.
+  const Vt = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) Vt[i * q + i] = 1;
+  const rotate = (M: Float64Array, len: number, i: number, j: number, c: number, s: number): void => {
+    for (let r = 0; r < len; r++) {
+      const x = M[i * len + r]!;
+      const y = M[j * len + r]!;
+      M[i * len + r] = c * x - s * y;
+      M[j * len + r] = s * x + c * y;
+    }
+  };
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let rotated = false;
+    for (let i = 0; i < q - 1; i++) {
+      for (let j = i + 1; j < q; j++) {
+        let alpha = 0;
+        let beta = 0;
+        let gamma = 0;
+        for (let r = 0; r < p; r++) {
+          const x = Bt[i * p + r]!;
+          const y = Bt[j * p + r]!;
+          alpha += x * x;
+          beta += y * y;
+          gamma += x * y;
+        }
+        if (alpha === 0 || beta === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        // The rotation diagonalising the 2×2 Gram matrix [[α, γ], [γ, β]] (smaller angle).
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.hypot(1, zeta));
+        const c = 1 / Math.sqrt(1 + t * t);
+        rotate(Bt, p, i, j, c, c * t);
+        rotate(Vt, q, i, j, c, c * t);
+      }
+    }
+    if (!rotated) break;
+  }
+  const norms = Array.from({ length: q }, (_, j) => Math.hypot(...Bt.subarray(j * p, (j + 1) * p)));
+  const order = norms.map((_, j) => j).sort((a, b) => norms[b]! - norms[a]!);
+  const s = Float64Array.from(order, (j) => norms[j]!);
+  // Left vectors of B (p×q) and right vectors (q×q), then swapped back when A was transposed.
+  const UB = new Float64Array(p * q);
+  const VB = new Float64Array(q * q);
+  order.forEach((src, k) => {
+    for (let r = 0; r < p; r++) UB[r * q + k] = norms[src]! > 0 ? Bt[src * p + r]! / norms[src]! : 0;
+    for (let r = 0; r < q; r++) VB[r * q + k] = Vt[src * q + r]!;
+  });
+  return tall ? { s, U: UB, V: VB } : { s, U: VB, V: UB };
+}
+
+/** ‖A − U·diag(s)·Vᵀ‖_F, ‖UᵀU − I‖_F, ‖VᵀV − I‖_F and ‖A‖_F for a thin SVD (U rows×k, V cols×k). */
+export function svdResiduals(A: ArrayLike<number>, rows: number, cols: number, s: ArrayLike<number>, U: ArrayLike<number>, V: ArrayLike<number>): { residual: number; orthU: number; orthV: number; normA: number } {
+  const k = s.length;
+  let res = 0;
+  let normA = 0;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
+    let x = 0;
+    for (let l = 0; l < k; l++) x += U[i * k + l]! * s[l]! * V[j * k + l]!;
+    res += (A[i * cols + j]! - x) ** 2;
+    normA += A[i * cols + j]! ** 2;
+  }
+  const orth = (M: ArrayLike<number>, n: number): number => {
+    let e = 0;
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+      let g = 0;
+      for (let r = 0; r < n; r++) g += M[r * k + a]! * M[r * k + b]!;
+      e += (g - (a === b ? 1 : 0)) ** 2;
+    }
+    return Math.sqrt(e);
+  };
+  return { residual: Math.sqrt(res), orthU: orth(U, rows), orthV: orth(V, cols), normA: Math.sqrt(normA) };
+}

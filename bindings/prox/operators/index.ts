@@ -6,3 +6,4 @@ export { nmSparsity, proxSparse } from './sparsity.js';
 export { lossProx, type LossKind } from './losses.js';
 export { klSimplex, type KlSimplexOperator, type KlSimplexOptions } from './entropic.js';
 export { scaled, translated, separableSum, conjugate, moreauEnvelope, type MoreauEnvelope } from './calculus.js';
+export { nuclearNorm } from './nuclear.js';
