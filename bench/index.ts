@@ -9,12 +9,13 @@ import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { init } from '../bindings/index.js';
 import type { BenchContext, CaseResult, TimerOptions } from './harness.js';
-import { benchSimplex } from './prox/simplex.js';
+import { benchSimplex, benchSimplexDense } from './prox/simplex.js';
 import { benchSoftThreshold } from './prox/soft-threshold.js';
 import { OPERATOR_BENCHES } from './prox/operators.js';
 import { benchFistaLasso } from './prox/algorithms.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
+import { benchSvd } from './linalg/svd.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -58,6 +59,7 @@ const TIMER: Record<'default' | 'quick', TimerOptions> = {
 const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => CaseResult[] }[] = [
   { name: 'softThreshold', aliases: ['soft-threshold'], run: benchSoftThreshold },
   { name: 'projectSimplex', aliases: ['simplex'], run: benchSimplex },
+  { name: 'projectSimplexDense', aliases: ['simplex'], run: benchSimplexDense }, // radius n/4: a dense result
   ...OPERATOR_BENCHES, // the prox operator catalogue, one entry per operator (--filter operators)
   { name: 'fistaLasso', aliases: ['fista', 'lasso', 'algorithms'], run: benchFistaLasso }, // n = 1e3: diabetes; 1e5, 1e6: synthetic (see bench/prox/algorithms.ts)
   { name: 'cvar', aliases: ['cvar-value'], run: benchCvar },
@@ -66,6 +68,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'modeGram', aliases: ['tucker', 'gram'], run: benchModeGram }, // n = 1e3: 10³, 1e5: 40×50×50, 1e6: 100³ (see bench/tucker/tucker.ts)
   { name: 'symmetricEigen', aliases: ['tucker', 'eigen', 'linalg'], run: benchSymmetricEigen }, // order 64, 128, 512 for n = 1e3, 1e5, 1e6
   { name: 'selectCoreShape', aliases: ['tucker', 'core-shape', 'dp'], run: benchSelectCoreShape }, // 8×10×12, 20×30×40, 40×50×60 planted rank
+  { name: 'svd', aliases: ['linalg', 'jacobi-svd', 'nuclear'], run: benchSvd }, // 64×64, 256×128, 512×256 for n = 1e3, 1e5, 1e6 (plain TS up to 256×128)
 ];
 
 /** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */

@@ -190,37 +190,3 @@ export function absInto(v: usize, n: i32, out: usize): f64 {
   }
   return sum;
 }
-
-/**
- * The threshold τ ≥ 0 of the projection onto {x : ‖x‖₁ ≤ r} for magnitudes a[0..n) (a ≥ 0, Σa > r > 0):
- * the root of φ(τ) = Σ max(aᵢ − τ, 0) − r. Newton's method from τ = 0 (φ is convex, decreasing and
- * piecewise linear, so the iterates increase to the root and stop exactly when the active set
- * {aᵢ > τ} repeats): τ ← (Σ_{aᵢ>τ} aᵢ − r)/#{aᵢ > τ} (Michelot's iteration). Elements that leave the
- * active set never return (τ only grows), so each pass compacts the survivors to the front of `a`
- * (destroyed): the cost is n plus the sizes of the shrinking active sets — a few passes over the
- * support whether the result is sparse or dense.
- */
-export function l1Threshold(a: usize, n: i32, r: f64): f64 {
-  let len = n;
-  let prev = -1;
-  let tau = 0.0;
-  while (true) {
-    let sum = 0.0;
-    let count = 0;
-    // Branch-free compaction: every x is written at the next slot, which advances only when x > τ.
-    for (let i = 0; i < len; i++) {
-      const x = load<f64>(a + (<usize>i << 3));
-      const keep = x > tau;
-      store<f64>(a + (<usize>count << 3), x);
-      sum += select<f64>(x, 0.0, keep);
-      count += i32(keep);
-    }
-    // The active set repeated: τ = (Σ_S a − r)/|S| with S = {a > τ}, the exact root. (count = 0 only
-    // when rounding lifts τ to max a for a radius far below it; τ is then right to within r.)
-    if (count == prev || count == 0) return tau;
-    len = count;
-    prev = count;
-    tau = (sum - r) / <f64>count;
-  }
-  return tau;
-}

@@ -1,7 +1,7 @@
 // The prox family's kernels.
 export { softThreshold, softThresholdScalar } from "./soft-threshold";
 export { projectSimplex, projectSimplexScalar, simplexThreshold, shiftPositive, simplexSupport } from "./simplex";
-export { scaleVec, shrinkScale, weightedShrink, clampScalar, clampVector, huberShrink, axpyInto, dotF64, absInto, l1Threshold } from "./elementwise";
+export { scaleVec, shrinkScale, weightedShrink, clampScalar, clampVector, huberShrink, axpyInto, dotF64, absInto } from "./elementwise";
 export { groupShrink } from "./group";
 export { tv1d } from "./tv";
 export { nmProject } from "./nm";

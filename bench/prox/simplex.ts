@@ -1,8 +1,9 @@
 /**
- * projectSimplex (radius 1) on standard normal data from rng(seed): the public API with copies, the
- * zero-copy path, the raw kernel with its SIMD final pass and with the scalar one, the plain-TS
- * linear-time reference (Condat, the same steps as the kernel) and the plain-TS sort-based one. Every
- * candidate is checked against the sort-based reference (an independent algorithm) before timing.
+ * projectSimplex on standard normal data from rng(seed), radius 1 (a sparse result: a handful of
+ * nonzeros) and radius n/4 (a dense one: ~37 % nonzeros): the public API with copies, the zero-copy
+ * path, the raw kernel with its SIMD final pass and with the scalar one, the plain-TS linear-time
+ * reference (Condat's Algorithm 1 throughout) and the plain-TS sort-based one. Every candidate is
+ * checked against the sort-based reference (an independent algorithm) before timing.
  */
 import { projectSimplex } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
@@ -12,10 +13,19 @@ import { flagOk, forEachSize, onJs, onWasm, runCase, type BenchContext, type Cas
 export const SIMPLEX_SEEDS: Record<number, number> = { 1e3: 2003, 1e5: 2005, 1e6: 2006 };
 
 export function benchSimplex(ctx: BenchContext): CaseResult[] {
-  const radius = 1;
+  return simplexCases(ctx, 'projectSimplex', () => 1);
+}
+
+/** The dense regime: radius n/4 on the same inputs (named apart so that both cases run per size). */
+export function benchSimplexDense(ctx: BenchContext): CaseResult[] {
+  return simplexCases(ctx, 'projectSimplexDense', (n) => n / 4);
+}
+
+function simplexCases(ctx: BenchContext, kernel: string, radiusOf: (n: number) => number): CaseResult[] {
   const x = wasm('bench');
   const ok = flagOk('projectSimplex');
   return forEachSize(ctx, SIMPLEX_SEEDS, ({ n, seed, inputs, buf }) => {
+    const radius = radiusOf(n);
     const references = inputs.map((v) => projectSimplexSortRef(v, radius));
     const bufIns = inputs.map((v) => buf(v));
     const zeroOut = buf(n);
@@ -36,7 +46,7 @@ export function benchSimplex(ctx: BenchContext): CaseResult[] {
       { key: 'sort', name: 'plain TS, sort (projectSimplexSortRef)', call: (i) => projectSimplexSortRef(inputs[i]!, radius, sortOut), ...onJs(sortOut) },
     ];
     return runCase(
-      { kernel: 'projectSimplex', n, seed, params: { radius } },
+      { kernel, n, seed, params: { radius } },
       candidates,
       references,
       {

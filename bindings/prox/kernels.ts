@@ -17,7 +17,6 @@ export interface ProxKernels {
   axpyInto(v: number, a: number, n: number, c: number, out: number): number;
   dotF64(a: number, b: number, n: number): number;
   absInto(v: number, n: number, out: number): number;
-  l1Threshold(a: number, n: number, r: number): number;
   groupShrink(v: number, n: number, idx: number, start: number, ng: number, w: number, t: number, out: number): number;
   tv1d(y: number, n: number, ys: number, lam: number, ls: number, out: number, xs: number, s: number): number;
   nmProject(v: number, len: number, nk: number, m: number, out: number): number;

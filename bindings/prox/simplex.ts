@@ -18,8 +18,9 @@ import { positiveFinite } from '../runtime/validate.js';
  *
  *   projectSimplex(v, r) = argmin_{x ≥ 0, Σx = r} ‖x − v‖₂ = max(v − τ, 0),  τ solving Σ max(vᵢ − τ, 0) = r.
  *
- * τ comes from Condat's algorithm (Math. Program. 2016, Algorithm 1): expected O(n), no sort, exact
- * on ties. Σx equals `radius` up to rounding (a few ulps times the support size). Entries are
+ * τ comes from Condat's pass (Math. Program. 2016, Algorithm 1, step 2) finished by Newton's method on
+ * τ ↦ Σ max(vᵢ − τ, 0) − radius (Michelot's iteration): expected O(n) whether the result is sparse or
+ * dense, no sort, exact on ties. Σx equals `radius` up to rounding (a few ulps times the support size). Entries are
  * computed as (vᵢ − m) − (τ − m) with m = max(v), so even a radius far below |v| keeps its mass.
  *
  * @param v  the point, length ≥ 1 (copied in; an `F64Buffer` is read in place).
@@ -38,14 +39,16 @@ export function projectSimplex(v: VectorInput, radius = 1, out?: Float64Array | 
   checkOut(fn, out, n);
   return withScope(fn, (s) => {
     const y = place(s, v, n);
-    // Scratch for Condat's candidate set: it may share the output's memory unless that is y itself.
+    // Scratch for the candidate set: it may share the output's memory unless that is y itself.
     const w = out instanceof F64Buffer && out.ptr !== y.ptr ? out.ptr : s.f64(n);
     const shift = s.x.simplexThreshold(y.ptr, n, radius, w);
-    const m = f64View(s.x, w, 1)[0]!;
-    if (!(out instanceof F64Buffer)) {
+    const info = f64View(s.x, w, Math.min(n, 2));
+    const m = info[0]!;
+    const size = n > 1 ? info[1]! : 1; // the support's size as the kernel found it (± ties at τ)
+    const cap = n >> 3;
+    if (!(out instanceof F64Buffer) && size <= cap) {
       // A sparse result (the usual case) is scattered into a zeroed array: cheaper than a dense
       // final pass plus a copy of n entries out of WASM memory. The indices reuse the scratch.
-      const cap = n >> 3;
       const count = s.x.simplexSupport(y.ptr, n, m, shift, w, cap);
       if (count < 0) throwNonFinite(fn, 'v', v);
       if (count <= cap) {

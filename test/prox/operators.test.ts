@@ -105,7 +105,7 @@ describe('operator catalogue: projections satisfy the variational inequality ⟨
     });
   }
 
-  it('the L1-ball threshold is right on both of its paths (sparse: Condat; dense: Newton/Michelot), with ties', () => {
+  it('the L1-ball threshold is right for sparse and dense results (radius from 0.1 % to ~100 % of ‖v‖₁), with ties', () => {
     for (const [seed, n] of [[1, 1000], [2, 4097], [3, 7]] as const) {
       const v = randomVector(seed, n, 1);
       if (seed === 2) for (let i = 0; i < n; i += 3) v[i] = v[0]!; // many exact ties

@@ -33,8 +33,8 @@ export function projectSimplexSortRef(v: ArrayLike<number>, radius = 1, out = ne
 }
 
 /**
- * Linear-time simplex projection in plain TypeScript: Condat's algorithm with the same steps as the
- * WASM kernel, as the bench's fair JS baseline.
+ * Linear-time simplex projection in plain TypeScript: Condat's Algorithm 1, all four steps (the WASM
+ * kernel shares step 2 and finishes with Newton passes instead), as the bench's fair JS baseline.
  */
 export function projectSimplexLinearRef(v: ArrayLike<number>, radius = 1, out = new Float64Array(v.length)): Float64Array {
   const n = v.length;

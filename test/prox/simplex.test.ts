@@ -76,6 +76,39 @@ describe('projectSimplex against independent definitions', () => {
     }
   });
 
+  it('dense results (radius large against n, where Newton finishes the threshold) match the sort-based projection and KKT', () => {
+    for (const [seed, n, r, abs] of [
+      [401, 100_000, 25_000, true],
+      [402, 100_000, 25_000, false],
+      [403, 100_000, 1e12, false],
+      [404, 100_000, 2_000, true],
+      [405, 4097, 1e5, false],
+    ] as const) {
+      const v = randomVector(seed, n);
+      if (abs) for (let i = 0; i < n; i++) v[i] = Math.abs(v[i]!);
+      const x = projectSimplex(v, r);
+      expect(maxAbsDiff(x, projectSimplexSortRef(v, r))).toBeLessThanOrEqual(1e-12 * Math.max(1, r));
+      expectKkt(v, x, r);
+      let support = 0;
+      for (let i = 0; i < n; i++) if (x[i]! > 0) support++;
+      expect(support).toBeGreaterThan(r === 2_000 ? 100 : n / 4); // dense indeed (the regime under test)
+    }
+    // Ties in a dense result: integer data, every copy of a value gets the same share.
+    const u = uniforms(406);
+    const v = Float64Array.from({ length: 60_000 }, () => Math.floor(u() * 50));
+    const x = projectSimplex(v, 3e5);
+    expectKkt(v, x, 3e5);
+    expect(maxAbsDiff(x, projectSimplexSortRef(v, 3e5))).toBeLessThanOrEqual(1e-12 * 3e5);
+    const share = new Map<number, number>();
+    let unequal = 0;
+    for (let i = 0; i < v.length; i++) {
+      const want = share.get(v[i]!);
+      if (want === undefined) share.set(v[i]!, x[i]!);
+      else if (want !== x[i]) unequal++;
+    }
+    expect(unequal).toBe(0);
+  });
+
   it('the plain-TS linear-time reference used by the bench agrees with the sort-based one', () => {
     const v = randomVector(8, 20_000, 3);
     expect(maxAbsDiff(projectSimplexLinearRef(v, 2), projectSimplexSortRef(v, 2))).toBeLessThanOrEqual(1e-12);
@@ -116,6 +149,24 @@ describe('projectSimplex against independent definitions', () => {
         expect(firstBitDifference(sparse, dense)).toBe(-1);
       } finally {
         buf.free();
+      }
+    }
+  });
+
+  it('simplexThreshold leaves max(v) and the support size in its scratch (the binding picks its path by them)', () => {
+    const x = wasm();
+    for (const [seed, n, r] of [[501, 1000, 1], [502, 1000, 30], [503, 50_000, 1e4], [504, 2, 0.5], [505, 3, 1e9]] as const) {
+      const v = randomVector(seed, n);
+      const y = allocF64(v);
+      const w = allocF64(n);
+      try {
+        x.simplexThreshold(y.ptr, n, r, w.ptr);
+        const ref = projectSimplexSortRef(v, r);
+        expect(w.view()[0]).toBe(Math.max(...v));
+        expect(w.view()[1]).toBe(ref.filter((q) => q > 0).length);
+      } finally {
+        y.free();
+        w.free();
       }
     }
   });

@@ -18,9 +18,8 @@ const indicator = (inside: boolean): number => (inside ? 0 : Infinity);
 /**
  * τ ≥ 0 with P_{‖x‖₁ ≤ r}(v) = softThreshold(v, τ) (Duchi et al. 2008: the L1-ball projection is the
  * simplex projection of |v| with the signs put back): 0 when ‖v‖₁ ≤ r, max|v| when r = 0, else the
- * root of Σ(|vᵢ| − τ)₊ = r: Condat's simplex threshold of |v| for sparse results, the kernel
- * l1Threshold (Newton/Michelot passes over a shrinking active set) for dense ones. NaN if v holds
- * NaN/±Inf.
+ * root of Σ(|vᵢ| − τ)₊ = r: the simplex threshold of |v| (the kernel simplexThreshold, fast for sparse
+ * and dense results alike). NaN if v holds NaN/±Inf.
  */
 export function l1BallThreshold(s: Scope, input: Placed, r: number): number {
   const n = input.n;
@@ -40,9 +39,6 @@ export function l1BallThreshold(s: Scope, input: Placed, r: number): number {
     for (let i = 0; i < n; i++) m = Math.max(m, av[i]!);
     return m;
   }
-  // Sparse results (small r): Condat's simplex threshold on |v| is fastest; dense ones (r ≥ ‖v‖₁/10,
-  // where Condat's removal passes repeat over a large candidate set): Newton/Michelot passes.
-  if (r >= 0.1 * total) return Math.max(0, s.x.l1Threshold(a, n, r));
   const w = s.f64(n);
   const shift = s.x.simplexThreshold(a, n, r, w);
   return Math.max(0, f64View(s.x, w, 1)[0]! + shift);
