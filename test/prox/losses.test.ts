@@ -132,6 +132,17 @@ describe('klSimplex: entropic prox on the simplex', () => {
     }
   });
 
+  it('prox(v, t) is the KL prox of μ·KL(·‖r): x ∝ (v·r^{tμ})^{1/(1+tμ)}, and v normalised without a reference', () => {
+    const v = [0.1, 0.6, 0.3, 0.25];
+    const r = [0.4, 0.1, 0.2, 0.3];
+    const [t, mu] = [0.8, 2];
+    const w = v.map((vi, i) => (vi * r[i]! ** (t * mu)) ** (1 / (1 + t * mu)));
+    const s = w.reduce((p, q) => p + q, 0);
+    expect(dist(klSimplex({ reference: r, mu }).prox(v, t), w.map((z) => z / s))).toBeLessThan(1e-15);
+    const total = v.reduce((p, q) => p + q, 0);
+    expect(dist(klSimplex().prox(v), v.map((z) => z / total))).toBeLessThan(1e-15);
+  });
+
   it('values and typed errors', () => {
     expect(klSimplex().value([0.5, 0.5])).toBe(0);
     expect(klSimplex().value([0.5, 0.6])).toBe(Infinity);

@@ -25,6 +25,12 @@ export interface KlSimplexOperator {
    * (it need not sum to 1); g: finite; t > 0 (default 1). The largest exponent is subtracted first.
    */
   step(x0: VectorInput, g: VectorInput, t?: number, out?: Float64Array): Float64Array;
+  /**
+   * The prox of h in the KL geometry: argmin_{x ∈ Δ} μ·KL(x‖r) + KL(x‖v)/t = step(v, 0, t), i.e.
+   * xᵢ ∝ (vᵢ·rᵢ^{tμ})^{1/(1 + tμ)}; without a reference, v normalised to sum 1. Not a Euclidean prox:
+   * use it in mirror-descent / Bregman methods, not in place of a ProxOperator.
+   */
+  prox(v: VectorInput, t?: number, out?: Float64Array): Float64Array;
 }
 
 const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
@@ -41,7 +47,7 @@ export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
   if (mu > 0 && !r) throw new ParameterError(`${fn}: mu > 0 needs a reference distribution (got mu = ${mu} and no reference)`);
   const name = r ? `klSimplex(mu = ${mu}, reference [${r.length}])` : 'klSimplex()';
   const stepName = `${name}.step`;
-  return Object.freeze({
+  const op: KlSimplexOperator = Object.freeze({
     name,
     value(x: ArrayLike<number>): number {
       const v = vectorParameter(`${name}.value`, 'x', x);
@@ -76,5 +82,10 @@ export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
         return result;
       });
     },
+    prox(v: VectorInput, t = 1, out?: Float64Array): Float64Array {
+      const n = vectorLength(`${name}.prox`, 'v', v);
+      return op.step(v, new Float64Array(n), t, out);
+    },
   });
+  return op;
 }
