@@ -1,0 +1,63 @@
+import { ShapeError, parameterError } from '../runtime/errors.js';
+import { f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import type { MatrixInput } from './sinkhorn.js';
+
+/** The ground metrics of {@link costMatrix} (names as scipy's cdist / POT's ot.dist). */
+export type CostMetric = 'sqeuclidean' | 'euclidean' | 'cityblock';
+const METRICS: Record<CostMetric, number> = { sqeuclidean: 0, euclidean: 1, cityblock: 2 };
+
+export interface CostMatrixOptions {
+  /** 'sqeuclidean' (default, POT's ot.dist default) Σ(x−y)², 'euclidean' √Σ(x−y)², 'cityblock' Σ|x−y| (L1). */
+  metric?: CostMetric;
+  /** Point dimension d when X and Y are flat arrays. Default 1 (points on a line). */
+  dim?: number;
+}
+
+function points(fn: string, name: string, P: MatrixInput, dim: number | undefined): { data: VectorInput; rows: number; d: number } {
+  if (P !== null && typeof P === 'object' && 'data' in P && 'rows' in P) {
+    const len = vectorLength(fn, `${name}.data`, P.data);
+    if (!Number.isSafeInteger(P.rows) || !Number.isSafeInteger(P.cols) || P.rows < 0 || P.cols < 1 || P.rows * P.cols !== len) {
+      throw new ShapeError(`${fn}: ${name} must have rows × cols = data.length (got ${P.rows} × ${P.cols} for ${len})`);
+    }
+    if (dim !== undefined && dim !== P.cols) throw new ShapeError(`${fn}: ${name}.cols must equal options.dim = ${dim} (got ${P.cols})`);
+    return { data: P.data, rows: P.rows, d: P.cols };
+  }
+  const d = dim ?? 1;
+  const len = vectorLength(fn, name, P);
+  if (len % d !== 0) throw new ShapeError(`${fn}: ${name} must have a length divisible by dim = ${d} (got ${len})`);
+  return { data: P as VectorInput, rows: len / d, d };
+}
+
+/**
+ * The ground-cost matrix C[i, j] = c(xᵢ, yⱼ) between the rows of X (n × d) and Y (m × d), row-major
+ * n × m (POT `ot.dist`): squared Euclidean (default), Euclidean or L1, in WASM with f64x2 over d.
+ *
+ * @throws ParameterError for an unknown metric or dim; ShapeError when the dimensions differ;
+ *   NonFiniteError for NaN/±Inf in X or Y (or a cost overflowing to ∞).
+ */
+export function costMatrix(X: MatrixInput, Y: MatrixInput, options: CostMatrixOptions = {}): Float64Array {
+  const fn = 'costMatrix';
+  const { metric = 'sqeuclidean', dim } = options;
+  if (!Object.prototype.hasOwnProperty.call(METRICS, metric)) throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
+  if (dim !== undefined && (!Number.isSafeInteger(dim) || dim < 1)) throw parameterError(fn, 'options.dim', 'a positive integer', dim);
+  const x = points(fn, 'X', X, dim);
+  const y = points(fn, 'Y', Y, dim);
+  if (x.d !== y.d) throw new ShapeError(`${fn}: X and Y must have the same point dimension (got ${x.d} and ${y.d})`);
+  const n = x.rows;
+  const m = y.rows;
+  return withScope(fn, (s) => {
+    const px = place(s, x.data, n * x.d).ptr;
+    const py = place(s, y.data, m * y.d).ptr;
+    const out = s.f64(n * m);
+    if (s.x.otCostMatrix(px, n, py, m, x.d, METRICS[metric], out) !== 0) {
+      // Name the input holding the non-finite value (or X when the cost itself overflowed).
+      const bad = (v: VectorInput, k: number): boolean => {
+        const view = f64View(s.x, v === x.data ? px : py, k);
+        return view.some((t) => !Number.isFinite(t));
+      };
+      if (bad(y.data, m * y.d) && !bad(x.data, n * x.d)) throwNonFinite(fn, 'Y', y.data);
+      throwNonFinite(fn, 'X', x.data);
+    }
+    return f64View(s.x, out, n * m).slice();
+  });
+}
