@@ -1,0 +1,2 @@
+// The bounds family's kernels (IBP / CROWN bound propagation).
+export { boundIntervalMatVec, boundBackLinear, boundBackActivation, boundConcretizeBall, boundActForward, boundActRelax } from "./bounds";

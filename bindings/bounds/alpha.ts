@@ -1,0 +1,155 @@
+/**
+ * α-CROWN (Xu et al. 2021, "Fast and Complete", §3.1): the lower-line slopes of unstable ReLU /
+ * LeakyReLU neurons become free parameters α ∈ [slope at x < 0, 1], optimised per output row by
+ * projected gradient on the final bound with the pre-activation boxes fixed (those of CROWN). Any α
+ * in that range gives a sound bound; the best iterate is kept, and the first iterate is CROWN's
+ * adaptive choice, so the result is never looser than CROWN's.
+ */
+import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { opOf, shareWeights, type BoundsNetwork, type LinearBound, type PlacedBox } from './model.js';
+
+/** Gradient-step options of α-CROWN. */
+export interface AlphaOptions {
+  /** Projected-gradient iterations per output row and side (default 20). */
+  iterations: number;
+  /** Step size (default 0.5). */
+  lr: number;
+}
+
+/** The region as bounds.ts prepared it (bounding box placed in `boxes[0]`, optional ball). */
+export interface AlphaRegion {
+  ball?: { center: Float64Array; radius: number; dual: number };
+}
+
+interface ActInfo {
+  aL: Float64Array; bL: Float64Array; aU: Float64Array; bU: Float64Array;
+  /** Indices of neurons whose lower slope is free (unstable ReLU / LeakyReLU), with its range. */
+  free: number[]; lo: number;
+}
+
+/**
+ * One side's bound for one row `crow` (length = output size) with the current slopes; returns the
+ * bound and its gradient with respect to every free slope (by the envelope theorem: the bound is
+ * the linearised network's value at the optimal input x*, so ∂/∂αⱼ = Λⱼ·ẑⱼ where Λⱼ is the
+ * coefficient on the neuron's output and ẑⱼ its input in the linearised forward pass from x*).
+ */
+function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, acts: Map<number, ActInfo>, crow: Float64Array, upper: boolean): { value: number; grad: Map<number, Float64Array> } {
+  return withScope(s0.fn, (s) => {
+    shareWeights(s0, s, net);
+    const L = net.layers.length;
+    let B: LinearBound = { lam: s.f64(crow.length), c: s.f64(1), k: 1, n: crow.length };
+    f64View(s.x, B.lam, crow.length).set(crow);
+    f64View(s.x, B.c, 1).fill(0);
+    const coeff = new Map<number, Float64Array>();
+    for (let i = L - 1; i >= 0; i--) {
+      const layer = net.layers[i]!;
+      const a = acts.get(i);
+      if (a) {
+        const n = layer.inSize;
+        coeff.set(i, f64View(s.x, B.lam, n).slice());
+        const p = [a.aL, a.bL, a.aU, a.bU].map((v) => {
+          const q = s.f64(n);
+          f64View(s.x, q, n).set(v);
+          return q;
+        }) as [number, number, number, number];
+        s.x.boundBackActivation(B.lam, 1, n, p[0], p[1], p[2], p[3], upper ? 1 : 0, B.lam, B.c);
+      } else B = opOf(layer).backward(s, layer, B, boxes[i]!, upper);
+    }
+    const n0 = net.input;
+    const lam = f64View(s.x, B.lam, n0).slice();
+    const c = f64View(s.x, B.c, 1)[0]!;
+    // x*: the point of the region where Λx is smallest (lower side) or largest (upper side).
+    const sign = upper ? 1 : -1;
+    let x: Float64Array;
+    if (region.ball) {
+      const { center, radius, dual } = region.ball;
+      x = center.slice();
+      if (dual === 1) lam.forEach((v, j) => (x[j] = center[j]! + sign * radius * Math.sign(v)));
+      else if (dual === 2) {
+        const norm = Math.hypot(...lam);
+        if (norm > 0) lam.forEach((v, j) => (x[j] = center[j]! + (sign * radius * v) / norm));
+      } else {
+        let j = 0;
+        lam.forEach((v, q) => (Math.abs(v) > Math.abs(lam[j]!) ? (j = q) : 0));
+        x[j] = center[j]! + sign * radius * Math.sign(lam[j]!);
+      }
+    } else {
+      const bl = f64View(s.x, boxes[0]!.l, n0), bu = f64View(s.x, boxes[0]!.u, n0);
+      x = lam.map((v, j) => ((v > 0) === upper ? bu[j]! : bl[j]!));
+    }
+    let value = c;
+    lam.forEach((v, j) => (value += v * x[j]!));
+    // Linearised forward pass from x* for the gradient.
+    const grad = new Map<number, Float64Array>();
+    let z = x;
+    for (let i = 0; i < L; i++) {
+      const layer = net.layers[i]!;
+      const a = acts.get(i);
+      if (a) {
+        const co = coeff.get(i)!;
+        const g = new Float64Array(a.free.length);
+        a.free.forEach((j, t) => {
+          const useLower = (co[j]! >= 0) !== upper;
+          g[t] = useLower ? co[j]! * z[j]! : 0;
+        });
+        grad.set(i, g);
+        z = z.map((v, j) => ((co[j]! >= 0) !== upper ? a.aL[j]! * v + a.bL[j]! : a.aU[j]! * v + a.bU[j]!));
+      } else {
+        const xin = s.f64(layer.inSize);
+        f64View(s.x, xin, layer.inSize).set(z);
+        const out = s.f64(layer.outSize);
+        opOf(layer).forward(s, layer, xin, out);
+        z = f64View(s.x, out, layer.outSize).slice();
+      }
+    }
+    return { value, grad };
+  });
+}
+
+/**
+ * Optimised bounds on the k rows of `C` (k × output, row-major) with the given pre-activation boxes
+ * (`boxes[i]` bounds the input of layer i). Writes lower and upper bounds to the returned arrays.
+ */
+export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, C: Float64Array, k: number, o: AlphaOptions): { lower: Float64Array; upper: Float64Array } {
+  const base = new Map<number, ActInfo>();
+  net.layers.forEach((layer, i) => {
+    if (!opOf(layer).nonlinear) return;
+    const n = layer.inSize;
+    const p = [s.f64(n), s.f64(n), s.f64(n), s.f64(n)] as const;
+    const kind = { relu: 0, 'leaky-relu': 1, sigmoid: 2, tanh: 3 }[layer.type as 'relu']!;
+    s.x.boundActRelax(kind, boxes[i]!.l, boxes[i]!.u, n, layer.alpha ?? 0, p[0], p[1], p[2], p[3]);
+    const [aL, bL, aU, bU] = p.map((q) => f64View(s.x, q, n).slice()) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const l = f64View(s.x, boxes[i]!.l, n), u = f64View(s.x, boxes[i]!.u, n);
+    const free: number[] = [];
+    if (kind <= 1) for (let j = 0; j < n; j++) if (l[j]! < 0 && u[j]! > 0) free.push(j);
+    base.set(i, { aL, bL, aU, bU, free, lo: kind === 1 ? layer.alpha ?? 0 : 0 });
+  });
+  const m = net.output;
+  const lower = new Float64Array(k), upper = new Float64Array(k);
+  for (let r = 0; r < k; r++) {
+    const crow = C.subarray(r * m, r * m + m);
+    for (const up of [false, true]) {
+      const acts = new Map([...base].map(([i, a]) => [i, { ...a, aL: a.aL.slice() }]));
+      let best = up ? Infinity : -Infinity;
+      for (let it = 0; it <= o.iterations; it++) {
+        const { value, grad } = evaluate(s, net, boxes, region, acts, crow, up);
+        best = up ? Math.min(best, value) : Math.max(best, value);
+        if (it === o.iterations) break;
+        // Normalised projected step with a decaying rate (the gradient's scale varies with depth).
+        let gmax = 0;
+        for (const g of grad.values()) for (const v of g) gmax = Math.max(gmax, Math.abs(v));
+        if (gmax === 0) break;
+        const step = (o.lr * Math.pow(0.9, it)) / gmax;
+        for (const [i, a] of acts) {
+          const g = grad.get(i)!;
+          a.free.forEach((j, t) => {
+            const v = a.aL[j]! + (up ? -step : step) * g[t]!;
+            a.aL[j] = Math.min(1, Math.max(a.lo, v));
+          });
+        }
+      }
+      (up ? upper : lower)[r] = best;
+    }
+  }
+  return { lower, upper };
+}

@@ -1,0 +1,112 @@
+/**
+ * Complete verification of small networks by input-splitting branch and bound: sound bounds
+ * (`computeBounds`) prove a box, a forward pass at the box centre looks for a counterexample, and
+ * undecided boxes are halved along their widest input coordinate (the input-split BaB of
+ * α,β-CROWN / auto_LiRPA, Xu et al. 2021, without the ReLU splits).
+ */
+import { ParameterError, parameterError } from '../runtime/errors.js';
+import { computeBounds, evaluateNetwork, type BoundsRegion } from './bounds.js';
+import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+
+/** The property: every row of C·y + d is ≥ 0 for every input in the box. */
+export interface OutputProperty {
+  /** k × output matrix (rows as number[][]). */
+  C: readonly (readonly number[])[];
+  /** Offsets (length k); default zeros. */
+  d?: readonly number[];
+}
+
+export interface VerifyOptions {
+  /** Bounding method at each node: 'crown' (default) or 'ibp'. */
+  method?: 'ibp' | 'crown';
+  /** Wall-clock budget in seconds (default 10). */
+  timeout?: number;
+  /** Maximum number of boxes bounded (default 100 000). */
+  maxNodes?: number;
+  /** Stops the search (verdict 'unknown') when aborted. */
+  signal?: AbortSignal;
+}
+
+export interface VerifyResult {
+  /** 'verified': the property holds on the whole box; 'falsified': `counterexample` violates it; 'unknown': budget exhausted. */
+  status: 'verified' | 'falsified' | 'unknown';
+  /** An input x in the box with some (C·y + d)ᵢ < 0, its output y and the values C·y + d (re-checked by an exact forward pass). */
+  counterexample?: { x: Float64Array; y: Float64Array; values: Float64Array };
+  /** Boxes bounded. */
+  nodes: number;
+  /** Milliseconds spent. */
+  elapsedMs: number;
+}
+
+/**
+ * Decides "C·y(x) + d ≥ 0 componentwise for all x in the box `region`" by branch and bound over
+ * input splits. A box is closed when the lower bounds of C·y + d are all ≥ 0; the centre of every
+ * open box is evaluated exactly and a negative component is returned as the counterexample. The
+ * search is best-first on the most negative lower bound. Complete (up to the budget) whenever a
+ * violation has an open neighbourhood or the property holds with a positive margin.
+ */
+export function verifyNetwork(
+  model: BoundsNetwork | NetworkSpec | string,
+  region: { lower: ArrayLike<number>; upper: ArrayLike<number> },
+  property: OutputProperty,
+  options: VerifyOptions = {},
+): VerifyResult {
+  const fn = 'verifyNetwork';
+  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  const timeout = options.timeout ?? 10;
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
+  const maxNodes = options.maxNodes ?? 100_000;
+  if (!Number.isSafeInteger(maxNodes) || maxNodes < 1) throw parameterError(fn, 'options.maxNodes', 'a positive integer', maxNodes);
+  const method = options.method ?? 'crown';
+  if (!Array.isArray(property?.C) || property.C.length === 0) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', property?.C);
+  const k = property.C.length;
+  const d = Float64Array.from(property.d ?? new Array<number>(k).fill(0));
+  if (d.length !== k) throw new ParameterError(`${fn}: property.d must have length ${k}, the rows of C (got ${d.length})`);
+  // Validates region, C and method once (and gives the root bounds).
+  const root: BoundsRegion = { lower: Float64Array.from(region?.lower ?? []), upper: Float64Array.from(region?.upper ?? []) };
+  const start = performance.now();
+  const elapsed = (): number => performance.now() - start;
+  const values = (y: Float64Array): Float64Array => Float64Array.from(property.C, (row, i) => row.reduce((s, c, j) => s + c * y[j]!, d[i]!));
+  let nodes = 0;
+  type Node = { lower: Float64Array; upper: Float64Array; score: number };
+  const open: Node[] = [];
+  const bound = (lower: Float64Array, upper: Float64Array): Node | null | VerifyResult => {
+    nodes++;
+    const b = computeBounds(net, { lower, upper }, { method, C: property.C });
+    let score = Infinity;
+    for (let i = 0; i < k; i++) score = Math.min(score, b.lower[i]! + d[i]!);
+    if (score >= 0) return null;
+    const x = lower.map((l, j) => 0.5 * (l + upper[j]!));
+    const y = evaluateNetwork(net, x);
+    const v = values(y);
+    if (v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
+    return { lower, upper, score };
+  };
+  const first = bound(root.lower as Float64Array, root.upper as Float64Array);
+  if (first === null) return { status: 'verified', nodes, elapsedMs: elapsed() };
+  if ('status' in first) return first;
+  open.push(first);
+  while (open.length > 0) {
+    if (nodes >= maxNodes || elapsed() > timeout * 1000 || options.signal?.aborted) return { status: 'unknown', nodes, elapsedMs: elapsed() };
+    // Best first: the box with the most negative lower bound.
+    let best = 0;
+    for (let i = 1; i < open.length; i++) if (open[i]!.score < open[best]!.score) best = i;
+    const node = open[best]!;
+    open[best] = open[open.length - 1]!;
+    open.pop();
+    let j = 0;
+    for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
+    const mid = 0.5 * (node.lower[j]! + node.upper[j]!);
+    const leftU = node.upper.slice();
+    leftU[j] = mid;
+    const rightL = node.lower.slice();
+    rightL[j] = mid;
+    for (const [lo, hi] of [[node.lower, leftU], [rightL, node.upper]] as const) {
+      const r = bound(lo, hi);
+      if (r === null) continue;
+      if ('status' in r) return r;
+      open.push(r);
+    }
+  }
+  return { status: 'verified', nodes, elapsedMs: elapsed() };
+}

@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ParameterError, init, memoryStats, verifyNetwork } from '../../bindings/index.js';
+import { forwardRef, randomNet } from './reference.js';
+
+beforeAll(() => init());
+
+/** Minimum of y0 − y1 over a (G+1)² grid of [−1, 1]² (brute force, plain-TS forward pass). */
+function gridMin(spec: Parameters<typeof forwardRef>[0], G: number): number {
+  let m = Infinity;
+  for (let i = 0; i <= G; i++) {
+    for (let j = 0; j <= G; j++) {
+      const y = forwardRef(spec, [-1 + (2 * i) / G, -1 + (2 * j) / G]);
+      m = Math.min(m, y[0]! - y[1]!);
+    }
+  }
+  return m;
+}
+
+describe('verifyNetwork (input-split branch and bound)', () => {
+  it('agrees with a brute-force grid search on tiny nets: verified above the minimum, falsified below', () => {
+    const box = { lower: [-1, -1], upper: [1, 1] };
+    const C = [[1, -1]];
+    for (let seed = 1; seed <= 6; seed++) {
+      const spec = randomNet(500 + seed, [2, 8, 8, 2], seed % 2 ? ['relu'] : ['tanh', 'relu']);
+      const m = gridMin(spec, 400);
+      // y0 − y1 + d ≥ 0 with d = −m + 0.1: the true minimum is within Lipschitz·h ≪ 0.1 of the grid's.
+      const ok = verifyNetwork(spec, box, { C, d: [-m + 0.1] }, { timeout: 20 });
+      expect(ok.status).toBe('verified');
+      expect(ok.nodes).toBeGreaterThan(0);
+      // d = −m − 0.05: a grid point violates it, so a counterexample must exist; re-check it.
+      const bad = verifyNetwork(spec, box, { C, d: [-m - 0.05] }, { timeout: 20 });
+      expect(bad.status).toBe('falsified');
+      const { x, values } = bad.counterexample!;
+      expect(x[0]).toBeGreaterThanOrEqual(-1);
+      expect(x[1]).toBeLessThanOrEqual(1);
+      const y = forwardRef(spec, x);
+      expect(y[0]! - y[1]! - m - 0.05).toBeLessThan(0);
+      expect(values[0]).toBeCloseTo(y[0]! - y[1]! - m - 0.05, 12);
+    }
+  });
+
+  it('returns unknown when the node budget runs out, and validates its options', () => {
+    const spec = randomNet(42, [2, 8, 8, 2]);
+    const m = gridMin(spec, 100);
+    const before = memoryStats().allocatedBytes;
+    // The centre (0, 0) is a grid point, so it satisfies the property by 1e-3; the root's bounds cannot
+    // prove a 1e-3 margin on [−1, 1]², so one node leaves the question open.
+    const prop = { C: [[1, -1]], d: [-m + 1e-3] };
+    const r = verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, prop, { maxNodes: 1 });
+    expect(r.status).toBe('unknown');
+    expect(r.nodes).toBe(1);
+    const ctl = new AbortController();
+    ctl.abort();
+    expect(verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, prop, { signal: ctl.signal }).status).toBe('unknown');
+    expect(memoryStats().allocatedBytes).toBe(before);
+    expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [[1, -1]] }, { timeout: 0 })).toThrow(
+      new ParameterError('verifyNetwork: options.timeout must be a number of seconds > 0 (got 0)'),
+    );
+    expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [[1, -1]], d: [1, 2] })).toThrow(
+      'verifyNetwork: property.d must have length 1, the rows of C (got 2)',
+    );
+    expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [] })).toThrow(ParameterError);
+  });
+});
