@@ -5,3 +5,5 @@ export * from "./prox/index";
 export * from "./linalg/index";
 export * from "./tucker/index";
 export * from "./cvar/index";
+export * from "./ot/index";
+export * from "./bounds/index";

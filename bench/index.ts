@@ -16,6 +16,8 @@ import { benchFistaLasso } from './prox/algorithms.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 import { benchSvd } from './linalg/svd.js';
+import { benchBoundsCrown, benchBoundsIbp } from './bounds/bounds.js';
+import { benchSinkhorn } from './ot/sinkhorn.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -69,6 +71,9 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'symmetricEigen', aliases: ['tucker', 'eigen', 'linalg'], run: benchSymmetricEigen }, // order 64, 128, 512 for n = 1e3, 1e5, 1e6
   { name: 'selectCoreShape', aliases: ['tucker', 'core-shape', 'dp'], run: benchSelectCoreShape }, // 8×10×12, 20×30×40, 40×50×60 planted rank
   { name: 'svd', aliases: ['linalg', 'jacobi-svd', 'nuclear'], run: benchSvd }, // 64×64, 256×128, 512×256 for n = 1e3, 1e5, 1e6 (plain TS up to 256×128)
+  { name: 'boundsIbp', aliases: ['bounds', 'ibp'], run: benchBoundsIbp }, // 5-50×6-3, 100-128-128-10, 784-256-256-10 ReLU MLPs for n = 1e3, 1e5, 1e6 (see bench/bounds/bounds.ts)
+  { name: 'boundsCrown', aliases: ['bounds', 'crown'], run: benchBoundsCrown }, // same MLPs
+  { name: 'sinkhorn', aliases: ['ot'], run: benchSinkhorn }, // 100 iterations at n = m = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
 ];
 
 /** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */

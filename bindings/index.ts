@@ -32,3 +32,5 @@ export * from './prox/algorithms/index.js';
 export * from './cvar/index.js';
 export { symmetricEigen, ConvergenceError, type SymmetricEigenResult, svd, type SvdResult } from './linalg/index.js';
 export * from './tucker/index.js';
+export * from './bounds/index.js';
+export * from './ot/index.js';

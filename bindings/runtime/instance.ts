@@ -5,6 +5,8 @@ import type { ProxKernels } from '../prox/kernels.js';
 import type { LinalgKernels } from '../linalg/kernels.js';
 import type { TuckerKernels } from '../tucker/kernels.js';
 import type { CvarKernels } from '../cvar/kernels.js';
+import type { OtKernels } from '../ot/kernels.js';
+import type { BoundsKernels } from '../bounds/kernels.js';
 import { WasmInitError } from './errors.js';
 
 /** The runtime's own exports: memory, the arena (assembly/memory.ts) and the generator (assembly/rng.ts). */
@@ -24,7 +26,7 @@ export interface CoreKernels {
  * The raw kernel exports: plain functions over byte offsets into `memory`. Each family declares its
  * own in bindings/<family>/kernels.ts and adds one term here.
  */
-export type ProxkitExports = CoreKernels & ProxKernels & LinalgKernels & TuckerKernels & CvarKernels;
+export type ProxkitExports = CoreKernels & ProxKernels & LinalgKernels & TuckerKernels & CvarKernels & OtKernels & BoundsKernels;
 
 /** Where the module comes from when the caller serves `proxkit.wasm` itself. */
 export type WasmSource =
