@@ -7,6 +7,7 @@
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { computeBounds, evaluateNetwork, type BoundsRegion } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { rng } from '../rng.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
 export interface OutputProperty {
@@ -14,6 +15,11 @@ export interface OutputProperty {
   C: readonly (readonly number[])[];
   /** Offsets (length k); default zeros. */
   d?: readonly number[];
+  /**
+   * 'all' (default): every row of C·y + d is ≥ 0 for every input. 'any': for every input SOME row is
+   * strictly > 0 (the negation of "all rows ≤ 0", used by `verifyVnnlib` for a VNNLIB conjunction).
+   */
+  mode?: 'all' | 'any';
 }
 
 export interface VerifyOptions {
@@ -25,12 +31,20 @@ export interface VerifyOptions {
   maxNodes?: number;
   /** Stops the search (verdict 'unknown') when aborted. */
   signal?: AbortSignal;
+  /**
+   * Counterexample search by projected sign-gradient descent (PGD, Madry et al. 2018, eq. 2) on the
+   * property's score, run once on the root box before any split: `restarts` random starts (default
+   * 2; 0 disables), `steps` per start (default 20), `seed` of the starts (default 0). Gradients are
+   * central finite differences (2·inputs forward passes per step); step j moves each coordinate by
+   * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box.
+   */
+  pgd?: { restarts?: number; steps?: number; seed?: number };
 }
 
 export interface VerifyResult {
   /** 'verified': the property holds on the whole box; 'falsified': `counterexample` violates it; 'unknown': budget exhausted. */
   status: 'verified' | 'falsified' | 'unknown';
-  /** An input x in the box with some (C·y + d)ᵢ < 0, its output y and the values C·y + d (re-checked by an exact forward pass). */
+  /** An input x in the box with some (C·y + d)ᵢ < 0 (mode 'any': every (C·y + d)ᵢ ≤ 0), its output y and the values C·y + d (re-checked by an exact forward pass). */
   counterexample?: { x: Float64Array; y: Float64Array; values: Float64Array };
   /** Boxes bounded. */
   nodes: number;
@@ -41,7 +55,8 @@ export interface VerifyResult {
 /**
  * Decides "C·y(x) + d ≥ 0 componentwise for all x in the box `region`" by branch and bound over
  * input splits. A box is closed when the lower bounds of C·y + d are all ≥ 0; the centre of every
- * open box is evaluated exactly and a negative component is returned as the counterexample. The
+ * open box is evaluated exactly and a negative component is returned as the counterexample; before
+ * the first split a PGD search (`options.pgd`) looks for one over the whole box. The
  * search is best-first on the most negative lower bound. Complete (up to the budget) whenever a
  * violation has an open neighbourhood or the property holds with a positive margin.
  */
@@ -60,8 +75,15 @@ export function verifyNetwork(
   const method = options.method ?? 'crown';
   if (!Array.isArray(property?.C) || property.C.length === 0) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', property?.C);
   const k = property.C.length;
+  const any = property.mode === 'any';
+  if (property.mode !== undefined && property.mode !== 'all' && !any) throw parameterError(fn, 'property.mode', "'all' or 'any'", property.mode);
   const d = Float64Array.from(property.d ?? new Array<number>(k).fill(0));
   if (d.length !== k) throw new ParameterError(`${fn}: property.d must have length ${k}, the rows of C (got ${d.length})`);
+  const restarts = options.pgd?.restarts ?? 2;
+  if (!Number.isSafeInteger(restarts) || restarts < 0) throw parameterError(fn, 'options.pgd.restarts', 'a non-negative integer', restarts);
+  const steps = options.pgd?.steps ?? 20;
+  if (!Number.isSafeInteger(steps) || steps < 1) throw parameterError(fn, 'options.pgd.steps', 'a positive integer', steps);
+  const seed = options.pgd?.seed ?? 0;
   // Validates region, C and method once (and gives the root bounds).
   const root: BoundsRegion = { lower: Float64Array.from(region?.lower ?? []), upper: Float64Array.from(region?.upper ?? []) };
   const start = performance.now();
@@ -73,18 +95,51 @@ export function verifyNetwork(
   const bound = (lower: Float64Array, upper: Float64Array): Node | null | VerifyResult => {
     nodes++;
     const b = computeBounds(net, { lower, upper }, { method, C: property.C });
-    let score = Infinity;
-    for (let i = 0; i < k; i++) score = Math.min(score, b.lower[i]! + d[i]!);
-    if (score >= 0) return null;
+    // 'all': closed when min_i lower_i ≥ 0; 'any': closed when max_i lower_i > 0.
+    let score = any ? -Infinity : Infinity;
+    for (let i = 0; i < k; i++) score = any ? Math.max(score, b.lower[i]! + d[i]!) : Math.min(score, b.lower[i]! + d[i]!);
+    if (any ? score > 0 : score >= 0) return null;
     const x = lower.map((l, j) => 0.5 * (l + upper[j]!));
     const y = evaluateNetwork(net, x);
     const v = values(y);
-    if (v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
+    if (any ? v.every((z) => z <= 0) : v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
     return { lower, upper, score };
   };
   const first = bound(root.lower as Float64Array, root.upper as Float64Array);
   if (first === null) return { status: 'verified', nodes, elapsedMs: elapsed() };
   if ('status' in first) return first;
+  // The score to drive below zero ('all': min row; 'any': max row, where ≤ 0 already violates).
+  const score = (v: Float64Array): number => (any ? Math.max(...v) : Math.min(...v));
+  const violated = (v: Float64Array): boolean => (any ? v.every((z) => z <= 0) : v.some((z) => z < 0));
+  if (restarts > 0) {
+    const { lower: lo, upper: hi } = first;
+    const n = net.input;
+    const starts = rng(seed).uniform(restarts * n);
+    const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
+    for (let r = 0; r < restarts; r++) {
+      const x = lo.map((l, j) => l + starts[r * n + j]! * (hi[j]! - l));
+      for (let t = 0; t <= steps; t++) {
+        const y = evaluateNetwork(net, x);
+        const v = values(y);
+        if (violated(v)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
+        if (t === steps || options.signal?.aborted) break;
+        const eta = 0.25 * (1 - t / steps) + 0.01;
+        const g = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          const w = hi[j]! - lo[j]!;
+          if (w === 0) continue;
+          const h = 1e-6 * w;
+          const xj = x[j]!;
+          x[j] = Math.min(hi[j]!, xj + h);
+          const fp = f(x);
+          x[j] = Math.max(lo[j]!, xj - h);
+          g[j] = fp - f(x);
+          x[j] = xj;
+        }
+        for (let j = 0; j < n; j++) x[j] = Math.min(hi[j]!, Math.max(lo[j]!, x[j]! - eta * (hi[j]! - lo[j]!) * Math.sign(g[j]!)));
+      }
+    }
+  }
   open.push(first);
   while (open.length > 0) {
     if (nodes >= maxNodes || elapsed() > timeout * 1000 || options.signal?.aborted) return { status: 'unknown', nodes, elapsedMs: elapsed() };

@@ -60,5 +60,50 @@ describe('verifyNetwork (input-split branch and bound)', () => {
       'verifyNetwork: property.d must have length 1, the rows of C (got 2)',
     );
     expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [] })).toThrow(ParameterError);
+    expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [[1, -1]], mode: 'some' as 'any' })).toThrow(
+      new ParameterError(`verifyNetwork: property.mode must be 'all' or 'any' (got "some")`),
+    );
+  });
+
+  it("mode 'any' proves that some row is positive everywhere, and its counterexample has every row ≤ 0", () => {
+    // y = x on [−1, 1]: rows (x − 0.5, −x − 0.5) are both ≤ 0 on [−0.5, 0.5] → falsified;
+    // rows (x + 0.1, −x + 0.1) have one positive row everywhere → verified; all-mode falsifies that pair.
+    const id = { input: 1, layers: [{ type: 'linear' as const, weight: [[1]] }] };
+    const box = { lower: [-1], upper: [1] };
+    const bad = verifyNetwork(id, box, { C: [[1], [-1]], d: [-0.5, -0.5], mode: 'any' });
+    expect(bad.status).toBe('falsified');
+    const x = bad.counterexample!.x[0]!;
+    expect(Math.abs(x)).toBeLessThanOrEqual(0.5);
+    expect(Array.from(bad.counterexample!.values)).toEqual([x - 0.5, -x - 0.5]);
+    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1], mode: 'any' }).status).toBe('verified');
+    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1] }).status).toBe('falsified');
+  });
+
+  it('PGD finds a counterexample in a small corner before any split (falsifiable tiny net), seeded', () => {
+    // y = relu(x0 + x1) on [−1, 1]²; property y ≤ 1.8 fails only where x0 + x1 > 1.8 (a corner of area 0.02).
+    const net = { input: 2, layers: [{ type: 'linear' as const, weight: [[1, 1]] }, { type: 'relu' as const }] };
+    const box = { lower: [-1, -1], upper: [1, 1] };
+    const prop = { C: [[-1]], d: [1.8] };
+    // With one node and no PGD the centre (0, 0) is safe and the root bound is not: unknown.
+    expect(verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { restarts: 0 } }).status).toBe('unknown');
+    let found = 0;
+    for (let seed = 0; seed < 6; seed++) {
+      const r = verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { seed, restarts: 3 } });
+      if (r.status !== 'falsified') continue;
+      found++;
+      const x = r.counterexample!.x;
+      expect(Math.max(Math.abs(x[0]!), Math.abs(x[1]!))).toBeLessThanOrEqual(1);
+      expect(x[0]! + x[1]!).toBeGreaterThan(1.8); // re-checked from the definition, not the network code
+      expect(r.counterexample!.values[0]).toBeCloseTo(1.8 - (x[0]! + x[1]!), 12);
+      const again = verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { seed, restarts: 3 } });
+      expect(Array.from(again.counterexample!.x)).toEqual(Array.from(x));
+    }
+    expect(found).toBeGreaterThanOrEqual(5);
+    expect(() => verifyNetwork(net, box, prop, { pgd: { restarts: -1 } })).toThrow(
+      new ParameterError('verifyNetwork: options.pgd.restarts must be a non-negative integer (got -1)'),
+    );
+    expect(() => verifyNetwork(net, box, prop, { pgd: { steps: 0 } })).toThrow(
+      new ParameterError('verifyNetwork: options.pgd.steps must be a positive integer (got 0)'),
+    );
   });
 });

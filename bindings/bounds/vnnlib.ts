@@ -1,0 +1,293 @@
+/**
+ * VNNLIB (the VNN-COMP subset of SMT-LIB) properties: a hand-written s-expression tokenizer and
+ * parser, and `verifyVnnlib`, which decides a property with `verifyNetwork`.
+ *
+ * Accepted: `(declare-const X_i Real)` / `(declare-const Y_j Real)`; `(assert F)` where F is an atom
+ * `(<= a b)` / `(>= a b)` between linear terms (numbers, variables, `(+ …)`, `(- …)`, `(* c t)`), or
+ * `(and F …)` / `(or F …)` of such formulas (converted to disjunctive normal form). Comments start
+ * with `;`. Atoms on one X variable only are input bounds and must appear outside `or`.
+ *
+ * Semantics: a VNNLIB file describes the UNSAFE set: the property is violated iff some input in the
+ * box gives an output satisfying every row of some clause. Each clause is `{ C, d }` with the
+ * conjunction "C·y + d ≥ 0 row by row" (the same orientation as `verifyNetwork`'s `OutputProperty`).
+ * So the network is safe iff for every clause and every x in the box, SOME row has (C·y + d)ᵢ < 0;
+ * `verifyVnnlib` proves that per clause with `verifyNetwork` on the negated rows −(C·y + d) in
+ * `mode: 'any'` (some row strictly positive), and returns the first counterexample found.
+ */
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { evaluateNetwork } from './bounds.js';
+import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
+
+const FN = 'parseVnnlib';
+
+/** Malformed VNNLIB: a ParameterError that also carries the 1-based line and column of the offending token. */
+export class VnnlibError extends ParameterError {
+  readonly line: number;
+  readonly column: number;
+  constructor(line: number, column: number, what: string) {
+    super(`${FN}: line ${line}, column ${column}: ${what}`);
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** One conjunction of the unsafe set: rows of C·y + d ≥ 0 (C is rows × outputs, row-major as number[][]). */
+export interface VnnlibClause {
+  C: number[][];
+  d: number[];
+}
+
+export interface VnnlibProperty {
+  /** Input box (length = number of declared X variables). */
+  inputLower: Float64Array;
+  inputUpper: Float64Array;
+  /** Number of declared Y variables. */
+  outputs: number;
+  /** The unsafe set is the union of these clauses (each a conjunction). */
+  clauses: VnnlibClause[];
+}
+
+interface Pos {
+  line: number;
+  column: number;
+}
+type SExpr = { atom: string; pos: Pos } | { list: SExpr[]; pos: Pos };
+
+function fail(pos: Pos, what: string): never {
+  throw new VnnlibError(pos.line, pos.column, what);
+}
+
+/** Tokenizes and parses the whole text into top-level s-expressions. */
+function readSExprs(text: string): SExpr[] {
+  const stack: { list: SExpr[]; pos: Pos }[] = [{ list: [], pos: { line: 1, column: 1 } }];
+  let line = 1;
+  let col = 1;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === ';') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (ch === '\n') {
+      line++;
+      col = 1;
+      i++;
+    } else if (/\s/.test(ch)) {
+      i++;
+      col++;
+    } else if (ch === '(') {
+      stack.push({ list: [], pos: { line, column: col } });
+      i++;
+      col++;
+    } else if (ch === ')') {
+      if (stack.length === 1) fail({ line, column: col }, "unbalanced parentheses: ')' without a matching '('");
+      const done = stack.pop()!;
+      stack[stack.length - 1]!.list.push(done);
+      i++;
+      col++;
+    } else {
+      const start = { line, column: col };
+      let j = i;
+      while (j < text.length && !/[\s();]/.test(text[j]!)) j++;
+      stack[stack.length - 1]!.list.push({ atom: text.slice(i, j), pos: start });
+      col += j - i;
+      i = j;
+    }
+  }
+  if (stack.length > 1) fail(stack[stack.length - 1]!.pos, "unbalanced parentheses: '(' is never closed");
+  return stack[0]!.list;
+}
+
+/** A linear form: coefficients by variable name, plus a constant. */
+interface Linear {
+  coef: Map<string, number>;
+  c: number;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function scaleAdd(acc: Linear, t: Linear, s: number): void {
+  for (const [v, a] of t.coef) acc.coef.set(v, (acc.coef.get(v) ?? 0) + s * a);
+  acc.c += s * t.c;
+}
+
+function linearTerm(e: SExpr, declared: Map<string, Pos>): Linear {
+  if ('atom' in e) {
+    if (NUMBER.test(e.atom)) return { coef: new Map(), c: Number(e.atom) };
+    if (!declared.has(e.atom)) fail(e.pos, `undeclared variable ${e.atom} (declare it with (declare-const ${e.atom} Real))`);
+    return { coef: new Map([[e.atom, 1]]), c: 0 };
+  }
+  const [head, ...args] = e.list;
+  const op = head && 'atom' in head ? head.atom : '';
+  if ((op === '+' || op === '-' || op === '*') && args.length === 0) fail(e.pos, `(${op} …) needs at least one argument`);
+  const terms = args.map((a) => linearTerm(a, declared));
+  const acc: Linear = { coef: new Map(), c: 0 };
+  if (op === '+') terms.forEach((t) => scaleAdd(acc, t, 1));
+  else if (op === '-') {
+    if (terms.length === 1) scaleAdd(acc, terms[0]!, -1);
+    else terms.forEach((t, k) => scaleAdd(acc, t, k === 0 ? 1 : -1));
+  } else if (op === '*') {
+    // A product is linear when at most one factor holds variables.
+    let prod: Linear = { coef: new Map(), c: 1 };
+    terms.forEach((t, k) => {
+      if (t.coef.size > 0 && prod.coef.size > 0) fail(args[k]!.pos, 'non-linear term: a product of two variable expressions');
+      if (t.coef.size > 0) {
+        const next: Linear = { coef: new Map(), c: 0 };
+        scaleAdd(next, t, prod.c);
+        prod = next;
+      } else {
+        for (const [v, a] of prod.coef) prod.coef.set(v, a * t.c);
+        prod.c *= t.c;
+      }
+    });
+    return prod;
+  } else fail(e.pos, `expected a linear term (number, variable, +, -, *) (got ${head && 'atom' in head ? head.atom : '(…)'})`);
+  return acc;
+}
+
+/** An atom "expr ≥ 0" as a linear form, with its position. */
+interface Atom {
+  form: Linear;
+  pos: Pos;
+}
+
+/** Disjunctive normal form of a formula: a list of conjunctions of atoms. */
+function dnf(e: SExpr, declared: Map<string, Pos>): Atom[][] {
+  if ('atom' in e || e.list.length === 0 || !('atom' in e.list[0]!)) fail(e.pos, 'expected a formula (<= a b), (>= a b), (and …) or (or …)');
+  const op = (e.list[0] as { atom: string }).atom;
+  const args = e.list.slice(1);
+  if (op === 'and' || op === 'or') {
+    if (args.length === 0) fail(e.pos, `(${op}) needs at least one argument`);
+    const parts = args.map((a) => dnf(a, declared));
+    if (op === 'or') return parts.flat();
+    let acc: Atom[][] = [[]];
+    for (const p of parts) {
+      acc = acc.flatMap((c) => p.map((q) => [...c, ...q]));
+      if (acc.length > 100_000) fail(e.pos, 'the formula has more than 100000 clauses in disjunctive normal form');
+    }
+    return acc;
+  }
+  if (op === '<=' || op === '>=') {
+    if (args.length !== 2) fail(e.pos, `(${op} a b) needs exactly two arguments (got ${args.length})`);
+    const [a, b] = args.map((x) => linearTerm(x, declared)) as [Linear, Linear];
+    const form: Linear = { coef: new Map(), c: 0 };
+    scaleAdd(form, op === '>=' ? a : b, 1);
+    scaleAdd(form, op === '>=' ? b : a, -1);
+    for (const [v, c] of form.coef) if (c === 0) form.coef.delete(v);
+    return [[{ form, pos: e.pos }]];
+  }
+  return fail(e.pos, `unsupported operator ${op} (expected <=, >=, and, or)`);
+}
+
+/**
+ * Parses a VNNLIB property (VNN-COMP subset, see the module notes) into an input box and the unsafe
+ * set as a disjunction of conjunctions `{ C, d }` (each row: C·y + d ≥ 0). Top-level output atoms
+ * are conjoined to every clause. Throws `VnnlibError` (a ParameterError with `line`, `column`) for
+ * unbalanced parentheses, undeclared variables, non-linear terms, unknown operators, input
+ * constraints inside `or` or on several inputs, and an input without both bounds.
+ */
+export function parseVnnlib(text: string): VnnlibProperty {
+  if (typeof text !== 'string') throw parameterError(FN, 'text', 'a string', text);
+  const declared = new Map<string, Pos>();
+  const xs: number[] = [];
+  let outputs = 0;
+  const asserts: SExpr[] = [];
+  for (const e of readSExprs(text)) {
+    if ('atom' in e || e.list.length === 0 || !('atom' in e.list[0]!)) fail(e.pos, 'expected (declare-const …) or (assert …) at top level');
+    const head = (e.list[0] as { atom: string }).atom;
+    if (head === 'declare-const') {
+      const [, name, type] = e.list;
+      if (!name || !('atom' in name) || !type || !('atom' in type) || e.list.length !== 3) fail(e.pos, 'expected (declare-const NAME Real)');
+      if (type.atom !== 'Real') fail(type.pos, `only Real constants are supported (got ${type.atom})`);
+      const m = /^([XY])_(\d+)$/.exec(name.atom);
+      if (!m) fail(name.pos, `variables must be named X_i or Y_j (got ${name.atom})`);
+      if (declared.has(name.atom)) fail(name.pos, `${name.atom} is declared twice`);
+      declared.set(name.atom, name.pos);
+      const idx = Number(m[2]);
+      if (m[1] === 'X') xs.push(idx);
+      else outputs = Math.max(outputs, idx + 1);
+    } else if (head === 'assert') {
+      if (e.list.length !== 2) fail(e.pos, '(assert F) needs exactly one formula');
+      asserts.push(e.list[1]!);
+    } else fail(e.list[0]!.pos, `unsupported command ${head} (expected declare-const or assert)`);
+  }
+  const n = xs.length === 0 ? 0 : Math.max(...xs) + 1;
+  for (let i = 0; i < n; i++) if (!declared.has(`X_${i}`)) throw new VnnlibError(1, 1, `X_${i} is not declared but X_${n - 1} is (inputs must be X_0 … X_${n - 1})`);
+  for (let j = 0; j < outputs; j++) if (!declared.has(`Y_${j}`)) throw new VnnlibError(1, 1, `Y_${j} is not declared but Y_${outputs - 1} is`);
+  const inputLower = new Float64Array(n).fill(-Infinity);
+  const inputUpper = new Float64Array(n).fill(Infinity);
+  let clauses: Atom[][] = [[]];
+  for (const a of asserts) {
+    const terms = dnf(a, declared);
+    const isInput = (t: Atom): boolean => [...t.form.coef.keys()].some((v) => v.startsWith('X_'));
+    if (terms.length === 1) {
+      const rest: Atom[] = [];
+      for (const t of terms[0]!) {
+        if (!isInput(t)) {
+          rest.push(t);
+          continue;
+        }
+        const vars = [...t.form.coef.keys()];
+        if (vars.length !== 1) fail(t.pos, `input constraints must bound one X_i against a constant (got ${vars.join(', ')})`);
+        const v = vars[0]!;
+        const i = Number(v.slice(2));
+        const b = -t.form.c / t.form.coef.get(v)!; // a·x + c ≥ 0  ⇔  x ≥ −c/a (a > 0), x ≤ −c/a (a < 0)
+        if (t.form.coef.get(v)! > 0) inputLower[i] = Math.max(inputLower[i]!, b);
+        else inputUpper[i] = Math.min(inputUpper[i]!, b);
+      }
+      if (rest.length > 0) clauses = clauses.map((c) => [...c, ...rest]);
+    } else {
+      for (const t of terms.flat()) if (isInput(t)) fail(t.pos, 'input constraints inside (or …) are not supported');
+      clauses = clauses.flatMap((c) => terms.map((q) => [...c, ...q]));
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (!(Number.isFinite(inputLower[i]!) && Number.isFinite(inputUpper[i]!))) {
+      const p = declared.get(`X_${i}`)!;
+      fail(p, `X_${i} needs a finite lower and upper bound (got [${inputLower[i]}, ${inputUpper[i]}])`);
+    }
+  }
+  // A clause with no rows (no output constraint) is satisfied by every input.
+  const out: VnnlibClause[] = clauses.map((c) => ({
+      C: c.map((t) => Array.from({ length: outputs }, (_, j) => t.form.coef.get(`Y_${j}`) ?? 0)),
+      d: c.map((t) => t.form.c),
+    }));
+  return { inputLower, inputUpper, outputs, clauses: out };
+}
+
+export interface VerifyVnnlibResult extends VerifyResult {
+  /** Index of the clause the counterexample satisfies (when 'falsified'). */
+  clause?: number;
+}
+
+/**
+ * Decides a VNNLIB property on `model`: 'verified' when every clause of the unsafe set is
+ * infeasible over the input box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
+ * 'falsified' with a counterexample x (its output y satisfies every row of `clause`, re-checked by an
+ * exact forward pass; `values` are then −(C·y + d) ≤ 0), else 'unknown'. Options are those of
+ * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes` and
+ * `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
+ */
+export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string, options: VerifyOptions = {}): VerifyVnnlibResult {
+  const fn = 'verifyVnnlib';
+  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  const p = parseVnnlib(vnnlibText);
+  if (p.inputLower.length !== net.input) throw new ShapeError(`${fn}: the property must declare ${net.input} inputs X_i, the network's input size (got ${p.inputLower.length})`);
+  if (p.outputs !== net.output) throw new ShapeError(`${fn}: the property must declare ${net.output} outputs Y_j, the network's output size (got ${p.outputs})`);
+  let nodes = 0;
+  let elapsedMs = 0;
+  let unknown = false;
+  for (let c = 0; c < p.clauses.length; c++) {
+    const { C, d } = p.clauses[c]!;
+    if (C.length === 0) {
+      const x = p.inputLower.map((l, i) => 0.5 * (l + p.inputUpper[i]!));
+      return { status: 'falsified', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, elapsedMs, clause: c };
+    }
+    const r = verifyNetwork(net, { lower: p.inputLower, upper: p.inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
+    nodes += r.nodes;
+    elapsedMs += r.elapsedMs;
+    if (r.status === 'falsified') return { ...r, nodes, elapsedMs, clause: c };
+    if (r.status === 'unknown') unknown = true;
+  }
+  return { status: unknown ? 'unknown' : 'verified', nodes, elapsedMs };
+}
