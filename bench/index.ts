@@ -17,7 +17,7 @@ import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 import { benchSvd } from './linalg/svd.js';
 import { benchBoundsCrown, benchBoundsIbp } from './bounds/bounds.js';
-import { benchSinkhorn } from './ot/sinkhorn.js';
+import { benchSinkhorn, benchSinkhornBatch } from './ot/sinkhorn.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -74,6 +74,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'boundsIbp', aliases: ['bounds', 'ibp'], run: benchBoundsIbp }, // 5-50×6-3, 100-128-128-10, 784-256-256-10 ReLU MLPs for n = 1e3, 1e5, 1e6 (see bench/bounds/bounds.ts)
   { name: 'boundsCrown', aliases: ['bounds', 'crown'], run: benchBoundsCrown }, // same MLPs
   { name: 'sinkhorn', aliases: ['ot'], run: benchSinkhorn }, // 100 iterations at n = m = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
+  { name: 'sinkhornBatch', aliases: ['ot', 'batch'], run: benchSinkhornBatch }, // 10, 100, 1000 problems of n = 32 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
 ];
 
 /** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */

@@ -4,3 +4,4 @@ export {
   otLogRows, otLogCols, otLogMarginalError, otLogPlan, otPlan, otAbsorb, otGibbsStabilized, otLogVec,
 } from "./sinkhorn";
 export { otEmd } from "./emd";
+export { otScalePow, otExpVec } from "./unbalanced";

@@ -5,7 +5,7 @@
  * Points uniform in [0, 1]², squared-Euclidean cost, reg 0.1, uniform marginals; fixed seeds.
  * Outputs (u scaled by its largest entry) are checked against the plain-TS loop before timing.
  */
-import { allocF64, costMatrix, rng, sinkhorn2 } from '../../bindings/index.js';
+import { allocF64, costMatrix, rng, sinkhorn, sinkhorn2, sinkhornBatch } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { runCase, type BenchContext, type CaseCandidate, type CaseResult } from '../harness.js';
 
@@ -97,5 +97,52 @@ export function benchSinkhorn(ctx: BenchContext): CaseResult[] {
     } finally {
       for (const buf of [Mb, Kb, ab, bb, ub, vb, kvb, wb]) buf.free();
     }
+  });
+}
+
+const BATCH_COUNTS: Record<number, number> = { 1e3: 10, 1e5: 100, 1e6: 1000 };
+const BATCH_N = 32;
+const BATCH_ITERS = 100;
+
+/**
+ * sinkhornBatch of many problems of n = m = 32 sharing M (10, 100, 1000 problems for bench sizes 1e3,
+ * 1e5, 1e6), 100 iterations each, vs the same problems as separate sinkhorn calls (each copies M and
+ * computes K). Random marginals, points uniform in [0, 1]², reg 0.1; output: all plans concatenated.
+ */
+export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const count = BATCH_COUNTS[size] ?? 10;
+    const n = BATCH_N;
+    const seed = 7100 + count;
+    const g = rng(seed);
+    const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
+    const hist = (): Float64Array => {
+      const h = g.uniform(n).map((x) => x + 0.1);
+      const t = h.reduce((acc, x) => acc + x, 0);
+      return h.map((x) => x / t);
+    };
+    const as = Array.from({ length: count }, hist);
+    const bs = Array.from({ length: count }, hist);
+    const opts = { reg: REG, maxIter: BATCH_ITERS, tol: 0, checkEvery: BATCH_ITERS };
+    const all = new Float64Array(count * n * n);
+    const batchOut = new Float64Array(count * n * n);
+    const separate = (): void => { as.forEach((a, k) => all.set(sinkhorn(a, bs[k]!, M, opts).plan, k * n * n)); };
+    separate();
+    const reference = all.slice();
+    const candidates: CaseCandidate[] = [
+      {
+        key: 'batch', name: 'sinkhornBatch (K computed once)',
+        call: () => sinkhornBatch(as, bs, M, opts).forEach((r, k) => batchOut.set(r.plan, k * n * n)),
+        poison: () => batchOut.fill(NaN), output: () => batchOut,
+      },
+      { key: 'separate', name: 'separate sinkhorn calls', call: separate, poison: () => all.fill(NaN), output: () => all },
+    ];
+    return runCase(
+      { kernel: 'sinkhornBatch', n: count * n * n, seed, params: { problems: count, n, iterations: BATCH_ITERS, reg: REG } },
+      candidates,
+      [reference],
+      { 'batch vs separate calls': ['separate', 'batch'] },
+      ctx.timer,
+    );
   });
 }

@@ -16,5 +16,7 @@ export interface OtKernels {
   otAbsorb(u: number, n: number, reg: number, alpha: number, reset: number): void;
   otGibbsStabilized(M: number, n: number, m: number, alpha: number, beta: number, reg: number, K: number): void;
   otLogVec(x: number, n: number, out: number): void;
+  otScalePow(num: number, den: number, n: number, p: number, out: number): number;
+  otExpVec(x: number, n: number, out: number): void;
   otEmd(M: number, n: number, m: number, sup: number, dem: number, P: number, pot: number, dist: number, pred: number, seen: number, maxAug: number): number;
 }

@@ -33,6 +33,15 @@ export interface SinkhornOptions {
   checkEvery?: number;
   /** 'stabilized' only: absorb when max |u| or |v| exceeds this. Default 1e3 (POT's tau). */
   tau?: number;
+  /**
+   * 'log' only: ε-scaling (Schmitzer 2019, "Stabilized sparse scaling algorithms for entropy regularized
+   * transport problems", Section 3.2). A factor κ > 1 (e.g. 10): the run first solves with
+   * ε₀ = max M − min M, then ε₀/κ, ε₀/κ², … and finally `reg`, each stage warm-started from the previous
+   * stage's dual potentials (ε·logU, ε·logV kept fixed across the change of ε) and run until its
+   * marginal error is below max(tol, 1e-6) (or maxIter). `iterations` counts all stages; `history`
+   * and `onProgress` cover the final stage. Default: none (a single stage at `reg`).
+   */
+  epsilonScaling?: number;
   /** Called at every check; return false to stop (status 'stopped'). */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
@@ -79,17 +88,18 @@ interface Problem {
   tol: number;
   checkEvery: number;
   tau: number;
+  epsilonScaling?: number;
   onProgress?: (info: SinkhornProgress) => boolean | void;
   signal?: AbortSignal;
 }
 
-function positiveInteger(fn: string, name: string, value: unknown): number {
+export function positiveInteger(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw parameterError(fn, name, 'a positive integer', value);
   return value;
 }
 
 /** Validates a histogram: finite, ≥ 0, positive sum; returns its sum. */
-function histogram(fn: string, name: string, h: VectorInput, n: number): number {
+export function histogram(fn: string, name: string, h: VectorInput, n: number): number {
   const data: ArrayLike<number> = h instanceof F64Buffer ? h.view() : h;
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -102,8 +112,8 @@ function histogram(fn: string, name: string, h: VectorInput, n: number): number 
   return s;
 }
 
-/** The checks shared by sinkhorn, sinkhorn2 and emd: a, b histograms with equal sums; M of shape n × m. */
-export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput): { n: number; m: number; M: VectorInput } {
+/** Shapes of a, b (lengths ≥ 1) and M (n × m); returns M's data. */
+function checkShapes(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput): { n: number; m: number; M: VectorInput } {
   const n = vectorLength(fn, 'a', a);
   const m = vectorLength(fn, 'b', b);
   if (n === 0) throw new ShapeError(`${fn}: a must have length >= 1 (got 0)`);
@@ -117,6 +127,12 @@ export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, M: Ma
   } else data = M as VectorInput;
   const len = vectorLength(fn, 'M', data);
   if (len !== n * m) throw new ShapeError(`${fn}: M must have a.length × b.length = ${n} × ${m} = ${n * m} entries (got ${len})`);
+  return { n, m, M: data };
+}
+
+/** The checks shared by sinkhorn, sinkhorn2 and emd: a, b histograms with equal sums; M of shape n × m. */
+export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput): { n: number; m: number; M: VectorInput } {
+  const { n, m, M: data } = checkShapes(fn, a, b, Min);
   const sa = histogram(fn, 'a', a, n);
   const sb = histogram(fn, 'b', b, m);
   if (Math.abs(sa - sb) > 1e-8 * Math.max(sa, sb)) {
@@ -127,7 +143,7 @@ export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, M: Ma
 
 function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, options: SinkhornOptions): Problem {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
-  const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, onProgress, signal } = options;
+  const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, epsilonScaling, onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   if (method !== 'sinkhorn' && method !== 'log' && method !== 'stabilized') {
     throw parameterError(fn, 'options.method', "'sinkhorn', 'log' or 'stabilized'", method);
@@ -136,19 +152,28 @@ function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, o
   nonNegative(fn, 'options.tol', tol);
   positiveInteger(fn, 'options.checkEvery', checkEvery);
   positiveFinite(fn, 'options.tau', tau);
+  if (epsilonScaling !== undefined) {
+    if (typeof epsilonScaling !== 'number' || !(epsilonScaling > 1) || !Number.isFinite(epsilonScaling)) {
+      throw parameterError(fn, 'options.epsilonScaling', 'a finite number > 1', epsilonScaling);
+    }
+    if (method !== 'log') throw parameterError(fn, 'options.method', "'log' when options.epsilonScaling is set", method);
+  }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
   const { n, m, M } = checkMarginals(fn, a, b, Min);
-  return { n, m, a, b, M, reg, method, maxIter, tol, checkEvery, tau, onProgress, signal };
+  return { n, m, a, b, M, reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, onProgress, signal };
 }
 
+/** What the shared loop reads of a problem (internal; also used by barycenter). */
+export type LoopControl = Pick<Problem, 'maxIter' | 'tol' | 'checkEvery' | 'onProgress' | 'signal'>;
+
 /** Loop bookkeeping shared by the three methods: checks, progress, abort, stopping. */
-class Monitor {
+export class Monitor {
   readonly history: number[] = [];
   status: Sinkhorn2Result['status'] = 'maxIter';
   err = Infinity;
   private lastChecked = -1;
   private readonly t0 = performance.now();
-  constructor(private readonly p: Problem) {}
+  constructor(private readonly p: LoopControl) {}
   /** True when iteration `it` (1-based) evaluates the marginal error: 1, 1 + checkEvery, … (POT's schedule) and the last. */
   due(it: number): boolean {
     return (it - 1) % this.p.checkEvery === 0 || it === this.p.maxIter;
@@ -195,16 +220,22 @@ function finish(p: Problem, mon: Monitor, iterations: number, method: Sinkhorn2R
   return r;
 }
 
-/** Copies a, b and M into the scope: their byte offsets. */
-function placeProblem(s: Scope, p: Problem): { pa: number; pb: number; pM: number } {
-  return { pa: place(s, p.a, p.n).ptr, pb: place(s, p.b, p.m).ptr, pM: place(s, p.M, p.n * p.m).ptr };
+/** M and its kernel (Gibbs K or log-kernel −M/ε) already in WASM memory, shared by a batch. */
+interface Shared {
+  pM: number;
+  kernel: number;
+}
+
+/** Copies a, b and M (unless shared) into the scope: their byte offsets. */
+function placeProblem(s: Scope, p: Problem, shared?: Shared): { pa: number; pb: number; pM: number } {
+  return { pa: place(s, p.a, p.n).ptr, pb: place(s, p.b, p.m).ptr, pM: shared ? shared.pM : place(s, p.M, p.n * p.m).ptr };
 }
 
 /**
  * The outer loop shared by every method: `step` does one iteration (nonzero: a scaling under/overflowed,
  * the loop returns null), `error` evaluates the marginal error on POT's schedule and at the end.
  */
-function iterate(p: Problem, mon: Monitor, step: () => number, error: () => number): number | null {
+export function iterate(p: LoopControl, mon: Monitor, step: () => number, error: () => number): number | null {
   let it = 0;
   while (it < p.maxIter) {
     if (mon.aborted()) break;
@@ -217,12 +248,12 @@ function iterate(p: Problem, mon: Monitor, step: () => number, error: () => numb
 }
 
 /** Plain Sinkhorn–Knopp (Cuturi 2013, Algorithm 1) or its stabilised variant (Schmitzer 2019, Algorithm 2). Returns null on under/overflow. */
-function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean): Run | null {
+function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean, shared?: Shared): Run | null {
   const { n, m, reg } = p;
   const x = s.x;
   const nm = n * m;
-  const { pa, pb, pM } = placeProblem(s, p);
-  const K = s.f64(nm);
+  const { pa, pb, pM } = placeProblem(s, p, shared);
+  const K = shared ? shared.kernel : s.f64(nm);
   const u = s.f64(n);
   const v = s.f64(m);
   const kv = s.f64(n);
@@ -230,7 +261,7 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
   const alpha = stabilized ? s.f64(n) : 0;
   const beta = stabilized ? s.f64(m) : 0;
   const out = withPlan ? s.f64(nm) : 0;
-  if (x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', p.M);
+  if (!shared && x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', p.M);
   f64View(x, u, n).fill(1 / n);
   f64View(x, v, m).fill(1 / m);
   if (stabilized) {
@@ -274,12 +305,12 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
 }
 
 /** Log-domain Sinkhorn (Peyré & Cuturi 2019, Computational OT, Remark 4.23 / eq. 4.43–4.44). */
-function runLog(s: Scope, p: Problem, withPlan: boolean): Run {
+function runLog(s: Scope, p: Problem, withPlan: boolean, shared?: Shared): Run {
   const { n, m, reg } = p;
   const x = s.x;
   const nm = n * m;
-  const { pa, pb, pM } = placeProblem(s, p);
-  const L = s.f64(nm);
+  const { pa, pb, pM } = placeProblem(s, p, shared);
+  const L = shared ? shared.kernel : s.f64(nm);
   const f = s.f64(n);
   const g = s.f64(m);
   const loga = s.f64(n);
@@ -287,21 +318,51 @@ function runLog(s: Scope, p: Problem, withPlan: boolean): Run {
   const mx = s.f64(m);
   const sc = s.f64(m);
   const out = withPlan ? s.f64(nm) : 0;
-  if (x.otLogKernel(pM, nm, reg, L) !== 0) throwNonFinite(s.fn, 'M', p.M);
+  if (!shared && x.otLogKernel(pM, nm, reg, L) !== 0) throwNonFinite(s.fn, 'M', p.M);
   x.otLogVec(pa, n, loga);
   x.otLogVec(pb, m, logb);
   f64View(x, f, n).fill(0);
   f64View(x, g, m).fill(0);
-  const mon = new Monitor(p);
-  const it = iterate(p, mon, () => {
+  const step = (): number => {
     x.otLogCols(L, n, m, f, logb, g, mx, sc);
     x.otLogRows(L, n, m, g, loga, f);
     return 0;
-  }, () => x.otLogMarginalError(L, n, m, f, g, pb, sc))!;
+  };
+  const error = (): number => x.otLogMarginalError(L, n, m, f, g, pb, sc);
+  let before = 0;
+  if (p.epsilonScaling !== undefined) {
+    const Mv = f64View(x, pM, nm);
+    let hi = -Infinity;
+    let lo = Infinity;
+    for (let k = 0; k < nm; k++) {
+      hi = Math.max(hi, Mv[k]!);
+      lo = Math.min(lo, Mv[k]!);
+    }
+    const stage: LoopControl = { maxIter: p.maxIter, tol: Math.max(p.tol, 1e-6), checkEvery: p.checkEvery, signal: p.signal };
+    let prev = reg;
+    for (let eps = hi - lo; eps > reg; eps /= p.epsilonScaling) {
+      rescale(x, f, n, g, m, prev / eps);
+      x.otLogKernel(pM, nm, eps, L);
+      before += iterate(stage, new Monitor(stage), step, error)!;
+      prev = eps;
+    }
+    rescale(x, f, n, g, m, prev / reg);
+    x.otLogKernel(pM, nm, reg, L);
+  }
+  const mon = new Monitor(p);
+  const it = before + iterate(p, mon, step, error)!;
   const cost = x.otLogPlan(L, pM, n, m, f, g, out);
   const plan = withPlan ? f64View(x, out, nm).slice() : undefined;
   const extra = { logU: f64View(x, f, n).slice(), logV: f64View(x, g, m).slice() };
   return { result: finish(p, mon, it, 'log', cost, extra), plan };
+}
+
+/** Log-scalings f, g multiplied by t (ε·f, ε·g fixed when ε changes by 1/t). */
+function rescale(x: Scope['x'], f: number, n: number, g: number, m: number, t: number): void {
+  const fv = f64View(x, f, n);
+  for (let i = 0; i < n; i++) fv[i] = fv[i]! * t;
+  const gv = f64View(x, g, m);
+  for (let j = 0; j < m; j++) gv[j] = gv[j]! * t;
 }
 
 function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions, withPlan: boolean): Run {
@@ -309,7 +370,11 @@ function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, optio
   if (p.method === 'log') return withScope(fn, (s) => runLog(s, p, withPlan));
   const scaled = withScope(fn, (s) => runScaling(s, p, withPlan, p.method === 'stabilized'));
   if (scaled) return scaled;
-  const run = withScope(fn, (s) => runLog(s, p, withPlan));
+  return fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
+}
+
+/** Prefixes the log-domain fallback's warning. */
+function fellBack(fn: string, p: Problem, run: Run): Run {
   const why = `${fn}: method '${p.method}' under/overflowed (a scaling became 0 or infinite at reg = ${p.reg}); fell back to method 'log'`;
   run.result.warning = run.result.warning ? `${why}; ${run.result.warning}` : why;
   return run;
@@ -348,4 +413,196 @@ export function sinkhorn(a: VectorInput, b: VectorInput, M: MatrixInput, options
  */
 export function sinkhorn2(a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions): Sinkhorn2Result {
   return solve('sinkhorn2', a, b, M, options, false).result;
+}
+
+export interface SinkhornUnbalancedOptions {
+  /** Entropic regularisation ε > 0 (POT's `reg`). Required. */
+  reg: number;
+  /** Marginal relaxation λ > 0 (POT's `reg_m`): weight of the KL penalties on both marginals. Required. */
+  regM: number;
+  /** Iteration cap (POT's numItermax). Default 1000. */
+  maxIter?: number;
+  /**
+   * Stop when the relative change of the scalings, ½(‖Δu‖∞ / max(‖u‖∞, ‖u_prev‖∞, 1) + the same for v),
+   * is < tol (POT's stopping rule, checked every iteration). Default 1e-6 (POT's stopThr).
+   */
+  tol?: number;
+  /** Called after every iteration with the change above in `marginalError`; return false to stop. */
+  onProgress?: (info: SinkhornProgress) => boolean | void;
+  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface SinkhornUnbalancedResult {
+  /** The transport plan diag(u) K diag(v), row-major a.length × b.length. */
+  plan: Float64Array;
+  /** ⟨P, M⟩ (no entropy or KL terms). */
+  cost: number;
+  u: Float64Array;
+  v: Float64Array;
+  iterations: number;
+  converged: boolean;
+  /** The last relative change of the scalings (the stopping quantity). */
+  change: number;
+  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** The change at every iteration. */
+  history: number[];
+  warning?: string;
+}
+
+/** ‖x − y‖∞ / max(‖x‖∞, ‖y‖∞, 1) (POT's relative change of a scaling). */
+function relativeChange(x: Float64Array, y: Float64Array): number {
+  let d = 0;
+  let mx = 1;
+  for (let i = 0; i < x.length; i++) {
+    d = Math.max(d, Math.abs(x[i]! - y[i]!));
+    mx = Math.max(mx, Math.abs(x[i]!), Math.abs(y[i]!));
+  }
+  return d / mx;
+}
+
+/**
+ * Unbalanced entropic optimal transport (Chizat et al. 2018, "Scaling algorithms for unbalanced
+ * transport problems", Algorithm 1 with the KL proximal step of Prop. 3.1; POT `ot.sinkhorn_unbalanced`,
+ * method 'sinkhorn'):
+ *
+ *   P = argmin_{P ≥ 0} ⟨P, M⟩ + ε·Σ P_ij (log P_ij − 1) + λ·KL(P1 | a) + λ·KL(Pᵀ1 | b),
+ *
+ * KL(x | y) = Σ x log(x/y) − x + y. The solution is P = diag(u) K diag(v), K = exp(−M/ε); each iteration
+ * sets u = (a ⊘ K v)^φ then v = (b ⊘ Kᵀ u)^φ with φ = λ / (λ + ε), starting from u = 1/n, v = 1/m (as POT).
+ * a and b need not have equal sums. If a scaling under/overflows the previous scalings are kept, the
+ * run ends and `warning` says so (POT's behaviour); non-convergence is reported, never thrown.
+ *
+ * @param a  source weights, length n ≥ 1, ≥ 0, positive sum.
+ * @param b  target weights, length m ≥ 1, ≥ 0, positive sum.
+ * @param M  cost matrix, row-major n × m (a flat array or `{ data, rows, cols }`), finite.
+ * @param options  reg (required, > 0), regM (required, > 0), maxIter (1000), tol (1e-6), onProgress, signal.
+ * @throws ShapeError for empty a/b or an M of another shape; ParameterError for negative weights, a zero sum,
+ *   reg or regM ≤ 0 and bad options; NonFiniteError for NaN/±Inf in a, b or M.
+ */
+export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixInput, options: SinkhornUnbalancedOptions): SinkhornUnbalancedResult {
+  const fn = 'sinkhornUnbalanced';
+  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg and regM', options);
+  const { reg, regM, maxIter = 1000, tol = 1e-6, onProgress, signal } = options;
+  positiveFinite(fn, 'options.reg', reg);
+  positiveFinite(fn, 'options.regM', regM);
+  positiveInteger(fn, 'options.maxIter', maxIter);
+  nonNegative(fn, 'options.tol', tol);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  const { n, m, M } = checkShapes(fn, a, b, Min);
+  histogram(fn, 'a', a, n);
+  histogram(fn, 'b', b, m);
+  const p: Problem = { n, m, a, b, M, reg, method: 'sinkhorn', maxIter, tol, checkEvery: 1, tau: 1, onProgress, signal };
+  const fi = regM / (regM + reg);
+  return withScope(fn, (s) => {
+    const x = s.x;
+    const nm = n * m;
+    const { pa, pb, pM } = placeProblem(s, p);
+    const K = s.f64(nm);
+    const u = s.f64(n);
+    const v = s.f64(m);
+    const kv = s.f64(n);
+    const ktu = s.f64(m);
+    const out = s.f64(nm);
+    if (x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(fn, 'M', p.M);
+    f64View(x, u, n).fill(1 / n);
+    f64View(x, v, m).fill(1 / m);
+    const mon = new Monitor(p);
+    let uPrev = f64View(x, u, n).slice();
+    let vPrev = f64View(x, v, m).slice();
+    let bad = false;
+    let change = Infinity;
+    const it = iterate(p, mon, () => {
+      uPrev = f64View(x, u, n).slice();
+      vPrev = f64View(x, v, m).slice();
+      x.otKv(K, n, m, v, kv);
+      let flag = x.otScalePow(pa, kv, n, fi, u);
+      x.otKtu(K, n, m, u, ktu);
+      flag |= x.otScalePow(pb, ktu, m, fi, v);
+      if (flag !== 0) {
+        f64View(x, u, n).set(uPrev);
+        f64View(x, v, m).set(vPrev);
+        bad = true;
+        return 1;
+      }
+      change = 0.5 * (relativeChange(f64View(x, u, n), uPrev) + relativeChange(f64View(x, v, m), vPrev));
+      return 0;
+    }, () => change);
+    const cost = x.otPlan(K, pM, n, m, u, v, out);
+    const iterations = it ?? mon.history.length;
+    const converged = mon.status === 'converged';
+    const r: SinkhornUnbalancedResult = {
+      plan: f64View(x, out, nm).slice(), cost, u: f64View(x, u, n).slice(), v: f64View(x, v, m).slice(),
+      iterations, converged, change: mon.err, status: mon.status, history: mon.history,
+    };
+    if (bad) r.warning = `${fn}: a scaling under/overflowed at iteration ${iterations + 1} (reg = ${reg}); returned the previous scalings`;
+    else if (!converged) r.warning = `not converged (${mon.status}) after ${iterations} iterations: change ${mon.err} >= tol ${tol}`;
+    return r;
+  });
+}
+
+/**
+ * Many entropic OT problems sharing one cost matrix (POT/OTT's batched Sinkhorn): problem k is
+ * `sinkhorn(as[k], bs[k], M, options)`, with M copied into WASM memory and its Gibbs kernel
+ * K = exp(−M/ε) (or log-kernel −M/ε for method 'log') computed once for the whole batch. Results are
+ * identical to separate {@link sinkhorn} calls, including the per-problem fallback to 'log' on underflow.
+ *
+ * @param as  source histograms (each as `a` of sinkhorn, all of length n).
+ * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
+ * @param M  cost matrix, row-major n × m, finite.
+ * @param options  as {@link sinkhorn}; method 'sinkhorn' (default) or 'log' ('stabilized' rewrites K per problem and is
+ *   refused), epsilonScaling refused (its kernels change per stage). onProgress and signal apply to each problem.
+ * @returns one SinkhornResult per problem, in order.
+ * @throws ParameterError if as/bs are not arrays of equal length or for a refused option; the errors of sinkhorn
+ *   for each problem (messages name the function `sinkhornBatch`).
+ */
+export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInput, options: SinkhornOptions): SinkhornResult[] {
+  const fn = 'sinkhornBatch';
+  if (!Array.isArray(as)) throw parameterError(fn, 'as', 'an array of histograms', as);
+  if (!Array.isArray(bs)) throw parameterError(fn, 'bs', 'an array of histograms', bs);
+  if (as.length !== bs.length) throw new ShapeError(`${fn}: as and bs must have the same number of histograms (got ${as.length} and ${bs.length})`);
+  if (options !== null && typeof options === 'object') {
+    if (options.method === 'stabilized') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", options.method);
+    if (options.epsilonScaling !== undefined) throw parameterError(fn, 'options.epsilonScaling', 'undefined (not supported in a batch)', options.epsilonScaling);
+  }
+  const ps = as.map((a, k) => problem(fn, a, bs[k]!, M, options));
+  ps.forEach((p, k) => {
+    if (p.n !== ps[0]!.n) throw new ShapeError(`${fn}: as[${k}] must have length ${ps[0]!.n} like as[0] (got ${p.n})`);
+    if (p.m !== ps[0]!.m) throw new ShapeError(`${fn}: bs[${k}] must have length ${ps[0]!.m} like bs[0] (got ${p.m})`);
+  });
+  if (ps.length === 0) return [];
+  const { n, m, reg } = ps[0]!;
+  return withScope(fn, (s) => {
+    const x = s.x;
+    const nm = n * m;
+    const pM = place(s, ps[0]!.M, nm).ptr;
+    let gibbs: Shared | undefined;
+    let logK: Shared | undefined;
+    const logShared = (): Shared => {
+      if (!logK) {
+        logK = { pM, kernel: s.f64(nm) };
+        if (x.otLogKernel(pM, nm, reg, logK.kernel) !== 0) throwNonFinite(fn, 'M', ps[0]!.M);
+      }
+      return logK;
+    };
+    return ps.map((p) => {
+      let run: Run | null = null;
+      if (p.method === 'sinkhorn') {
+        if (!gibbs) {
+          gibbs = { pM, kernel: s.f64(nm) };
+          if (x.otGibbs(pM, nm, reg, gibbs.kernel) !== 0) throwNonFinite(fn, 'M', p.M);
+        }
+        const g = gibbs;
+        run = withScope(fn, (t) => runScaling(t, p, true, false, g));
+        if (!run) {
+          const l = logShared();
+          run = fellBack(fn, p, withScope(fn, (t) => runLog(t, p, true, l)));
+        }
+      } else {
+        const l = logShared();
+        run = withScope(fn, (t) => runLog(t, p, true, l));
+      }
+      return { plan: run.plan!, ...run.result };
+    });
+  });
 }

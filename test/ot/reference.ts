@@ -53,3 +53,14 @@ export function marginals(P: ArrayLike<number>, n: number, m: number): { rows: F
   }
   return { rows, cols };
 }
+
+/** max |P − Q| / max |Q|. */
+export function relDiff(P: ArrayLike<number>, Q: ArrayLike<number>): number {
+  let e = 0;
+  let s = 0;
+  for (let k = 0; k < Q.length; k++) {
+    e = Math.max(e, Math.abs(P[k]! - Q[k]!));
+    s = Math.max(s, Math.abs(Q[k]!));
+  }
+  return e / s;
+}

@@ -4,7 +4,7 @@ import {
   NonFiniteError, ParameterError, ShapeError, costMatrix, init, memoryStats, sinkhorn, sinkhorn2,
 } from '../../bindings/index.js';
 import { uniforms } from '../helpers.js';
-import { costMatrixRef, marginals, sinkhornLogRef } from './reference.js';
+import { costMatrixRef, marginals, relDiff, sinkhornLogRef } from './reference.js';
 
 beforeAll(() => init());
 
@@ -22,17 +22,6 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(new URL('./pot-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const byName = (name: string): Case => fixture.cases.find((c) => c.name === name)!;
-
-/** max |P − Q| / max |Q|. */
-function relDiff(P: ArrayLike<number>, Q: ArrayLike<number>): number {
-  let e = 0;
-  let s = 0;
-  for (let k = 0; k < Q.length; k++) {
-    e = Math.max(e, Math.abs(P[k]! - Q[k]!));
-    s = Math.max(s, Math.abs(Q[k]!));
-  }
-  return e / s;
-}
 
 function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let e = 0;

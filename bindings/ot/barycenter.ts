@@ -1,0 +1,254 @@
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import { nonNegative, positiveFinite } from '../runtime/validate.js';
+import { Monitor, histogram, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+
+export interface BarycenterOptions {
+  /** Entropic regularisation ε > 0 (POT's `reg`). Required. */
+  reg: number;
+  /** Barycentric weights w_k ≥ 0 summing to 1 (within 1e-8), one per histogram. Default uniform 1/K. */
+  weights?: VectorInput;
+  /**
+   * 'log' (default): log-domain Bregman projections with max-shifted log-sum-exp (POT `sinkhorn_log`),
+   * finite at any ε. 'sinkhorn': scaling form with K = exp(−M/ε) (POT `sinkhorn`); if a scaling
+   * under/overflows the run restarts in 'log' and `warning` says so.
+   */
+  method?: 'sinkhorn' | 'log';
+  /** Iteration cap (POT's numItermax). Default 1000. */
+  maxIter?: number;
+  /**
+   * Stop when Σ_j std_k((P_kᵀ1)_j) < tol — the spread of the K plans' barycenter-side marginals
+   * (POT's criterion), evaluated every 10 iterations and at the last. Default 1e-4 (POT's stopThr).
+   */
+  tol?: number;
+  /** Called at each check with the criterion above in `marginalError`; return false to stop. */
+  onProgress?: (info: SinkhornProgress) => boolean | void;
+  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface BarycenterResult {
+  /** The barycenter histogram q (length = the histograms' length). */
+  barycenter: Float64Array;
+  iterations: number;
+  converged: boolean;
+  /** The last value of the stopping criterion. */
+  marginalError: number;
+  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  method: 'sinkhorn' | 'log';
+  history: number[];
+  warning?: string;
+}
+
+/** The histograms as a list: an array of vectors, or the columns of a `{ data, rows, cols }` matrix (POT's A). */
+function histograms(fn: string, A: unknown): { d: number; hs: ArrayLike<number>[] } {
+  if (Array.isArray(A) && A.length > 0 && typeof A[0] !== 'number') {
+    const d = vectorLength(fn, 'A[0]', A[0]);
+    const hs = A.map((h: VectorInput, k: number) => {
+      const len = vectorLength(fn, `A[${k}]`, h);
+      if (len !== d) throw new ShapeError(`${fn}: A[${k}] must have length ${d} like A[0] (got ${len})`);
+      return h instanceof F64Buffer ? h.view().slice() : h;
+    });
+    return { d, hs };
+  }
+  if (A !== null && typeof A === 'object' && 'data' in A && 'rows' in A && 'cols' in A) {
+    const { data, rows, cols } = A as { data: VectorInput; rows: number; cols: number };
+    positiveInteger(fn, 'A.rows', rows);
+    positiveInteger(fn, 'A.cols', cols);
+    const len = vectorLength(fn, 'A.data', data);
+    if (len !== rows * cols) throw new ShapeError(`${fn}: A.data must have rows × cols = ${rows * cols} entries (got ${len})`);
+    const flat: ArrayLike<number> = data instanceof F64Buffer ? data.view().slice() : data;
+    const hs = Array.from({ length: cols }, (_, k) => Float64Array.from({ length: rows }, (_, i) => Number(flat[i * cols + k])));
+    return { d: rows, hs };
+  }
+  throw parameterError(fn, 'A', 'a non-empty array of histograms or a { data, rows, cols } matrix whose columns are histograms', A);
+}
+
+/**
+ * Entropic Wasserstein barycenter by iterative Bregman projections (Benamou, Carlier, Cuturi, Nenna &
+ * Peyré 2015, "Iterative Bregman projections for regularized transportation problems", Section 3.2 /
+ * Proposition 1; POT `ot.bregman.barycenter`):
+ *
+ *   q = argmin_q Σ_k w_k W_ε(h_k, q),  W_ε(h, q) = min_{P1 = h, Pᵀ1 = q} ⟨P, M⟩ + ε Σ P (log P − 1).
+ *
+ * Log domain (method 'log', Peyré & Cuturi 2019, Remark 4.23): with L = −M/ε, each iteration sets for every k
+ * f_k = log h_k − lse_j(L_ij + g_kj), ℓ_k = lse_i(L_ij + f_ki), log q = Σ_k w_k ℓ_k, then g_k = log q − ℓ_k.
+ * Method 'sinkhorn' runs the same projections on scalings (K = exp(−M/ε)). The result is exp(log q).
+ *
+ * @param A  K ≥ 1 histograms of length d on the same support: an array of vectors, or (as POT) the
+ *   columns of a `{ data, rows: d, cols: K }` row-major matrix; each ≥ 0 with a positive sum.
+ * @param M  ground cost, row-major d × d (flat or `{ data, rows, cols }`), finite.
+ * @param options  reg (required, > 0), weights (uniform), method ('log'), maxIter (1000), tol (1e-4), onProgress, signal.
+ * @throws ShapeError for histograms of unequal length or an M of another shape; ParameterError for
+ *   negative entries, zero sums, negative or non-summing weights, reg ≤ 0, bad options; NonFiniteError for NaN/±Inf.
+ */
+export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, options: BarycenterOptions): BarycenterResult {
+  const fn = 'barycenter';
+  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
+  const { reg, weights, method = 'log', maxIter = 1000, tol = 1e-4, onProgress, signal } = options;
+  positiveFinite(fn, 'options.reg', reg);
+  if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
+  positiveInteger(fn, 'options.maxIter', maxIter);
+  nonNegative(fn, 'options.tol', tol);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  const { d, hs } = histograms(fn, A);
+  const nh = hs.length;
+  hs.forEach((h, k) => histogram(fn, `A[${k}]`, h as VectorInput, d));
+  let Mdata: VectorInput;
+  if (M !== null && typeof M === 'object' && 'data' in M && 'rows' in M) {
+    if (M.rows !== d || M.cols !== d) throw new ShapeError(`${fn}: M must be d × d = ${d} × ${d} (got ${String(M.rows)} × ${String(M.cols)})`);
+    Mdata = M.data;
+  } else Mdata = M as VectorInput;
+  const len = vectorLength(fn, 'M', Mdata);
+  if (len !== d * d) throw new ShapeError(`${fn}: M must have d × d = ${d * d} entries (got ${len})`);
+  let w: Float64Array;
+  if (weights === undefined) w = new Float64Array(nh).fill(1 / nh);
+  else {
+    const wl = vectorLength(fn, 'options.weights', weights);
+    if (wl !== nh) throw new ShapeError(`${fn}: options.weights must have one entry per histogram = ${nh} (got ${wl})`);
+    w = Float64Array.from(weights instanceof F64Buffer ? weights.view() : weights, Number);
+    let sw = 0;
+    for (let k = 0; k < nh; k++) {
+      if (!Number.isFinite(w[k]!)) throwNonFinite(fn, 'options.weights', weights);
+      if (w[k]! < 0) throw new ParameterError(`${fn}: options.weights must be >= 0 entrywise (got ${w[k]} at index ${k})`);
+      sw += w[k]!;
+    }
+    if (Math.abs(sw - 1) > 1e-8) throw new ParameterError(`${fn}: options.weights must sum to 1 within 1e-8 (got ${sw})`);
+  }
+  const ctl: Control = { maxIter, tol, checkEvery: 10, onProgress, signal };
+  if (method === 'log') return runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl);
+  const scaled = runScalingBarycenter(fn, d, hs, Mdata, reg, w, ctl);
+  if (scaled) return scaled;
+  const r = runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl);
+  const why = `${fn}: method 'sinkhorn' under/overflowed (a scaling became 0 or infinite at reg = ${reg}); fell back to method 'log'`;
+  r.warning = r.warning ? `${why}; ${r.warning}` : why;
+  return r;
+}
+
+type Control = { maxIter: number; tol: number; checkEvery: number; onProgress?: BarycenterOptions['onProgress']; signal?: AbortSignal };
+
+/** Σ_j std_k(x_kj) (population std over the K histograms), POT's barycenter criterion; x is K × d. */
+function spread(x: Float64Array, nh: number, d: number): number {
+  let err = 0;
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let k = 0; k < nh; k++) mean += x[k * d + j]!;
+    mean /= nh;
+    let v = 0;
+    for (let k = 0; k < nh; k++) v += (x[k * d + j]! - mean) ** 2;
+    err += Math.sqrt(v / nh);
+  }
+  return err;
+}
+
+function result(mon: Monitor, it: number, tol: number, method: 'sinkhorn' | 'log', bar: Float64Array): BarycenterResult {
+  const converged = mon.status === 'converged';
+  const r: BarycenterResult = { barycenter: bar, iterations: it, converged, marginalError: mon.err, status: mon.status, method, history: mon.history };
+  if (!converged) r.warning = `not converged (${mon.status}) after ${it} iterations: criterion ${mon.err} >= tol ${tol}`;
+  return r;
+}
+
+/** Scaling-form Bregman projections (Benamou et al. 2015, Prop. 1); null when a scaling under/overflows. */
+function runScalingBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Mdata: VectorInput, reg: number, w: Float64Array, ctl: Control): BarycenterResult | null {
+  const nh = hs.length;
+  return withScope(fn, (s) => {
+    const x = s.x;
+    const pM = place(s, Mdata, d * d).ptr;
+    const K = s.f64(d * d);
+    if (x.otGibbs(pM, d * d, reg, K) !== 0) throwNonFinite(fn, 'M', Mdata);
+    const H = s.f64(nh * d);
+    const V = s.f64(nh * d);
+    const KU = s.f64(nh * d);
+    const tmp = s.f64(nh * d);
+    const u = s.f64(d);
+    const kv = s.f64(d);
+    const q = s.f64(d);
+    for (let k = 0; k < nh; k++) f64View(x, H + k * d * 8, d).set(Float64Array.from(hs[k]!, Number));
+    f64View(x, V, nh * d).fill(1);
+    const mon = new Monitor(ctl);
+    let first = true;
+    const it = iterate(ctl, mon, () => {
+      let bad = 0;
+      if (!first) for (let k = 0; k < nh; k++) bad |= x.otScale(q, KU + k * d * 8, d, V + k * d * 8);
+      first = false;
+      for (let k = 0; k < nh; k++) {
+        x.otKv(K, d, d, V + k * d * 8, kv);
+        bad |= x.otScale(H + k * d * 8, kv, d, u);
+        x.otKtu(K, d, d, u, KU + k * d * 8);
+      }
+      if (bad !== 0) return bad;
+      x.otLogVec(KU, nh * d, tmp);
+      const t = f64View(x, tmp, nh * d);
+      const lq = new Float64Array(d);
+      for (let k = 0; k < nh; k++) if (w[k]! !== 0) for (let j = 0; j < d; j++) lq[j] = lq[j]! + w[k]! * t[k * d + j]!;
+      f64View(x, q, d).set(lq);
+      x.otExpVec(q, d, q);
+      return 0;
+    }, () => {
+      const v = f64View(x, V, nh * d);
+      const ku = f64View(x, KU, nh * d);
+      const t = f64View(x, tmp, nh * d);
+      for (let k = 0; k < nh * d; k++) t[k] = v[k]! * ku[k]!;
+      return spread(t, nh, d);
+    });
+    if (it === null) return null;
+    return result(mon, it, ctl.tol, 'sinkhorn', f64View(x, q, d).slice());
+  });
+}
+
+/** Log-domain Bregman projections (see {@link barycenter}). */
+function runLogBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Mdata: VectorInput, reg: number, w: Float64Array, ctl: Control): BarycenterResult {
+  const nh = hs.length;
+  return withScope(fn, (s) => {
+    const x = s.x;
+    const pM = place(s, Mdata, d * d).ptr;
+    const L = s.f64(d * d);
+    if (x.otLogKernel(pM, d * d, reg, L) !== 0) throwNonFinite(fn, 'M', Mdata);
+    const logA = s.f64(nh * d);
+    const G = s.f64(nh * d);
+    const KU = s.f64(nh * d);
+    const tmp = s.f64(nh * d);
+    const f = s.f64(d);
+    const zero = s.f64(d);
+    const mx = s.f64(d);
+    const sc = s.f64(d);
+    const bar = s.f64(d);
+    for (let k = 0; k < nh; k++) {
+      const ph = place(s, hs[k] as VectorInput, d).ptr;
+      x.otLogVec(ph, d, logA + k * d * 8);
+    }
+    f64View(x, G, nh * d).fill(0);
+    f64View(x, zero, d).fill(0);
+    const mon = new Monitor(ctl);
+    let first = true;
+    const it = iterate(ctl, mon, () => {
+      if (!first) {
+        const g = f64View(x, G, nh * d);
+        const ku = f64View(x, KU, nh * d);
+        const lb = f64View(x, bar, d);
+        for (let k = 0; k < nh; k++) for (let j = 0; j < d; j++) g[k * d + j] = lb[j]! - ku[k * d + j]!;
+      }
+      first = false;
+      for (let k = 0; k < nh; k++) {
+        x.otLogRows(L, d, d, G + k * d * 8, logA + k * d * 8, f);
+        x.otLogCols(L, d, d, f, zero, KU + k * d * 8, mx, sc); // −ℓ_k
+      }
+      const ku = f64View(x, KU, nh * d);
+      const lb = f64View(x, bar, d).fill(0);
+      for (let k = 0; k < nh; k++) for (let j = 0; j < d; j++) {
+        ku[k * d + j] = -ku[k * d + j]!;
+        if (w[k]! !== 0) lb[j] = lb[j]! + w[k]! * ku[k * d + j]!;
+      }
+      return 0;
+    }, () => {
+      const g = f64View(x, G, nh * d);
+      const ku = f64View(x, KU, nh * d);
+      const t = f64View(x, tmp, nh * d);
+      for (let k = 0; k < nh * d; k++) t[k] = g[k]! + ku[k]!;
+      x.otExpVec(tmp, nh * d, tmp);
+      return spread(f64View(x, tmp, nh * d), nh, d);
+    })!;
+    x.otExpVec(bar, d, bar);
+    return result(mon, it, ctl.tol, 'log', f64View(x, bar, d).slice());
+  });
+}
