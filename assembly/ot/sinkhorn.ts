@@ -2,8 +2,11 @@
 // n × m f64 at byte offsets; vectors are f64 arrays. Rows need no alignment (unaligned v128 loads).
 // No allocation, no state, no throw. Kernels that read user data return 1 when it is not finite.
 // Summation orders (documented so a plain-TS mirror can follow them):
-//   K v: per row, two f64x2 partial sums over column pairs (j ≡ 0,1 | 2,3 mod 4), combined lane-wise
-//        then lanes added, the remaining columns in order;  Kᵀ u: accumulated over rows in order.
+//   K v: per row, linalg/blas.ts's dot (four f64x2 partial sums over blocks of 8 columns, combined
+//        (a₀ + a₁) + (a₂ + a₃), then lanes added, the remaining columns in order);
+//   Kᵀ u: accumulated over rows in order.
+
+import { dot } from "../linalg/blas";
 
 @inline function at(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -85,23 +88,9 @@ export function otLogKernel(M: usize, len: i32, reg: f64, L: usize): i32 {
   return b == 0 ? 0 : 1;
 }
 
-/** out[i] = Σ_j K[i, j]·v[j] (K n × m). */
+/** out[i] = Σ_j K[i, j]·v[j] (K n × m): one shared f64x2 dot product per row. */
 export function otKv(K: usize, n: i32, m: i32, v: usize, out: usize): void {
-  const m4 = m & ~3;
-  for (let i = 0; i < n; i++) {
-    const row = K + ((<usize>i * <usize>m) << 3);
-    let a0 = f64x2.splat(0);
-    let a1 = f64x2.splat(0);
-    for (let j = 0; j < m4; j += 4) {
-      const p = <usize>j << 3;
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(row + p), v128.load(v + p)));
-      a1 = f64x2.add(a1, f64x2.mul(v128.load(row + p, 16), v128.load(v + p, 16)));
-    }
-    const a = f64x2.add(a0, a1);
-    let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-    for (let j = m4; j < m; j++) s += at(row, j) * at(v, j);
-    put(out, i, s);
-  }
+  for (let i = 0; i < n; i++) put(out, i, dot(K + ((<usize>i * <usize>m) << 3), v, m));
 }
 
 /** out[j] = Σ_i K[i, j]·u[i] (K n × m), accumulated over rows in order. */
