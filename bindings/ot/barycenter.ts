@@ -166,6 +166,7 @@ function runScalingBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Md
     for (let k = 0; k < nh; k++) f64View(x, H + k * d * 8, d).set(Float64Array.from(hs[k]!, Number));
     f64View(x, V, nh * d).fill(1);
     const mon = new Monitor(ctl);
+    const lq = new Float64Array(d); // log of the barycenter, rebuilt each iteration
     let first = true;
     const it = iterate(ctl, mon, () => {
       let bad = 0;
@@ -179,7 +180,7 @@ function runScalingBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Md
       if (bad !== 0) return bad;
       x.otLogVec(KU, nh * d, tmp);
       const t = f64View(x, tmp, nh * d);
-      const lq = new Float64Array(d);
+      lq.fill(0);
       for (let k = 0; k < nh; k++) if (w[k]! !== 0) for (let j = 0; j < d; j++) lq[j] = lq[j]! + w[k]! * t[k * d + j]!;
       f64View(x, q, d).set(lq);
       x.otExpVec(q, d, q);
