@@ -10,6 +10,8 @@ export const common = {
   // Without an explicit target esbuild emits Uint8Array.fromBase64 for inlined bytes (absent in Node 20).
   target: 'es2022',
   loader: { '.wasm': 'binary', '.csv': 'text', '.ppm': 'binary', '.pgm': 'binary' },
+  // The neutral platform has no default main fields; CommonJS dependencies (onnx-proto) resolve through `main`.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
   absWorkingDir: root,
   define: { PROXKIT_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
