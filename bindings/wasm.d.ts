@@ -18,5 +18,10 @@ declare module '*.pgm' {
   export default bytes;
 }
 
+declare module '*.onnx' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}
+
 /** The package version, substituted by the build. */
 declare const PROXKIT_VERSION: string;

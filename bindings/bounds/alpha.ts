@@ -6,6 +6,7 @@
  * adaptive choice, so the result is never looser than CROWN's.
  */
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { backwardPass } from './bounds.js';
 import { opOf, shareWeights, type BoundsNetwork, type LinearBound, type PlacedBox } from './model.js';
 
 /** Gradient-step options of α-CROWN. */
@@ -31,30 +32,24 @@ interface ActInfo {
  * One side's bound for one row `crow` (length = output size) with the current slopes; returns the
  * bound and its gradient with respect to every free slope (by the envelope theorem: the bound is
  * the linearised network's value at the optimal input x*, so ∂/∂αⱼ = Λⱼ·ẑⱼ where Λⱼ is the
- * coefficient on the neuron's output and ẑⱼ its input in the linearised forward pass from x*).
+ * coefficient on the neuron's output — summed over every path at a fan-out — and ẑⱼ its input in the
+ * linearised forward pass from x*).
  */
 function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, acts: Map<number, ActInfo>, crow: Float64Array, upper: boolean): { value: number; grad: Map<number, Float64Array> } {
   return withScope(s0.fn, (s) => {
     shareWeights(s0, s, net);
-    const L = net.layers.length;
-    let B: LinearBound = { lam: s.f64(crow.length), c: s.f64(1), k: 1, n: crow.length };
-    f64View(s.x, B.lam, crow.length).set(crow);
-    f64View(s.x, B.c, 1).fill(0);
+    const place = (v: Float64Array): number => {
+      const q = s.f64(v.length);
+      f64View(s.x, q, v.length).set(v);
+      return q;
+    };
+    const relax = new Map<number, readonly [number, number, number, number]>();
+    for (const [i, a] of acts) relax.set(i, [place(a.aL), place(a.bL), place(a.aU), place(a.bU)]);
     const coeff = new Map<number, Float64Array>();
-    for (let i = L - 1; i >= 0; i--) {
-      const layer = net.layers[i]!;
-      const a = acts.get(i);
-      if (a) {
-        const n = layer.inSize;
-        coeff.set(i, f64View(s.x, B.lam, n).slice());
-        const p = [a.aL, a.bL, a.aU, a.bU].map((v) => {
-          const q = s.f64(n);
-          f64View(s.x, q, n).set(v);
-          return q;
-        }) as [number, number, number, number];
-        s.x.boundBackActivation(B.lam, 1, n, p[0], p[1], p[2], p[3], upper ? 1 : 0, B.lam, B.c);
-      } else B = opOf(layer).backward(s, layer, B, boxes[i]!, upper);
-    }
+    const record = (i: number, B: LinearBound): void => {
+      if (acts.has(i)) coeff.set(i, f64View(s.x, B.lam, B.n).slice());
+    };
+    const B = backwardPass(s, net, net.layers.length - 1, place(crow), 1, boxes, upper, { relax, record });
     const n0 = net.input;
     const lam = f64View(s.x, B.lam, n0).slice();
     const c = f64View(s.x, B.c, 1)[0]!;
@@ -79,47 +74,47 @@ function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: Alp
     }
     let value = c;
     lam.forEach((v, j) => (value += v * x[j]!));
-    // Linearised forward pass from x* for the gradient.
+    // Linearised forward pass from x* over the DAG for the gradient (node j at slot j + 1).
     const grad = new Map<number, Float64Array>();
-    let z = x;
-    for (let i = 0; i < L; i++) {
-      const layer = net.layers[i]!;
+    const z: Float64Array[] = [x];
+    net.layers.forEach((layer, i) => {
+      if (!net.live[i]) return;
       const a = acts.get(i);
       if (a) {
-        const co = coeff.get(i)!;
+        const zin = z[layer.inputs[0]! + 1]!;
+        const co = coeff.get(i) ?? new Float64Array(layer.outSize);
         const g = new Float64Array(a.free.length);
         a.free.forEach((j, t) => {
           const useLower = (co[j]! >= 0) !== upper;
-          g[t] = useLower ? co[j]! * z[j]! : 0;
+          g[t] = useLower ? co[j]! * zin[j]! : 0;
         });
         grad.set(i, g);
-        z = z.map((v, j) => ((co[j]! >= 0) !== upper ? a.aL[j]! * v + a.bL[j]! : a.aU[j]! * v + a.bU[j]!));
+        z[i + 1] = zin.map((v, j) => ((co[j]! >= 0) !== upper ? a.aL[j]! * v + a.bL[j]! : a.aU[j]! * v + a.bU[j]!));
       } else {
-        const xin = s.f64(layer.inSize);
-        f64View(s.x, xin, layer.inSize).set(z);
         const out = s.f64(layer.outSize);
-        opOf(layer).forward(s, layer, xin, out);
-        z = f64View(s.x, out, layer.outSize).slice();
+        opOf(layer).forward(s, layer, layer.inputs.map((j) => place(z[j + 1]!)), out);
+        z[i + 1] = f64View(s.x, out, layer.outSize).slice();
       }
-    }
+    });
     return { value, grad };
   });
 }
 
 /**
  * Optimised bounds on the k rows of `C` (k × output, row-major) with the given pre-activation boxes
- * (`boxes[i]` bounds the input of layer i). Writes lower and upper bounds to the returned arrays.
+ * (`boxes[j + 1]` bounds node j, slot 0 the input). Writes lower and upper bounds to the returned arrays.
  */
 export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, C: Float64Array, k: number, o: AlphaOptions): { lower: Float64Array; upper: Float64Array } {
   const base = new Map<number, ActInfo>();
   net.layers.forEach((layer, i) => {
-    if (!opOf(layer).nonlinear) return;
+    if (!net.live[i] || !opOf(layer).nonlinear) return;
+    const box = boxes[layer.inputs[0]! + 1]!;
     const n = layer.inSize;
     const p = [s.f64(n), s.f64(n), s.f64(n), s.f64(n)] as const;
     const kind = { relu: 0, 'leaky-relu': 1, sigmoid: 2, tanh: 3 }[layer.type as 'relu']!;
-    s.x.boundActRelax(kind, boxes[i]!.l, boxes[i]!.u, n, layer.alpha ?? 0, p[0], p[1], p[2], p[3]);
+    s.x.boundActRelax(kind, box.l, box.u, n, layer.alpha ?? 0, p[0], p[1], p[2], p[3]);
     const [aL, bL, aU, bU] = p.map((q) => f64View(s.x, q, n).slice()) as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const l = f64View(s.x, boxes[i]!.l, n), u = f64View(s.x, boxes[i]!.u, n);
+    const l = f64View(s.x, box.l, n), u = f64View(s.x, box.u, n);
     const free: number[] = [];
     if (kind <= 1) for (let j = 0; j < n; j++) if (l[j]! < 0 && u[j]! > 0) free.push(j);
     base.set(i, { aL, bL, aU, bU, free, lo: kind === 1 ? layer.alpha ?? 0 : 0 });

@@ -5,7 +5,7 @@
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { alphaCrownFinal } from './alpha.js';
-import { opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
+import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
 /** An input region: a box, or a ball ‖x − center‖_norm ≤ radius. */
 export type BoundsRegion =
@@ -26,14 +26,33 @@ export interface ComputeBoundsOptions {
    * then on C·y (k of them). Default: the identity (bounds on every output).
    */
   C?: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /**
+   * ReLU splits (the subdomain of branch and bound, Bunel et al. 2020; α,β-CROWN): neuron `neuron`
+   * of the ReLU / LeakyReLU layer `layer` is fixed active (pre-activation ≥ 0) or inactive (≤ 0) by
+   * clamping its pre-activation bounds to [max(l, 0), u] or [l, min(u, 0)]. The bounds then hold for
+   * the inputs of the region that satisfy every split (not for the whole region). When the clamped
+   * bounds are empty (l > u) that subdomain is empty: the result has `infeasible: true`, lower +∞ and
+   * upper −∞. Default: none.
+   */
+  splits?: readonly ReluSplit[];
+}
+
+/** One ReLU split: layer index (a 'relu' or 'leaky-relu' layer), neuron index, and its fixed phase. */
+export interface ReluSplit {
+  layer: number;
+  neuron: number;
+  active: boolean;
 }
 
 export interface BoundsResult {
   lower: Float64Array;
   upper: Float64Array;
+  /** True when `splits` leave no input (the bounds are then the empty interval [+∞, −∞]). */
+  infeasible?: boolean;
 }
 
-interface Region {
+/** A validated input region: its bounding box, and the ball's data when it is a ball. */
+export interface Region {
   /** Bounding box of the region. */
   l: Float64Array;
   u: Float64Array;
@@ -50,7 +69,8 @@ function finiteVector(fn: string, name: string, v: unknown, n: number): Float64A
   return a;
 }
 
-function parseRegion(fn: string, region: unknown, n: number): Region {
+/** Validates a `BoundsRegion` for an input of size n (typed errors name `fn` and the field). */
+export function parseRegion(fn: string, region: unknown, n: number): Region {
   if (typeof region !== 'object' || region === null) throw parameterError(fn, 'region', '{ lower, upper } or { center, radius, norm }', region);
   const r = region as Record<string, unknown>;
   if ('center' in r) {
@@ -105,28 +125,95 @@ function placeArray(s: Scope, a: Float64Array): number {
   return p;
 }
 
-/** IBP boxes of every intermediate vector z_0 (input) … z_L (output). */
-function ibpBoxes(s: Scope, net: BoundsNetwork, region: Region): PlacedBox[] {
+/** The IBP box of node i (layer i's output) from the boxes of its inputs; `boxes[j + 1]` holds node j (slot 0: the input). */
+function ibpNode(s: Scope, net: BoundsNetwork, boxes: PlacedBox[], i: number): void {
+  const layer = net.layers[i]!;
+  boxes[i + 1] = opOf(layer).interval(s, layer, layer.inputs.map((j) => boxes[j + 1]!));
+}
+
+/** Per node (layer index, -1 = input): the neurons whose value is clamped to ≥ 0 (+1) or ≤ 0 (−1). */
+type Clamps = Map<number, [neuron: number, sign: 1 | -1][]>;
+
+/** Applies the clamps of node i to its box; false when a clamped interval is empty. */
+function clampNode(s: Scope, clamps: Clamps, boxes: PlacedBox[], i: number): boolean {
+  const list = clamps.get(i);
+  if (!list) return true;
+  const box = boxes[i + 1]!;
+  const [l, u] = [f64View(s.x, box.l, box.n), f64View(s.x, box.u, box.n)];
+  for (const [j, sign] of list) {
+    if (sign > 0) l[j] = Math.max(l[j]!, 0);
+    else u[j] = Math.min(u[j]!, 0);
+    if (l[j]! > u[j]!) return false;
+  }
+  return true;
+}
+
+/** IBP boxes of every live node, in topological order (slot 0: the region's bounding box); null when a clamp empties a box. */
+function ibpBoxes(s: Scope, net: BoundsNetwork, region: Region, clamps: Clamps): PlacedBox[] | null {
   const boxes: PlacedBox[] = [{ l: placeArray(s, region.l), u: placeArray(s, region.u), n: net.input }];
-  for (const layer of net.layers) boxes.push(opOf(layer).interval(s, layer, boxes[boxes.length - 1]!));
+  if (!clampNode(s, clamps, boxes, -1)) return null;
+  for (let i = 0; i < net.layers.length; i++) {
+    if (!net.live[i]) continue;
+    ibpNode(s, net, boxes, i);
+    if (!clampNode(s, clamps, boxes, i)) return null;
+  }
   return boxes;
 }
 
+/** Hooks of a backward pass used by α-CROWN: replaced relaxations and a look at Λ on a layer's output. */
+export interface BackwardHooks {
+  /** Layer index → WASM pointers of the lines aL, bL, aU, bU used instead of the op's own relaxation. */
+  relax?: Map<number, readonly [number, number, number, number]>;
+  /** Called with the accumulated bound on layer i's output before it is propagated through layer i. */
+  record?: (i: number, bound: LinearBound) => void;
+}
+
 /**
- * One CROWN pass: a linear bound (upper or lower) on Λ0·z_t (Λ0 k × dim z_t at `lam0`) propagated back
- * to the input and concretised over the region, written to `out` (k doubles).
+ * The backward linear-bound pass of CROWN over the DAG (auto_LiRPA, Xu et al. 2020, §3.1): Λ0·z_t
+ * (Λ0 k × size of node t at `lam0`, copied) is pushed through the layers in reverse topological
+ * order; a node's Λ is the sum of its consumers' contributions (fan-out), and the constant terms of
+ * every path accumulate in one shared c. Returns the bound Λ·x + c on the network input.
+ * `boxes[j + 1]` bounds node j (the relaxations' input boxes).
+ */
+export function backwardPass(s: Scope, net: BoundsNetwork, t: number, lam0: number, k: number, boxes: readonly PlacedBox[], upper: boolean, hooks: BackwardHooks = {}): LinearBound {
+  const n0 = nodeSize(net, t);
+  const c = s.f64(k);
+  f64View(s.x, c, k).fill(0);
+  const lam = s.f64(k * n0);
+  f64View(s.x, lam, k * n0).set(f64View(s.x, lam0, k * n0));
+  const lams: (LinearBound | undefined)[] = new Array<LinearBound | undefined>(net.layers.length + 1);
+  lams[t + 1] = { lam, c, k, n: n0 };
+  for (let i = t; i >= 0; i--) {
+    const B = lams[i + 1];
+    if (!B) continue;
+    const layer = net.layers[i]!;
+    hooks.record?.(i, B);
+    const r = hooks.relax?.get(i);
+    let outs: LinearBound[];
+    if (r) {
+      s.x.boundBackActivation(B.lam, k, B.n, r[0], r[1], r[2], r[3], upper ? 1 : 0, B.lam, B.c);
+      outs = [B];
+    } else outs = opOf(layer).backward(s, layer, B, layer.inputs.map((j) => boxes[j + 1]!), upper);
+    layer.inputs.forEach((j, q) => {
+      const prev = lams[j + 1];
+      if (prev) s.x.boundAxpy(k * prev.n, 1, outs[q]!.lam, prev.lam);
+      else lams[j + 1] = outs[q]!;
+    });
+  }
+  if (lams[0]) return lams[0];
+  const zero = s.f64(k * net.input); // the target does not depend on the input
+  f64View(s.x, zero, k * net.input).fill(0);
+  return { lam: zero, c, k, n: net.input };
+}
+
+/**
+ * One CROWN pass: a linear bound (upper or lower) on Λ0·z_t (Λ0 k × size of node t at `lam0`)
+ * propagated back to the input and concretised over the region, written to `out` (k doubles).
  */
 function crownPass(s0: Scope, net: BoundsNetwork, t: number, lam0: number, k: number, boxes: PlacedBox[], region: Region, upper: boolean, out: number): void {
   withScope(s0.fn, (s) => {
     shareWeights(s0, s, net);
-    const n0 = t === 0 ? net.input : net.layers[t - 1]!.outSize;
-    let B: LinearBound = { lam: s.f64(k * n0), c: s.f64(k), k, n: n0 };
-    f64View(s.x, B.lam, k * n0).set(f64View(s.x, lam0, k * n0));
-    f64View(s.x, B.c, k).fill(0);
-    for (let i = t - 1; i >= 0; i--) {
-      const layer = net.layers[i]!;
-      B = opOf(layer).backward(s, layer, B, boxes[i]!, upper);
-    }
+    const B = backwardPass(s, net, t, lam0, k, boxes, upper);
     if (region.ball) {
       const x0 = placeArray(s, region.ball.center);
       s.x.boundConcretizeBall(B.lam, k, net.input, x0, B.c, region.ball.radius, region.ball.dual, upper ? 1 : -1, out);
@@ -150,14 +237,20 @@ function identity(s: Scope, n: number): number {
 /**
  * Sound lower and upper bounds on every output of `model` (or on C·y) for all inputs in `region`.
  *
- * - `method: 'ibp'`: interval arithmetic layer by layer (Linear: W⁺l + W⁻u + b, W⁺u + W⁻l + b;
- *   monotone activations: [f(l), f(u)]).
+ * The network is a feed-forward DAG (see `parseNetwork`); nodes are processed in topological order.
+ *
+ * - `method: 'ibp'`: interval arithmetic node by node (Linear / Conv2d: W⁺l + W⁻u + b, W⁺u + W⁻l + b;
+ *   monotone activations: [f(l), f(u)]; add: [la + lb, ua + ub]; sub: [la − ub, ua − lb]).
  * - `method: 'crown'` (default): for each target, linear bounds Λx + c are propagated backward
  *   (Λ ← Λ·W, c ← c + Λb through Linear; through an activation the upper line multiplies Λ⁺ and the
  *   lower line Λ⁻ for an upper bound, and conversely), then concretised over the region: over a box as
  *   Λ⁺u + Λ⁻l + c, over a ball ‖x − x0‖_p ≤ ε as Λx0 + c ± ε‖Λᵣ‖_q with 1/p + 1/q = 1 (auto_LiRPA,
- *   Xu et al. 2020, eq. 3–5). Pre-activation bounds of every nonlinear layer are computed the same
- *   way (and intersected with IBP's). ReLU: triangle upper line, CROWN's adaptive lower slope
+ *   Xu et al. 2020, eq. 3–5). Through Conv2d Λ ← Λ·T (T the convolution's Toeplitz matrix, applied
+ *   as a transposed convolution); through add / sub both inputs receive Λ (resp. Λ and −Λ), and at a
+ *   node consumed by several layers the contributions are summed (auto_LiRPA's backward pass over
+ *   the computational graph, Xu et al. 2020, §3.1 and Algorithm 1), the constants accumulating once.
+ *   Pre-activation bounds of every node feeding a nonlinear layer are computed the same way (and
+ *   intersected with IBP's). ReLU: triangle upper line, CROWN's adaptive lower slope
  *   (1 if u > −l else 0); sigmoid/tanh: chord-slope lines shifted to touch the curve.
  *
  * - `method: 'crown-ibp'`: CROWN-IBP (Zhang et al., "Towards Stable and Efficient Training of
@@ -170,6 +263,11 @@ function identity(s: Scope, n: number): number {
  * NonFiniteError on malformed input.
  */
 export function computeBounds(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options: ComputeBoundsOptions = {}): BoundsResult {
+  return computeBoundsWithPre(model, region, options);
+}
+
+/** `computeBounds`, also filling `pre` (when given) with the final pre-activation box of every live ReLU / LeakyReLU layer (for ReLU splitting). */
+export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options: ComputeBoundsOptions = {}, pre?: PreActivations): BoundsResult {
   const fn = 'computeBounds';
   const net = network(fn, model);
   const reg = parseRegion(fn, region, net.input);
@@ -182,44 +280,87 @@ export function computeBounds(model: BoundsNetwork | NetworkSpec | string, regio
   const lr = options.alpha?.lr ?? 0.5;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.alpha.lr', 'a finite number > 0', lr);
   const spec = parseSpec(fn, options.C, net.output);
-  const L = net.layers.length;
+  const clamps = parseSplits(fn, net, options.splits);
+  return boundsCore(fn, net, reg, method, spec, { iterations, lr }, clamps, pre);
+}
+
+/** The validated `splits` as clamps on the input node of each split layer. */
+function parseSplits(fn: string, net: BoundsNetwork, splits: unknown): Clamps {
+  const clamps: Clamps = new Map();
+  if (splits === undefined) return clamps;
+  if (!Array.isArray(splits)) throw parameterError(fn, 'options.splits', 'an array of { layer, neuron, active }', splits);
+  splits.forEach((sp: unknown, q: number) => {
+    const { layer, neuron, active } = (sp ?? {}) as Record<string, unknown>;
+    const L = Number.isSafeInteger(layer) ? net.layers[layer as number] : undefined;
+    if (!L || (L.type !== 'relu' && L.type !== 'leaky-relu')) {
+      throw parameterError(fn, `options.splits[${q}].layer`, 'the index of a relu or leaky-relu layer', layer);
+    }
+    if (!Number.isSafeInteger(neuron) || (neuron as number) < 0 || (neuron as number) >= L.inSize) {
+      throw parameterError(fn, `options.splits[${q}].neuron`, `an integer in 0 … ${L.inSize - 1}`, neuron);
+    }
+    if (typeof active !== 'boolean') throw parameterError(fn, `options.splits[${q}].active`, 'a boolean', active);
+    const p = L.inputs[0]!;
+    if (!clamps.has(p)) clamps.set(p, []);
+    clamps.get(p)!.push([neuron as number, active ? 1 : -1]);
+  });
+  return clamps;
+}
+
+/** What `boundsCore` may also report: the pre-activation box of every live ReLU / LeakyReLU layer. */
+export type PreActivations = Map<number, { l: Float64Array; u: Float64Array }>;
+
+/** computeBounds after validation. `pre`, when given, receives the final pre-activation boxes of the ReLU layers. */
+function boundsCore(
+  fn: string, net: BoundsNetwork, reg: Region, method: 'ibp' | 'crown' | 'alpha-crown' | 'crown-ibp',
+  spec: { data: Float64Array; k: number } | null, alpha: { iterations: number; lr: number }, clamps: Clamps, pre?: PreActivations,
+): BoundsResult {
+  const last = net.layers.length - 1; // the output node (-1: no layers, the output is the input)
+  const { iterations, lr } = alpha;
+  const k = spec ? spec.k : net.output;
+  const empty = (): BoundsResult => ({ lower: new Float64Array(k).fill(Infinity), upper: new Float64Array(k).fill(-Infinity), infeasible: true });
   return withScope(fn, (s) => {
-    const boxes = method === 'ibp' || method === 'crown-ibp' ? ibpBoxes(s, net, reg) : [{ l: placeArray(s, reg.l), u: placeArray(s, reg.u), n: net.input }];
-    const k = spec ? spec.k : net.output;
+    const viaIbp = method === 'ibp' || method === 'crown-ibp';
+    const boxes = viaIbp ? ibpBoxes(s, net, reg, clamps) : [{ l: placeArray(s, reg.l), u: placeArray(s, reg.u), n: net.input }];
+    if (!boxes || (!viaIbp && !clampNode(s, clamps, boxes, -1))) return empty();
     const outL = s.f64(k);
     const outU = s.f64(k);
     if (method === 'ibp') {
-      const last = boxes[L]!;
-      if (spec) s.x.boundIntervalMatVec(placeArray(s, spec.data), k, net.output, 0, last.l, last.u, outL, outU);
+      const out = boxes[last + 1]!;
+      if (spec) s.x.boundIntervalMatVec(placeArray(s, spec.data), k, net.output, 0, out.l, out.u, outL, outU);
       else {
-        f64View(s.x, outL, k).set(f64View(s.x, last.l, k));
-        f64View(s.x, outU, k).set(f64View(s.x, last.u, k));
+        f64View(s.x, outL, k).set(f64View(s.x, out.l, k));
+        f64View(s.x, outU, k).set(f64View(s.x, out.u, k));
       }
     } else if (method === 'crown-ibp') {
       // CROWN-IBP: the relaxations use IBP's pre-activation boxes; only the output is bounded by CROWN.
       const lam0 = spec ? placeArray(s, spec.data) : identity(s, net.output);
-      crownPass(s, net, L, lam0, k, boxes, reg, false, outL);
-      crownPass(s, net, L, lam0, k, boxes, reg, true, outU);
+      crownPass(s, net, last, lam0, k, boxes, reg, false, outL);
+      crownPass(s, net, last, lam0, k, boxes, reg, true, outU);
     } else {
-      // Layer by layer: the input box of each nonlinear layer is tightened by CROWN (intersected with
-      // IBP's), then IBP carries the tightened box forward.
-      for (let t = 0; t < L; t++) {
-        const layer = net.layers[t]!;
-        if (t > 0 && opOf(layer).nonlinear) {
-          const n = layer.inSize;
-          const I = identity(s, n);
-          const lo = s.f64(n);
-          const hi = s.f64(n);
-          crownPass(s, net, t, I, n, boxes, reg, false, lo);
-          crownPass(s, net, t, I, n, boxes, reg, true, hi);
-          const box = boxes[t]!;
-          const [bl, bu, cl, cu] = [box.l, box.u, lo, hi].map((p) => f64View(s.x, p, n)) as Float64Array[];
-          for (let j = 0; j < n; j++) {
-            bl![j] = Math.max(bl![j]!, cl![j]!);
-            bu![j] = Math.min(bu![j]!, cu![j]!);
-          }
+      // Node by node in topological order: IBP gives the node's box from its inputs' boxes; when a
+      // live nonlinear layer consumes the node, the box is tightened by CROWN (intersected with IBP's).
+      const feedsRelaxation = net.layers.map(() => false);
+      net.layers.forEach((layer, i) => {
+        if (net.live[i] && opOf(layer).nonlinear) for (const j of layer.inputs) if (j >= 0) feedsRelaxation[j] = true;
+      });
+      for (let t = 0; t <= last; t++) {
+        if (!net.live[t]) continue;
+        ibpNode(s, net, boxes, t);
+        if (!feedsRelaxation[t]) continue;
+        if (!clampNode(s, clamps, boxes, t)) return empty(); // IBP alone may already show the subdomain empty
+        const n = net.layers[t]!.outSize;
+        const I = identity(s, n);
+        const lo = s.f64(n);
+        const hi = s.f64(n);
+        crownPass(s, net, t, I, n, boxes, reg, false, lo);
+        crownPass(s, net, t, I, n, boxes, reg, true, hi);
+        const box = boxes[t + 1]!;
+        const [bl, bu, cl, cu] = [box.l, box.u, lo, hi].map((p) => f64View(s.x, p, n)) as Float64Array[];
+        for (let j = 0; j < n; j++) {
+          bl![j] = Math.max(bl![j]!, cl![j]!);
+          bu![j] = Math.min(bu![j]!, cu![j]!);
         }
-        boxes.push(opOf(layer).interval(s, layer, boxes[t]!));
+        if (!clampNode(s, clamps, boxes, t)) return empty();
       }
       const lam0 = spec ? placeArray(s, spec.data) : identity(s, net.output);
       if (method === 'alpha-crown') {
@@ -228,9 +369,16 @@ export function computeBounds(model: BoundsNetwork | NetworkSpec | string, regio
         f64View(s.x, outL, k).set(r.lower);
         f64View(s.x, outU, k).set(r.upper);
       } else {
-        crownPass(s, net, L, lam0, k, boxes, reg, false, outL);
-        crownPass(s, net, L, lam0, k, boxes, reg, true, outU);
+        crownPass(s, net, last, lam0, k, boxes, reg, false, outL);
+        crownPass(s, net, last, lam0, k, boxes, reg, true, outU);
       }
+    }
+    if (pre) {
+      net.layers.forEach((L, i) => {
+        if (!net.live[i] || (L.type !== 'relu' && L.type !== 'leaky-relu')) return;
+        const box = boxes[L.inputs[0]! + 1]!;
+        pre.set(i, { l: f64View(s.x, box.l, box.n).slice(), u: f64View(s.x, box.u, box.n).slice() });
+      });
     }
     const lower = f64View(s.x, outL, k).slice();
     const upper = f64View(s.x, outU, k).slice();
@@ -246,12 +394,12 @@ export function evaluateNetwork(model: BoundsNetwork | NetworkSpec | string, x: 
   const net = network(fn, model);
   const v = finiteVector(fn, 'x', x, net.input);
   return withScope(fn, (s) => {
-    let p = placeArray(s, v);
-    for (const layer of net.layers) {
-      const out = s.f64(layer.outSize);
-      opOf(layer).forward(s, layer, p, out);
-      p = out;
-    }
-    return f64View(s.x, p, net.output).slice();
+    const vals: number[] = [placeArray(s, v)];
+    net.layers.forEach((layer, i) => {
+      if (!net.live[i]) return;
+      vals[i + 1] = s.f64(layer.outSize);
+      opOf(layer).forward(s, layer, layer.inputs.map((j) => vals[j + 1]!), vals[i + 1]!);
+    });
+    return f64View(s.x, vals[net.layers.length]!, net.output).slice();
   });
 }

@@ -1,5 +1,7 @@
-/** The bounds family: a feed-forward network IR, IBP / CROWN bound propagation, input-split BaB. */
-export { parseNetwork, BOUND_OPS, type BoundsNetwork, type NetworkSpec, type LayerSpec, type NetworkLayer, type BoundOp } from './model.js';
-export { computeBounds, evaluateNetwork, type BoundsRegion, type ComputeBoundsOptions, type BoundsResult } from './bounds.js';
+/** The bounds family: a feed-forward DAG network IR, IBP / CROWN / α-CROWN bound propagation, input- and ReLU-split BaB. */
+export { parseNetwork, BOUND_OPS, type BoundsNetwork, type NetworkSpec, type LayerSpec, type NetworkLayer, type BoundOp, type ConvSpec, type ConvGeometry, type LayerInputs } from './model.js';
+export { computeBounds, evaluateNetwork, type BoundsRegion, type ComputeBoundsOptions, type BoundsResult, type ReluSplit } from './bounds.js';
 export { verifyNetwork, type OutputProperty, type VerifyOptions, type VerifyResult } from './verify.js';
 export { parseVnnlib, verifyVnnlib, VnnlibError, type VnnlibClause, type VnnlibProperty, type VerifyVnnlibResult } from './vnnlib.js';
+export { loadOnnx, exportOnnx, onnxToSpec, OnnxError, ONNX_OPS, type OnnxErrorReason, type ExportOnnxOptions } from './onnx.js';
+export { verify, type VerifyModelOptions, type VerifyModelResult } from './verdict.js';

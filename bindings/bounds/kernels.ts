@@ -6,4 +6,8 @@ export interface BoundsKernels {
   boundConcretizeBall(lam: number, k: number, n: number, x0: number, c: number, eps: number, dual: number, sign: number, out: number): void;
   boundActForward(kind: number, x: number, n: number, alpha: number, out: number): void;
   boundActRelax(kind: number, l: number, u: number, n: number, alpha: number, aL: number, bL: number, aU: number, bU: number): void;
+  boundConvForward(geo: number, W: number, b: number, x: number, out: number): number;
+  boundConvInterval(geo: number, W: number, b: number, l: number, u: number, outL: number, outU: number): number;
+  boundConvBackward(geo: number, lam: number, k: number, W: number, b: number, out: number, c: number): void;
+  boundAxpy(n: number, a: number, x: number, y: number): void;
 }

@@ -1,11 +1,14 @@
 /**
- * Complete verification of small networks by input-splitting branch and bound: sound bounds
- * (`computeBounds`) prove a box, a forward pass at the box centre looks for a counterexample, and
- * undecided boxes are halved along their widest input coordinate (the input-split BaB of
- * α,β-CROWN / auto_LiRPA, Xu et al. 2021, without the ReLU splits).
+ * Complete verification of small networks by branch and bound: sound bounds (`computeBounds`) prove
+ * a subdomain, a forward pass at the box centre looks for a counterexample, and undecided boxes are
+ * halved along their widest input coordinate (the input-split BaB of α,β-CROWN / auto_LiRPA, Xu et
+ * al. 2021); once a branch has been input-split `reluSplitAfter` times it is split on its most
+ * unstable ReLU instead (active / inactive, by clamping the pre-activation bounds — the ReLU split of
+ * Bunel et al. 2020 without β-CROWN's Lagrangian terms), falling back to input splits when no
+ * unstable ReLU is left. Works on any DAG network (residual add/sub, conv2d).
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
-import { computeBounds, evaluateNetwork, type BoundsRegion } from './bounds.js';
+import { computeBoundsWithPre, evaluateNetwork, type BoundsRegion, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { rng } from '../rng.js';
 
@@ -39,6 +42,13 @@ export interface VerifyOptions {
    * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box.
    */
   pgd?: { restarts?: number; steps?: number; seed?: number };
+  /**
+   * Input splits along a branch after which a node is split on a ReLU instead: the unstable neuron
+   * (l < 0 < u) with the largest triangle-relaxation height −l·u/(u − l) is fixed active in one
+   * child and inactive in the other. Default 4·(input size) + 8; 0 splits ReLUs first; Infinity
+   * disables ReLU splitting.
+   */
+  reluSplitAfter?: number;
 }
 
 export interface VerifyResult {
@@ -46,8 +56,10 @@ export interface VerifyResult {
   status: 'verified' | 'falsified' | 'unknown';
   /** An input x in the box with some (C·y + d)ᵢ < 0 (mode 'any': every (C·y + d)ᵢ ≤ 0), its output y and the values C·y + d (re-checked by an exact forward pass). */
   counterexample?: { x: Float64Array; y: Float64Array; values: Float64Array };
-  /** Boxes bounded. */
+  /** Subdomains bounded. */
   nodes: number;
+  /** Nodes that were split on a ReLU (the rest of the splits are input splits). */
+  reluSplits: number;
   /** Milliseconds spent. */
   elapsedMs: number;
 }
@@ -84,17 +96,25 @@ export function verifyNetwork(
   const steps = options.pgd?.steps ?? 20;
   if (!Number.isSafeInteger(steps) || steps < 1) throw parameterError(fn, 'options.pgd.steps', 'a positive integer', steps);
   const seed = options.pgd?.seed ?? 0;
+  const reluAfter = options.reluSplitAfter ?? 4 * net.input + 8;
+  if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
+    throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
+  }
+  let reluSplits = 0;
   // Validates region, C and method once (and gives the root bounds).
   const root: BoundsRegion = { lower: Float64Array.from(region?.lower ?? []), upper: Float64Array.from(region?.upper ?? []) };
   const start = performance.now();
   const elapsed = (): number => performance.now() - start;
   const values = (y: Float64Array): Float64Array => Float64Array.from(property.C, (row, i) => row.reduce((s, c, j) => s + c * y[j]!, d[i]!));
   let nodes = 0;
-  type Node = { lower: Float64Array; upper: Float64Array; score: number };
+  /** A subdomain: an input box, the ReLU phases fixed on it, its input-split depth, its pre-activation boxes. */
+  type Node = { lower: Float64Array; upper: Float64Array; score: number; splits: ReluSplit[]; depth: number; pre: PreActivations };
   const open: Node[] = [];
-  const bound = (lower: Float64Array, upper: Float64Array): Node | null | VerifyResult => {
+  const bound = (lower: Float64Array, upper: Float64Array, splits: ReluSplit[] = [], depth = 0): Node | null | VerifyResult => {
     nodes++;
-    const b = computeBounds(net, { lower, upper }, { method, C: property.C });
+    const pre: PreActivations = new Map();
+    const b = computeBoundsWithPre(net, { lower, upper }, { method, C: property.C, splits }, pre);
+    if (b.infeasible) return null; // no input of the box has these ReLU phases
     // 'all': closed when min_i lower_i ≥ 0; 'any': closed when max_i lower_i > 0.
     let score = any ? -Infinity : Infinity;
     for (let i = 0; i < k; i++) score = any ? Math.max(score, b.lower[i]! + d[i]!) : Math.min(score, b.lower[i]! + d[i]!);
@@ -102,11 +122,23 @@ export function verifyNetwork(
     const x = lower.map((l, j) => 0.5 * (l + upper[j]!));
     const y = evaluateNetwork(net, x);
     const v = values(y);
-    if (any ? v.every((z) => z <= 0) : v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
-    return { lower, upper, score };
+    if (any ? v.every((z) => z <= 0) : v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
+    return { lower, upper, score, splits, depth, pre };
+  };
+  /** The unstable ReLU neuron with the largest triangle height −l·u/(u − l), or null. */
+  const pickNeuron = (pre: PreActivations): { layer: number; neuron: number } | null => {
+    let best: { layer: number; neuron: number } | null = null;
+    let height = 0;
+    for (const [layer, { l, u }] of pre) {
+      for (let j = 0; j < l.length; j++) {
+        const h = l[j]! < 0 && u[j]! > 0 ? (-l[j]! * u[j]!) / (u[j]! - l[j]!) : 0;
+        if (h > height) [height, best] = [h, { layer, neuron: j }];
+      }
+    }
+    return best;
   };
   const first = bound(root.lower as Float64Array, root.upper as Float64Array);
-  if (first === null) return { status: 'verified', nodes, elapsedMs: elapsed() };
+  if (first === null) return { status: 'verified', nodes, reluSplits, elapsedMs: elapsed() };
   if ('status' in first) return first;
   // The score to drive below zero ('all': min row; 'any': max row, where ≤ 0 already violates).
   const score = (v: Float64Array): number => (any ? Math.max(...v) : Math.min(...v));
@@ -121,7 +153,7 @@ export function verifyNetwork(
       for (let t = 0; t <= steps; t++) {
         const y = evaluateNetwork(net, x);
         const v = values(y);
-        if (violated(v)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, elapsedMs: elapsed() };
+        if (violated(v)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
         if (t === steps || options.signal?.aborted) break;
         const eta = 0.25 * (1 - t / steps) + 0.01;
         const g = new Float64Array(n);
@@ -142,26 +174,34 @@ export function verifyNetwork(
   }
   open.push(first);
   while (open.length > 0) {
-    if (nodes >= maxNodes || elapsed() > timeout * 1000 || options.signal?.aborted) return { status: 'unknown', nodes, elapsedMs: elapsed() };
+    if (nodes >= maxNodes || elapsed() > timeout * 1000 || options.signal?.aborted) return { status: 'unknown', nodes, reluSplits, elapsedMs: elapsed() };
     // Best first: the box with the most negative lower bound.
     let best = 0;
     for (let i = 1; i < open.length; i++) if (open[i]!.score < open[best]!.score) best = i;
     const node = open[best]!;
     open[best] = open[open.length - 1]!;
     open.pop();
-    let j = 0;
-    for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
-    const mid = 0.5 * (node.lower[j]! + node.upper[j]!);
-    const leftU = node.upper.slice();
-    leftU[j] = mid;
-    const rightL = node.lower.slice();
-    rightL[j] = mid;
-    for (const [lo, hi] of [[node.lower, leftU], [rightL, node.upper]] as const) {
-      const r = bound(lo, hi);
+    const relu = node.depth >= reluAfter ? pickNeuron(node.pre) : null;
+    const children: [Float64Array, Float64Array, ReluSplit[], number][] = [];
+    if (relu) {
+      reluSplits++;
+      for (const active of [true, false]) children.push([node.lower, node.upper, [...node.splits, { ...relu, active }], node.depth]);
+    } else {
+      let j = 0;
+      for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
+      const mid = 0.5 * (node.lower[j]! + node.upper[j]!);
+      const leftU = node.upper.slice();
+      leftU[j] = mid;
+      const rightL = node.lower.slice();
+      rightL[j] = mid;
+      children.push([node.lower, leftU, node.splits, node.depth + 1], [rightL, node.upper, node.splits, node.depth + 1]);
+    }
+    for (const [lo, hi, splits, depth] of children) {
+      const r = bound(lo, hi, splits, depth);
       if (r === null) continue;
       if ('status' in r) return r;
       open.push(r);
     }
   }
-  return { status: 'verified', nodes, elapsedMs: elapsed() };
+  return { status: 'verified', nodes, reluSplits, elapsedMs: elapsed() };
 }

@@ -265,8 +265,8 @@ export interface VerifyVnnlibResult extends VerifyResult {
  * infeasible over the input box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
  * 'falsified' with a counterexample x (its output y satisfies every row of `clause`, re-checked by an
  * exact forward pass; `values` are then −(C·y + d) ≤ 0), else 'unknown'. Options are those of
- * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes` and
- * `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
+ * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes`,
+ * `reluSplits` and `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
  */
 export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string, options: VerifyOptions = {}): VerifyVnnlibResult {
   const fn = 'verifyVnnlib';
@@ -275,19 +275,21 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
   if (p.inputLower.length !== net.input) throw new ShapeError(`${fn}: the property must declare ${net.input} inputs X_i, the network's input size (got ${p.inputLower.length})`);
   if (p.outputs !== net.output) throw new ShapeError(`${fn}: the property must declare ${net.output} outputs Y_j, the network's output size (got ${p.outputs})`);
   let nodes = 0;
+  let reluSplits = 0;
   let elapsedMs = 0;
   let unknown = false;
   for (let c = 0; c < p.clauses.length; c++) {
     const { C, d } = p.clauses[c]!;
     if (C.length === 0) {
       const x = p.inputLower.map((l, i) => 0.5 * (l + p.inputUpper[i]!));
-      return { status: 'falsified', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, elapsedMs, clause: c };
+      return { status: 'falsified', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c };
     }
     const r = verifyNetwork(net, { lower: p.inputLower, upper: p.inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
     nodes += r.nodes;
+    reluSplits += r.reluSplits;
     elapsedMs += r.elapsedMs;
-    if (r.status === 'falsified') return { ...r, nodes, elapsedMs, clause: c };
+    if (r.status === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c };
     if (r.status === 'unknown') unknown = true;
   }
-  return { status: unknown ? 'unknown' : 'verified', nodes, elapsedMs };
+  return { status: unknown ? 'unknown' : 'verified', nodes, reluSplits, elapsedMs };
 }

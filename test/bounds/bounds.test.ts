@@ -13,45 +13,14 @@ import {
   type NetworkSpec,
 } from '../../bindings/index.js';
 import { uniforms } from '../helpers.js';
-import { crownRef, flatten, forwardRef, ibpRef, randomNet } from './reference.js';
+import { crownRef, flatten, forwardRef, ibpRef, randomNet, sampler } from './reference.js';
 
 beforeAll(() => init());
 
 const TOL = 1e-9;
 
-/** Points of a region: uniform in a box (a third of coordinates at a face), or in a ball. */
-function sampler(seed: number, region: BoundsRegion, n: number): () => number[] {
-  const u = uniforms(seed);
-  if ('lower' in region) {
-    return () =>
-      Array.from({ length: n }, (_, i) => {
-        const [l, h] = [region.lower[i]!, region.upper[i]!];
-        const r = u();
-        return r < 1 / 6 ? l : r < 1 / 3 ? h : l + (h - l) * u();
-      });
-  }
-  const { center, radius, norm = 'inf' } = region;
-  return () => {
-    let d: number[];
-    if (norm === 'inf') d = Array.from({ length: n }, () => (u() < 0.3 ? (u() < 0.5 ? -1 : 1) : 2 * u() - 1));
-    else if (norm === 2) {
-      const g = Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()));
-      const s = Math.hypot(...g) || 1;
-      const rho = u() < 0.3 ? 1 : Math.pow(u(), 1 / n);
-      d = g.map((x) => (x / s) * rho);
-    } else {
-      const e = Array.from({ length: n + 1 }, () => -Math.log(1 - u()));
-      const s = e.reduce((a, b) => a + b, 0);
-      const onSurface = u() < 0.3;
-      const tot = onSurface ? s - e[n]! : s;
-      d = Array.from({ length: n }, (_, i) => ((u() < 0.5 ? -1 : 1) * e[i]!) / tot);
-    }
-    return d.map((x, i) => center[i]! + radius * x);
-  };
-}
-
 function checkSound(spec: NetworkSpec, region: BoundsRegion, b: { lower: Float64Array; upper: Float64Array }, seed: number, samples = 10_000, C?: number[][]): void {
-  const next = sampler(seed, region, spec.input);
+  const next = sampler(seed, region, spec.input as number);
   for (let s = 0; s < samples; s++) {
     const x = next();
     let y = forwardRef(spec, x);
@@ -258,7 +227,7 @@ describe('parseNetwork and evaluateNetwork', () => {
     expect(bad([{ type: 'relu' }, { type: 'linear', weight: [[1, NaN]] }])).toThrow(NonFiniteError);
     expect(bad([{ type: 'relu' }, { type: 'linear', weight: [[1, NaN]] }])).toThrow('parseNetwork: layers[1].weight must be finite (got NaN at index 1)');
     expect(bad([{ type: 'conv' }])).toThrow(ParameterError);
-    expect(bad([{ type: 'conv' }])).toThrow('parseNetwork: layers[0].type must be one of linear, relu, leaky-relu, sigmoid, tanh, affine (got "conv")');
+    expect(bad([{ type: 'conv' }])).toThrow('parseNetwork: layers[0].type must be one of linear, relu, leaky-relu, sigmoid, tanh, affine, add, sub, conv2d, identity (got "conv")');
     expect(bad([{ type: 'leaky-relu', alpha: 2 }])).toThrow('parseNetwork: layers[0] (leaky-relu): alpha must be in [0, 1] (got 2)');
     expect(bad([{ type: 'affine', scale: [1] }])).toThrow('parseNetwork: layers[0] (affine): scale must have length 2 (got 1)');
     expect(bad([], 0)).toThrow('parseNetwork: input must be a positive integer (got 0)');

@@ -1,0 +1,90 @@
+/**
+ * `verify`: the VNN-COMP style front door to `verifyVnnlib` — a model (network, JSON spec or ONNX
+ * bytes) and a VNNLIB property in, a verdict 'sat' / 'unsat' / 'unknown' / 'timeout' out.
+ */
+import { ParameterError, parameterError } from '../runtime/errors.js';
+import { evaluateNetwork } from './bounds.js';
+import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { loadOnnx } from './onnx.js';
+import type { VerifyOptions } from './verify.js';
+import { parseVnnlib, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
+
+/** The options of `verifyNetwork` (maxNodes, pgd, signal, …, passed through), with `timeout` for the whole property and every bounding method. */
+export interface VerifyModelOptions extends Omit<VerifyOptions, 'method' | 'timeout'> {
+  /** Wall-clock budget for the whole property in seconds (default 10); exhausting it gives 'timeout'. */
+  timeout?: number;
+  /** Bounding method at each branch-and-bound node (default 'crown'). */
+  method?: 'ibp' | 'crown' | 'crown-ibp' | 'alpha-crown';
+}
+
+export interface VerifyModelResult {
+  /**
+   * VNN-COMP verdicts: 'sat' = the unsafe set of the property is reachable (a counterexample is
+   * given), 'unsat' = it is not (the property holds), 'timeout' = the time budget ran out first,
+   * 'unknown' = the node budget ran out or the search was aborted.
+   */
+  verdict: 'sat' | 'unsat' | 'unknown' | 'timeout';
+  /** When 'sat': an input in the box and its output, which satisfies every row of clause `clause` (re-checked by a forward pass). */
+  counterexample?: { inputs: Float64Array; outputs: Float64Array; clause: number };
+  /** Boxes bounded and milliseconds spent. */
+  statistics: { nodes: number; timeMs: number };
+}
+
+/** Writes a parsed property back as VNNLIB text (numbers print exactly: JS shortest round-trip form). */
+function toVnnlib(p: VnnlibProperty): string {
+  const n = p.inputLower.length;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`(declare-const X_${i} Real)`);
+  for (let j = 0; j < p.outputs; j++) lines.push(`(declare-const Y_${j} Real)`);
+  for (let i = 0; i < n; i++) lines.push(`(assert (>= X_${i} ${p.inputLower[i]}))`, `(assert (<= X_${i} ${p.inputUpper[i]}))`);
+  const row = (c: readonly number[], d: number): string => `(>= (+ ${c.map((v, j) => `(* ${v} Y_${j})`).join(' ')} ${d}) 0)`;
+  const clause = (C: number[][], d: number[]): string => `(and ${C.length === 0 ? '(>= 0 0)' : C.map((c, r) => row(c, d[r]!)).join(' ')})`;
+  lines.push(`(assert (or ${p.clauses.map((c) => clause(c.C, c.d)).join(' ')}))`);
+  return lines.join('\n');
+}
+
+/**
+ * Decides a VNNLIB property (text, or the result of `parseVnnlib`) on `model` by input-splitting
+ * branch and bound (`verifyVnnlib`: each clause of the unsafe set is proved infeasible with sound
+ * bounds or a counterexample is found by PGD / box centres). 'verified' maps to 'unsat' and
+ * 'falsified' to 'sat'; the counterexample's output is recomputed here by an exact forward pass and
+ * checked against its clause (C·y + d ≥ 0 row by row), else the verdict is 'unknown'. `model` may be
+ * a network, its JSON spec, or ONNX bytes (read with `loadOnnx`). Options: `timeout` seconds for the
+ * whole property (default 10), `method` 'ibp' | 'crown' (default) | 'crown-ibp' | 'alpha-crown';
+ * the other options of `verifyNetwork` (`maxNodes` per clause, `pgd`, `signal`, …) are passed through.
+ */
+export function verify(model: BoundsNetwork | NetworkSpec | string | Uint8Array, spec: VnnlibProperty | string, options: VerifyModelOptions = {}): VerifyModelResult {
+  const fn = 'verify';
+  const timeout = options.timeout ?? 10;
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
+  const method = options.method ?? 'crown';
+  if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
+  const net = model instanceof Uint8Array ? loadOnnx(model)
+    : typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  let p: VnnlibProperty;
+  let text: string;
+  if (typeof spec === 'string') [p, text] = [parseVnnlib(spec), spec];
+  else if (typeof spec === 'object' && spec !== null && spec.inputLower && Array.isArray(spec.clauses)) {
+    if (spec.clauses.length === 0) return { verdict: 'unsat', statistics: { nodes: 0, timeMs: 0 } }; // empty unsafe set
+    [p, text] = [spec, toVnnlib(spec)];
+  } else throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
+  const start = performance.now();
+  const deadline = start + timeout * 1000;
+  const outer = options.signal;
+  // verifyNetwork polls `signal.aborted` between nodes: the deadline for all clauses together.
+  const signal = { get aborted() { return outer?.aborted === true || performance.now() > deadline; } } as AbortSignal;
+  const r = verifyVnnlib(net, text, { ...options, method: method as VerifyOptions['method'], timeout, signal });
+  const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
+  if (r.status === 'verified') return { verdict: 'unsat', statistics };
+  if (r.status === 'falsified' && r.counterexample && r.clause !== undefined) {
+    const inputs = Float64Array.from(r.counterexample.x);
+    const outputs = evaluateNetwork(net, inputs);
+    const { C, d } = p.clauses[r.clause]!;
+    // Re-check by an exact forward pass: the input lies in the box and its output satisfies every row of the clause.
+    const rows = C.map((c, i) => c.reduce((s, v, j) => s + v * outputs[j]!, d[i]!));
+    const inBox = inputs.every((v, i) => v >= p.inputLower[i]! && v <= p.inputUpper[i]!);
+    if (rows.every((v) => v >= 0) && inBox) return { verdict: 'sat', counterexample: { inputs, outputs, clause: r.clause }, statistics };
+    return { verdict: 'unknown', statistics };
+  }
+  return { verdict: outer?.aborted || statistics.timeMs < timeout * 1000 ? 'unknown' : 'timeout', statistics };
+}
