@@ -5,3 +5,8 @@ export {
 } from "./sinkhorn";
 export { otEmd } from "./emd";
 export { otScalePow, otExpVec } from "./unbalanced";
+export { otBatchKv, otBatchKtu, otBatchStep, otBatchMarginalError } from "./batch";
+export { otKvPairs } from "./matvec";
+export { otGaussianKernel1d, otConvolve2d, otLogConvolve2d, otClassPlan, otClassPlanEntropic, otProject, otSortF64 } from "./convolution";
+export { otGibbsF32, otKvF32, otKtuF32, otPlanF32 } from "./f32";
+export { otNetworkSimplex, otNetworkSimplexWork } from "./network";

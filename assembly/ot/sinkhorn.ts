@@ -5,8 +5,11 @@
 //   K v: per row, linalg/blas.ts's dot (four f64x2 partial sums over blocks of 8 columns, combined
 //        (a₀ + a₁) + (a₂ + a₃), then lanes added, the remaining columns in order);
 //   Kᵀ u: accumulated over rows in order.
+//   The scaling Sinkhorn of the bindings uses matvec.ts's otKvPairs (pair order) for K v instead,
+//   shared with the batched kernels of batch.ts.
 
 import { dot } from "../linalg/blas";
+import { otKtuRows4 } from "./matvec";
 
 @inline function at(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -93,20 +96,12 @@ export function otKv(K: usize, n: i32, m: i32, v: usize, out: usize): void {
   for (let i = 0; i < n; i++) put(out, i, dot(K + ((<usize>i * <usize>m) << 3), v, m));
 }
 
-/** out[j] = Σ_i K[i, j]·u[i] (K n × m), accumulated over rows in order. */
+/**
+ * out[j] = Σ_i K[i, j]·u[i] (K n × m), accumulated over rows in order (matvec.ts's otKtuRows4: four
+ * rows streamed per pass; the same numbers as a row-by-row sweep).
+ */
 export function otKtu(K: usize, n: i32, m: i32, u: usize, out: usize): void {
-  const m2 = m & ~1;
-  memory.fill(out, 0, <usize>m << 3);
-  for (let i = 0; i < n; i++) {
-    const row = K + ((<usize>i * <usize>m) << 3);
-    const ui = at(u, i);
-    const uv = f64x2.splat(ui);
-    for (let j = 0; j < m2; j += 2) {
-      const p = <usize>j << 3;
-      v128.store(out + p, f64x2.add(v128.load(out + p), f64x2.mul(v128.load(row + p), uv)));
-    }
-    if (m2 < m) put(out, m2, at(out, m2) + at(row, m2) * ui);
-  }
+  otKtuRows4(K, n, m, u, out);
 }
 
 /**

@@ -1,21 +1,31 @@
 /**
- * The ot family: 100 Sinkhorn iterations (v = b ⊘ Kᵀu, u = a ⊘ K v, K precomputed) at n = m = 100,
- * 500, 1000 (bench sizes 1e3, 1e5, 1e6): the raw WASM kernels (K, u, v in WASM memory), the public
- * sinkhorn2 (which also copies M in and computes K = exp(−M/reg) once), and the same loop in plain TS.
- * Points uniform in [0, 1]², squared-Euclidean cost, reg 0.1, uniform marginals; fixed seeds.
- * Outputs (u scaled by its largest entry) are checked against the plain-TS loop before timing.
+ * The ot family's Sinkhorn benches.
+ *
+ * sinkhorn / sinkhornF32: ONE Sinkhorn iteration (w = Kᵀu, v = b ⊘ w, K v, u = a ⊘ K v; K precomputed,
+ * u reset to 1/n before each call) at n = m = 256, 1024, 2048 (bench sizes 1e3, 1e5, 1e6): the raw
+ * WASM kernels that `sinkhorn` runs (f64: otKtu + otKvPairs; f32: otKtuF32 + otKvF32 with K stored as
+ * float32, f64 accumulation) against the same iteration in plain TS (f64 K in a Float64Array / f32 K
+ * in a Float32Array, f64 sums). The case's `n` is the flop count of an iteration, 4·n·m (two
+ * mat-vecs of 2·n·m flops; the 2(n + m) divisions are not counted), so its "elements/s" column is
+ * FLOP/s. Points uniform in [0, 1]², squared-Euclidean cost, reg 0.1, uniform marginals; fixed seeds.
+ * Outputs (u scaled by its largest entry) are checked against the plain-TS loop before and after timing.
+ *
+ * sinkhornBatch: 10, 100, 1000 problems of n = m = 32 sharing M (sizes 1e3, 1e5, 1e6), 100
+ * iterations each: sinkhornBatch vs the same problems as separate sinkhorn calls vs a plain-TS batch
+ * (K = exp(−M/reg) once, the same loop per problem, plans assembled).
  */
-import { allocF64, costMatrix, rng, sinkhorn, sinkhorn2, sinkhornBatch } from '../../bindings/index.js';
+import { allocF64, costMatrix, rng, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { runCase, type BenchContext, type CaseCandidate, type CaseResult } from '../harness.js';
 
-const SIDES: Record<number, number> = { 1e3: 100, 1e5: 500, 1e6: 1000 };
-const ITERS = 100;
+const SIDES: Record<number, number> = { 1e3: 256, 1e5: 1024, 1e6: 2048 };
 const REG = 0.1;
 
-/** The same Sinkhorn loop in plain TS: K row-major n × m, u, v updated in place (u, v start at 1/n, 1/m). */
-export function sinkhornLoopPlain(K: Float64Array, n: number, m: number, a: Float64Array, b: Float64Array, iters: number, u: Float64Array, v: Float64Array): void {
-  const w = new Float64Array(m);
+/**
+ * The Sinkhorn loop in plain TS: K row-major n × m (a Float64Array or a Float32Array read into f64
+ * sums), u, v updated in place from u = 1/n, v = 1/m.
+ */
+export function sinkhornLoopPlain(K: Float64Array | Float32Array, n: number, m: number, a: ArrayLike<number>, b: ArrayLike<number>, iters: number, u: Float64Array, v: Float64Array, w = new Float64Array(m)): void {
   u.fill(1 / n);
   v.fill(1 / m);
   for (let t = 0; t < iters; t++) {
@@ -41,57 +51,50 @@ const scaled = (u: ArrayLike<number>): Float64Array => {
   return Float64Array.from(u, (x) => x / mx);
 };
 
-export function benchSinkhorn(ctx: BenchContext): CaseResult[] {
+function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult[] {
   return ctx.sizes.map((size) => {
-    const n = SIDES[size] ?? 100;
+    const n = SIDES[size] ?? 256;
     const m = n;
     const seed = 7000 + n;
     const g = rng(seed);
-    const X = g.uniform(2 * n);
-    const Y = g.uniform(2 * m);
-    const M = costMatrix(X, Y, { dim: 2 });
+    const M = costMatrix(g.uniform(2 * n), g.uniform(2 * m), { dim: 2 });
     const a = new Float64Array(n).fill(1 / n);
     const b = new Float64Array(m).fill(1 / m);
     const x = wasm('bench');
+    const f32 = precision === 'f32';
     // K from the WASM kernel for every candidate (V8's Math.exp differs from AssemblyScript's in the last bit).
     const Mb = allocF64(M);
-    const Kb = allocF64(n * m);
-    x.otGibbs(Mb.ptr, n * m, REG, Kb.ptr);
-    const K = Kb.toArray();
+    const Kb = allocF64(f32 ? Math.ceil((n * m) / 2) : n * m);
+    if ((f32 ? x.otGibbsF32 : x.otGibbs)(Mb.ptr, n * m, REG, Kb.ptr) !== 0) throw new Error('bench: non-finite K');
+    const K = f32 ? new Float32Array(x.memory.buffer, Kb.ptr, n * m).slice() : Kb.toArray();
     const [ab, bb, ub, vb, kvb, wb] = [allocF64(a), allocF64(b), allocF64(n), allocF64(m), allocF64(n), allocF64(m)];
     const plainU = new Float64Array(n);
     const plainV = new Float64Array(m);
-    sinkhornLoopPlain(K, n, m, a, b, ITERS, plainU, plainV);
+    const plainW = new Float64Array(m);
+    sinkhornLoopPlain(K, n, m, a, b, 1, plainU, plainV, plainW);
     const reference = scaled(plainU);
-    let publicU: Float64Array = new Float64Array(n);
-    const rawLoop = (): void => {
+    const Kv = f32 ? x.otKvF32 : x.otKvPairs;
+    const Ktu = f32 ? x.otKtuF32 : x.otKtu;
+    const raw = (): void => {
       ub.view().fill(1 / n);
-      vb.view().fill(1 / m);
-      for (let t = 0; t < ITERS; t++) {
-        x.otKtu(Kb.ptr, n, m, ub.ptr, wb.ptr);
-        x.otScale(bb.ptr, wb.ptr, m, vb.ptr);
-        x.otKv(Kb.ptr, n, m, vb.ptr, kvb.ptr);
-        x.otScale(ab.ptr, kvb.ptr, n, ub.ptr);
-      }
+      Ktu(Kb.ptr, n, m, ub.ptr, wb.ptr);
+      x.otScale(bb.ptr, wb.ptr, m, vb.ptr);
+      Kv(Kb.ptr, n, m, vb.ptr, kvb.ptr);
+      x.otScale(ab.ptr, kvb.ptr, n, ub.ptr);
     };
     try {
       const candidates: CaseCandidate[] = [
+        { key: 'raw', name: `WASM ${precision} kernels (${f32 ? 'otKtuF32 + otKvF32' : 'otKtu + otKvPairs'})`, call: raw, poison: () => ub.view().fill(NaN), output: () => scaled(ub.view()) },
         {
-          key: 'public', name: 'public API sinkhorn2 (copies M, computes K)',
-          call: () => { publicU = sinkhorn2(a, b, M, { reg: REG, maxIter: ITERS, tol: 0, checkEvery: ITERS }).u!; },
-          poison: () => publicU.fill(NaN), output: () => scaled(publicU),
-        },
-        { key: 'raw', name: 'raw WASM kernels, K in memory', call: rawLoop, poison: () => ub.view().fill(NaN), output: () => scaled(ub.view()) },
-        {
-          key: 'plainTS', name: 'plain TS, same loop (sinkhornLoopPlain)',
-          call: () => sinkhornLoopPlain(K, n, m, a, b, ITERS, plainU, plainV), poison: () => plainU.fill(NaN), output: () => scaled(plainU),
+          key: 'plainTS', name: `plain TS, same iteration (${f32 ? 'Float32Array K' : 'Float64Array K'})`,
+          call: () => sinkhornLoopPlain(K, n, m, a, b, 1, plainU, plainV, plainW), poison: () => plainU.fill(NaN), output: () => scaled(plainU),
         },
       ];
       return runCase(
-        { kernel: 'sinkhorn', n: n * m, seed, params: { n, m, iterations: ITERS, reg: REG } },
+        { kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG } },
         candidates,
         [reference],
-        { 'raw kernels vs plain-TS': ['plainTS', 'raw'], 'public API vs plain-TS': ['plainTS', 'public'] },
+        { [`WASM ${precision} vs plain-TS`]: ['plainTS', 'raw'] },
         ctx.timer,
       );
     } finally {
@@ -100,14 +103,40 @@ export function benchSinkhorn(ctx: BenchContext): CaseResult[] {
   });
 }
 
+/** One f64 Sinkhorn iteration at n = 256, 1024, 2048 (see the file's comment). */
+export const benchSinkhorn = (ctx: BenchContext): CaseResult[] => benchIteration(ctx, 'f64');
+/** One f32-kernel Sinkhorn iteration at n = 256, 1024, 2048 (see the file's comment). */
+export const benchSinkhornF32 = (ctx: BenchContext): CaseResult[] => benchIteration(ctx, 'f32');
+
+/** A random positive histogram (uniform + 0.1, normalised) drawn from g. */
+export function randomHistogram(g: ReturnType<typeof rng>, n: number): Float64Array {
+  const h = g.uniform(n).map((x) => x + 0.1);
+  const t = h.reduce((acc, x) => acc + x, 0);
+  return h.map((x) => x / t);
+}
+
 const BATCH_COUNTS: Record<number, number> = { 1e3: 10, 1e5: 100, 1e6: 1000 };
 const BATCH_N = 32;
 const BATCH_ITERS = 100;
 
+/** The batch in plain TS: K = exp(−M/reg) once, then per problem the same loop and its plan, written into `out`. */
+function batchPlain(M: Float64Array, n: number, as: Float64Array[], bs: Float64Array[], reg: number, iters: number, out: Float64Array): void {
+  const K = M.map((c) => Math.exp(-c / reg));
+  const u = new Float64Array(n);
+  const v = new Float64Array(n);
+  const w = new Float64Array(n);
+  as.forEach((a, k) => {
+    sinkhornLoopPlain(K, n, n, a, bs[k]!, iters, u, v, w);
+    // sinkhorn ends each iteration with w = Kᵀu; the plan is diag(u) K diag(v).
+    const o = k * n * n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = u[i]! * K[i * n + j]! * v[j]!;
+  });
+}
+
 /**
  * sinkhornBatch of many problems of n = m = 32 sharing M (10, 100, 1000 problems for bench sizes 1e3,
  * 1e5, 1e6), 100 iterations each, vs the same problems as separate sinkhorn calls (each copies M and
- * computes K). Random marginals, points uniform in [0, 1]², reg 0.1; output: all plans concatenated.
+ * computes K) and vs plain TS. Random marginals, points uniform in [0, 1]², reg 0.1; output: all plans.
  */
 export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
   return ctx.sizes.map((size) => {
@@ -116,32 +145,32 @@ export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
     const seed = 7100 + count;
     const g = rng(seed);
     const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
-    const hist = (): Float64Array => {
-      const h = g.uniform(n).map((x) => x + 0.1);
-      const t = h.reduce((acc, x) => acc + x, 0);
-      return h.map((x) => x / t);
-    };
-    const as = Array.from({ length: count }, hist);
-    const bs = Array.from({ length: count }, hist);
+    const as = Array.from({ length: count }, () => randomHistogram(g, n));
+    const bs = Array.from({ length: count }, () => randomHistogram(g, n));
     const opts = { reg: REG, maxIter: BATCH_ITERS, tol: 0, checkEvery: BATCH_ITERS };
     const all = new Float64Array(count * n * n);
     const batchOut = new Float64Array(count * n * n);
+    const plainOut = new Float64Array(count * n * n);
     const separate = (): void => { as.forEach((a, k) => all.set(sinkhorn(a, bs[k]!, M, opts).plan, k * n * n)); };
     separate();
     const reference = all.slice();
     const candidates: CaseCandidate[] = [
       {
-        key: 'batch', name: 'sinkhornBatch (K computed once)',
+        key: 'batch', name: 'sinkhornBatch (batched WASM kernel)',
         call: () => sinkhornBatch(as, bs, M, opts).forEach((r, k) => batchOut.set(r.plan, k * n * n)),
         poison: () => batchOut.fill(NaN), output: () => batchOut,
       },
       { key: 'separate', name: 'separate sinkhorn calls', call: separate, poison: () => all.fill(NaN), output: () => all },
+      {
+        key: 'plainTS', name: 'plain TS batch (K once, same loop)', call: () => batchPlain(M, n, as, bs, REG, BATCH_ITERS, plainOut),
+        poison: () => plainOut.fill(NaN), output: () => plainOut,
+      },
     ];
     return runCase(
       { kernel: 'sinkhornBatch', n: count * n * n, seed, params: { problems: count, n, iterations: BATCH_ITERS, reg: REG } },
       candidates,
       [reference],
-      { 'batch vs separate calls': ['separate', 'batch'] },
+      { 'batch vs separate calls': ['separate', 'batch'], 'batch vs plain-TS': ['plainTS', 'batch'] },
       ctx.timer,
     );
   });

@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
@@ -101,20 +101,7 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   } else Mdata = M as VectorInput;
   const len = vectorLength(fn, 'M', Mdata);
   if (len !== d * d) throw new ShapeError(`${fn}: M must have d × d = ${d * d} entries (got ${len})`);
-  let w: Float64Array;
-  if (weights === undefined) w = new Float64Array(nh).fill(1 / nh);
-  else {
-    const wl = vectorLength(fn, 'options.weights', weights);
-    if (wl !== nh) throw new ShapeError(`${fn}: options.weights must have one entry per histogram = ${nh} (got ${wl})`);
-    w = Float64Array.from(weights instanceof F64Buffer ? weights.view() : weights, Number);
-    let sw = 0;
-    for (let k = 0; k < nh; k++) {
-      if (!Number.isFinite(w[k]!)) throwNonFinite(fn, 'options.weights', weights);
-      if (w[k]! < 0) throw new ParameterError(`${fn}: options.weights must be >= 0 entrywise (got ${w[k]} at index ${k})`);
-      sw += w[k]!;
-    }
-    if (Math.abs(sw - 1) > 1e-8) throw new ParameterError(`${fn}: options.weights must sum to 1 within 1e-8 (got ${sw})`);
-  }
+  const w = barycenterWeights(fn, weights, nh);
   const ctl: Control = { maxIter, tol, checkEvery: 10, onProgress, signal };
   if (method === 'log') return runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl);
   const scaled = runScalingBarycenter(fn, d, hs, Mdata, reg, w, ctl);
@@ -125,7 +112,23 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   return r;
 }
 
-type Control = { maxIter: number; tol: number; checkEvery: number; onProgress?: BarycenterOptions['onProgress']; signal?: AbortSignal };
+/** Validated barycentric weights: nh entries ≥ 0 summing to 1 within 1e-8 (default uniform 1/nh). */
+export function barycenterWeights(fn: string, weights: VectorInput | undefined, nh: number): Float64Array {
+  if (weights === undefined) return new Float64Array(nh).fill(1 / nh);
+  const wl = vectorLength(fn, 'options.weights', weights);
+  if (wl !== nh) throw new ShapeError(`${fn}: options.weights must have one entry per histogram = ${nh} (got ${wl})`);
+  const w = Float64Array.from(weights instanceof F64Buffer ? weights.view() : weights, Number);
+  let sw = 0;
+  for (let k = 0; k < nh; k++) {
+    if (!Number.isFinite(w[k]!)) throwNonFinite(fn, 'options.weights', weights);
+    if (w[k]! < 0) throw new ParameterError(`${fn}: options.weights must be >= 0 entrywise (got ${w[k]} at index ${k})`);
+    sw += w[k]!;
+  }
+  if (Math.abs(sw - 1) > 1e-8) throw new ParameterError(`${fn}: options.weights must sum to 1 within 1e-8 (got ${sw})`);
+  return w;
+}
+
+export type Control = { maxIter: number; tol: number; checkEvery: number; onProgress?: BarycenterOptions['onProgress']; signal?: AbortSignal };
 
 /** Σ_j std_k(x_kj) (population std over the K histograms), POT's barycenter criterion; x is K × d. */
 function spread(x: Float64Array, nh: number, d: number): number {
@@ -148,7 +151,110 @@ function result(mon: Monitor, it: number, tol: number, method: 'sinkhorn' | 'log
   return r;
 }
 
-/** Scaling-form Bregman projections (Benamou et al. 2015, Prop. 1); null when a scaling under/overflows. */
+/** How a Bregman barycenter applies its Gibbs kernel to d-vectors at scope offsets (dense K, or separable on a grid). */
+export interface ScalingOps {
+  /** dst = K·src. */
+  kv(src: number, dst: number): void;
+  /** dst = Kᵀ·src. */
+  ktu(src: number, dst: number): void;
+}
+
+/** The log-domain counterparts of {@link ScalingOps} (L = −M/ε). */
+export interface LogOps {
+  /** out_i = logA_i − log Σ_j exp(L_ij + g_j). */
+  rows(g: number, logA: number, out: number): void;
+  /** out_j = log Σ_i exp(L_ij + f_i) (ℓ). */
+  cols(f: number, out: number): void;
+}
+
+/**
+ * Scaling-form Bregman projections (Benamou et al. 2015, Prop. 1) over nh histograms stacked at H
+ * (nh × d, in the scope): u_k = h_k ⊘ K v_k, q = Π_k (Kᵀu_k)^{w_k}, v_k = q ⊘ Kᵀu_k. Returns the
+ * barycenter, or null when a scaling under/overflows.
+ */
+export function scalingBregman(s: Scope, d: number, H: number, nh: number, w: Float64Array, ctl: Control, ops: ScalingOps, method: 'sinkhorn' | 'log' = 'sinkhorn'): BarycenterResult | null {
+  const x = s.x;
+  const V = s.f64(nh * d);
+  const KU = s.f64(nh * d);
+  const tmp = s.f64(nh * d);
+  const u = s.f64(d);
+  const kv = s.f64(d);
+  const q = s.f64(d);
+  f64View(x, V, nh * d).fill(1);
+  const mon = new Monitor(ctl);
+  const lq = new Float64Array(d); // log of the barycenter, rebuilt each iteration
+  let first = true;
+  const it = iterate(ctl, mon, () => {
+    let bad = 0;
+    if (!first) for (let k = 0; k < nh; k++) bad |= x.otScale(q, KU + k * d * 8, d, V + k * d * 8);
+    first = false;
+    for (let k = 0; k < nh; k++) {
+      ops.kv(V + k * d * 8, kv);
+      bad |= x.otScale(H + k * d * 8, kv, d, u);
+      ops.ktu(u, KU + k * d * 8);
+    }
+    if (bad !== 0) return bad;
+    x.otLogVec(KU, nh * d, tmp);
+    const t = f64View(x, tmp, nh * d);
+    lq.fill(0);
+    for (let k = 0; k < nh; k++) if (w[k]! !== 0) for (let j = 0; j < d; j++) lq[j] = lq[j]! + w[k]! * t[k * d + j]!;
+    f64View(x, q, d).set(lq);
+    x.otExpVec(q, d, q);
+    return 0;
+  }, () => {
+    const v = f64View(x, V, nh * d);
+    const ku = f64View(x, KU, nh * d);
+    const t = f64View(x, tmp, nh * d);
+    for (let k = 0; k < nh * d; k++) t[k] = v[k]! * ku[k]!;
+    return spread(t, nh, d);
+  });
+  if (it === null) return null;
+  return result(mon, it, ctl.tol, method, f64View(x, q, d).slice());
+}
+
+/**
+ * Log-domain Bregman projections (see {@link barycenter}) over nh log-histograms stacked at logA
+ * (nh × d, in the scope): f_k = log h_k − lse(L + g_k), ℓ_k = lse(L + f_k), log q = Σ_k w_k ℓ_k, g_k = log q − ℓ_k.
+ */
+export function logBregman(s: Scope, d: number, logA: number, nh: number, w: Float64Array, ctl: Control, ops: LogOps): BarycenterResult {
+  const x = s.x;
+  const G = s.f64(nh * d);
+  const KU = s.f64(nh * d);
+  const tmp = s.f64(nh * d);
+  const f = s.f64(d);
+  const bar = s.f64(d);
+  f64View(x, G, nh * d).fill(0);
+  const mon = new Monitor(ctl);
+  let first = true;
+  const it = iterate(ctl, mon, () => {
+    if (!first) {
+      const g = f64View(x, G, nh * d);
+      const ku = f64View(x, KU, nh * d);
+      const lb = f64View(x, bar, d);
+      for (let k = 0; k < nh; k++) for (let j = 0; j < d; j++) g[k * d + j] = lb[j]! - ku[k * d + j]!;
+    }
+    first = false;
+    for (let k = 0; k < nh; k++) {
+      ops.rows(G + k * d * 8, logA + k * d * 8, f);
+      ops.cols(f, KU + k * d * 8); // ℓ_k
+    }
+    const ku = f64View(x, KU, nh * d);
+    const lb = f64View(x, bar, d).fill(0);
+    for (let k = 0; k < nh; k++) if (w[k]! !== 0) for (let j = 0; j < d; j++) lb[j] = lb[j]! + w[k]! * ku[k * d + j]!;
+    return 0;
+  }, () => {
+    const g = f64View(x, G, nh * d);
+    const ku = f64View(x, KU, nh * d);
+    const t = f64View(x, tmp, nh * d);
+    for (let k = 0; k < nh * d; k++) t[k] = g[k]! + ku[k]!;
+    x.otExpVec(tmp, nh * d, tmp);
+    return spread(f64View(x, tmp, nh * d), nh, d);
+  })!;
+  x.otExpVec(bar, d, bar);
+  return result(mon, it, ctl.tol, 'log', f64View(x, bar, d).slice());
+}
+
+/** Dense scaling form; null when a scaling under/overflows. */
 function runScalingBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Mdata: VectorInput, reg: number, w: Float64Array, ctl: Control): BarycenterResult | null {
   const nh = hs.length;
   return withScope(fn, (s) => {
@@ -157,47 +263,12 @@ function runScalingBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Md
     const K = s.f64(d * d);
     if (x.otGibbs(pM, d * d, reg, K) !== 0) throwNonFinite(fn, 'M', Mdata);
     const H = s.f64(nh * d);
-    const V = s.f64(nh * d);
-    const KU = s.f64(nh * d);
-    const tmp = s.f64(nh * d);
-    const u = s.f64(d);
-    const kv = s.f64(d);
-    const q = s.f64(d);
-    for (let k = 0; k < nh; k++) f64View(x, H + k * d * 8, d).set(Float64Array.from(hs[k]!, Number));
-    f64View(x, V, nh * d).fill(1);
-    const mon = new Monitor(ctl);
-    const lq = new Float64Array(d); // log of the barycenter, rebuilt each iteration
-    let first = true;
-    const it = iterate(ctl, mon, () => {
-      let bad = 0;
-      if (!first) for (let k = 0; k < nh; k++) bad |= x.otScale(q, KU + k * d * 8, d, V + k * d * 8);
-      first = false;
-      for (let k = 0; k < nh; k++) {
-        x.otKv(K, d, d, V + k * d * 8, kv);
-        bad |= x.otScale(H + k * d * 8, kv, d, u);
-        x.otKtu(K, d, d, u, KU + k * d * 8);
-      }
-      if (bad !== 0) return bad;
-      x.otLogVec(KU, nh * d, tmp);
-      const t = f64View(x, tmp, nh * d);
-      lq.fill(0);
-      for (let k = 0; k < nh; k++) if (w[k]! !== 0) for (let j = 0; j < d; j++) lq[j] = lq[j]! + w[k]! * t[k * d + j]!;
-      f64View(x, q, d).set(lq);
-      x.otExpVec(q, d, q);
-      return 0;
-    }, () => {
-      const v = f64View(x, V, nh * d);
-      const ku = f64View(x, KU, nh * d);
-      const t = f64View(x, tmp, nh * d);
-      for (let k = 0; k < nh * d; k++) t[k] = v[k]! * ku[k]!;
-      return spread(t, nh, d);
-    });
-    if (it === null) return null;
-    return result(mon, it, ctl.tol, 'sinkhorn', f64View(x, q, d).slice());
+    for (let k = 0; k < nh; k++) f64View(x, H + k * d * 8, d).set(hs[k]!); // validated numbers (histogram())
+    return scalingBregman(s, d, H, nh, w, ctl, { kv: (src, dst) => x.otKv(K, d, d, src, dst), ktu: (src, dst) => x.otKtu(K, d, d, src, dst) });
   });
 }
 
-/** Log-domain Bregman projections (see {@link barycenter}). */
+/** Dense log domain. */
 function runLogBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Mdata: VectorInput, reg: number, w: Float64Array, ctl: Control): BarycenterResult {
   const nh = hs.length;
   return withScope(fn, (s) => {
@@ -206,50 +277,21 @@ function runLogBarycenter(fn: string, d: number, hs: ArrayLike<number>[], Mdata:
     const L = s.f64(d * d);
     if (x.otLogKernel(pM, d * d, reg, L) !== 0) throwNonFinite(fn, 'M', Mdata);
     const logA = s.f64(nh * d);
-    const G = s.f64(nh * d);
-    const KU = s.f64(nh * d);
-    const tmp = s.f64(nh * d);
-    const f = s.f64(d);
     const zero = s.f64(d);
     const mx = s.f64(d);
     const sc = s.f64(d);
-    const bar = s.f64(d);
     for (let k = 0; k < nh; k++) {
       const ph = place(s, hs[k] as VectorInput, d).ptr;
       x.otLogVec(ph, d, logA + k * d * 8);
     }
-    f64View(x, G, nh * d).fill(0);
     f64View(x, zero, d).fill(0);
-    const mon = new Monitor(ctl);
-    let first = true;
-    const it = iterate(ctl, mon, () => {
-      if (!first) {
-        const g = f64View(x, G, nh * d);
-        const ku = f64View(x, KU, nh * d);
-        const lb = f64View(x, bar, d);
-        for (let k = 0; k < nh; k++) for (let j = 0; j < d; j++) g[k * d + j] = lb[j]! - ku[k * d + j]!;
-      }
-      first = false;
-      for (let k = 0; k < nh; k++) {
-        x.otLogRows(L, d, d, G + k * d * 8, logA + k * d * 8, f);
-        x.otLogCols(L, d, d, f, zero, KU + k * d * 8, mx, sc); // −ℓ_k
-      }
-      const ku = f64View(x, KU, nh * d);
-      const lb = f64View(x, bar, d).fill(0);
-      for (let k = 0; k < nh; k++) for (let j = 0; j < d; j++) {
-        ku[k * d + j] = -ku[k * d + j]!;
-        if (w[k]! !== 0) lb[j] = lb[j]! + w[k]! * ku[k * d + j]!;
-      }
-      return 0;
-    }, () => {
-      const g = f64View(x, G, nh * d);
-      const ku = f64View(x, KU, nh * d);
-      const t = f64View(x, tmp, nh * d);
-      for (let k = 0; k < nh * d; k++) t[k] = g[k]! + ku[k]!;
-      x.otExpVec(tmp, nh * d, tmp);
-      return spread(f64View(x, tmp, nh * d), nh, d);
-    })!;
-    x.otExpVec(bar, d, bar);
-    return result(mon, it, ctl.tol, 'log', f64View(x, bar, d).slice());
+    return logBregman(s, d, logA, nh, w, ctl, {
+      rows: (g, la, out) => x.otLogRows(L, d, d, g, la, out),
+      cols: (f, out) => {
+        x.otLogCols(L, d, d, f, zero, out, mx, sc); // 0 − lse = −ℓ
+        const o = f64View(x, out, d);
+        for (let j = 0; j < d; j++) o[j] = -o[j]!;
+      },
+    });
   });
 }

@@ -13,7 +13,7 @@ export interface CostMatrixOptions {
   dim?: number;
 }
 
-function points(fn: string, name: string, P: MatrixInput, dim: number | undefined): { data: VectorInput; rows: number; d: number } {
+export function points(fn: string, name: string, P: MatrixInput, dim: number | undefined): { data: VectorInput; rows: number; d: number } {
   if (P !== null && typeof P === 'object' && 'data' in P && 'rows' in P) {
     const len = vectorLength(fn, `${name}.data`, P.data);
     if (!Number.isSafeInteger(P.rows) || !Number.isSafeInteger(P.cols) || P.rows < 0 || P.cols < 1 || P.rows * P.cols !== len) {

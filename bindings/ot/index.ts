@@ -6,3 +6,7 @@ export {
 export { costMatrix, type CostMatrixOptions, type CostMetric } from './cost.js';
 export { emd, emd2, wasserstein1d, type EmdResult } from './emd.js';
 export { barycenter, type BarycenterOptions, type BarycenterResult } from './barycenter.js';
+export { wassersteinCpDictionary, type WassersteinCpOptions, type WassersteinCpResult, type WassersteinCpIterate } from './wcp.js';
+export { convolutionalBarycenter, type ConvolutionalBarycenterOptions, type ConvolutionalBarycenterResult } from './convolutional.js';
+export { slicedWasserstein, slicedWassersteinDetails, type SlicedWassersteinOptions, type SlicedWassersteinDetails } from './sliced.js';
+export { classBasedOt, classPurity, type ClassBasedOtOptions, type ClassBasedOtResult } from './classbased.js';

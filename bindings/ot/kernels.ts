@@ -18,5 +18,23 @@ export interface OtKernels {
   otLogVec(x: number, n: number, out: number): void;
   otScalePow(num: number, den: number, n: number, p: number, out: number): number;
   otExpVec(x: number, n: number, out: number): void;
+  otBatchKv(K: number, n: number, m: number, V: number, KV: number, idx: number, count: number): void;
+  otBatchKtu(K: number, n: number, m: number, U: number, W: number, idx: number, count: number): void;
+  otKvPairs(K: number, n: number, m: number, v: number, out: number): void;
+  otBatchStep(K: number, n: number, m: number, A: number, Bm: number, U: number, V: number, KV: number, W: number, idx: number, count: number, flags: number): number;
+  otBatchMarginalError(V: number, W: number, Bm: number, m: number, idx: number, count: number, err: number): void;
+  otGibbsF32(M: number, len: number, reg: number, K: number): number;
+  otKvF32(K: number, n: number, m: number, v: number, out: number): void;
+  otKtuF32(K: number, n: number, m: number, u: number, out: number): void;
+  otPlanF32(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
+  otNetworkSimplexWork(n: number, m: number): number;
+  otNetworkSimplex(M: number, n: number, m: number, a: number, b: number, P: number, f: number, g: number, work: number, maxIter: number): number;
   otEmd(M: number, n: number, m: number, sup: number, dem: number, P: number, pot: number, dist: number, pred: number, seen: number, maxAug: number): number;
+  otGaussianKernel1d(n: number, reg: number, scale: number, log: number, out: number): number;
+  otConvolve2d(Kr: number, Kc: number, x: number, rows: number, cols: number, tmp: number, out: number): void;
+  otLogConvolve2d(Lr: number, Lc: number, lx: number, rows: number, cols: number, tmp: number, s: number, out: number): void;
+  otClassPlan(Ct: number, n: number, m: number, f: number, g: number, gamma: number, eta: number, start: number, ng: number, Tt: number, rowSum: number, colSum: number): number;
+  otProject(X: number, n: number, d: number, theta: number, P: number, out: number): number;
+  otSortF64(x: number, n: number, tmp: number, counts: number): void;
+  otClassPlanEntropic(Ct: number, n: number, m: number, f: number, g: number, eps: number, eta: number, start: number, ng: number, Tt: number, rowSum: number, colSum: number, W: number, mus: number): number;
 }

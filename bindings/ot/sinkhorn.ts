@@ -42,6 +42,19 @@ export interface SinkhornOptions {
    * and `onProgress` cover the final stage. Default: none (a single stage at `reg`).
    */
   epsilonScaling?: number;
+  /**
+   * 'sinkhorn' only: storage precision of the Gibbs kernel K. 'f64' (default). 'f32': K is stored as
+   * float32 (half the memory and memory traffic; the two mat-vecs K v, Kᵀ u read it as f32 pairs
+   * promoted to f64), while u, v, K v, Kᵀ u and all sums stay f64. The run is then exactly the f64
+   * Sinkhorn iteration for K' = fl32(K) = K∘(1 + δ), |δ| ≤ 2⁻²⁴ ≈ 6e-8 entrywise, i.e. for the cost
+   * M' = M − reg·log(1 + δ) (|M' − M| ≤ 6e-8·reg): the marginals of the returned plan (assembled
+   * from K') still reach `tol`, and the plan differs from the f64 plan by about 6e-8 relative per
+   * entry (more where the problem is ill-conditioned, i.e. at small reg). Since K' underflows where
+   * M/reg > ~103 (f32's smallest subnormal) instead of ~745, the fallback to 'log' happens at a
+   * larger reg than in f64. Faster where the mat-vecs are memory-bound (K beyond the caches:
+   * n·m·8 bytes ≳ L2/L3); in cache it runs at about the speed of f64 (see the README's table).
+   */
+  precision?: 'f64' | 'f32';
   /** Called at every check; return false to stop (status 'stopped'). */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
@@ -89,6 +102,7 @@ interface Problem {
   checkEvery: number;
   tau: number;
   epsilonScaling?: number;
+  precision: 'f64' | 'f32';
   onProgress?: (info: SinkhornProgress) => boolean | void;
   signal?: AbortSignal;
 }
@@ -143,7 +157,7 @@ export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, Min: 
 
 function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, options: SinkhornOptions): Problem {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
-  const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, epsilonScaling, onProgress, signal } = options;
+  const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, epsilonScaling, precision = 'f64', onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   if (method !== 'sinkhorn' && method !== 'log' && method !== 'stabilized') {
     throw parameterError(fn, 'options.method', "'sinkhorn', 'log' or 'stabilized'", method);
@@ -158,9 +172,11 @@ function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, o
     }
     if (method !== 'log') throw parameterError(fn, 'options.method', "'log' when options.epsilonScaling is set", method);
   }
+  if (precision !== 'f64' && precision !== 'f32') throw parameterError(fn, 'options.precision', "'f64' or 'f32'", precision);
+  if (precision === 'f32' && method !== 'sinkhorn') throw parameterError(fn, 'options.method', "'sinkhorn' when options.precision is 'f32'", method);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
   const { n, m, M } = checkMarginals(fn, a, b, Min);
-  return { n, m, a, b, M, reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, onProgress, signal };
+  return { n, m, a, b, M, reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, precision, onProgress, signal };
 }
 
 /** What the shared loop reads of a problem (internal; also used by barycenter). */
@@ -252,8 +268,9 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
   const { n, m, reg } = p;
   const x = s.x;
   const nm = n * m;
+  const f32 = p.precision === 'f32';
   const { pa, pb, pM } = placeProblem(s, p, shared);
-  const K = shared ? shared.kernel : s.f64(nm);
+  const K = shared ? shared.kernel : f32 ? s.bytes(4 * nm) : s.f64(nm);
   const u = s.f64(n);
   const v = s.f64(m);
   const kv = s.f64(n);
@@ -261,7 +278,9 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
   const alpha = stabilized ? s.f64(n) : 0;
   const beta = stabilized ? s.f64(m) : 0;
   const out = withPlan ? s.f64(nm) : 0;
-  if (!shared && x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', p.M);
+  if (!shared && (f32 ? x.otGibbsF32(pM, nm, reg, K) : x.otGibbs(pM, nm, reg, K)) !== 0) throwNonFinite(s.fn, 'M', p.M);
+  const Kv = f32 ? x.otKvF32 : x.otKvPairs;
+  const Ktu = f32 ? x.otKtuF32 : x.otKtu;
   f64View(x, u, n).fill(1 / n);
   f64View(x, v, m).fill(1 / m);
   if (stabilized) {
@@ -269,10 +288,10 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
     f64View(x, beta, m).fill(0);
   }
   const mon = new Monitor(p);
-  x.otKtu(K, n, m, u, w);
+  Ktu(K, n, m, u, w);
   const it = iterate(p, mon, () => {
     let bad = x.otScale(pb, w, m, v);
-    x.otKv(K, n, m, v, kv);
+    Kv(K, n, m, v, kv);
     bad |= x.otScale(pa, kv, n, u);
     if (bad !== 0) return bad;
     if (stabilized && (x.otMaxAbs(u, n) > p.tau || x.otMaxAbs(v, m) > p.tau)) {
@@ -280,11 +299,11 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
       x.otAbsorb(v, m, reg, beta, 1 / m);
       x.otGibbsStabilized(pM, n, m, alpha, beta, reg, K);
     }
-    x.otKtu(K, n, m, u, w);
+    Ktu(K, n, m, u, w);
     return 0;
   }, () => x.otMarginalError(v, w, pb, m));
   if (it === null) return null;
-  const cost = x.otPlan(K, pM, n, m, u, v, out);
+  const cost = (f32 ? x.otPlanF32 : x.otPlan)(K, pM, n, m, u, v, out);
   const plan = withPlan ? f64View(x, out, nm).slice() : undefined;
   let extra: Partial<Sinkhorn2Result>;
   if (stabilized) {
@@ -397,7 +416,7 @@ function fellBack(fn: string, p: Problem, run: Run): Run {
  * @param a  source weights, length n ≥ 1, ≥ 0, positive sum (zero entries allowed: their rows of P are 0).
  * @param b  target weights, length m ≥ 1, ≥ 0, sum equal to a's within 1e-8 relative.
  * @param M  cost matrix, row-major n × m (a flat array or `{ data, rows, cols }`), finite.
- * @param options  reg (required, > 0), method ('sinkhorn'), maxIter (1000), tol (1e-9), checkEvery (10), tau (1e3), onProgress, signal.
+ * @param options  reg (required, > 0), method ('sinkhorn'), maxIter (1000), tol (1e-9), checkEvery (10), tau (1e3), precision ('f64'), onProgress, signal.
  * @throws ShapeError for empty a/b or an M of another shape; ParameterError for negative weights,
  *   unequal sums, reg ≤ 0 and bad options; NonFiniteError for NaN/±Inf in a, b or M.
  */
@@ -492,7 +511,7 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
   const { n, m, M } = checkShapes(fn, a, b, Min);
   histogram(fn, 'a', a, n);
   histogram(fn, 'b', b, m);
-  const p: Problem = { n, m, a, b, M, reg, method: 'sinkhorn', maxIter, tol, checkEvery: 1, tau: 1, onProgress, signal };
+  const p: Problem = { n, m, a, b, M, reg, method: 'sinkhorn', maxIter, tol, checkEvery: 1, tau: 1, precision: 'f64', onProgress, signal };
   const fi = regM / (regM + reg);
   return withScope(fn, (s) => {
     const x = s.x;
@@ -544,15 +563,29 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
 /**
  * Many entropic OT problems sharing one cost matrix (POT/OTT's batched Sinkhorn): problem k is
  * `sinkhorn(as[k], bs[k], M, options)`, with M copied into WASM memory and its Gibbs kernel
- * K = exp(−M/ε) (or log-kernel −M/ε for method 'log') computed once for the whole batch. Results are
- * identical to separate {@link sinkhorn} calls, including the per-problem fallback to 'log' on underflow.
+ * K = exp(−M/ε) (or log-kernel −M/ε for method 'log') computed once for the whole batch.
+ *
+ * Method 'sinkhorn' runs all problems together: the scalings are B × n and B × m matrices in WASM
+ * memory and one WASM call per iteration does V = B ⊘ KᵀU, KV = K V, U = A ⊘ K V, W = Kᵀ U for every
+ * active problem (K V and Kᵀ U as mat-mats: four rows of K × two problems, two problems × eight
+ * columns per register tile, blocks sized for L1/L2, so K is read once per block of problems instead
+ * of once per problem). Each problem keeps its own stopping test on sinkhorn's schedule; a converged
+ * (or stopped) problem is frozen, i.e. left out of later iterations; a problem whose scaling
+ * under/overflows is dropped and re-solved from scratch with method 'log', as sinkhorn does. Every
+ * entry is computed with the single-problem kernels' operations in their order, so each result
+ * (plan, cost, u, v, iterations, history) is bit-identical to a separate {@link sinkhorn} call.
+ * Method 'log' solves the problems one after the other with the shared log-kernel.
  *
  * @param as  source histograms (each as `a` of sinkhorn, all of length n).
  * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
  * @param M  cost matrix, row-major n × m, finite.
  * @param options  as {@link sinkhorn}; method 'sinkhorn' (default) or 'log' ('stabilized' rewrites K per problem and is
- *   refused), epsilonScaling refused (its kernels change per stage). onProgress and signal apply to each problem.
- * @returns one SinkhornResult per problem, in order.
+ *   refused), epsilonScaling and precision 'f32' refused. onProgress is called per problem at its checks
+ *   (returning false stops that problem); `signal` is checked before every iteration and, once aborted, ends every
+ *   problem still running (status 'aborted').
+ * @returns one SinkhornResult per problem, in order. With method 'sinkhorn' the plans (and u, v) of the
+ *   batch are subarrays of one Float64Array per batch (`plan.buffer` is shared; copy with `slice()` to keep
+ *   one plan without the others).
  * @throws ParameterError if as/bs are not arrays of equal length or for a refused option; the errors of sinkhorn
  *   for each problem (messages name the function `sinkhornBatch`).
  */
@@ -564,6 +597,7 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
   if (options !== null && typeof options === 'object') {
     if (options.method === 'stabilized') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", options.method);
     if (options.epsilonScaling !== undefined) throw parameterError(fn, 'options.epsilonScaling', 'undefined (not supported in a batch)', options.epsilonScaling);
+    if (options.precision === 'f32') throw parameterError(fn, 'options.precision', "'f64' (the batch has no f32 path)", options.precision);
   }
   const ps = as.map((a, k) => problem(fn, a, bs[k]!, M, options));
   ps.forEach((p, k) => {
@@ -576,7 +610,6 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
     const x = s.x;
     const nm = n * m;
     const pM = place(s, ps[0]!.M, nm).ptr;
-    let gibbs: Shared | undefined;
     let logK: Shared | undefined;
     const logShared = (): Shared => {
       if (!logK) {
@@ -585,24 +618,103 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
       }
       return logK;
     };
-    return ps.map((p) => {
-      let run: Run | null = null;
-      if (p.method === 'sinkhorn') {
-        if (!gibbs) {
-          gibbs = { pM, kernel: s.f64(nm) };
-          if (x.otGibbs(pM, nm, reg, gibbs.kernel) !== 0) throwNonFinite(fn, 'M', p.M);
-        }
-        const g = gibbs;
-        run = withScope(fn, (t) => runScaling(t, p, true, false, g));
-        if (!run) {
-          const l = logShared();
-          run = fellBack(fn, p, withScope(fn, (t) => runLog(t, p, true, l)));
-        }
-      } else {
-        const l = logShared();
-        run = withScope(fn, (t) => runLog(t, p, true, l));
-      }
-      return { plan: run.plan!, ...run.result };
+    const solveLog = (p: Problem): Run => {
+      const l = logShared();
+      return withScope(fn, (t) => runLog(t, p, true, l));
+    };
+    const runs: (Run | null)[] = ps[0]!.method === 'sinkhorn' ? runScalingBatch(s, ps, pM) : ps.map(() => null);
+    return runs.map((run, k) => {
+      const p = ps[k]!;
+      const r = run ?? (p.method === 'sinkhorn' ? fellBack(fn, p, solveLog(p)) : solveLog(p));
+      return { plan: r.plan!, ...r.result };
     });
+  });
+}
+
+/**
+ * The batched scaling Sinkhorn of sinkhornBatch (method 'sinkhorn'): the same iteration, checks and
+ * results as runScaling for each problem, all problems advanced by one WASM call per iteration.
+ * null for a problem whose scaling under/overflowed (the caller re-solves it in the log domain).
+ */
+function runScalingBatch(s: Scope, ps: Problem[], pM: number): (Run | null)[] {
+  const { n, m, reg } = ps[0]!;
+  const x = s.x;
+  const B = ps.length;
+  const nm = n * m;
+  const K = s.f64(nm);
+  const A = s.f64(B * n);
+  const Bm = s.f64(B * m);
+  const U = s.f64(B * n);
+  const V = s.f64(B * m);
+  const KV = s.f64(B * n);
+  const W = s.f64(B * m);
+  const err = s.f64(B);
+  const idx = s.bytes(4 * B);
+  const flags = s.bytes(4 * B);
+  const out = s.f64(nm);
+  if (x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', ps[0]!.M);
+  const Av = f64View(x, A, B * n);
+  const Bv = f64View(x, Bm, B * m);
+  ps.forEach((p, k) => {
+    Av.set(p.a instanceof F64Buffer ? p.a.view() : p.a, k * n);
+    Bv.set(p.b instanceof F64Buffer ? p.b.view() : p.b, k * m);
+  });
+  f64View(x, U, B * n).fill(1 / n);
+  f64View(x, V, B * m).fill(1 / m);
+  let active = Array.from({ length: B }, (_, k) => k);
+  const setActive = (): void => { new Int32Array(x.memory.buffer, idx, active.length).set(active); };
+  setActive();
+  x.otBatchKtu(K, n, m, U, W, idx, B);
+  const mons = ps.map((p) => new Monitor(p));
+  const iterations = new Array<number>(B).fill(0);
+  const failed = new Array<boolean>(B).fill(false);
+  const p0 = ps[0]!; // maxIter, checkEvery and signal are shared by the batch
+  const errors = (): void => x.otBatchMarginalError(V, W, Bm, m, idx, active.length, err);
+  let it = 0;
+  while (active.length > 0 && it < p0.maxIter) {
+    if (p0.signal?.aborted) {
+      for (const k of active) mons[k]!.aborted();
+      break;
+    }
+    it++;
+    for (const k of active) iterations[k] = it;
+    if (x.otBatchStep(K, n, m, A, Bm, U, V, KV, W, idx, active.length, flags) !== 0) {
+      const fl = new Int32Array(x.memory.buffer, flags, B);
+      for (const k of active) failed[k] = fl[k] !== 0;
+      active = active.filter((k) => !failed[k]);
+      setActive();
+    }
+    if (active.length > 0 && mons[0]!.due(it)) {
+      errors();
+      const ev = f64View(x, err, B);
+      active = active.filter((k) => !mons[k]!.record(it, ev[k]!));
+      setActive();
+    }
+  }
+  if (active.length > 0) {
+    // Ended by maxIter or the signal: the error at the last iteration, as iterate() does.
+    const late = active.filter((k) => !mons[k]!.checkedAt(iterations[k]!));
+    if (late.length > 0) {
+      active = late;
+      setActive();
+      errors();
+      const ev = f64View(x, err, B);
+      for (const k of late) mons[k]!.err = ev[k]!;
+    }
+  }
+  // Plans assembled one by one in one reused WASM buffer, copied into one JS buffer for the batch
+  // (no allocation below, so the views stay valid); results get subarrays of it (a typed array
+  // allocated per problem costs microseconds).
+  const Pv = f64View(x, out, nm);
+  const plans = new Float64Array(B * nm);
+  const Us = f64View(x, U, B * n).slice();
+  const Vs = f64View(x, V, B * m).slice();
+  return ps.map((p, k) => {
+    if (failed[k]) return null;
+    const cost = x.otPlan(K, pM, n, m, U + k * n * 8, V + k * m * 8, out);
+    plans.set(Pv, k * nm);
+    const plan = plans.subarray(k * nm, (k + 1) * nm);
+    const extra = { u: Us.subarray(k * n, (k + 1) * n), v: Vs.subarray(k * m, (k + 1) * m) };
+    return { result: finish(p, mons[k]!, iterations[k]!, 'sinkhorn', cost, extra), plan };
   });
 }

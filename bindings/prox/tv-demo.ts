@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { png } from '../cli/png.js';
 import { rng, totalVariation2D } from '../index.js';
 import type { DemoContext, DemoSection } from '../cli/demo.js';
 import boatsPgm from '../../data/images/nagasaki-boats-256.pgm';
@@ -34,51 +34,9 @@ export function parsePgm(bytes: Uint8Array): { rows: number; cols: number; maxva
   return { rows, cols, maxval, pixels: Float64Array.from(bytes.subarray(pos, pos + rows * cols)) };
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** An 8-bit grayscale PNG of a rows × cols image (values clamped to 0..255 and rounded). */
 export function grayPng(pixels: ArrayLike<number>, rows: number, cols: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(12 + data.length);
-    const dv = new DataView(out.buffer);
-    dv.setUint32(0, data.length);
-    for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-    out.set(data, 8);
-    dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, cols);
-  dv.setUint32(4, rows);
-  ihdr.set([8, 0, 0, 0, 0], 8); // bit depth 8, grayscale, deflate, filter 0, no interlace
-  const raw = new Uint8Array(rows * (cols + 1));
-  for (let r = 0; r < rows; r++) {
-    raw[r * (cols + 1)] = 0; // filter: none
-    for (let c = 0; c < cols; c++) raw[r * (cols + 1) + 1 + c] = Math.max(0, Math.min(255, Math.round(pixels[r * cols + c]!)));
-  }
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const png = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    png.set(p, off);
-    off += p.length;
-  }
-  return png;
+  return png(pixels, rows, cols, 1, 1);
 }
 
 /** PSNR in dB of `x` against `clean` for a peak of 255. */

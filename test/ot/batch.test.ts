@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError, ShapeError, init, memoryStats, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
-import { uniforms } from '../helpers.js';
+import { ParameterError, ShapeError, allocF64, init, memoryStats, sinkhorn, sinkhornBatch, type SinkhornResult } from '../../bindings/index.js';
+import { wasm } from '../../bindings/runtime/instance.js';
+import { firstBitDifference, uniforms } from '../helpers.js';
 import { sinkhornLogRef } from './reference.js';
 
 beforeAll(() => init());
@@ -71,4 +72,191 @@ describe('sinkhornBatch', () => {
     expect(() => sinkhornBatch([as[0]!, [1]], [bs[0]!, bs[1]!], M, { reg: 1 })).toThrow(ShapeError);
     expect(memoryStats().allocatedBytes).toBe(before);
   });
+
+  it("precision 'f32' is refused (the batch has no f32 path)", () => {
+    expect(() => sinkhornBatch(as, bs, M, { reg: 1, precision: 'f32' })).toThrow(ParameterError);
+    expect(() => sinkhornBatch(as, bs, M, { reg: 1, precision: 'f32' })).toThrow('sinkhornBatch: options.precision must be \'f64\' (the batch has no f32 path) (got "f32")');
+  });
 });
+
+/** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
+function expectSame(r: SinkhornResult, one: SinkhornResult): void {
+  expect(firstBitDifference(r.plan, one.plan)).toBe(-1);
+  for (const key of ['u', 'v', 'logU', 'logV'] as const) {
+    expect(r[key] === undefined).toBe(one[key] === undefined);
+    if (r[key]) expect(firstBitDifference(r[key], one[key]!)).toBe(-1);
+  }
+  expect(Object.is(r.cost, one.cost)).toBe(true);
+  expect(Object.is(r.marginalError, one.marginalError)).toBe(true);
+  expect(r.history).toEqual(one.history);
+  expect([r.iterations, r.converged, r.status, r.method]).toEqual([one.iterations, one.converged, one.status, one.method]);
+  expect(r.warning).toBe(one.warning?.replace('sinkhorn:', 'sinkhornBatch:'));
+}
+
+describe('sinkhornBatch: the batched kernel (all problems advanced together, converged ones frozen)', () => {
+  // Shapes with every tail: n = 37 (4-row blocks + 1), m = 21 (odd, 8-column chunks + 5), 7 problems (odd count).
+  const n = 37;
+  const m = 21;
+  const u = uniforms(7);
+  const M = Float64Array.from({ length: n * m }, () => 2 * u());
+  const as = histogramList(11, 7, n);
+  const bs = histogramList(12, 7, m);
+  as[3]![5] = 0; // a zero-mass row and column: their scalings stay 0
+  as[3] = as[3]!.map((x, _, h) => x / h.reduce((s, y) => s + y, 0));
+  bs[4]![0] = 0;
+  bs[4] = bs[4]!.map((x, _, h) => x / h.reduce((s, y) => s + y, 0));
+
+  it('problems converging at different iterations: each equals its separate call in every field', () => {
+    const opts = { reg: 0.2, tol: 1e-11, checkEvery: 3, maxIter: 3000 };
+    const before = memoryStats().allocatedBytes;
+    const rs = sinkhornBatch(as, bs, M, opts);
+    const its = new Set(rs.map((r) => r.iterations));
+    expect(its.size).toBeGreaterThan(1); // frozen at different iterations
+    rs.forEach((r, k) => {
+      expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
+      expect(r.converged).toBe(true);
+    });
+    expect(rs[3]!.u![5]).toBe(0);
+    expect(rs[4]!.v![0]).toBe(0);
+    expect(memoryStats().allocatedBytes).toBe(before);
+  });
+
+  it('maxIter reached (error evaluated at the last iteration), and onProgress stopping one problem', () => {
+    const opts = { reg: 0.05, tol: 1e-15, checkEvery: 4, maxIter: 30 };
+    const rs = sinkhornBatch(as, bs, M, opts);
+    rs.forEach((r, k) => {
+      expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
+      expect(r.status).toBe('maxIter');
+    });
+    // A stateless callback: stop once past iteration 9 (every problem stops at its check 13).
+    const stop = { ...opts, onProgress: (info: { iteration: number }) => info.iteration < 9 };
+    const rs2 = sinkhornBatch(as, bs, M, stop);
+    rs2.forEach((r, k) => {
+      expectSame(r, sinkhorn(as[k]!, bs[k]!, M, stop));
+      expect([r.status, r.iterations]).toEqual(['stopped', 9]);
+    });
+  });
+
+  it('an aborted signal ends every problem still running (status aborted, no iteration)', () => {
+    const ac = new AbortController();
+    ac.abort();
+    const opts = { reg: 0.2, signal: ac.signal };
+    const rs = sinkhornBatch(as, bs, M, opts);
+    rs.forEach((r, k) => {
+      expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
+      expect([r.status, r.iterations]).toEqual(['aborted', 0]);
+    });
+  });
+
+  it('one problem under/overflowing in the batch falls back alone, the others are unaffected', () => {
+    // Problem 1 moves a point mass from row 0 to column 15 at cost ≥ 40 = 800 reg: K[0, 15] underflows
+    // to 0, so (Kᵀu)[15] = 0 for it alone (the other problems reach column 15 from other rows).
+    const far = M.map((x, k) => (k === 15 ? x + 40 : x));
+    const a0 = new Float64Array(n).fill(0);
+    a0[0] = 1;
+    const b0 = new Float64Array(m).fill(0);
+    b0[15] = 1;
+    const opts = { reg: 0.05, maxIter: 200 };
+    const ps = [as[0]!, a0, as[1]!];
+    const qs = [bs[0]!, b0, bs[1]!];
+    const rs = sinkhornBatch(ps, qs, far, opts);
+    rs.forEach((r, k) => expectSame(r, sinkhorn(ps[k]!, qs[k]!, far, opts)));
+    expect(rs.map((r) => r.method)).toEqual(['sinkhorn', 'log', 'sinkhorn']);
+  });
+
+  it('otBatchKtu / otBatchKv / otBatchStep against plain-TS loops written from the definitions', () => {
+    // Kᵀu: Σ_i K_ij u_i over i in order; K v in pair order: Σ over column pairs per lane, lanes added,
+    // the odd last column last. Plain TS with the same order gives the same bits.
+    const x = wasm('test');
+    const B = 5;
+    const g = uniforms(99);
+    const K = Float64Array.from({ length: n * m }, () => g());
+    const U = Float64Array.from({ length: B * n }, () => g());
+    const V = Float64Array.from({ length: B * m }, () => g());
+    const A = Float64Array.from(as.slice(0, B).flatMap((h) => Array.from(h)));
+    const Bh = Float64Array.from(bs.slice(0, B).flatMap((h) => Array.from(h)));
+    const bufs = [K, A, Bh, U, V, new Float64Array(B * n), new Float64Array(B * m), new Float64Array(B)].map((d) => allocF64(d));
+    const [Kb, Ab, Bb, Ub, Vb, KVb, Wb] = bufs as [ReturnType<typeof allocF64>, ...ReturnType<typeof allocF64>[]];
+    const idx = allocF64(3); // room for 5 i32
+    const flags = allocF64(3);
+    try {
+      const order = [4, 1, 0, 3, 2];
+      new Int32Array(x.memory.buffer, idx.ptr, 5).set(order);
+      const ktu = (uu: ArrayLike<number>, off: number): Float64Array => {
+        const w = new Float64Array(m);
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) w[j] = w[j]! + K[i * m + j]! * uu[off + i]!;
+        return w;
+      };
+      const kv = (vv: ArrayLike<number>, off: number): Float64Array => Float64Array.from({ length: n }, (_, i) => {
+        let l0 = 0;
+        let l1 = 0;
+        for (let j = 0; j + 1 < m; j += 2) {
+          l0 += K[i * m + j]! * vv[off + j]!;
+          l1 += K[i * m + j + 1]! * vv[off + j + 1]!;
+        }
+        let t = l0 + l1;
+        if (m % 2 === 1) t += K[i * m + m - 1]! * vv[off + m - 1]!;
+        return t;
+      });
+      x.otBatchKtu(Kb!.ptr, n, m, Ub!.ptr, Wb!.ptr, idx.ptr, 5);
+      x.otBatchKv(Kb!.ptr, n, m, Vb!.ptr, KVb!.ptr, idx.ptr, 3); // only problems 4, 1, 0
+      const W = Wb!.toArray();
+      const KV = KVb!.toArray();
+      for (let p = 0; p < B; p++) expect(firstBitDifference(W.slice(p * m, (p + 1) * m), ktu(U, p * n))).toBe(-1);
+      for (const p of [4, 1, 0]) expect(firstBitDifference(KV.slice(p * n, (p + 1) * n), kv(V, p * m))).toBe(-1);
+      for (const p of [2, 3]) expect(Array.from(KV.slice(p * n, (p + 1) * n)).every((z) => z === 0)).toBe(true); // untouched
+      // One step for problems 2 and 0: V = b ⊘ W, KV = K V, U = a ⊘ KV, W = Kᵀ U.
+      new Int32Array(x.memory.buffer, idx.ptr, 2).set([2, 0]);
+      const W0 = Wb!.toArray();
+      expect(x.otBatchStep(Kb!.ptr, n, m, Ab!.ptr, Bb!.ptr, Ub!.ptr, Vb!.ptr, KVb!.ptr, Wb!.ptr, idx.ptr, 2, flags.ptr)).toBe(0);
+      for (const p of [2, 0]) {
+        const v = Float64Array.from({ length: m }, (_, j) => Bh[p * m + j]! / W0[p * m + j]!);
+        const kvp = kv(v, 0);
+        const up = Float64Array.from({ length: n }, (_, i) => A[p * n + i]! / kvp[i]!);
+        expect(firstBitDifference(Vb!.toArray().slice(p * m, (p + 1) * m), v)).toBe(-1);
+        expect(firstBitDifference(Ub!.toArray().slice(p * n, (p + 1) * n), up)).toBe(-1);
+        expect(firstBitDifference(Wb!.toArray().slice(p * m, (p + 1) * m), ktu(up, 0))).toBe(-1);
+      }
+      expect(firstBitDifference(Ub!.toArray().slice(n, 2 * n), U.slice(n, 2 * n))).toBe(-1); // problem 1 frozen
+      // A zero denominator with positive mass is flagged for that problem only.
+      Wb!.view()[0] = 0;
+      expect(x.otBatchStep(Kb!.ptr, n, m, Ab!.ptr, Bb!.ptr, Ub!.ptr, Vb!.ptr, KVb!.ptr, Wb!.ptr, idx.ptr, 2, flags.ptr)).toBe(1);
+      expect(Array.from(new Int32Array(x.memory.buffer, flags.ptr, 3))).toEqual([1, 0, 0]);
+    } finally {
+      for (const b of [...bufs, idx, flags]) b.free();
+    }
+  });
+});
+
+describe('otKtu (row blocks × 16-column chunks) and otKvPairs against plain TS, several row blocks', () => {
+  it('n = 1700, m = 45: Kᵀu summed over rows in order and K v in pair order, bit for bit', () => {
+    const x = wasm('test');
+    const n = 1700; // rowBlock(45) = 728 rows: three blocks, the later ones resuming from the partial sums
+    const m = 45; // two 16-column chunks, then 13 columns by the 8/2/1 path
+    const g = uniforms(77);
+    const K = Float64Array.from({ length: n * m }, () => g());
+    const u = Float64Array.from({ length: n }, () => g());
+    const v = Float64Array.from({ length: m }, () => g());
+    const [Kb, ub, vb, wb, kvb] = [allocF64(K), allocF64(u), allocF64(v), allocF64(m), allocF64(n)];
+    try {
+      x.otKtu(Kb.ptr, n, m, ub.ptr, wb.ptr);
+      x.otKvPairs(Kb.ptr, n, m, vb.ptr, kvb.ptr);
+      const w = new Float64Array(m);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) w[j] = w[j]! + K[i * m + j]! * u[i]!;
+      const kv = Float64Array.from({ length: n }, (_, i) => {
+        let l0 = 0;
+        let l1 = 0;
+        for (let j = 0; j + 1 < m; j += 2) {
+          l0 += K[i * m + j]! * v[j]!;
+          l1 += K[i * m + j + 1]! * v[j + 1]!;
+        }
+        return l0 + l1 + K[i * m + m - 1]! * v[m - 1]!;
+      });
+      expect(firstBitDifference(wb.toArray(), w)).toBe(-1);
+      expect(firstBitDifference(kvb.toArray(), kv)).toBe(-1);
+    } finally {
+      for (const b of [Kb, ub, vb, wb, kvb]) b.free();
+    }
+  });
+});
+

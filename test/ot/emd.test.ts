@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError, ParameterError, ShapeError, costMatrix, emd, emd2, init, memoryStats, wasserstein1d } from '../../bindings/index.js';
+import { emdShortestPaths } from '../../bindings/ot/emd.js';
 import { uniforms } from '../helpers.js';
 import { marginals } from './reference.js';
 
@@ -124,6 +125,73 @@ describe('emd against brute force and closed forms', () => {
     expect(Array.from(r.plan)).toEqual([0.2, 0.8]);
     expect(r.cost).toBeCloseTo(0.2 * 5 - 0.8, 15);
     expect(emd2([2], [2], [3])).toBe(6);
+  });
+});
+
+describe('emd (network simplex) against the earlier shortest-path solver and the LP certificate', () => {
+  const weights = (u: () => number, k: number, zeros = 0): Float64Array => {
+    const w = Float64Array.from({ length: k }, (_, i) => (zeros > 0 && i % zeros === zeros - 1 ? 0 : 0.05 + u()));
+    const t = w.reduce((s, x) => s + x, 0);
+    return w.map((x) => x / t);
+  };
+
+  it('random n = 200 (2-D points, squared Euclidean): same cost as successive shortest paths, certified optimal', () => {
+    const u = uniforms(101);
+    const n = 200;
+    const X = Float64Array.from({ length: 2 * n }, () => u());
+    const Y = Float64Array.from({ length: 2 * n }, () => u());
+    const M = costMatrix(X, Y, { dim: 2 });
+    const a = weights(u, n);
+    const b = weights(u, n);
+    const before = memoryStats().allocatedBytes;
+    const r = emd(a, b, M);
+    const old = emdShortestPaths(a, b, M);
+    expect(Math.abs(r.cost - old.cost) / old.cost).toBeLessThan(1e-12);
+    expectOptimal(a, b, M, r);
+    // A vertex of the transport polytope: at most n + m − 1 nonzeros.
+    expect(r.plan.reduce((c, x) => c + (x > 0 ? 1 : 0), 0)).toBeLessThanOrEqual(2 * n - 1);
+    expect(memoryStats().allocatedBytes).toBe(before);
+  });
+
+  it('random rectangular and degenerate cases (integer costs with many ties, zero masses, negative costs): cost = shortest paths, certified', () => {
+    const u = uniforms(202);
+    for (let t = 0; t < 12; t++) {
+      const n = 20 + ((t * 37) % 130);
+      const m = 15 + ((t * 53) % 170);
+      const ints = t % 2 === 0;
+      const M = Float64Array.from({ length: n * m }, () => (ints ? Math.floor(u() * 6) - 2 : u() * 4 - 1));
+      const a = weights(u, n, t % 3 === 0 ? 5 : 0);
+      const b = weights(u, m, t % 4 === 1 ? 7 : 0);
+      const r = emd(a, b, M);
+      const old = emdShortestPaths(a, b, M);
+      expect(Math.abs(r.cost - old.cost)).toBeLessThan(1e-12 * Math.max(1, Math.abs(old.cost)));
+      expectOptimal(a, b, M, r);
+    }
+  });
+
+  it('uniform weights on n = 60: a permutation-like optimum equals the shortest-path one (n = m, integer costs)', () => {
+    const u = uniforms(303);
+    const n = 60;
+    const M = Float64Array.from({ length: n * n }, () => Math.floor(u() * 1000));
+    const a = new Float64Array(n).fill(1 / n);
+    const r = emd(a, a, M);
+    expect(Math.abs(r.cost - emdShortestPaths(a, a, M).cost)).toBeLessThan(1e-12 * r.cost);
+    expectOptimal(a, a, M, r);
+  });
+
+  it('sums differing within the allowed 1e-8: moves min(Σa, Σb), like the earlier solver', () => {
+    const u = uniforms(404);
+    const n = 30;
+    const m = 25;
+    const M = Float64Array.from({ length: n * m }, () => u());
+    const a = weights(u, n).map((x) => x * (1 + 4e-9));
+    const b = weights(u, m);
+    const r = emd(a, b, M);
+    const old = emdShortestPaths(a, b, M);
+    expect(Math.abs(r.cost - old.cost)).toBeLessThan(1e-12);
+    const { rows, cols } = marginals(r.plan, n, m);
+    for (let j = 0; j < m; j++) expect(Math.abs(cols[j]! - b[j]!)).toBeLessThan(1e-15);
+    for (let i = 0; i < n; i++) expect(rows[i]!).toBeLessThanOrEqual(a[i]! * (1 + 1e-15));
   });
 });
 

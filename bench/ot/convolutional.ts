@@ -1,0 +1,84 @@
+/**
+ * Convolutional barycenter: one iteration of the Bregman projections (scaling form, 2 images) on a
+ * 16 × 16, 32 × 32 and 64 × 64 grid (bench sizes 1e3, 1e5, 1e6) with the separable 1-D Gaussian
+ * convolutions (raw WASM kernels; and the public convolutionalBarycenter with maxIter 1, which also
+ * validates and copies the images and builds the 1-D kernels) vs the same iteration with the dense
+ * N × N Gibbs kernel of the grid cost (otKv/otKtu, K precomputed in WASM memory), as `barycenter`
+ * runs it. reg 0.01 on [0, 1]²; two Gaussian blobs; output: the barycenter after the iteration.
+ */
+import { allocF64, convolutionalBarycenter, costMatrix, rng } from '../../bindings/index.js';
+import { wasm } from '../../bindings/runtime/instance.js';
+import { runCase, type BenchContext, type CaseCandidate, type CaseResult } from '../harness.js';
+
+const SIDES: Record<number, number> = { 1e3: 16, 1e5: 32, 1e6: 64 };
+const REG = 0.01;
+
+function blobImage(side: number, ci: number, ck: number, noise: Float64Array): Float64Array {
+  const h = new Float64Array(side * side);
+  for (let i = 0; i < side; i++) for (let k = 0; k < side; k++) h[i * side + k] = Math.exp(-((i - ci) ** 2 + (k - ck) ** 2) / (side / 2)) + 0.01 * noise[i * side + k]!;
+  const t = h.reduce((s, v) => s + v, 0);
+  return h.map((v) => v / t);
+}
+
+export function benchConvolutionalBarycenter(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const side = SIDES[size] ?? 16;
+    const N = side * side;
+    const seed = 7300 + side;
+    const g = rng(seed);
+    const imgs = [blobImage(side, side / 4, side / 4, g.uniform(N)), blobImage(side, (3 * side) / 4, (2 * side) / 3, g.uniform(N))];
+    const x = wasm('bench');
+    // The dense Gibbs kernel of the grid (exp in WASM, in place over M).
+    const P = new Float64Array(2 * N);
+    for (let i = 0; i < side; i++) for (let k = 0; k < side; k++) { P[2 * (i * side + k)] = i / (side - 1); P[2 * (i * side + k) + 1] = k / (side - 1); }
+    const K = allocF64(costMatrix(P, P, { dim: 2 }));
+    x.otGibbs(K.ptr, N * N, REG, K.ptr);
+    const Kr = allocF64(side * side);
+    const Kc = allocF64(side * side);
+    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kr.ptr);
+    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kc.ptr);
+    const H = allocF64(Float64Array.from([...imgs[0]!, ...imgs[1]!]));
+    const [V, KU, tmp] = [allocF64(2 * N), allocF64(2 * N), allocF64(2 * N)];
+    const [u, kv, q, scratch] = [allocF64(N), allocF64(N), allocF64(N), allocF64(N)];
+    const lq = new Float64Array(N);
+    /** One scaling iteration from v = 1 (the first one of barycenter / convolutionalBarycenter), K applied by `apply`. */
+    const iteration = (apply: (src: number, dst: number) => void): void => {
+      V.view().fill(1);
+      for (let k = 0; k < 2; k++) {
+        apply(V.ptr + k * N * 8, kv.ptr);
+        x.otScale(H.ptr + k * N * 8, kv.ptr, N, u.ptr);
+        apply(u.ptr, KU.ptr + k * N * 8);
+      }
+      x.otLogVec(KU.ptr, 2 * N, tmp.ptr);
+      const t = tmp.view();
+      for (let j = 0; j < N; j++) lq[j] = 0.5 * t[j]! + 0.5 * t[N + j]!;
+      q.view().set(lq);
+      x.otExpVec(q.ptr, N, q.ptr);
+    };
+    const conv = (src: number, dst: number): void => x.otConvolve2d(Kr.ptr, Kc.ptr, src, side, side, scratch.ptr, dst);
+    const dense = (src: number, dst: number): void => x.otKv(K.ptr, N, N, src, dst);
+    iteration(dense);
+    const reference = q.toArray();
+    let pub: Float64Array = new Float64Array(N);
+    try {
+      const candidates: CaseCandidate[] = [
+        {
+          key: 'public', name: 'public API convolutionalBarycenter (maxIter 1)',
+          call: () => { pub = convolutionalBarycenter(imgs, side, side, { reg: REG, maxIter: 1, tol: 0 }).barycenter; },
+          poison: () => pub.fill(NaN), output: () => pub,
+        },
+        { key: 'separable', name: 'separable 1-D convolutions (otConvolve2d)', call: () => iteration(conv), poison: () => q.view().fill(NaN), output: () => q.view() },
+        { key: 'dense', name: 'dense N × N Gibbs kernel (otKv, K in memory)', call: () => iteration(dense), poison: () => q.view().fill(NaN), output: () => q.view() },
+      ];
+      return runCase(
+        { kernel: 'convolutionalBarycenter', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG } },
+        candidates,
+        [reference],
+        { 'separable vs dense K': ['dense', 'separable'], 'public API vs dense K': ['dense', 'public'] },
+        ctx.timer,
+      );
+    } finally {
+      for (const b of [K, Kr, Kc, H, V, KU, tmp, u, kv, q, scratch]) b.free();
+    }
+  });
+}
