@@ -16,8 +16,12 @@ import { benchFistaLasso } from './prox/algorithms.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 import { benchSvd } from './linalg/svd.js';
-import { benchBoundsCrown, benchBoundsIbp } from './bounds/bounds.js';
-import { benchSinkhorn, benchSinkhornBatch } from './ot/sinkhorn.js';
+import { benchBoundsCrown, benchBoundsIbp, benchBoundsCrownIbp, benchBoundsAlphaCrown, benchBoundsConvIbp, benchBoundsConvCrown } from './bounds/bounds.js';
+import { benchSinkhorn, benchSinkhornBatch, benchSinkhornF32 } from './ot/sinkhorn.js';
+import { benchEmd } from './ot/emd.js';
+import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } from './bounds/lipschitz.js';
+import { benchConvolutionalBarycenter } from './ot/convolutional.js';
+import { benchSliced } from './ot/sliced.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -73,8 +77,19 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'svd', aliases: ['linalg', 'jacobi-svd', 'nuclear'], run: benchSvd }, // 64×64, 256×128, 512×256 for n = 1e3, 1e5, 1e6 (plain TS up to 256×128)
   { name: 'boundsIbp', aliases: ['bounds', 'ibp'], run: benchBoundsIbp }, // 5-50×6-3, 100-128-128-10, 784-256-256-10 ReLU MLPs for n = 1e3, 1e5, 1e6 (see bench/bounds/bounds.ts)
   { name: 'boundsCrown', aliases: ['bounds', 'crown'], run: benchBoundsCrown }, // same MLPs
-  { name: 'sinkhorn', aliases: ['ot'], run: benchSinkhorn }, // 100 iterations at n = m = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
+  { name: 'boundsCrownIbp', aliases: ['bounds', 'crown-ibp'], run: benchBoundsCrownIbp }, // same MLPs
+  { name: 'boundsAlphaCrown', aliases: ['bounds', 'alpha-crown'], run: benchBoundsAlphaCrown }, // same MLPs, vs CROWN (no plain-TS α-CROWN)
+  { name: 'boundsConvResIbp', aliases: ['bounds', 'conv', 'ibp'], run: benchBoundsConvIbp }, // conv + residual net on 1×8×8, 1×12×12, 1×16×16 images vs its dense Toeplitz twin (up to 12×12)
+  { name: 'boundsConvResCrown', aliases: ['bounds', 'conv', 'crown'], run: benchBoundsConvCrown }, // same
+  { name: 'sinkhorn', aliases: ['ot'], run: benchSinkhorn }, // one f64 iteration at n = m = 256, 1024, 2048 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornBatch', aliases: ['ot', 'batch'], run: benchSinkhornBatch }, // 10, 100, 1000 problems of n = 32 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
+  { name: 'sinkhornF32', aliases: ['ot', 'f32'], run: benchSinkhornF32 }, // one f32-kernel iteration at n = m = 256, 1024, 2048 (see bench/ot/sinkhorn.ts)
+  { name: 'emd', aliases: ['ot', 'exact'], run: benchEmd }, // dense n × n, n = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/emd.ts)
+  { name: 'boundsDigitsIbp', aliases: ['bounds', 'ibp', 'digits', 'lipschitz'], run: benchBoundsDigitsIbp }, // the 64-64-32-10 digits MLP, L∞ radius 0.005 / 0.02 / 0.05 for n = 1e3 / 1e5 / 1e6 (see bench/bounds/lipschitz.ts)
+  { name: 'boundsDigitsCrown', aliases: ['bounds', 'crown', 'digits', 'lipschitz'], run: benchBoundsDigitsCrown }, // same
+  { name: 'localLipschitz', aliases: ['bounds', 'lipschitz'], run: benchLocalLipschitz }, // same network and radii
+  { name: 'convolutionalBarycenter', aliases: ['ot', 'convolutional'], run: benchConvolutionalBarycenter }, // one Bregman iteration, 2 images, 16², 32², 64² grids for n = 1e3, 1e5, 1e6: separable vs dense K (see bench/ot/convolutional.ts)
+  { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
 ];
 
 /** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */

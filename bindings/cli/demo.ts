@@ -8,6 +8,8 @@ import { proxDemo } from '../prox/demo.js';
 import { cvarDemo } from '../cvar/demo.js';
 import { tuckerDemo } from '../tucker/demo.js';
 import { tvDemo } from '../prox/tv-demo.js';
+import { boundsDemo } from '../bounds/demo.js';
+import { otDemo } from '../ot/demo.js';
 
 export interface DemoContext {
   /** Seed for anything random in the section. */
@@ -25,7 +27,7 @@ export interface DemoSection {
   run(ctx: DemoContext): void | Promise<void>;
 }
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo];
 
 /** Runs the named sections (all when `names` is empty) in order. */
 export async function runDemo(names: string[], ctx: DemoContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runDemo, sections } from './demo.js';
 import { runCvarSweepCli } from '../cvar/cli.js';
+import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from '../bounds/cli.js';
 
 const program = new Command();
 program
@@ -44,6 +45,31 @@ program
       schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
       log: (line) => console.log(line),
     });
+  });
+
+program
+  .command('verify')
+  .description('decide a VNNLIB property of an ONNX model (VNN-COMP verdict: sat, unsat, unknown or timeout)')
+  .argument('<model>', 'the network (.onnx, or the JSON network format when it ends in .json)')
+  .argument('<spec>', 'the property (.vnnlib)')
+  .option('--timeout <seconds>', 'time budget in seconds', '10')
+  .option('--method <method>', `bounding method: ${CLI_METHODS.join(', ')}`, 'crown')
+  .option('--json', 'print {verdict, counterexample: {inputs, outputs}, statistics: {nodes, timeMs}}')
+  .action(async (model: string, spec: string, opts: { timeout: string; method: string; json?: boolean }) => {
+    const timeout = Number(opts.timeout);
+    if (!(timeout > 0) || !Number.isFinite(timeout)) program.error(`verify: --timeout must be a number of seconds > 0 (got ${opts.timeout})`);
+    if (!(CLI_METHODS as readonly string[]).includes(opts.method)) program.error(`verify: --method must be one of ${CLI_METHODS.join(', ')} (got ${opts.method})`);
+    await runVerifyCli(model, spec, { timeout, method: opts.method as CliMethod, json: opts.json === true, log: (line) => console.log(line) });
+  });
+
+program
+  .command('bounds')
+  .description('per-output lower/upper bounds of an ONNX model over a VNNLIB input box, for each method')
+  .argument('<model>', 'the network (.onnx, or .json)')
+  .argument('<spec>', 'the property (.vnnlib); only its input box is used')
+  .option('--json', 'print {method: {lower, upper}} as JSON')
+  .action(async (model: string, spec: string, opts: { json?: boolean }) => {
+    await runBoundsCli(model, spec, { json: opts.json === true, log: (line) => console.log(line) });
   });
 
 program.parseAsync().catch((err: unknown) => {

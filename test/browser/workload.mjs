@@ -34,5 +34,39 @@ export async function workload(lib, sha256) {
   // The chain `proxkit demo` prints (seed 42), so its SHA-256 line can be checked against a browser.
   const x = projectSimplex(softThreshold(rng(42).normal(100000), 1), 10);
   digests['demo/42'] = await sha256(bytes(x));
+
+  // One seeded output per family: exp/log and every reduction run inside WASM or in plain JS
+  // arithmetic, so Chromium and Node must agree bit for bit here too.
+  const g = rng(7);
+  const pts = (n) => ({ data: g.uniform(2 * n), rows: n, cols: 2 });
+  const X = pts(40);
+  const Y = pts(50);
+  const M = lib.costMatrix(X, Y);
+  const a = new Float64Array(40).fill(1 / 40);
+  const b = new Float64Array(50).fill(1 / 50);
+  const plan = lib.sinkhorn(a, b, M, { reg: 1e-3, method: 'log' }).plan;
+  digests['ot/sinkhorn-log'] = await sha256(bytes(plan));
+  digests['ot/emd'] = await sha256(bytes(lib.emd(a, b, M).plan));
+  digests['ot/sliced'] = await sha256(bytes(Float64Array.of(lib.slicedWasserstein(X, Y, { projections: 20, seed: 3 }))));
+  const img = (shift) => Float64Array.from({ length: 64 }, (_, k) => Math.exp(-(((k >> 3) - 3) ** 2 + ((k & 7) - shift) ** 2) / 2));
+  const imgs = [img(2), img(5)].map((v) => v.map((q) => q / v.reduce((s, t) => s + t, 0)));
+  digests['ot/convolutionalBarycenter'] = await sha256(bytes(lib.convolutionalBarycenter(imgs, 8, 8, { reg: 0.02 }).barycenter));
+  summary['ot/plan-sum'] = plan.reduce((s, q) => s + q, 0);
+  const layers = [];
+  let width = 6;
+  for (const out of [16, 16, 3]) {
+    layers.push({ type: 'linear', weight: Array.from(g.normal(out * width)), shape: [out, width], bias: Array.from(g.normal(out)) });
+    if (out !== 3) layers.push({ type: 'relu' });
+    width = out;
+  }
+  const net = { input: 6, layers };
+  const region = { center: new Float64Array(6).fill(0.1), radius: 0.2, norm: 'inf' };
+  for (const method of ['ibp', 'crown', 'alpha-crown']) {
+    const r = lib.computeBounds(net, region, { method });
+    digests[`bounds/${method}`] = await sha256(bytes(Float64Array.from([...r.lower, ...r.upper])));
+  }
+  const T = { data: g.normal(6 * 7 * 8), shape: [6, 7, 8] };
+  digests['tucker/hooi'] = await sha256(bytes(lib.hooi(T, [2, 3, 3]).core.data));
+  digests['cvar'] = await sha256(bytes(Float64Array.of(lib.cvar(g.normal(10001), 0.95))));
   return { digests, summary };
 }
