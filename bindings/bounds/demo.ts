@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { certifiedAccuracy, evaluateNetwork, loadOnnx, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
+import { certifiedAccuracy, computeBounds, evaluateNetwork, loadOnnx, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
 import type { DemoContext, DemoSection } from '../cli/demo.js';
 import { digits } from '../cli/data.js';
 import digitsMlp from '../../data/models/digits-mlp.json';
@@ -138,6 +138,35 @@ export const boundsDemo: DemoSection = {
     const file = resolve(ctx.figures ?? '.', 'proxkit-bounds.svg');
     writeFileSync(file, svg(RADII, curves, `digits MLP ${sizes.join('-')}: certified accuracy vs L∞ radius`));
     ctx.log(`wrote ${file}`);
+
+    // The expressivity point (Baader et al., ICLR 2024): simple piecewise-linear functions whose exact
+    // range single-neuron relaxations cannot reach on some boxes.
+    ctx.log('relaxations on networks encoding piecewise-linear functions (true range from a grid through every breakpoint):');
+    const shapes: [string, NetworkSpec, number[], number[]][] = [
+      ['max(x, y) = y + relu(x − y)', { input: 2, layers: [{ type: 'linear', weight: [[1, -1]] }, { type: 'relu' }, { type: 'linear', weight: [[0, 1]], inputs: [-1] }, { type: 'add', inputs: [1, 2] }] }, [-1, -1], [1, 1]],
+      ['|x| = relu(x) + relu(−x)', { input: 1, layers: [{ type: 'linear', weight: [[1], [-1]] }, { type: 'relu' }, { type: 'linear', weight: [[1, 1]] }] }, [-1], [2]],
+      ['hat(x) = relu(x) − 2relu(x−1) + relu(x−2)', { input: 1, layers: [{ type: 'linear', weight: [[1], [1], [1]], bias: [0, -1, -2] }, { type: 'relu' }, { type: 'linear', weight: [[1, -2, 1]] }] }, [0.5], [1.5]],
+    ];
+    ctx.log(`  ${'function'.padEnd(42)} ${'box'.padEnd(16)} ${'true'.padEnd(12)} ${['ibp', 'crown', 'alpha-crown'].map((m) => m.padEnd(16)).join('')}`);
+    for (const [label, spec, lo, hi] of shapes) {
+      const G = 240; // every breakpoint of these functions lies on this grid
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i <= G; i++) {
+        for (let j = 0; j <= (lo.length > 1 ? G : 0); j++) {
+          const x = lo.map((l, d) => l + ((hi[d]! - l) * (d === 0 ? i : j)) / G);
+          const y = evaluateNetwork(spec, x)[0]!;
+          min = Math.min(min, y);
+          max = Math.max(max, y);
+        }
+      }
+      const fmt = (a: number, b: number) => `[${+a.toFixed(3)}, ${+b.toFixed(3)}]`;
+      const cols = (['ibp', 'crown', 'alpha-crown'] as const).map((method) => {
+        const b = computeBounds(spec, { lower: lo, upper: hi }, { method, alpha: { iterations: 50 } });
+        return fmt(b.lower[0]!, b.upper[0]!).padEnd(16);
+      });
+      ctx.log(`  ${label.padEnd(42)} ${`[${lo}]–[${hi}]`.padEnd(16)} ${fmt(min, max).padEnd(12)} ${cols.join('')}`);
+    }
 
     // Complete verification of VNN-COMP style robustness properties, and the files to repeat it with the CLI.
     ctx.log('verify (input splitting, then ReLU splitting; CROWN bounds; PGD counterexample search) on test images:');
