@@ -120,6 +120,29 @@ describe('emd against brute force and closed forms', () => {
     expect(wasserstein1d([1, 1], [1])).toBe(0);
   });
 
+  it('W1 and W2 = sqrt(emd2 on squared distances) are metrics on random histograms over a shared support', () => {
+    const u = uniforms(77);
+    for (let t = 0; t < 20; t++) {
+      const n = 5 + (t % 12);
+      const X = Float64Array.from({ length: 2 * n }, () => 4 * u() - 2);
+      const hist = () => {
+        const h = Float64Array.from({ length: n }, () => (u() < 0.2 ? 0 : u()));
+        h[t % n] += 0.1; // never all zero
+        const s = h.reduce((p, q) => p + q, 0);
+        return h.map((q) => q / s);
+      };
+      const [a, b, c] = [hist(), hist(), hist()];
+      for (const metric of ['euclidean', 'sqeuclidean'] as const) {
+        const M = costMatrix({ data: X, rows: n, cols: 2 }, { data: X, rows: n, cols: 2 }, { metric });
+        const W = (p: Float64Array, q: Float64Array) => (metric === 'euclidean' ? emd2(p, q, M) : Math.sqrt(Math.max(0, emd2(p, q, M))));
+        expect(W(a, a)).toBeLessThan(1e-7); // sqrt of a rounding-level cost for W2
+        expect(Math.abs(W(a, b) - W(b, a))).toBeLessThan(1e-12);
+        expect(W(a, c)).toBeLessThanOrEqual(W(a, b) + W(b, c) + 1e-12);
+        expect(W(a, b)).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('n = 1 and m = 1', () => {
     const r = emd([1], [0.2, 0.8], [5, -1]);
     expect(Array.from(r.plan)).toEqual([0.2, 0.8]);
