@@ -139,7 +139,7 @@ export const boundsDemo: DemoSection = {
     writeFileSync(file, svg(RADII, curves, `digits MLP ${sizes.join('-')}: certified accuracy vs L∞ radius`));
     ctx.log(`wrote ${file}`);
 
-    // The expressivity point (Baader et al., ICLR 2024): simple piecewise-linear functions whose exact
+    // The expressivity point ("Expressivity of ReLU-Networks under Convex Relaxations", 2023): simple piecewise-linear functions whose exact
     // range single-neuron relaxations cannot reach on some boxes.
     ctx.log('relaxations on networks encoding piecewise-linear functions (true range from a grid through every breakpoint):');
     const shapes: [string, NetworkSpec, number[], number[]][] = [

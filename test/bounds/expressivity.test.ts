@@ -1,6 +1,6 @@
 /**
  * Relaxations on networks that encode simple piecewise-linear functions (the point of "Expressivity
- * of ReLU-Networks under Convex Relaxations", Baader et al., ICLR 2024): which methods give the exact
+ * of ReLU-Networks under Convex Relaxations", 2023): which methods give the exact
  * range of max(x, y), |x|, a hat function, … on which boxes. The true range comes from a dense grid
  * through the plain-TS forward pass (the grids contain every breakpoint, so grid extremes are exact
  * for these piecewise-linear functions); the observed exactness of each bound is asserted side by side.
