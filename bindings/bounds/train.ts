@@ -172,10 +172,13 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options: TrainMlpOptions
   const seed = options.seed ?? 0;
   const wd = options.weightDecay ?? 0;
   if (typeof wd !== 'number' || !(wd >= 0) || !Number.isFinite(wd)) throw parameterError(fn, 'options.weightDecay', 'a finite number >= 0', wd);
-  let maxLabel = 0;
-  for (let i = 0; i < (y?.length ?? 0); i++) maxLabel = Math.max(maxLabel, Number(y[i]));
-  const K = options.classes === undefined ? maxLabel + 1 : positiveInt(fn, 'options.classes', options.classes);
-  if (!(K >= 2) || !Number.isSafeInteger(K)) throw parameterError(fn, 'options.classes', 'an integer >= 2 (at least two classes)', K);
+  // Without options.classes, K = max(y) + 1 once every label is known to be a non-negative integer.
+  const K = options.classes === undefined ? labels(fn, 'y', y, n, 2 ** 31 - 1).reduce((m, v) => Math.max(m, v), 0) + 1 : positiveInt(fn, 'options.classes', options.classes);
+  if (K < 2) {
+    throw options.classes === undefined
+      ? new ParameterError(`${fn}: y must contain at least two classes (got only class 0)`)
+      : parameterError(fn, 'options.classes', 'an integer >= 2 (at least two classes)', K);
+  }
   const labelsY = labels(fn, 'y', y, n, K);
   let test: { X: Float64Array; y: Int32Array } | null = null;
   if (options.testX !== undefined || options.testY !== undefined) {

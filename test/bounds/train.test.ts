@@ -261,3 +261,15 @@ describe('certifiedAccuracy', () => {
     expect(memoryStats().allocatedBytes).toBe(before);
   });
 });
+
+describe('trainMlp label validation', () => {
+  it('rejects non-integer, negative and single-class labels with typed errors naming y', async () => {
+    const { trainMlp: train, ParameterError: PE } = await import('../../bindings/index.js');
+    const X = [[0, 1], [1, 0]];
+    expect(() => train(X, [0, 5.5], { epochs: 1 })).toThrow(PE);
+    expect(() => train(X, [0, 5.5], { epochs: 1 })).toThrow('trainMlp: y[1] must be an integer class in [0, 2147483647) (got 5.5)');
+    expect(() => train(X, [-1, 0], { epochs: 1 })).toThrow('trainMlp: y[0] must be an integer class');
+    expect(() => train(X, [0, 0], { epochs: 1 })).toThrow('trainMlp: y must contain at least two classes (got only class 0)');
+    expect(() => train(X, [0, 1], { epochs: 1, classes: 1 })).toThrow('trainMlp: options.classes must be an integer >= 2');
+  });
+});

@@ -127,7 +127,7 @@ describe('emd against brute force and closed forms', () => {
       const X = Float64Array.from({ length: 2 * n }, () => 4 * u() - 2);
       const hist = () => {
         const h = Float64Array.from({ length: n }, () => (u() < 0.2 ? 0 : u()));
-        h[t % n] += 0.1; // never all zero
+        h[t % n]! += 0.1; // never all zero
         const s = h.reduce((p, q) => p + q, 0);
         return h.map((q) => q / s);
       };
