@@ -1,7 +1,7 @@
 /**
  * A small graph IR for feed-forward networks (a DAG of layers) and its JSON format, with an
  * operator registry: each op type is one entry of `BOUND_OPS` with fixed hooks (parse, forward,
- * interval, backward), so adding an op is one entry.
+ * interval, backward), written in its own file under ops/, so adding an op is one file and one line here.
  *
  * JSON: `{ input: n | [C, H, W], layers: [...] }`; every layer may carry `inputs: number[]`, the
  * indices of EARLIER layers it consumes (-1 = the network input; default `[i − 1]`, so a chain needs
@@ -13,8 +13,17 @@
  * order), bias?, stride?, padding?: [top, left, bottom, right], dilation? }` and `{ type: 'identity' }`.
  * Layers that the output does not depend on are allowed; they are evaluated by nothing (ignored).
  */
-import { NonFiniteError, ParameterError, ShapeError, describe } from '../runtime/errors.js';
-import { f64View, type Scope } from '../runtime/memory.js';
+import { ParameterError, ShapeError, describe } from '../runtime/errors.js';
+import type { Scope } from '../runtime/memory.js';
+import { activation } from './ops/activation.js';
+import { affine } from './ops/affine.js';
+import { combine } from './ops/combine.js';
+import { FN } from './ops/common.js';
+import { conv2d } from './ops/conv2d.js';
+import { identityOp } from './ops/identity.js';
+import { linear } from './ops/linear.js';
+
+export { shareWeights } from './ops/common.js';
 
 /** Fields every layer may carry: the earlier layers it consumes (-1 = network input; default the previous layer). */
 export interface LayerInputs {
@@ -141,280 +150,6 @@ export interface BoundOp {
    */
   backward(s: Scope, layer: NetworkLayer, bound: LinearBound, boxes: readonly PlacedBox[], upper: boolean): LinearBound[];
 }
-
-const FN = 'parseNetwork';
-
-function where(index: number, type: string): string {
-  return `${FN}: layers[${index}] (${type})`;
-}
-
-/** A finite numeric vector of the given length (or any length when `len` < 0). */
-function vectorField(spec: Record<string, unknown>, field: string, index: number, type: string, len: number): Float64Array {
-  const v = spec[field];
-  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
-    throw new ParameterError(`${where(index, type)}: ${field} must be an array of numbers (got ${describe(v)})`);
-  }
-  const a = Float64Array.from(v as ArrayLike<number>, Number);
-  if (len >= 0 && a.length !== len) throw new ShapeError(`${where(index, type)}: ${field} must have length ${len} (got ${a.length})`);
-  const bad = a.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new NonFiniteError(FN, `layers[${index}].${field}`, bad, a[bad]!);
-  return a;
-}
-
-/** A layer's pointer cache: weights are copied into WASM memory once per scope. */
-const placed = new WeakMap<Scope, Map<Float64Array, number>>();
-function put(s: Scope, a: Float64Array): number {
-  let m = placed.get(s);
-  if (!m) placed.set(s, (m = new Map()));
-  let p = m.get(a);
-  if (p === undefined) {
-    p = s.f64(a.length);
-    f64View(s.x, p, a.length).set(a);
-    m.set(a, p);
-  }
-  return p;
-}
-
-/**
- * Copies every parameter array of `net` into `outer` once and lets `inner` (a shorter-lived scope
- * opened inside it) use those copies: nothing is allocated for weights in `inner`.
- */
-export function shareWeights(outer: Scope, inner: Scope, net: BoundsNetwork): void {
-  for (const L of net.layers) for (const a of [L.weight, L.bias, L.scale, L.shift, L.conv?.packed]) if (a) put(outer, a);
-  placed.set(inner, placed.get(outer) ?? new Map());
-}
-
-const linear: BoundOp = {
-  type: 'linear',
-  arity: 1,
-  nonlinear: false,
-  parse(spec, index, [n = 0]) {
-    const w = spec.weight;
-    let data: Float64Array;
-    let rows: number;
-    let cols: number;
-    if (Array.isArray(w) && w.length > 0 && typeof w[0] === 'object' && w[0] !== null) {
-      rows = w.length;
-      cols = (w[0] as ArrayLike<number>).length;
-      data = new Float64Array(rows * cols);
-      w.forEach((row: unknown, i: number) => {
-        if (!(Array.isArray(row) || ArrayBuffer.isView(row)) || (row as ArrayLike<number>).length !== cols) {
-          throw new ShapeError(`${where(index, 'linear')}: weight row ${i} must have length ${cols} (got ${describe(row)})`);
-        }
-        data.set(Float64Array.from(row as ArrayLike<number>, Number), i * cols);
-      });
-    } else {
-      data = vectorField(spec, 'weight', index, 'linear', -1);
-      const shape = spec.shape;
-      if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
-        throw new ParameterError(`${where(index, 'linear')}: shape must be [out, in] of positive integers for a flat weight (got ${describe(shape)})`);
-      }
-      [rows, cols] = shape as [number, number];
-      if (data.length !== rows * cols) {
-        throw new ShapeError(`${where(index, 'linear')}: weight must have ${rows}·${cols} = ${rows * cols} entries (got ${data.length})`);
-      }
-    }
-    if (rows < 1) throw new ShapeError(`${where(index, 'linear')}: weight must have at least one row (got 0)`);
-    if (cols !== n) throw new ShapeError(`${where(index, 'linear')}: weight must have ${n} columns, the size of its input (got ${cols})`);
-    const bad = data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new NonFiniteError(FN, `layers[${index}].weight`, bad, data[bad]!);
-    const bias = spec.bias === undefined ? new Float64Array(rows) : vectorField(spec, 'bias', index, 'linear', rows);
-    return { type: 'linear', index, inSize: n, outSize: rows, weight: data, bias };
-  },
-  forward(s, L, [x], out) {
-    s.x.boundIntervalMatVec(put(s, L.weight!), L.outSize, L.inSize, put(s, L.bias!), x!, x!, out, out);
-  },
-  interval(s, L, [box]) {
-    const l = s.f64(L.outSize);
-    const u = s.f64(L.outSize);
-    s.x.boundIntervalMatVec(put(s, L.weight!), L.outSize, L.inSize, put(s, L.bias!), box!.l, box!.u, l, u);
-    return { l, u, n: L.outSize };
-  },
-  backward(s, L, B) {
-    const lam = s.f64(B.k * L.inSize);
-    s.x.boundBackLinear(B.lam, B.k, L.outSize, put(s, L.weight!), L.inSize, put(s, L.bias!), lam, B.c);
-    return [{ lam, c: B.c, k: B.k, n: L.inSize }];
-  },
-};
-
-/** An element-wise monotone activation with a WASM relaxation (kind code of assembly/bounds/bounds.ts). */
-function activation(type: string, kind: number): BoundOp {
-  return {
-    type,
-    arity: 1,
-    nonlinear: true,
-    parse(spec, index, [n = 0]) {
-      let alpha = 0;
-      if (kind === 1) {
-        alpha = spec.alpha as number;
-        if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
-          throw new ParameterError(`${where(index, type)}: alpha must be in [0, 1] (got ${describe(spec.alpha)})`);
-        }
-      }
-      return { type, index, inSize: n, outSize: n, alpha };
-    },
-    forward(s, L, [x], out) {
-      s.x.boundActForward(kind, x!, L.inSize, L.alpha ?? 0, out);
-    },
-    interval(s, L, [b]) {
-      const box = b!;
-      const l = s.f64(box.n);
-      const u = s.f64(box.n);
-      s.x.boundActForward(kind, box.l, box.n, L.alpha ?? 0, l); // monotone: [f(l), f(u)]
-      s.x.boundActForward(kind, box.u, box.n, L.alpha ?? 0, u);
-      return { l, u, n: box.n };
-    },
-    backward(s, L, B, [box], upper) {
-      const n = box!.n;
-      const aL = s.f64(n), bL = s.f64(n), aU = s.f64(n), bU = s.f64(n);
-      s.x.boundActRelax(kind, box!.l, box!.u, n, L.alpha ?? 0, aL, bL, aU, bU);
-      s.x.boundBackActivation(B.lam, B.k, n, aL, bL, aU, bU, upper ? 1 : 0, B.lam, B.c);
-      return [B];
-    },
-  };
-}
-
-const affine: BoundOp = {
-  type: 'affine',
-  arity: 1,
-  nonlinear: false,
-  parse(spec, index, [n = 0]) {
-    const scale = vectorField(spec, 'scale', index, 'affine', n);
-    const shift = spec.shift === undefined ? new Float64Array(n) : vectorField(spec, 'shift', index, 'affine', n);
-    return { type: 'affine', index, inSize: n, outSize: n, scale, shift };
-  },
-  forward(s, L, [x], out) {
-    const xv = f64View(s.x, x!, L.inSize);
-    const ov = f64View(s.x, out, L.inSize);
-    for (let i = 0; i < L.inSize; i++) ov[i] = L.scale![i]! * xv[i]! + L.shift![i]!;
-  },
-  interval(s, L, [b]) {
-    const box = b!;
-    const l = s.f64(box.n);
-    const u = s.f64(box.n);
-    const [bl, bu, ol, ou] = [box.l, box.u, l, u].map((p) => f64View(s.x, p, box.n)) as [Float64Array, Float64Array, Float64Array, Float64Array];
-    for (let i = 0; i < box.n; i++) {
-      const a = L.scale![i]!, t = L.shift![i]!;
-      ol[i] = a >= 0 ? a * bl[i]! + t : a * bu[i]! + t;
-      ou[i] = a >= 0 ? a * bu[i]! + t : a * bl[i]! + t;
-    }
-    return { l, u, n: box.n };
-  },
-  backward(s, L, B, [box], upper) {
-    // An exact "relaxation": both lines are a·x + t.
-    const a = put(s, L.scale!), t = put(s, L.shift!);
-    s.x.boundBackActivation(B.lam, B.k, box!.n, a, t, a, t, upper ? 1 : 0, B.lam, B.c);
-    return [B];
-  },
-};
-
-/** Element-wise a + b (sign +1) or a − b (sign −1) of two nodes of equal size. */
-function combine(type: 'add' | 'sub', sign: 1 | -1): BoundOp {
-  return {
-    type,
-    arity: 2,
-    nonlinear: false,
-    parse(_spec, index, [n = 0, m = 0]) {
-      if (n !== m) throw new ShapeError(`${where(index, type)}: inputs must have equal sizes (got ${n} and ${m})`);
-      return { type, index, inSize: n, outSize: n };
-    },
-    forward(s, L, [a, b], out) {
-      const n = L.outSize;
-      f64View(s.x, out, n).set(f64View(s.x, a!, n));
-      s.x.boundAxpy(n, sign, b!, out);
-    },
-    interval(s, L, [A, B]) {
-      const n = L.outSize;
-      const l = s.f64(n);
-      const u = s.f64(n);
-      f64View(s.x, l, n).set(f64View(s.x, A!.l, n));
-      f64View(s.x, u, n).set(f64View(s.x, A!.u, n));
-      // a + b ∈ [la + lb, ua + ub]; a − b ∈ [la − ub, ua − lb].
-      s.x.boundAxpy(n, sign, sign > 0 ? B!.l : B!.u, l);
-      s.x.boundAxpy(n, sign, sign > 0 ? B!.u : B!.l, u);
-      return { l, u, n };
-    },
-    backward(s, _L, B) {
-      // Λ·(a ± b) = Λ·a ± Λ·b: the first input keeps Λ, the second gets its own copy of ±Λ.
-      const size = B.k * B.n;
-      const lam = s.f64(size);
-      f64View(s.x, lam, size).fill(0);
-      s.x.boundAxpy(size, sign, B.lam, lam);
-      return [B, { lam, c: B.c, k: B.k, n: B.n }];
-    },
-  };
-}
-
-const identityOp: BoundOp = {
-  type: 'identity',
-  arity: 1,
-  nonlinear: false,
-  parse(_spec, index, [n = 0]) {
-    return { type: 'identity', index, inSize: n, outSize: n };
-  },
-  forward(s, L, [x], out) {
-    f64View(s.x, out, L.outSize).set(f64View(s.x, x!, L.outSize));
-  },
-  interval(_s, _L, [box]) {
-    return box!;
-  },
-  backward(_s, _L, B) {
-    return [B];
-  },
-};
-
-/** A tuple of `len` integers ≥ `min` from the spec, or `dflt` when absent. */
-function intTuple(spec: Record<string, unknown>, field: string, index: number, len: number, min: number, dflt?: number[]): number[] {
-  const v = spec[field];
-  if (v === undefined && dflt) return dflt;
-  if (!Array.isArray(v) || v.length !== len || !v.every((d) => Number.isSafeInteger(d) && d >= min)) {
-    throw new ParameterError(`${where(index, 'conv2d')}: ${field} must be ${len} integers >= ${min} (got ${describe(v)})`);
-  }
-  return v as number[];
-}
-
-const conv2d: BoundOp = {
-  type: 'conv2d',
-  arity: 1,
-  nonlinear: false,
-  parse(spec, index, [n = 0]) {
-    const [C, H, W] = intTuple(spec, 'inShape', index, 3, 1) as [number, number, number];
-    if (C * H * W !== n) throw new ShapeError(`${where(index, 'conv2d')}: inShape must have C·H·W = ${n}, the size of its input (got ${C}·${H}·${W} = ${C * H * W})`);
-    const K = spec.outChannels;
-    if (!Number.isSafeInteger(K) || (K as number) < 1) throw new ParameterError(`${where(index, 'conv2d')}: outChannels must be a positive integer (got ${describe(K)})`);
-    const [kh, kw] = intTuple(spec, 'kernel', index, 2, 1) as [number, number];
-    const [sh, sw] = intTuple(spec, 'stride', index, 2, 1, [1, 1]) as [number, number];
-    const [pt, pl, pb, pr] = intTuple(spec, 'padding', index, 4, 0, [0, 0, 0, 0]) as [number, number, number, number];
-    const [dh, dw] = intTuple(spec, 'dilation', index, 2, 1, [1, 1]) as [number, number];
-    const k = K as number;
-    const weight = vectorField(spec, 'weight', index, 'conv2d', k * C * kh * kw);
-    const bias = spec.bias === undefined ? new Float64Array(k) : vectorField(spec, 'bias', index, 'conv2d', k);
-    const spanH = H + pt + pb - dh * (kh - 1) - 1;
-    const spanW = W + pl + pr - dw * (kw - 1) - 1;
-    if (spanH < 0 || spanW < 0) {
-      throw new ShapeError(`${where(index, 'conv2d')}: the dilated kernel (${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}) must fit the padded input (${H + pt + pb}×${W + pl + pr})`);
-    }
-    const outH = Math.floor(spanH / sh) + 1;
-    const outW = Math.floor(spanW / sw) + 1;
-    const packed = Float64Array.from([C, H, W, k, kh, kw, sh, sw, pt, pl, dh, dw, outH, outW]);
-    const conv: ConvGeometry = { C, H, W, K: k, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, outH, outW, packed };
-    return { type: 'conv2d', index, inSize: n, outSize: k * outH * outW, weight, bias, conv };
-  },
-  forward(s, L, [x], out) {
-    s.x.boundConvForward(put(s, L.conv!.packed), put(s, L.weight!), put(s, L.bias!), x!, out);
-  },
-  interval(s, L, [box]) {
-    const l = s.f64(L.outSize);
-    const u = s.f64(L.outSize);
-    s.x.boundConvInterval(put(s, L.conv!.packed), put(s, L.weight!), put(s, L.bias!), box!.l, box!.u, l, u);
-    return { l, u, n: L.outSize };
-  },
-  backward(s, L, B) {
-    const lam = s.f64(B.k * L.inSize);
-    s.x.boundConvBackward(put(s, L.conv!.packed), B.lam, B.k, put(s, L.weight!), put(s, L.bias!), lam, B.c);
-    return [{ lam, c: B.c, k: B.k, n: L.inSize }];
-  },
-};
 
 /** The operator registry: one entry per JSON `type`. */
 export const BOUND_OPS: Readonly<Record<string, BoundOp>> = {
