@@ -34,5 +34,3 @@ export { symmetricEigen, ConvergenceError, type SymmetricEigenResult, svd, type 
 export * from './tucker/index.js';
 export * from './bounds/index.js';
 export * from './ot/index.js';
-export { trainMlp, seededSplit, classificationAccuracy, certifiedAccuracy, type TrainMlpOptions, type TrainMlpResult, type TrainEpoch, type CertifiedAccuracyOptions, type CertifiedAccuracyResult, type CertifyMethod } from './bounds/train.js';
-export { localLipschitz, type LocalLipschitzOptions, type LocalLipschitzResult } from './bounds/lipschitz.js';
