@@ -20,10 +20,10 @@ import { kvFinish, kvRow1, kvRows4, ktuRows, rowBlock } from "./matvec";
 @inline function put(p: usize, i: i32, x: f64): void {
   store<f64>(p + (<usize>i << 3), x);
 }
-@inline function idxAt(idx: usize, c: i32): i32 {
+@inline export function idxAt(idx: usize, c: i32): i32 {
   return load<i32>(idx + (<usize>c << 2));
 }
-@inline function vec(base: usize, p: i32, len: i32): usize {
+@inline export function vec(base: usize, p: i32, len: i32): usize {
   return base + ((<usize>p * <usize>len) << 3);
 }
 

@@ -6,6 +6,8 @@ export {
 export { otEmd } from "./emd";
 export { otScalePow, otExpVec } from "./unbalanced";
 export { otBatchKv, otBatchKtu, otBatchStep, otBatchMarginalError } from "./batch";
+export { otBatchLogStep, otBatchLogMarginalError } from "./batchlog";
+export { otExpPairs } from "./expv";
 export { otKvPairs } from "./matvec";
 export { otGaussianKernel1d, otConvolve2d, otLogConvolve2d, otClassPlan, otClassPlanEntropic, otProject, otSortF64 } from "./convolution";
 export { otGibbsF32, otKvF32, otKtuF32, otPlanF32 } from "./f32";

@@ -149,21 +149,38 @@ export function otMaxAbs(x: usize, n: i32): f64 {
   return mx;
 }
 
+/** max_j (row[j] + g[j]): f64x2 pmax over column pairs, lanes by max, then the odd last column (shared with ./batchlog.ts). */
+@inline export function logRowShift(row: usize, g: usize, m: i32): f64 {
+  const m2 = m & ~1;
+  let mv = f64x2.splat(-Infinity);
+  for (let j = 0; j < m2; j += 2) {
+    const p = <usize>j << 3;
+    mv = f64x2.pmax(mv, f64x2.add(v128.load(row + p), v128.load(g + p)));
+  }
+  let mx = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+  if (m2 < m) mx = max(mx, at(row, m2) + at(g, m2));
+  return mx;
+}
+
+/** mx[j] = max(mx[j], row[j] + fi) for j < m (f64x2 pmax over pairs, the odd last column by max; shared with ./batchlog.ts). */
+@inline export function logColShift(mx: usize, row: usize, fi: f64, m: i32): void {
+  const m2 = m & ~1;
+  const fv = f64x2.splat(fi);
+  for (let j = 0; j < m2; j += 2) {
+    const p = <usize>j << 3;
+    v128.store(mx + p, f64x2.pmax(v128.load(mx + p), f64x2.add(v128.load(row + p), fv)));
+  }
+  if (m2 < m) put(mx, m2, max(at(mx, m2), at(row, m2) + fi));
+}
+
 /**
  * Log-domain row update out[i] = loga[i] − log Σ_j exp(L[i, j] + g[j]), max-shifted per row
  * (log-sum-exp = mx + log Σ exp(· − mx)); a row whose terms are all −∞ gives log-sum-exp −∞.
  */
 export function otLogRows(L: usize, n: i32, m: i32, g: usize, loga: usize, out: usize): void {
-  const m2 = m & ~1;
   for (let i = 0; i < n; i++) {
     const row = L + ((<usize>i * <usize>m) << 3);
-    let mv = f64x2.splat(-Infinity);
-    for (let j = 0; j < m2; j += 2) {
-      const p = <usize>j << 3;
-      mv = f64x2.pmax(mv, f64x2.add(v128.load(row + p), v128.load(g + p)));
-    }
-    let mx = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-    if (m2 < m) mx = max(mx, at(row, m2) + at(g, m2));
+    const mx = logRowShift(row, g, m);
     let lse = -Infinity;
     if (mx > -Infinity) {
       let s = 0.0;
@@ -183,16 +200,7 @@ export function otLogCols(L: usize, n: i32, m: i32, f: usize, logb: usize, out: 
   const ninf = f64x2.splat(-Infinity);
   for (let j = 0; j < m2; j += 2) v128.store(mx + (<usize>j << 3), ninf);
   if (m2 < m) put(mx, m2, -Infinity);
-  for (let i = 0; i < n; i++) {
-    const row = L + ((<usize>i * <usize>m) << 3);
-    const fi = at(f, i);
-    const fv = f64x2.splat(fi);
-    for (let j = 0; j < m2; j += 2) {
-      const p = <usize>j << 3;
-      v128.store(mx + p, f64x2.pmax(v128.load(mx + p), f64x2.add(v128.load(row + p), fv)));
-    }
-    if (m2 < m) put(mx, m2, max(at(mx, m2), at(row, m2) + fi));
-  }
+  for (let i = 0; i < n; i++) logColShift(mx, L + ((<usize>i * <usize>m) << 3), at(f, i), m);
   memory.fill(s, 0, <usize>m << 3);
   for (let i = 0; i < n; i++) {
     const row = L + ((<usize>i * <usize>m) << 3);

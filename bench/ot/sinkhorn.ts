@@ -13,8 +13,13 @@
  * sinkhornBatch: 10, 100, 1000 problems of n = m = 32 sharing M (sizes 1e3, 1e5, 1e6), 100
  * iterations each: sinkhornBatch vs the same problems as separate sinkhorn calls vs a plain-TS batch
  * (K = exp(−M/reg) once, the same loop per problem, plans assembled).
+ *
+ * sinkhornBatchLog: the same problem counts (10, 100, 1000 of n = m = 32) at reg 1e-3 (where the Gibbs
+ * kernel underflows: plain scaling would fall back) with method 'log', 20 iterations each (an iteration
+ * costs 2·n·m exp per problem): sinkhornBatch (batched log kernel) vs separate sinkhorn(…, { method:
+ * 'log' }) calls vs a plain-TS batch (L = −M/reg once, the max-shifted log-sum-exp loop per problem).
  */
-import { allocF64, costMatrix, rng, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
+import { allocF64, costMatrix, rng, sinkhorn, sinkhornBatch, type SinkhornOptions } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { runCase, type BenchContext, type CaseCandidate, type CaseResult } from '../harness.js';
 
@@ -133,21 +138,31 @@ function batchPlain(M: Float64Array, n: number, as: Float64Array[], bs: Float64A
   });
 }
 
+/** What differs between the two batch benches. */
+interface BatchSpec {
+  kernel: string;
+  seed: number;
+  opts: SinkhornOptions;
+  names: { batch: string; separate: string; plainTS: string };
+  /** The plain-TS batch: all plans written into `out`. */
+  plain: (M: Float64Array, n: number, as: Float64Array[], bs: Float64Array[], out: Float64Array) => void;
+}
+
 /**
- * sinkhornBatch of many problems of n = m = 32 sharing M (10, 100, 1000 problems for bench sizes 1e3,
- * 1e5, 1e6), 100 iterations each, vs the same problems as separate sinkhorn calls (each copies M and
- * computes K) and vs plain TS. Random marginals, points uniform in [0, 1]², reg 0.1; output: all plans.
+ * 10, 100, 1000 problems (bench sizes 1e3, 1e5, 1e6) of n = m = 32 sharing M (points uniform in [0, 1]²,
+ * squared-Euclidean cost, random marginals): sinkhornBatch vs separate sinkhorn calls (each copies M and
+ * computes its kernel) vs plain TS, all with `spec.opts`; output: all plans.
  */
-export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
+function benchBatch(ctx: BenchContext, spec: BatchSpec): CaseResult[] {
   return ctx.sizes.map((size) => {
     const count = BATCH_COUNTS[size] ?? 10;
     const n = BATCH_N;
-    const seed = 7100 + count;
+    const seed = spec.seed + count;
     const g = rng(seed);
     const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
     const as = Array.from({ length: count }, () => randomHistogram(g, n));
     const bs = Array.from({ length: count }, () => randomHistogram(g, n));
-    const opts = { reg: REG, maxIter: BATCH_ITERS, tol: 0, checkEvery: BATCH_ITERS };
+    const opts = spec.opts;
     const all = new Float64Array(count * n * n);
     const batchOut = new Float64Array(count * n * n);
     const plainOut = new Float64Array(count * n * n);
@@ -156,18 +171,15 @@ export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
     const reference = all.slice();
     const candidates: CaseCandidate[] = [
       {
-        key: 'batch', name: 'sinkhornBatch (batched WASM kernel)',
+        key: 'batch', name: spec.names.batch,
         call: () => sinkhornBatch(as, bs, M, opts).forEach((r, k) => batchOut.set(r.plan, k * n * n)),
         poison: () => batchOut.fill(NaN), output: () => batchOut,
       },
-      { key: 'separate', name: 'separate sinkhorn calls', call: separate, poison: () => all.fill(NaN), output: () => all },
-      {
-        key: 'plainTS', name: 'plain TS batch (K once, same loop)', call: () => batchPlain(M, n, as, bs, REG, BATCH_ITERS, plainOut),
-        poison: () => plainOut.fill(NaN), output: () => plainOut,
-      },
+      { key: 'separate', name: spec.names.separate, call: separate, poison: () => all.fill(NaN), output: () => all },
+      { key: 'plainTS', name: spec.names.plainTS, call: () => spec.plain(M, n, as, bs, plainOut), poison: () => plainOut.fill(NaN), output: () => plainOut },
     ];
     return runCase(
-      { kernel: 'sinkhornBatch', n: count * n * n, seed, params: { problems: count, n, iterations: BATCH_ITERS, reg: REG } },
+      { kernel: spec.kernel, n: count * n * n, seed, params: { problems: count, n, iterations: opts.maxIter!, reg: opts.reg } },
       candidates,
       [reference],
       { 'batch vs separate calls': ['separate', 'batch'], 'batch vs plain-TS': ['plainTS', 'batch'] },
@@ -175,3 +187,66 @@ export function benchSinkhornBatch(ctx: BenchContext): CaseResult[] {
     );
   });
 }
+
+/**
+ * sinkhornBatch of many problems of n = m = 32 sharing M (10, 100, 1000 problems for bench sizes 1e3,
+ * 1e5, 1e6), 100 iterations each, vs the same problems as separate sinkhorn calls (each copies M and
+ * computes K) and vs plain TS. Random marginals, points uniform in [0, 1]², reg 0.1; output: all plans.
+ */
+export const benchSinkhornBatch = (ctx: BenchContext): CaseResult[] => benchBatch(ctx, {
+  kernel: 'sinkhornBatch', seed: 7100, opts: { reg: REG, maxIter: BATCH_ITERS, tol: 0, checkEvery: BATCH_ITERS },
+  names: { batch: 'sinkhornBatch (batched WASM kernel)', separate: 'separate sinkhorn calls', plainTS: 'plain TS batch (K once, same loop)' },
+  plain: (M, n, as, bs, out) => batchPlain(M, n, as, bs, REG, BATCH_ITERS, out),
+});
+
+const LOG_REG = 1e-3;
+const LOG_ITERS = 20;
+
+/**
+ * The log-domain Sinkhorn loop in plain TS (runLog's updates from f = g = 0): g = log b − lse_i(L + f),
+ * f = log a − lse_j(L + g) with max-shifted sums; L row-major n × m. f, g written in place.
+ */
+function sinkhornLogLoopPlain(L: Float64Array, n: number, m: number, a: ArrayLike<number>, b: ArrayLike<number>, iters: number, f: Float64Array, g: Float64Array, mx: Float64Array, sc: Float64Array): void {
+  f.fill(0);
+  g.fill(0);
+  for (let t = 0; t < iters; t++) {
+    mx.fill(-Infinity);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) mx[j] = Math.max(mx[j]!, L[i * m + j]! + f[i]!);
+    sc.fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) sc[j] = sc[j]! + Math.exp(L[i * m + j]! + f[i]! - mx[j]!);
+    for (let j = 0; j < m; j++) g[j] = Math.log(b[j]!) - (mx[j]! + Math.log(sc[j]!));
+    for (let i = 0; i < n; i++) {
+      const o = i * m;
+      let c = -Infinity;
+      for (let j = 0; j < m; j++) c = Math.max(c, L[o + j]! + g[j]!);
+      let acc = 0;
+      for (let j = 0; j < m; j++) acc += Math.exp(L[o + j]! + g[j]! - c);
+      f[i] = Math.log(a[i]!) - (c + Math.log(acc));
+    }
+  }
+}
+
+/** The log-domain batch in plain TS: L = −M/reg once, then per problem the loop and its plan exp(L + f + g), written into `out`. */
+function batchLogPlain(M: Float64Array, n: number, as: Float64Array[], bs: Float64Array[], reg: number, iters: number, out: Float64Array): void {
+  const L = M.map((c) => -c / reg);
+  const [f, g, mx, sc] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  as.forEach((a, k) => {
+    sinkhornLogLoopPlain(L, n, n, a, bs[k]!, iters, f, g, mx, sc);
+    const o = k * n * n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[o + i * n + j] = Math.exp(L[i * n + j]! + f[i]! + g[j]!);
+  });
+}
+
+/**
+ * sinkhornBatch with method 'log' at reg 1e-3: 10, 100, 1000 problems of n = m = 32 sharing M (bench
+ * sizes 1e3, 1e5, 1e6), 20 iterations each, vs separate sinkhorn(…, { method: 'log' }) calls (each copies
+ * M and computes L) and vs plain TS. Random marginals, points uniform in [0, 1]²; output: all plans.
+ */
+export const benchSinkhornBatchLog = (ctx: BenchContext): CaseResult[] => benchBatch(ctx, {
+  kernel: 'sinkhornBatchLog', seed: 7200, opts: { reg: LOG_REG, method: 'log', maxIter: LOG_ITERS, tol: 0, checkEvery: LOG_ITERS },
+  names: {
+    batch: "sinkhornBatch, method 'log' (batched WASM kernel)", separate: "separate sinkhorn(…, { method: 'log' }) calls",
+    plainTS: 'plain TS log-domain batch (L once, same loop)',
+  },
+  plain: (M, n, as, bs, out) => batchLogPlain(M, n, as, bs, LOG_REG, LOG_ITERS, out),
+});

@@ -23,6 +23,9 @@ export interface OtKernels {
   otKvPairs(K: number, n: number, m: number, v: number, out: number): void;
   otBatchStep(K: number, n: number, m: number, A: number, Bm: number, U: number, V: number, KV: number, W: number, idx: number, count: number, flags: number): number;
   otBatchMarginalError(V: number, W: number, Bm: number, m: number, idx: number, count: number, err: number): void;
+  otBatchLogStep(L: number, n: number, m: number, LA: number, LB: number, F: number, G: number, MX: number, S: number, idx: number, count: number): void;
+  otBatchLogMarginalError(L: number, n: number, m: number, F: number, G: number, Bm: number, S: number, idx: number, count: number, err: number): void;
+  otExpPairs(x: number, n: number, out: number): void;
   otGibbsF32(M: number, len: number, reg: number, K: number): number;
   otKvF32(K: number, n: number, m: number, v: number, out: number): void;
   otKtuF32(K: number, n: number, m: number, u: number, out: number): void;

@@ -574,16 +574,24 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * under/overflows is dropped and re-solved from scratch with method 'log', as sinkhorn does. Every
  * entry is computed with the single-problem kernels' operations in their order, so each result
  * (plan, cost, u, v, iterations, history) is bit-identical to a separate {@link sinkhorn} call.
- * Method 'log' solves the problems one after the other with the shared log-kernel.
+ *
+ * Method 'log' (the robust choice at small ε, where K underflows) runs all problems together too: the
+ * log-scalings F (B × n) and G (B × m) stay in WASM memory and one WASM call per iteration does, for every
+ * active problem, g = log b − lse_i(−M/ε + f) then f = log a − lse_j(−M/ε + g) (max-shifted log-sum-exp;
+ * Peyré & Cuturi 2019, Remark 4.23), each row of −M/ε loaded once per block of problems and the exps taken
+ * two at a time by an f64x2 exp whose lanes are bit-identical to Math.exp. Same per-problem stopping test,
+ * freezing, onProgress and signal as above; with `epsilonScaling` the ε stages (which depend on M only)
+ * are run for the whole batch, each stage ending for all problems before the next starts. Every result
+ * (plan, cost, logU, logV, iterations, history) is bit-identical to a separate sinkhorn(…, { method: 'log' }).
  *
  * @param as  source histograms (each as `a` of sinkhorn, all of length n).
  * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
  * @param M  cost matrix, row-major n × m, finite.
  * @param options  as {@link sinkhorn}; method 'sinkhorn' (default) or 'log' ('stabilized' rewrites K per problem and is
- *   refused), epsilonScaling and precision 'f32' refused. onProgress is called per problem at its checks
+ *   refused), epsilonScaling ('log' only, as sinkhorn); precision 'f32' refused. onProgress is called per problem at its checks
  *   (returning false stops that problem); `signal` is checked before every iteration and, once aborted, ends every
  *   problem still running (status 'aborted').
- * @returns one SinkhornResult per problem, in order. With method 'sinkhorn' the plans (and u, v) of the
+ * @returns one SinkhornResult per problem, in order. The plans (and u, v or logU, logV) of the
  *   batch are subarrays of one Float64Array per batch (`plan.buffer` is shared; copy with `slice()` to keep
  *   one plan without the others).
  * @throws ParameterError if as/bs are not arrays of equal length or for a refused option; the errors of sinkhorn
@@ -596,7 +604,6 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
   if (as.length !== bs.length) throw new ShapeError(`${fn}: as and bs must have the same number of histograms (got ${as.length} and ${bs.length})`);
   if (options !== null && typeof options === 'object') {
     if (options.method === 'stabilized') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", options.method);
-    if (options.epsilonScaling !== undefined) throw parameterError(fn, 'options.epsilonScaling', 'undefined (not supported in a batch)', options.epsilonScaling);
     if (options.precision === 'f32') throw parameterError(fn, 'options.precision', "'f64' (the batch has no f32 path)", options.precision);
   }
   const ps = as.map((a, k) => problem(fn, a, bs[k]!, M, options));
@@ -622,13 +629,50 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
       const l = logShared();
       return withScope(fn, (t) => runLog(t, p, true, l));
     };
-    const runs: (Run | null)[] = ps[0]!.method === 'sinkhorn' ? runScalingBatch(s, ps, pM) : ps.map(() => null);
+    const runs: (Run | null)[] = ps[0]!.method === 'sinkhorn' ? runScalingBatch(s, ps, pM) : runLogBatch(s, ps, pM);
     return runs.map((run, k) => {
       const p = ps[k]!;
       const r = run ?? (p.method === 'sinkhorn' ? fellBack(fn, p, solveLog(p)) : solveLog(p));
       return { plan: r.plan!, ...r.result };
     });
   });
+}
+
+/**
+ * iterate() for a batch sharing maxIter, checkEvery and signal (ctrl): one `step(count)` per iteration
+ * advances the problems listed in idx()[0..count) (it returns those that failed: they are dropped and keep
+ * the iteration count of their failure); on sinkhorn's schedule `errors(count)` gives the marginal errors
+ * (indexed by problem) and each problem's monitor decides whether it ends (it is then frozen: left out of
+ * the list). Problems still running at maxIter or abort get the error at their last iteration, as iterate()
+ * does. Returns the iterations of every problem.
+ */
+function iterateBatch(ctrl: LoopControl, mons: Monitor[], idx: () => Int32Array, step: (count: number) => number[], errors: (count: number) => Float64Array): number[] {
+  const B = mons.length;
+  let active = Array.from(idx().subarray(0, B));
+  const iterations = new Array<number>(B).fill(0);
+  const setActive = (list: number[]): void => { active = list; idx().set(list); };
+  let it = 0;
+  while (active.length > 0 && it < ctrl.maxIter) {
+    if (ctrl.signal?.aborted) {
+      for (const k of active) mons[k]!.aborted();
+      break;
+    }
+    it++;
+    for (const k of active) iterations[k] = it;
+    const failed = step(active.length);
+    if (failed.length > 0) setActive(active.filter((k) => !failed.includes(k)));
+    if (active.length > 0 && mons[0]!.due(it)) {
+      const ev = errors(active.length);
+      setActive(active.filter((k) => !mons[k]!.record(it, ev[k]!)));
+    }
+  }
+  const late = active.filter((k) => !mons[k]!.checkedAt(iterations[k]!));
+  if (late.length > 0) {
+    setActive(late);
+    const ev = errors(late.length);
+    for (const k of late) mons[k]!.err = ev[k]!;
+  }
+  return iterations;
 }
 
 /**
@@ -653,68 +697,128 @@ function runScalingBatch(s: Scope, ps: Problem[], pM: number): (Run | null)[] {
   const flags = s.bytes(4 * B);
   const out = s.f64(nm);
   if (x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', ps[0]!.M);
-  const Av = f64View(x, A, B * n);
-  const Bv = f64View(x, Bm, B * m);
+  placeHistograms(x, ps, A, Bm);
+  f64View(x, U, B * n).fill(1 / n);
+  f64View(x, V, B * m).fill(1 / m);
+  const idxView = (): Int32Array => new Int32Array(x.memory.buffer, idx, B);
+  idxView().set(Array.from({ length: B }, (_, k) => k));
+  x.otBatchKtu(K, n, m, U, W, idx, B);
+  const mons = ps.map((p) => new Monitor(p));
+  const failed = new Array<boolean>(B).fill(false);
+  const iterations = iterateBatch(ps[0]!, mons, idxView, (count) => {
+    if (x.otBatchStep(K, n, m, A, Bm, U, V, KV, W, idx, count, flags) === 0) return [];
+    const fl = new Int32Array(x.memory.buffer, flags, B);
+    return Array.from(idxView().subarray(0, count)).filter((k) => (failed[k] = fl[k] !== 0));
+  }, (count) => {
+    x.otBatchMarginalError(V, W, Bm, m, idx, count, err);
+    return f64View(x, err, B);
+  });
+  const Us = f64View(x, U, B * n).slice();
+  const Vs = f64View(x, V, B * m).slice();
+  return batchPlans(x, ps, out, (k) => (failed[k] ? null : x.otPlan(K, pM, n, m, U + k * n * 8, V + k * m * 8, out)), (k, cost, plan) => {
+    const extra = { u: Us.subarray(k * n, (k + 1) * n), v: Vs.subarray(k * m, (k + 1) * m) };
+    return { result: finish(ps[k]!, mons[k]!, iterations[k]!, 'sinkhorn', cost, extra), plan };
+  });
+}
+
+/** Copies every problem's a into A (B × n) and b into Bm (B × m), problem-major. */
+function placeHistograms(x: Scope['x'], ps: Problem[], A: number, Bm: number): void {
+  const { n, m } = ps[0]!;
+  const Av = f64View(x, A, ps.length * n);
+  const Bv = f64View(x, Bm, ps.length * m);
   ps.forEach((p, k) => {
     Av.set(p.a instanceof F64Buffer ? p.a.view() : p.a, k * n);
     Bv.set(p.b instanceof F64Buffer ? p.b.view() : p.b, k * m);
   });
-  f64View(x, U, B * n).fill(1 / n);
-  f64View(x, V, B * m).fill(1 / m);
-  let active = Array.from({ length: B }, (_, k) => k);
-  const setActive = (): void => { new Int32Array(x.memory.buffer, idx, active.length).set(active); };
-  setActive();
-  x.otBatchKtu(K, n, m, U, W, idx, B);
-  const mons = ps.map((p) => new Monitor(p));
-  const iterations = new Array<number>(B).fill(0);
-  const failed = new Array<boolean>(B).fill(false);
-  const p0 = ps[0]!; // maxIter, checkEvery and signal are shared by the batch
-  const errors = (): void => x.otBatchMarginalError(V, W, Bm, m, idx, active.length, err);
-  let it = 0;
-  while (active.length > 0 && it < p0.maxIter) {
-    if (p0.signal?.aborted) {
-      for (const k of active) mons[k]!.aborted();
-      break;
-    }
-    it++;
-    for (const k of active) iterations[k] = it;
-    if (x.otBatchStep(K, n, m, A, Bm, U, V, KV, W, idx, active.length, flags) !== 0) {
-      const fl = new Int32Array(x.memory.buffer, flags, B);
-      for (const k of active) failed[k] = fl[k] !== 0;
-      active = active.filter((k) => !failed[k]);
-      setActive();
-    }
-    if (active.length > 0 && mons[0]!.due(it)) {
-      errors();
-      const ev = f64View(x, err, B);
-      active = active.filter((k) => !mons[k]!.record(it, ev[k]!));
-      setActive();
-    }
-  }
-  if (active.length > 0) {
-    // Ended by maxIter or the signal: the error at the last iteration, as iterate() does.
-    const late = active.filter((k) => !mons[k]!.checkedAt(iterations[k]!));
-    if (late.length > 0) {
-      active = late;
-      setActive();
-      errors();
-      const ev = f64View(x, err, B);
-      for (const k of late) mons[k]!.err = ev[k]!;
-    }
-  }
-  // Plans assembled one by one in one reused WASM buffer, copied into one JS buffer for the batch
-  // (no allocation below, so the views stay valid); results get subarrays of it (a typed array
-  // allocated per problem costs microseconds).
+}
+
+/**
+ * The results of a batch: `plan(k)` writes problem k's plan into the reused WASM buffer `out` and
+ * returns its cost (null: no result, the caller re-solves k), copied into one JS buffer for the batch
+ * (no allocation in between, so the view stays valid); `result` gets a subarray of it (a typed array
+ * allocated per problem costs microseconds).
+ */
+function batchPlans(x: Scope['x'], ps: Problem[], out: number, plan: (k: number) => number | null, result: (k: number, cost: number, plan: Float64Array) => Run): (Run | null)[] {
+  const nm = ps[0]!.n * ps[0]!.m;
   const Pv = f64View(x, out, nm);
-  const plans = new Float64Array(B * nm);
-  const Us = f64View(x, U, B * n).slice();
-  const Vs = f64View(x, V, B * m).slice();
-  return ps.map((p, k) => {
-    if (failed[k]) return null;
-    const cost = x.otPlan(K, pM, n, m, U + k * n * 8, V + k * m * 8, out);
+  const plans = new Float64Array(ps.length * nm);
+  return ps.map((_, k) => {
+    const cost = plan(k);
+    if (cost === null) return null;
     plans.set(Pv, k * nm);
-    const plan = plans.subarray(k * nm, (k + 1) * nm);
-    const extra = { u: Us.subarray(k * n, (k + 1) * n), v: Vs.subarray(k * m, (k + 1) * m) };
-    return { result: finish(p, mons[k]!, iterations[k]!, 'sinkhorn', cost, extra), plan };
+    return result(k, cost, plans.subarray(k * nm, (k + 1) * nm));
   });
+}
+
+/**
+ * The batched log-domain Sinkhorn of sinkhornBatch (method 'log'): runLog's iteration (g = log b − lse_i(L + f),
+ * then f = log a − lse_j(L + g), L = −M/ε; Peyré & Cuturi 2019, Remark 4.23 / eq. 4.43–4.44), checks,
+ * ε-scaling stages and results for each problem, all problems advanced by one WASM call per iteration
+ * (assembly/ot/batchlog.ts: the same operations in the same order, so bit-identical to separate runs).
+ */
+function runLogBatch(s: Scope, ps: Problem[], pM: number): Run[] {
+  const p0 = ps[0]!; // n, m, reg, maxIter, tol, checkEvery, epsilonScaling and signal are shared by the batch
+  const { n, m, reg } = p0;
+  const x = s.x;
+  const B = ps.length;
+  const nm = n * m;
+  const L = s.f64(nm);
+  const LA = s.f64(B * n);
+  const LB = s.f64(B * m);
+  const Bm = s.f64(B * m);
+  const F = s.f64(B * n);
+  const G = s.f64(B * m);
+  const MX = s.f64(B * m);
+  const S = s.f64(B * m);
+  const err = s.f64(B);
+  const idx = s.bytes(4 * B);
+  const out = s.f64(nm);
+  if (x.otLogKernel(pM, nm, reg, L) !== 0) throwNonFinite(s.fn, 'M', p0.M);
+  placeHistograms(x, ps, F, Bm); // a in F until its log is taken
+  x.otLogVec(F, B * n, LA);
+  x.otLogVec(Bm, B * m, LB);
+  f64View(x, F, B * n).fill(0);
+  f64View(x, G, B * m).fill(0);
+  const idxView = (): Int32Array => new Int32Array(x.memory.buffer, idx, B);
+  const all = (): void => idxView().set(Array.from({ length: B }, (_, k) => k));
+  const step = (count: number): number[] => {
+    x.otBatchLogStep(L, n, m, LA, LB, F, G, MX, S, idx, count);
+    return [];
+  };
+  const errors = (count: number): Float64Array => {
+    x.otBatchLogMarginalError(L, n, m, F, G, Bm, S, idx, count, err);
+    return f64View(x, err, B);
+  };
+  const before = new Array<number>(B).fill(0);
+  if (p0.epsilonScaling !== undefined) {
+    // runLog's stages, shared by the batch (ε₀ = max M − min M depends on M only); each stage ends for
+    // all problems before the next one starts, a problem that met the stage's tolerance waiting frozen.
+    const Mv = f64View(x, pM, nm);
+    let hi = -Infinity;
+    let lo = Infinity;
+    for (let k = 0; k < nm; k++) {
+      hi = Math.max(hi, Mv[k]!);
+      lo = Math.min(lo, Mv[k]!);
+    }
+    const stage: LoopControl = { maxIter: p0.maxIter, tol: Math.max(p0.tol, 1e-6), checkEvery: p0.checkEvery, signal: p0.signal };
+    let prev = reg;
+    for (let eps = hi - lo; eps > reg; eps /= p0.epsilonScaling) {
+      rescale(x, F, B * n, G, B * m, prev / eps);
+      x.otLogKernel(pM, nm, eps, L);
+      all();
+      iterateBatch(stage, ps.map(() => new Monitor(stage)), idxView, step, errors).forEach((t, k) => { before[k]! += t; });
+      prev = eps;
+    }
+    rescale(x, F, B * n, G, B * m, prev / reg);
+    x.otLogKernel(pM, nm, reg, L);
+  }
+  all();
+  const mons = ps.map((p) => new Monitor(p));
+  const iterations = iterateBatch(p0, mons, idxView, step, errors);
+  const Fs = f64View(x, F, B * n).slice();
+  const Gs = f64View(x, G, B * m).slice();
+  return batchPlans(x, ps, out, (k) => x.otLogPlan(L, pM, n, m, F + k * n * 8, G + k * m * 8, out), (k, cost, plan) => {
+    const extra = { logU: Fs.subarray(k * n, (k + 1) * n), logV: Gs.subarray(k * m, (k + 1) * m) };
+    return { result: finish(ps[k]!, mons[k]!, before[k]! + iterations[k]!, 'log', cost, extra), plan };
+  }) as Run[];
 }
