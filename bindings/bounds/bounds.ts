@@ -90,24 +90,24 @@ export function parseRegion(fn: string, region: unknown, n: number): Region {
 }
 
 /** C as a flat row-major matrix with m columns, or null (identity). */
-function parseSpec(fn: string, C: unknown, m: number): { data: Float64Array; k: number } | null {
+export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data: Float64Array; k: number } | null {
   if (C === undefined) return null;
   let data: Float64Array;
   if (Array.isArray(C) && C.length > 0 && typeof C[0] === 'object' && C[0] !== null) {
     data = new Float64Array(C.length * m);
     C.forEach((row: unknown, i: number) => {
       const len = (row as ArrayLike<number>)?.length;
-      if (len !== m) throw new ShapeError(`${fn}: C row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
+      if (len !== m) throw new ShapeError(`${fn}: ${name} row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
       data.set(Float64Array.from(row as ArrayLike<number>, Number), i * m);
     });
   } else if (Array.isArray(C) || (ArrayBuffer.isView(C) && !(C instanceof DataView))) {
     data = Float64Array.from(C as ArrayLike<number>, Number);
     if (data.length === 0 || data.length % m !== 0) {
-      throw new ShapeError(`${fn}: C must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
+      throw new ShapeError(`${fn}: ${name} must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
     }
-  } else throw parameterError(fn, 'C', 'a matrix (number[][] or flat row-major array)', C);
+  } else throw parameterError(fn, name, 'a matrix (number[][] or flat row-major array)', C);
   const bad = data.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new NonFiniteError(fn, 'C', bad, data[bad]!);
+  if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
   return { data, k: data.length / m };
 }
 

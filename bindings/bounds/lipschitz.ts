@@ -9,9 +9,9 @@
  * ParameterError naming it. Plain TS (the matrices are small; the pre-activation bounds come from
  * `computeBounds`, which runs in WASM).
  */
-import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
+import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { rng } from '../rng.js';
-import { computeBounds, parseRegion, type BoundsRegion } from './bounds.js';
+import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
 /** A model as accepted by the bounds family: a parsed network, its JSON spec, or the JSON text. */
@@ -216,26 +216,13 @@ function lipRegion(fn: string, region: unknown, n: number): LipRegion {
   return { l, u, project, centre: c, bounds: { center: c, radius: eps, norm } };
 }
 
+/** options.C as validated by computeBounds, or the identity (m × m) when absent. */
 function specMatrix(fn: string, C: unknown, m: number): { data: Float64Array; k: number } {
-  if (C === undefined) {
-    const data = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) data[i * m + i] = 1;
-    return { data, k: m };
-  }
-  let data: Float64Array;
-  if (Array.isArray(C) && C.length > 0 && typeof C[0] === 'object' && C[0] !== null) {
-    data = new Float64Array(C.length * m);
-    C.forEach((row: unknown, i: number) => {
-      if ((row as ArrayLike<number>)?.length !== m) throw new ShapeError(`${fn}: options.C row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
-      data.set(Float64Array.from(row as ArrayLike<number>, Number), i * m);
-    });
-  } else if (Array.isArray(C) || ArrayBuffer.isView(C)) {
-    data = Float64Array.from(C as ArrayLike<number>, Number);
-    if (data.length === 0 || data.length % m !== 0) throw new ShapeError(`${fn}: options.C must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
-  } else throw parameterError(fn, 'options.C', 'a matrix (number[][] or flat row-major array)', C);
-  const bad = data.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new NonFiniteError(fn, 'options.C', bad, data[bad]!);
-  return { data, k: data.length / m };
+  const spec = parseSpec(fn, C, m, 'options.C');
+  if (spec) return spec;
+  const data = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) data[i * m + i] = 1;
+  return { data, k: m };
 }
 
 /** Interval [lo, hi] times an interval [a, b]: the hull of the four products. */

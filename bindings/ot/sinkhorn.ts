@@ -350,23 +350,9 @@ function runLog(s: Scope, p: Problem, withPlan: boolean, shared?: Shared): Run {
   const error = (): number => x.otLogMarginalError(L, n, m, f, g, pb, sc);
   let before = 0;
   if (p.epsilonScaling !== undefined) {
-    const Mv = f64View(x, pM, nm);
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (let k = 0; k < nm; k++) {
-      hi = Math.max(hi, Mv[k]!);
-      lo = Math.min(lo, Mv[k]!);
-    }
-    const stage: LoopControl = { maxIter: p.maxIter, tol: Math.max(p.tol, 1e-6), checkEvery: p.checkEvery, signal: p.signal };
-    let prev = reg;
-    for (let eps = hi - lo; eps > reg; eps /= p.epsilonScaling) {
-      rescale(x, f, n, g, m, prev / eps);
-      x.otLogKernel(pM, nm, eps, L);
+    epsilonStages(x, p, pM, L, f, n, g, m, (stage) => {
       before += iterate(stage, new Monitor(stage), step, error)!;
-      prev = eps;
-    }
-    rescale(x, f, n, g, m, prev / reg);
-    x.otLogKernel(pM, nm, reg, L);
+    });
   }
   const mon = new Monitor(p);
   const it = before + iterate(p, mon, step, error)!;
@@ -374,6 +360,33 @@ function runLog(s: Scope, p: Problem, withPlan: boolean, shared?: Shared): Run {
   const plan = withPlan ? f64View(x, out, nm).slice() : undefined;
   const extra = { logU: f64View(x, f, n).slice(), logV: f64View(x, g, m).slice() };
   return { result: finish(p, mon, it, 'log', cost, extra), plan };
+}
+
+/**
+ * The ε-scaling stages of the log domain: ε₀ = max M − min M (it depends on M only), divided by
+ * p.epsilonScaling per stage while above reg; before each stage the log-scalings (f: fLen values, g:
+ * gLen) are rescaled so ε·f, ε·g carry over and L is rebuilt for the stage's ε; `runStage` iterates
+ * to the stage's tolerance max(tol, 1e-6). Leaves L at reg and f, g rescaled for it.
+ */
+function epsilonStages(x: Scope['x'], p: Problem, pM: number, L: number, f: number, fLen: number, g: number, gLen: number, runStage: (stage: LoopControl) => void): void {
+  const nm = p.n * p.m;
+  const Mv = f64View(x, pM, nm);
+  let hi = -Infinity;
+  let lo = Infinity;
+  for (let k = 0; k < nm; k++) {
+    hi = Math.max(hi, Mv[k]!);
+    lo = Math.min(lo, Mv[k]!);
+  }
+  const stage: LoopControl = { maxIter: p.maxIter, tol: Math.max(p.tol, 1e-6), checkEvery: p.checkEvery, signal: p.signal };
+  let prev = p.reg;
+  for (let eps = hi - lo; eps > p.reg; eps /= p.epsilonScaling!) {
+    rescale(x, f, fLen, g, gLen, prev / eps);
+    x.otLogKernel(pM, nm, eps, L);
+    runStage(stage);
+    prev = eps;
+  }
+  rescale(x, f, fLen, g, gLen, prev / p.reg);
+  x.otLogKernel(pM, nm, p.reg, L);
 }
 
 /** Log-scalings f, g multiplied by t (ε·f, ε·g fixed when ε changes by 1/t). */
@@ -791,26 +804,12 @@ function runLogBatch(s: Scope, ps: Problem[], pM: number): Run[] {
   };
   const before = new Array<number>(B).fill(0);
   if (p0.epsilonScaling !== undefined) {
-    // runLog's stages, shared by the batch (ε₀ = max M − min M depends on M only); each stage ends for
-    // all problems before the next one starts, a problem that met the stage's tolerance waiting frozen.
-    const Mv = f64View(x, pM, nm);
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (let k = 0; k < nm; k++) {
-      hi = Math.max(hi, Mv[k]!);
-      lo = Math.min(lo, Mv[k]!);
-    }
-    const stage: LoopControl = { maxIter: p0.maxIter, tol: Math.max(p0.tol, 1e-6), checkEvery: p0.checkEvery, signal: p0.signal };
-    let prev = reg;
-    for (let eps = hi - lo; eps > reg; eps /= p0.epsilonScaling) {
-      rescale(x, F, B * n, G, B * m, prev / eps);
-      x.otLogKernel(pM, nm, eps, L);
+    // runLog's stages, shared by the batch; each stage ends for all problems before the next one
+    // starts, a problem that met the stage's tolerance waiting frozen.
+    epsilonStages(x, p0, pM, L, F, B * n, G, B * m, (stage) => {
       all();
       iterateBatch(stage, ps.map(() => new Monitor(stage)), idxView, step, errors).forEach((t, k) => { before[k]! += t; });
-      prev = eps;
-    }
-    rescale(x, F, B * n, G, B * m, prev / reg);
-    x.otLogKernel(pM, nm, reg, L);
+    });
   }
   all();
   const mons = ps.map((p) => new Monitor(p));
