@@ -62,18 +62,17 @@ export function verify(model: BoundsNetwork | NetworkSpec | string | Uint8Array,
   const net = model instanceof Uint8Array ? loadOnnx(model)
     : typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
   let p: VnnlibProperty;
-  let text: string;
-  if (typeof spec === 'string') [p, text] = [parseVnnlib(spec), spec];
+  if (typeof spec === 'string') p = parseVnnlib(spec);
   else if (typeof spec === 'object' && spec !== null && spec.inputLower && Array.isArray(spec.clauses)) {
     if (spec.clauses.length === 0) return { verdict: 'unsat', statistics: { nodes: 0, timeMs: 0 } }; // empty unsafe set
-    [p, text] = [spec, toVnnlib(spec)];
+    p = parseVnnlib(toVnnlib(spec)); // a property built by hand is validated as the text would be
   } else throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
   const start = performance.now();
   const deadline = start + timeout * 1000;
   const outer = options.signal;
   // verifyNetwork polls `signal.aborted` between nodes: the deadline for all clauses together.
   const signal = { get aborted() { return outer?.aborted === true || performance.now() > deadline; } } as AbortSignal;
-  const r = verifyVnnlib(net, text, { ...options, method: method as VerifyOptions['method'], timeout, signal });
+  const r = verifyVnnlib(net, p, { ...options, method: method as VerifyOptions['method'], timeout, signal });
   const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
   if (r.status === 'verified') return { verdict: 'unsat', statistics };
   if (r.status === 'falsified' && r.counterexample && r.clause !== undefined) {

@@ -264,14 +264,15 @@ export interface VerifyVnnlibResult extends VerifyResult {
  * Decides a VNNLIB property on `model`: 'verified' when every clause of the unsafe set is
  * infeasible over the input box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
  * 'falsified' with a counterexample x (its output y satisfies every row of `clause`, re-checked by an
- * exact forward pass; `values` are then −(C·y + d) ≤ 0), else 'unknown'. Options are those of
+ * exact forward pass; `values` are then −(C·y + d) ≤ 0), else 'unknown'. The property is VNNLIB text or
+ * the result of `parseVnnlib`. Options are those of
  * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes`,
  * `reluSplits` and `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
  */
-export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string, options: VerifyOptions = {}): VerifyVnnlibResult {
+export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string | VnnlibProperty, options: VerifyOptions = {}): VerifyVnnlibResult {
   const fn = 'verifyVnnlib';
   const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
-  const p = parseVnnlib(vnnlibText);
+  const p = typeof vnnlibText === 'string' ? parseVnnlib(vnnlibText) : vnnlibText;
   if (p.inputLower.length !== net.input) throw new ShapeError(`${fn}: the property must declare ${net.input} inputs X_i, the network's input size (got ${p.inputLower.length})`);
   if (p.outputs !== net.output) throw new ShapeError(`${fn}: the property must declare ${net.output} outputs Y_j, the network's output size (got ${p.outputs})`);
   let nodes = 0;
