@@ -40,28 +40,31 @@ export interface BarycenterResult {
   warning?: string;
 }
 
-/** The histograms as a list: an array of vectors, or the columns of a `{ data, rows, cols }` matrix (POT's A). */
-function histograms(fn: string, A: unknown): { d: number; hs: ArrayLike<number>[] } {
+/**
+ * The histograms as a list: an array of vectors, or the columns of a `{ data, rows, cols }` matrix
+ * (POT's A). `name` is the argument's name in error messages and `expected` what it must be.
+ */
+export function histograms(fn: string, A: unknown, name = 'A', expected = 'a non-empty array of histograms or a { data, rows, cols } matrix whose columns are histograms'): { d: number; hs: ArrayLike<number>[] } {
   if (Array.isArray(A) && A.length > 0 && typeof A[0] !== 'number') {
-    const d = vectorLength(fn, 'A[0]', A[0]);
+    const d = vectorLength(fn, `${name}[0]`, A[0]);
     const hs = A.map((h: VectorInput, k: number) => {
-      const len = vectorLength(fn, `A[${k}]`, h);
-      if (len !== d) throw new ShapeError(`${fn}: A[${k}] must have length ${d} like A[0] (got ${len})`);
+      const len = vectorLength(fn, `${name}[${k}]`, h);
+      if (len !== d) throw new ShapeError(`${fn}: ${name}[${k}] must have length ${d} like ${name}[0] (got ${len})`);
       return h instanceof F64Buffer ? h.view().slice() : h;
     });
     return { d, hs };
   }
   if (A !== null && typeof A === 'object' && 'data' in A && 'rows' in A && 'cols' in A) {
     const { data, rows, cols } = A as { data: VectorInput; rows: number; cols: number };
-    positiveInteger(fn, 'A.rows', rows);
-    positiveInteger(fn, 'A.cols', cols);
-    const len = vectorLength(fn, 'A.data', data);
-    if (len !== rows * cols) throw new ShapeError(`${fn}: A.data must have rows × cols = ${rows * cols} entries (got ${len})`);
+    positiveInteger(fn, `${name}.rows`, rows);
+    positiveInteger(fn, `${name}.cols`, cols);
+    const len = vectorLength(fn, `${name}.data`, data);
+    if (len !== rows * cols) throw new ShapeError(`${fn}: ${name}.data must have rows × cols = ${rows * cols} entries (got ${len})`);
     const flat: ArrayLike<number> = data instanceof F64Buffer ? data.view().slice() : data;
     const hs = Array.from({ length: cols }, (_, k) => Float64Array.from({ length: rows }, (_, i) => Number(flat[i * cols + k])));
     return { d: rows, hs };
   }
-  throw parameterError(fn, 'A', 'a non-empty array of histograms or a { data, rows, cols } matrix whose columns are histograms', A);
+  throw parameterError(fn, name, expected, A);
 }
 
 /**

@@ -10,6 +10,7 @@ import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../r
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
 import { rng } from '../rng.js';
+import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
 import { positiveInteger, sinkhorn2, type MatrixInput } from './sinkhorn.js';
 
@@ -129,23 +130,8 @@ interface Problem {
 }
 
 function readHistograms(fn: string, X: unknown): { d: number; hs: Float64Array[] } {
-  let hs: Float64Array[];
-  if (Array.isArray(X) && X.length > 0 && typeof X[0] !== 'number') {
-    hs = X.map((h: VectorInput, k: number) => {
-      vectorLength(fn, `X[${k}]`, h);
-      return Float64Array.from(h instanceof F64Buffer ? h.view() : (h as ArrayLike<number>), Number);
-    });
-  } else if (X !== null && typeof X === 'object' && 'data' in X && 'rows' in X && 'cols' in X) {
-    const { data, rows, cols } = X as { data: VectorInput; rows: number; cols: number };
-    positiveInteger(fn, 'X.rows', rows);
-    positiveInteger(fn, 'X.cols', cols);
-    const len = vectorLength(fn, 'X.data', data);
-    if (len !== rows * cols) throw new ShapeError(`${fn}: X.data must have rows × cols = ${rows * cols} entries (got ${len})`);
-    const flat: ArrayLike<number> = data instanceof F64Buffer ? data.view() : data;
-    hs = Array.from({ length: cols }, (_, i) => Float64Array.from({ length: rows }, (_, j) => Number(flat[j * cols + i])));
-  } else {
-    throw parameterError(fn, 'X', 'a non-empty array of histograms or a { data, rows: d, cols: N } matrix whose columns are histograms', X);
-  }
+  // copies: every histogram is normalised in place below
+  const hs = histograms(fn, X, 'X', 'a non-empty array of histograms or a { data, rows: d, cols: N } matrix whose columns are histograms').hs.map((h) => Float64Array.from(h, Number));
   const d = hs[0]!.length;
   hs.forEach((h, k) => {
     if (h.length !== d) throw new ShapeError(`${fn}: X[${k}] must have length ${d} like X[0] (got ${h.length})`);
