@@ -13,12 +13,8 @@ export class Rng {
   private readonly state = new Uint8Array(32);
 
   constructor(seed: number | bigint) {
-    const fn = 'rng';
-    let s: bigint;
-    if (typeof seed === 'bigint' && seed >= 0n && seed <= U64_MAX) s = seed;
-    else if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) s = BigInt(seed);
-    else throw parameterError(fn, 'seed', 'an integer in [0, 2^53) or a bigint in [0, 2^64)', seed);
-    this.run(fn, 0, (x, st) => x.rngSeed(st, BigInt.asIntN(64, s)));
+    const s = checkSeed('rng', seed);
+    this.run('rng', 0, (x, st) => x.rngSeed(st, BigInt.asIntN(64, s)));
   }
 
   /** The next raw 64-bit output as an unsigned bigint. */
@@ -50,12 +46,14 @@ export class Rng {
     if (out !== undefined && (!(out instanceof Float64Array) || out.length !== n)) {
       throw parameterError(fn, 'out', `a Float64Array of length ${n}`, out);
     }
-    const result = out ?? new Float64Array(n);
+    let result = out;
+    // The WASM scratch is allocated first, so a size beyond the memory cap is a MemoryError.
     this.run(fn, n, (x, st, p) => {
       kernel(x, st, p);
+      result ??= new Float64Array(n);
       result.set(f64View(x, p, n));
     });
-    return result;
+    return result!;
   }
 
   /** Copies the state in, runs `body` with room for `n` doubles, copies the state back. */
@@ -68,6 +66,19 @@ export class Rng {
       this.state.set(new Uint8Array(s.x.memory.buffer, st, 32));
     });
   }
+}
+
+/** The one rule for seeds, reported under the public function `fn` that was handed the seed. */
+export function checkSeed(fn: string, seed: unknown, name = 'seed'): bigint {
+  if (typeof seed === 'bigint' && seed >= 0n && seed <= U64_MAX) return seed;
+  if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
+  throw parameterError(fn, name, 'an integer in [0, 2^53) or a bigint in [0, 2^64)', seed);
+}
+
+/** rng(seed) for a public function `fn` that takes a `seed` option: a bad seed is `fn`'s error. */
+export function seededRng(fn: string, seed: unknown, name = 'seed'): Rng {
+  checkSeed(fn, seed, name);
+  return new Rng(seed as number | bigint);
 }
 
 /** A new generator for `seed` (a non-negative safe integer or a bigint below 2^64). */

@@ -3,13 +3,18 @@
  * call belongs to a `Scope` released in `finally`, so an exception never leaks. Views over
  * `memory.buffer` are taken after the last allocation of a call (a `memory.grow` detaches them).
  */
-import { MemoryError, NonFiniteError, ShapeError, parameterError } from './errors.js';
+import { MemoryError, NonFiniteError, ParameterError, ShapeError, parameterError } from './errors.js';
 import { wasm, type ProxkitExports } from './instance.js';
 
 const F64 = 8;
 
+/** The WebAssembly memory cap: maximumMemory = 32768 pages of 64 KiB in asconfig.json (2 GiB). */
+const MEMORY_CAP_BYTES = 2 ** 31;
+
 function allocOrThrow(x: ProxkitExports, fn: string, bytes: number): number {
-  const ptr = x.alloc(bytes);
+  // alloc takes a u32: a larger request would wrap modulo 2^32 to a small block that the caller then
+  // overruns, so anything beyond the cap is refused here, before it reaches WASM.
+  const ptr = bytes <= MEMORY_CAP_BYTES ? x.alloc(bytes) : 0;
   if (ptr === 0) {
     const mib = (bytes / 2 ** 20).toFixed(1);
     throw new MemoryError(`${fn}: cannot allocate ${mib} MiB of WebAssembly memory (the 2 GiB cap is reached)`);
@@ -84,10 +89,12 @@ export class F64Buffer {
   }
   /** Copies `data` into the buffer starting at `offset`. */
   set(data: ArrayLike<number>, offset = 0): this {
-    if (offset < 0 || offset + data.length > this.length) {
+    const n = vectorLength('F64Buffer.set', 'data', data);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw parameterError('F64Buffer.set', 'offset', 'a non-negative integer', offset);
+    if (offset + n > this.length) {
       throw new ShapeError(`F64Buffer.set: data must fit in length ${this.length} at offset ${offset} (got length ${data.length})`);
     }
-    this.view().set(data, offset);
+    this.view().set(data instanceof F64Buffer ? data.view() : data, offset);
     return this;
   }
   /** A copy of the contents as a plain Float64Array that stays valid forever. */
@@ -153,7 +160,16 @@ function isNumericArray(v: unknown): v is ArrayLike<number> {
 
 /** Validates a vector argument and returns its length. */
 export function vectorLength(fn: string, name: string, v: unknown): number {
-  if (v instanceof F64Buffer) return v.length;
+  if (v instanceof F64Buffer) {
+    if (v.freed) throw new ParameterError(`${fn}: ${name} must be a live F64Buffer (got one already freed)`);
+    return v.length;
+  }
+  if (Array.isArray(v)) {
+    // A typed array holds numbers by construction; a plain array would otherwise coerce null, true,
+    // '2' silently and throw a TypeError on a symbol or bigint when copied in.
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') throw parameterError(fn, `${name}[${i}]`, 'a number', v[i]);
+    return v.length;
+  }
   if (isNumericArray(v)) return v.length;
   throw parameterError(fn, name, 'a Float64Array, an array of numbers or an F64Buffer', v);
 }

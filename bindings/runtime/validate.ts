@@ -13,3 +13,15 @@ export function positiveFinite(fn: string, name: string, value: unknown): number
   if (!Number.isFinite(value)) throw parameterError(fn, name, 'finite', value);
   return value;
 }
+
+/**
+ * The options argument of a public function: undefined reads as {}; null, numbers, strings, arrays
+ * and typed arrays are a ParameterError rather than a TypeError from destructuring.
+ */
+export function readOptions<T extends object>(fn: string, options: T | undefined, name = 'options'): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    throw parameterError(fn, name, 'an object', options);
+  }
+  return options;
+}

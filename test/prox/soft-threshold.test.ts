@@ -146,7 +146,8 @@ describe('softThreshold errors', () => {
     ['NaN in v', () => softThreshold([1, 2, NaN, 4], 1), NonFiniteError, 'softThreshold: v must be finite (got NaN at index 2)'],
     ['+Inf in v', () => softThreshold(new Float64Array([Infinity]), 1), NonFiniteError, 'softThreshold: v must be finite (got Infinity at index 0)'],
     ['-Inf in the SIMD tail', () => softThreshold(new Float64Array([0, 1, 2, 3, 4, 5, 6, 7, -Infinity]), 1), NonFiniteError, 'softThreshold: v must be finite (got -Infinity at index 8)'],
-    ['a non-number in a plain array', () => softThreshold([1, undefined as unknown as number], 1), NonFiniteError, 'softThreshold: v must be finite (got NaN at index 1)'],
+    ['a non-number in a plain array', () => softThreshold([1, undefined as unknown as number], 1), ParameterError, 'softThreshold: v[1] must be a number (got undefined)'],
+    ['NaN in a plain array', () => softThreshold([1, NaN], 1), NonFiniteError, 'softThreshold: v must be finite (got NaN at index 1)'],
   ];
   it.each(cases)('%s', (_name, call, type, message) => {
     const before = memoryStats().allocatedBytes;
@@ -171,6 +172,6 @@ describe('softThreshold errors', () => {
     const buf = allocF64(2);
     buf.free();
     expect(buf).toBeInstanceOf(F64Buffer);
-    expect(() => softThreshold(buf, 1)).toThrowError('F64Buffer: used after free()');
+    expect(() => softThreshold(buf, 1)).toThrowError('softThreshold: v must be a live F64Buffer (got one already freed)');
   });
 });

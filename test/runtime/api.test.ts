@@ -1,0 +1,48 @@
+/** The bad-input sweep (test/fuzz.ts) over the runtime's public surface: allocF64, F64Buffer, rng. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryError, allocF64, init, memoryStats, rng } from '../../bindings/index.js';
+import { fuzzArguments } from '../fuzz.js';
+
+beforeAll(() => init());
+
+describe('runtime: every bad argument gives a typed error, no leak, module usable', () => {
+  it('allocF64 (the buffer it returns is freed by the wrapper: allocation is its purpose)', () => {
+    const alloc = (a: unknown) => {
+      const b = allocF64(a as number);
+      const out = b.toArray();
+      b.free();
+      return out;
+    };
+    expect(fuzzArguments('allocF64', alloc, [3])).toEqual([]);
+    expect(fuzzArguments('allocF64', alloc, [[1, 2, 3]])).toEqual([]);
+  });
+
+  it('F64Buffer.set', () => {
+    const set = (data: unknown, offset?: unknown) => {
+      const b = allocF64(4);
+      try {
+        return b.set(data as number[], offset as number).toArray();
+      } finally {
+        b.free();
+      }
+    };
+    expect(fuzzArguments('F64Buffer.set', set, [[1, 2], 1])).toEqual([]);
+  });
+
+  it('rng and its methods', () => {
+    expect(fuzzArguments('rng', (s: unknown) => rng(s as number).uniform(2), [7])).toEqual([]);
+    expect(fuzzArguments('Rng.uniform', (n: unknown, out?: unknown) => rng(7).uniform(n as number, out as Float64Array), [3])).toEqual([]);
+    expect(fuzzArguments('Rng.normal', (n: unknown, out?: unknown) => rng(7).normal(n as number, out as Float64Array), [3, new Float64Array(3)])).toEqual([]);
+  });
+});
+
+describe('sizes beyond the memory cap', () => {
+  it('are a MemoryError before WASM sees them (alloc takes a u32: 2^32 + 8 bytes would wrap to 8)', () => {
+    const before = memoryStats().allocatedBytes;
+    expect(() => allocF64(2 ** 29 + 1)).toThrow(MemoryError);
+    expect(() => rng(1).uniform(2 ** 29 + 1)).toThrow(MemoryError);
+    expect(() => rng(1).normal(2 ** 31)).toThrow(MemoryError);
+    expect(memoryStats().allocatedBytes).toBe(before);
+    expect(rng(1).uniform(2)).toEqual(rng(1).uniform(2));
+  });
+});
