@@ -13,13 +13,34 @@ import { positiveFinite } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 import { readFinite, vectorParameter } from './define.js';
 
+/** The shape the rules rely on: a string name (it goes into the new name), prox, value and a properties object. */
 function isOperator(f: unknown): f is ProxOperator {
-  return !!f && typeof (f as ProxOperator).prox === 'function' && typeof (f as ProxOperator).value === 'function' && typeof (f as ProxOperator).properties === 'object';
+  if (!f || typeof f !== 'object') return false;
+  const g = f as ProxOperator;
+  return typeof g.name === 'string' && typeof g.prox === 'function' && typeof g.value === 'function' && typeof g.properties === 'object' && g.properties !== null && !Array.isArray(g.properties);
 }
 
+const FLAGS = ['convex', 'separable', 'indicator'] as const;
+
+/**
+ * A ProxOperator argument, hand-made ones included: the rules copy and combine its properties into
+ * the new operator's (and conjugate trusts `convex`), so they must be what OperatorProperties says.
+ */
 function operatorArg(fn: string, name: string, f: unknown): ProxOperator {
   if (!isOperator(f)) throw parameterError(fn, name, 'a ProxOperator', f);
+  const p = f.properties;
+  for (const k of FLAGS) if (typeof p[k] !== 'boolean') throw parameterError(fn, `${name}.properties.${k}`, 'a boolean', p[k]);
+  if (p.prox !== 'closed-form' && p.prox !== 'iterative') throw parameterError(fn, `${name}.properties.prox`, "'closed-form' or 'iterative'", p.prox);
   return f;
+}
+
+/**
+ * The step a rule hands to f.prox, derived from the caller's valid t: when it overflows to Infinity
+ * (or underflows to 0) the error must name the outer call and its t, not f.prox.
+ */
+function stepFor(fn: string, f: ProxOperator, t: number, step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) throw new ParameterError(`${fn}: t must give ${f.name} a finite step > 0 (got t = ${t}, step ${step})`);
+  return step;
 }
 
 /** Builds an operator whose prox is computed on plain Float64Arrays (the calculus rules). */
@@ -63,11 +84,12 @@ export function scaled(f: ProxOperator, alpha: number): ProxOperator {
   const fn = 'scaled';
   operatorArg(fn, 'f', f);
   positiveFinite(fn, 'alpha', alpha);
+  const name = `scaled(${f.name}, ${alpha})`;
   return derived(
-    `scaled(${f.name}, ${alpha})`,
+    name,
     f.properties,
     (x) => alpha * f.value(x),
-    (v, t) => f.prox(v, t * alpha),
+    (v, t) => f.prox(v, stepFor(`${name}.prox`, f, t, t * alpha)),
   );
 }
 
@@ -76,12 +98,20 @@ export function translated(f: ProxOperator, z: ArrayLike<number>): ProxOperator 
   const fn = 'translated';
   operatorArg(fn, 'f', f);
   const zv = vectorParameter(fn, 'z', z);
+  const name = `translated(${f.name}, [${zv.length}])`;
+  // x − z of two finite vectors can still overflow; f would then blame its own argument.
+  const shift = (method: string, arg: string, x: Float64Array): Float64Array => {
+    const d = x.map((xi, i) => xi - zv[i]!);
+    const i = d.findIndex((di) => !Number.isFinite(di));
+    if (i >= 0) throw new ParameterError(`${name}.${method}: ${arg} − z must be finite (overflows at index ${i})`);
+    return d;
+  };
   return derived(
-    `translated(${f.name}, [${zv.length}])`,
+    name,
     f.properties,
-    (x) => f.value(x.map((xi, i) => xi - zv[i]!)),
+    (x) => f.value(shift('value', 'x', x)),
     (v, t) => {
-      const p = f.prox(v.map((vi, i) => vi - zv[i]!), t);
+      const p = f.prox(shift('prox', 'v', v), t);
       for (let i = 0; i < p.length; i++) p[i] = p[i]! + zv[i]!;
       return p;
     },
@@ -97,9 +127,11 @@ export function separableSum(parts: readonly (readonly [ProxOperator, number])[]
   const fn = 'separableSum';
   if (!Array.isArray(parts) || parts.length === 0) throw parameterError(fn, 'parts', 'a non-empty array of [operator, length] pairs', parts);
   const offsets: number[] = [0];
-  parts.forEach(([f, n], k) => {
+  parts.forEach((part, k) => {
+    if (!Array.isArray(part) || part.length !== 2) throw parameterError(fn, `parts[${k}]`, 'an [operator, length] pair', part);
+    const [f, n] = part;
     operatorArg(fn, `parts[${k}][0]`, f);
-    if (!Number.isSafeInteger(n) || n < 0) throw new ParameterError(`${fn}: parts[${k}][1] must be a slice length, an integer >= 0 (got ${n})`);
+    if (!Number.isSafeInteger(n) || n < 0) throw parameterError(fn, `parts[${k}][1]`, 'a slice length, an integer >= 0', n);
     offsets.push(offsets[k]! + n);
   });
   const total = offsets[parts.length]!;
@@ -134,7 +166,10 @@ export function conjugate(f: ProxOperator): ProxOperator {
       throw new ParameterError(`${name}.value: the conjugate's value is not computable from the prox alone; use prox, or an explicit dual operator`);
     },
     (v, t) => {
-      const p = f.prox(v.map((vi) => vi / t), 1 / t);
+      const step = stepFor(`${name}.prox`, f, t, 1 / t);
+      const w = v.map((vi) => vi / t);
+      if (!w.every(Number.isFinite)) throw new ParameterError(`${name}.prox: t must keep v/t finite (got t = ${t})`);
+      const p = f.prox(w, step);
       for (let i = 0; i < p.length; i++) p[i] = v[i]! - t * p[i]!;
       return p;
     },

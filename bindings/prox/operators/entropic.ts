@@ -2,13 +2,13 @@
  * Bregman (KL / entropic) proxes on the probability simplex: the entropic mirror step and the prox of
  * a linear term plus a KL term to a reference, exp and log in WASM (bit-identical across engines).
  */
-import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { ParameterError, ShapeError } from '../../runtime/errors.js';
 import { f64View, vectorLength, withScope, type VectorInput } from '../../runtime/memory.js';
-import { positiveFinite } from '../../runtime/validate.js';
+import { positiveFinite, readOptions } from '../../runtime/validate.js';
 import { isNonNegativeFinite, nonNegativeFinite, placeArray, readFinite, vectorParameter } from './define.js';
 
 export interface KlSimplexOptions {
-  /** Reference distribution r (entries ≥ 0, same length as x0) of the μ·KL(x‖r) term. Default: none. */
+  /** Reference distribution r (entries finite and ≥ 0, length ≥ 1, same length as x0) of the μ·KL(x‖r) term. Default: none. */
   reference?: ArrayLike<number>;
   /** Weight μ ≥ 0 of the KL(x‖r) term. Default 0 (or 1 when a reference is given). */
   mu?: number;
@@ -41,9 +41,11 @@ const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
 
 export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
   const fn = 'klSimplex';
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
-  const r = options.reference === undefined ? null : vectorParameter(fn, 'reference', options.reference, isNonNegativeFinite, 'finite and >= 0');
-  const mu = options.mu === undefined ? (r ? 1 : 0) : nonNegativeFinite(fn, 'mu', options.mu);
+  const opts = readOptions(fn, options);
+  const r = opts.reference === undefined ? null : vectorParameter(fn, 'reference', opts.reference, isNonNegativeFinite, 'finite and >= 0');
+  // step needs x0 of the reference's length and x0 must be non-empty: an empty reference is unusable.
+  if (r && r.length === 0) throw new ShapeError(`${fn}: reference must have length >= 1 (got 0)`);
+  const mu = opts.mu === undefined ? (r ? 1 : 0) : nonNegativeFinite(fn, 'mu', opts.mu);
   if (mu > 0 && !r) throw new ParameterError(`${fn}: mu > 0 needs a reference distribution (got mu = ${mu} and no reference)`);
   const name = r ? `klSimplex(mu = ${mu}, reference [${r.length}])` : 'klSimplex()';
   const stepName = `${name}.step`;
@@ -51,13 +53,13 @@ export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
     name,
     value(x: ArrayLike<number>): number {
       const v = vectorParameter(`${name}.value`, 'x', x);
+      if (r && v.length !== r.length) throw new ShapeError(`${name}.value: x must have length ${r.length} like reference (got ${v.length})`);
       let sum = 0;
       for (let i = 0; i < v.length; i++) {
         if (v[i]! < -1e-9) return Infinity;
         sum += v[i]!;
       }
       if (Math.abs(sum - 1) > 1e-9) return Infinity;
-      if (r && v.length !== r.length) throw new ShapeError(`${name}.value: x must have length ${r.length} like reference (got ${v.length})`);
       return r && mu > 0 ? mu * KL(v, r) : 0;
     },
     step(x0: VectorInput, g: VectorInput, t = 1, out?: Float64Array): Float64Array {

@@ -159,7 +159,7 @@ export function normL21(groups: ArrayLike<ArrayLike<number>>, lambda = 1, weight
     for (let k = 0; k < group.length; k++) {
       const i = group[k]!;
       if (!Number.isInteger(i) || i < 0 || i > 2 ** 31 - 2) {
-        throw new ParameterError(`${fn}: groups[${g}][${k}] must be an integer index >= 0 (got ${i})`);
+        throw parameterError(fn, `groups[${g}][${k}]`, 'an integer index >= 0', i);
       }
       const other = seen.get(i);
       if (other !== undefined) {

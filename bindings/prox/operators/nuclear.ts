@@ -3,7 +3,7 @@
  * of rank on the spectral-norm ball; its prox is singular-value soft-thresholding (Cai, Candès & Shen,
  * SIAM J. Optim. 20(4), 2010, Thm. 2.1).
  */
-import { ShapeError } from '../../runtime/errors.js';
+import { ParameterError, ShapeError } from '../../runtime/errors.js';
 import { f64View } from '../../runtime/memory.js';
 import { svd, svdInScope, positiveInteger } from '../../linalg/svd.js';
 import type { ProxOperator } from '../operator.js';
@@ -18,7 +18,8 @@ import { defineOperator, nonNegativeFinite } from './define.js';
  *
  * @param lambda  λ ≥ 0, finite (default 1).
  * @param rows    the number of rows, an integer ≥ 1.
- * @param cols    the number of columns, an integer ≥ 1; prox/value take vectors of length rows·cols.
+ * @param cols    the number of columns, an integer ≥ 1; prox/value take vectors of length rows·cols
+ *   (at most 2^28).
  */
 export function nuclearNorm(lambda: number, rows: number, cols: number): ProxOperator {
   const fn = 'nuclearNorm';
@@ -26,6 +27,8 @@ export function nuclearNorm(lambda: number, rows: number, cols: number): ProxOpe
   positiveInteger(fn, 'rows', rows);
   positiveInteger(fn, 'cols', cols);
   const size = rows * cols;
+  // Same bound as the tucker family: beyond 2^28 doubles (2 GiB) no argument could ever fit in WASM memory.
+  if (size > 2 ** 28) throw new ParameterError(`${fn}: rows·cols must be at most 2^28 (got ${rows} × ${cols})`);
   const k = Math.min(rows, cols);
   return defineOperator({
     name: `nuclearNorm(${lambda}, ${rows}, ${cols})`,

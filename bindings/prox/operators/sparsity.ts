@@ -1,5 +1,5 @@
 /** Semi-structured N:M sparsity: the exact projection (nmSparsity). */
-import { ParameterError, ShapeError } from '../../runtime/errors.js';
+import { ShapeError, parameterError } from '../../runtime/errors.js';
 import type { ProxOperator } from '../operator.js';
 import { f64View } from '../../runtime/memory.js';
 import { defineOperator, nonNegativeFinite } from './define.js';
@@ -13,8 +13,8 @@ import { defineOperator, nonNegativeFinite } from './define.js';
  */
 export function nmSparsity(n = 2, m = 4): ProxOperator {
   const fn = 'nmSparsity';
-  if (!Number.isInteger(m) || m < 1 || m > 64) throw new ParameterError(`${fn}: m must be an integer in [1, 64] (got ${m})`);
-  if (!Number.isInteger(n) || n < 1 || n > m) throw new ParameterError(`${fn}: n must be an integer in [1, m = ${m}] (got ${n})`);
+  if (!Number.isInteger(m) || m < 1 || m > 64) throw parameterError(fn, 'm', 'an integer in [1, 64]', m);
+  if (!Number.isInteger(n) || n < 1 || n > m) throw parameterError(fn, 'n', `an integer in [1, m = ${m}]`, n);
   const checkLength = (f: string, len: number) => {
     if (len % m !== 0) throw new ShapeError(`${f}: v must have a length that is a multiple of m = ${m} (got ${len})`);
   };

@@ -3,13 +3,17 @@
  * assembly/prox/tv.ts: Johnson's dynamic programming, 2013 — exact, linear in the worst case, and
  * weights come for free). Also a strided, in-place entry on WASM memory for row/column sweeps (2-D TV).
  */
-import { ParameterError, ShapeError } from '../../runtime/errors.js';
+import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { readOptions } from '../../runtime/validate.js';
 import { F64Buffer, throwNonFinite, withScope } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, describeParams, isNonNegativeFinite, lengthChecker, nonNegativeFinite, placeArray, vectorParameter } from './define.js';
 
-/** Scratch doubles the tv1d kernel needs for a signal of length n. */
-export const tv1dScratchLength = (n: number): number => 8 * n + 3;
+/** Scratch doubles the tv1d kernel needs for a signal of length n (an integer >= 0). */
+export function tv1dScratchLength(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw parameterError('tv1dScratchLength', 'n', 'an integer >= 0', n);
+  return 8 * n + 3;
+}
 
 /**
  * f(x) = λ·Σₖ |x_{k+1} − x_k|, or λ·Σₖ wₖ|x_{k+1} − x_k| with `weights` (n − 1 finite values ≥ 0,
@@ -56,17 +60,24 @@ export interface StridedTV1DOptions {
 /**
  * The prox of λ·TV on one strided line of a vector held in WASM memory, with no copy in or out: the
  * building block of 2-D (anisotropic) TV by row and column sweeps. Throws NonFiniteError if the line
- * holds NaN/±Inf (the output line is then unspecified).
+ * holds NaN/±Inf (the output line is then unspecified); ParameterError if data or out is not a live
+ * F64Buffer, or an offset, length, stride or lambda is out of its domain; ShapeError if a line does not
+ * fit in its buffer or a per-edge lambda has another length than length − 1.
  */
 export function totalVariation1DStrided(data: F64Buffer, options: StridedTV1DOptions): F64Buffer {
   const fn = 'totalVariation1DStrided';
-  if (!(data instanceof F64Buffer)) throw new ParameterError(`${fn}: data must be an F64Buffer`);
-  const { offset = 0, length, stride = 1, lambda } = options;
-  const out = options.out ?? data;
-  const outOffset = options.outOffset ?? offset;
-  const outStride = options.outStride ?? stride;
+  if (!(data instanceof F64Buffer)) throw parameterError(fn, 'data', 'an F64Buffer', data);
+  if (data.freed) throw new ParameterError(`${fn}: data must be a live F64Buffer (got one already freed)`);
+  const opts = readOptions(fn, options);
+  const { offset = 0, length, stride = 1, lambda } = opts;
+  const out = opts.out ?? data;
+  // out's ptr and length feed raw addresses to the kernel: anything but a live buffer is refused.
+  if (!(out instanceof F64Buffer)) throw parameterError(fn, 'out', 'an F64Buffer', out);
+  if (out.freed) throw new ParameterError(`${fn}: out must be a live F64Buffer (got one already freed)`);
+  const outOffset = opts.outOffset ?? offset;
+  const outStride = opts.outStride ?? stride;
   for (const [name, value, min] of [['offset', offset, 0], ['length', length, 0], ['stride', stride, 1], ['outOffset', outOffset, 0], ['outStride', outStride, 1]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new ParameterError(`${fn}: ${name} must be an integer >= ${min} (got ${value})`);
+    if (!Number.isSafeInteger(value) || value < min) throw parameterError(fn, name, `an integer >= ${min}`, value);
   }
   if (length > 0 && offset + (length - 1) * stride >= data.length) throw new ShapeError(`${fn}: the line (offset ${offset}, length ${length}, stride ${stride}) must fit in data of length ${data.length}`);
   if (length > 0 && outOffset + (length - 1) * outStride >= out.length) throw new ShapeError(`${fn}: the output line must fit in out of length ${out.length}`);
