@@ -4,7 +4,7 @@
  */
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { axpby, checkOperator, checkOptions, distance, iterate, norm2, positiveOption, problemDimension, runResult, startingPoint, withWorkspace } from './common.js';
+import { axpby, checkOperator, checkOptions, distance, iterate, norm2, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface AdmmOptions extends IterativeOptions {
@@ -16,7 +16,7 @@ export interface AdmmOptions extends IterativeOptions {
   z0?: VectorInput;
   /** Starting scaled dual u = y/ρ (length n). Default zeros. */
   u0?: VectorInput;
-  /** n; default: f.dimension or g.dimension when defined (leastSquares has one), else z0's length. */
+  /** n; default: f.dimension or g.dimension when defined (leastSquares has one), else z0's length. All those given must agree. */
   dimension?: number;
 }
 
@@ -53,8 +53,8 @@ export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}
   const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
   const rho = positiveOption(fn, 'options.rho', options.rho, 1);
   const alpha = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
-  const n = problemDimension(fn, options.dimension, [f, g], options.z0, 'options.z0');
-  return withWorkspace((ws) => {
+  const n = problemDimension(fn, options.dimension, [['f', f], ['g', g]], options.z0, 'options.z0');
+  return reportingAs(fn, () => withWorkspace((ws) => {
     const z = ws.own(startingPoint(fn, 'options.z0', options.z0, n));
     const len = z.length;
     const u = ws.own(startingPoint(fn, 'options.u0', options.u0, len));
@@ -104,5 +104,5 @@ export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}
       dualResidual: s,
       objective,
     };
-  });
+  }));
 }

@@ -4,9 +4,10 @@
  * workspace (`withWorkspace`), argument checks, and small vector helpers over Float64Array views of
  * WASM memory — so each algorithm's file holds only its own iteration.
  */
-import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
+import { MemoryError, NonFiniteError, ParameterError, ProxkitError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
+import { readOptions } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 
 /** Why a run ended. */
@@ -85,8 +86,7 @@ export interface CheckedOptions {
 
 /** Validates the common options with the given defaults. */
 export function checkOptions(fn: string, o: IterativeOptions | undefined, defaults: { maxIter: number; tol: number }): CheckedOptions {
-  if (o !== undefined && (o === null || typeof o !== 'object')) throw parameterError(fn, 'options', 'an object', o);
-  const opts = o ?? {};
+  const opts = readOptions(fn, o);
   const maxIter = opts.maxIter ?? defaults.maxIter;
   if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
   const tol = opts.tol ?? defaults.tol;
@@ -257,10 +257,43 @@ export function startingPoint(fn: string, name: string, x0: VectorInput | undefi
   return allocF64(x0 instanceof F64Buffer ? x0.view() : (x0 as ArrayLike<number>));
 }
 
-/** A dimension given as an option: a non-negative integer. */
+/**
+ * Most doubles one vector can hold: the 2 GiB WebAssembly memory cap / 8 bytes. A larger size can
+ * never run, so it is rejected up front rather than failing inside an allocation.
+ */
+export const MAX_VECTOR_LENGTH = 2 ** 28;
+
+/** A dimension given as an argument or option: a non-negative integer ≤ MAX_VECTOR_LENGTH. */
 export function dimension(fn: string, name: string, value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0) throw parameterError(fn, name, 'a non-negative integer', value);
+  if ((value as number) > MAX_VECTOR_LENGTH) throw parameterError(fn, name, `at most ${MAX_VECTOR_LENGTH} (the WebAssembly memory cap)`, value);
   return value as number;
+}
+
+/** Throws a ParameterError naming `what` (a callback) unless it wrote only finite values into `out`. */
+export function checkFiniteOutput(fn: string, what: string, out: ArrayLike<number>): void {
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i]!)) throw new ParameterError(`${fn}: ${what} must write finite values (got ${out[i]} at index ${i})`);
+  }
+}
+
+/**
+ * Runs `body` so that a ProxkitError raised by one of the caller's operators during the run (say an
+ * indBox built for another length, or a NaN that reached a prox) reports under the public function
+ * `fn` too: `admm: indBox([2], [2]).prox: v must have length 2 …`, same class (NonFiniteError as a
+ * ParameterError, its constructor being tied to one argument). Other errors pass through unchanged.
+ */
+export function reportingAs<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (!(e instanceof ProxkitError) || e.message.startsWith(`${fn}: `)) throw e;
+    const message = `${fn}: ${e.message}`;
+    if (e instanceof ShapeError) throw new ShapeError(message);
+    if (e instanceof MemoryError) throw new MemoryError(message);
+    if (e instanceof ParameterError || e instanceof NonFiniteError) throw new ParameterError(message);
+    throw e;
+  }
 }
 
 /** Frees every buffer (ignores already freed ones). */
@@ -326,14 +359,20 @@ export function axpby(alpha: number, a: Float64Array, beta: number, b: Float64Ar
 
 /**
  * The dimension n of a splitting problem: options.dimension when given, else the `dimension` of one
- * of the operators (leastSquares has one), else the length of the starting point.
+ * of the operators (leastSquares has one), else the length of the starting point. Every dimension
+ * given (option or operator's, each [name, operator]) must be valid and agree: a ShapeError otherwise.
  */
-export function problemDimension(fn: string, given: unknown, operators: readonly unknown[], start: unknown, startName: string): number {
-  if (given !== undefined) return dimension(fn, 'options.dimension', given);
-  for (const op of operators) {
+export function problemDimension(fn: string, given: unknown, operators: readonly (readonly [string, unknown])[], start: unknown, startName: string): number {
+  let n = given === undefined ? undefined : dimension(fn, 'options.dimension', given);
+  let from = 'options.dimension';
+  for (const [name, op] of operators) {
     const d = (op as { dimension?: unknown }).dimension;
-    if (typeof d === 'number') return d;
+    if (d === undefined) continue;
+    dimension(fn, `${name}.dimension`, d);
+    if (n === undefined) [n, from] = [d as number, `${name}.dimension`];
+    else if (d !== n) throw new ShapeError(`${fn}: ${name}.dimension must equal ${from} = ${n} (got ${d})`);
   }
+  if (n !== undefined) return n;
   if (start !== undefined) return vectorLength(fn, startName, start);
   throw parameterError(fn, 'options.dimension', `given when ${startName} is absent and no operator has a dimension`, undefined);
 }

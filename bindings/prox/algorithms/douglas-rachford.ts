@@ -1,7 +1,7 @@
 /** Douglas–Rachford splitting for min_x f(x) + g(x), both with computable proxes. */
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, runResult, startingPoint, withWorkspace } from './common.js';
+import { axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface DouglasRachfordOptions extends IterativeOptions {
@@ -11,7 +11,7 @@ export interface DouglasRachfordOptions extends IterativeOptions {
   relaxation?: number;
   /** Starting point of the governing sequence z (length n). Default zeros. */
   z0?: VectorInput;
-  /** n; default f.dimension or g.dimension when defined, else z0's length. */
+  /** n; default f.dimension or g.dimension when defined, else z0's length. All those given must agree. */
   dimension?: number;
 }
 
@@ -45,8 +45,8 @@ export function douglasRachford(f: ProxOperator, g: ProxOperator, options: Dougl
   const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
   const gamma = positiveOption(fn, 'options.gamma', options.gamma, 1);
   const lambda = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
-  const n = problemDimension(fn, options.dimension, [f, g], options.z0, 'options.z0');
-  return withWorkspace((ws) => {
+  const n = problemDimension(fn, options.dimension, [['f', f], ['g', g]], options.z0, 'options.z0');
+  return reportingAs(fn, () => withWorkspace((ws) => {
     const z = ws.own(startingPoint(fn, 'options.z0', options.z0, n));
     const [x, y, w] = [ws.zeros(n), ws.zeros(n), ws.zeros(n)];
     let cert = NaN;
@@ -74,5 +74,5 @@ export function douglasRachford(f: ProxOperator, g: ProxOperator, options: Dougl
       ...runResult(outcome, 'fixed-point residual ‖x − y‖', cert),
       objective,
     };
-  });
+  }));
 }

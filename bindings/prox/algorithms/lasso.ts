@@ -3,10 +3,11 @@
  * f(w) alone) and a convenience solver by FISTA.
  */
 import { parameterError } from '../../runtime/errors.js';
+import { readOptions } from '../../runtime/validate.js';
 import type { VectorInput } from '../../runtime/memory.js';
 import { normL1 } from '../operators/norms.js';
-import { fista, type FistaOptions, type ProximalGradientResult } from './proximal-gradient.js';
-import { leastSquares } from './smooth.js';
+import { fistaAs, type FistaOptions, type ProximalGradientResult } from './proximal-gradient.js';
+import { leastSquaresAs } from './smooth.js';
 
 /**
  * The LASSO duality gap as a `dualityGap` callback for fista/proximalGradient with
@@ -58,14 +59,16 @@ export interface LassoResult extends ProximalGradientResult {
  * @param lambda  λ ≥ 0, finite.
  * @param options  as fista (x0 for warm starts; maxIter default 100000).
  */
-export function lasso(X: VectorInput, y: VectorInput, lambda: number, options: FistaOptions = {}): LassoResult {
-  if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw parameterError('lasso', 'lambda', 'a finite number >= 0', lambda);
+export function lasso(X: VectorInput, y: VectorInput, lambda: number, options?: FistaOptions): LassoResult {
+  const fn = 'lasso';
+  if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw parameterError(fn, 'lambda', 'a finite number >= 0', lambda);
+  const o = readOptions(fn, options);
   const gap = lassoDualityGap(lambda);
-  const f = leastSquares(X, y);
+  const f = leastSquaresAs(fn, X, y, 'X', 'y');
   const grad = new Float64Array(f.cols);
   f.gradient(new Float64Array(f.cols), grad);
   let lambdaMax = 0;
   for (const g of grad) lambdaMax = Math.max(lambdaMax, Math.abs(g));
-  const result = fista(f, normL1(lambda), { maxIter: 100000, ...options, dualityGap: gap });
+  const result = fistaAs(fn, f, normL1(lambda), { ...o, maxIter: o.maxIter ?? 100000, dualityGap: gap });
   return { ...result, lambdaMax };
 }

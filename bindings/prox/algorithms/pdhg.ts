@@ -5,7 +5,7 @@
 import { ShapeError, parameterError } from '../../runtime/errors.js';
 import type { F64Buffer, VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { callOnViews, checkOperator, checkOptions, dimension, iterate, positiveOption, runResult, startingPoint, withWorkspace } from './common.js';
+import { callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { matTVec, matVec, powerIteration } from './smooth.js';
 
@@ -41,15 +41,25 @@ export function matrixOperator(A: ArrayLike<number>, rows: number, cols: number)
   };
 }
 
-/** ‖K‖₂ by power iteration on KᵀK (a lower estimate, converged to ~1e-12 relative or 2000 steps). */
+/**
+ * ‖K‖₂ by power iteration on KᵀK (a lower estimate, converged to ~1e-12 relative or 2000 steps).
+ * @throws ParameterError when K is not a LinearOperator, or its callbacks write NaN/±Inf (which is
+ * also what a `rows`/`cols` that disagrees with what they read and write tends to give).
+ */
 export function operatorNorm(K: LinearOperator): number {
+  return linearNorm('operatorNorm', checkLinear('operatorNorm', K));
+}
+
+function linearNorm(fn: string, K: LinearOperator): number {
   const tmp = new Float64Array(K.rows);
   return Math.sqrt(
     Math.max(
       0,
       powerIteration((x, y) => {
         K.apply(x, tmp);
+        checkFiniteOutput(fn, 'K.apply', tmp);
         K.adjoint(tmp, y);
+        checkFiniteOutput(fn, 'K.adjoint', y);
       }, K.cols),
     ),
   );
@@ -109,7 +119,8 @@ function checkLinear(fn: string, K: unknown): LinearOperator {
  *
  * @param f  the term composed with K (a ProxOperator on ℝᵐ).
  * @param g  the term on x (a ProxOperator on ℝⁿ).
- * @param K  the linear operator (see `matrixOperator`).
+ * @param K  the linear operator (see `matrixOperator`); its callbacks must write finite values
+ *   (checked on every call: a NaN from K is reported as K's, not as a later prox's).
  */
 export function chambollePock(f: ProxOperator, g: ProxOperator, K: LinearOperator, options: PdhgOptions = {}): PdhgResult {
   return pdhgRun('chambollePock', f, g, K, options);
@@ -137,19 +148,26 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
   if (givenTau !== undefined && givenSigma !== undefined) [tau, sigma] = [givenTau, givenSigma];
   else {
     // The missing step(s) from στ‖K‖² = 0.95² (a margin over the power-iteration estimate of ‖K‖).
-    const norm = options.opNorm !== undefined ? positiveOption(fn, 'options.opNorm', options.opNorm, 1) : operatorNorm(K);
+    const norm = options.opNorm !== undefined ? positiveOption(fn, 'options.opNorm', options.opNorm, 1) : linearNorm(fn, K);
     const other = (given: number): number => (norm > 0 ? (0.95 * 0.95) / (norm * norm * given) : 1);
     if (givenTau !== undefined) [tau, sigma] = [givenTau, other(givenTau)];
     else if (givenSigma !== undefined) [tau, sigma] = [other(givenSigma), givenSigma];
     else [tau, sigma] = norm > 0 ? [0.95 / norm, 0.95 / norm] : [1, 1];
   }
-  return withWorkspace((ws) => {
+  return reportingAs(fn, () => withWorkspace((ws) => {
     const x = ws.own(startingPoint(fn, 'options.x0', options.x0, n));
     const y = ws.own(startingPoint(fn, 'options.y0', options.y0, m));
     const [xt, Kty, Ktyt, vn] = [ws.zeros(n), ws.zeros(n), ws.zeros(n), ws.zeros(n)];
     const [yt, Kx, Kxt, vm] = [ws.zeros(m), ws.zeros(m), ws.zeros(m), ws.zeros(m)];
-    const apply = (src: F64Buffer, dst: F64Buffer): void => callOnViews(src, dst, (a, b) => K.apply(a, b));
-    const adjoint = (src: F64Buffer, dst: F64Buffer): void => callOnViews(src, dst, (a, b) => K.adjoint(a, b));
+    // A NaN from K would surface later as some prox's error: name K instead (O(m + n), next to K's cost).
+    const apply = (src: F64Buffer, dst: F64Buffer): void => {
+      callOnViews(src, dst, (a, b) => K.apply(a, b));
+      checkFiniteOutput(fn, 'K.apply', dst.view());
+    };
+    const adjoint = (src: F64Buffer, dst: F64Buffer): void => {
+      callOnViews(src, dst, (a, b) => K.adjoint(a, b));
+      checkFiniteOutput(fn, 'K.adjoint', dst.view());
+    };
     apply(x, Kx);
     adjoint(y, Kty);
     let cert = NaN;
@@ -227,5 +245,5 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
       tau,
       sigma,
     };
-  });
+  }));
 }

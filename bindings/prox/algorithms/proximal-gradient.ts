@@ -3,9 +3,10 @@
  *   min_x F(x) = f(x) + g(x),  f smooth (∇f L-Lipschitz), g proper closed convex with a prox.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { f64View, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
+import { readOptions } from '../../runtime/validate.js';
+import { f64View, vectorLength, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { callOnViews, checkOperator, checkOptions, distance, iterate, positiveOption, runResult, startingPoint, withWorkspace } from './common.js';
+import { callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { leastSquaresData, type SmoothFunction } from './smooth.js';
 
@@ -56,7 +57,7 @@ interface Setup {
   fn: string;
   f: SmoothFunction;
   g: ProxOperator;
-  o: ProximalGradientOptions;
+  o: ProximalGradientOptions | undefined;
   momentum: boolean;
   restart: 'gradient' | 'function' | 'none';
 }
@@ -66,6 +67,7 @@ function checkSmooth(fn: string, f: unknown): SmoothFunction {
   if (s === null || typeof s !== 'object' || typeof s.value !== 'function' || typeof s.gradient !== 'function') {
     throw parameterError(fn, 'f', 'a smooth function { value(x), gradient(x, out) }', f);
   }
+  if (s.dimension !== undefined) dimension(fn, 'f.dimension', s.dimension);
   return s;
 }
 
@@ -80,23 +82,22 @@ function fixedPointResidual(g: ProxOperator, x: F64Buffer, grad: F64Buffer, t: n
 }
 
 function run(s: Setup): ProximalGradientResult {
-  const { fn, f, g, o, momentum } = s;
-  const opts = checkOptions(fn, o, { maxIter: 10000, tol: 1e-8 });
+  const { fn, f, g, momentum } = s;
+  const opts = checkOptions(fn, s.o, { maxIter: 10000, tol: 1e-8 });
+  const o = readOptions(fn, s.o);
   const n0 = f.dimension;
-  if (o?.x0 === undefined && n0 === undefined) throw parameterError(fn, 'options.x0', 'given when f has no dimension', undefined);
-  const beta = positiveOption(fn, 'options.backtrack', o?.backtrack, 0.5, 1);
-  const fixedStep =
-    o?.step !== undefined
-      ? positiveOption(fn, 'options.step', o.step, 1)
-      : o?.lipschitz !== undefined
-        ? 1 / positiveOption(fn, 'options.lipschitz', o.lipschitz, 1)
-        : null;
-  const every = o?.certificateEvery ?? 1;
+  if (o.x0 === undefined && n0 === undefined) throw parameterError(fn, 'options.x0', 'given when f has no dimension', undefined);
+  const beta = positiveOption(fn, 'options.backtrack', o.backtrack, 0.5, 1);
+  // Both are checked even though step wins: a bad value is never silently ignored.
+  const step = o.step === undefined ? undefined : positiveOption(fn, 'options.step', o.step, 1);
+  const lipschitz = o.lipschitz === undefined ? undefined : positiveOption(fn, 'options.lipschitz', o.lipschitz, 1);
+  const fixedStep = step ?? (lipschitz !== undefined ? 1 / lipschitz : null);
+  const every = o.certificateEvery ?? 1;
   if (!Number.isSafeInteger(every) || every < 1) throw parameterError(fn, 'options.certificateEvery', 'an integer >= 1', every);
-  const gap = o?.dualityGap;
+  const gap = o.dualityGap;
   if (gap !== undefined && typeof gap !== 'function') throw parameterError(fn, 'options.dualityGap', 'a function', gap);
-  return withWorkspace((ws) => {
-    let x = ws.own(startingPoint(fn, 'options.x0', o?.x0, n0 ?? (o?.x0 as ArrayLike<number>).length));
+  return reportingAs(fn, () => withWorkspace((ws) => {
+    let x = ws.own(startingPoint(fn, 'options.x0', o.x0, n0 ?? vectorLength(fn, 'options.x0', o.x0)));
     const n = x.length;
     let xNew = ws.zeros(n);
     const [y, z, grad, scratch] = [ws.zeros(n), ws.zeros(n), ws.zeros(n), ws.zeros(n)];
@@ -126,7 +127,11 @@ function run(s: Setup): ProximalGradientResult {
     let t = fixedStep ?? 0;
     if (fixedStep === null) {
       const L = f.lipschitz;
-      if (L !== undefined && Number.isFinite(L) && L > 0) t = 1 / L;
+      // 0 is a valid estimate (f affine, e.g. leastSquares of a zero matrix): the secant then decides.
+      if (L !== undefined && (typeof L !== 'number' || !(L >= 0) || !Number.isFinite(L))) {
+        throw parameterError(fn, 'f.lipschitz', 'a finite number >= 0 when given', L);
+      }
+      if (L !== undefined && L > 0) t = 1 / L;
       else {
         gradientAt(x, grad);
         const gv = grad.view();
@@ -230,7 +235,7 @@ function run(s: Setup): ProximalGradientResult {
       step: t,
       restarts,
     };
-  });
+  }));
 }
 
 /**
@@ -253,7 +258,7 @@ function run(s: Setup): ProximalGradientResult {
  */
 export function proximalGradient(f: SmoothFunction, g: ProxOperator, options?: ProximalGradientOptions): ProximalGradientResult {
   const fn = 'proximalGradient';
-  return run({ fn, f: checkSmooth(fn, f), g: checkOperator(fn, 'g', g), o: options ?? {}, momentum: false, restart: 'none' });
+  return run({ fn, f: checkSmooth(fn, f), g: checkOperator(fn, 'g', g), o: options, momentum: false, restart: 'none' });
 }
 
 /**
@@ -270,10 +275,14 @@ export function proximalGradient(f: SmoothFunction, g: ProxOperator, options?: P
  * 'none'). Defaults: maxIter 10000, tol 1e-8, backtracking line search.
  */
 export function fista(f: SmoothFunction, g: ProxOperator, options?: FistaOptions): ProximalGradientResult {
-  const fn = 'fista';
-  const restart = options?.restart ?? 'gradient';
+  return fistaAs('fista', f, g, options);
+}
+
+/** `fista` reporting errors as `fn` (lasso runs it on its own arguments). */
+export function fistaAs(fn: string, f: SmoothFunction, g: ProxOperator, options?: FistaOptions): ProximalGradientResult {
+  const restart = readOptions(fn, options).restart ?? 'gradient';
   if (restart !== 'gradient' && restart !== 'function' && restart !== 'none') {
     throw parameterError(fn, 'options.restart', "'gradient', 'function' or 'none'", restart);
   }
-  return run({ fn, f: checkSmooth(fn, f), g: checkOperator(fn, 'g', g), o: options ?? {}, momentum: true, restart });
+  return run({ fn, f: checkSmooth(fn, f), g: checkOperator(fn, 'g', g), o: options, momentum: true, restart });
 }

@@ -18,9 +18,9 @@ export interface SmoothFunction {
    * squares: ½‖r‖² from the residual r it computes anyway); the algorithms then skip a `value` call.
    */
   gradient(x: Float64Array, out: Float64Array): void | number;
-  /** n, when known (then `x0` may be omitted and defaults to zeros). */
+  /** n, when known (then `x0` may be omitted and defaults to zeros): a non-negative integer. */
   readonly dimension?: number;
-  /** An estimate of the Lipschitz constant of ∇f, used as the first step 1/L of the line search. */
+  /** An estimate (finite, ≥ 0) of the Lipschitz constant of ∇f, used as the first step 1/L of the line search. */
   readonly lipschitz?: number;
 }
 
@@ -159,12 +159,16 @@ export function leastSquaresData(f: unknown): { A: Float64Array; b: Float64Array
  * @throws ShapeError when A.length is not a multiple of b.length; NonFiniteError for NaN/±Inf in A or b.
  */
 export function leastSquares(A: VectorInput, b: VectorInput): LeastSquares {
-  const fn = 'leastSquares';
-  const Am = readVector(fn, 'A', A);
-  const bv = readVector(fn, 'b', b);
+  return leastSquaresAs('leastSquares', A, b);
+}
+
+/** `leastSquares` reporting errors as `fn`, with A and b under the caller's names (lasso: X and y). */
+export function leastSquaresAs(fn: string, A: VectorInput, b: VectorInput, aName = 'A', bName = 'b'): LeastSquares {
+  const Am = readVector(fn, aName, A);
+  const bv = readVector(fn, bName, b);
   const m = bv.length;
-  if (m === 0) throw new ShapeError(`${fn}: b must have length >= 1 (got 0)`);
-  if (Am.length % m !== 0) throw new ShapeError(`${fn}: A must have b.length × n = ${m} × n entries (got ${Am.length})`);
+  if (m === 0) throw new ShapeError(`${fn}: ${bName} must have length >= 1 (got 0)`);
+  if (Am.length % m !== 0) throw new ShapeError(`${fn}: ${aName} must have ${bName}.length × n = ${m} × n entries (got ${Am.length})`);
   const n = Am.length / m;
   const r = new Float64Array(m);
   const Atb = new Float64Array(n);

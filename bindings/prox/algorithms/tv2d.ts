@@ -8,6 +8,7 @@ import type { ProxOperator } from '../operator.js';
 import { defineOperator, lengthChecker, nonNegativeFinite } from '../operators/define.js';
 import { tv1dScratchLength } from '../operators/tv.js';
 import { dimension } from './common.js';
+import { readOptions } from '../../runtime/validate.js';
 
 export interface TotalVariation2DOptions {
   /** Stop when the duality gap ≤ tol · P(X) (P the prox objective at the iterate X). Default 1e-6. */
@@ -98,14 +99,16 @@ function directionDual(p: Float64Array, X: Float64Array, lines: number, length: 
  * convergence of the latest call. Defaults: tol 1e-6 (relative to P(X)), maxIter 500.
  *
  * @param lambda  λ ≥ 0, finite.
- * @param rows  image height ≥ 0 (integer); @param cols  width ≥ 0. v must have length rows·cols.
+ * @param rows  image height ≥ 0 (integer); @param cols  width ≥ 0; rows·cols ≤ 2²⁸ (the WASM memory cap).
+ *   v must have length rows·cols.
  */
-export function totalVariation2D(lambda: number, rows: number, cols: number, options: TotalVariation2DOptions = {}): TotalVariation2D {
+export function totalVariation2D(lambda: number, rows: number, cols: number, options?: TotalVariation2DOptions): TotalVariation2D {
   const fn = 'totalVariation2D';
   nonNegativeFinite(fn, 'lambda', lambda);
   dimension(fn, 'rows', rows);
   dimension(fn, 'cols', cols);
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
+  dimension(fn, 'rows × cols', rows * cols);
+  options = readOptions(fn, options);
   const tol = options.tol ?? 1e-6;
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
   const maxIter = options.maxIter ?? 500;
