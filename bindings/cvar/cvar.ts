@@ -2,21 +2,65 @@
  * CVaR and VaR of a finite sample of losses, the CVaR subgradient weights, and the Euclidean
  * projection onto a CVaR sublevel set. Kernels in assembly/cvar/cvar.ts.
  */
-import { ShapeError, parameterError } from '../runtime/errors.js';
+import { NonFiniteError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 
 /** Checks β ∈ (0, 1). */
-export function checkBeta(fn: string, beta: unknown): number {
-  if (typeof beta !== 'number' || !(beta > 0 && beta < 1)) throw parameterError(fn, 'beta', 'in (0, 1)', beta);
+export function checkBeta(fn: string, beta: unknown, name = 'beta'): number {
+  if (typeof beta !== 'number' || !(beta > 0 && beta < 1)) throw parameterError(fn, name, 'in (0, 1)', beta);
   return beta;
+}
+
+/**
+ * A plain array or typed array of finite numbers, copied to a Float64Array: ParameterError for
+ * anything else, NonFiniteError (naming the index) for NaN/±Infinity or a non-number entry.
+ */
+export function finiteArray(fn: string, name: string, v: unknown): Float64Array {
+  if (!isNumericArray(v)) throw parameterError(fn, name, 'an array of numbers', v);
+  const out = new Float64Array(v.length);
+  copyDoubles(v, out, 0);
+  const bad = out.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new NonFiniteError(fn, name, bad, out[bad]!);
+  return out;
+}
+
+/** A plain array or a typed array of numbers (not a string, a DataView or a BigInt array). */
+export function isNumericArray(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
+}
+
+/**
+ * Copies `a` into `out` from `offset`; entries that are not numbers (strings, bigints, symbols) become
+ * NaN rather than being converted (or throwing a TypeError), so the finiteness check reports them.
+ */
+export function copyDoubles(a: ArrayLike<unknown>, out: Float64Array, offset: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    out[offset + i] = typeof x === 'number' ? x : NaN;
+  }
+}
+
+/** A finite number, or a ParameterError naming it. */
+export function finiteNumber(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw parameterError(fn, name, 'a finite number', v);
+  return v;
 }
 
 /**
  * The number of tail samples k = (1 − β)·n, real in (0, n]. When (1 − β)·n is within 1e-9 (relative)
  * of an integer ≥ 1 it is snapped to it, so that β = 0.9, n = 10 gives k = 1 (the product is
  * 0.9999999999999998 in floating point) and not a fractional tail.
+ * @param n  the sample count, an integer ≥ 1 (ParameterError otherwise).
+ * @param beta  in (0, 1) (ParameterError otherwise).
  */
 export function tailCount(n: number, beta: number): number {
+  const fn = 'tailCount';
+  if (!Number.isSafeInteger(n) || n < 1) throw parameterError(fn, 'n', 'a positive integer', n);
+  return tail(n, checkBeta(fn, beta));
+}
+
+/** `tailCount` without the checks, for callers that validated n and β already. */
+export function tail(n: number, beta: number): number {
   const k = (1 - beta) * n;
   const r = Math.round(k);
   const snapped = r >= 1 && Math.abs(k - r) <= 1e-9 * Math.max(1, k) ? r : k;
@@ -43,7 +87,7 @@ function evaluate(s: Scope, fn: string, losses: VectorInput, n: number, k: numbe
 export function cvarAndVar(losses: VectorInput, beta: number, fn = 'cvarAndVar'): { cvar: number; valueAtRisk: number; tail: number } {
   checkBeta(fn, beta);
   const n = nonEmpty(fn, 'losses', losses);
-  const k = tailCount(n, beta);
+  const k = tail(n, beta);
   return withScope(fn, (s) => {
     const { valueAtRisk, cvar } = evaluate(s, fn, losses, n, k);
     return { valueAtRisk, cvar, tail: k };
@@ -86,7 +130,7 @@ export function cvarWeights(losses: VectorInput, beta: number, out?: Float64Arra
   checkBeta(fn, beta);
   const n = nonEmpty(fn, 'losses', losses);
   checkOut(fn, out, n);
-  const k = tailCount(n, beta);
+  const k = tail(n, beta);
   return withScope(fn, (s) => {
     const { ptr, scratch, valueAtRisk } = evaluate(s, fn, losses, n, k);
     s.x.cvarWeights(ptr, n, k, valueAtRisk, scratch);
@@ -129,10 +173,10 @@ export function projectCvarSet(v: VectorInput, beta: number, kappa: number, out?
 /** `projectCvarSet` with its multipliers τ and a. */
 export function projectCvarSetInfo(v: VectorInput, beta: number, kappa: number, out?: Float64Array, fn = 'projectCvarSetInfo'): CvarProjection {
   checkBeta(fn, beta);
-  if (typeof kappa !== 'number' || !Number.isFinite(kappa)) throw parameterError(fn, 'kappa', 'a finite number', kappa);
+  finiteNumber(fn, 'kappa', kappa);
   const n = nonEmpty(fn, 'v', v);
   checkOut(fn, out, n);
-  const k = tailCount(n, beta);
+  const k = tail(n, beta);
   return withScope(fn, (s) => {
     const y = place(s, v, n);
     const scratch = s.f64(n);

@@ -4,10 +4,11 @@
  * epoch loop of the built-in losses runs in WASM (assembly/cvar/step.ts); a user loss runs its loop
  * here and calls the same step kernel.
  */
-import { NonFiniteError, ShapeError, parameterError } from '../runtime/errors.js';
+import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { rng } from '../rng.js';
-import { checkBeta, tailCount } from './cvar.js';
+import { readOptions } from '../runtime/validate.js';
+import { seededRng } from '../rng.js';
+import { checkBeta, copyDoubles, finiteNumber, isNumericArray, tail } from './cvar.js';
 
 /** A loss of the prediction p = ⟨x, w⟩ + b and the target y, with its derivative in p. */
 export interface CustomLoss {
@@ -86,6 +87,29 @@ export interface MinimizeCvarResult {
 const METHODS: Record<CvarMethod, number> = { sgm: 0, spl: 1, 'spl+': 2 };
 const LOSSES: Record<string, number> = { squared: 0, absolute: 1, logistic: 2 };
 
+/** One of 'spl+', 'spl', 'sgm' (own keys only: 'toString' is no method). */
+export function checkMethod(fn: string, method: unknown, name = 'method'): CvarMethod {
+  if (typeof method !== 'string' || !Object.hasOwn(METHODS, method)) throw parameterError(fn, name, "'spl+', 'spl' or 'sgm'", method);
+  return method as CvarMethod;
+}
+
+/** A step size γ: finite and > 0. */
+export function checkStepSize(fn: string, stepSize: unknown, name = 'stepSize'): number {
+  if (typeof stepSize !== 'number' || !(stepSize > 0) || !Number.isFinite(stepSize)) throw parameterError(fn, name, 'finite and > 0', stepSize);
+  return stepSize;
+}
+
+export function checkSchedule(fn: string, schedule: unknown): 'constant' | 'sqrt' {
+  if (schedule !== 'constant' && schedule !== 'sqrt') throw parameterError(fn, 'schedule', "'constant' or 'sqrt'", schedule);
+  return schedule;
+}
+
+/** A number of epochs: an integer ≥ 0 (huge counts are valid: onProgress or signal ends the run). */
+export function checkEpochs(fn: string, epochs: unknown): number {
+  if (!Number.isSafeInteger(epochs) || (epochs as number) < 0) throw parameterError(fn, 'epochs', 'a non-negative integer', epochs);
+  return epochs as number;
+}
+
 /** Validated dense data: X copied to a row-major Float64Array. */
 export interface Dataset {
   X: Float64Array;
@@ -94,40 +118,54 @@ export interface Dataset {
   d: number;
 }
 
-/** Reads `X` (matrix or rows) and `y`, checking shapes and finiteness. */
-export function readDataset(fn: string, X: unknown, y: unknown): Dataset {
+/**
+ * Reads `X` (matrix or rows) and `y`, checking shapes and finiteness; `where` prefixes the names in
+ * messages (e.g. 'problems[0].').
+ */
+export function readDataset(fn: string, X: unknown, y: unknown, where = ''): Dataset {
   let data: Float64Array;
   let n: number;
   let d: number;
   if (Array.isArray(X)) {
     n = X.length;
-    if (n === 0) throw new ShapeError(`${fn}: X must have at least one row (got 0)`);
-    d = (X[0] as ArrayLike<number>)?.length ?? -1;
-    if (!(d >= 1)) throw new ShapeError(`${fn}: X rows must have length >= 1 (got ${d})`);
+    if (n === 0) throw new ShapeError(`${fn}: ${where}X must have at least one row (got 0)`);
+    const first: unknown = X[0];
+    d = isNumericArray(first) ? first.length : -1;
+    if (!(d >= 1)) throw new ShapeError(`${fn}: ${where}X rows must have length >= 1 (got ${describe(first)})`);
     data = new Float64Array(n * d);
-    X.forEach((row: ArrayLike<number>, i) => {
-      if (row?.length !== d) throw new ShapeError(`${fn}: X rows must all have length ${d} (got ${row?.length} at row ${i})`);
-      data.set(row, i * d);
+    X.forEach((row: unknown, i) => {
+      if (!isNumericArray(row) || row.length !== d) throw new ShapeError(`${fn}: ${where}X rows must all have length ${d} (got ${isNumericArray(row) ? row.length : describe(row)} at row ${i})`);
+      copyDoubles(row, data, i * d);
     });
   } else if (X && typeof X === 'object' && 'data' in X) {
-    const m = X as Matrix;
-    n = m.rows;
-    d = m.cols;
-    if (!Number.isSafeInteger(n) || n < 1) throw new ShapeError(`${fn}: X.rows must be an integer >= 1 (got ${n})`);
-    if (!Number.isSafeInteger(d) || d < 1) throw new ShapeError(`${fn}: X.cols must be an integer >= 1 (got ${d})`);
-    if (m.data?.length !== n * d) throw new ShapeError(`${fn}: X.data must have length rows·cols = ${n * d} (got ${m.data?.length})`);
-    data = Float64Array.from(m.data);
+    const m = X as { data: unknown; rows: unknown; cols: unknown };
+    if (!Number.isSafeInteger(m.rows) || (m.rows as number) < 1) throw new ShapeError(`${fn}: ${where}X.rows must be an integer >= 1 (got ${describe(m.rows)})`);
+    if (!Number.isSafeInteger(m.cols) || (m.cols as number) < 1) throw new ShapeError(`${fn}: ${where}X.cols must be an integer >= 1 (got ${describe(m.cols)})`);
+    n = m.rows as number;
+    d = m.cols as number;
+    if (!isNumericArray(m.data)) throw parameterError(fn, `${where}X.data`, 'an array of numbers', m.data);
+    if (m.data.length !== n * d) throw new ShapeError(`${fn}: ${where}X.data must have length rows·cols = ${n * d} (got ${m.data.length})`);
+    data = new Float64Array(n * d);
+    copyDoubles(m.data, data, 0);
   } else {
-    throw parameterError(fn, 'X', 'a { data, rows, cols } matrix or an array of rows', X);
+    throw parameterError(fn, `${where}X`, 'a { data, rows, cols } matrix or an array of rows', X);
   }
   const bad = data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new NonFiniteError(fn, 'X', bad, data[bad]!);
-  if (!y || typeof (y as ArrayLike<number>).length !== 'number') throw parameterError(fn, 'y', 'an array of numbers', y);
-  const yy = Float64Array.from(y as ArrayLike<number>);
-  if (yy.length !== n) throw new ShapeError(`${fn}: y must have length ${n} (the rows of X) (got ${yy.length})`);
+  if (bad >= 0) throw new NonFiniteError(fn, `${where}X`, bad, data[bad]!);
+  if (!isNumericArray(y)) throw parameterError(fn, `${where}y`, 'an array of numbers', y);
+  if (y.length !== n) throw new ShapeError(`${fn}: ${where}y must have length ${n} (the rows of X) (got ${y.length})`);
+  const yy = new Float64Array(n);
+  copyDoubles(y, yy, 0);
   const badY = yy.findIndex((v) => !Number.isFinite(v));
-  if (badY >= 0) throw new NonFiniteError(fn, 'y', badY, yy[badY]!);
+  if (badY >= 0) throw new NonFiniteError(fn, `${where}y`, badY, yy[badY]!);
   return { X: data, y: yy, n, d };
+}
+
+/** Labels for the logistic loss: each −1, 0 or 1 (ParameterError otherwise), 0 read as −1. */
+export function logisticLabels(fn: string, y: Float64Array, where = ''): Float64Array {
+  const bad = y.findIndex((v) => v !== 1 && v !== -1 && v !== 0);
+  if (bad >= 0) throw parameterError(fn, `${where}y[${bad}]`, 'a label −1, 0 or 1 for the logistic loss', y[bad]);
+  return y.map((v) => (v === 0 ? -1 : v));
 }
 
 /** Fisher–Yates permutation of 0..n−1 from n uniforms. */
@@ -243,38 +281,34 @@ function customEpoch(
  */
 export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
-  if (!options || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
   const {
     loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'constant', epochs = 10,
     batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, onProgress, signal,
-  } = options;
+  } = (options = readOptions(fn, options));
   checkBeta(fn, beta);
-  if (!(method in METHODS)) throw parameterError(fn, 'method', "'spl+', 'spl' or 'sgm'", method);
-  if (typeof loss === 'string' ? !(loss in LOSSES) : typeof loss?.value !== 'function' || typeof loss?.derivative !== 'function') {
+  checkMethod(fn, method);
+  if (typeof loss === 'string' ? !Object.hasOwn(LOSSES, loss) : typeof loss?.value !== 'function' || typeof loss?.derivative !== 'function') {
     throw parameterError(fn, 'loss', "'squared', 'absolute', 'logistic' or { value, derivative }", loss);
   }
-  if (typeof stepSize !== 'number' || !(stepSize > 0) || !Number.isFinite(stepSize)) throw parameterError(fn, 'stepSize', 'finite and > 0', stepSize);
-  if (schedule !== 'constant' && schedule !== 'sqrt') throw parameterError(fn, 'schedule', "'constant' or 'sqrt'", schedule);
-  if (!Number.isSafeInteger(epochs) || epochs < 0) throw parameterError(fn, 'epochs', 'a non-negative integer', epochs);
-  if (typeof eta0 !== 'number' || !Number.isFinite(eta0)) throw parameterError(fn, 'eta0', 'a finite number', eta0);
+  checkStepSize(fn, stepSize);
+  checkSchedule(fn, schedule);
+  checkEpochs(fn, epochs);
+  finiteNumber(fn, 'eta0', eta0);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'onProgress', 'a function', onProgress);
   const ds = readDataset(fn, options.X, options.y);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > ds.n) {
     throw parameterError(fn, 'batchSize', `an integer in [1, ${ds.n}]`, batchSize);
   }
-  if (loss === 'logistic') {
-    const bad = ds.y.findIndex((v) => v !== 1 && v !== -1 && v !== 0);
-    if (bad >= 0) throw parameterError(fn, `y[${bad}]`, 'a label −1, 0 or 1 for the logistic loss', ds.y[bad]);
-    ds.y = ds.y.map((v) => (v === 0 ? -1 : v));
-  }
+  if (loss === 'logistic') ds.y = logisticLabels(fn, ds.y);
   const started = performance.now();
   const alpha = 1 / (1 - beta);
-  const k = tailCount(ds.n, beta);
+  const k = tail(ds.n, beta);
   const m = METHODS[method];
   const sched = schedule === 'sqrt' ? 1 : 0;
   const intercept = fitIntercept !== false;
   const dd = ds.d + (intercept ? 1 : 0);
   const steps = Math.floor(ds.n / batchSize);
-  const gen = rng(seed);
+  const gen = seededRng(fn, seed);
 
   return withScope(fn, (s) => {
     const p: Slots = {

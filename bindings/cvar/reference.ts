@@ -11,8 +11,9 @@
  * for 'squared'; quadratically convergent for 'logistic', stopped at a gradient ≤ 1e-13 relative).
  */
 import { parameterError } from '../runtime/errors.js';
-import { cvarAndVar, checkBeta, tailCount } from './cvar.js';
-import { readDataset, type Matrix } from './minimize.js';
+import { readOptions } from '../runtime/validate.js';
+import { cvarAndVar, checkBeta, tail } from './cvar.js';
+import { logisticLabels, readDataset, type Matrix } from './minimize.js';
 
 export interface CvarReferenceOptions {
   X: Matrix | ArrayLike<number>[];
@@ -120,16 +121,17 @@ function projectCappedSimplex(q: Float64Array, k: number): Float64Array {
  * Certified reference optimum of min_{w,b} CVaR_β of the losses of p = ⟨x, w⟩ + b (see the module
  * comment): returns the primal point, its CVaR (upper bound) and a lower bound. Same X, y, loss, β
  * conventions as `minimizeCvar` (logistic labels ±1, 0 read as −1). Meant for small d (≤ ~50).
+ * @throws ParameterError for bad options or labels; ShapeError/NonFiniteError for bad X, y.
  */
 export function cvarReference(options: CvarReferenceOptions): CvarReference {
   const fn = 'cvarReference';
-  const { loss = 'squared', beta = 0.9, fitIntercept = true } = options;
+  const { loss = 'squared', beta = 0.9, fitIntercept = true } = (options = readOptions(fn, options));
   checkBeta(fn, beta);
   if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, 'loss', "'squared' or 'logistic'", loss);
   const ds = readDataset(fn, options.X, options.y);
-  const y = loss === 'logistic' ? ds.y.map((v) => (v === 0 ? -1 : v)) : ds.y;
+  const y = loss === 'logistic' ? logisticLabels(fn, ds.y) : ds.y;
   const { n, d, X } = ds;
-  const k = tailCount(n, beta);
+  const k = tail(n, beta);
   const dd = d + (fitIntercept ? 1 : 0);
   const D = dd + 1;
   const feature = (i: number, j: number): number => (j < d ? X[i * d + j]! : 1);
@@ -203,10 +205,33 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
     };
     return weighted(newton(z.slice(0, dd), dd, weighted, 1e-18 * scale), false).f;
   };
+  // η minimising F_μ for the current θ: Σᵢ σ((ℓᵢ − η)/μ) = k (decreasing in η), by bisection. Carried
+  // over from the stage before, η sits ~μ_old·log(n/k) above the losses; once μ is ten times smaller
+  // every σ there underflows and the Newton system is singular (seen for k = (1 − β)·n near or
+  // below 1). Starting each stage at this η keeps the Hessian in range.
+  const centreEta = (mu: number): void => {
+    const l = Float64Array.from({ length: n }, (_, i) => lossParts(loss, predict(z, i), y[i]!)[0]);
+    const mass = (eta: number): number => l.reduce((t, li) => {
+      const u = (li - eta) / mu;
+      return t + (u > 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+    }, 0);
+    let lo = Math.min(...l);
+    let hi = Math.max(...l);
+    for (let w = mu; mass(lo) < k && w < 1e300; w *= 2) lo -= w;
+    for (let w = mu; mass(hi) > k && w < 1e300; w *= 2) hi += w;
+    for (let i = 0; i < 200 && lo < hi; i++) {
+      const mid = (lo + hi) / 2;
+      if (mid === lo || mid === hi) break;
+      if (mass(mid) > k) lo = mid;
+      else hi = mid;
+    }
+    z[dd] = (lo + hi) / 2;
+  };
   // Every stage's dual point gives a valid bound; keep the best (the weights of a moderately small μ
   // resolve the samples at the kink ℓᵢ = η better than the nearly hard weights of the last stage).
   let lowerBound = -Infinity;
   for (;;) {
+    centreEta(mu);
     z = newton(z, D, smoothed(mu), 1e-16 * scale);
     lowerBound = Math.max(lowerBound, dualBound(mu));
     if (mu <= muMin) break;

@@ -1,7 +1,9 @@
 /** One stochastic CVaR step (SGM, SPL, SPL+) for a sample, exposed for users and tests. */
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
-import { checkBeta } from './cvar.js';
+import { readOptions } from '../runtime/validate.js';
+import { checkBeta, finiteArray, finiteNumber } from './cvar.js';
+import { checkMethod, checkStepSize } from './minimize.js';
 
 export interface CvarStepInput {
   /** The current parameters θ_t. */
@@ -35,14 +37,20 @@ const CODES = { sgm: 0, spl: 1, 'spl+': 2 } as const;
  * - 'spl': argmin η + α(ℓ + ⟨g, θ − θ_t⟩ − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ);
  * - 'spl+': argmin η + α(max{ℓ + ⟨g, θ − θ_t⟩, 0} − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ) (truncated model).
  * Closed forms in assembly/cvar/step.ts.
+ * @throws ParameterError for a bad input object, β, method, step size, eta or loss; NonFiniteError for
+ *   NaN/±Inf in theta or grad.
  */
 export function cvarStep(input: CvarStepInput): CvarStepResult {
   const fn = 'cvarStep';
-  const { theta, eta, loss, grad, beta, stepSize, method } = input;
+  const { eta, loss, beta, stepSize, method } = readOptions(fn, input, 'input');
   checkBeta(fn, beta);
-  if (!(method in CODES)) throw parameterError(fn, 'method', "'spl+', 'spl' or 'sgm'", method);
-  if (!(stepSize > 0) || !Number.isFinite(stepSize)) throw parameterError(fn, 'stepSize', 'finite and > 0', stepSize);
-  if (theta.length !== grad.length) throw parameterError(fn, 'grad', `of length ${theta.length}`, grad);
+  checkMethod(fn, method);
+  checkStepSize(fn, stepSize);
+  finiteNumber(fn, 'eta', eta);
+  finiteNumber(fn, 'loss', loss);
+  const theta = finiteArray(fn, 'theta', input.theta);
+  if (theta.length !== input.grad?.length) throw parameterError(fn, 'grad', `of length ${theta.length}`, input.grad);
+  const grad = finiteArray(fn, 'grad', input.grad);
   let g2 = 0;
   for (let j = 0; j < grad.length; j++) g2 += grad[j]! * grad[j]!;
   const alpha = 1 / (1 - beta);

@@ -4,8 +4,11 @@
  * to a certified reference optimum (reference.ts), the range of step sizes that reach within a
  * tolerance (default 1 %), a text table and an SVG plot. `proxkit cvar-sweep` runs it.
  */
+import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
+import { nonNegative, readOptions } from '../runtime/validate.js';
+import { checkBeta, isNumericArray } from './cvar.js';
 import { cvarReference } from './reference.js';
-import { minimizeCvar, type CvarMethod } from './minimize.js';
+import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
 
 export interface CvarSweepOptions {
   /** Step sizes γ. Default 13 values 10^{-4}, 10^{-3.5}, …, 10^{2}. */
@@ -71,14 +74,69 @@ export interface CvarProblem {
   loss: 'squared' | 'logistic';
 }
 
-/** Runs the sweep (synchronously; a few seconds at the defaults). */
-export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
-  const started = performance.now();
+/** More seeds than this is a mistake, not an experiment: the sweep keeps every run's result. */
+const MAX_SEEDS = 1e6;
+
+/** A non-empty plain or typed array (ParameterError otherwise). */
+function nonEmptyList(fn: string, name: string, v: unknown): unknown[] {
+  if (!isNumericArray(v) || v.length === 0) throw parameterError(fn, name, 'a non-empty array', v);
+  return Array.from(v);
+}
+
+/** Checks an integer count of seeds in [1, MAX_SEEDS]. */
+function checkSeeds(fn: string, seeds: unknown): number {
+  if (!Number.isSafeInteger(seeds) || (seeds as number) < 1 || (seeds as number) > MAX_SEEDS) {
+    throw parameterError(fn, 'seeds', `an integer in [1, ${MAX_SEEDS}]`, seeds);
+  }
+  return seeds as number;
+}
+
+/** A tolerance: a number >= 0 (Infinity marks every step size good). */
+function checkTolerance(fn: string, tolerance: unknown): number {
+  return nonNegative(fn, 'tolerance', tolerance);
+}
+
+/**
+ * Validates every option up front, so that a bad one is reported as cvarSweep's (not by the
+ * cvarReference or minimizeCvar call that would meet it) and before any run.
+ */
+function readSweepOptions(fn: string, options: CvarSweepOptions) {
   const {
     stepSizes = DEFAULT_STEP_SIZES, seeds = 5, epochs = 20, betas = [0.9, 0.99], methods = ['spl+', 'spl', 'sgm'],
-    schedule = 'constant', tolerance = 0.01, onProgress, signal,
-  } = options;
-  const problems = options.problems;
+    schedule = 'constant', tolerance = 0.01, onProgress, signal, problems,
+  } = readOptions(fn, options);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'onProgress', 'a function', onProgress);
+  return {
+    stepSizes: nonEmptyList(fn, 'stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `stepSizes[${i}]`)),
+    seeds: checkSeeds(fn, seeds),
+    epochs: checkEpochs(fn, epochs),
+    betas: nonEmptyList(fn, 'betas', betas).map((b, i) => checkBeta(fn, b, `betas[${i}]`)),
+    methods: nonEmptyList(fn, 'methods', methods).map((m, i) => checkMethod(fn, m, `methods[${i}]`)),
+    schedule: checkSchedule(fn, schedule),
+    tolerance: checkTolerance(fn, tolerance),
+    onProgress,
+    signal,
+    problems: nonEmptyList(fn, 'problems', problems).map((p, i) => {
+      const where = `problems[${i}]`;
+      const { name, loss, X, y } = readOptions(fn, p as CvarProblem, where);
+      if (typeof name !== 'string') throw parameterError(fn, `${where}.name`, 'a string', name);
+      if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, `${where}.loss`, "'squared' or 'logistic'", loss);
+      const ds = readDataset(fn, X, y, `${where}.`);
+      if (loss === 'logistic') logisticLabels(fn, ds.y, `${where}.`);
+      return { name, loss, X: { data: ds.X, rows: ds.n, cols: ds.d }, y: ds.y };
+    }),
+  };
+}
+
+/**
+ * Runs the sweep (synchronously; a few seconds at the defaults).
+ * @throws ParameterError/ShapeError/NonFiniteError for bad options (all checked before the first run);
+ *   the signal's reason when it aborts.
+ */
+export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
+  const fn = 'cvarSweep';
+  const started = performance.now();
+  const { stepSizes, seeds, epochs, betas, methods, schedule, tolerance, onProgress, signal, problems } = readSweepOptions(fn, options);
   const total = problems.length * betas.length * methods.length * stepSizes.length * seeds;
   let done = 0;
   const panels: CvarSweepPanel[] = [];
@@ -89,7 +147,7 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
       const rows: CvarSweepMethod[] = methods.map((method) => {
         const suboptimality = stepSizes.map((stepSize) =>
           Array.from({ length: seeds }, (_, seed) => {
-            if (signal?.aborted) throw new Error('cvarSweep: aborted');
+            if (signal?.aborted) throw signal.reason ?? new ParameterError(`${fn}: aborted`);
             const r = minimizeCvar({ X: p.X, y: p.y, loss: p.loss, beta, method, stepSize, schedule, epochs, seed });
             onProgress?.(++done, total, `${p.name} β=${beta} ${method} γ=${stepSize.toExponential(1)}`);
             return Number.isFinite(r.objective) ? Math.max(0, (r.objective - opt) / Math.abs(opt)) : Infinity;
@@ -117,10 +175,53 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
   return { stepSizes, epochs, seeds, tolerance, schedule, panels, timeMs: performance.now() - started };
 }
 
+/**
+ * Checks what formatSweepTable and sweepSvg read of a CvarSweepResult (the fields they ignore, such
+ * as suboptimality or timeMs, are not checked): the same domains as cvarSweep's options, one median
+ * and one good flag per step size, a range of two step sizes or null.
+ */
+function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
+  const { stepSizes, seeds, epochs, tolerance, schedule, panels } = readOptions(fn, r as CvarSweepResult, 'result');
+  const steps = nonEmptyList(fn, 'result.stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `result.stepSizes[${i}]`));
+  checkSeeds(fn, seeds);
+  checkEpochs(fn, epochs);
+  checkTolerance(fn, tolerance);
+  checkSchedule(fn, schedule);
+  if (!Array.isArray(panels) || panels.length === 0) throw parameterError(fn, 'result.panels', 'a non-empty array', panels);
+  panels.forEach((p: unknown, k) => {
+    const where = `result.panels[${k}]`;
+    const { problem, beta, methods } = readOptions(fn, p as CvarSweepPanel, where);
+    if (typeof problem !== 'string') throw parameterError(fn, `${where}.problem`, 'a string', problem);
+    checkBeta(fn, beta, `${where}.beta`);
+    if (!Array.isArray(methods) || methods.length === 0) throw parameterError(fn, `${where}.methods`, 'a non-empty array', methods);
+    methods.forEach((m: unknown, j) => {
+      const at = `${where}.methods[${j}]`;
+      const { method, median, good, range, goodCount } = readOptions(fn, m as CvarSweepMethod, at);
+      checkMethod(fn, method, `${at}.method`);
+      if (!Array.isArray(median) || median.length !== steps.length) throw new ShapeError(`${fn}: ${at}.median must be an array of ${steps.length} numbers, one per step size (got ${describe(median)})`);
+      median.forEach((v: unknown, i) => nonNegative(fn, `${at}.median[${i}]`, v));
+      if (!Array.isArray(good) || good.length !== steps.length) throw new ShapeError(`${fn}: ${at}.good must be an array of ${steps.length} booleans, one per step size (got ${describe(good)})`);
+      good.forEach((v: unknown, i) => {
+        if (typeof v !== 'boolean') throw parameterError(fn, `${at}.good[${i}]`, 'a boolean', v);
+      });
+      if (range !== null) {
+        if (!Array.isArray(range) || range.length !== 2) throw parameterError(fn, `${at}.range`, 'null or [smallest, largest] good step size', range);
+        range.forEach((g: unknown, i) => checkStepSize(fn, g, `${at}.range[${i}]`));
+      }
+      if (!Number.isSafeInteger(goodCount) || goodCount < 0) throw parameterError(fn, `${at}.goodCount`, 'a non-negative integer', goodCount);
+    });
+  });
+  return { ...(r as CvarSweepResult), stepSizes: steps };
+}
+
 const fmtSub = (v: number): string => (v === Infinity ? 'div' : v < 1e-3 ? '<1e-3' : v >= 100 ? '>100' : v.toPrecision(2));
 
-/** The table of median final suboptimality (rows: problem, β, method; columns: step sizes) and the good ranges. */
-export function formatSweepTable(r: CvarSweepResult): string {
+/**
+ * The table of median final suboptimality (rows: problem, β, method; columns: step sizes) and the good ranges.
+ * @throws ParameterError/ShapeError when `r` is not a well-formed CvarSweepResult.
+ */
+export function formatSweepTable(result: CvarSweepResult): string {
+  const r = checkSweepResult('formatSweepTable', result);
   const head = ['problem', 'β', 'method', ...r.stepSizes.map((g) => g.toExponential(0)), 'good range'];
   const body = r.panels.flatMap((p) =>
     p.methods.map((m) => [
@@ -146,8 +247,10 @@ const COLORS: Record<string, string> = { 'spl+': '#1b7837', spl: '#2166ac', sgm:
  * An SVG with one panel per (problem, β): per method, the grid of step sizes (filled where the median
  * suboptimality is within the tolerance, lightly filled within 10× it, × where the runs diverged) and
  * the good range as a bar.
+ * @throws ParameterError/ShapeError when `r` is not a well-formed CvarSweepResult.
  */
-export function sweepSvg(r: CvarSweepResult): string {
+export function sweepSvg(result: CvarSweepResult): string {
+  const r = checkSweepResult('sweepSvg', result);
   const W = 820;
   const left = 190;
   const right = 30;

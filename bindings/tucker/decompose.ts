@@ -7,7 +7,8 @@
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
+import { readOptions } from '../runtime/validate.js';
+import { around, coreShape, finiteEntries, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
 export interface TuckerDecomposition {
@@ -179,6 +180,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
   const fn = 'hooi';
   const { dims, size } = tensorDims(fn, X);
   const ranks = coreShape(fn, shape, dims);
+  options = readOptions(fn, options);
   const maxIter = options.maxIter ?? 50;
   const tol = options.tol ?? 1e-9;
   if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
@@ -188,6 +190,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
     if (!Array.isArray(options.init) || options.init.length !== dims.length) throw parameterError(fn, 'options.init', `an array of ${dims.length} factor matrices`, options.init);
     options.init.forEach((U, n) => {
       if (!(U instanceof Float64Array) || U.length !== dims[n]! * ranks[n]!) throw parameterError(fn, `options.init[${n}]`, `a Float64Array of length ${dims[n]! * ranks[n]!}`, U);
+      finiteEntries(fn, `options.init[${n}]`, U);
     });
   }
   const t0 = performance.now();
@@ -249,19 +252,24 @@ function sumSq(a: Float64Array): number {
 
 /**
  * X̂ = G ×₀ U₀ ×₁ U₁ ⋯ ×_{N−1} U_{N−1}: the full tensor of a Tucker decomposition (WASM n-mode
- * products). @throws ShapeError if the factors do not match the core.
+ * products). @throws ParameterError if d is not { core, factors } or the factors do not match the core;
+ * NonFiniteError for NaN/±Inf in the core or a factor.
  */
 export function tuckerReconstruct(d: { core: TensorInput; factors: ArrayLike<number>[] }): Tensor {
   const fn = 'tuckerReconstruct';
+  if (d === null || typeof d !== 'object') throw parameterError(fn, 'd', 'a decomposition { core, factors }', d);
   const { dims: ranks, size } = tensorDims(fn, d.core, 'core');
   if (!Array.isArray(d.factors) || d.factors.length !== ranks.length) throw parameterError(fn, 'factors', `an array of ${ranks.length} matrices`, d.factors);
-  const full = d.factors.map((U, n) => {
-    if (!U || U.length % ranks[n]! !== 0 || U.length === 0) throw parameterError(fn, `factors[${n}]`, `an Iₙ×${ranks[n]} matrix`, U);
-    return U.length / ranks[n]!;
+  const factors = d.factors.map((U: unknown, n) => {
+    if (!(Array.isArray(U) || ArrayBuffer.isView(U)) || (U as ArrayLike<number>).length % ranks[n]! !== 0 || (U as ArrayLike<number>).length === 0) {
+      throw parameterError(fn, `factors[${n}]`, `an Iₙ×${ranks[n]} matrix`, U);
+    }
+    return finiteEntries(fn, `factors[${n}]`, U as ArrayLike<unknown>);
   });
+  const full = factors.map((U, n) => U.length / ranks[n]!);
   return withScope(fn, (s) => {
     let cur = { ptr: placeTensor(s, d.core, size, 'core').ptr, dims: ranks.slice() };
-    for (let n = 0; n < ranks.length; n++) cur = modeProductIn(s, cur.ptr, cur.dims, n, Float64Array.from(d.factors[n]!), full[n]!);
+    for (let n = 0; n < ranks.length; n++) cur = modeProductIn(s, cur.ptr, cur.dims, n, factors[n]!, full[n]!);
     return { data: f64View(s.x, cur.ptr, prod(full)).slice(), shape: full };
   });
 }

@@ -7,6 +7,8 @@
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
+import { readOptions } from '../runtime/validate.js';
+import { checkDims, coreShape } from './tensor.js';
 
 /** No core shape fits the budget: even r = (1, …, 1) needs 1 + Σₙ Iₙ parameters. */
 export class InfeasibleBudgetError extends ParameterError {
@@ -18,8 +20,18 @@ export class InfeasibleBudgetError extends ParameterError {
   }
 }
 
-/** Number of parameters of a Tucker decomposition with core shape r: Πₙ rₙ + Σₙ Iₙ rₙ. */
+/**
+ * Number of parameters of a Tucker decomposition with core shape r: Πₙ rₙ + Σₙ Iₙ rₙ.
+ * @throws ShapeError/ParameterError unless dims are positive integers and shape has one entry 1 ≤ rₙ ≤ Iₙ per mode.
+ */
 export function tuckerParameterCount(dims: readonly number[], shape: readonly number[]): number {
+  const fn = 'tuckerParameterCount';
+  const I = checkDims(fn, 'dims', dims, 1);
+  return parameterCount(I, coreShape(fn, shape, I));
+}
+
+/** Πₙ rₙ + Σₙ Iₙ rₙ without checks, for the search loops (their shapes are valid by construction). */
+export function parameterCount(dims: readonly number[], shape: readonly number[]): number {
   let p = 1;
   let c = 0;
   for (let n = 0; n < dims.length; n++) {
@@ -78,6 +90,7 @@ export function solveTuckerPacking(spectra: ArrayLike<number>[], budget: number,
 
 /** The shared body of solveTuckerPacking and selectCoreShape({ method: 'dp' }). */
 export function packSpectra(fn: string, spectra: ArrayLike<number>[], budget: number, options: PackingOptions): PackingResult {
+  const { epsilon, maxLabels } = readOptions(fn, options);
   if (!Array.isArray(spectra) || spectra.length === 0) throw new ShapeError(`${fn}: spectra must be a non-empty array of per-mode spectra (got ${Array.isArray(spectra) ? 0 : typeof spectra})`);
   const sorted = spectra.map((sp, n) => {
     if (!sp || typeof sp.length !== 'number' || sp.length === 0) throw new ShapeError(`${fn}: spectra[${n}] must be a non-empty array (got ${sp?.length ?? typeof sp})`);
@@ -88,7 +101,6 @@ export function packSpectra(fn: string, spectra: ArrayLike<number>[], budget: nu
     return a.sort().reverse();
   });
   const dims = sorted.map((a) => a.length);
-  const { epsilon, maxLabels } = options;
   if (epsilon !== undefined && (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon))) throw parameterError(fn, 'options.epsilon', 'a finite number >= 0', epsilon);
   const cap = maxLabels ?? 2 ** 20;
   if (!Number.isSafeInteger(cap) || cap < 1 || cap > 2 ** 26) throw parameterError(fn, 'options.maxLabels', 'an integer in [1, 2^26]', cap);
@@ -156,7 +168,7 @@ export function packSpectra(fn: string, spectra: ArrayLike<number>[], budget: nu
     shape: r.shape,
     predictedError: tail,
     capturedEnergy: captured,
-    parameters: tuckerParameterCount(dims, r.shape),
+    parameters: parameterCount(dims, r.shape),
     exact: eps === 0,
     epsilon: eps,
     labels: r.code,

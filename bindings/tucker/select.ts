@@ -4,12 +4,11 @@
  * the true (HOOI) loss, exhaustive search, and TensorLy's uniform scaling rule.
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
-import { withScope } from '../runtime/memory.js';
-import { hooi, otherModes, projectModes } from './decompose.js';
-import { InfeasibleBudgetError, packSpectra, tuckerParameterCount } from './packing.js';
-import { leadingVectors } from './decompose.js';
-import { f64View } from '../runtime/memory.js';
-import { placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
+import { f64View, withScope } from '../runtime/memory.js';
+import { readOptions } from '../runtime/validate.js';
+import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
+import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
+import { checkDims, placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
 
 /** Options of {@link selectCoreShape}. */
 export interface SelectCoreShapeOptions {
@@ -52,13 +51,21 @@ export interface CoreShapeSelection {
   epsilon: number;
 }
 
+/** A budget is any number but NaN (±Infinity included: below/above every shape's cost). */
+function checkBudget(fn: string, budget: unknown): void {
+  if (typeof budget !== 'number' || Number.isNaN(budget)) throw parameterError(fn, 'budget', 'a number', budget);
+}
+
 /**
  * TensorLy's rule for a budget: scale every mode by the same factor α, rₙ = clamp(round(α·Iₙ), 1, Iₙ),
  * with the largest α whose shape fits Πₙ rₙ + Σₙ Iₙ rₙ ≤ budget.
- * @throws InfeasibleBudgetError when even (1, …, 1) does not fit.
+ * @throws InfeasibleBudgetError when even (1, …, 1) does not fit; ShapeError/ParameterError for
+ *   dims that are not positive integers or a budget that is not a number.
  */
 export function uniformCoreShape(dims: readonly number[], budget: number): number[] {
   const fn = 'uniformCoreShape';
+  dims = checkDims(fn, 'dims', dims, 1);
+  checkBudget(fn, budget);
   const minimum = 1 + dims.reduce((a, b) => a + b, 0);
   if (!(budget >= minimum)) throw new InfeasibleBudgetError(fn, budget, minimum);
   // Every α at which some rₙ changes: α = (k − ½)/Iₙ; the cost is non-decreasing in α.
@@ -72,7 +79,7 @@ export function uniformCoreShape(dims: readonly number[], budget: number): numbe
   let hi = alphas.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (tuckerParameterCount(dims, shapeAt(alphas[mid]!)) <= budget) lo = mid;
+    if (parameterCount(dims, shapeAt(alphas[mid]!)) <= budget) lo = mid;
     else hi = mid - 1;
   }
   return shapeAt(alphas[lo]!);
@@ -102,6 +109,7 @@ export function uniformCoreShape(dims: readonly number[], budget: number): numbe
 export function selectCoreShape(X: TensorInput, budget: number, options: SelectCoreShapeOptions = {}): CoreShapeSelection {
   const fn = 'selectCoreShape';
   const { dims, size } = tensorDims(fn, X);
+  options = readOptions(fn, options);
   const method = options.method ?? 'dp';
   if (method !== 'dp' && method !== 'hosvd' && method !== 'greedy' && method !== 'bruteForce') {
     throw parameterError(fn, 'options.method', "'dp', 'hosvd', 'greedy' or 'bruteForce'", method);
@@ -112,7 +120,7 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
   if (!Number.isSafeInteger(hooiMaxIter) || hooiMaxIter < 0) throw parameterError(fn, 'options.hooiMaxIter', 'a non-negative integer', hooiMaxIter);
   if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooiTol', '>= 0', hooiTol);
   if (!Number.isSafeInteger(maxShapes) || maxShapes < 1) throw parameterError(fn, 'options.maxShapes', 'a positive integer', maxShapes);
-  if (typeof budget !== 'number' || Number.isNaN(budget)) throw parameterError(fn, 'budget', 'a number', budget);
+  checkBudget(fn, budget);
   const minimum = 1 + dims.reduce((a, b) => a + b, 0);
   if (budget < minimum) throw new InfeasibleBudgetError(fn, budget, minimum);
   const spectra = withScope(fn, (s) => {
@@ -154,7 +162,7 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
         if (shape[n]! >= dims[n]!) continue;
         const cand = shape.slice();
         cand[n]!++;
-        if (tuckerParameterCount(dims, cand) > budget) continue;
+        if (parameterCount(dims, cand) > budget) continue;
         const e = loss(cand);
         if (e < bestErr) [best, bestErr] = [cand, e];
       }
@@ -180,7 +188,7 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
   if (evaluate && Number.isNaN(error)) {
     error = hooi(X, shape, { maxIter: hooiMaxIter, tol: hooiTol }).relativeError;
   }
-  return { shape, parameters: tuckerParameterCount(dims, shape), relativeError: error, predictedError: predicted(shape), method, evaluations, exact, epsilon };
+  return { shape, parameters: parameterCount(dims, shape), relativeError: error, predictedError: predicted(shape), method, evaluations, exact, epsilon };
 }
 
 /**
@@ -222,7 +230,7 @@ function isMaximal(dims: readonly number[], r: number[], budget: number): boolea
   for (let n = 0; n < dims.length; n++) {
     if (r[n]! >= dims[n]!) continue;
     r[n]!++;
-    const fits = tuckerParameterCount(dims, r) <= budget;
+    const fits = parameterCount(dims, r) <= budget;
     r[n]!--;
     if (fits) return false;
   }

@@ -30,8 +30,8 @@ export function around(dims: readonly number[], n: number): { L: number; I: numb
   return { L: prod(dims, 0, n), I: dims[n]!, R: prod(dims, n + 1) };
 }
 
-/** Checks an integer list: each entry a positive safe integer. */
-function checkDims(fn: string, name: string, shape: unknown, minOrder: number): number[] {
+/** Checks an integer list: each entry a positive safe integer, describing at most 2^28 entries. */
+export function checkDims(fn: string, name: string, shape: unknown, minOrder: number): number[] {
   if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw parameterError(fn, name, 'an array of positive integers', shape);
   const dims = Array.from(shape as ArrayLike<number>, Number);
   if (dims.length < minOrder) throw new ShapeError(`${fn}: ${name} must have at least ${minOrder} entries (got ${dims.length})`);
@@ -68,6 +68,17 @@ export function coreShape(fn: string, shape: unknown, dims: readonly number[], n
     if (rn > dims[n]!) throw new ShapeError(`${fn}: ${name}[${n}] must be <= ${dims[n]} (the size of mode ${n}) (got ${rn})`);
   });
   return r;
+}
+
+/**
+ * A copy of a matrix argument as a Float64Array; NonFiniteError for NaN/±Inf or an entry that is not a
+ * number (reported as NaN rather than converted, so a symbol or bigint is no TypeError).
+ */
+export function finiteEntries(fn: string, name: string, M: ArrayLike<unknown>): Float64Array {
+  const out = Float64Array.from({ length: M.length }, (_, i) => (typeof M[i] === 'number' ? (M[i] as number) : NaN));
+  const bad = out.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new NonFiniteError(fn, name, bad, out[bad]!);
+  return out;
 }
 
 /** Copies X into the scope and checks it is finite (one SIMD pass); returns its pointer and ‖X‖²_F. */
@@ -135,9 +146,7 @@ export function modeProduct(X: TensorInput, M: ArrayLike<number>, n: number): Te
   if (!Array.isArray(M) && !ArrayBuffer.isView(M)) throw parameterError(fn, 'M', 'a Float64Array or an array of numbers', M);
   const I = dims[n]!;
   if (M.length === 0 || M.length % I !== 0) throw new ShapeError(`${fn}: M must have K·${I} entries for some K >= 1 (got ${M.length})`);
-  const Mf = Float64Array.from(M);
-  const bad = Mf.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new NonFiniteError(fn, 'M', bad, Mf[bad]!);
+  const Mf = finiteEntries(fn, 'M', M);
   return withScope(fn, (s) => {
     const { ptr } = placeTensor(s, X, size);
     const y = modeProductIn(s, ptr, dims, n, Mf, M.length / I);

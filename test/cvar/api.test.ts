@@ -1,0 +1,104 @@
+/** The bad-input sweep (test/fuzz.ts) over the cvar family's public API. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  cvar,
+  cvarAndVar,
+  cvarReference,
+  cvarStep,
+  cvarSweep,
+  cvarWeights,
+  formatSweepTable,
+  init,
+  minimizeCvar,
+  projectCvarSet,
+  projectCvarSetInfo,
+  sweepSvg,
+  tailCount,
+  valueAtRisk,
+  type CvarSweepResult,
+  type MinimizeCvarResult,
+} from '../../bindings/index.js';
+import { fuzzArguments } from '../fuzz.js';
+
+beforeAll(() => init());
+
+const losses = [1, 5, 2, 8, 3];
+// 8 samples, 2 features: every run below takes well under a millisecond.
+const rows = [
+  [1, 0.5],
+  [-0.3, 1],
+  [0.2, -0.7],
+  [1.1, 0.1],
+  [-1, -0.4],
+  [0.6, 0.9],
+  [-0.5, 0.3],
+  [0.4, -1.2],
+];
+const y = [1.2, 0.3, -0.8, 1.5, -1.1, 0.9, -0.2, -0.6];
+const matrix = () => ({ data: Float64Array.from(rows.flat()), rows: rows.length, cols: 2 });
+const problem = () => ({ name: 'tiny', X: matrix(), y: Float64Array.from(y), loss: 'squared' as const });
+const sweepOptions = () => ({
+  problems: [problem()],
+  stepSizes: [0.1, 1],
+  seeds: 1,
+  epochs: 1,
+  betas: [0.75],
+  methods: ['sgm' as const],
+  schedule: 'constant' as const,
+  tolerance: 0.01,
+  onProgress: () => {},
+});
+// Run counts that are valid but would run for days: not bad input.
+const LONG = ['arg0.epochs=1e12'];
+// The two valid calls agree up to their timings.
+const untimed = (r: MinimizeCvarResult) => ({ ...r, timeMs: 0, history: r.history.map((h) => ({ ...h, elapsedMs: 0 })) });
+const sameRun = (a: unknown, b: unknown) => expect(untimed(b as MinimizeCvarResult)).toEqual(untimed(a as MinimizeCvarResult));
+
+describe('cvar: every bad argument gives a typed error, no leak, module usable', () => {
+  it('cvar', () => expect(fuzzArguments('cvar', cvar, [losses, 0.6])).toEqual([]));
+  it('valueAtRisk', () => expect(fuzzArguments('valueAtRisk', valueAtRisk, [losses, 0.6])).toEqual([]));
+  it('cvarAndVar', () => expect(fuzzArguments('cvarAndVar', cvarAndVar, [losses, 0.6])).toEqual([]));
+  it('cvarWeights', () => expect(fuzzArguments('cvarWeights', cvarWeights, [losses, 0.6, new Float64Array(5)])).toEqual([]));
+  it('projectCvarSet', () => expect(fuzzArguments('projectCvarSet', projectCvarSet, [losses, 0.6, 2, new Float64Array(5)])).toEqual([]));
+  it('projectCvarSetInfo', () => expect(fuzzArguments('projectCvarSetInfo', projectCvarSetInfo, [losses, 0.6, 2, new Float64Array(5)])).toEqual([]));
+  it('tailCount', () => expect(fuzzArguments('tailCount', tailCount, [10, 0.9])).toEqual([]));
+
+  it('cvarStep', () => {
+    for (const method of ['spl+', 'spl', 'sgm'] as const) {
+      const input = { theta: [1, 2], eta: 0.5, loss: 1, grad: [0.5, -1], beta: 0.9, stepSize: 0.1, method };
+      expect(fuzzArguments('cvarStep', cvarStep, [input])).toEqual([]);
+    }
+  });
+
+  it('minimizeCvar (rows, built-in loss)', () => {
+    const options = {
+      X: rows, y, loss: 'squared', beta: 0.75, method: 'spl+', stepSize: 0.1, schedule: 'constant', epochs: 2, batchSize: 2,
+      fitIntercept: true, seed: 1, eta0: 0, onProgress: () => true, signal: new AbortController().signal,
+    };
+    expect(fuzzArguments('minimizeCvar', minimizeCvar, [options], { skip: LONG, same: sameRun })).toEqual([]);
+  });
+
+  it('minimizeCvar (matrix, custom loss)', () => {
+    const loss = { value: (p: number, t: number) => (p - t) ** 2 / 2, derivative: (p: number, t: number) => p - t };
+    const options = { X: matrix(), y: Float64Array.from(y), loss, beta: 0.75, method: 'sgm', stepSize: 0.1, epochs: 1 };
+    expect(fuzzArguments('minimizeCvar', minimizeCvar, [options], { skip: LONG, same: sameRun })).toEqual([]);
+  });
+
+  it('cvarReference', () => {
+    expect(fuzzArguments('cvarReference', cvarReference, [{ X: rows, y, loss: 'squared', beta: 0.75, fitIntercept: true }])).toEqual([]);
+    const labels = y.map((v) => (v > 0 ? 1 : -1));
+    expect(fuzzArguments('cvarReference', cvarReference, [{ X: matrix(), y: labels, loss: 'logistic', beta: 0.75 }])).toEqual([]);
+  });
+
+  it('cvarSweep', () => {
+    // timeMs differs between the two valid calls.
+    const same = (a: unknown, b: unknown) => expect((b as CvarSweepResult).panels).toEqual((a as CvarSweepResult).panels);
+    expect(fuzzArguments('cvarSweep', cvarSweep, [sweepOptions()], { skip: LONG, same })).toEqual([]);
+  });
+
+  it('formatSweepTable and sweepSvg', () => {
+    const r = cvarSweep({ ...sweepOptions(), methods: ['spl+', 'sgm'] });
+    expect(fuzzArguments('formatSweepTable', formatSweepTable, [r])).toEqual([]);
+    expect(fuzzArguments('sweepSvg', sweepSvg, [r])).toEqual([]);
+  });
+});

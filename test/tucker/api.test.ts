@@ -1,0 +1,58 @@
+/** The bad-input sweep (test/fuzz.ts) over the tucker family's public API. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  frobeniusNorm,
+  hooi,
+  hosvd,
+  init,
+  modeGram,
+  modeProduct,
+  modeSpectra,
+  selectCoreShape,
+  solveTuckerPacking,
+  tuckerParameterCount,
+  tuckerReconstruct,
+  uniformCoreShape,
+} from '../../bindings/index.js';
+import { fuzzArguments } from '../fuzz.js';
+
+beforeAll(() => init());
+
+// A 2×3×2 tensor: every method stays well under a millisecond per call.
+const X = () => ({ data: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i + 1) + 0.1 * i), shape: [2, 3, 2] });
+// 1 + ΣIₙ = 8 is the smallest feasible budget; 14 admits several shapes.
+const BUDGET = 14;
+
+describe('tucker: every bad argument gives a typed error, no leak, module usable', () => {
+  const d = () => hosvd(X(), [1, 2, 1]);
+  const spectra = [
+    [3, 1],
+    [4, 2, 0.5],
+    [2, 1],
+  ];
+  const hooiOptions = { maxIter: 3, tol: 1e-6, onProgress: () => true };
+  const common = { hooiMaxIter: 2, hooiTol: 1e-6, evaluate: true };
+
+  it('modeGram', () => expect(fuzzArguments('modeGram', modeGram, [X(), 1])).toEqual([]));
+  it('modeProduct', () => expect(fuzzArguments('modeProduct', modeProduct, [X(), [1, 0, 1, 0, 1, 1], 1])).toEqual([]));
+  it('frobeniusNorm', () => expect(fuzzArguments('frobeniusNorm', frobeniusNorm, [X()])).toEqual([]));
+  it('hosvd', () => expect(fuzzArguments('hosvd', hosvd, [X(), [1, 2, 1]])).toEqual([]));
+  it('hooi', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], hooiOptions])).toEqual([]));
+  it('hooi (options.init)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, init: d().factors }])).toEqual([]));
+  it('tuckerReconstruct', () => expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [{ core: d().core, factors: d().factors }])).toEqual([]));
+  it('tuckerReconstruct (factors as plain arrays)', () => {
+    const plain = () => ({ core: { data: Array.from(d().core.data), shape: [1, 2, 1] }, factors: d().factors.map((U) => Array.from(U)) });
+    expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [plain()])).toEqual([]);
+  });
+  it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()])).toEqual([]));
+  it('solveTuckerPacking', () =>
+    expect(fuzzArguments('solveTuckerPacking', solveTuckerPacking, [spectra, BUDGET, { epsilon: 0.1, maxLabels: 100 }])).toEqual([]));
+  it('tuckerParameterCount', () => expect(fuzzArguments('tuckerParameterCount', tuckerParameterCount, [[2, 3, 2], [1, 2, 1]])).toEqual([]));
+  it('uniformCoreShape', () => expect(fuzzArguments('uniformCoreShape', uniformCoreShape, [[2, 3, 2], BUDGET])).toEqual([]));
+  it('selectCoreShape (dp)', () =>
+    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'dp', epsilon: 0.1, maxLabels: 100 }])).toEqual([]));
+  it('selectCoreShape (hosvd)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'hosvd' }])).toEqual([]));
+  it('selectCoreShape (greedy)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'greedy' }])).toEqual([]));
+  it('selectCoreShape (bruteForce)', () =>
+    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'bruteForce', maxShapes: 50 }])).toEqual([]));
+});
