@@ -1,6 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
+import { readProgress, readSignal } from './validate.js';
 import { Monitor, histogram, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface BarycenterOptions {
@@ -93,7 +94,8 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
   const { d, hs } = histograms(fn, A);
   const nh = hs.length;
   hs.forEach((h, k) => histogram(fn, `A[${k}]`, h as VectorInput, d));

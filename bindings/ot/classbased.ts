@@ -1,6 +1,7 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
+import { readProgress, readSignal } from './validate.js';
 import { Monitor, checkMarginals, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface ClassBasedOtOptions {
@@ -154,7 +155,8 @@ export function classBasedOt(a: VectorInput, b: VectorInput, M: MatrixInput, sou
   if (!Number.isFinite(eta)) throw parameterError(fn, 'options.eta', 'finite', eta);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
   const { n, m, M: Mdata } = checkMarginals(fn, a, b, M);
   const Mv = Float64Array.from(Mdata instanceof F64Buffer ? Mdata.view() : Mdata); // a copy: WASM views detach on memory.grow
   for (let k = 0; k < n * m; k++) if (!Number.isFinite(Mv[k]!)) throwNonFinite(fn, 'M', Mdata);

@@ -1,6 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
+import { readProgress, readSignal } from './validate.js';
 import { barycenterWeights, logBregman, scalingBregman, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
 import { histogram, positiveInteger } from './sinkhorn.js';
 
@@ -70,7 +71,8 @@ export function convolutionalBarycenter(images: VectorInput[], rows: number, col
   if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
   const N = rows * cols;
   images.forEach((h, k) => {
     const len = vectorLength(fn, `images[${k}]`, h);

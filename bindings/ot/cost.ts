@@ -1,5 +1,6 @@
-import { ShapeError, parameterError } from '../runtime/errors.js';
+import { ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import { readOptions } from '../runtime/validate.js';
 import type { MatrixInput } from './sinkhorn.js';
 
 /** The ground metrics of {@link costMatrix} (names as scipy's cdist / POT's ot.dist). */
@@ -17,7 +18,7 @@ export function points(fn: string, name: string, P: MatrixInput, dim: number | u
   if (P !== null && typeof P === 'object' && 'data' in P && 'rows' in P) {
     const len = vectorLength(fn, `${name}.data`, P.data);
     if (!Number.isSafeInteger(P.rows) || !Number.isSafeInteger(P.cols) || P.rows < 0 || P.cols < 1 || P.rows * P.cols !== len) {
-      throw new ShapeError(`${fn}: ${name} must have rows × cols = data.length (got ${P.rows} × ${P.cols} for ${len})`);
+      throw new ShapeError(`${fn}: ${name} must have rows × cols = data.length (got ${describe(P.rows)} × ${describe(P.cols)} for ${len})`);
     }
     if (dim !== undefined && dim !== P.cols) throw new ShapeError(`${fn}: ${name}.cols must equal options.dim = ${dim} (got ${P.cols})`);
     return { data: P.data, rows: P.rows, d: P.cols };
@@ -32,12 +33,12 @@ export function points(fn: string, name: string, P: MatrixInput, dim: number | u
  * The ground-cost matrix C[i, j] = c(xᵢ, yⱼ) between the rows of X (n × d) and Y (m × d), row-major
  * n × m (POT `ot.dist`): squared Euclidean (default), Euclidean or L1, in WASM with f64x2 over d.
  *
- * @throws ParameterError for an unknown metric or dim; ShapeError when the dimensions differ;
+ * @throws ParameterError for options that are not an object, an unknown metric or dim; ShapeError when the dimensions differ;
  *   NonFiniteError for NaN/±Inf in X or Y (or a cost overflowing to ∞).
  */
-export function costMatrix(X: MatrixInput, Y: MatrixInput, options: CostMatrixOptions = {}): Float64Array {
+export function costMatrix(X: MatrixInput, Y: MatrixInput, options?: CostMatrixOptions): Float64Array {
   const fn = 'costMatrix';
-  const { metric = 'sqeuclidean', dim } = options;
+  const { metric = 'sqeuclidean', dim } = readOptions(fn, options);
   if (!Object.prototype.hasOwnProperty.call(METRICS, metric)) throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
   if (dim !== undefined && (!Number.isSafeInteger(dim) || dim < 1)) throw parameterError(fn, 'options.dim', 'a positive integer', dim);
   const x = points(fn, 'X', X, dim);

@@ -1,6 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
+import { readProgress, readSignal } from './validate.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
 export type MatrixInput = VectorInput | { data: VectorInput; rows: number; cols: number };
@@ -155,7 +156,10 @@ export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, Min: 
   return { n, m, M: data };
 }
 
-function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, options: SinkhornOptions): Problem {
+type Settings = Omit<Problem, 'n' | 'm' | 'a' | 'b' | 'M'>;
+
+/** The validated options of sinkhorn, sinkhorn2 and sinkhornBatch (checked once per call, even for an empty batch). */
+function settings(fn: string, options: SinkhornOptions): Settings {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
   const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, epsilonScaling, precision = 'f64', onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
@@ -174,9 +178,14 @@ function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, o
   }
   if (precision !== 'f64' && precision !== 'f32') throw parameterError(fn, 'options.precision', "'f64' or 'f32'", precision);
   if (precision === 'f32' && method !== 'sinkhorn') throw parameterError(fn, 'options.method', "'sinkhorn' when options.precision is 'f32'", method);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
+  return { reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, precision, onProgress, signal };
+}
+
+function problem(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput, o: Settings): Problem {
   const { n, m, M } = checkMarginals(fn, a, b, Min);
-  return { n, m, a, b, M, reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, precision, onProgress, signal };
+  return { n, m, a, b, M, ...o };
 }
 
 /** What the shared loop reads of a problem (internal; also used by barycenter). */
@@ -398,7 +407,7 @@ function rescale(x: Scope['x'], f: number, n: number, g: number, m: number, t: n
 }
 
 function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions, withPlan: boolean): Run {
-  const p = problem(fn, a, b, M, options);
+  const p = problem(fn, a, b, M, settings(fn, options));
   if (p.method === 'log') return withScope(fn, (s) => runLog(s, p, withPlan));
   const scaled = withScope(fn, (s) => runScaling(s, p, withPlan, p.method === 'stabilized'));
   if (scaled) return scaled;
@@ -520,7 +529,8 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
   positiveFinite(fn, 'options.regM', regM);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
   const { n, m, M } = checkShapes(fn, a, b, Min);
   histogram(fn, 'a', a, n);
   histogram(fn, 'b', b, m);
@@ -619,12 +629,17 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
     if (options.method === 'stabilized') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", options.method);
     if (options.precision === 'f32') throw parameterError(fn, 'options.precision', "'f64' (the batch has no f32 path)", options.precision);
   }
-  const ps = as.map((a, k) => problem(fn, a, bs[k]!, M, options));
+  const o = settings(fn, options);
+  const ps = as.map((a, k) => problem(fn, a, bs[k]!, M, o));
   ps.forEach((p, k) => {
     if (p.n !== ps[0]!.n) throw new ShapeError(`${fn}: as[${k}] must have length ${ps[0]!.n} like as[0] (got ${p.n})`);
     if (p.m !== ps[0]!.m) throw new ShapeError(`${fn}: bs[${k}] must have length ${ps[0]!.m} like bs[0] (got ${p.m})`);
   });
-  if (ps.length === 0) return [];
+  if (ps.length === 0) {
+    // No problem to check M's shape against: it must still be a matrix.
+    vectorLength(fn, 'M', M !== null && typeof M === 'object' && 'data' in M && 'rows' in M ? M.data : M);
+    return [];
+  }
   const { n, m, reg } = ps[0]!;
   return withScope(fn, (s) => {
     const x = s.x;

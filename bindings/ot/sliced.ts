@@ -1,10 +1,11 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, withScope, type VectorInput } from '../runtime/memory.js';
-import { positiveFinite } from '../runtime/validate.js';
-import { rng } from '../rng.js';
+import { positiveFinite, readOptions } from '../runtime/validate.js';
+import { checkSeed, rng } from '../rng.js';
 import { points } from './cost.js';
 import { measureWeights, wassersteinSorted } from './emd.js';
 import { positiveInteger, type MatrixInput } from './sinkhorn.js';
+import { checkCapacity } from './validate.js';
 
 export interface SlicedWassersteinOptions {
   /** Number L of random directions θ_1..θ_L. Default 50 (POT's n_projections). */
@@ -45,14 +46,15 @@ export interface SlicedWassersteinDetails {
  * @param options  projections (50), p (2), seed (0), weightsX / weightsY (uniform), dim (1).
  * @returns the value SW_p (same units as the points).
  * @throws ShapeError for different dimensions or weight lengths; ParameterError for bad options or
- *   negative / zero-sum weights; NonFiniteError for NaN/±Inf in X, Y or the weights.
+ *   negative / zero-sum weights; NonFiniteError for NaN/±Inf in X, Y or the weights; MemoryError when
+ *   the projections (projections × points) cannot fit in WASM memory.
  */
-export function slicedWasserstein(X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions = {}): number {
+export function slicedWasserstein(X: MatrixInput, Y: MatrixInput, options?: SlicedWassersteinOptions): number {
   return sliced('slicedWasserstein', X, Y, options).value;
 }
 
 /** {@link slicedWasserstein} with the per-direction values W_p^p and the directions themselves. */
-export function slicedWassersteinDetails(X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions = {}): SlicedWassersteinDetails {
+export function slicedWassersteinDetails(X: MatrixInput, Y: MatrixInput, options?: SlicedWassersteinOptions): SlicedWassersteinDetails {
   return sliced('slicedWassersteinDetails', X, Y, options);
 }
 
@@ -75,11 +77,11 @@ function sorted(v: Float64Array, w: Float64Array, uniform: boolean): { x: Float6
   return { x: Float64Array.from(order, (i) => v[i]!), w: Float64Array.from(order, (i) => w[i]!) };
 }
 
-function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions): SlicedWassersteinDetails {
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
-  const { projections = 50, p = 2, seed = 0, weightsX, weightsY, dim } = options;
+function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions | undefined): SlicedWassersteinDetails {
+  const { projections = 50, p = 2, seed = 0, weightsX, weightsY, dim } = readOptions(fn, options);
   positiveInteger(fn, 'options.projections', projections);
   positiveFinite(fn, 'options.p', p);
+  checkSeed(fn, seed, 'options.seed');
   if (dim !== undefined && (!Number.isSafeInteger(dim) || dim < 1)) throw parameterError(fn, 'options.dim', 'a positive integer', dim);
   const x = points(fn, 'X', X, dim);
   const y = points(fn, 'Y', Y, dim);
@@ -94,6 +96,8 @@ function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWasse
   const wy = measureWeights(fn, 'Y', 'options.weightsY', y.rows, weightsY);
   const d = x.d;
   const L = projections;
+  // WASM: X, Y, the directions, both projections and the sort scratch.
+  checkCapacity(fn, (x.rows + y.rows) * d + L * (d + x.rows + y.rows) + Math.max(x.rows, y.rows));
   const directions = sphereDirections(seed, L, d);
   const [px, py] = withScope(fn, (s) => {
     const pX = place(s, x.data, x.rows * d).ptr;

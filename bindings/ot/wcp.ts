@@ -9,7 +9,8 @@
 import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { rng } from '../rng.js';
+import { checkCapacity, readProgress, readSignal } from './validate.js';
+import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
 import { positiveInteger, sinkhorn2, type MatrixInput } from './sinkhorn.js';
@@ -171,7 +172,7 @@ function validate(fn: string, X: unknown, options: WassersteinCpOptions): Proble
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with rank and reg', options);
   const R = positiveInteger(fn, 'options.rank', options.rank);
   const eps = positiveFinite(fn, 'options.reg', options.reg);
-  const lam = positiveFinite(fn, 'options.rho', options.rho ?? 1);
+  const lam = positiveFinite(fn, 'options.rho', orDefault(options.rho, 1));
   const { d, hs } = readHistograms(fn, X);
   let dims = [d];
   if (options.shape !== undefined) {
@@ -197,7 +198,15 @@ function validate(fn: string, X: unknown, options: WassersteinCpOptions): Proble
       if (!Number.isFinite(M[k]!)) throw new NonFiniteError(fn, 'options.M', k, M[k]!);
     }
   }
-  return { d, N: hs.length, hs, R, eps, lam, dims, M };
+  // The largest buffers of a run: 8 scratch vectors of max(d, R), the factors, codes, atoms and the N × d blocks.
+  const N = hs.length;
+  checkCapacity(fn, 8 * Math.max(d, R) + 6 * R * (d + N) + 12 * N * d + 3 * d * d);
+  return { d, N, hs, R, eps, lam, dims, M };
+}
+
+/** An option's value, `fallback` only when absent (undefined): null is a value, and is refused by the check. */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }
 
 /** Allocates the run's buffers and loads X, log X, K, −M/ε. */
@@ -597,13 +606,14 @@ function transpose(v: Float64Array, a: number, b: number): Float64Array {
 export function wassersteinCpDictionary(X: VectorInput[] | MatrixInput, options: WassersteinCpOptions): WassersteinCpResult {
   const fn = 'wassersteinCpDictionary';
   const p = validate(fn, X, options);
-  const maxIter = positiveInteger(fn, 'options.maxIter', options.maxIter ?? 30);
-  const innerIter = positiveInteger(fn, 'options.innerIter', options.innerIter ?? 100);
-  const tol = nonNegative(fn, 'options.tol', options.tol ?? 1e-6);
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw parameterError(fn, 'options.seed', 'a safe integer', seed);
+  const maxIter = positiveInteger(fn, 'options.maxIter', orDefault(options.maxIter, 30));
+  const innerIter = positiveInteger(fn, 'options.innerIter', orDefault(options.innerIter, 100));
+  const tol = nonNegative(fn, 'options.tol', orDefault(options.tol, 1e-6));
+  const seed = orDefault(options.seed, 0);
+  checkSeed(fn, seed, 'options.seed');
   const { onProgress, signal } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', onProgress);
+  readProgress(fn, onProgress);
+  readSignal(fn, signal);
   return withScope(fn, (s) => {
     const c = context(s, p);
     const x = s.x;

@@ -300,7 +300,7 @@ describe('wassersteinCpDictionary', () => {
       [f({ shape: undefined }, [Float64Array.of(1, 2), Float64Array.of(1, NaN)]), NonFiniteError, 'wassersteinCpDictionary: X[1] must be finite (got NaN at index 1)'],
       [f({ M: Float64Array.from({ length: 81 }, (_, k) => (k === 5 ? Infinity : 0)) }), NonFiniteError, 'wassersteinCpDictionary: options.M must be finite (got Infinity at index 5)'],
       [f({ M: { data: new Float64Array(81), rows: 9, cols: 8 } }), ShapeError, 'wassersteinCpDictionary: options.M must be d × d = 9 × 9 (got 9 × 8)'],
-      [f({ seed: 1.5 }), ParameterError, 'wassersteinCpDictionary: options.seed must be a safe integer (got 1.5)'],
+      [f({ seed: 1.5 }), ParameterError, 'wassersteinCpDictionary: options.seed must be an integer in [0, 2^53) or a bigint in [0, 2^64) (got 1.5)'],
       [f({ onProgress: 3 }), ParameterError, 'wassersteinCpDictionary: options.onProgress must be a function (got 3)'],
       [f({ shape: undefined }, [Float64Array.of(0, 0)]), ParameterError, 'wassersteinCpDictionary: every histogram of X must have a positive sum (got 0 for histogram 0)'],
       [f({}, 'x'), ParameterError, "wassersteinCpDictionary: X must be a non-empty array of histograms or a { data, rows: d, cols: N } matrix whose columns are histograms (got \"x\")"],
