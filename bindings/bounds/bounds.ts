@@ -4,6 +4,8 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { readOptions } from '../runtime/validate.js';
+import { toNumbers } from './args.js';
 import { alphaCrownFinal } from './alpha.js';
 import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
@@ -62,7 +64,7 @@ export interface Region {
 
 function finiteVector(fn: string, name: string, v: unknown, n: number): Float64Array {
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw parameterError(fn, name, 'an array of numbers', v);
-  const a = Float64Array.from(v as ArrayLike<number>, Number);
+  const a = toNumbers(v as ArrayLike<unknown>);
   if (a.length !== n) throw new ShapeError(`${fn}: ${name} must have length ${n}, the network's input size (got ${a.length})`);
   const bad = a.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
@@ -98,10 +100,10 @@ export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data
     C.forEach((row: unknown, i: number) => {
       const len = (row as ArrayLike<number>)?.length;
       if (len !== m) throw new ShapeError(`${fn}: ${name} row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
-      data.set(Float64Array.from(row as ArrayLike<number>, Number), i * m);
+      data.set(toNumbers(row as ArrayLike<unknown>), i * m);
     });
   } else if (Array.isArray(C) || (ArrayBuffer.isView(C) && !(C instanceof DataView))) {
-    data = Float64Array.from(C as ArrayLike<number>, Number);
+    data = toNumbers(C as ArrayLike<unknown>);
     if (data.length === 0 || data.length % m !== 0) {
       throw new ShapeError(`${fn}: ${name} must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
     }
@@ -262,26 +264,34 @@ function identity(s: Scope, n: number): number {
  * `{ center, radius, norm }` with norm 'inf' (default), 2 or 1. Throws ShapeError / ParameterError /
  * NonFiniteError on malformed input.
  */
-export function computeBounds(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options: ComputeBoundsOptions = {}): BoundsResult {
+export function computeBounds(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options?: ComputeBoundsOptions): BoundsResult {
   return computeBoundsWithPre(model, region, options);
 }
 
 /** `computeBounds`, also filling `pre` (when given) with the final pre-activation box of every live ReLU / LeakyReLU layer (for ReLU splitting). */
-export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options: ComputeBoundsOptions = {}, pre?: PreActivations): BoundsResult {
+export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options?: ComputeBoundsOptions, pre?: PreActivations): BoundsResult {
   const fn = 'computeBounds';
   const net = network(fn, model);
   const reg = parseRegion(fn, region, net.input);
-  const method = options.method ?? 'crown';
+  const o = readOptions(fn, options);
+  const method = o.method ?? 'crown';
   if (method !== 'ibp' && method !== 'crown' && method !== 'alpha-crown' && method !== 'crown-ibp') {
     throw parameterError(fn, 'options.method', "'ibp', 'crown', 'alpha-crown' or 'crown-ibp'", method);
   }
-  const iterations = options.alpha?.iterations ?? 20;
-  if (!Number.isSafeInteger(iterations) || iterations < 0) throw parameterError(fn, 'options.alpha.iterations', 'a non-negative integer', iterations);
-  const lr = options.alpha?.lr ?? 0.5;
-  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.alpha.lr', 'a finite number > 0', lr);
-  const spec = parseSpec(fn, options.C, net.output);
-  const clamps = parseSplits(fn, net, options.splits);
+  const { iterations, lr } = readAlpha(fn, o.alpha);
+  const spec = parseSpec(fn, o.C, net.output);
+  const clamps = parseSplits(fn, net, o.splits);
   return boundsCore(fn, net, reg, method, spec, { iterations, lr }, clamps, pre);
+}
+
+/** The α-CROWN settings (`options.alpha` of computeBounds and of the functions that pass it on), defaults filled in. */
+export function readAlpha(fn: string, alpha: ComputeBoundsOptions['alpha']): { iterations: number; lr: number } {
+  const a = readOptions(fn, alpha, 'options.alpha');
+  const iterations = a.iterations ?? 20;
+  if (!Number.isSafeInteger(iterations) || iterations < 0) throw parameterError(fn, 'options.alpha.iterations', 'a non-negative integer', iterations);
+  const lr = a.lr ?? 0.5;
+  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.alpha.lr', 'a finite number > 0', lr);
+  return { iterations, lr };
 }
 
 /** The validated `splits` as clamps on the input node of each split layer. */

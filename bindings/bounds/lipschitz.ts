@@ -10,7 +10,8 @@
  * `computeBounds`, which runs in WASM).
  */
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
-import { rng } from '../rng.js';
+import { seededRng } from '../rng.js';
+import { readOptions } from '../runtime/validate.js';
 import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
@@ -524,10 +525,11 @@ function rowNorms(J: Float64Array, k: number, n: number): Float64Array {
  * Defaults: norm 'inf' (the only one), C identity, boundsMethod 'crown', branch 10, samples 1000,
  * searchSteps 200, patternSteps 100, seed 0. Sound up to floating-point rounding (no outward rounding), like `computeBounds`.
  */
-export function localLipschitz(model: ModelInput, region: BoundsRegion, options: LocalLipschitzOptions = {}): LocalLipschitzResult {
+export function localLipschitz(model: ModelInput, region: BoundsRegion, options?: LocalLipschitzOptions): LocalLipschitzResult {
   const fn = 'localLipschitz';
   const chain = chainOf(fn, model);
   const reg = lipRegion(fn, region, chain.input);
+  options = readOptions(fn, options);
   if ((options.norm ?? 'inf') !== 'inf') throw parameterError(fn, 'options.norm', "'inf'", options.norm);
   const method = options.boundsMethod ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.boundsMethod', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
@@ -539,7 +541,7 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options:
   const patternSteps = options.patternSteps ?? 100;
   if (!Number.isSafeInteger(patternSteps) || patternSteps < 0) throw parameterError(fn, 'options.patternSteps', 'a non-negative integer', patternSteps);
   if (!Number.isSafeInteger(searchSteps) || searchSteps < 0) throw parameterError(fn, 'options.searchSteps', 'a non-negative integer', searchSteps);
-  const R = rng(options.seed ?? 0);
+  const R = seededRng(fn, options.seed ?? 0, 'options.seed');
   const { data: C, k } = specMatrix(fn, options.C, chain.output);
   const n = chain.input;
 

@@ -23,7 +23,8 @@
  *   input that is not an initializer. Nodes that the graph output does not depend on are ignored.
  */
 import onnxProto from 'onnx-proto';
-import { ParameterError, describe } from '../runtime/errors.js';
+import { ParameterError, describe, parameterError } from '../runtime/errors.js';
+import { readOptions } from '../runtime/validate.js';
 import { parseNetwork, type BoundsNetwork, type ConvGeometry, type NetworkSpec } from './model.js';
 
 const { onnx } = onnxProto;
@@ -210,8 +211,8 @@ const core = (d: readonly number[]): string => {
 // ------------------------------------------------------------------------------------------------
 // loadOnnx
 
-function decode(bytes: Uint8Array): IModel {
-  if (!(bytes instanceof Uint8Array)) throw new ParameterError(`loadOnnx: bytes must be a Uint8Array (got ${describe(bytes)})`);
+function decode(fn: string, bytes: Uint8Array): IModel {
+  if (!(bytes instanceof Uint8Array)) throw new ParameterError(`${fn}: bytes must be a Uint8Array (got ${describe(bytes)})`);
   if (bytes.length === 0) throw new OnnxError('malformed', 'bytes must be a non-empty ONNX ModelProto (got 0 bytes)');
   try {
     return onnx.ModelProto.decode(bytes);
@@ -240,7 +241,12 @@ function valueDims(v: IValueInfo): number[] {
  * validating it with `parseNetwork`. Useful to inspect or edit a converted model. Throws `OnnxError`.
  */
 export function onnxToSpec(bytes: Uint8Array): NetworkSpec {
-  const model = decode(bytes);
+  return convert('onnxToSpec', bytes);
+}
+
+/** onnxToSpec for the public function `fn` (the type of `bytes` is reported under `fn`; OnnxError always names loadOnnx). */
+function convert(fn: string, bytes: Uint8Array): NetworkSpec {
+  const model = decode(fn, bytes);
   const graph = model.graph as IGraph | null | undefined;
   if (!graph) throw new OnnxError('malformed', 'the model has no graph');
   const consts = new Map<string, Entry>();
@@ -655,7 +661,7 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
  * 'unsupported' | 'shape', `node` / `opType` of the offending node) and never a raw protobuf error.
  */
 export function loadOnnx(bytes: Uint8Array): BoundsNetwork {
-  return parseNetwork(onnxToSpec(bytes));
+  return parseNetwork(convert('loadOnnx', bytes));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -694,9 +700,12 @@ const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
  * "output" of shape [1, m]. Layers the output does not depend on are written too (and ignored when read). With `dtype: 'float32'` (default) parameters are rounded to
  * float32; 'float64' stores them exactly (and types the input/output as DOUBLE).
  */
-export function exportOnnx(model: BoundsNetwork | NetworkSpec, options: ExportOnnxOptions = {}): Uint8Array {
+export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportOnnxOptions): Uint8Array {
   const fn = 'exportOnnx';
-  const dtype = options.dtype ?? 'float32';
+  const o = readOptions(fn, options);
+  const dtype = o.dtype ?? 'float32';
+  const graphName = o.name ?? 'proxkit';
+  if (typeof graphName !== 'string') throw parameterError(fn, 'options.name', 'a string', graphName);
   if (dtype !== 'float32' && dtype !== 'float64') throw new ParameterError(`${fn}: options.dtype must be 'float32' or 'float64' (got ${describe(dtype)})`);
   const net = typeof model === 'object' && model !== null && 'output' in model && Array.isArray(model.layers) && model.layers.every((l) => 'inSize' in l)
     ? (model as BoundsNetwork)
@@ -800,7 +809,7 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options: ExportOn
     producerName: 'proxkit',
     producerVersion: typeof PROXKIT_VERSION === 'string' ? PROXKIT_VERSION : '',
     opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: options.name ?? 'proxkit', node: nodes, initializer: inits, input: [info('input', inDims)], output: [info('output', outDims)] },
+    graph: { name: graphName, node: nodes, initializer: inits, input: [info('input', inDims)], output: [info('output', outDims)] },
   };
   const bytes = onnx.ModelProto.encode(onnx.ModelProto.fromObject(message)).finish();
   // protobufjs hands out a Node Buffer under Node (whose slice() is a view): return a plain Uint8Array.

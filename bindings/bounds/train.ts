@@ -5,8 +5,10 @@
  * empirical upper bound).
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
-import { rng } from '../rng.js';
-import { computeBounds, evaluateNetwork } from './bounds.js';
+import { seededRng, type Rng } from '../rng.js';
+import { readOptions } from '../runtime/validate.js';
+import { optionalFunction, readSignal, arrayOption, MAX_ITEMS } from './args.js';
+import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
 import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
 
@@ -154,13 +156,15 @@ function mlpAccuracy(net: Mlp, X: Float64Array, y: Int32Array): number {
  * Both come from `rng(seed)`, so a seed gives the same network (softmax uses the JS engine's Math.exp,
  * so bit-identical weights are promised for one engine, e.g. Node's V8).
  *
- * Defaults: hidden [64, 32], epochs 60, learningRate 1e-3, batchSize 32, seed 0, weightDecay 0.
+ * Defaults: hidden [64, 32], epochs 60, learningRate 1e-3, batchSize 32, seed 0, weightDecay 0. The
+ * network may have at most 2^27 weights (its initial values are drawn in WASM memory at once).
  * Returns the network as a chain `NetworkSpec` (linear, relu, …, linear) usable by every bounds
  * function, and per-epoch loss / train / test accuracy.
  */
-export function trainMlp(X: Rows, y: ArrayLike<number>, options: TrainMlpOptions = {}): TrainMlpResult {
+export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOptions): TrainMlpResult {
   const fn = 'trainMlp';
   const { data, n, d } = matrix(fn, 'X', X);
+  options = readOptions(fn, options);
   const hidden = options.hidden ?? [64, 32];
   if (!Array.isArray(hidden)) throw parameterError(fn, 'options.hidden', 'an array of positive integers', hidden);
   hidden.forEach((h, i) => positiveInt(fn, `options.hidden[${i}]`, h));
@@ -185,11 +189,17 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options: TrainMlpOptions
     const t = matrix(fn, 'options.testX', options.testX, d);
     test = { X: t.data, y: labels(fn, 'options.testY', options.testY, t.n, K) };
   }
-  const R = rng(seed); // validates the seed
+  const R = seededRng(fn, seed, 'options.seed');
+  const onProgress = optionalFunction(fn, 'options.onProgress', options.onProgress);
+  const signal = readSignal(fn, options.signal);
+  if (options.float32 !== undefined && typeof options.float32 !== 'boolean') throw parameterError(fn, 'options.float32', 'a boolean', options.float32);
 
   const sizes = [d, ...hidden, K];
+  const weights = sizes.slice(1).reduce((s, m, l) => s + m * sizes[l]!, 0);
+  // The initial weights are drawn in WASM memory (2 GiB) at once.
+  if (weights > MAX_ITEMS) throw new ParameterError(`${fn}: options.hidden and options.classes must give at most 2^27 weights (got ${weights})`);
   const L = sizes.length - 1;
-  const init = R.uniform(sizes.slice(1).reduce((s, m, l) => s + m * sizes[l]!, 0));
+  const init = R.uniform(weights);
   let p = 0;
   const net: Mlp = { sizes, W: [], b: [] };
   for (let l = 0; l < L; l++) {
@@ -286,7 +296,7 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options: TrainMlpOptions
       testAccuracy: test ? mlpAccuracy(net, test.X, test.y) : NaN,
     };
     history.push(info);
-    if (options.onProgress?.(info) === false || options.signal?.aborted) {
+    if (onProgress?.(info) === false || signal?.aborted) {
       converged = epoch === epochs;
       break;
     }
@@ -309,13 +319,14 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options: TrainMlpOptions
 
 /**
  * A seeded split of 0…n−1 into `n − testSize` training and `testSize` test indices (a Fisher–Yates
- * permutation from `rng(seed)`; each part sorted ascending).
+ * permutation from `rng(seed)`; each part sorted ascending). n ≤ 2^27 (its uniforms are drawn in WASM memory at once).
  */
 export function seededSplit(n: number, testSize: number, seed = 0): { train: number[]; test: number[] } {
   const fn = 'seededSplit';
-  if (!Number.isSafeInteger(n) || n < 0) throw parameterError(fn, 'n', 'a non-negative integer', n);
+  // The n uniforms of the permutation are drawn in WASM memory (2 GiB) at once.
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ITEMS) throw parameterError(fn, 'n', 'an integer in [0, 2^27]', n);
   if (!Number.isSafeInteger(testSize) || testSize < 0 || testSize > n) throw parameterError(fn, 'testSize', `an integer in [0, ${n}]`, testSize);
-  const u = rng(seed).uniform(n);
+  const u = seededRng(fn, seed, 'seed').uniform(n);
   const perm = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
@@ -385,27 +396,32 @@ export interface CertifiedAccuracyResult {
  * attack point gives some y_j ≥ y_t. certified ≤ true robust accuracy ≤ attack, so the gap between
  * the rows shows how loose each relaxation is.
  */
-export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<number>, options: CertifiedAccuracyOptions = {}): CertifiedAccuracyResult {
+export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<number>, options?: CertifiedAccuracyOptions): CertifiedAccuracyResult {
   const fn = 'certifiedAccuracy';
   const chain = chainOf(fn, model);
+  options = readOptions(fn, options);
   const { data, n, d } = matrix(fn, 'X', X, chain.input);
   const K = chain.output;
   if (K < 2) throw new ShapeError(`${fn}: model must have at least 2 outputs (classes) (got ${K})`);
   const ys = labels(fn, 'y', y, n, K);
-  const radii = [...(options.radii ?? [0, 0.01, 0.02, 0.05, 0.1])];
+  const radii = [...arrayOption(fn, 'options.radii', options.radii ?? [0, 0.01, 0.02, 0.05, 0.1])];
   radii.forEach((r, i) => {
     if (typeof r !== 'number' || !(r >= 0) || !Number.isFinite(r)) throw parameterError(fn, `options.radii[${i}]`, 'a finite number >= 0', r);
   });
-  const methods = [...(options.methods ?? ['ibp', 'crown', 'alpha-crown'])];
+  const methods = [...arrayOption<CertifyMethod>(fn, 'options.methods', options.methods ?? ['ibp', 'crown', 'alpha-crown'])];
   for (const m of methods) if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(m)) throw parameterError(fn, 'options.methods[]', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", m);
   if ((options.norm ?? 'inf') !== 'inf') throw parameterError(fn, 'options.norm', "'inf'", options.norm);
   const clip = options.clip === undefined ? [0, 1] : options.clip;
-  if (clip !== null && !(Array.isArray(clip) && clip.length === 2 && clip[0]! <= clip[1]!)) throw parameterError(fn, 'options.clip', '[lo, hi] with lo <= hi, or null', clip);
-  const attackOpts = options.attack === false ? null : { steps: 20, restarts: 2, seed: 0, ...(options.attack ?? {}) };
+  if (clip !== null && !(Array.isArray(clip) && clip.length === 2 && clip.every(Number.isFinite) && clip[0]! <= clip[1]!)) throw parameterError(fn, 'options.clip', '[lo, hi] with lo <= hi, or null', clip);
+  const attackOpts = options.attack === false ? null : { steps: 20, restarts: 2, seed: 0, ...readOptions(fn, options.attack, 'options.attack') };
   if (attackOpts) {
     positiveInt(fn, 'options.attack.steps', attackOpts.steps);
     positiveInt(fn, 'options.attack.restarts', attackOpts.restarts);
   }
+  const R = attackOpts ? seededRng(fn, attackOpts.seed, 'options.attack.seed') : null;
+  const alpha = readAlpha(fn, options.alpha);
+  const onProgress = optionalFunction(fn, 'options.onProgress', options.onProgress);
+  const signal = readSignal(fn, options.signal);
   const order = radii.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
   const box = (i: number, r: number): { lower: Float64Array; upper: Float64Array } => {
     const x = data.subarray(i * d, (i + 1) * d);
@@ -423,7 +439,7 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
   const elapsedMs: Record<string, number> = {};
   let stopped = false;
   const report = (method: string, radius: number, value: number): void => {
-    if (options.onProgress?.({ method, radius, certified: value }) === false || options.signal?.aborted) stopped = true;
+    if (onProgress?.({ method, radius, certified: value }) === false || signal?.aborted) stopped = true;
   };
   for (const method of methods) {
     const t0 = performance.now();
@@ -433,7 +449,7 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
       if (stopped) break;
       for (let i = 0; i < n; i++) {
         if (!alive[i]) continue;
-        const b = computeBounds(chain.net, box(i, r), { method, C: specs[ys[i]!]!, alpha: options.alpha });
+        const b = computeBounds(chain.net, box(i, r), { method, C: specs[ys[i]!]!, alpha });
         if (!b.lower.every((v) => v > 0)) alive[i] = false;
       }
       row[slot] = alive.filter(Boolean).length / n;
@@ -443,11 +459,10 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
     elapsedMs[method] = performance.now() - t0;
   }
   let attack: number[] | null = null;
-  if (attackOpts && !stopped) {
+  if (attackOpts && R && !stopped) {
     const t0 = performance.now();
     attack = new Array<number>(radii.length).fill(NaN);
     const alive = correct.slice();
-    const R = rng(attackOpts.seed);
     for (const [r, slot] of order) {
       if (stopped) break;
       for (let i = 0; i < n; i++) {
@@ -471,7 +486,7 @@ function pgdBreaks(
   r: number,
   steps: number,
   restarts: number,
-  R: ReturnType<typeof rng>,
+  R: Rng,
 ): boolean {
   const d = x0.length;
   const K = chain.output;

@@ -3,11 +3,12 @@
  * bytes) and a VNNLIB property in, a verdict 'sat' / 'unsat' / 'unknown' / 'timeout' out.
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
+import { readOptions } from '../runtime/validate.js';
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { loadOnnx } from './onnx.js';
-import type { VerifyOptions } from './verify.js';
-import { parseVnnlib, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
+import { readVerifyOptions, type VerifyOptions } from './verify.js';
+import { parseVnnlib, readProperty, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
 
 /** The options of `verifyNetwork` (maxNodes, pgd, signal, …, passed through), with `timeout` for the whole property and every bounding method. */
 export interface VerifyModelOptions extends Omit<VerifyOptions, 'method' | 'timeout'> {
@@ -30,19 +31,6 @@ export interface VerifyModelResult {
   statistics: { nodes: number; timeMs: number };
 }
 
-/** Writes a parsed property back as VNNLIB text (numbers print exactly: JS shortest round-trip form). */
-function toVnnlib(p: VnnlibProperty): string {
-  const n = p.inputLower.length;
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) lines.push(`(declare-const X_${i} Real)`);
-  for (let j = 0; j < p.outputs; j++) lines.push(`(declare-const Y_${j} Real)`);
-  for (let i = 0; i < n; i++) lines.push(`(assert (>= X_${i} ${p.inputLower[i]}))`, `(assert (<= X_${i} ${p.inputUpper[i]}))`);
-  const row = (c: readonly number[], d: number): string => `(>= (+ ${c.map((v, j) => `(* ${v} Y_${j})`).join(' ')} ${d}) 0)`;
-  const clause = (C: number[][], d: number[]): string => `(and ${C.length === 0 ? '(>= 0 0)' : C.map((c, r) => row(c, d[r]!)).join(' ')})`;
-  lines.push(`(assert (or ${p.clauses.map((c) => clause(c.C, c.d)).join(' ')}))`);
-  return lines.join('\n');
-}
-
 /**
  * Decides a VNNLIB property (text, or the result of `parseVnnlib`) on `model` by input-splitting
  * branch and bound (`verifyVnnlib`: each clause of the unsafe set is proved infeasible with sound
@@ -53,26 +41,28 @@ function toVnnlib(p: VnnlibProperty): string {
  * whole property (default 10), `method` 'ibp' | 'crown' (default) | 'crown-ibp' | 'alpha-crown';
  * the other options of `verifyNetwork` (`maxNodes` per clause, `pgd`, `signal`, …) are passed through.
  */
-export function verify(model: BoundsNetwork | NetworkSpec | string | Uint8Array, spec: VnnlibProperty | string, options: VerifyModelOptions = {}): VerifyModelResult {
+export function verify(model: BoundsNetwork | NetworkSpec | string | Uint8Array, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
   const fn = 'verify';
-  const timeout = options.timeout ?? 10;
+  const o = readOptions(fn, options);
+  const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
-  const method = options.method ?? 'crown';
+  const method = o.method ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
   const net = model instanceof Uint8Array ? loadOnnx(model)
     : typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
-  let p: VnnlibProperty;
-  if (typeof spec === 'string') p = parseVnnlib(spec);
-  else if (typeof spec === 'object' && spec !== null && spec.inputLower && Array.isArray(spec.clauses)) {
-    if (spec.clauses.length === 0) return { verdict: 'unsat', statistics: { nodes: 0, timeMs: 0 } }; // empty unsafe set
-    p = parseVnnlib(toVnnlib(spec)); // a property built by hand is validated as the text would be
-  } else throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
+  if (typeof spec !== 'string' && (typeof spec !== 'object' || spec === null)) {
+    throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
+  }
+  // A property built by hand is checked field by field, as parseVnnlib checks the text.
+  const p = typeof spec === 'string' ? parseVnnlib(spec) : readProperty(fn, 'spec', spec);
+  // The options verifyNetwork reads, checked here so that their errors name verify.
+  readVerifyOptions(fn, { ...o, method: method as VerifyOptions['method'], timeout }, net);
   const start = performance.now();
   const deadline = start + timeout * 1000;
-  const outer = options.signal;
+  const outer = o.signal;
   // verifyNetwork polls `signal.aborted` between nodes: the deadline for all clauses together.
   const signal = { get aborted() { return outer?.aborted === true || performance.now() > deadline; } } as AbortSignal;
-  const r = verifyVnnlib(net, p, { ...options, method: method as VerifyOptions['method'], timeout, signal });
+  const r = verifyVnnlib(net, p, { ...o, method: method as VerifyOptions['method'], timeout, signal });
   const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
   if (r.status === 'verified') return { verdict: 'unsat', statistics };
   if (r.status === 'falsified' && r.counterexample && r.clause !== undefined) {

@@ -7,15 +7,17 @@
  * Bunel et al. 2020 without β-CROWN's Lagrangian terms), falling back to input splits when no
  * unstable ReLU is left. Works on any DAG network (residual add/sub, conv2d).
  */
-import { ParameterError, parameterError } from '../runtime/errors.js';
-import { computeBoundsWithPre, evaluateNetwork, type BoundsRegion, type PreActivations, type ReluSplit } from './bounds.js';
+import { NonFiniteError, ParameterError, parameterError } from '../runtime/errors.js';
+import { readOptions } from '../runtime/validate.js';
+import { readSignal, toNumbers } from './args.js';
+import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
-import { rng } from '../rng.js';
+import { checkSeed, rng } from '../rng.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
 export interface OutputProperty {
-  /** k × output matrix (rows as number[][]). */
-  C: readonly (readonly number[])[];
+  /** k × output matrix (rows as number[][], or flat row-major as `computeBounds`' `C`). */
+  C: readonly (readonly number[])[] | ArrayLike<number>;
   /** Offsets (length k); default zeros. */
   d?: readonly number[];
   /**
@@ -26,7 +28,7 @@ export interface OutputProperty {
 }
 
 export interface VerifyOptions {
-  /** Bounding method at each node: 'crown' (default) or 'ibp'. */
+  /** Bounding method at each node: 'crown' (default) or 'ibp' ('crown-ibp' and 'alpha-crown', which `verify` passes on, are accepted too). */
   method?: 'ibp' | 'crown';
   /** Wall-clock budget in seconds (default 10). */
   timeout?: number;
@@ -39,7 +41,8 @@ export interface VerifyOptions {
    * property's score, run once on the root box before any split: `restarts` random starts (default
    * 2; 0 disables), `steps` per start (default 20), `seed` of the starts (default 0). Gradients are
    * central finite differences (2·inputs forward passes per step); step j moves each coordinate by
-   * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box.
+   * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box. The search
+   * stops early at the `timeout` or when `signal` is aborted.
    */
   pgd?: { restarts?: number; steps?: number; seed?: number };
   /**
@@ -64,6 +67,54 @@ export interface VerifyResult {
   elapsedMs: number;
 }
 
+/** Validated `VerifyOptions` (defaults filled in), with errors reported under `fn`. */
+export interface ReadVerifyOptions {
+  timeout: number;
+  maxNodes: number;
+  method: 'ibp' | 'crown' | 'crown-ibp' | 'alpha-crown';
+  restarts: number;
+  steps: number;
+  seed: number | bigint;
+  reluAfter: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The one check of `VerifyOptions`, shared by `verifyNetwork`, `verifyVnnlib` and `verify` (each
+ * reports under its own name). `method` also admits 'crown-ibp' and 'alpha-crown', which `verify` passes on.
+ */
+export function readVerifyOptions(fn: string, options: VerifyOptions | undefined, net: BoundsNetwork): ReadVerifyOptions {
+  const o = readOptions(fn, options);
+  const timeout = o.timeout ?? 10;
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
+  const maxNodes = o.maxNodes ?? 100_000;
+  if (!Number.isSafeInteger(maxNodes) || maxNodes < 1) throw parameterError(fn, 'options.maxNodes', 'a positive integer', maxNodes);
+  const method = (o.method ?? 'crown') as ReadVerifyOptions['method'];
+  if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
+  const pgd = readOptions(fn, o.pgd, 'options.pgd');
+  const restarts = pgd.restarts ?? 2;
+  if (!Number.isSafeInteger(restarts) || restarts < 0) throw parameterError(fn, 'options.pgd.restarts', 'a non-negative integer', restarts);
+  const steps = pgd.steps ?? 20;
+  if (!Number.isSafeInteger(steps) || steps < 1) throw parameterError(fn, 'options.pgd.steps', 'a positive integer', steps);
+  const seed = pgd.seed ?? 0;
+  checkSeed(fn, seed, 'options.pgd.seed');
+  const reluAfter = o.reluSplitAfter ?? 4 * net.input + 8;
+  if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
+    throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
+  }
+  const signal = readSignal(fn, o.signal);
+  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal };
+}
+
+/** A finite numeric array (errors name `fn` and `name`). */
+export function finiteArray(fn: string, name: string, v: unknown): Float64Array {
+  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw parameterError(fn, name, 'an array of numbers', v);
+  const a = toNumbers(v as ArrayLike<unknown>);
+  const bad = a.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
+  return a;
+}
+
 /**
  * Decides "C·y(x) + d ≥ 0 componentwise for all x in the box `region`" by branch and bound over
  * input splits. A box is closed when the lower bounds of C·y + d are all ≥ 0; the centre of every
@@ -76,36 +127,31 @@ export function verifyNetwork(
   model: BoundsNetwork | NetworkSpec | string,
   region: { lower: ArrayLike<number>; upper: ArrayLike<number> },
   property: OutputProperty,
-  options: VerifyOptions = {},
+  options?: VerifyOptions,
 ): VerifyResult {
   const fn = 'verifyNetwork';
   const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
-  const timeout = options.timeout ?? 10;
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
-  const maxNodes = options.maxNodes ?? 100_000;
-  if (!Number.isSafeInteger(maxNodes) || maxNodes < 1) throw parameterError(fn, 'options.maxNodes', 'a positive integer', maxNodes);
-  const method = options.method ?? 'crown';
-  if (!Array.isArray(property?.C) || property.C.length === 0) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', property?.C);
-  const k = property.C.length;
-  const any = property.mode === 'any';
-  if (property.mode !== undefined && property.mode !== 'all' && !any) throw parameterError(fn, 'property.mode', "'all' or 'any'", property.mode);
-  const d = Float64Array.from(property.d ?? new Array<number>(k).fill(0));
+  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal } = readVerifyOptions(fn, options, net);
+  const prop = readOptions(fn, property, 'property');
+  const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');
+  if (!spec) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', prop.C);
+  const { data: Cflat, k } = spec;
+  const any = prop.mode === 'any';
+  if (prop.mode !== undefined && prop.mode !== 'all' && !any) throw parameterError(fn, 'property.mode', "'all' or 'any'", prop.mode);
+  const d = prop.d === undefined ? new Float64Array(k) : finiteArray(fn, 'property.d', prop.d);
   if (d.length !== k) throw new ParameterError(`${fn}: property.d must have length ${k}, the rows of C (got ${d.length})`);
-  const restarts = options.pgd?.restarts ?? 2;
-  if (!Number.isSafeInteger(restarts) || restarts < 0) throw parameterError(fn, 'options.pgd.restarts', 'a non-negative integer', restarts);
-  const steps = options.pgd?.steps ?? 20;
-  if (!Number.isSafeInteger(steps) || steps < 1) throw parameterError(fn, 'options.pgd.steps', 'a positive integer', steps);
-  const seed = options.pgd?.seed ?? 0;
-  const reluAfter = options.reluSplitAfter ?? 4 * net.input + 8;
-  if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
-    throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
-  }
+  if (typeof region !== 'object' || region === null) throw parameterError(fn, 'region', 'a box { lower, upper }', region);
+  const box = parseRegion(fn, { lower: region.lower, upper: region.upper }, net.input);
   let reluSplits = 0;
-  // Validates region, C and method once (and gives the root bounds).
-  const root: BoundsRegion = { lower: Float64Array.from(region?.lower ?? []), upper: Float64Array.from(region?.upper ?? []) };
+  const root = { lower: box.l, upper: box.u };
   const start = performance.now();
   const elapsed = (): number => performance.now() - start;
-  const values = (y: Float64Array): Float64Array => Float64Array.from(property.C, (row, i) => row.reduce((s, c, j) => s + c * y[j]!, d[i]!));
+  const m = net.output;
+  const values = (y: Float64Array): Float64Array => Float64Array.from(d, (di, i) => {
+    let s = di;
+    for (let j = 0; j < m; j++) s += Cflat[i * m + j]! * y[j]!;
+    return s;
+  });
   let nodes = 0;
   /** A subdomain: an input box, the ReLU phases fixed on it, its input-split depth, its pre-activation boxes. */
   type Node = { lower: Float64Array; upper: Float64Array; score: number; splits: ReluSplit[]; depth: number; pre: PreActivations };
@@ -113,7 +159,7 @@ export function verifyNetwork(
   const bound = (lower: Float64Array, upper: Float64Array, splits: ReluSplit[] = [], depth = 0): Node | null | VerifyResult => {
     nodes++;
     const pre: PreActivations = new Map();
-    const b = computeBoundsWithPre(net, { lower, upper }, { method, C: property.C, splits }, pre);
+    const b = computeBoundsWithPre(net, { lower, upper }, { method, C: Cflat, splits }, pre);
     if (b.infeasible) return null; // no input of the box has these ReLU phases
     // 'all': closed when min_i lower_i ≥ 0; 'any': closed when max_i lower_i > 0.
     let score = any ? -Infinity : Infinity;
@@ -137,7 +183,7 @@ export function verifyNetwork(
     }
     return best;
   };
-  const first = bound(root.lower as Float64Array, root.upper as Float64Array);
+  const first = bound(root.lower, root.upper);
   if (first === null) return { status: 'verified', nodes, reluSplits, elapsedMs: elapsed() };
   if ('status' in first) return first;
   // The score to drive below zero ('all': min row; 'any': max row, where ≤ 0 already violates).
@@ -146,15 +192,18 @@ export function verifyNetwork(
   if (restarts > 0) {
     const { lower: lo, upper: hi } = first;
     const n = net.input;
-    const starts = rng(seed).uniform(restarts * n);
+    const R = rng(seed);
     const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
-    for (let r = 0; r < restarts; r++) {
-      const x = lo.map((l, j) => l + starts[r * n + j]! * (hi[j]! - l));
+    // The starts are drawn one at a time and the budget is checked between steps: many restarts end at the timeout.
+    const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
+    for (let r = 0; r < restarts && !stop(); r++) {
+      const start = R.uniform(n);
+      const x = lo.map((l, j) => l + start[j]! * (hi[j]! - l));
       for (let t = 0; t <= steps; t++) {
         const y = evaluateNetwork(net, x);
         const v = values(y);
         if (violated(v)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
-        if (t === steps || options.signal?.aborted) break;
+        if (t === steps || stop()) break;
         const eta = 0.25 * (1 - t / steps) + 0.01;
         const g = new Float64Array(n);
         for (let j = 0; j < n; j++) {
@@ -174,7 +223,7 @@ export function verifyNetwork(
   }
   open.push(first);
   while (open.length > 0) {
-    if (nodes >= maxNodes || elapsed() > timeout * 1000 || options.signal?.aborted) return { status: 'unknown', nodes, reluSplits, elapsedMs: elapsed() };
+    if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) return { status: 'unknown', nodes, reluSplits, elapsedMs: elapsed() };
     // Best first: the box with the most negative lower bound.
     let best = 0;
     for (let i = 1; i < open.length; i++) if (open[i]!.score < open[best]!.score) best = i;

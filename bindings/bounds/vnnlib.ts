@@ -14,10 +14,10 @@
  * `verifyVnnlib` proves that per clause with `verifyNetwork` on the negated rows −(C·y + d) in
  * `mode: 'any'` (some row strictly positive), and returns the first counterexample found.
  */
-import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
-import { verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
+import { finiteArray, readVerifyOptions, verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
 
 const FN = 'parseVnnlib';
 
@@ -261,6 +261,41 @@ export interface VerifyVnnlibResult extends VerifyResult {
 }
 
 /**
+ * Checks a property built by hand (or edited) as `parseVnnlib` would have built it: a finite input
+ * box with lower <= upper, `outputs` a non-negative integer, and clauses `{ C, d }` whose rows have
+ * `outputs` finite entries and one finite offset each. Returns a copy with typed arrays and plain number rows.
+ */
+export function readProperty(fn: string, name: string, p: unknown): VnnlibProperty {
+  if (typeof p !== 'object' || p === null || Array.isArray(p) || ArrayBuffer.isView(p)) throw parameterError(fn, name, 'VNNLIB text or a parsed VnnlibProperty', p);
+  const o = p as Record<string, unknown>;
+  const inputLower = finiteArray(fn, `${name}.inputLower`, o.inputLower);
+  const inputUpper = finiteArray(fn, `${name}.inputUpper`, o.inputUpper);
+  if (inputUpper.length !== inputLower.length) {
+    throw new ShapeError(`${fn}: ${name}.inputUpper must have length ${inputLower.length}, that of inputLower (got ${inputUpper.length})`);
+  }
+  const bad = inputLower.findIndex((l, i) => l > inputUpper[i]!);
+  if (bad >= 0) throw new ParameterError(`${fn}: ${name}.inputLower must be <= inputUpper (got ${inputLower[bad]} > ${inputUpper[bad]} at index ${bad})`);
+  const outputs = o.outputs;
+  if (!Number.isSafeInteger(outputs) || (outputs as number) < 0) throw parameterError(fn, `${name}.outputs`, 'a non-negative integer', outputs);
+  if (!Array.isArray(o.clauses)) throw parameterError(fn, `${name}.clauses`, 'an array of { C, d }', o.clauses);
+  const clauses = o.clauses.map((cl: unknown, c: number): VnnlibClause => {
+    const at = `${name}.clauses[${c}]`;
+    if (typeof cl !== 'object' || cl === null) throw parameterError(fn, at, 'an object { C, d }', cl);
+    const { C, d } = cl as Record<string, unknown>;
+    if (!Array.isArray(C)) throw parameterError(fn, `${at}.C`, 'an array of rows (number[][])', C);
+    const rows = C.map((row: unknown, r: number) => {
+      const a = finiteArray(fn, `${at}.C[${r}]`, row);
+      if (a.length !== outputs) throw new ShapeError(`${fn}: ${at}.C[${r}] must have length ${outputs as number}, the number of outputs (got ${describe(row)})`);
+      return Array.from(a);
+    });
+    const dv = finiteArray(fn, `${at}.d`, d);
+    if (dv.length !== rows.length) throw new ShapeError(`${fn}: ${at}.d must have length ${rows.length}, the rows of C (got ${dv.length})`);
+    return { C: rows, d: Array.from(dv) };
+  });
+  return { inputLower, inputUpper, outputs: outputs as number, clauses };
+}
+
+/**
  * Decides a VNNLIB property on `model`: 'verified' when every clause of the unsafe set is
  * infeasible over the input box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
  * 'falsified' with a counterexample x (its output y satisfies every row of `clause`, re-checked by an
@@ -269,10 +304,11 @@ export interface VerifyVnnlibResult extends VerifyResult {
  * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes`,
  * `reluSplits` and `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
  */
-export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string | VnnlibProperty, options: VerifyOptions = {}): VerifyVnnlibResult {
+export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string | VnnlibProperty, options?: VerifyOptions): VerifyVnnlibResult {
   const fn = 'verifyVnnlib';
   const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
-  const p = typeof vnnlibText === 'string' ? parseVnnlib(vnnlibText) : vnnlibText;
+  const p = typeof vnnlibText === 'string' ? parseVnnlib(vnnlibText) : readProperty(fn, 'vnnlibText', vnnlibText);
+  readVerifyOptions(fn, options, net); // verifyNetwork checks them again, but would report under its own name
   if (p.inputLower.length !== net.input) throw new ShapeError(`${fn}: the property must declare ${net.input} inputs X_i, the network's input size (got ${p.inputLower.length})`);
   if (p.outputs !== net.output) throw new ShapeError(`${fn}: the property must declare ${net.output} outputs Y_j, the network's output size (got ${p.outputs})`);
   let nodes = 0;

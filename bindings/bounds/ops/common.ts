@@ -2,6 +2,7 @@
 import { NonFiniteError, ParameterError, ShapeError, describe } from '../../runtime/errors.js';
 import { f64View, type Scope } from '../../runtime/memory.js';
 import type { BoundsNetwork } from '../model.js';
+import { toNumbers } from '../args.js';
 
 export const FN = 'parseNetwork';
 
@@ -15,7 +16,7 @@ export function vectorField(spec: Record<string, unknown>, field: string, index:
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
     throw new ParameterError(`${where(index, type)}: ${field} must be an array of numbers (got ${describe(v)})`);
   }
-  const a = Float64Array.from(v as ArrayLike<number>, Number);
+  const a = toNumbers(v as ArrayLike<unknown>);
   if (len >= 0 && a.length !== len) throw new ShapeError(`${where(index, type)}: ${field} must have length ${len} (got ${a.length})`);
   const bad = a.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(FN, `layers[${index}].${field}`, bad, a[bad]!);
