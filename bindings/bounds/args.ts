@@ -1,5 +1,6 @@
 /** Argument checks shared by the bounds family's public functions (each error names the calling function). */
 import { parameterError } from '../runtime/errors.js';
+import { MAX_F64_LENGTH } from '../runtime/memory.js';
 
 /** Numbers of an array-like as doubles; a symbol reads as NaN (caught by the finiteness checks) instead of a TypeError. */
 export function toNumbers(v: ArrayLike<unknown>): Float64Array {
@@ -25,4 +26,4 @@ export function arrayOption<T>(fn: string, name: string, v: readonly T[]): reado
 }
 
 /** The most doubles a function draws or builds at once: 2^27 (1 GiB), half the 2 GiB WASM memory cap. */
-export const MAX_ITEMS = 2 ** 27;
+export const MAX_ITEMS = MAX_F64_LENGTH / 2;

@@ -11,6 +11,12 @@ const F64 = 8;
 /** The WebAssembly memory cap: maximumMemory = 32768 pages of 64 KiB in asconfig.json (2 GiB). */
 const MEMORY_CAP_BYTES = 2 ** 31;
 
+/**
+ * Most doubles one array can hold within the memory cap (2^28). A larger size can never run, so
+ * the families reject it up front rather than failing inside an allocation.
+ */
+export const MAX_F64_LENGTH = MEMORY_CAP_BYTES / 8;
+
 function allocOrThrow(x: ProxkitExports, fn: string, bytes: number): number {
   // alloc takes a u32: a larger request would wrap modulo 2^32 to a small block that the caller then
   // overruns, so anything beyond the cap is refused here, before it reaches WASM.

@@ -4,7 +4,7 @@
  * wrappers shared by hosvd/hooi/selectCoreShape.
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { MAX_F64_LENGTH, f64View, withScope, type Scope } from '../runtime/memory.js';
 
 /** A dense real tensor: `data[((i₀·I₁ + i₁)·I₂ + i₂)…]` is entry (i₀, i₁, …), shape = [I₀, I₁, …]. */
 export interface Tensor {
@@ -38,7 +38,7 @@ export function checkDims(fn: string, name: string, shape: unknown, minOrder: nu
   dims.forEach((d, i) => {
     if (!Number.isSafeInteger(d) || d < 1) throw new ShapeError(`${fn}: ${name}[${i}] must be a positive integer (got ${describe((shape as ArrayLike<unknown>)[i])})`);
   });
-  if (!Number.isSafeInteger(prod(dims)) || prod(dims) > 2 ** 28) {
+  if (!Number.isSafeInteger(prod(dims)) || prod(dims) > MAX_F64_LENGTH) {
     throw new ShapeError(`${fn}: ${name} must describe at most 2^28 entries (got ${dims.join(' × ')})`);
   }
   return dims;

@@ -5,7 +5,7 @@
  * WASM memory — so each algorithm's file holds only its own iteration.
  */
 import { MemoryError, NonFiniteError, ParameterError, ProxkitError, ShapeError, parameterError } from '../../runtime/errors.js';
-import { F64Buffer, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
+import { F64Buffer, MAX_F64_LENGTH, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
 import { readOptions } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
@@ -257,16 +257,10 @@ export function startingPoint(fn: string, name: string, x0: VectorInput | undefi
   return allocF64(x0 instanceof F64Buffer ? x0.view() : (x0 as ArrayLike<number>));
 }
 
-/**
- * Most doubles one vector can hold: the 2 GiB WebAssembly memory cap / 8 bytes. A larger size can
- * never run, so it is rejected up front rather than failing inside an allocation.
- */
-export const MAX_VECTOR_LENGTH = 2 ** 28;
-
-/** A dimension given as an argument or option: a non-negative integer ≤ MAX_VECTOR_LENGTH. */
+/** A dimension given as an argument or option: a non-negative integer ≤ MAX_F64_LENGTH. */
 export function dimension(fn: string, name: string, value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0) throw parameterError(fn, name, 'a non-negative integer', value);
-  if ((value as number) > MAX_VECTOR_LENGTH) throw parameterError(fn, name, `at most ${MAX_VECTOR_LENGTH} (the WebAssembly memory cap)`, value);
+  if ((value as number) > MAX_F64_LENGTH) throw parameterError(fn, name, `at most ${MAX_F64_LENGTH} (the WebAssembly memory cap)`, value);
   return value as number;
 }
 

@@ -4,7 +4,7 @@
  * SIAM J. Optim. 20(4), 2010, Thm. 2.1).
  */
 import { ParameterError, ShapeError } from '../../runtime/errors.js';
-import { f64View } from '../../runtime/memory.js';
+import { MAX_F64_LENGTH, f64View } from '../../runtime/memory.js';
 import { svd, svdInScope, positiveInteger } from '../../linalg/svd.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, nonNegativeFinite } from './define.js';
@@ -27,8 +27,7 @@ export function nuclearNorm(lambda: number, rows: number, cols: number): ProxOpe
   positiveInteger(fn, 'rows', rows);
   positiveInteger(fn, 'cols', cols);
   const size = rows * cols;
-  // Same bound as the tucker family: beyond 2^28 doubles (2 GiB) no argument could ever fit in WASM memory.
-  if (size > 2 ** 28) throw new ParameterError(`${fn}: rows·cols must be at most 2^28 (got ${rows} × ${cols})`);
+  if (size > MAX_F64_LENGTH) throw new ParameterError(`${fn}: rows·cols must be at most 2^28 (got ${rows} × ${cols})`);
   const k = Math.min(rows, cols);
   return defineOperator({
     name: `nuclearNorm(${lambda}, ${rows}, ${cols})`,
