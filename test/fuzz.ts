@@ -2,8 +2,9 @@
  * Test-only: the bad-input sweep every public function goes through. Starting from one valid call,
  * each argument, and each key of each plain-object argument (depth ≤ 3, first element of arrays of
  * objects), is replaced in turn by every value of BAD_VALUES. Each call must either return or throw a
- * ProxkitError whose message names the function; none may leave WASM memory allocated, and the valid
- * call must still give the same answer afterwards (the module stays usable).
+ * ProxkitError whose message names the function (a key named `signal` must be refused: none of the
+ * values is an AbortSignal); none may leave WASM memory allocated, and the valid call must still give
+ * the same answer afterwards (the module stays usable).
  */
 import { expect } from 'vitest';
 import { ProxkitError, memoryStats } from '../bindings/index.js';
@@ -107,6 +108,8 @@ export function fuzzArguments(name: string, fn: (...a: any[]) => unknown, args: 
       const before = memoryStats().allocatedBytes;
       try {
         fn(...mutated);
+        // A signal option read as "never aborted" would silently disable cancellation.
+        if (path[path.length - 1] === 'signal' && value !== undefined) problems.push(`${where}=${label}: accepted as an AbortSignal`);
       } catch (e) {
         if (!(e instanceof ProxkitError)) problems.push(`${where}=${label}: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
         else if (!prefixes.some((p) => e.message.startsWith(p))) problems.push(`${where}=${label}: message does not name ${name}: ${e.message}`);

@@ -7,18 +7,6 @@ export function toNumbers(v: ArrayLike<unknown>): Float64Array {
   return Float64Array.from(v, (x) => (typeof x === 'symbol' ? NaN : Number(x)));
 }
 
-/** An optional callback option: undefined or a function. */
-export function optionalFunction<T>(fn: string, name: string, v: T | undefined): T | undefined {
-  if (v !== undefined && typeof v !== 'function') throw parameterError(fn, name, 'a function', v);
-  return v;
-}
-
-/** An optional AbortSignal option: undefined, or an object whose `aborted` is read. */
-export function readSignal(fn: string, v: unknown): AbortSignal | undefined {
-  if (v !== undefined && (typeof v !== 'object' || v === null)) throw parameterError(fn, 'options.signal', 'an AbortSignal', v);
-  return v as AbortSignal | undefined;
-}
-
 /** An option that must be an array (its entries are checked by the caller). */
 export function arrayOption<T>(fn: string, name: string, v: readonly T[]): readonly T[] {
   if (!Array.isArray(v)) throw parameterError(fn, name, 'an array', v);

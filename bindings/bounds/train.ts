@@ -6,8 +6,8 @@
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
-import { readOptions } from '../runtime/validate.js';
-import { optionalFunction, readSignal, arrayOption, MAX_ITEMS } from './args.js';
+import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
 import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
@@ -190,7 +190,7 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
     test = { X: t.data, y: labels(fn, 'options.testY', options.testY, t.n, K) };
   }
   const R = seededRng(fn, seed, 'options.seed');
-  const onProgress = optionalFunction(fn, 'options.onProgress', options.onProgress);
+  const onProgress = readCallback(fn, 'options.onProgress', options.onProgress);
   const signal = readSignal(fn, options.signal);
   if (options.float32 !== undefined && typeof options.float32 !== 'boolean') throw parameterError(fn, 'options.float32', 'a boolean', options.float32);
 
@@ -420,7 +420,7 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
   }
   const R = attackOpts ? seededRng(fn, attackOpts.seed, 'options.attack.seed') : null;
   const alpha = readAlpha(fn, options.alpha);
-  const onProgress = optionalFunction(fn, 'options.onProgress', options.onProgress);
+  const onProgress = readCallback(fn, 'options.onProgress', options.onProgress);
   const signal = readSignal(fn, options.signal);
   const order = radii.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
   const box = (i: number, r: number): { lower: Float64Array; upper: Float64Array } => {

@@ -8,8 +8,8 @@
  * unstable ReLU is left. Works on any DAG network (residual add/sub, conv2d).
  */
 import { NonFiniteError, ParameterError, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
-import { readSignal, toNumbers } from './args.js';
+import { readOptions, readSignal } from '../runtime/validate.js';
+import { toNumbers } from './args.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';

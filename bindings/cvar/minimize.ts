@@ -6,7 +6,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, isNumericArray, tail } from './cvar.js';
 
@@ -294,7 +294,8 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   checkSchedule(fn, schedule);
   checkEpochs(fn, epochs);
   finiteNumber(fn, 'eta0', eta0);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'onProgress', 'a function', onProgress);
+  readCallback(fn, 'onProgress', onProgress);
+  readSignal(fn, signal, 'signal');
   const ds = readDataset(fn, options.X, options.y);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > ds.n) {
     throw parameterError(fn, 'batchSize', `an integer in [1, ${ds.n}]`, batchSize);

@@ -5,7 +5,7 @@
  * tolerance (default 1 %), a text table and an SVG plot. `proxkit cvar-sweep` runs it.
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { nonNegative, readOptions } from '../runtime/validate.js';
+import { nonNegative, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { checkBeta, isNumericArray } from './cvar.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
@@ -105,7 +105,7 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
     stepSizes = DEFAULT_STEP_SIZES, seeds = 5, epochs = 20, betas = [0.9, 0.99], methods = ['spl+', 'spl', 'sgm'],
     schedule = 'constant', tolerance = 0.01, onProgress, signal, problems,
   } = readOptions(fn, options);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw parameterError(fn, 'onProgress', 'a function', onProgress);
+  readCallback(fn, 'onProgress', onProgress);
   return {
     stepSizes: nonEmptyList(fn, 'stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `stepSizes[${i}]`)),
     seeds: checkSeeds(fn, seeds),
@@ -115,7 +115,7 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
     schedule: checkSchedule(fn, schedule),
     tolerance: checkTolerance(fn, tolerance),
     onProgress,
-    signal,
+    signal: readSignal(fn, signal, 'signal'),
     problems: nonEmptyList(fn, 'problems', problems).map((p, i) => {
       const where = `problems[${i}]`;
       const { name, loss, X, y } = readOptions(fn, p as CvarProblem, where);

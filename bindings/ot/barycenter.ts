@@ -1,7 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { readProgress, readSignal } from './validate.js';
+import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface BarycenterOptions {
@@ -94,7 +93,7 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   const { d, hs } = histograms(fn, A);
   const nh = hs.length;

@@ -1,7 +1,6 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { readProgress, readSignal } from './validate.js';
+import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, checkMarginals, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface ClassBasedOtOptions {
@@ -155,7 +154,7 @@ export function classBasedOt(a: VectorInput, b: VectorInput, M: MatrixInput, sou
   if (!Number.isFinite(eta)) throw parameterError(fn, 'options.eta', 'finite', eta);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   const { n, m, M: Mdata } = checkMarginals(fn, a, b, M);
   const Mv = Float64Array.from(Mdata instanceof F64Buffer ? Mdata.view() : Mdata); // a copy: WASM views detach on memory.grow

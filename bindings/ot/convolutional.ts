@@ -1,7 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { readProgress, readSignal } from './validate.js';
+import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
 import { barycenterWeights, logBregman, scalingBregman, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
 import { histogram, positiveInteger } from './sinkhorn.js';
 
@@ -71,7 +70,7 @@ export function convolutionalBarycenter(images: VectorInput[], rows: number, col
   if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   const N = rows * cols;
   images.forEach((h, k) => {

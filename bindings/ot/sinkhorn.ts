@@ -1,7 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { readProgress, readSignal } from './validate.js';
+import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
 export type MatrixInput = VectorInput | { data: VectorInput; rows: number; cols: number };
@@ -178,7 +177,7 @@ function settings(fn: string, options: SinkhornOptions): Settings {
   }
   if (precision !== 'f64' && precision !== 'f32') throw parameterError(fn, 'options.precision', "'f64' or 'f32'", precision);
   if (precision === 'f32' && method !== 'sinkhorn') throw parameterError(fn, 'options.method', "'sinkhorn' when options.precision is 'f32'", method);
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   return { reg, method, maxIter, tol, checkEvery, tau, epsilonScaling, precision, onProgress, signal };
 }
@@ -529,7 +528,7 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
   positiveFinite(fn, 'options.regM', regM);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   const { n, m, M } = checkShapes(fn, a, b, Min);
   histogram(fn, 'a', a, n);

@@ -7,9 +7,8 @@
  * "A Smoothed Dual Approach for Variational Wasserstein Problems", SIAM J. Imaging Sci. 2016, Thm. 2.4).
  */
 import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite } from '../runtime/validate.js';
-import { checkCapacity, readProgress, readSignal } from './validate.js';
+import { checkCapacity, F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
+import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
@@ -612,7 +611,7 @@ export function wassersteinCpDictionary(X: VectorInput[] | MatrixInput, options:
   const seed = orDefault(options.seed, 0);
   checkSeed(fn, seed, 'options.seed');
   const { onProgress, signal } = options;
-  readProgress(fn, onProgress);
+  readCallback(fn, 'options.onProgress', onProgress);
   readSignal(fn, signal);
   return withScope(fn, (s) => {
     const c = context(s, p);

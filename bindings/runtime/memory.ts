@@ -17,15 +17,25 @@ const MEMORY_CAP_BYTES = 2 ** 31;
  */
 export const MAX_F64_LENGTH = MEMORY_CAP_BYTES / 8;
 
+function capReached(fn: string, bytes: number): MemoryError {
+  const mib = (bytes / 2 ** 20).toFixed(1);
+  return new MemoryError(`${fn}: cannot allocate ${mib} MiB of WebAssembly memory (the 2 GiB cap is reached)`);
+}
+
 function allocOrThrow(x: ProxkitExports, fn: string, bytes: number): number {
   // alloc takes a u32: a larger request would wrap modulo 2^32 to a small block that the caller then
   // overruns, so anything beyond the cap is refused here, before it reaches WASM.
   const ptr = bytes <= MEMORY_CAP_BYTES ? x.alloc(bytes) : 0;
-  if (ptr === 0) {
-    const mib = (bytes / 2 ** 20).toFixed(1);
-    throw new MemoryError(`${fn}: cannot allocate ${mib} MiB of WebAssembly memory (the 2 GiB cap is reached)`);
-  }
+  if (ptr === 0) throw capReached(fn, bytes);
   return ptr;
+}
+
+/**
+ * Refuses up front a call whose buffers, sized by an option rather than by the data (projections,
+ * rank), could never fit in WASM memory, before any JS array of that size is attempted.
+ */
+export function checkCapacity(fn: string, doubles: number): void {
+  if (!(doubles * 8 <= MEMORY_CAP_BYTES)) throw capReached(fn, doubles * 8);
 }
 
 /** A fresh Float64Array over `n` doubles at byte offset `ptr`; valid until the next allocation. */

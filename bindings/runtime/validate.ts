@@ -25,3 +25,21 @@ export function readOptions<T extends object>(fn: string, options: T | undefined
   }
   return options;
 }
+
+/**
+ * An optional AbortSignal option: undefined, or an object with a boolean `aborted` (AbortSignal or a
+ * look-alike). Anything else would be read as "never aborted" and silently disable cancellation.
+ */
+export function readSignal(fn: string, signal: unknown, name = 'options.signal'): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (signal === null || typeof signal !== 'object' || typeof (signal as { aborted?: unknown }).aborted !== 'boolean') {
+    throw parameterError(fn, name, 'an AbortSignal', signal);
+  }
+  return signal as AbortSignal;
+}
+
+/** An optional callback option (onProgress, gap, …): undefined or a function. */
+export function readCallback<F>(fn: string, name: string, callback: F | undefined): F | undefined {
+  if (callback !== undefined && typeof callback !== 'function') throw parameterError(fn, name, 'a function', callback);
+  return callback;
+}

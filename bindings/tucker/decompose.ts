@@ -7,7 +7,7 @@
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, finiteEntries, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
@@ -185,7 +185,8 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
   const tol = options.tol ?? 1e-9;
   if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw parameterError(fn, 'options.onProgress', 'a function', options.onProgress);
+  readCallback(fn, 'options.onProgress', options.onProgress);
+  readSignal(fn, options.signal);
   if (options.init !== undefined) {
     if (!Array.isArray(options.init) || options.init.length !== dims.length) throw parameterError(fn, 'options.init', `an array of ${dims.length} factor matrices`, options.init);
     options.init.forEach((U, n) => {

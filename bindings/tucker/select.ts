@@ -5,7 +5,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { readOptions, readSignal } from '../runtime/validate.js';
 import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
 import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
 import { checkDims, placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
@@ -120,6 +120,7 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
   if (!Number.isSafeInteger(hooiMaxIter) || hooiMaxIter < 0) throw parameterError(fn, 'options.hooiMaxIter', 'a non-negative integer', hooiMaxIter);
   if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooiTol', '>= 0', hooiTol);
   if (!Number.isSafeInteger(maxShapes) || maxShapes < 1) throw parameterError(fn, 'options.maxShapes', 'a positive integer', maxShapes);
+  readSignal(fn, options.signal);
   checkBudget(fn, budget);
   const minimum = 1 + dims.reduce((a, b) => a + b, 0);
   if (budget < minimum) throw new InfeasibleBudgetError(fn, budget, minimum);

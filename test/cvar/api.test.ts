@@ -47,6 +47,7 @@ const sweepOptions = () => ({
   schedule: 'constant' as const,
   tolerance: 0.01,
   onProgress: () => {},
+  signal: new AbortController().signal,
 });
 // Run counts that are valid but would run for days: not bad input.
 const LONG = ['arg0.epochs=1e12'];

@@ -30,8 +30,8 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
     [4, 2, 0.5],
     [2, 1],
   ];
-  const hooiOptions = { maxIter: 3, tol: 1e-6, onProgress: () => true };
-  const common = { hooiMaxIter: 2, hooiTol: 1e-6, evaluate: true };
+  const hooiOptions = { maxIter: 3, tol: 1e-6, onProgress: () => true, signal: new AbortController().signal };
+  const common = { hooiMaxIter: 2, hooiTol: 1e-6, evaluate: true, signal: new AbortController().signal };
 
   it('modeGram', () => expect(fuzzArguments('modeGram', modeGram, [X(), 1])).toEqual([]));
   it('modeProduct', () => expect(fuzzArguments('modeProduct', modeProduct, [X(), [1, 0, 1, 0, 1, 1], 1])).toEqual([]));

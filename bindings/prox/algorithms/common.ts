@@ -7,7 +7,7 @@
 import { MemoryError, NonFiniteError, ParameterError, ProxkitError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, MAX_F64_LENGTH, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
-import { readOptions } from '../../runtime/validate.js';
+import { readCallback, readOptions, readSignal } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 
 /** Why a run ended. */
@@ -91,13 +91,8 @@ export function checkOptions(fn: string, o: IterativeOptions | undefined, defaul
   if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
   const tol = opts.tol ?? defaults.tol;
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
-  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
-    throw parameterError(fn, 'options.onProgress', 'a function', opts.onProgress);
-  }
-  const signal = opts.signal;
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
-    throw parameterError(fn, 'options.signal', 'an AbortSignal', signal);
-  }
+  readCallback(fn, 'options.onProgress', opts.onProgress);
+  const signal = readSignal(fn, opts.signal);
   const historyLength = opts.historyLength ?? 1000;
   if (!Number.isSafeInteger(historyLength) || historyLength < 2) {
     throw parameterError(fn, 'options.historyLength', 'an integer >= 2', historyLength);

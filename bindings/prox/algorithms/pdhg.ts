@@ -4,6 +4,7 @@
  */
 import { ShapeError, parameterError } from '../../runtime/errors.js';
 import type { F64Buffer, VectorInput } from '../../runtime/memory.js';
+import { readCallback } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 import { callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
@@ -138,7 +139,7 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
   const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
   const rhoRelax = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const gap = options.gap;
-  if (gap !== undefined && typeof gap !== 'function') throw parameterError(fn, 'options.gap', 'a function', gap);
+  readCallback(fn, 'options.gap', gap);
   const m = K.rows;
   const n = K.cols;
   const givenTau = options.tau === undefined ? undefined : positiveOption(fn, 'options.tau', options.tau, 1);

@@ -3,7 +3,7 @@
  *   min_x F(x) = f(x) + g(x),  f smooth (∇f L-Lipschitz), g proper closed convex with a prox.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { readOptions } from '../../runtime/validate.js';
+import { readCallback, readOptions } from '../../runtime/validate.js';
 import { f64View, vectorLength, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
@@ -95,7 +95,7 @@ function run(s: Setup): ProximalGradientResult {
   const every = o.certificateEvery ?? 1;
   if (!Number.isSafeInteger(every) || every < 1) throw parameterError(fn, 'options.certificateEvery', 'an integer >= 1', every);
   const gap = o.dualityGap;
-  if (gap !== undefined && typeof gap !== 'function') throw parameterError(fn, 'options.dualityGap', 'a function', gap);
+  readCallback(fn, 'options.dualityGap', gap);
   return reportingAs(fn, () => withWorkspace((ws) => {
     let x = ws.own(startingPoint(fn, 'options.x0', o.x0, n0 ?? vectorLength(fn, 'options.x0', o.x0)));
     const n = x.length;
