@@ -53,7 +53,11 @@ function sites(v: unknown, path: Path, depth: number, out: Path[]): void {
   out.push(path);
   if (depth >= 3) return;
   if (isPlainObject(v)) for (const k of Object.keys(v)) sites(v[k], [...path, k], depth + 1, out);
-  else if (Array.isArray(v) && v.length > 0 && (isPlainObject(v[0]) || Array.isArray(v[0]))) sites(v[0], [...path, 0], depth + 1, out);
+  else if (Array.isArray(v) && v.length > 0) {
+    // an entry of a plain array: the first, and for numbers also the last (a bad value past index 0)
+    sites(v[0], [...path, 0], depth + 1, out);
+    if (v.length > 1 && typeof v[v.length - 1] === 'number') out.push([...path, v.length - 1]);
+  }
 }
 
 /** A copy of `v` with the value at `path` replaced (plain objects and arrays are copied on the way). */

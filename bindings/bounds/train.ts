@@ -7,6 +7,7 @@
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
 import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { numbersOf } from '../runtime/memory.js';
 import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
@@ -76,11 +77,10 @@ function matrix(fn: string, name: string, X: unknown, cols = -1): { data: Float6
     if (!(Array.isArray(r) || ArrayBuffer.isView(r)) || (r as ArrayLike<number>).length !== d) {
       throw new ShapeError(`${fn}: ${name}[${i}] must be a row of length ${d} (got ${describe(r)})`);
     }
-    for (let j = 0; j < d; j++) {
-      const v = Number((r as ArrayLike<number>)[j]);
-      if (!Number.isFinite(v)) throw new NonFiniteError(fn, name, i * d + j, v);
-      data[i * d + j] = v;
-    }
+    const row = numbersOf(fn, `${name}[${i}]`, r as ArrayLike<unknown>);
+    const bad = row.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(fn, name, i * d + bad, row[bad]!);
+    data.set(row, i * d);
   }
   return { data, n: rows.length, d };
 }

@@ -10,6 +10,7 @@
  * evaluated at q = Π_W(softplus′ weights of the last stage) by Newton on the weighted loss (exact
  * for 'squared'; quadratically convergent for 'logistic', stopped at a gradient ≤ 1e-13 relative).
  */
+import { ConvergenceError } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { readOptions } from '../runtime/validate.js';
 import { cvarAndVar, checkBeta, tail } from './cvar.js';
@@ -42,6 +43,9 @@ function solveSpd(A: Float64Array, b: Float64Array, D: number): Float64Array {
     let ok = true;
     let scale = 0;
     for (let i = 0; i < D; i++) scale = Math.max(scale, Math.abs(A[i * D + i]!));
+    // A zero Hessian (every softplus weight underflowed) still gets a ridge: the step is then a
+    // gradient step that the line search damps.
+    if (scale === 0) scale = 1;
     for (let i = 0; i < D && ok; i++) {
       for (let j = 0; j <= i; j++) {
         let s = A[i * D + j]! + (i === j ? ridge * scale : 0);
@@ -53,7 +57,7 @@ function solveSpd(A: Float64Array, b: Float64Array, D: number): Float64Array {
       }
     }
     if (!ok) {
-      if (ridge > 1) throw new Error('cvarReference: singular Newton system');
+      if (ridge > 1) throw new ConvergenceError('cvarReference: the Newton system stays singular with a ridge of 100·max|diag| (badly scaled data)');
       continue;
     }
     const x = Float64Array.from(b);

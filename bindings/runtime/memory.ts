@@ -132,7 +132,7 @@ export class F64Buffer {
 export function allocF64(lengthOrData: number | ArrayLike<number>): F64Buffer {
   const fn = 'allocF64';
   const x = wasm(fn);
-  const n = typeof lengthOrData === 'number' ? lengthOrData : lengthOrData?.length;
+  const n = typeof lengthOrData === 'number' ? lengthOrData : vectorLength(fn, 'data', lengthOrData);
   if (!Number.isSafeInteger(n) || (n as number) < 0) {
     throw parameterError(fn, 'length', 'a non-negative integer', typeof lengthOrData === 'number' ? lengthOrData : n);
   }
@@ -188,6 +188,15 @@ export function vectorLength(fn: string, name: string, v: unknown): number {
   }
   if (isNumericArray(v)) return v.length;
   throw parameterError(fn, name, 'a Float64Array, an array of numbers or an F64Buffer', v);
+}
+
+/**
+ * A copy of `v` as doubles; an entry of a plain array that is not a number (null, a string, a symbol,
+ * a bigint) is a ParameterError naming `name[i]` rather than a silent 0 / NaN or a TypeError.
+ */
+export function numbersOf(fn: string, name: string, v: ArrayLike<unknown>): Float64Array<ArrayBuffer> {
+  if (Array.isArray(v)) vectorLength(fn, name, v);
+  return Float64Array.from(v as ArrayLike<number>);
 }
 
 /** Puts `v` in WASM memory: copies arrays into the scope, borrows F64Buffers. */

@@ -6,7 +6,7 @@
  * "predicted error" bounds the Tucker loss of the chosen shape.
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { f64View, withScope } from '../runtime/memory.js';
+import { f64View, numbersOf, withScope } from '../runtime/memory.js';
 import { readOptions } from '../runtime/validate.js';
 import { checkDims, coreShape } from './tensor.js';
 
@@ -94,7 +94,7 @@ export function packSpectra(fn: string, spectra: ArrayLike<number>[], budget: nu
   if (!Array.isArray(spectra) || spectra.length === 0) throw new ShapeError(`${fn}: spectra must be a non-empty array of per-mode spectra (got ${Array.isArray(spectra) ? 0 : typeof spectra})`);
   const sorted = spectra.map((sp, n) => {
     if (!sp || typeof sp.length !== 'number' || sp.length === 0) throw new ShapeError(`${fn}: spectra[${n}] must be a non-empty array (got ${sp?.length ?? typeof sp})`);
-    const a = Float64Array.from(sp as ArrayLike<number>);
+    const a = numbersOf(fn, `spectra[${n}]`, sp);
     a.forEach((v, i) => {
       if (!Number.isFinite(v) || v < 0) throw parameterError(fn, `spectra[${n}][${i}]`, 'finite and >= 0', v);
     });

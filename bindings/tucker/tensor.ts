@@ -4,7 +4,7 @@
  * wrappers shared by hosvd/hooi/selectCoreShape.
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { MAX_F64_LENGTH, f64View, withScope, type Scope } from '../runtime/memory.js';
+import { MAX_F64_LENGTH, f64View, vectorLength, withScope, type Scope } from '../runtime/memory.js';
 
 /** A dense real tensor: `data[((i₀·I₁ + i₁)·I₂ + i₂)…]` is entry (i₀, i₁, …), shape = [I₀, I₁, …]. */
 export interface Tensor {
@@ -33,7 +33,7 @@ export function around(dims: readonly number[], n: number): { L: number; I: numb
 /** Checks an integer list: each entry a positive safe integer, describing at most 2^28 entries. */
 export function checkDims(fn: string, name: string, shape: unknown, minOrder: number): number[] {
   if (!Array.isArray(shape) && !ArrayBuffer.isView(shape)) throw parameterError(fn, name, 'an array of positive integers', shape);
-  const dims = Array.from(shape as ArrayLike<number>, Number);
+  const dims = Array.from(shape as ArrayLike<unknown>, (d) => (typeof d === 'number' ? d : NaN));
   if (dims.length < minOrder) throw new ShapeError(`${fn}: ${name} must have at least ${minOrder} entries (got ${dims.length})`);
   dims.forEach((d, i) => {
     if (!Number.isSafeInteger(d) || d < 1) throw new ShapeError(`${fn}: ${name}[${i}] must be a positive integer (got ${describe((shape as ArrayLike<unknown>)[i])})`);
@@ -53,6 +53,7 @@ export function tensorDims(fn: string, X: unknown, name = 'X'): { dims: number[]
   const dims = checkDims(fn, `${name}.shape`, shape, 2);
   const isNumeric = Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array));
   if (!isNumeric) throw parameterError(fn, `${name}.data`, 'a Float64Array or an array of numbers', data);
+  vectorLength(fn, `${name}.data`, data);
   const size = prod(dims);
   if (data.length !== size) {
     throw new ShapeError(`${fn}: ${name}.data must have length ${dims.join('·')} = ${size} (got ${data.length})`);

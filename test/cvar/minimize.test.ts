@@ -60,6 +60,26 @@ describe('minimizeCvar reaches the brute-force optimum on small data', () => {
   }
 });
 
+describe('cvarReference is invariant to the scale of a feature', () => {
+  it('a column multiplied by 1e8 gives the same objective and certificate, and weights divided by 1e8', () => {
+    const u = uniforms(91);
+    const n = 40;
+    const x = Array.from({ length: n }, () => [2 * u() - 1, 2 * u() - 1]);
+    const y = x.map(([a, b]) => 1.5 * a! - 0.7 * b! + 0.3 * (2 * u() - 1));
+    // every fifth label flipped: separable data would have no logistic minimiser
+    const labels = y.map((v, i) => (v > 0 ? 1 : -1) * (i % 5 === 0 ? -1 : 1));
+    for (const loss of ['squared', 'logistic'] as const) {
+      const t = loss === 'squared' ? y : labels;
+      const plain = cvarReference({ X: x, y: t, loss, beta: 0.8 });
+      const big = cvarReference({ X: x.map(([a, b]) => [1e8 * a!, b!]), y: t, loss, beta: 0.8 });
+      expect(big.gap).toBeLessThan(1e-7 * big.objective);
+      expect(Math.abs(big.objective - plain.objective)).toBeLessThan(1e-9 * plain.objective);
+      expect(big.weights[0]! * 1e8).toBeCloseTo(plain.weights[0]!, 5);
+      expect(big.weights[1]!).toBeCloseTo(plain.weights[1]!, 5);
+    }
+  });
+});
+
 describe('minimizeCvar API', () => {
   const { x, y } = smallData(9, 30, false);
   const rows = x.map((v, i) => [v, (i % 3) - 1]);

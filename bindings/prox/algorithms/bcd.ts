@@ -3,6 +3,7 @@
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
 import { checkOptions, iterate, positiveOption, runResult, type IterativeOptions, type IterativeResult } from './common.js';
+import { numbersOf } from '../../runtime/memory.js';
 
 /** One block θ_i of the variables. */
 export interface BcdBlock {
@@ -61,7 +62,7 @@ export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, 
   const opts = checkOptions(fn, options, { maxIter: 1000, tol: 1e-8 });
   const c = positiveOption(fn, 'options.c', options.c, 1);
   const theta = blocks.map((b, i) => {
-    const v = Float64Array.from(b.x0);
+    const v = numbersOf(fn, `blocks[${i}].x0`, b.x0);
     const bad = v.findIndex((q) => !Number.isFinite(q));
     if (bad >= 0) throw parameterError(fn, `blocks[${i}].x0`, 'finite', v[bad]);
     return v;

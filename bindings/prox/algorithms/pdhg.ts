@@ -3,7 +3,7 @@
  * row-major matrices.
  */
 import { ShapeError, parameterError } from '../../runtime/errors.js';
-import type { F64Buffer, VectorInput } from '../../runtime/memory.js';
+import { numbersOf, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import { readCallback } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 import { callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
@@ -32,7 +32,7 @@ export function matrixOperator(A: ArrayLike<number>, rows: number, cols: number)
   dimension(fn, 'cols', cols);
   if (A === null || typeof A !== 'object' || typeof A.length !== 'number') throw parameterError(fn, 'A', 'an array of numbers', A);
   if (A.length !== rows * cols) throw new ShapeError(`${fn}: A must have rows × cols = ${rows * cols} entries (got ${A.length})`);
-  const M = Float64Array.from(A);
+  const M = numbersOf(fn, 'A', A);
   for (let i = 0; i < M.length; i++) if (!Number.isFinite(M[i]!)) throw parameterError(fn, `A[${i}]`, 'finite', M[i]);
   return {
     rows,
