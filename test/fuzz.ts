@@ -74,6 +74,10 @@ function replaced(v: unknown, path: Path, value: unknown): unknown {
   return c;
 }
 
+function at(v: unknown, path: Path): unknown {
+  return path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], v);
+}
+
 function show(path: Path): string {
   return path.map((p, i) => (i === 0 ? `arg${p}` : typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
@@ -114,6 +118,10 @@ export function fuzzArguments(name: string, fn: (...a: any[]) => unknown, args: 
         fn(...mutated);
         // A signal option read as "never aborted" would silently disable cancellation.
         if (path[path.length - 1] === 'signal' && value !== undefined) problems.push(`${where}=${label}: accepted as an AbortSignal`);
+        // A number in a plain array replaced by something else must not be coerced (null → 0, '2' → 2).
+        else if (path.length > 1 && typeof path[path.length - 1] === 'number' && typeof at(args, path) === 'number' && typeof value !== 'number') {
+          problems.push(`${where}=${label}: accepted as an entry of a numeric array`);
+        }
       } catch (e) {
         if (!(e instanceof ProxkitError)) problems.push(`${where}=${label}: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
         else if (!prefixes.some((p) => e.message.startsWith(p))) problems.push(`${where}=${label}: message does not name ${name}: ${e.message}`);

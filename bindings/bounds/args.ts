@@ -2,10 +2,6 @@
 import { parameterError } from '../runtime/errors.js';
 import { MAX_F64_LENGTH } from '../runtime/memory.js';
 
-/** Numbers of an array-like as doubles; a symbol reads as NaN (caught by the finiteness checks) instead of a TypeError. */
-export function toNumbers(v: ArrayLike<unknown>): Float64Array {
-  return Float64Array.from(v, (x) => (typeof x === 'symbol' ? NaN : Number(x)));
-}
 
 /** An option that must be an array (its entries are checked by the caller). */
 export function arrayOption<T>(fn: string, name: string, v: readonly T[]): readonly T[] {

@@ -3,9 +3,8 @@
  * and CROWN (Zhang et al. 2018; the backward linear relaxation of auto_LiRPA, Xu et al. 2020, §3).
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
 import { readOptions } from '../runtime/validate.js';
-import { toNumbers } from './args.js';
 import { alphaCrownFinal } from './alpha.js';
 import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
@@ -64,7 +63,7 @@ export interface Region {
 
 function finiteVector(fn: string, name: string, v: unknown, n: number): Float64Array {
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw parameterError(fn, name, 'an array of numbers', v);
-  const a = toNumbers(v as ArrayLike<unknown>);
+  const a = numbersOf(fn, name, v);
   if (a.length !== n) throw new ShapeError(`${fn}: ${name} must have length ${n}, the network's input size (got ${a.length})`);
   const bad = a.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
@@ -100,10 +99,10 @@ export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data
     C.forEach((row: unknown, i: number) => {
       const len = (row as ArrayLike<number>)?.length;
       if (len !== m) throw new ShapeError(`${fn}: ${name} row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
-      data.set(toNumbers(row as ArrayLike<unknown>), i * m);
+      data.set(numbersOf(fn, `${name}[${i}]`, row), i * m);
     });
   } else if (Array.isArray(C) || (ArrayBuffer.isView(C) && !(C instanceof DataView))) {
-    data = toNumbers(C as ArrayLike<unknown>);
+    data = numbersOf(fn, name, C);
     if (data.length === 0 || data.length % m !== 0) {
       throw new ShapeError(`${fn}: ${name} must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
     }

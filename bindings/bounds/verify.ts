@@ -8,8 +8,8 @@
  * unstable ReLU is left. Works on any DAG network (residual add/sub, conv2d).
  */
 import { NonFiniteError, ParameterError, parameterError } from '../runtime/errors.js';
+import { numbersOf } from '../runtime/memory.js';
 import { readOptions, readSignal } from '../runtime/validate.js';
-import { toNumbers } from './args.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';
@@ -109,7 +109,7 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
 /** A finite numeric array (errors name `fn` and `name`). */
 export function finiteArray(fn: string, name: string, v: unknown): Float64Array {
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw parameterError(fn, name, 'an array of numbers', v);
-  const a = toNumbers(v as ArrayLike<unknown>);
+  const a = numbersOf(fn, name, v);
   const bad = a.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
   return a;

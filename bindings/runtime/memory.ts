@@ -194,9 +194,9 @@ export function vectorLength(fn: string, name: string, v: unknown): number {
  * A copy of `v` as doubles; an entry of a plain array that is not a number (null, a string, a symbol,
  * a bigint) is a ParameterError naming `name[i]` rather than a silent 0 / NaN or a TypeError.
  */
-export function numbersOf(fn: string, name: string, v: ArrayLike<unknown>): Float64Array<ArrayBuffer> {
-  if (Array.isArray(v)) vectorLength(fn, name, v);
-  return Float64Array.from(v as ArrayLike<number>);
+export function numbersOf(fn: string, name: string, v: unknown): Float64Array<ArrayBuffer> {
+  vectorLength(fn, name, v);
+  return Float64Array.from(v instanceof F64Buffer ? v.view() : (v as ArrayLike<number>));
 }
 
 /** Puts `v` in WASM memory: copies arrays into the scope, borrows F64Buffers. */

@@ -1,8 +1,7 @@
 /** Helpers shared by the op files of the registry: layer-qualified errors, field validation, the per-scope weight cache. */
 import { NonFiniteError, ParameterError, ShapeError, describe } from '../../runtime/errors.js';
-import { f64View, type Scope } from '../../runtime/memory.js';
+import { f64View, numbersOf, type Scope } from '../../runtime/memory.js';
 import type { BoundsNetwork } from '../model.js';
-import { toNumbers } from '../args.js';
 
 export const FN = 'parseNetwork';
 
@@ -16,7 +15,7 @@ export function vectorField(spec: Record<string, unknown>, field: string, index:
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
     throw new ParameterError(`${where(index, type)}: ${field} must be an array of numbers (got ${describe(v)})`);
   }
-  const a = toNumbers(v as ArrayLike<unknown>);
+  const a = numbersOf(where(index, type), field, v);
   if (len >= 0 && a.length !== len) throw new ShapeError(`${where(index, type)}: ${field} must have length ${len} (got ${a.length})`);
   const bad = a.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(FN, `layers[${index}].${field}`, bad, a[bad]!);

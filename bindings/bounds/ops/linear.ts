@@ -2,7 +2,7 @@
 import { NonFiniteError, ParameterError, ShapeError, describe } from '../../runtime/errors.js';
 import type { BoundOp } from '../model.js';
 import { FN, where, vectorField, put } from './common.js';
-import { toNumbers } from '../args.js';
+import { numbersOf } from '../../runtime/memory.js';
 
 export const linear: BoundOp = {
   type: 'linear',
@@ -21,7 +21,7 @@ export const linear: BoundOp = {
         if (!(Array.isArray(row) || ArrayBuffer.isView(row)) || (row as ArrayLike<number>).length !== cols) {
           throw new ShapeError(`${where(index, 'linear')}: weight row ${i} must have length ${cols} (got ${describe(row)})`);
         }
-        data.set(toNumbers(row as ArrayLike<unknown>), i * cols);
+        data.set(numbersOf(where(index, 'linear'), `weight[${i}]`, row), i * cols);
       });
     } else {
       data = vectorField(spec, 'weight', index, 'linear', -1);
