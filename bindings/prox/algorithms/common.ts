@@ -280,7 +280,9 @@ export function reportingAs<T>(fn: string, body: () => T): T {
     const message = `${fn}: ${e.message}`;
     if (e instanceof ShapeError) throw new ShapeError(message);
     if (e instanceof MemoryError) throw new MemoryError(message);
-    if (e instanceof ParameterError || e instanceof NonFiniteError) throw new ParameterError(message);
+    // NonFiniteError keeps its class and fields: its message is `${inner}: ${argument} must be finite …`.
+    if (e instanceof NonFiniteError) throw new NonFiniteError(`${fn}: ${e.message.slice(0, e.message.indexOf(`: ${e.argument} must be finite`))}`, e.argument, e.index, e.value);
+    if (e instanceof ParameterError) throw new ParameterError(message);
     throw e;
   }
 }

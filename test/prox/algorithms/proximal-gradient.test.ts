@@ -280,6 +280,19 @@ describe('errors and memory', () => {
     expect(() => proximalGradient(nan, g)).toThrow('proximalGradient: f.value must return a finite number (got NaN at iteration 1)');
   });
 
+  it("a NaN the operator meets mid-run stays a NonFiniteError (with index), prefixed with the solver's name", () => {
+    const f: SmoothFunction = { dimension: 2, lipschitz: 1, value: () => 0, gradient: (_x, out) => void out.fill(NaN) };
+    let caught: unknown;
+    try {
+      proximalGradient(f, g);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(NonFiniteError);
+    expect((caught as NonFiniteError).index).toBe(0);
+    expect((caught as Error).message).toMatch(/^proximalGradient: normL1\(.*\)\.prox: v must be finite \(got NaN at index 0\)$/);
+  });
+
   it('memory returns to its previous level after runs, stops, aborts and errors', () => {
     const before = memoryStats().allocatedBytes;
     const P = diabetesProblem();
