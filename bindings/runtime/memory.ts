@@ -153,6 +153,7 @@ export interface MemoryStats {
   memoryBytes: number;
 }
 
+/** Bytes held by live WASM allocations, the arena's high-water mark and the size of linear memory, now. */
 export function memoryStats(): MemoryStats {
   const x = wasm('memoryStats');
   return { allocatedBytes: x.allocatedBytes(), arenaTop: x.arenaTop(), memoryBytes: x.memory.buffer.byteLength };

@@ -39,6 +39,14 @@ const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
   return s;
 };
 
+/**
+ * The operator of h(x) = μ·KL(x‖r) + ι_Δ(x) in the KL geometry of the probability simplex Δ: `.step` is
+ * the Bregman proximal (mirror) step argmin_{x ∈ Δ} ⟨g, x⟩ + h(x) + KL(x‖x0)/t, `.prox` its g = 0 case,
+ * `.value` h itself. Without a reference (μ = 0) `.step` is the entropic mirror-descent update.
+ * @param options  reference r (finite, ≥ 0; default none) and μ ≥ 0 (default 1 with a reference, else 0).
+ * @throws ParameterError for μ > 0 without a reference or a bad μ; ShapeError for an empty reference;
+ *   NonFiniteError/ParameterError for reference entries that are not finite and ≥ 0.
+ */
 export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
   const fn = 'klSimplex';
   const opts = readOptions(fn, options);
