@@ -1,6 +1,7 @@
 import { parameterError } from './runtime/errors.js';
 import { f64View, withScope } from './runtime/memory.js';
 import { wasm } from './runtime/instance.js';
+import { nonNegativeInteger } from './runtime/validate.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -42,7 +43,7 @@ export class Rng {
     out: Float64Array | undefined,
     kernel: (x: ReturnType<typeof wasm>, state: number, p: number) => void,
   ): Float64Array {
-    if (!Number.isSafeInteger(n) || n < 0) throw parameterError(fn, 'n', 'a non-negative integer', n);
+    nonNegativeInteger(fn, 'n', n);
     if (out !== undefined && (!(out instanceof Float64Array) || out.length !== n)) {
       throw parameterError(fn, 'out', `a Float64Array of length ${n}`, out);
     }

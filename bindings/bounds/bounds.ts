@@ -4,7 +4,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { nonNegativeInteger, readOptions } from '../runtime/validate.js';
 import { alphaCrownFinal } from './alpha.js';
 import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
@@ -287,7 +287,7 @@ export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string
 export function readAlpha(fn: string, alpha: ComputeBoundsOptions['alpha']): { iterations: number; lr: number } {
   const a = readOptions(fn, alpha, 'options.alpha');
   const iterations = a.iterations ?? 20;
-  if (!Number.isSafeInteger(iterations) || iterations < 0) throw parameterError(fn, 'options.alpha.iterations', 'a non-negative integer', iterations);
+  nonNegativeInteger(fn, 'options.alpha.iterations', iterations);
   const lr = a.lr ?? 0.5;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.alpha.lr', 'a finite number > 0', lr);
   return { iterations, lr };

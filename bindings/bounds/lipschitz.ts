@@ -11,7 +11,7 @@
  */
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
-import { readOptions } from '../runtime/validate.js';
+import { nonNegativeInteger, readOptions } from '../runtime/validate.js';
 import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
@@ -534,13 +534,13 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options?
   const method = options.boundsMethod ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.boundsMethod', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
   const samples = options.samples ?? 1000;
-  if (!Number.isSafeInteger(samples) || samples < 0) throw parameterError(fn, 'options.samples', 'a non-negative integer', samples);
+  nonNegativeInteger(fn, 'options.samples', samples);
   const branch = options.branch ?? 10;
   if (!Number.isSafeInteger(branch) || branch < 0 || branch > 20) throw parameterError(fn, 'options.branch', 'an integer in [0, 20]', branch);
   const searchSteps = options.searchSteps ?? 200;
   const patternSteps = options.patternSteps ?? 100;
-  if (!Number.isSafeInteger(patternSteps) || patternSteps < 0) throw parameterError(fn, 'options.patternSteps', 'a non-negative integer', patternSteps);
-  if (!Number.isSafeInteger(searchSteps) || searchSteps < 0) throw parameterError(fn, 'options.searchSteps', 'a non-negative integer', searchSteps);
+  nonNegativeInteger(fn, 'options.patternSteps', patternSteps);
+  nonNegativeInteger(fn, 'options.searchSteps', searchSteps);
   const R = seededRng(fn, options.seed ?? 0, 'options.seed');
   const { data: C, k } = specMatrix(fn, options.C, chain.output);
   const n = chain.input;

@@ -6,7 +6,7 @@
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
-import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { numbersOf } from '../runtime/memory.js';
 import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
@@ -98,11 +98,6 @@ function labels(fn: string, name: string, y: unknown, n: number, K: number): Int
   return out;
 }
 
-function positiveInt(fn: string, name: string, v: unknown): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 1) throw parameterError(fn, name, 'a positive integer', v);
-  return v as number;
-}
-
 /** A dense ReLU MLP in flat arrays: W[l] is sizes[l+1] × sizes[l] row-major. */
 interface Mlp {
   sizes: number[];
@@ -167,17 +162,17 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
   options = readOptions(fn, options);
   const hidden = options.hidden ?? [64, 32];
   if (!Array.isArray(hidden)) throw parameterError(fn, 'options.hidden', 'an array of positive integers', hidden);
-  hidden.forEach((h, i) => positiveInt(fn, `options.hidden[${i}]`, h));
+  hidden.forEach((h, i) => positiveInteger(fn, `options.hidden[${i}]`, h));
   const epochs = options.epochs ?? 60;
-  if (!Number.isSafeInteger(epochs) || epochs < 0) throw parameterError(fn, 'options.epochs', 'a non-negative integer', epochs);
+  nonNegativeInteger(fn, 'options.epochs', epochs);
   const lr = options.learningRate ?? 1e-3;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.learningRate', 'a finite number > 0', lr);
-  const batch = positiveInt(fn, 'options.batchSize', options.batchSize ?? 32);
+  const batch = positiveInteger(fn, 'options.batchSize', options.batchSize ?? 32);
   const seed = options.seed ?? 0;
   const wd = options.weightDecay ?? 0;
   if (typeof wd !== 'number' || !(wd >= 0) || !Number.isFinite(wd)) throw parameterError(fn, 'options.weightDecay', 'a finite number >= 0', wd);
   // Without options.classes, K = max(y) + 1 once every label is known to be a non-negative integer.
-  const K = options.classes === undefined ? labels(fn, 'y', y, n, 2 ** 31 - 1).reduce((m, v) => Math.max(m, v), 0) + 1 : positiveInt(fn, 'options.classes', options.classes);
+  const K = options.classes === undefined ? labels(fn, 'y', y, n, 2 ** 31 - 1).reduce((m, v) => Math.max(m, v), 0) + 1 : positiveInteger(fn, 'options.classes', options.classes);
   if (K < 2) {
     throw options.classes === undefined
       ? new ParameterError(`${fn}: y must contain at least two classes (got only class 0)`)
@@ -415,8 +410,8 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
   if (clip !== null && !(Array.isArray(clip) && clip.length === 2 && clip.every(Number.isFinite) && clip[0]! <= clip[1]!)) throw parameterError(fn, 'options.clip', '[lo, hi] with lo <= hi, or null', clip);
   const attackOpts = options.attack === false ? null : { steps: 20, restarts: 2, seed: 0, ...readOptions(fn, options.attack, 'options.attack') };
   if (attackOpts) {
-    positiveInt(fn, 'options.attack.steps', attackOpts.steps);
-    positiveInt(fn, 'options.attack.restarts', attackOpts.restarts);
+    positiveInteger(fn, 'options.attack.steps', attackOpts.steps);
+    positiveInteger(fn, 'options.attack.restarts', attackOpts.restarts);
   }
   const R = attackOpts ? seededRng(fn, attackOpts.seed, 'options.attack.seed') : null;
   const alpha = readAlpha(fn, options.alpha);

@@ -9,7 +9,7 @@
  */
 import { NonFiniteError, ParameterError, parameterError } from '../runtime/errors.js';
 import { numbersOf } from '../runtime/memory.js';
-import { readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';
@@ -88,14 +88,14 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const maxNodes = o.maxNodes ?? 100_000;
-  if (!Number.isSafeInteger(maxNodes) || maxNodes < 1) throw parameterError(fn, 'options.maxNodes', 'a positive integer', maxNodes);
+  positiveInteger(fn, 'options.maxNodes', maxNodes);
   const method = (o.method ?? 'crown') as ReadVerifyOptions['method'];
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
   const pgd = readOptions(fn, o.pgd, 'options.pgd');
   const restarts = pgd.restarts ?? 2;
-  if (!Number.isSafeInteger(restarts) || restarts < 0) throw parameterError(fn, 'options.pgd.restarts', 'a non-negative integer', restarts);
+  nonNegativeInteger(fn, 'options.pgd.restarts', restarts);
   const steps = pgd.steps ?? 20;
-  if (!Number.isSafeInteger(steps) || steps < 1) throw parameterError(fn, 'options.pgd.steps', 'a positive integer', steps);
+  positiveInteger(fn, 'options.pgd.steps', steps);
   const seed = pgd.seed ?? 0;
   checkSeed(fn, seed, 'options.pgd.seed');
   const reluAfter = o.reluSplitAfter ?? 4 * net.input + 8;

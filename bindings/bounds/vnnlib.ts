@@ -18,6 +18,7 @@ import { ParameterError, ShapeError, describe, parameterError } from '../runtime
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { finiteArray, readVerifyOptions, verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
+import { nonNegativeInteger } from '../runtime/validate.js';
 
 const FN = 'parseVnnlib';
 
@@ -276,7 +277,7 @@ export function readProperty(fn: string, name: string, p: unknown): VnnlibProper
   const bad = inputLower.findIndex((l, i) => l > inputUpper[i]!);
   if (bad >= 0) throw new ParameterError(`${fn}: ${name}.inputLower must be <= inputUpper (got ${inputLower[bad]} > ${inputUpper[bad]} at index ${bad})`);
   const outputs = o.outputs;
-  if (!Number.isSafeInteger(outputs) || (outputs as number) < 0) throw parameterError(fn, `${name}.outputs`, 'a non-negative integer', outputs);
+  nonNegativeInteger(fn, `${name}.outputs`, outputs);
   if (!Array.isArray(o.clauses)) throw parameterError(fn, `${name}.clauses`, 'an array of { C, d }', o.clauses);
   const clauses = o.clauses.map((cl: unknown, c: number): VnnlibClause => {
     const at = `${name}.clauses[${c}]`;

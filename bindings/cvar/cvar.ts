@@ -4,6 +4,7 @@
  */
 import { NonFiniteError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
+import { positiveInteger } from '../runtime/validate.js';
 
 /** Checks β ∈ (0, 1). */
 export function checkBeta(fn: string, beta: unknown, name = 'beta'): number {
@@ -55,7 +56,7 @@ export function finiteNumber(fn: string, name: string, v: unknown): number {
  */
 export function tailCount(n: number, beta: number): number {
   const fn = 'tailCount';
-  if (!Number.isSafeInteger(n) || n < 1) throw parameterError(fn, 'n', 'a positive integer', n);
+  positiveInteger(fn, 'n', n);
   return tail(n, checkBeta(fn, beta));
 }
 

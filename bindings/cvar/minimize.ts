@@ -6,7 +6,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, isNumericArray, tail } from './cvar.js';
 
@@ -106,7 +106,7 @@ export function checkSchedule(fn: string, schedule: unknown): 'constant' | 'sqrt
 
 /** A number of epochs: an integer ≥ 0 (huge counts are valid: onProgress or signal ends the run). */
 export function checkEpochs(fn: string, epochs: unknown): number {
-  if (!Number.isSafeInteger(epochs) || (epochs as number) < 0) throw parameterError(fn, 'epochs', 'a non-negative integer', epochs);
+  nonNegativeInteger(fn, 'epochs', epochs);
   return epochs as number;
 }
 

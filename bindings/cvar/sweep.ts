@@ -5,7 +5,7 @@
  * tolerance (default 1 %), a text table and an SVG plot. `proxkit cvar-sweep` runs it.
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { nonNegative, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegative, nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { checkBeta, isNumericArray } from './cvar.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
@@ -208,7 +208,7 @@ function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
         if (!Array.isArray(range) || range.length !== 2) throw parameterError(fn, `${at}.range`, 'null or [smallest, largest] good step size', range);
         range.forEach((g: unknown, i) => checkStepSize(fn, g, `${at}.range[${i}]`));
       }
-      if (!Number.isSafeInteger(goodCount) || goodCount < 0) throw parameterError(fn, `${at}.goodCount`, 'a non-negative integer', goodCount);
+      nonNegativeInteger(fn, `${at}.goodCount`, goodCount);
     });
   });
   return { ...(r as CvarSweepResult), stepSizes: steps };

@@ -1,5 +1,6 @@
 import { ProxkitError, ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput, place } from '../runtime/memory.js';
+import { nonNegativeInteger } from '../runtime/validate.js';
 
 /** The QL iteration did not converge (never observed on finite symmetric input; reported, not hidden). */
 export class ConvergenceError extends ProxkitError {
@@ -51,7 +52,7 @@ export function eigenInScope(s: Scope, a: number, n: number, name = 'A', source?
  */
 export function symmetricEigen(A: VectorInput, n: number): SymmetricEigenResult {
   const fn = 'symmetricEigen';
-  if (!Number.isSafeInteger(n) || n < 0) throw parameterError(fn, 'n', 'a non-negative integer', n);
+  nonNegativeInteger(fn, 'n', n);
   const len = vectorLength(fn, 'A', A);
   if (len !== n * n) throw new ShapeError(`${fn}: A must have length n·n = ${n * n} (got ${len})`);
   if (n === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };

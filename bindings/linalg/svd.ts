@@ -1,6 +1,7 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, throwNonFinite, vectorLength, withScope, place, type Scope, type VectorInput } from '../runtime/memory.js';
 import { ConvergenceError } from './eigen.js';
+import { positiveInteger } from '../runtime/validate.js';
 
 /** Result of {@link svd}: A = U·diag(s)·Vᵀ with k = min(rows, cols). */
 export interface SvdResult {
@@ -38,12 +39,6 @@ export function svdInScope(s: Scope, a: number, rows: number, cols: number, name
   if (sweeps === -1) throwNonFinite(s.fn, name, source ?? f64View(s.x, a, rows * cols).slice());
   if (sweeps < 0) throw new ConvergenceError(`${s.fn}: the Jacobi sweeps did not converge for the ${rows}×${cols} matrix ${name}`);
   return { s: sv, U, V, k, sweeps };
-}
-
-/** A matrix dimension: an integer ≥ 1 (ParameterError otherwise). */
-export function positiveInteger(fn: string, name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw parameterError(fn, name, 'a positive integer', value);
-  return value as number;
 }
 
 /** Validates a (rows, cols) shape and the length of a row-major matrix argument; returns the length. */

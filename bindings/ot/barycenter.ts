@@ -1,7 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
-import { Monitor, histogram, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { Monitor, histogram, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface BarycenterOptions {
   /** Entropic regularisation ε > 0 (POT's `reg`). Required. */

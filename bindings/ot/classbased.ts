@@ -1,7 +1,7 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
-import { Monitor, checkMarginals, iterate, positiveInteger, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { Monitor, checkMarginals, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 export interface ClassBasedOtOptions {
   /**

@@ -1,8 +1,8 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
+import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { barycenterWeights, logBregman, scalingBregman, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
-import { histogram, positiveInteger } from './sinkhorn.js';
+import { histogram } from './sinkhorn.js';
 
 export interface ConvolutionalBarycenterOptions {
   /**

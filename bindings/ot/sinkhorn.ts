@@ -1,6 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
+import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
 export type MatrixInput = VectorInput | { data: VectorInput; rows: number; cols: number };
@@ -105,11 +105,6 @@ interface Problem {
   precision: 'f64' | 'f32';
   onProgress?: (info: SinkhornProgress) => boolean | void;
   signal?: AbortSignal;
-}
-
-export function positiveInteger(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw parameterError(fn, name, 'a positive integer', value);
-  return value;
 }
 
 /** Validates a histogram: finite, ≥ 0, positive sum; returns its sum. */

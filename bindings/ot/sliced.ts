@@ -1,10 +1,10 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, F64Buffer, f64View, place, throwNonFinite, withScope, type VectorInput } from '../runtime/memory.js';
-import { positiveFinite, readOptions } from '../runtime/validate.js';
+import { positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { points } from './cost.js';
 import { measureWeights, wassersteinSorted } from './emd.js';
-import { positiveInteger, type MatrixInput } from './sinkhorn.js';
+import { type MatrixInput } from './sinkhorn.js';
 
 export interface SlicedWassersteinOptions {
   /** Number L of random directions θ_1..θ_L. Default 50 (POT's n_projections). */

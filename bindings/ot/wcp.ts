@@ -8,11 +8,11 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, readCallback, readSignal } from '../runtime/validate.js';
+import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
-import { positiveInteger, sinkhorn2, type MatrixInput } from './sinkhorn.js';
+import { sinkhorn2, type MatrixInput } from './sinkhorn.js';
 
 export interface WassersteinCpOptions {
   /** Number of atoms R ≥ 1 (the CP rank of the dictionary). Required. */

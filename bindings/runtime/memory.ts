@@ -5,6 +5,7 @@
  */
 import { MemoryError, NonFiniteError, ParameterError, ShapeError, parameterError } from './errors.js';
 import { wasm, type ProxkitExports } from './instance.js';
+import { nonNegativeInteger } from './validate.js';
 
 const F64 = 8;
 
@@ -106,7 +107,7 @@ export class F64Buffer {
   /** Copies `data` into the buffer starting at `offset`. */
   set(data: ArrayLike<number>, offset = 0): this {
     const n = vectorLength('F64Buffer.set', 'data', data);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw parameterError('F64Buffer.set', 'offset', 'a non-negative integer', offset);
+    nonNegativeInteger('F64Buffer.set', 'offset', offset);
     if (offset + n > this.length) {
       throw new ShapeError(`F64Buffer.set: data must fit in length ${this.length} at offset ${offset} (got length ${data.length})`);
     }

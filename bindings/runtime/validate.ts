@@ -7,6 +7,18 @@ export function nonNegative(fn: string, name: string, value: unknown): number {
   return value;
 }
 
+/** An integer ≥ 0 (a safe integer; rejects NaN, fractions and non-numbers). */
+export function nonNegativeInteger(fn: string, name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw parameterError(fn, name, 'a non-negative integer', value);
+  return value as number;
+}
+
+/** An integer ≥ 1. */
+export function positiveInteger(fn: string, name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) throw parameterError(fn, name, 'a positive integer', value);
+  return value as number;
+}
+
 /** A finite number > 0. */
 export function positiveFinite(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value > 0)) throw parameterError(fn, name, '> 0', value);

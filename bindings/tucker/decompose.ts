@@ -7,7 +7,7 @@
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, finiteEntries, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
@@ -183,7 +183,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
   options = readOptions(fn, options);
   const maxIter = options.maxIter ?? 50;
   const tol = options.tol ?? 1e-9;
-  if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
+  nonNegativeInteger(fn, 'options.maxIter', maxIter);
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
   readCallback(fn, 'options.onProgress', options.onProgress);
   readSignal(fn, options.signal);

@@ -5,7 +5,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
-import { readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
 import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
 import { checkDims, placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
@@ -117,9 +117,9 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
   const hooiMaxIter = options.hooiMaxIter ?? 10;
   const hooiTol = options.hooiTol ?? 1e-6;
   const maxShapes = options.maxShapes ?? 2000;
-  if (!Number.isSafeInteger(hooiMaxIter) || hooiMaxIter < 0) throw parameterError(fn, 'options.hooiMaxIter', 'a non-negative integer', hooiMaxIter);
+  nonNegativeInteger(fn, 'options.hooiMaxIter', hooiMaxIter);
   if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooiTol', '>= 0', hooiTol);
-  if (!Number.isSafeInteger(maxShapes) || maxShapes < 1) throw parameterError(fn, 'options.maxShapes', 'a positive integer', maxShapes);
+  positiveInteger(fn, 'options.maxShapes', maxShapes);
   readSignal(fn, options.signal);
   checkBudget(fn, budget);
   const minimum = 1 + dims.reduce((a, b) => a + b, 0);

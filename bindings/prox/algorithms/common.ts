@@ -7,7 +7,7 @@
 import { MemoryError, NonFiniteError, ParameterError, ProxkitError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, MAX_F64_LENGTH, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
-import { readCallback, readOptions, readSignal } from '../../runtime/validate.js';
+import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 
 /** Why a run ended. */
@@ -88,7 +88,7 @@ export interface CheckedOptions {
 export function checkOptions(fn: string, o: IterativeOptions | undefined, defaults: { maxIter: number; tol: number }): CheckedOptions {
   const opts = readOptions(fn, o);
   const maxIter = opts.maxIter ?? defaults.maxIter;
-  if (!Number.isSafeInteger(maxIter) || maxIter < 0) throw parameterError(fn, 'options.maxIter', 'a non-negative integer', maxIter);
+  nonNegativeInteger(fn, 'options.maxIter', maxIter);
   const tol = opts.tol ?? defaults.tol;
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
   readCallback(fn, 'options.onProgress', opts.onProgress);
@@ -254,7 +254,7 @@ export function startingPoint(fn: string, name: string, x0: VectorInput | undefi
 
 /** A dimension given as an argument or option: a non-negative integer ≤ MAX_F64_LENGTH. */
 export function dimension(fn: string, name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw parameterError(fn, name, 'a non-negative integer', value);
+  nonNegativeInteger(fn, name, value);
   if ((value as number) > MAX_F64_LENGTH) throw parameterError(fn, name, `at most ${MAX_F64_LENGTH} (the WebAssembly memory cap)`, value);
   return value as number;
 }

@@ -5,9 +5,10 @@
  */
 import { ParameterError, ShapeError } from '../../runtime/errors.js';
 import { MAX_F64_LENGTH, f64View } from '../../runtime/memory.js';
-import { svd, svdInScope, positiveInteger } from '../../linalg/svd.js';
+import { svd, svdInScope } from '../../linalg/svd.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, nonNegativeFinite } from './define.js';
+import { positiveInteger } from '../../runtime/validate.js';
 
 /**
  * f(X) = λ‖X‖_* (sum of singular values) for X a rows×cols matrix given row-major as a vector of
