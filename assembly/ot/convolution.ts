@@ -9,6 +9,7 @@
 
 import { groupShrink } from "../prox/group";
 import { dot } from "../linalg/blas";
+import { logColShift, logSumExpRow } from "./sinkhorn";
 
 @inline function at(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -85,23 +86,7 @@ export function otLogConvolve2d(Lr: usize, Lc: usize, lx: usize, rows: i32, cols
   // Pass 1: tmp[r, k] = lse_j(Lc[k, j] + lx[r, j]) — contiguous rows of Lc and lx.
   for (let r = 0; r < rows; r++) {
     const xr = lx + ((<usize>r * <usize>cols) << 3);
-    for (let k = 0; k < cols; k++) {
-      const kr = Lc + ((<usize>k * <usize>cols) << 3);
-      let mv = f64x2.splat(-Infinity);
-      for (let j = 0; j < c2; j += 2) {
-        const p = <usize>j << 3;
-        mv = f64x2.pmax(mv, f64x2.add(v128.load(kr + p), v128.load(xr + p)));
-      }
-      let mx = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-      if (c2 < cols) mx = max(mx, at(kr, c2) + at(xr, c2));
-      let lse = -Infinity;
-      if (mx > -Infinity) {
-        let acc = 0.0;
-        for (let j = 0; j < cols; j++) acc += Math.exp(at(kr, j) + at(xr, j) - mx);
-        lse = mx + Math.log(acc);
-      }
-      put(tmp, r * cols + k, lse);
-    }
+    for (let k = 0; k < cols; k++) put(tmp, r * cols + k, logSumExpRow(Lc + ((<usize>k * <usize>cols) << 3), xr, cols));
   }
   // Pass 2: out[i, k] = lse_r(Lr[i, r] + tmp[r, k]) — vectorised across k; out's row holds the max.
   const ninf = f64x2.splat(-Infinity);
@@ -110,14 +95,7 @@ export function otLogConvolve2d(Lr: usize, Lc: usize, lx: usize, rows: i32, cols
     for (let k = 0; k < c2; k += 2) v128.store(orow + (<usize>k << 3), ninf);
     if (c2 < cols) put(orow, c2, -Infinity);
     for (let r = 0; r < rows; r++) {
-      const l = at(Lr, i * rows + r);
-      const lv = f64x2.splat(l);
-      const trow = tmp + ((<usize>r * <usize>cols) << 3);
-      for (let k = 0; k < c2; k += 2) {
-        const p = <usize>k << 3;
-        v128.store(orow + p, f64x2.pmax(v128.load(orow + p), f64x2.add(v128.load(trow + p), lv)));
-      }
-      if (c2 < cols) put(orow, c2, max(at(orow, c2), at(trow, c2) + l));
+      logColShift(orow, tmp + ((<usize>r * <usize>cols) << 3), at(Lr, i * rows + r), cols);
     }
     memory.fill(s, 0, <usize>cols << 3);
     for (let r = 0; r < rows; r++) {

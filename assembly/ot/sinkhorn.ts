@@ -162,6 +162,15 @@ export function otMaxAbs(x: usize, n: i32): f64 {
   return mx;
 }
 
+/** log Σ_j exp(row[j] + g[j]), shifted by logRowShift's max; −∞ when every term is −∞ (shared with ./convolution.ts). */
+@inline export function logSumExpRow(row: usize, g: usize, m: i32): f64 {
+  const mx = logRowShift(row, g, m);
+  if (!(mx > -Infinity)) return -Infinity;
+  let s = 0.0;
+  for (let j = 0; j < m; j++) s += Math.exp(at(row, j) + at(g, j) - mx);
+  return mx + Math.log(s);
+}
+
 /** mx[j] = max(mx[j], row[j] + fi) for j < m (f64x2 pmax over pairs, the odd last column by max; shared with ./batchlog.ts). */
 @inline export function logColShift(mx: usize, row: usize, fi: f64, m: i32): void {
   const m2 = m & ~1;
@@ -179,15 +188,7 @@ export function otMaxAbs(x: usize, n: i32): f64 {
  */
 export function otLogRows(L: usize, n: i32, m: i32, g: usize, loga: usize, out: usize): void {
   for (let i = 0; i < n; i++) {
-    const row = L + ((<usize>i * <usize>m) << 3);
-    const mx = logRowShift(row, g, m);
-    let lse = -Infinity;
-    if (mx > -Infinity) {
-      let s = 0.0;
-      for (let j = 0; j < m; j++) s += Math.exp(at(row, j) + at(g, j) - mx);
-      lse = mx + Math.log(s);
-    }
-    put(out, i, at(loga, i) - lse);
+    put(out, i, at(loga, i) - logSumExpRow(L + ((<usize>i * <usize>m) << 3), g, m));
   }
 }
 
