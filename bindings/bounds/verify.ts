@@ -7,8 +7,8 @@
  * Bunel et al. 2020 without β-CROWN's Lagrangian terms), falling back to input splits when no
  * unstable ReLU is left. Works on any DAG network (residual add/sub, conv2d).
  */
-import { NonFiniteError, ParameterError, parameterError } from '../runtime/errors.js';
-import { numbersOf } from '../runtime/memory.js';
+import { ParameterError, parameterError } from '../runtime/errors.js';
+import { finiteArray } from '../runtime/memory.js';
 import { nonNegativeInteger, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
@@ -104,15 +104,6 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   }
   const signal = readSignal(fn, o.signal);
   return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal };
-}
-
-/** A finite numeric array (errors name `fn` and `name`). */
-export function finiteArray(fn: string, name: string, v: unknown): Float64Array {
-  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw parameterError(fn, name, 'an array of numbers', v);
-  const a = numbersOf(fn, name, v);
-  const bad = a.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
-  return a;
 }
 
 /**

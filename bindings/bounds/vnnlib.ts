@@ -17,8 +17,9 @@
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
-import { finiteArray, readVerifyOptions, verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
+import { readVerifyOptions, verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
 import { nonNegativeInteger } from '../runtime/validate.js';
+import { finiteArray } from '../runtime/memory.js';
 
 const FN = 'parseVnnlib';
 

@@ -2,7 +2,7 @@
  * CVaR and VaR of a finite sample of losses, the CVaR subgradient weights, and the Euclidean
  * projection onto a CVaR sublevel set. Kernels in assembly/cvar/cvar.ts.
  */
-import { NonFiniteError, ShapeError, parameterError } from '../runtime/errors.js';
+import { ShapeError, parameterError } from '../runtime/errors.js';
 import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { positiveInteger } from '../runtime/validate.js';
 
@@ -10,24 +10,6 @@ import { positiveInteger } from '../runtime/validate.js';
 export function checkBeta(fn: string, beta: unknown, name = 'beta'): number {
   if (typeof beta !== 'number' || !(beta > 0 && beta < 1)) throw parameterError(fn, name, 'in (0, 1)', beta);
   return beta;
-}
-
-/**
- * A plain array or typed array of finite numbers, copied to a Float64Array: ParameterError for
- * anything else, NonFiniteError (naming the index) for NaN/±Infinity or a non-number entry.
- */
-export function finiteArray(fn: string, name: string, v: unknown): Float64Array {
-  if (!isNumericArray(v)) throw parameterError(fn, name, 'an array of numbers', v);
-  const out = new Float64Array(v.length);
-  copyDoubles(v, out, 0);
-  const bad = out.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new NonFiniteError(fn, name, bad, out[bad]!);
-  return out;
-}
-
-/** A plain array or a typed array of numbers (not a string, a DataView or a BigInt array). */
-export function isNumericArray(v: unknown): v is ArrayLike<unknown> {
-  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
 }
 
 /**

@@ -8,7 +8,8 @@ import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } 
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
-import { checkBeta, copyDoubles, finiteNumber, isNumericArray, tail } from './cvar.js';
+import { checkBeta, copyDoubles, finiteNumber, tail } from './cvar.js';
+import { isNumericArray } from '../runtime/memory.js';
 
 /** A loss of the prediction p = ⟨x, w⟩ + b and the target y, with its derivative in p. */
 export interface CustomLoss {

@@ -2,7 +2,8 @@
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
 import { readOptions } from '../runtime/validate.js';
-import { checkBeta, finiteArray, finiteNumber } from './cvar.js';
+import { checkBeta, finiteNumber } from './cvar.js';
+import { finiteArray } from '../runtime/memory.js';
 import { checkMethod, checkStepSize } from './minimize.js';
 
 export interface CvarStepInput {

@@ -6,7 +6,8 @@
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { nonNegative, nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
-import { checkBeta, isNumericArray } from './cvar.js';
+import { checkBeta } from './cvar.js';
+import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
 

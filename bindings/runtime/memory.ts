@@ -169,7 +169,8 @@ export interface Placed {
   n: number;
 }
 
-function isNumericArray(v: unknown): v is ArrayLike<number> {
+/** A plain array or a typed array of numbers (not a string, a DataView or a BigInt array). */
+export function isNumericArray(v: unknown): v is ArrayLike<unknown> {
   return (
     Array.isArray(v) ||
     (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array))
@@ -199,6 +200,18 @@ export function vectorLength(fn: string, name: string, v: unknown): number {
 export function numbersOf(fn: string, name: string, v: unknown): Float64Array<ArrayBuffer> {
   vectorLength(fn, name, v);
   return Float64Array.from(v instanceof F64Buffer ? v.view() : (v as ArrayLike<number>));
+}
+
+/**
+ * A copy of a plain or typed array whose entries are all finite numbers: ParameterError for anything
+ * else or a non-number entry (numbersOf), NonFiniteError naming the index of a NaN/±Infinity.
+ */
+export function finiteArray(fn: string, name: string, v: unknown): Float64Array<ArrayBuffer> {
+  if (!isNumericArray(v)) throw parameterError(fn, name, 'an array of numbers', v);
+  const a = numbersOf(fn, name, v);
+  const bad = a.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new NonFiniteError(fn, name, bad, a[bad]!);
+  return a;
 }
 
 /** Puts `v` in WASM memory: copies arrays into the scope, borrows F64Buffers. */

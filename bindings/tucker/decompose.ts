@@ -6,9 +6,9 @@
  */
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
-import { f64View, withScope, type Scope } from '../runtime/memory.js';
+import { f64View, finiteArray, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
-import { around, coreShape, finiteEntries, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
+import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
 export interface TuckerDecomposition {
@@ -191,7 +191,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
     if (!Array.isArray(options.init) || options.init.length !== dims.length) throw parameterError(fn, 'options.init', `an array of ${dims.length} factor matrices`, options.init);
     options.init.forEach((U, n) => {
       if (!(U instanceof Float64Array) || U.length !== dims[n]! * ranks[n]!) throw parameterError(fn, `options.init[${n}]`, `a Float64Array of length ${dims[n]! * ranks[n]!}`, U);
-      finiteEntries(fn, `options.init[${n}]`, U);
+      finiteArray(fn, `options.init[${n}]`, U);
     });
   }
   const t0 = performance.now();
@@ -265,7 +265,7 @@ export function tuckerReconstruct(d: { core: TensorInput; factors: ArrayLike<num
     if (!(Array.isArray(U) || ArrayBuffer.isView(U)) || (U as ArrayLike<number>).length % ranks[n]! !== 0 || (U as ArrayLike<number>).length === 0) {
       throw parameterError(fn, `factors[${n}]`, `an Iₙ×${ranks[n]} matrix`, U);
     }
-    return finiteEntries(fn, `factors[${n}]`, U as ArrayLike<unknown>);
+    return finiteArray(fn, `factors[${n}]`, U);
   });
   const full = factors.map((U, n) => U.length / ranks[n]!);
   return withScope(fn, (s) => {

@@ -4,7 +4,7 @@
  * wrappers shared by hosvd/hooi/selectCoreShape.
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { MAX_F64_LENGTH, f64View, vectorLength, withScope, type Scope } from '../runtime/memory.js';
+import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, vectorLength, withScope, type Scope } from '../runtime/memory.js';
 
 /** A dense real tensor: `data[((i₀·I₁ + i₁)·I₂ + i₂)…]` is entry (i₀, i₁, …), shape = [I₀, I₁, …]. */
 export interface Tensor {
@@ -51,8 +51,7 @@ export function tensorDims(fn: string, X: unknown, name = 'X'): { dims: number[]
   }
   const { data, shape } = X as TensorInput;
   const dims = checkDims(fn, `${name}.shape`, shape, 2);
-  const isNumeric = Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array));
-  if (!isNumeric) throw parameterError(fn, `${name}.data`, 'a Float64Array or an array of numbers', data);
+  if (!isNumericArray(data)) throw parameterError(fn, `${name}.data`, 'a Float64Array or an array of numbers', data);
   vectorLength(fn, `${name}.data`, data);
   const size = prod(dims);
   if (data.length !== size) {
@@ -69,17 +68,6 @@ export function coreShape(fn: string, shape: unknown, dims: readonly number[], n
     if (rn > dims[n]!) throw new ShapeError(`${fn}: ${name}[${n}] must be <= ${dims[n]} (the size of mode ${n}) (got ${rn})`);
   });
   return r;
-}
-
-/**
- * A copy of a matrix argument as a Float64Array; NonFiniteError for NaN/±Inf or an entry that is not a
- * number (reported as NaN rather than converted, so a symbol or bigint is no TypeError).
- */
-export function finiteEntries(fn: string, name: string, M: ArrayLike<unknown>): Float64Array {
-  const out = Float64Array.from({ length: M.length }, (_, i) => (typeof M[i] === 'number' ? (M[i] as number) : NaN));
-  const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new NonFiniteError(fn, name, bad, out[bad]!);
-  return out;
 }
 
 /** Copies X into the scope and checks it is finite (one SIMD pass); returns its pointer and ‖X‖²_F. */
@@ -147,7 +135,7 @@ export function modeProduct(X: TensorInput, M: ArrayLike<number>, n: number): Te
   if (!Array.isArray(M) && !ArrayBuffer.isView(M)) throw parameterError(fn, 'M', 'a Float64Array or an array of numbers', M);
   const I = dims[n]!;
   if (M.length === 0 || M.length % I !== 0) throw new ShapeError(`${fn}: M must have K·${I} entries for some K >= 1 (got ${M.length})`);
-  const Mf = finiteEntries(fn, 'M', M);
+  const Mf = finiteArray(fn, 'M', M);
   return withScope(fn, (s) => {
     const { ptr } = placeTensor(s, X, size);
     const y = modeProductIn(s, ptr, dims, n, Mf, M.length / I);
