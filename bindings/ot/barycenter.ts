@@ -87,14 +87,7 @@ export function histograms(fn: string, A: unknown, name = 'A', expected = 'a non
  */
 export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, options: BarycenterOptions): BarycenterResult {
   const fn = 'barycenter';
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
-  const { reg, weights, method = 'log', maxIter = 1000, tol = 1e-4, onProgress, signal } = options;
-  positiveFinite(fn, 'options.reg', reg);
-  if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
-  positiveInteger(fn, 'options.maxIter', maxIter);
-  nonNegative(fn, 'options.tol', tol);
-  readCallback(fn, 'options.onProgress', onProgress);
-  readSignal(fn, signal);
+  const { reg, weights, method, ctl } = barycenterSettings(fn, options, { method: 'log', maxIter: 1000, tol: 1e-4 });
   const { d, hs } = histograms(fn, A);
   const nh = hs.length;
   hs.forEach((h, k) => histogram(fn, `A[${k}]`, h as VectorInput, d));
@@ -106,11 +99,34 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   const len = vectorLength(fn, 'M', Mdata);
   if (len !== d * d) throw new ShapeError(`${fn}: M must have d × d = ${d * d} entries (got ${len})`);
   const w = barycenterWeights(fn, weights, nh);
-  const ctl: Control = { maxIter, tol, checkEvery: 10, onProgress, signal };
-  if (method === 'log') return runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl);
-  const scaled = runScalingBarycenter(fn, d, hs, Mdata, reg, w, ctl);
+  return withLogFallback(fn, method, reg, () => runScalingBarycenter(fn, d, hs, Mdata, reg, w, ctl), () => runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl));
+}
+
+/**
+ * The options barycenter and convolutionalBarycenter share, checked, with each function's defaults;
+ * the iteration settings come back as a Control (checked every 10 iterations).
+ */
+export function barycenterSettings(fn: string, options: BarycenterOptions, defaults: { method: 'sinkhorn' | 'log'; maxIter: number; tol: number }): { reg: number; weights: VectorInput | undefined; method: 'sinkhorn' | 'log'; ctl: Control } {
+  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
+  const { reg, weights, method = defaults.method, maxIter = defaults.maxIter, tol = defaults.tol, onProgress, signal } = options;
+  positiveFinite(fn, 'options.reg', reg);
+  if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
+  positiveInteger(fn, 'options.maxIter', maxIter);
+  nonNegative(fn, 'options.tol', tol);
+  readCallback(fn, 'options.onProgress', onProgress);
+  readSignal(fn, signal);
+  return { reg, weights, method, ctl: { maxIter, tol, checkEvery: 10, onProgress, signal } };
+}
+
+/**
+ * `log()` for method 'log'; otherwise `scaling()`, and when it under/overflowed (null) `log()` again,
+ * with a warning saying so.
+ */
+export function withLogFallback<R extends { warning?: string }>(fn: string, method: 'sinkhorn' | 'log', reg: number, scaling: () => R | null, log: () => R): R {
+  if (method === 'log') return log();
+  const scaled = scaling();
   if (scaled) return scaled;
-  const r = runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl);
+  const r = log();
   const why = `${fn}: method 'sinkhorn' under/overflowed (a scaling became 0 or infinite at reg = ${reg}); fell back to method 'log'`;
   r.warning = r.warning ? `${why}; ${r.warning}` : why;
   return r;

@@ -1,7 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
-import { barycenterWeights, logBregman, scalingBregman, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
+import { positiveInteger } from '../runtime/validate.js';
+import { barycenterSettings, barycenterWeights, logBregman, scalingBregman, withLogFallback, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
 import { histogram } from './sinkhorn.js';
 
 export interface ConvolutionalBarycenterOptions {
@@ -64,14 +64,7 @@ export function convolutionalBarycenter(images: VectorInput[], rows: number, col
   if (!Array.isArray(images) || images.length === 0) throw parameterError(fn, 'images', 'a non-empty array of images', images);
   positiveInteger(fn, 'rows', rows);
   positiveInteger(fn, 'cols', cols);
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
-  const { reg, weights, method = 'sinkhorn', maxIter = 10000, tol = 1e-9, onProgress, signal } = options;
-  positiveFinite(fn, 'options.reg', reg);
-  if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);
-  positiveInteger(fn, 'options.maxIter', maxIter);
-  nonNegative(fn, 'options.tol', tol);
-  readCallback(fn, 'options.onProgress', onProgress);
-  readSignal(fn, signal);
+  const { reg, weights, method, ctl } = barycenterSettings(fn, options, { method: 'sinkhorn', maxIter: 10000, tol: 1e-9 });
   const N = rows * cols;
   images.forEach((h, k) => {
     const len = vectorLength(fn, `images[${k}]`, h);
@@ -80,15 +73,8 @@ export function convolutionalBarycenter(images: VectorInput[], rows: number, col
     if (Math.abs(mass - 1) > 1e-8) throw new ParameterError(`${fn}: images[${k}] must sum to 1 within 1e-8 (got ${mass}; divide by its sum)`);
   });
   const w = barycenterWeights(fn, weights, images.length);
-  const ctl: Control = { maxIter, tol, checkEvery: 10, onProgress, signal };
   const grid: Grid = { rows, cols, reg, images, w, ctl };
-  if (method === 'log') return withScope(fn, (s) => runLog(s, grid));
-  const scaled = withScope(fn, (s) => runScaling(s, grid));
-  if (scaled) return scaled;
-  const r = withScope(fn, (s) => runLog(s, grid));
-  const why = `${fn}: method 'sinkhorn' under/overflowed (a scaling became 0 or infinite at reg = ${reg}); fell back to method 'log'`;
-  r.warning = r.warning ? `${why}; ${r.warning}` : why;
-  return r;
+  return withLogFallback(fn, method, reg, () => withScope(fn, (s) => runScaling(s, grid)), () => withScope(fn, (s) => runLog(s, grid)));
 }
 
 interface Grid {
