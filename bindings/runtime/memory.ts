@@ -133,14 +133,11 @@ export class F64Buffer {
 export function allocF64(lengthOrData: number | ArrayLike<number>): F64Buffer {
   const fn = 'allocF64';
   const x = wasm(fn);
-  const n = typeof lengthOrData === 'number' ? lengthOrData : vectorLength(fn, 'data', lengthOrData);
-  if (!Number.isSafeInteger(n) || (n as number) < 0) {
-    throw parameterError(fn, 'length', 'a non-negative integer', typeof lengthOrData === 'number' ? lengthOrData : n);
-  }
-  const buf = new F64Buffer(n as number, allocOrThrow(x, fn, (n as number) * F64));
+  const n = typeof lengthOrData === 'number' ? nonNegativeInteger(fn, 'length', lengthOrData) : vectorLength(fn, 'data', lengthOrData);
+  const buf = new F64Buffer(n, allocOrThrow(x, fn, n * F64));
   const view = buf.view();
   if (typeof lengthOrData === 'number') view.fill(0);
-  else view.set(lengthOrData);
+  else view.set(lengthOrData instanceof F64Buffer ? lengthOrData.view() : lengthOrData);
   return buf;
 }
 

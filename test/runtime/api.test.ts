@@ -15,6 +15,10 @@ describe('runtime: every bad argument gives a typed error, no leak, module usabl
     };
     expect(fuzzArguments('allocF64', alloc, [3])).toEqual([]);
     expect(fuzzArguments('allocF64', alloc, [[1, 2, 3]])).toEqual([]);
+    // a copy of another buffer copies its contents (it used to read the F64Buffer as an empty array-like: NaNs)
+    const src = allocF64([1, 2, 3]);
+    expect(alloc(src)).toEqual(Float64Array.of(1, 2, 3));
+    src.free();
   });
 
   it('F64Buffer.set', () => {
