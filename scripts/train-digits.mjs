@@ -1,5 +1,5 @@
 // Regenerates data/models/digits-mlp.json and digits-mlp.onnx: trains the digits MLP with the settings
-// of bindings/bounds/demo.ts (DIGITS_TRAINING, DIGITS_SPLIT) through the package's own trainMlp, and
+// of bindings/demo/bounds.ts (DIGITS_TRAINING, DIGITS_SPLIT) through the package's own trainMlp, and
 // writes the network (parameters rounded to float32) as the bounds family's JSON model and, through
 // proxkit's own exportOnnx (opset 13, float32 initializers: lossless here), as ONNX.
 // Usage: node scripts/train-digits.mjs [--out data/models/digits-mlp.json]  (the .onnx goes beside it)
@@ -15,7 +15,7 @@ const out = resolve(root, i >= 0 ? process.argv[i + 1] : 'data/models/digits-mlp
 const dir = mkdtempSync(join(tmpdir(), 'proxkit-train-'));
 const entry = `
 import { init, exportOnnx } from './bindings/index.ts';
-import { trainDigitsMlp, DIGITS_TRAINING, DIGITS_SPLIT } from './bindings/bounds/demo.ts';
+import { trainDigitsMlp, DIGITS_TRAINING, DIGITS_SPLIT } from './bindings/demo/bounds.ts';
 export async function run(log) {
   await init();
   const r = trainDigitsMlp((e) => log(\`epoch \${e.epoch}: loss \${e.loss.toFixed(4)}, train \${(100 * e.trainAccuracy).toFixed(1)}%, test \${(100 * e.testAccuracy).toFixed(1)}%\`));

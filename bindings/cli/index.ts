@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runDemo, sections } from './demo.js';
+import { runDemo, sections } from '../demo/index.js';
 import { runCvarSweepCli } from '../cvar/cli.js';
 import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from '../bounds/cli.js';
 

@@ -1,6 +1,6 @@
 /** The cvar family's embedded data (see data/datasets/README.md for attribution), standardised for the experiments. */
 import breastCsv from '../../data/datasets/breast_cancer.csv';
-import { diabetes } from '../cli/data.js';
+import { diabetes } from '../datasets.js';
 import type { CvarProblem } from '../index.js';
 
 /** Wisconsin diagnostic breast cancer (Street, Wolberg & Mangasarian 1993): 569 × 30 features; label 1 = benign, 0 = malignant. */

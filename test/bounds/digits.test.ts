@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateNetwork, init, loadOnnx, memoryStats, parseNetwork, verify, type NetworkSpec } from '../../bindings/index.js';
-import { digitsData, digitsOnnxBytes, robustnessVnnlib } from '../../bindings/bounds/demo.js';
+import { digitsData, digitsOnnxBytes, robustnessVnnlib } from '../../bindings/demo/bounds.js';
 import { forwardRef } from './reference.js';
 import { uniforms } from '../helpers.js';
 import digitsMlp from '../../data/models/digits-mlp.json';

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { rgbPng } from '../../bindings/ot/demo.js';
+import { rgbPng } from '../../bindings/demo/ot.js';
 
 /** Decodes an 8-bit RGB PNG written without filters (IHDR + IDAT + IEND), from the PNG specification. */
 function decode(png: Uint8Array): { rows: number; cols: number; rgb: Uint8Array } {

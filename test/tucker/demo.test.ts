@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePpm } from '../../bindings/tucker/demo.js';
+import { parsePpm } from '../../bindings/demo/tucker.js';
 import boats from '../../data/images/nagasaki-boats-rgb-128.ppm';
 
 describe('parsePpm (the tucker demo photograph loader)', () => {

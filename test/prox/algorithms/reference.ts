@@ -6,7 +6,7 @@
  */
 
 import { projectSimplex, type ProxOperator } from '../../../bindings/index.js';
-import { diabetes } from '../../../bindings/cli/data.js';
+import { diabetes } from '../../../bindings/datasets.js';
 
 /** Columns centred and scaled to unit Euclidean norm, y centred; X returned row-major. */
 export function standardizeRef(X: number[][], y: number[]): { X: Float64Array; y: Float64Array; m: number; n: number } {

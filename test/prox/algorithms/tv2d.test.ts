@@ -152,7 +152,7 @@ describe('the tv demo section (photograph, PGM loader, PNG/SVG writer)', () => {
     const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { parsePgm, grayPng, psnr, tvDemo } = await import('../../../bindings/prox/tv-demo.js');
+    const { parsePgm, grayPng, psnr, tvDemo } = await import('../../../bindings/demo/tv.js');
     const boats = (await import('../../../data/images/nagasaki-boats-256.pgm')).default;
     const img = parsePgm(boats);
     expect([img.rows, img.cols, img.maxval]).toEqual([256, 256, 255]);

@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { png } from '../cli/png.js';
+import { png } from './png.js';
 import { rng, totalVariation2D } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
+import type { DemoContext, DemoSection } from './index.js';
 import boatsPgm from '../../data/images/nagasaki-boats-256.pgm';
 
 /** A binary PGM (P5, maxval ≤ 255) as rows × cols gray levels in 0..maxval. */

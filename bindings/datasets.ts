@@ -1,7 +1,7 @@
 /** The real data sets inlined into the CLI bundle (see data/datasets/README.md for attribution). */
-import diabetesX from '../../data/datasets/diabetes_data_raw.csv';
-import diabetesY from '../../data/datasets/diabetes_target.csv';
-import digitsCsv from '../../data/datasets/digits.csv';
+import diabetesX from '../data/datasets/diabetes_data_raw.csv';
+import diabetesY from '../data/datasets/diabetes_target.csv';
+import digitsCsv from '../data/datasets/digits.csv';
 
 /** Rows of numbers from delimited text. */
 function parseRows(text: string, separator: RegExp): number[][] {

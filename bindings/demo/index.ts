@@ -4,12 +4,12 @@
  * (the CLI bundle keeps it external, so there is one WASM instance).
  */
 import { init } from '../index.js';
-import { proxDemo } from '../prox/demo.js';
-import { cvarDemo } from '../cvar/demo.js';
-import { tuckerDemo } from '../tucker/demo.js';
-import { tvDemo } from '../prox/tv-demo.js';
-import { boundsDemo } from '../bounds/demo.js';
-import { otDemo } from '../ot/demo.js';
+import { proxDemo } from './prox.js';
+import { cvarDemo } from './cvar.js';
+import { tuckerDemo } from './tucker.js';
+import { tvDemo } from './tv.js';
+import { boundsDemo } from './bounds.js';
+import { otDemo } from './ot.js';
 
 export interface DemoContext {
   /** Seed for anything random in the section. */

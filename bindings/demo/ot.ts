@@ -11,10 +11,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { barycenter, convolutionalBarycenter, costMatrix, rng, sinkhorn, wassersteinCpDictionary } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
-import { digits } from '../cli/data.js';
-import { png } from '../cli/png.js';
-import { parsePpm } from '../tucker/demo.js';
+import type { DemoContext, DemoSection } from './index.js';
+import { digits } from '../datasets.js';
+import { png } from './png.js';
+import { parsePpm } from './tucker.js';
 import boatsPpm from '../../data/images/nagasaki-boats-rgb-128.ppm';
 import airplanePpm from '../../data/images/airplane-from-above-rgb-128.ppm';
 

@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { certifiedAccuracy, computeBounds, evaluateNetwork, loadOnnx, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
-import { digits } from '../cli/data.js';
+import type { DemoContext, DemoSection } from './index.js';
+import { digits } from '../datasets.js';
 import digitsMlp from '../../data/models/digits-mlp.json';
 import digitsOnnx from '../../data/models/digits-mlp.onnx';
 

@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hooi, selectCoreShape, uniformCoreShape, type Tensor } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
-import { digits } from '../cli/data.js';
+import type { DemoContext, DemoSection } from './index.js';
+import { digits } from '../datasets.js';
 import boatsPpm from '../../data/images/nagasaki-boats-rgb-128.ppm';
 
 /** A binary PPM (P6, maxval < 256) as an H × W × 3 tensor with values in [0, 1]. */

@@ -1,8 +1,8 @@
 /** The prox family's section of `proxkit demo`. */
 import { createHash } from 'node:crypto';
 import { lasso, projectSimplex, rng, softThreshold } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
-import { diabetes, digits } from '../cli/data.js';
+import type { DemoContext, DemoSection } from './index.js';
+import { diabetes, digits } from '../datasets.js';
 
 /** Columns centred and scaled to unit Euclidean norm, y centred (the normalisation of Efron et al. 2004); Z row-major. */
 function standardize(X: number[][], y: number[]): { Z: Float64Array; yc: Float64Array; p: number } {

@@ -1,7 +1,7 @@
 /** The cvar family's section of `proxkit demo`: CVaR on real data, the CVaR-set projection, SPL+ vs SGM. */
 import { cvarAndVar, cvarReference, minimizeCvar, projectCvarSet } from '../index.js';
-import type { DemoContext, DemoSection } from '../cli/demo.js';
-import { diabetesProblem } from './data.js';
+import type { DemoContext, DemoSection } from './index.js';
+import { diabetesProblem } from '../cvar/data.js';
 
 function run(ctx: DemoContext): void {
   const p = diabetesProblem(1);
