@@ -10,9 +10,22 @@ import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type Li
 
 /** An input region: a box, or a ball ‖x − center‖_norm ≤ radius. */
 export type BoundsRegion =
-  | { lower: ArrayLike<number>; upper: ArrayLike<number> }
-  | { center: ArrayLike<number>; radius: number; norm?: 'inf' | 2 | 1 };
+  | {
+      /** Lower corner of the box, one entry per network input. */
+      lower: ArrayLike<number>;
+      /** Upper corner of the box (upper ≥ lower entry-wise). */
+      upper: ArrayLike<number>;
+    }
+  | {
+      /** Centre of the ball, one entry per network input. */
+      center: ArrayLike<number>;
+      /** Radius ≥ 0, in the units of the inputs. */
+      radius: number;
+      /** The ball's norm: 'inf' (default), 2 or 1. */
+      norm?: 'inf' | 2 | 1;
+    };
 
+/** Options of {@link computeBounds}. */
 export interface ComputeBoundsOptions {
   /**
    * 'ibp' (intervals layer by layer), 'crown' (backward linear bounds; default) or 'alpha-crown'
@@ -20,8 +33,13 @@ export interface ComputeBoundsOptions {
    * (IBP boxes for every intermediate layer, one CROWN backward pass for the output only).
    */
   method?: 'ibp' | 'crown' | 'alpha-crown' | 'crown-ibp';
-  /** α-CROWN: projected-gradient iterations per output and side (default 20) and step size (default 0.5, decayed by 0.9 per step). */
-  alpha?: { iterations?: number; lr?: number };
+  /** α-CROWN settings (used only with `method: 'alpha-crown'`). */
+  alpha?: {
+    /** Projected-gradient iterations per output and side (default 20). */
+    iterations?: number;
+    /** Initial step size of the slopes (default 0.5, multiplied by 0.9 after every step). */
+    lr?: number;
+  };
   /**
    * Specification matrix C (k × output, rows as number[][] or a flat row-major array): bounds are
    * then on C·y (k of them). Default: the identity (bounds on every output).
@@ -40,13 +58,19 @@ export interface ComputeBoundsOptions {
 
 /** One ReLU split: layer index (a 'relu' or 'leaky-relu' layer), neuron index, and its fixed phase. */
 export interface ReluSplit {
+  /** Index of the 'relu' or 'leaky-relu' layer in `layers`. */
   layer: number;
+  /** Index of the neuron within that layer, 0-based. */
   neuron: number;
+  /** true: the pre-activation is fixed ≥ 0 (the ReLU passes it); false: fixed ≤ 0 (the ReLU outputs 0). */
   active: boolean;
 }
 
+/** Bounds from {@link computeBounds}: lower[i] ≤ (C·y)[i] ≤ upper[i] for every input of the region (y the network output; C the identity by default). */
 export interface BoundsResult {
+  /** Lower bounds, one per output (or per row of C). */
   lower: Float64Array;
+  /** Upper bounds, one per output (or per row of C). */
   upper: Float64Array;
   /** True when `splits` leave no input (the bounds are then the empty interval [+∞, −∞]). */
   infeasible?: boolean;

@@ -141,6 +141,7 @@ export function marginGradient(chain: Chain, x: ArrayLike<number>, t: number): F
   return jacobianFrom(chain, inputs, c, 1);
 }
 
+/** Options of {@link localLipschitz}. */
 export interface LocalLipschitzOptions {
   /** Input norm of the Lipschitz constant: only 'inf' (default). */
   norm?: 'inf';
@@ -168,6 +169,7 @@ export interface LocalLipschitzOptions {
   seed?: number;
 }
 
+/** Result of {@link localLipschitz}: a certified interval [lower, upper] for the local L∞ → L∞ Lipschitz constant. */
 export interface LocalLipschitzResult {
   /** Sound upper bound on max_x max_i ‖∇(Cf)_i(x)‖₁ (the ∞→∞ operator norm of the Clarke Jacobian). */
   upper: number;
@@ -176,9 +178,19 @@ export interface LocalLipschitzResult {
   /** upper − lower (≥ 0 up to rounding). */
   gap: number;
   /** Per output row i: the upper and lower bounds on max_x ‖∇(Cf)_i(x)‖₁. */
-  rows: { upper: Float64Array; lower: Float64Array };
+  rows: {
+    /** Sound upper bound per row. */
+    upper: Float64Array;
+    /** Sampled lower bound per row. */
+    lower: Float64Array;
+  };
   /** Entry-wise bounds on the Clarke Jacobian over the region (k × input, row-major). */
-  jacobian: { lower: Float64Array; upper: Float64Array };
+  jacobian: {
+    /** Lower bound of each Jacobian entry. */
+    lower: Float64Array;
+    /** Upper bound of each Jacobian entry. */
+    upper: Float64Array;
+  };
   /** ReLU neurons whose pre-activation interval contains 0 (derivative ∈ [slope, 1]). */
   unstable: number;
   /** Unstable neurons branched on (2^branched leaves). */

@@ -27,11 +27,13 @@ export { shareWeights } from './ops/common.js';
 
 /** Fields every layer may carry: the earlier layers it consumes (-1 = network input; default the previous layer). */
 export interface LayerInputs {
+  /** Indices of the earlier layers this layer reads (−1 = the network input); default: the previous layer. */
   inputs?: readonly number[];
 }
 
 /** The geometry of a 2-D convolution layer (group 1), as in ONNX Conv. */
 export interface ConvSpec {
+  /** A 2-D convolution (one group), ONNX semantics. */
   type: 'conv2d';
   /** [C, H, W] of the input (C·H·W = the input node's size). */
   inShape: readonly [number, number, number];
@@ -54,47 +56,130 @@ export interface ConvSpec {
 /** One layer as written in the JSON model. */
 export type LayerSpec = LayerInputs &
   (
-    | { type: 'linear'; weight: ArrayLike<number> | ArrayLike<ArrayLike<number>>; shape?: readonly [number, number]; bias?: ArrayLike<number> }
-    | { type: 'relu' }
-    | { type: 'leaky-relu'; alpha: number }
-    | { type: 'sigmoid' }
-    | { type: 'tanh' }
-    | { type: 'affine'; scale: ArrayLike<number>; shift?: ArrayLike<number> }
-    | { type: 'add'; inputs: readonly [number, number] }
-    | { type: 'sub'; inputs: readonly [number, number] }
+    | {
+        /** y = W·x + b. */
+        type: 'linear';
+        /** W, out × in: rows as number[][], or flat row-major together with `shape`. */
+        weight: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+        /** [out, in] of a flat `weight` (required with a flat weight; unused with rows). */
+        shape?: readonly [number, number];
+        /** b, one entry per output (default zeros). */
+        bias?: ArrayLike<number>;
+      }
+    | {
+        /** y = max(x, 0), entry-wise. */
+        type: 'relu';
+      }
+    | {
+        /** y = max(x, αx), entry-wise. */
+        type: 'leaky-relu';
+        /** The negative slope α, finite (usually in [0, 1)). */
+        alpha: number;
+      }
+    | {
+        /** y = 1/(1 + e^{−x}), entry-wise. */
+        type: 'sigmoid';
+      }
+    | {
+        /** y = tanh(x), entry-wise. */
+        type: 'tanh';
+      }
+    | {
+        /** y = scale ⊙ x + shift (a folded normalisation). */
+        type: 'affine';
+        /** Per-entry factors, one per input entry. */
+        scale: ArrayLike<number>;
+        /** Per-entry offsets (default zeros). */
+        shift?: ArrayLike<number>;
+      }
+    | {
+        /** y = x₁ + x₂ (a residual connection). */
+        type: 'add';
+        /** The two layers added (indices of earlier layers; −1 = the network input). */
+        inputs: readonly [number, number];
+      }
+    | {
+        /** y = x₁ − x₂. */
+        type: 'sub';
+        /** The two layers subtracted, x₁ first (indices of earlier layers; −1 = the network input). */
+        inputs: readonly [number, number];
+      }
     | ConvSpec
-    | { type: 'identity' }
+    | {
+        /** y = x. */
+        type: 'identity';
+      }
   );
 
 /** The JSON model: the input size (or its shape, flattened row-major) and the layers in topological order. */
 export interface NetworkSpec {
+  /** Input size, or its shape (e.g. [C, H, W]; flattened row-major). */
   input: number | readonly number[];
+  /** The layers in topological order. */
   layers: readonly LayerSpec[];
 }
 
 /** Validated convolution geometry (output size K·outH·outW). */
 export interface ConvGeometry {
-  C: number; H: number; W: number; K: number; kh: number; kw: number;
-  sh: number; sw: number; pt: number; pl: number; pb: number; pr: number; dh: number; dw: number;
-  outH: number; outW: number;
+  /** Input channels. */
+  C: number;
+  /** Input height. */
+  H: number;
+  /** Input width. */
+  W: number;
+  /** Output channels. */
+  K: number;
+  /** Kernel height. */
+  kh: number;
+  /** Kernel width. */
+  kw: number;
+  /** Vertical stride. */
+  sh: number;
+  /** Horizontal stride. */
+  sw: number;
+  /** Zero padding at the top. */
+  pt: number;
+  /** Zero padding at the left. */
+  pl: number;
+  /** Zero padding at the bottom. */
+  pb: number;
+  /** Zero padding at the right. */
+  pr: number;
+  /** Vertical dilation. */
+  dh: number;
+  /** Horizontal dilation. */
+  dw: number;
+  /** Output height. */
+  outH: number;
+  /** Output width. */
+  outW: number;
   /** The fields above packed for the WASM kernels (C, H, W, K, kh, kw, sh, sw, pt, pl, dh, dw, outH, outW). */
   packed: Float64Array;
 }
 
 /** A validated layer: its op, sizes and parameters (row-major W out×in, b; scale/shift; alpha; conv geometry). */
 export interface NetworkLayer {
+  /** The layer type, as in the JSON format. */
   readonly type: string;
+  /** Position in `layers`. */
   readonly index: number;
   /** Size of the (first) input. */
   readonly inSize: number;
+  /** Size of the output. */
   readonly outSize: number;
   /** The nodes it consumes: earlier layer indices, -1 = the network input. */
   readonly inputs: readonly number[];
+  /** Linear: W (outSize × inSize, row-major); conv2d: the kernel in ONNX order. */
   readonly weight?: Float64Array;
+  /** Linear and conv2d: b (per output, or per output channel). */
   readonly bias?: Float64Array;
+  /** Affine: the per-entry factors. */
   readonly scale?: Float64Array;
+  /** Affine: the per-entry offsets. */
   readonly shift?: Float64Array;
+  /** Leaky ReLU: the negative slope. */
   readonly alpha?: number;
+  /** Conv2d: the geometry. */
   readonly conv?: ConvGeometry;
 }
 
@@ -104,6 +189,7 @@ export interface BoundsNetwork {
   readonly input: number;
   /** The input shape as given (`[input]` for a plain size). */
   readonly inputShape: readonly number[];
+  /** Output size. */
   readonly output: number;
   /** Layers in topological order (every `inputs` entry is smaller than the layer's index). */
   readonly layers: readonly NetworkLayer[];

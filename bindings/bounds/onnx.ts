@@ -44,8 +44,11 @@ export type OnnxErrorReason = 'malformed' | 'unsupported' | 'shape';
  * or tensor shapes that do not fit together ('shape'). `node` and `opType` name the node when there is one.
  */
 export class OnnxError extends ParameterError {
+  /** Why the model was refused: 'malformed', 'unsupported' or 'shape' (see the class description). */
   readonly reason: OnnxErrorReason;
+  /** Name of the offending graph node, when the error concerns one. */
   readonly node?: string;
+  /** Operator type of the offending node (e.g. 'MaxPool'), when the error concerns one. */
   readonly opType?: string;
   constructor(reason: OnnxErrorReason, message: string, node?: { name: string; opType: string }) {
     super(`loadOnnx: ${node ? `node "${node.name}" (${node.opType}): ` : ''}${message}`);
@@ -667,6 +670,7 @@ export function loadOnnx(bytes: Uint8Array): BoundsNetwork {
 // ------------------------------------------------------------------------------------------------
 // exportOnnx
 
+/** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
   /** Element type of the initializers and of the graph's input/output: 'float32' (default) or 'float64' (exact). */
   dtype?: 'float32' | 'float64';

@@ -16,6 +16,7 @@ import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
 /** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
 export type Rows = ArrayLike<ArrayLike<number>>;
 
+/** Options of {@link trainMlp}. */
 export interface TrainMlpOptions {
   /** Hidden layer widths (default [64, 32]); every hidden linear layer is followed by a ReLU. */
   hidden?: readonly number[];
@@ -33,6 +34,7 @@ export interface TrainMlpOptions {
   classes?: number;
   /** Held-out examples for the test-accuracy history (optional). */
   testX?: Rows;
+  /** Labels of `testX` (integers in [0, classes)). */
   testY?: ArrayLike<number>;
   /** Round every parameter of the returned network to the nearest float32, subnormals to 0 (default false). */
   float32?: boolean;
@@ -44,6 +46,7 @@ export interface TrainMlpOptions {
 
 /** One epoch of the history. */
 export interface TrainEpoch {
+  /** 1-based epoch number. */
   epoch: number;
   /** Mean cross-entropy (plus the L2 penalty) over the epoch's mini-batches. */
   loss: number;
@@ -53,6 +56,7 @@ export interface TrainEpoch {
   testAccuracy: number;
 }
 
+/** Result of {@link trainMlp}. */
 export interface TrainMlpResult {
   /** The trained classifier in the chain JSON format (linear / relu layers; logits out). */
   network: NetworkSpec;
@@ -60,6 +64,7 @@ export interface TrainMlpResult {
   iterations: number;
   /** True when every requested epoch ran (false when stopped by `onProgress` or `signal`). */
   converged: boolean;
+  /** One entry per epoch run. */
   history: TrainEpoch[];
 }
 
@@ -316,7 +321,16 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
  * A seeded split of 0…n−1 into `n − testSize` training and `testSize` test indices (a Fisher–Yates
  * permutation from `rng(seed)`; each part sorted ascending). n ≤ 2^27 (its uniforms are drawn in WASM memory at once).
  */
-export function seededSplit(n: number, testSize: number, seed = 0): { train: number[]; test: number[] } {
+export function seededSplit(
+  n: number,
+  testSize: number,
+  seed = 0,
+): {
+  /** The n − testSize training indices, ascending. */
+  train: number[];
+  /** The testSize test indices, ascending. */
+  test: number[];
+} {
   const fn = 'seededSplit';
   // The n uniforms of the permutation are drawn in WASM memory (2 GiB) at once.
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ITEMS) throw parameterError(fn, 'n', 'an integer in [0, 2^27]', n);
@@ -342,8 +356,10 @@ export function classificationAccuracy(model: ModelInput, X: Rows, y: ArrayLike<
   return hits / n;
 }
 
+/** A bounding method of {@link certifiedAccuracy} (see {@link ComputeBoundsOptions.method}). */
 export type CertifyMethod = 'ibp' | 'crown' | 'crown-ibp' | 'alpha-crown';
 
+/** Options of {@link certifiedAccuracy}. */
 export interface CertifiedAccuracyOptions {
   /** L∞ radii ε (default [0, 0.01, 0.02, 0.05, 0.1]). */
   radii?: readonly number[];
@@ -354,19 +370,36 @@ export interface CertifiedAccuracyOptions {
   /** Input domain the box is clipped to (default [0, 1]; null: no clipping). */
   clip?: readonly [number, number] | null;
   /** α-CROWN settings passed to computeBounds (default { iterations: 20, lr: 0.5 }). */
-  alpha?: { iterations?: number; lr?: number };
+  alpha?: {
+    /** Projected-gradient iterations per output and side (default 20). */
+    iterations?: number;
+    /** Initial step size of the slopes (default 0.5). */
+    lr?: number;
+  };
   /** PGD attack for the empirical upper bound (default { steps: 20, restarts: 2, seed: 0 }); false disables it. */
-  attack?: { steps?: number; restarts?: number; seed?: number } | false;
+  attack?:
+    | {
+        /** Sign-gradient steps per start (default 20). */
+        steps?: number;
+        /** Random starts per example and radius (default 2). */
+        restarts?: number;
+        /** Seed of the random starts (default 0). */
+        seed?: number;
+      }
+    | false;
   /** Called after each (method, radius) row; return false to stop (remaining rows are NaN). */
   onProgress?: (info: { method: string; radius: number; certified: number }) => boolean | void;
+  /** Stops between (method, radius) rows when aborted (remaining rows are NaN). */
   signal?: AbortSignal;
 }
 
+/** Result of {@link certifiedAccuracy}: certified and attacked accuracy per method and radius. */
 export interface CertifiedAccuracyResult {
   /** Number of examples. */
   n: number;
   /** Fraction correctly classified at the clean inputs. */
   clean: number;
+  /** The radii ε evaluated, in the order of each `certified` row. */
   radii: number[];
   /** Per method, per radius: the fraction of examples correctly classified AND certified. */
   certified: Record<string, number[]>;

@@ -18,6 +18,7 @@ export interface VerifyModelOptions extends Omit<VerifyOptions, 'method' | 'time
   method?: 'ibp' | 'crown' | 'crown-ibp' | 'alpha-crown';
 }
 
+/** Result of {@link verify}: a VNN-COMP verdict with its evidence. */
 export interface VerifyModelResult {
   /**
    * VNN-COMP verdicts: 'sat' = the unsafe set of the property is reachable (a counterexample is
@@ -26,9 +27,21 @@ export interface VerifyModelResult {
    */
   verdict: 'sat' | 'unsat' | 'unknown' | 'timeout';
   /** When 'sat': an input in the box and its output, which satisfies every row of clause `clause` (re-checked by a forward pass). */
-  counterexample?: { inputs: Float64Array; outputs: Float64Array; clause: number };
+  counterexample?: {
+    /** The input point, inside the property's input box. */
+    inputs: Float64Array;
+    /** The network's outputs at `inputs` (exact forward pass). */
+    outputs: Float64Array;
+    /** Index of the unsafe-set clause these outputs satisfy. */
+    clause: number;
+  };
   /** Boxes bounded and milliseconds spent. */
-  statistics: { nodes: number; timeMs: number };
+  statistics: {
+    /** Boxes (branch-and-bound nodes) bounded. */
+    nodes: number;
+    /** Wall-clock milliseconds spent. */
+    timeMs: number;
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ export interface OutputProperty {
   mode?: 'all' | 'any';
 }
 
+/** Options of {@link verifyNetwork}. */
 export interface VerifyOptions {
   /** Bounding method at each node: 'crown' (default) or 'ibp' ('crown-ibp' and 'alpha-crown', which `verify` passes on, are accepted too). */
   method?: 'ibp' | 'crown';
@@ -44,7 +45,14 @@ export interface VerifyOptions {
    * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box. The search
    * stops early at the `timeout` or when `signal` is aborted.
    */
-  pgd?: { restarts?: number; steps?: number; seed?: number };
+  pgd?: {
+    /** Random starts (default 2; 0 disables the search). */
+    restarts?: number;
+    /** Steps per start (default 20). */
+    steps?: number;
+    /** Seed of the random starts (default 0). */
+    seed?: number;
+  };
   /**
    * Input splits along a branch after which a node is split on a ReLU instead: the unstable neuron
    * (l < 0 < u) with the largest triangle-relaxation height −l·u/(u − l) is fixed active in one
@@ -54,11 +62,19 @@ export interface VerifyOptions {
   reluSplitAfter?: number;
 }
 
+/** Result of {@link verifyNetwork}. */
 export interface VerifyResult {
   /** 'verified': the property holds on the whole box; 'falsified': `counterexample` violates it; 'unknown': budget exhausted. */
   status: 'verified' | 'falsified' | 'unknown';
   /** An input x in the box with some (C·y + d)ᵢ < 0 (mode 'any': every (C·y + d)ᵢ ≤ 0), its output y and the values C·y + d (re-checked by an exact forward pass). */
-  counterexample?: { x: Float64Array; y: Float64Array; values: Float64Array };
+  counterexample?: {
+    /** The input point, inside the box. */
+    x: Float64Array;
+    /** The network output at x. */
+    y: Float64Array;
+    /** C·y + d at x. */
+    values: Float64Array;
+  };
   /** Subdomains bounded. */
   nodes: number;
   /** Nodes that were split on a ReLU (the rest of the splits are input splits). */

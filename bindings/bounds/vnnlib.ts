@@ -25,7 +25,9 @@ const FN = 'parseVnnlib';
 
 /** Malformed VNNLIB: a ParameterError that also carries the 1-based line and column of the offending token. */
 export class VnnlibError extends ParameterError {
+  /** 1-based line of the offending token. */
   readonly line: number;
+  /** 1-based column of the offending token. */
   readonly column: number;
   constructor(line: number, column: number, what: string) {
     super(`${FN}: line ${line}, column ${column}: ${what}`);
@@ -36,13 +38,17 @@ export class VnnlibError extends ParameterError {
 
 /** One conjunction of the unsafe set: rows of C·y + d ≥ 0 (C is rows × outputs, row-major as number[][]). */
 export interface VnnlibClause {
+  /** Rows of the clause's linear constraints over the outputs (one row per constraint, `outputs` entries each). */
   C: number[][];
+  /** Offsets: the clause holds when every (C·y + d)ᵢ ≥ 0. */
   d: number[];
 }
 
+/** A parsed VNNLIB property: an input box and an unsafe output set (a disjunction of clauses). */
 export interface VnnlibProperty {
   /** Input box (length = number of declared X variables). */
   inputLower: Float64Array;
+  /** Upper corner of the input box. */
   inputUpper: Float64Array;
   /** Number of declared Y variables. */
   outputs: number;
@@ -257,6 +263,7 @@ export function parseVnnlib(text: string): VnnlibProperty {
   return { inputLower, inputUpper, outputs, clauses: out };
 }
 
+/** Result of {@link verifyVnnlib}: {@link VerifyResult} plus the clause a counterexample satisfies. */
 export interface VerifyVnnlibResult extends VerifyResult {
   /** Index of the clause the counterexample satisfies (when 'falsified'). */
   clause?: number;
