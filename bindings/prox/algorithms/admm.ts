@@ -4,7 +4,8 @@
  */
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { axpby, checkOperator, checkOptions, distance, iterate, norm2, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { optionKeys } from '../../runtime/validate.js';
+import { ITERATIVE_KEYS, axpby, checkOperator, checkOptions, distance, iterate, norm2, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface AdmmOptions extends IterativeOptions {
@@ -46,11 +47,13 @@ export interface AdmmResult extends IterativeResult {
  * with r = ‖x − z‖ and s = ρ‖z − z_prev‖ (Boyd et al. §3.3.1 with ε_abs = ε_rel/√n folded in);
  * the run stops when it is ≤ tol. Defaults: maxIter 10000, tol 1e-8, ρ = 1, α = 1.
  */
+const ADMM_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<AdmmOptions, keyof IterativeOptions>>({ rho: true, relaxation: true, z0: true, u0: true, dimension: true })];
+
 export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}): AdmmResult {
   const fn = 'admm';
   checkOperator(fn, 'f', f);
   checkOperator(fn, 'g', g);
-  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
+  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, ADMM_KEYS);
   const rho = positiveOption(fn, 'options.rho', options.rho, 1);
   const alpha = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const n = problemDimension(fn, options.dimension, [['f', f], ['g', g]], options.z0, 'options.z0');

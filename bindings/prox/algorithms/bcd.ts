@@ -2,7 +2,8 @@
  * Block coordinate descent with proximal regularization (BCD-PR), Gauss–Seidel over user blocks.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { checkOptions, iterate, positiveOption, runResult, type IterativeOptions, type IterativeResult } from './common.js';
+import { optionKeys } from '../../runtime/validate.js';
+import { ITERATIVE_KEYS, checkOptions, iterate, positiveOption, runResult, type IterativeOptions, type IterativeResult } from './common.js';
 import { numbersOf } from '../../runtime/memory.js';
 
 /** One block θ_i of the variables. */
@@ -49,6 +50,8 @@ export interface BcdResult extends IterativeResult {
  * @param objective  f(blocks) (for the history and onProgress; not used by the steps).
  * @param blocks  the blocks with their starting values and updates.
  */
+const BCD_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<BcdOptions, keyof IterativeOptions>>({ c: true })];
+
 export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, blocks: readonly BcdBlock[], options: BcdOptions = {}): BcdResult {
   const fn = 'bcdProx';
   if (typeof objective !== 'function') throw parameterError(fn, 'objective', 'a function', objective);
@@ -59,7 +62,7 @@ export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, 
     }
     if (b.x0 === null || typeof b.x0 !== 'object' || typeof b.x0.length !== 'number') throw parameterError(fn, `blocks[${i}].x0`, 'an array of numbers', b.x0);
   });
-  const opts = checkOptions(fn, options, { maxIter: 1000, tol: 1e-8 });
+  const opts = checkOptions(fn, options, { maxIter: 1000, tol: 1e-8 }, BCD_KEYS);
   const c = positiveOption(fn, 'options.c', options.c, 1);
   const theta = blocks.map((b, i) => {
     const v = numbersOf(fn, `blocks[${i}].x0`, b.x0);

@@ -7,7 +7,7 @@
 import { MemoryError, NonFiniteError, ParameterError, ProxkitError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, MAX_F64_LENGTH, Scope, allocF64, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import { wasm } from '../../runtime/instance.js';
-import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 
 /** Why a run ended. */
@@ -84,9 +84,12 @@ export interface CheckedOptions {
   historyLength: number;
 }
 
-/** Validates the common options with the given defaults. */
-export function checkOptions(fn: string, o: IterativeOptions | undefined, defaults: { maxIter: number; tol: number }): CheckedOptions {
-  const opts = readOptions(fn, o);
+/** The keys of IterativeOptions; each solver adds its own to form its list of known option keys. */
+export const ITERATIVE_KEYS = optionKeys<IterativeOptions>({ maxIter: true, tol: true, onProgress: true, signal: true, historyLength: true });
+
+/** Validates the common options with the given defaults; a key outside `known` is a ParameterError. */
+export function checkOptions(fn: string, o: IterativeOptions | undefined, defaults: { maxIter: number; tol: number }, known: readonly string[]): CheckedOptions {
+  const opts = readOptions(fn, o, known);
   const maxIter = opts.maxIter ?? defaults.maxIter;
   nonNegativeInteger(fn, 'options.maxIter', maxIter);
   const tol = opts.tol ?? defaults.tol;

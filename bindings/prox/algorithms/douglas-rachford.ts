@@ -1,7 +1,8 @@
 /** Douglas–Rachford splitting for min_x f(x) + g(x), both with computable proxes. */
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { optionKeys } from '../../runtime/validate.js';
+import { ITERATIVE_KEYS, axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface DouglasRachfordOptions extends IterativeOptions {
@@ -38,11 +39,13 @@ export interface DouglasRachfordResult extends IterativeResult {
  * Certificate ('fixed-point residual ‖x − y‖'): ‖x − y‖ = ‖z⁺ − z‖/λ, zero exactly at a fixed point.
  * Defaults: maxIter 10000, tol 1e-8, γ = 1, λ = 1.
  */
+const DR_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<DouglasRachfordOptions, keyof IterativeOptions>>({ gamma: true, relaxation: true, z0: true, dimension: true })];
+
 export function douglasRachford(f: ProxOperator, g: ProxOperator, options: DouglasRachfordOptions = {}): DouglasRachfordResult {
   const fn = 'douglasRachford';
   checkOperator(fn, 'f', f);
   checkOperator(fn, 'g', g);
-  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
+  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, DR_KEYS);
   const gamma = positiveOption(fn, 'options.gamma', options.gamma, 1);
   const lambda = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const n = problemDimension(fn, options.dimension, [['f', f], ['g', g]], options.z0, 'options.z0');

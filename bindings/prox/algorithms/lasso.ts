@@ -4,6 +4,7 @@
  */
 import { parameterError } from '../../runtime/errors.js';
 import { readOptions } from '../../runtime/validate.js';
+import { FISTA_KEYS } from './proximal-gradient.js';
 import type { VectorInput } from '../../runtime/memory.js';
 import { normL1 } from '../operators/norms.js';
 import { fistaAs, type FistaOptions, type ProximalGradientResult } from './proximal-gradient.js';
@@ -59,10 +60,13 @@ export interface LassoResult extends ProximalGradientResult {
  * @param lambda  λ ≥ 0, finite.
  * @param options  as fista (x0 for warm starts; maxIter default 100000).
  */
+const LASSO_KEYS = FISTA_KEYS.filter((k) => k !== 'dualityGap');
+
 export function lasso(X: VectorInput, y: VectorInput, lambda: number, options?: FistaOptions): LassoResult {
   const fn = 'lasso';
   if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw parameterError(fn, 'lambda', 'a finite number >= 0', lambda);
-  const o = readOptions(fn, options);
+  // dualityGap is lasso's own (its duality gap); a caller's would be silently replaced, so it is refused.
+  const o = readOptions(fn, options, LASSO_KEYS);
   const gap = lassoDualityGap(lambda);
   const f = leastSquaresAs(fn, X, y, 'X', 'y');
   const grad = new Float64Array(f.cols);

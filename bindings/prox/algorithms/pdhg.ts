@@ -6,7 +6,8 @@ import { ShapeError, parameterError } from '../../runtime/errors.js';
 import { numbersOf, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import { readCallback } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
-import { callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { optionKeys } from '../../runtime/validate.js';
+import { ITERATIVE_KEYS, callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { matTVec, matVec, powerIteration } from './smooth.js';
 
@@ -132,11 +133,13 @@ export function pdhg(f: ProxOperator, g: ProxOperator, K: LinearOperator, option
   return pdhgRun('pdhg', f, g, K, options);
 }
 
+const PDHG_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<PdhgOptions, keyof IterativeOptions>>({ tau: true, sigma: true, opNorm: true, relaxation: true, x0: true, y0: true, gap: true })];
+
 function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator, options: PdhgOptions): PdhgResult {
   checkOperator(fn, 'f', f);
   checkOperator(fn, 'g', g);
   checkLinear(fn, K);
-  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 });
+  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, PDHG_KEYS);
   const rhoRelax = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
   const gap = options.gap;
   readCallback(fn, 'options.gap', gap);

@@ -3,10 +3,10 @@
  *   min_x F(x) = f(x) + g(x),  f smooth (∇f L-Lipschitz), g proper closed convex with a prox.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
-import { readCallback, readOptions } from '../../runtime/validate.js';
+import { optionKeys, readCallback, readOptions } from '../../runtime/validate.js';
 import { f64View, vectorLength, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { leastSquaresData, type SmoothFunction } from './smooth.js';
 
@@ -81,10 +81,18 @@ function fixedPointResidual(g: ProxOperator, x: F64Buffer, grad: F64Buffer, t: n
   return distance(x.view(), p.view()) / t;
 }
 
+/** The option keys of proximalGradient, and of fista (which adds `restart`). */
+export const PROXIMAL_GRADIENT_KEYS = [
+  ...ITERATIVE_KEYS,
+  ...optionKeys<Omit<ProximalGradientOptions, keyof IterativeOptions>>({ x0: true, step: true, lipschitz: true, backtrack: true, dualityGap: true, certificateEvery: true }),
+];
+export const FISTA_KEYS = [...PROXIMAL_GRADIENT_KEYS, ...optionKeys<Omit<FistaOptions, keyof ProximalGradientOptions>>({ restart: true })];
+
 function run(s: Setup): ProximalGradientResult {
   const { fn, f, g, momentum } = s;
-  const opts = checkOptions(fn, s.o, { maxIter: 10000, tol: 1e-8 });
-  const o = readOptions(fn, s.o);
+  const known = momentum ? FISTA_KEYS : PROXIMAL_GRADIENT_KEYS;
+  const opts = checkOptions(fn, s.o, { maxIter: 10000, tol: 1e-8 }, known);
+  const o = readOptions(fn, s.o, known);
   const n0 = f.dimension;
   if (o.x0 === undefined && n0 === undefined) throw parameterError(fn, 'options.x0', 'given when f has no dimension', undefined);
   const beta = positiveOption(fn, 'options.backtrack', o.backtrack, 0.5, 1);
@@ -280,7 +288,7 @@ export function fista(f: SmoothFunction, g: ProxOperator, options?: FistaOptions
 
 /** `fista` reporting errors as `fn` (lasso runs it on its own arguments). */
 export function fistaAs(fn: string, f: SmoothFunction, g: ProxOperator, options?: FistaOptions): ProximalGradientResult {
-  const restart = readOptions(fn, options).restart ?? 'gradient';
+  const restart = readOptions(fn, options, FISTA_KEYS).restart ?? 'gradient';
   if (restart !== 'gradient' && restart !== 'function' && restart !== 'none') {
     throw parameterError(fn, 'options.restart', "'gradient', 'function' or 'none'", restart);
   }

@@ -8,7 +8,7 @@ import type { ProxOperator } from '../operator.js';
 import { defineOperator, lengthChecker, nonNegativeFinite } from '../operators/define.js';
 import { tv1dScratchLength } from '../operators/tv.js';
 import { dimension } from './common.js';
-import { readOptions } from '../../runtime/validate.js';
+import { optionKeys, readOptions } from '../../runtime/validate.js';
 
 export interface TotalVariation2DOptions {
   /** Stop when the duality gap ≤ tol · P(X) (P the prox objective at the iterate X). Default 1e-6. */
@@ -108,7 +108,7 @@ export function totalVariation2D(lambda: number, rows: number, cols: number, opt
   dimension(fn, 'rows', rows);
   dimension(fn, 'cols', cols);
   dimension(fn, 'rows × cols', rows * cols);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<TotalVariation2DOptions>({ tol: true, maxIter: true, certificateEvery: true }));
   const tol = options.tol ?? 1e-6;
   if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
   const maxIter = options.maxIter ?? 500;
