@@ -3,6 +3,7 @@ import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, typ
 import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
+/** Options of {@link barycenter}. */
 export interface BarycenterOptions {
   /** Entropic regularisation ε > 0 (POT's `reg`). Required. */
   reg: number;
@@ -27,16 +28,23 @@ export interface BarycenterOptions {
   signal?: AbortSignal;
 }
 
+/** Result of {@link barycenter}. */
 export interface BarycenterResult {
   /** The barycenter histogram q (length = the histograms' length). */
   barycenter: Float64Array;
+  /** Iterations run. */
   iterations: number;
+  /** True when the criterion fell below `tol`. */
   converged: boolean;
   /** The last value of the stopping criterion. */
   marginalError: number;
+  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
   status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** The method that produced the result ('log' after a fallback from 'sinkhorn'). */
   method: 'sinkhorn' | 'log';
+  /** The criterion at each check. */
   history: number[];
+  /** Set on a fallback to the log domain or on non-convergence. */
   warning?: string;
 }
 

@@ -3,6 +3,7 @@ import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type Vecto
 import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, checkMarginals, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
+/** Options of {@link classBasedOt}. */
 export interface ClassBasedOtOptions {
   /**
    * Smoothing strength > 0. 'quadratic': γ in the term (γ/2)‖P‖²_F (units of M × mass⁻¹); 'entropic': ε in
@@ -23,14 +24,17 @@ export interface ClassBasedOtOptions {
   tol?: number;
   /** Called at every check with the marginal error; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
+  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
   signal?: AbortSignal;
 }
 
+/** Result of {@link classBasedOt}: the plan, its dual certificate and class purity. */
 export interface ClassBasedOtResult {
   /** The plan, row-major a.length × b.length (source order as given). */
   plan: Float64Array;
   /** Dual potentials: plan[·, j] = ∇Ω*(f + g_j − M[·, j]) (see classBasedOt). */
   f: Float64Array;
+  /** Dual potential of the targets (length b.length). */
   g: Float64Array;
   /** Primal objective ⟨M, P⟩ + η Σ_j Σ_c ‖P[I_c, j]‖₂ + (γ/2)‖P‖²_F (entropic: + ε Σ P (log P − 1)) at the returned plan. */
   objective: number;
@@ -40,14 +44,19 @@ export interface ClassBasedOtResult {
   dualObjective: number;
   /** See {@link classPurity}. */
   classPurity: number;
+  /** FISTA iterations run. */
   iterations: number;
+  /** True when the marginal error fell below `tol`. */
   converged: boolean;
   /** ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁ at the end. */
   marginalError: number;
+  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
   status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** The marginal error at each check. */
   history: number[];
   /** Iterations at which the momentum was reset (adaptive restart). */
   restarts: number;
+  /** Set on non-convergence. */
   warning?: string;
 }
 
@@ -79,7 +88,17 @@ function classes(fn: string, labels: ArrayLike<number>, n: number): { perm: Int3
  * @param plan  row-major n × m, ≥ 0. @param sourceLabels  n non-negative integer labels.
  * @returns the scalar and the per-target purities (NaN for a target receiving no mass).
  */
-export function classPurity(plan: VectorInput, n: number, m: number, sourceLabels: ArrayLike<number>): { purity: number; perTarget: Float64Array } {
+export function classPurity(
+  plan: VectorInput,
+  n: number,
+  m: number,
+  sourceLabels: ArrayLike<number>,
+): {
+  /** The mass-weighted mean of `perTarget`, in [1/#classes, 1]. */
+  purity: number;
+  /** Per target j: the share of its received mass that comes from its dominant source class (NaN when it receives none). */
+  perTarget: Float64Array;
+} {
   const fn = 'classPurity';
   positiveInteger(fn, 'n', n);
   positiveInteger(fn, 'm', m);

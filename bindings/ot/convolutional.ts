@@ -4,6 +4,7 @@ import { positiveInteger } from '../runtime/validate.js';
 import { barycenterSettings, barycenterWeights, logBregman, scalingBregman, withLogFallback, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
 import { histogram } from './sinkhorn.js';
 
+/** Options of {@link convolutionalBarycenter}. */
 export interface ConvolutionalBarycenterOptions {
   /**
    * Entropic regularisation ε > 0 in the units of the unit square: pixel (i, k) of a rows × cols image
@@ -27,10 +28,13 @@ export interface ConvolutionalBarycenterOptions {
    * marginals), checked every 10 iterations and at the last. Default 1e-9 (POT's stopThr).
    */
   tol?: number;
+  /** Called at each check with the criterion above in `marginalError`; return false to stop (status 'stopped'). */
   onProgress?: BarycenterOptions['onProgress'];
+  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
   signal?: AbortSignal;
 }
 
+/** Result of {@link convolutionalBarycenter}: {@link BarycenterResult} (the barycenter is a rows × cols image, row-major) plus the kernel's underflow count. */
 export interface ConvolutionalBarycenterResult extends BarycenterResult {
   /** Entries of the two 1-D kernels (rows² + cols² in all) that underflowed to exactly 0 in 'sinkhorn'. */
   kernelUnderflow: number;
@@ -52,7 +56,8 @@ export interface ConvolutionalBarycenterResult extends BarycenterResult {
  * of v = 1, which changes the iterates, not the limit.
  *
  * @param images  K ≥ 1 images, each a row-major rows × cols vector, ≥ 0, summing to 1 (within 1e-8).
- * @param rows, cols  the grid (positive integers).
+ * @param rows  grid height (a positive integer).
+ * @param cols  grid width (a positive integer).
  * @param options  reg (required), weights (uniform), method ('sinkhorn'), maxIter (10000), tol (1e-9), onProgress, signal.
  * @returns the barycenter (rows × cols, row-major, mass 1 up to the stopping tolerance), iterations,
  *   converged, status, criterion history, `warning` (fallback to 'log' or non-convergence), kernelUnderflow.

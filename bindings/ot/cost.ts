@@ -7,6 +7,7 @@ import type { MatrixInput } from './sinkhorn.js';
 export type CostMetric = 'sqeuclidean' | 'euclidean' | 'cityblock';
 const METRICS: Record<CostMetric, number> = { sqeuclidean: 0, euclidean: 1, cityblock: 2 };
 
+/** Options of {@link costMatrix}. */
 export interface CostMatrixOptions {
   /** 'sqeuclidean' (default, POT's ot.dist default) Σ(x−y)², 'euclidean' √Σ(x−y)², 'cityblock' Σ|x−y| (L1). */
   metric?: CostMetric;

@@ -3,6 +3,7 @@ import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, typ
 import { positiveFinite } from '../runtime/validate.js';
 import { checkMarginals, type MatrixInput } from './sinkhorn.js';
 
+/** Result of {@link emd}: the optimal plan with its dual certificate. */
 export interface EmdResult {
   /** The optimal plan, row-major a.length × b.length. */
   plan: Float64Array;
@@ -10,6 +11,7 @@ export interface EmdResult {
   cost: number;
   /** Dual potentials: f_i + g_j ≤ M_ij for all i, j, with equality where P_ij > 0; Σ a f + Σ b g = cost. */
   f: Float64Array;
+  /** Dual potential of the targets (length b.length), see `f`. */
   g: Float64Array;
   /** Network-simplex pivots made (the field keeps the name it had with the earlier shortest-path solver). */
   augmentations: number;
@@ -107,8 +109,11 @@ export function emdShortestPaths(a: VectorInput, b: VectorInput, Min: MatrixInpu
  * `ot.wasserstein_1d`): W_p^p = ∫₀¹ |F⁻¹(t) − G⁻¹(t)|^p dt (the p-th power, as POT), exact by sorting
  * both samples and merging their quantile functions: O((n + m) log(n + m)).
  *
- * @param xa, xb  positions (length ≥ 1, finite). @param wa, wb  weights (≥ 0, positive sum; default
- *   uniform); each is normalised to sum 1. @param p  the exponent, finite and > 0 (default 1).
+ * @param xa  positions of the first set (length ≥ 1, finite).
+ * @param xb  positions of the second set (length ≥ 1, finite).
+ * @param wa  weights of `xa` (≥ 0, positive sum; default uniform), normalised to sum 1.
+ * @param wb  weights of `xb` (as `wa`).
+ * @param p  the exponent, finite and > 0 (default 1).
  * @throws ShapeError when a weight vector's length differs from its positions'; ParameterError for
  *   negative weights or p ≤ 0; NonFiniteError for NaN/±Inf.
  */

@@ -3,7 +3,16 @@ import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, typ
 import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
-export type MatrixInput = VectorInput | { data: VectorInput; rows: number; cols: number };
+export type MatrixInput =
+  | VectorInput
+  | {
+      /** The entries, row-major (rows · cols of them). */
+      data: VectorInput;
+      /** Number of rows. */
+      rows: number;
+      /** Number of columns. */
+      cols: number;
+    };
 
 /** What `onProgress` receives at every marginal-error check. */
 export interface SinkhornProgress {
@@ -15,6 +24,7 @@ export interface SinkhornProgress {
   elapsed: number;
 }
 
+/** Options of {@link sinkhorn}, {@link sinkhorn2} and {@link sinkhornBatch}. */
 export interface SinkhornOptions {
   /** Entropic regularisation ε > 0 (POT's `reg`): the plan minimises ⟨P, M⟩ − ε·H(P). Required. */
   reg: number;
@@ -61,16 +71,21 @@ export interface SinkhornOptions {
   signal?: AbortSignal;
 }
 
+/** Result of {@link sinkhorn2}: the cost and the scalings, without the plan. */
 export interface Sinkhorn2Result {
   /** ⟨P, M⟩ of the entropic plan (no entropy term; POT's sinkhorn2). */
   cost: number;
   /** 'sinkhorn' only: the scalings, P = diag(u) K diag(v). */
   u?: Float64Array;
+  /** 'sinkhorn' only: the column scaling (length m). */
   v?: Float64Array;
   /** 'log' and 'stabilized': log-scalings, P = exp(logU_i − M_ij/ε + logV_j) (dual potentials f = ε·logU, g = ε·logV). */
   logU?: Float64Array;
+  /** 'log' and 'stabilized': the column log-scaling (length m). */
   logV?: Float64Array;
+  /** Sinkhorn iterations run (all ε-scaling stages included). */
   iterations: number;
+  /** True when the marginal error fell below `tol`. */
   converged: boolean;
   /** The column-marginal error ‖Σᵢ P_i· − b‖₂ at the end (the row marginal is exact after the u update, up to rounding). */
   marginalError: number;
@@ -84,6 +99,7 @@ export interface Sinkhorn2Result {
   warning?: string;
 }
 
+/** Result of {@link sinkhorn}: {@link Sinkhorn2Result} plus the plan. */
 export interface SinkhornResult extends Sinkhorn2Result {
   /** The transport plan, row-major a.length × b.length. */
   plan: Float64Array;
@@ -450,6 +466,7 @@ export function sinkhorn2(a: VectorInput, b: VectorInput, M: MatrixInput, option
   return solve('sinkhorn2', a, b, M, options, false).result;
 }
 
+/** Options of {@link sinkhornUnbalanced}. */
 export interface SinkhornUnbalancedOptions {
   /** Entropic regularisation ε > 0 (POT's `reg`). Required. */
   reg: number;
@@ -468,20 +485,27 @@ export interface SinkhornUnbalancedOptions {
   signal?: AbortSignal;
 }
 
+/** Result of {@link sinkhornUnbalanced}. */
 export interface SinkhornUnbalancedResult {
   /** The transport plan diag(u) K diag(v), row-major a.length × b.length. */
   plan: Float64Array;
   /** ⟨P, M⟩ (no entropy or KL terms). */
   cost: number;
+  /** Row scaling (length n). */
   u: Float64Array;
+  /** Column scaling (length m). */
   v: Float64Array;
+  /** Iterations run. */
   iterations: number;
+  /** True when the change fell below `tol`. */
   converged: boolean;
   /** The last relative change of the scalings (the stopping quantity). */
   change: number;
+  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
   status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
   /** The change at every iteration. */
   history: number[];
+  /** Set on non-convergence or when something needs attention. */
   warning?: string;
 }
 
@@ -510,7 +534,7 @@ function relativeChange(x: Float64Array, y: Float64Array): number {
  *
  * @param a  source weights, length n ≥ 1, ≥ 0, positive sum.
  * @param b  target weights, length m ≥ 1, ≥ 0, positive sum.
- * @param M  cost matrix, row-major n × m (a flat array or `{ data, rows, cols }`), finite.
+ * @param Min  cost matrix M, row-major n × m (a flat array or `{ data, rows, cols }`), finite.
  * @param options  reg (required, > 0), regM (required, > 0), maxIter (1000), tol (1e-6), onProgress, signal.
  * @throws ShapeError for empty a/b or an M of another shape; ParameterError for negative weights, a zero sum,
  *   reg or regM ≤ 0 and bad options; NonFiniteError for NaN/±Inf in a, b or M.

@@ -6,6 +6,7 @@ import { points } from './cost.js';
 import { measureWeights, wassersteinSorted } from './emd.js';
 import { type MatrixInput } from './sinkhorn.js';
 
+/** Options of {@link slicedWasserstein} and {@link slicedWassersteinDetails}. */
 export interface SlicedWassersteinOptions {
   /** Number L of random directions θ_1..θ_L. Default 50 (POT's n_projections). */
   projections?: number;
@@ -21,6 +22,7 @@ export interface SlicedWassersteinOptions {
   dim?: number;
 }
 
+/** Result of {@link slicedWassersteinDetails}: the estimate and its per-direction terms. */
 export interface SlicedWassersteinDetails {
   /** SW_p = (1/L Σ_l W_p^p(θ_l#μ, θ_l#ν))^{1/p}. */
   value: number;
@@ -41,7 +43,8 @@ export interface SlicedWassersteinDetails {
  * by merging the sorted quantile functions (the {@link wasserstein1d} merge).
  * Since |⟨θ, x − y⟩| ≤ ‖x − y‖, SW_p ≤ W_p. For d = 1 every θ is ±1 and SW_p = W_p exactly.
  *
- * @param X  n × d source points (flat with `dim`, or `{ data, rows, cols }`); @param Y  m × d target points.
+ * @param X  n × d source points (flat with `dim`, or `{ data, rows, cols }`).
+ * @param Y  m × d target points, in the same form.
  * @param options  projections (50), p (2), seed (0), weightsX / weightsY (uniform), dim (1).
  * @returns the value SW_p (same units as the points).
  * @throws ShapeError for different dimensions or weight lengths; ParameterError for bad options or

@@ -14,6 +14,7 @@ import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
 import { sinkhorn2, type MatrixInput } from './sinkhorn.js';
 
+/** Options of {@link wassersteinCpDictionary}. */
 export interface WassersteinCpOptions {
   /** Number of atoms R ≥ 1 (the CP rank of the dictionary). Required. */
   rank: number;
@@ -62,6 +63,7 @@ export interface WassersteinCpIterate {
   elapsed: number;
 }
 
+/** Result of {@link wassersteinCpDictionary}. */
 export interface WassersteinCpResult {
   /** U⁽ᵏ⁾, row-major d_k × R, columns in the simplex (atom r = U⁽¹⁾[:, r] ⊗ … ⊗ U⁽ⁿ⁾[:, r]). */
   factors: Float64Array[];
@@ -75,8 +77,11 @@ export interface WassersteinCpResult {
   objective: number;
   /** F at the random initialisation. */
   initialObjective: number;
+  /** BCD-PR sweeps run. */
   iterations: number;
+  /** True when the stationarity measure fell below `tol`. */
   converged: boolean;
+  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
   status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
   /** One entry per sweep. */
   history: WassersteinCpIterate[];
