@@ -5,6 +5,7 @@
 
 /** Base class of every error proxkit throws on purpose; `code` is stable across versions. */
 export class ProxkitError extends Error {
+  /** Stable machine-readable code: 'ERR_PARAMETER', 'ERR_SHAPE', 'ERR_NON_FINITE', 'ERR_MEMORY', 'ERR_WASM_INIT' or 'ERR_CONVERGENCE'. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -29,8 +30,11 @@ export class ParameterError extends ProxkitError {
 
 /** An input array holds NaN or ±Infinity; `index` is the first offending position. */
 export class NonFiniteError extends ProxkitError {
+  /** Name of the offending argument, as in the message (e.g. 'v' or 'layers[2].weight'). */
   readonly argument: string;
+  /** First position holding NaN or ±Infinity. */
   readonly index: number;
+  /** The value found there (NaN, Infinity or −Infinity). */
   readonly value: number;
   constructor(fn: string, argument: string, index: number, value: number) {
     super('ERR_NON_FINITE', `${fn}: ${argument} must be finite (got ${value} at index ${index})`);

@@ -86,6 +86,7 @@ export function withScope<T>(fn: string, body: (s: Scope) => T): T {
  * Call `free()` when done (freeing twice is harmless).
  */
 export class F64Buffer {
+  /** Number of doubles. */
   readonly length: number;
   private address: number;
   constructor(length: number, address: number) {
@@ -97,6 +98,7 @@ export class F64Buffer {
     if (this.address === 0) throw new MemoryError('F64Buffer: used after free()');
     return this.address;
   }
+  /** True once `free()` has been called. */
   get freed(): boolean {
     return this.address === 0;
   }
@@ -118,6 +120,7 @@ export class F64Buffer {
   toArray(): Float64Array {
     return this.view().slice();
   }
+  /** Returns the memory to the allocator; later use of the buffer throws a MemoryError. Freeing twice is harmless. */
   free(): void {
     if (this.address !== 0) {
       wasm('F64Buffer.free').free(this.address);

@@ -136,7 +136,9 @@ export function hosvd(X: TensorInput, shape: ArrayLike<number>): TuckerDecomposi
 
 /** What `onProgress` of {@link hooi} receives once per sweep. */
 export interface HooiProgress {
+  /** Sweeps done (1-based). */
   iteration: number;
+  /** ‖X − X̂‖_F / ‖X‖_F after this sweep. */
   relativeError: number;
   /** Milliseconds since the start of the run. */
   elapsed: number;
@@ -158,7 +160,9 @@ export interface HooiOptions {
 
 /** Result of {@link hooi}. */
 export interface HooiResult extends TuckerDecomposition {
+  /** Sweeps run. */
   iterations: number;
+  /** True when the decrease of the relative error fell below `tol`. */
   converged: boolean;
   /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
   status: 'converged' | 'maxIter' | 'stopped' | 'aborted';

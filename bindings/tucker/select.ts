@@ -36,6 +36,7 @@ export interface SelectCoreShapeOptions {
 
 /** Result of {@link selectCoreShape}. */
 export interface CoreShapeSelection {
+  /** The chosen core shape r, one entry per mode (1 ≤ rₙ ≤ Iₙ). */
   shape: number[];
   /** Πₙ rₙ + Σₙ Iₙ rₙ. */
   parameters: number;
@@ -43,11 +44,13 @@ export interface CoreShapeSelection {
   relativeError: number;
   /** Σₙ Σ_{i≥rₙ} σ²ₙ,ᵢ / ‖X‖², the spectra's bound on the squared relative error of the HOSVD. */
   predictedError: number;
+  /** The method that chose it. */
   method: 'dp' | 'hosvd' | 'greedy' | 'bruteForce';
   /** HOOI runs made by the method itself (0 for dp). */
   evaluations: number;
   /** For dp: whether the DP was exact, and its ε. */
   exact: boolean;
+  /** For dp: the ε of the (1 + ε) scheme, 0 when the DP was exact (always 0 for the other methods). */
   epsilon: number;
 }
 

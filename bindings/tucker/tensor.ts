@@ -8,13 +8,17 @@ import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, vectorLength, wit
 
 /** A dense real tensor: `data[((i₀·I₁ + i₁)·I₂ + i₂)…]` is entry (i₀, i₁, …), shape = [I₀, I₁, …]. */
 export interface Tensor {
+  /** The entries, row-major (last index fastest), Πshape of them. */
   data: Float64Array;
+  /** The sizes I₀, I₁, … of the modes. */
   shape: number[];
 }
 
 /** What callers may pass: data as any array of numbers (copied once), shape as any array of integers. */
 export interface TensorInput {
+  /** The entries, row-major (last index fastest), Πshape of them. */
   data: ArrayLike<number>;
+  /** The sizes of the modes (positive integers). */
   shape: ArrayLike<number>;
 }
 
