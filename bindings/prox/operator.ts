@@ -21,10 +21,12 @@ export interface OperatorProperties {
 export interface ProxOperator {
   /** Short name with parameters, e.g. `normL1(0.5)`, for messages and reports. */
   readonly name: string;
+  /** Convexity, separability, closed form or iterative, indicator or not. */
   readonly properties: OperatorProperties;
   /** f(x); +Infinity outside the domain (for indicators: outside the set, with a 1e-9 relative tolerance). */
   value(x: VectorInput): number;
   /** prox_{t f}(v), t > 0 (default 1), into `out` (a Float64Array or an F64Buffer, may be v) or a new array. */
   prox(v: VectorInput, t?: number, out?: Float64Array): Float64Array;
+  /** The same with an F64Buffer as `out`: the result stays in WASM memory (the zero-copy path) and the buffer is returned. */
   prox(v: VectorInput, t: number | undefined, out: F64Buffer): F64Buffer;
 }

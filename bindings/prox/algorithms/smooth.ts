@@ -26,7 +26,9 @@ export interface SmoothFunction {
 
 /** ½‖Ax − b‖² as a smooth term (value, gradient, Lipschitz estimate) and as a ProxOperator. */
 export interface LeastSquares extends SmoothFunction, ProxOperator {
+  /** m, the number of rows of A (and entries of b). */
   readonly rows: number;
+  /** n, the number of columns of A (the length of x). */
   readonly cols: number;
   readonly dimension: number;
   /** λmax(AᵀA) by power iteration (to 1e-9 relative change, ≤ 500 steps; a lower estimate, which the line search corrects). */

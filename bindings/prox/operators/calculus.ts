@@ -176,6 +176,7 @@ export function conjugate(f: ProxOperator): ProxOperator {
   );
 }
 
+/** The Moreau envelope e_t f returned by {@link moreauEnvelope}: value and gradient. */
 export interface MoreauEnvelope {
   /** e_t f(x) = minᵤ f(u) + ‖u − x‖²/(2t) = f(p) + ‖x − p‖²/(2t), p = prox_{tf}(x). */
   value(x: VectorInput): number;

@@ -7,6 +7,7 @@ import { f64View, vectorLength, withScope, type VectorInput } from '../../runtim
 import { positiveFinite, readOptions } from '../../runtime/validate.js';
 import { isNonNegativeFinite, nonNegativeFinite, placeArray, readFinite, vectorParameter } from './define.js';
 
+/** Options of {@link klSimplex}. */
 export interface KlSimplexOptions {
   /** Reference distribution r (entries finite and ≥ 0, length ≥ 1, same length as x0) of the μ·KL(x‖r) term. Default: none. */
   reference?: ArrayLike<number>;
@@ -16,6 +17,7 @@ export interface KlSimplexOptions {
 
 /** A prox in the KL geometry: argmin over the simplex of ⟨g, x⟩ + h(x) + KL(x‖x0)/t. */
 export interface KlSimplexOperator {
+  /** Short name with parameters, e.g. `klSimplex(mu = 0.5, reference [3])` or `klSimplex()`, for messages and reports. */
   readonly name: string;
   /** h(x) = μ·KL(x‖r) on the simplex (0 without a reference); +Infinity off the simplex (1e-9 tolerance). */
   value(x: ArrayLike<number>): number;

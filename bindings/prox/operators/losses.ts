@@ -8,6 +8,7 @@ import type { ProxOperator } from '../operator.js';
 import { defineOperator, describeParams, finite, lengthChecker, placeArray } from './define.js';
 import { rowParameter } from './sets.js';
 
+/** The loss of {@link lossProx}: 'squared' ½(⟨a, x⟩ − b)², 'absolute' |⟨a, x⟩ − b|, 'hinge' max(0, 1 − b⟨a, x⟩) and 'logistic' log(1 + exp(−b⟨a, x⟩)), the last two with a label b ∈ {−1, +1}. */
 export type LossKind = 'squared' | 'absolute' | 'hinge' | 'logistic';
 const KINDS: readonly LossKind[] = ['squared', 'absolute', 'hinge', 'logistic'];
 

@@ -42,6 +42,7 @@ export function totalVariation1D(lambda = 1, weights?: ArrayLike<number>): ProxO
   });
 }
 
+/** Options of {@link totalVariation1DStrided}: where the signal sits in the buffer, its TV weight and where to write. */
 export interface StridedTV1DOptions {
   /** First element (in doubles) of the signal inside `data`. Default 0. */
   offset?: number;
@@ -53,7 +54,9 @@ export interface StridedTV1DOptions {
   lambda: number | ArrayLike<number>;
   /** Where to write (default: `data` itself, in place), with its own offset and stride (defaults: as the input). */
   out?: F64Buffer;
+  /** First element (in doubles) of the result inside `out`. Default: `offset`. */
   outOffset?: number;
+  /** Distance in doubles between result samples inside `out`. Default: `stride`. */
   outStride?: number;
 }
 
