@@ -6,9 +6,13 @@ import { ShapeError, parameterError } from '../runtime/errors.js';
 import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { positiveInteger } from '../runtime/validate.js';
 
-/** Checks β ∈ (0, 1). */
+/**
+ * Checks β ∈ [0, 1). β = 0 is the mean of the losses (k = n, every sample in the tail); β = 1 would put
+ * zero mass in the tail (the Rockafellar–Uryasev form divides by 1 − β), so it is refused — its limit,
+ * the maximum loss, is what any β with (1 − β)·n < 1 gives.
+ */
 export function checkBeta(fn: string, beta: unknown, name = 'beta'): number {
-  if (typeof beta !== 'number' || !(beta > 0 && beta < 1)) throw parameterError(fn, name, 'in (0, 1)', beta);
+  if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) throw parameterError(fn, name, 'in [0, 1)', beta);
   return beta;
 }
 
@@ -34,7 +38,7 @@ export function finiteNumber(fn: string, name: string, v: unknown): number {
  * of an integer ≥ 1 it is snapped to it, so that β = 0.9, n = 10 gives k = 1 (the product is
  * 0.9999999999999998 in floating point) and not a fractional tail.
  * @param n  the sample count, an integer ≥ 1 (ParameterError otherwise).
- * @param beta  in (0, 1) (ParameterError otherwise).
+ * @param beta  in [0, 1) (ParameterError otherwise); β = 0 gives k = n.
  */
 export function tailCount(n: number, beta: number): number {
   const fn = 'tailCount';
@@ -87,7 +91,7 @@ export function cvarAndVar(losses: VectorInput, beta: number, fn = 'cvarAndVar')
  * Exact for any n and β (k < 1 gives the maximum); expected O(n) by quickselect on a scratch copy in
  * WASM (no sort). The risk minimised in Meng & Gower (ICML 2023), Eq. (2).
  * @param losses  length ≥ 1, finite (NonFiniteError otherwise).
- * @param beta  the level, in (0, 1) (ParameterError otherwise); e.g. 0.9 = the worst 10 %.
+ * @param beta  the level, in [0, 1) (ParameterError otherwise); e.g. 0.9 = the worst 10 %, 0 = the mean.
  */
 export function cvar(losses: VectorInput, beta: number): number {
   return cvarAndVar(losses, beta, 'cvar').cvar;
@@ -146,7 +150,7 @@ export interface CvarProjection {
  * those are sorted; the rest is selected), so O(n log n) in the worst case.
  * Cf. Luxenberg et al., "An operator splitting method for large-scale CVaR-constrained QPs" (2025).
  * @param v  the point, length ≥ 1, finite.
- * @param beta  in (0, 1).
+ * @param beta  in [0, 1) (β = 0: the half-space {x : mean(x) ≤ κ}).
  * @param kappa  the CVaR bound, finite.
  */
 export function projectCvarSet(v: VectorInput, beta: number, kappa: number, out?: Float64Array): Float64Array {

@@ -7,6 +7,7 @@
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { checkBoolean } from '../runtime/checks.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, tail } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
@@ -42,7 +43,7 @@ export interface MinimizeCvarOptions {
   y: ArrayLike<number>;
   /** 'squared' (p − y)²/2, 'absolute' |p − y|, 'logistic' log(1 + e^{−yp}), or a CustomLoss. Default 'squared'. */
   loss?: CvarLoss;
-  /** CVaR level in (0, 1). Default 0.9 (the worst 10 % of the losses). */
+  /** CVaR level in [0, 1) (0: the mean loss). Default 0.9 (the worst 10 % of the losses). */
   beta?: number;
   /** 'spl+' (truncated prox-linear model, needs losses ≥ 0), 'spl' or 'sgm'. Default 'spl+'. */
   method?: CvarMethod;
@@ -295,6 +296,7 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   checkSchedule(fn, schedule);
   checkEpochs(fn, epochs);
   finiteNumber(fn, 'eta0', eta0);
+  checkBoolean(fn, 'fitIntercept', fitIntercept);
   readCallback(fn, 'onProgress', onProgress);
   readSignal(fn, signal, 'signal');
   const ds = readDataset(fn, options.X, options.y);
@@ -307,7 +309,7 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const k = tail(ds.n, beta);
   const m = METHODS[method];
   const sched = schedule === 'sqrt' ? 1 : 0;
-  const intercept = fitIntercept !== false;
+  const intercept = fitIntercept;
   const dd = ds.d + (intercept ? 1 : 0);
   const steps = Math.floor(ds.n / batchSize);
   const gen = seededRng(fn, seed);

@@ -13,6 +13,7 @@
 import { ConvergenceError } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { readOptions } from '../runtime/validate.js';
+import { checkBoolean } from '../runtime/checks.js';
 import { cvarAndVar, checkBeta, tail } from './cvar.js';
 import { logisticLabels, readDataset, type Matrix } from './minimize.js';
 
@@ -131,6 +132,7 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
   const fn = 'cvarReference';
   const { loss = 'squared', beta = 0.9, fitIntercept = true } = (options = readOptions(fn, options));
   checkBeta(fn, beta);
+  checkBoolean(fn, 'fitIntercept', fitIntercept);
   if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, 'loss', "'squared' or 'logistic'", loss);
   const ds = readDataset(fn, options.X, options.y);
   const y = loss === 'logistic' ? logisticLabels(fn, ds.y) : ds.y;

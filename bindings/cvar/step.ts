@@ -38,8 +38,8 @@ const CODES = { sgm: 0, spl: 1, 'spl+': 2 } as const;
  * - 'spl': argmin η + α(ℓ + ⟨g, θ − θ_t⟩ − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ);
  * - 'spl+': argmin η + α(max{ℓ + ⟨g, θ − θ_t⟩, 0} − η)₊ + (‖θ − θ_t‖² + (η − η_t)²)/(2γ) (truncated model).
  * Closed forms in assembly/cvar/step.ts.
- * @throws ParameterError for a bad input object, β, method, step size, eta or loss; NonFiniteError for
- *   NaN/±Inf in theta or grad.
+ * @throws ParameterError for a bad input object, β (in [0, 1)), method, step size, eta or loss (finite,
+ *   and >= 0 for 'spl+'); NonFiniteError for NaN/±Inf in theta or grad.
  */
 export function cvarStep(input: CvarStepInput): CvarStepResult {
   const fn = 'cvarStep';
@@ -49,6 +49,8 @@ export function cvarStep(input: CvarStepInput): CvarStepResult {
   checkStepSize(fn, stepSize);
   finiteNumber(fn, 'eta', eta);
   finiteNumber(fn, 'loss', loss);
+  // SPL+ truncates the linear model at 0, the lower bound of a loss: a negative loss breaks that model.
+  if (method === 'spl+' && loss < 0) throw parameterError(fn, 'loss', ">= 0 for method 'spl+'", loss);
   const theta = finiteArray(fn, 'theta', input.theta);
   if (theta.length !== input.grad?.length) throw parameterError(fn, 'grad', `of length ${theta.length}`, input.grad);
   const grad = finiteArray(fn, 'grad', input.grad);

@@ -188,11 +188,11 @@ describe('projectCvarSet', () => {
 });
 
 describe('errors and memory', () => {
-  it('rejects β ∉ (0, 1), empty data, non-finite values, bad κ and bad out with typed errors', () => {
+  it('rejects β ∉ [0, 1), empty data, non-finite values, bad κ and bad out with typed errors', () => {
     const before = memoryStats().allocatedBytes;
-    for (const beta of [0, 1, -0.5, 1.5, NaN]) {
+    for (const beta of [1, -0.5, -Number.MIN_VALUE, 1.5, NaN]) {
       expect(() => cvar([1, 2], beta)).toThrow(ParameterError);
-      expect(() => cvar([1, 2], beta)).toThrow(`cvar: beta must be in (0, 1) (got ${beta})`);
+      expect(() => cvar([1, 2], beta)).toThrow(`cvar: beta must be in [0, 1) (got ${beta})`);
     }
     expect(() => valueAtRisk([], 0.9)).toThrow(ShapeError);
     expect(() => valueAtRisk([], 0.9)).toThrow('valueAtRisk: losses must have length >= 1 (got 0)');

@@ -157,7 +157,7 @@ describe('minimizeCvar API', () => {
     expect(() => minimizeCvar({ X: [[1], [NaN]], y: [1, 2] })).toThrow(NonFiniteError);
     expect(() => minimizeCvar({ X: [[1], [2]], y: [1, Infinity] })).toThrow('minimizeCvar: y must be finite (got Infinity at index 1)');
     expect(() => minimizeCvar({ X: rows, y, beta: 1 })).toThrow(ParameterError);
-    expect(() => minimizeCvar({ X: rows, y, beta: 0 })).toThrow('minimizeCvar: beta must be in (0, 1) (got 0)');
+    expect(() => minimizeCvar({ X: rows, y, beta: -0.1 })).toThrow('minimizeCvar: beta must be in [0, 1) (got -0.1)');
     expect(() => minimizeCvar({ X: rows, y, method: 'adam' as never })).toThrow(`minimizeCvar: method must be 'spl+', 'spl' or 'sgm' (got "adam")`);
     expect(() => minimizeCvar({ X: rows, y, stepSize: -1 })).toThrow('minimizeCvar: stepSize must be finite and > 0 (got -1)');
     expect(() => minimizeCvar({ X: rows, y, batchSize: 31 })).toThrow('minimizeCvar: batchSize must be an integer in [1, 30] (got 31)');
@@ -165,7 +165,7 @@ describe('minimizeCvar API', () => {
     expect(() => minimizeCvar({ X: [[1], [2]], y: [1, 2], loss: 'logistic' })).toThrow('minimizeCvar: y[1] must be a label −1, 0 or 1 for the logistic loss (got 2)');
     expect(() => minimizeCvar({ X: rows, y, loss: { value: () => NaN, derivative: () => 0 } })).toThrow(NonFiniteError);
     expect(() => cvarReference({ X: rows, y, loss: 'absolute' as never })).toThrow(`cvarReference: loss must be 'squared' or 'logistic' (got "absolute")`);
-    expect(() => cvarReference({ X: rows, y, beta: 2 })).toThrow('cvarReference: beta must be in (0, 1) (got 2)');
+    expect(() => cvarReference({ X: rows, y, beta: 2 })).toThrow('cvarReference: beta must be in [0, 1) (got 2)');
     expect(memoryStats().allocatedBytes).toBe(before);
   });
 });

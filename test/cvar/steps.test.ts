@@ -91,7 +91,7 @@ describe('cvarStep closed forms equal brute-force minimisers of model + proximal
   it('rejects bad parameters with typed errors', () => {
     const base = { theta: [0], eta: 0, loss: 1, grad: [1], beta: 0.9, stepSize: 0.1, method: 'spl+' as const };
     expect(() => cvarStep({ ...base, beta: 1 })).toThrow(ParameterError);
-    expect(() => cvarStep({ ...base, beta: 1 })).toThrow('cvarStep: beta must be in (0, 1) (got 1)');
+    expect(() => cvarStep({ ...base, beta: 1 })).toThrow('cvarStep: beta must be in [0, 1) (got 1)');
     expect(() => cvarStep({ ...base, stepSize: 0 })).toThrow('cvarStep: stepSize must be finite and > 0 (got 0)');
     expect(() => cvarStep({ ...base, method: 'adam' as never })).toThrow(`cvarStep: method must be 'spl+', 'spl' or 'sgm' (got "adam")`);
     expect(() => cvarStep({ ...base, grad: [1, 2] })).toThrow('cvarStep: grad must be of length 1 (got array of length 2)');
