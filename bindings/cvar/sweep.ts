@@ -11,6 +11,7 @@ import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
 
+/** Options of {@link cvarSweep}. */
 export interface CvarSweepOptions {
   /** Step sizes γ. Default 13 values 10^{-4}, 10^{-3.5}, …, 10^{2}. */
   stepSizes?: number[];
@@ -30,37 +31,55 @@ export interface CvarSweepOptions {
   tolerance?: number;
   /** Called after every run. */
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Checked between runs; when it aborts, the sweep throws the signal's reason. */
   signal?: AbortSignal;
 }
 
+/** One method's outcome in one panel of {@link cvarSweep}. */
 export interface CvarSweepMethod {
+  /** 'spl+', 'spl' or 'sgm'. */
   method: CvarMethod;
   /** Relative suboptimality (objective − opt)/opt, [step][seed]; Infinity for a diverged run. */
   suboptimality: number[][];
   /** Median over seeds, per step size. */
   median: number[];
+  /** Per step size: median suboptimality ≤ tolerance. */
   good: boolean[];
   /** Smallest and largest good step size (null if none) and the number of good grid points. */
   range: [number, number] | null;
+  /** Number of good step sizes. */
   goodCount: number;
 }
 
+/** One (data set, β) panel of {@link cvarSweep}. */
 export interface CvarSweepPanel {
+  /** The data set's name. */
   problem: string;
+  /** The CVaR level β. */
   beta: number;
   /** Reference optimum (upper bound), its certified lower bound, and their gap. */
   optimum: number;
+  /** Certified lower bound on the optimum (from {@link cvarReference}). */
   lowerBound: number;
+  /** One entry per method, in the order of `options.methods`. */
   methods: CvarSweepMethod[];
 }
 
+/** Result of {@link cvarSweep}; render it with {@link formatSweepTable} or {@link sweepSvg}. */
 export interface CvarSweepResult {
+  /** The step sizes γ, ascending (the rows of every `suboptimality`). */
   stepSizes: number[];
+  /** Epochs per run. */
   epochs: number;
+  /** Seeds per setting. */
   seeds: number;
+  /** The relative suboptimality below which a step size counts as good. */
   tolerance: number;
+  /** The step-size schedule of every run. */
   schedule: 'constant' | 'sqrt';
+  /** One panel per (data set, β). */
   panels: CvarSweepPanel[];
+  /** Wall-clock milliseconds of the whole sweep. */
   timeMs: number;
 }
 
@@ -69,9 +88,20 @@ export const DEFAULT_STEP_SIZES = Array.from({ length: 13 }, (_, i) => 10 ** (-4
 
 /** One data set of the sweep: a row-major X, targets and a smooth loss. */
 export interface CvarProblem {
+  /** Label in tables and figures. */
   name: string;
-  X: { data: Float64Array; rows: number; cols: number };
+  /** Features, row-major rows × cols. */
+  X: {
+    /** The entries, row-major. */
+    data: Float64Array;
+    /** Number of samples n. */
+    rows: number;
+    /** Number of features d. */
+    cols: number;
+  };
+  /** Targets (length rows); ±1 labels for 'logistic'. */
   y: Float64Array;
+  /** The loss trained and the reference solved for. */
   loss: 'squared' | 'logistic';
 }
 

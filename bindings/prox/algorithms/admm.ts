@@ -34,6 +34,9 @@ export interface AdmmResult extends IterativeResult {
   objective: number;
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const ADMM_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<AdmmOptions, keyof IterativeOptions>>({ rho: true, relaxation: true, z0: true, u0: true, dimension: true })];
+
 /**
  * ADMM (scaled form, Boyd et al. 2011, eqs. (3.5)–(3.7) with over-relaxation §3.4.3):
  *
@@ -47,8 +50,6 @@ export interface AdmmResult extends IterativeResult {
  * with r = ‖x − z‖ and s = ρ‖z − z_prev‖ (Boyd et al. §3.3.1 with ε_abs = ε_rel/√n folded in);
  * the run stops when it is ≤ tol. Defaults: maxIter 10000, tol 1e-8, ρ = 1, α = 1.
  */
-const ADMM_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<AdmmOptions, keyof IterativeOptions>>({ rho: true, relaxation: true, z0: true, u0: true, dimension: true })];
-
 export function admm(f: ProxOperator, g: ProxOperator, options: AdmmOptions = {}): AdmmResult {
   const fn = 'admm';
   checkOperator(fn, 'f', f);

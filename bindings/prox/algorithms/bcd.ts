@@ -31,6 +31,9 @@ export interface BcdResult extends IterativeResult {
   objective: number;
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const BCD_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<BcdOptions, keyof IterativeOptions>>({ c: true })];
+
 /**
  * Block coordinate descent of Gauss–Seidel type with proximal regularization (BCD-PR; Kwon & Lyu,
  * "Complexity of Block Coordinate Descent with Proximal Regularization and Applications to
@@ -50,8 +53,6 @@ export interface BcdResult extends IterativeResult {
  * @param objective  f(blocks) (for the history and onProgress; not used by the steps).
  * @param blocks  the blocks with their starting values and updates.
  */
-const BCD_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<BcdOptions, keyof IterativeOptions>>({ c: true })];
-
 export function bcdProx(objective: (blocks: readonly Float64Array[]) => number, blocks: readonly BcdBlock[], options: BcdOptions = {}): BcdResult {
   const fn = 'bcdProx';
   if (typeof objective !== 'function') throw parameterError(fn, 'objective', 'a function', objective);

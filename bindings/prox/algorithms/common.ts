@@ -52,6 +52,7 @@ export interface IterativeOptions {
 export interface Certificate {
   /** What `value` measures, e.g. 'fixed-point residual' or 'duality gap'. */
   name: string;
+  /** Its value at the returned iterate (≥ 0; the run stops when it is ≤ tol). */
   value: number;
 }
 

@@ -25,6 +25,9 @@ export interface DouglasRachfordResult extends IterativeResult {
   objective: number;
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const DR_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<DouglasRachfordOptions, keyof IterativeOptions>>({ gamma: true, relaxation: true, z0: true, dimension: true })];
+
 /**
  * Douglas–Rachford splitting (Lions & Mercier 1979; Eckstein & Bertsekas 1992; in the form of
  * Combettes & Pesquet 2011, "Proximal splitting methods in signal processing", the Douglas–Rachford
@@ -39,8 +42,6 @@ export interface DouglasRachfordResult extends IterativeResult {
  * Certificate ('fixed-point residual ‖x − y‖'): ‖x − y‖ = ‖z⁺ − z‖/λ, zero exactly at a fixed point.
  * Defaults: maxIter 10000, tol 1e-8, γ = 1, λ = 1.
  */
-const DR_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<DouglasRachfordOptions, keyof IterativeOptions>>({ gamma: true, relaxation: true, z0: true, dimension: true })];
-
 export function douglasRachford(f: ProxOperator, g: ProxOperator, options: DouglasRachfordOptions = {}): DouglasRachfordResult {
   const fn = 'douglasRachford';
   checkOperator(fn, 'f', f);

@@ -50,6 +50,9 @@ export interface LassoResult extends ProximalGradientResult {
   lambdaMax: number;
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const LASSO_KEYS = FISTA_KEYS.filter((k) => k !== 'dualityGap');
+
 /**
  * LASSO min_w ½‖Xw − y‖² + λ‖w‖₁ by FISTA with gradient restart (see `fista`), certified by the
  * duality gap of `lassoDualityGap`: the run stops when P(w) − D(θ) ≤ tol (default 1e-8, in the units of
@@ -60,8 +63,6 @@ export interface LassoResult extends ProximalGradientResult {
  * @param lambda  λ ≥ 0, finite.
  * @param options  as fista (x0 for warm starts; maxIter default 100000).
  */
-const LASSO_KEYS = FISTA_KEYS.filter((k) => k !== 'dualityGap');
-
 export function lasso(X: VectorInput, y: VectorInput, lambda: number, options?: FistaOptions): LassoResult {
   const fn = 'lasso';
   if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw parameterError(fn, 'lambda', 'a finite number >= 0', lambda);

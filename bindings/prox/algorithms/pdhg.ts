@@ -92,7 +92,9 @@ export interface PdhgResult extends IterativeResult {
   y: Float64Array;
   /** f(Kx) + g(x) at the returned x. */
   objective: number;
+  /** The primal step τ used (given, or derived as described for `PdhgOptions.tau`). */
   tau: number;
+  /** The dual step σ used (given, or derived as described for `PdhgOptions.sigma`). */
   sigma: number;
 }
 

@@ -10,6 +10,7 @@ import { tv1dScratchLength } from '../operators/tv.js';
 import { dimension } from './common.js';
 import { optionKeys, readOptions } from '../../runtime/validate.js';
 
+/** Options of {@link totalVariation2D}'s iterative prox. */
 export interface TotalVariation2DOptions {
   /** Stop when the duality gap ≤ tol · P(X) (P the prox objective at the iterate X). Default 1e-6. */
   tol?: number;
@@ -26,13 +27,20 @@ export interface TotalVariation2DReport {
   /** True when the relative gap reached tol. */
   converged: boolean;
   /** The duality gap P(X) − D(u, w) of the prox problem at the returned X (absolute, ≥ 0). */
-  certificate: { name: 'duality gap'; value: number };
+  certificate: {
+    /** Always 'duality gap'. */
+    name: 'duality gap';
+    /** P(X) − D(u, w) ≥ 0. */
+    value: number;
+  };
   /** P(X) = ½‖X − V‖² + tλ·TV(X) at the returned X. */
   objective: number;
 }
 
 export interface TotalVariation2D extends ProxOperator {
+  /** Image height (the x given to prox/value is rows × cols, row-major). */
   readonly rows: number;
+  /** Image width. */
   readonly cols: number;
   /** The report of the most recent prox call (null before the first). */
   readonly last: TotalVariation2DReport | null;
