@@ -71,7 +71,18 @@ function evaluate(s: Scope, fn: string, losses: VectorInput, n: number, k: numbe
 }
 
 /** VaR and CVaR together (one selection); `tail` is k = (1 − β)·n as used (see `tailCount`). */
-export function cvarAndVar(losses: VectorInput, beta: number, fn = 'cvarAndVar'): { cvar: number; valueAtRisk: number; tail: number } {
+export function cvarAndVar(
+  losses: VectorInput,
+  beta: number,
+  fn = 'cvarAndVar',
+): {
+  /** CVaR_β of the losses, as {@link cvar}. */
+  cvar: number;
+  /** VaR_β of the losses, as {@link valueAtRisk}. */
+  valueAtRisk: number;
+  /** k = (1 − β)·n, the (possibly fractional) number of tail samples. */
+  tail: number;
+} {
   checkBeta(fn, beta);
   const n = nonEmpty(fn, 'losses', losses);
   const k = tail(n, beta);
@@ -129,6 +140,7 @@ export function cvarWeights(losses: VectorInput, beta: number, out?: Float64Arra
 
 /** The projection and its multipliers. */
 export interface CvarProjection {
+  /** The projection of v onto {x : CVaR_β(x) ≤ κ}. */
   x: Float64Array;
   /** x = v − clip(v − tau, 0, a): the level where the middle entries are flattened. */
   tau: number;

@@ -14,28 +14,40 @@ import { isNumericArray } from '../runtime/memory.js';
 
 /** A loss of the prediction p = ⟨x, w⟩ + b and the target y, with its derivative in p. */
 export interface CustomLoss {
+  /** The loss ℓ(p, y) ≥ 0 at prediction p and target y (finite). */
   value(p: number, y: number): number;
+  /** ∂ℓ/∂p at prediction p and target y (finite). */
   derivative(p: number, y: number): number;
 }
 
+/** A loss of {@link minimizeCvar}: a built-in name or a {@link CustomLoss}. */
 export type CvarLoss = 'squared' | 'absolute' | 'logistic' | CustomLoss;
+/** A CVaR training method: 'spl+' (truncated stochastic prox-linear), 'spl' (stochastic prox-linear) or 'sgm' (stochastic subgradient). */
 export type CvarMethod = 'spl+' | 'spl' | 'sgm';
 
 /** A row-major matrix: `data[i·cols + j]` is row i, column j. */
 export interface Matrix {
+  /** The entries, rows · cols of them. */
   data: ArrayLike<number>;
+  /** Number of rows (samples). */
   rows: number;
+  /** Number of columns (features). */
   cols: number;
 }
 
+/** Progress of {@link minimizeCvar} after one epoch (passed to `onProgress` and kept in `history`). */
 export interface CvarProgress {
+  /** Epochs completed (1-based). */
   epoch: number;
   /** Full-data CVaR at the current model. */
   objective: number;
+  /** The current η. */
   eta: number;
+  /** Milliseconds since the start of the run. */
   elapsedMs: number;
 }
 
+/** Options of {@link minimizeCvar}. */
 export interface MinimizeCvarOptions {
   /** Features, row-major `{ data, rows, cols }` or an array of rows (n × d). */
   X: Matrix | ArrayLike<number>[];
@@ -67,8 +79,11 @@ export interface MinimizeCvarOptions {
   signal?: AbortSignal;
 }
 
+/** Result of {@link minimizeCvar}: the linear model p = ⟨x, weights⟩ + intercept and how the run ended. */
 export interface MinimizeCvarResult {
+  /** The weights w (length d). */
   weights: Float64Array;
+  /** The intercept b (0 when fitIntercept is false). */
   intercept: number;
   /** The final η, an estimate of VaR_β of the losses. */
   eta: number;
@@ -83,6 +98,7 @@ export interface MinimizeCvarResult {
    * iterates overflowed ('diverged': too large a step; then objective is Infinity).
    */
   stopped: 'epochs' | 'callback' | 'signal' | 'diverged';
+  /** Wall-clock milliseconds of the run. */
   timeMs: number;
 }
 

@@ -17,11 +17,17 @@ import { checkBoolean } from '../runtime/checks.js';
 import { cvarAndVar, checkBeta, tail } from './cvar.js';
 import { logisticLabels, readDataset, type Matrix } from './minimize.js';
 
+/** Options of {@link cvarReference}: the same conventions as {@link MinimizeCvarOptions}. */
 export interface CvarReferenceOptions {
+  /** Features, row-major `{ data, rows, cols }` or an array of rows (n × d). */
   X: Matrix | ArrayLike<number>[];
+  /** Targets, length n (for 'logistic', labels ±1; 0 is read as −1). */
   y: ArrayLike<number>;
+  /** 'squared' (default) or 'logistic'. */
   loss?: 'squared' | 'logistic';
+  /** CVaR level in [0, 1). Default 0.9. */
   beta?: number;
+  /** Fit an intercept b. Default true. */
   fitIntercept?: boolean;
 }
 
@@ -32,8 +38,11 @@ export interface CvarReference {
   lowerBound: number;
   /** objective − lowerBound ≥ 0. */
   gap: number;
+  /** The weights w at the returned point. */
   weights: Float64Array;
+  /** The intercept b at the returned point. */
   intercept: number;
+  /** The η at the returned point (a VaR_β of its losses). */
   eta: number;
 }
 

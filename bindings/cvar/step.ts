@@ -6,6 +6,7 @@ import { checkBeta, finiteNumber } from './cvar.js';
 import { finiteArray } from '../runtime/memory.js';
 import { checkMethod, checkStepSize } from './minimize.js';
 
+/** Input of {@link cvarStep}: the current iterate and one sample's loss and gradient. */
 export interface CvarStepInput {
   /** The current parameters θ_t. */
   theta: ArrayLike<number>;
@@ -15,17 +16,23 @@ export interface CvarStepInput {
   loss: number;
   /** The sample's gradient ∇ℓ(θ_t), same length as theta. */
   grad: ArrayLike<number>;
+  /** The CVaR level β in [0, 1). */
   beta: number;
   /** γ > 0. */
   stepSize: number;
+  /** 'spl+' (truncated prox-linear; needs loss ≥ 0), 'spl' (prox-linear) or 'sgm' (subgradient). */
   method: 'spl+' | 'spl' | 'sgm';
 }
 
+/** Result of {@link cvarStep}: the next iterate and the step's multipliers. */
 export interface CvarStepResult {
+  /** The next parameters θ_{t+1}. */
   theta: Float64Array;
+  /** The next η_{t+1}. */
   eta: number;
   /** The multipliers: θ⁺ = θ − γα·lambda·∇ℓ, η⁺ = η − γ + γα·s (α = 1/(1 − β)). */
   lambda: number;
+  /** The η multiplier (see `lambda`). */
   s: number;
 }
 
