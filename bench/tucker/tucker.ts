@@ -141,7 +141,7 @@ export function benchSelectCoreShape(ctx: BenchContext): CaseResult[] {
     const { dims, ranks, budget } = SELECT_CASES[size] ?? SELECT_CASES[1e3]!;
     const seed = 6200 + Math.round(Math.log10(size));
     const X = plantedTensor(seed, dims, ranks, 0.1);
-    const opts = { hooiMaxIter: 5, hooiTol: 1e-6, evaluate: false };
+    const opts = { hooi: { maxIter: 5, tol: 1e-6 }, evaluate: false };
     const outs = { dp: new Float64Array(1), hosvd: new Float64Array(1), greedy: new Float64Array(1) };
     const shapes: Record<string, number[]> = {};
     const call = (method: 'dp' | 'hosvd' | 'greedy') => () => {

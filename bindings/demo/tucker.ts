@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hooi, selectCoreShape, uniformCoreShape, type Tensor } from '../index.js';
-import type { DemoContext, DemoSection } from './index.js';
+import type { DemoContext, DemoSection } from './context.js';
 import { digits } from '../datasets.js';
 import boatsPpm from '../../data/images/nagasaki-boats-rgb-128.ppm';
 
@@ -48,7 +48,7 @@ const COLORS: Record<string, string> = { dp: '#d62728', hosvd: '#9467bd', greedy
 /** Every method at every budget; the error of each shape is HOOI's with the same settings. */
 function sweep(X: Tensor, budgets: number[], hooiMaxIter: number, greedyBudgets: number): Row[] {
   const rows: Row[] = [];
-  const opts = { hooiMaxIter, hooiTol: 1e-6 };
+  const opts = { hooi: { maxIter: hooiMaxIter, tol: 1e-6 } };
   budgets.forEach((budget, b) => {
     for (const method of METHODS) {
       if (method === 'greedy' && b >= greedyBudgets) continue;

@@ -1,6 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 /** Options of {@link barycenter}. */
@@ -116,6 +116,7 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
  */
 export function barycenterSettings(fn: string, options: BarycenterOptions, defaults: { method: 'sinkhorn' | 'log'; maxIter: number; tol: number }): { reg: number; weights: VectorInput | undefined; method: 'sinkhorn' | 'log'; ctl: Control } {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
+  checkKnownKeys(fn, options, optionKeys<BarycenterOptions>({ reg: true, weights: true, method: true, maxIter: true, tol: true, onProgress: true, signal: true }));
   const { reg, weights, method = defaults.method, maxIter = defaults.maxIter, tol = defaults.tol, onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   if (method !== 'sinkhorn' && method !== 'log') throw parameterError(fn, 'options.method', "'sinkhorn' or 'log'", method);

@@ -1,6 +1,6 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, checkMarginals, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
 
 /** Options of {@link classBasedOt}. */
@@ -165,6 +165,7 @@ export function classPurity(
 export function classBasedOt(a: VectorInput, b: VectorInput, M: MatrixInput, sourceLabels: ArrayLike<number>, options: ClassBasedOtOptions): ClassBasedOtResult {
   const fn = 'classBasedOt';
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
+  checkKnownKeys(fn, options, optionKeys<ClassBasedOtOptions>({ reg: true, smoothing: true, eta: true, maxIter: true, tol: true, onProgress: true, signal: true }));
   const { reg, eta = 0, smoothing = 'quadratic', maxIter = 5000, tol = 1e-9, onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   if (smoothing !== 'quadratic' && smoothing !== 'entropic') throw parameterError(fn, 'options.smoothing', "'quadratic' or 'entropic'", smoothing);

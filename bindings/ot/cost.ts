@@ -1,6 +1,6 @@
 import { ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import type { MatrixInput } from './sinkhorn.js';
 
 /** The ground metrics of {@link costMatrix} (names as scipy's cdist / POT's ot.dist). */
@@ -39,7 +39,7 @@ export function points(fn: string, name: string, P: MatrixInput, dim: number | u
  */
 export function costMatrix(X: MatrixInput, Y: MatrixInput, options?: CostMatrixOptions): Float64Array {
   const fn = 'costMatrix';
-  const { metric = 'sqeuclidean', dim } = readOptions(fn, options);
+  const { metric = 'sqeuclidean', dim } = readOptions(fn, options, optionKeys<CostMatrixOptions>({ metric: true, dim: true }));
   if (!Object.prototype.hasOwnProperty.call(METRICS, metric)) throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
   if (dim !== undefined && (!Number.isSafeInteger(dim) || dim < 1)) throw parameterError(fn, 'options.dim', 'a positive integer', dim);
   const x = points(fn, 'X', X, dim);

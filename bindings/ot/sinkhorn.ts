@@ -1,6 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
 export type MatrixInput =
@@ -168,9 +168,14 @@ export function checkMarginals(fn: string, a: VectorInput, b: VectorInput, Min: 
 
 type Settings = Omit<Problem, 'n' | 'm' | 'a' | 'b' | 'M'>;
 
+const SINKHORN_KEYS = optionKeys<SinkhornOptions>({
+  reg: true, method: true, maxIter: true, tol: true, checkEvery: true, tau: true, epsilonScaling: true, precision: true, onProgress: true, signal: true,
+});
+
 /** The validated options of sinkhorn, sinkhorn2 and sinkhornBatch (checked once per call, even for an empty batch). */
 function settings(fn: string, options: SinkhornOptions): Settings {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);
+  checkKnownKeys(fn, options, SINKHORN_KEYS);
   const { reg, method = 'sinkhorn', maxIter = 1000, tol = 1e-9, checkEvery = 10, tau = 1e3, epsilonScaling, precision = 'f64', onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   if (method !== 'sinkhorn' && method !== 'log' && method !== 'stabilized') {
@@ -542,6 +547,7 @@ function relativeChange(x: Float64Array, y: Float64Array): number {
 export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixInput, options: SinkhornUnbalancedOptions): SinkhornUnbalancedResult {
   const fn = 'sinkhornUnbalanced';
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg and regM', options);
+  checkKnownKeys(fn, options, optionKeys<SinkhornUnbalancedOptions>({ reg: true, regM: true, maxIter: true, tol: true, onProgress: true, signal: true }));
   const { reg, regM, maxIter = 1000, tol = 1e-6, onProgress, signal } = options;
   positiveFinite(fn, 'options.reg', reg);
   positiveFinite(fn, 'options.regM', regM);

@@ -1,6 +1,6 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, F64Buffer, f64View, place, throwNonFinite, withScope, type VectorInput } from '../runtime/memory.js';
-import { positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
+import { optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { points } from './cost.js';
 import { measureWeights, wassersteinSorted } from './emd.js';
@@ -80,7 +80,7 @@ function sorted(v: Float64Array, w: Float64Array, uniform: boolean): { x: Float6
 }
 
 function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions | undefined): SlicedWassersteinDetails {
-  const { projections = 50, p = 2, seed = 0, weightsX, weightsY, dim } = readOptions(fn, options);
+  const { projections = 50, p = 2, seed = 0, weightsX, weightsY, dim } = readOptions(fn, options, optionKeys<SlicedWassersteinOptions>({ projections: true, p: true, seed: true, weightsX: true, weightsY: true, dim: true }));
   positiveInteger(fn, 'options.projections', projections);
   positiveFinite(fn, 'options.p', p);
   checkSeed(fn, seed, 'options.seed');

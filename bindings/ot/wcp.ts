@@ -8,7 +8,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { nonNegative, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
@@ -172,8 +172,13 @@ function gridCost(dims: number[]): Float64Array {
   return M;
 }
 
+const WCP_KEYS = optionKeys<WassersteinCpOptions>({
+  rank: true, reg: true, rho: true, shape: true, M: true, maxIter: true, innerIter: true, tol: true, seed: true, onProgress: true, signal: true,
+});
+
 function validate(fn: string, X: unknown, options: WassersteinCpOptions): Problem {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with rank and reg', options);
+  checkKnownKeys(fn, options, WCP_KEYS);
   const R = positiveInteger(fn, 'options.rank', options.rank);
   const eps = positiveFinite(fn, 'options.reg', options.reg);
   const lam = positiveFinite(fn, 'options.rho', orDefault(options.rho, 1));

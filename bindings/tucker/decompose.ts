@@ -7,7 +7,7 @@
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { f64View, finiteArray, withScope, type Scope } from '../runtime/memory.js';
-import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
@@ -184,7 +184,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
   const fn = 'hooi';
   const { dims, size } = tensorDims(fn, X);
   const ranks = coreShape(fn, shape, dims);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<HooiOptions>({ maxIter: true, tol: true, onProgress: true, signal: true, init: true }));
   const maxIter = options.maxIter ?? 50;
   const tol = options.tol ?? 1e-9;
   nonNegativeInteger(fn, 'options.maxIter', maxIter);

@@ -7,7 +7,7 @@
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, numbersOf, withScope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { checkDims, coreShape } from './tensor.js';
 
 /** No core shape fits the budget: even r = (1, …, 1) needs 1 + Σₙ Iₙ parameters. */
@@ -90,7 +90,7 @@ export function solveTuckerPacking(spectra: ArrayLike<number>[], budget: number,
 
 /** The shared body of solveTuckerPacking and selectCoreShape({ method: 'dp' }). */
 export function packSpectra(fn: string, spectra: ArrayLike<number>[], budget: number, options: PackingOptions): PackingResult {
-  const { epsilon, maxLabels } = readOptions(fn, options);
+  const { epsilon, maxLabels } = readOptions(fn, options, optionKeys<PackingOptions>({ epsilon: true, maxLabels: true }));
   if (!Array.isArray(spectra) || spectra.length === 0) throw new ShapeError(`${fn}: spectra must be a non-empty array of per-mode spectra (got ${Array.isArray(spectra) ? 0 : typeof spectra})`);
   const sorted = spectra.map((sp, n) => {
     if (!sp || typeof sp.length !== 'number' || sp.length === 0) throw new ShapeError(`${fn}: spectra[${n}] must be a non-empty array (got ${sp?.length ?? typeof sp})`);

@@ -5,7 +5,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
-import { nonNegativeInteger, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
 import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
 import { checkDims, placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
@@ -22,10 +22,11 @@ export interface SelectCoreShapeOptions {
   epsilon?: number;
   /** For 'dp': cap on DP states. Default 2^20. */
   maxLabels?: number;
-  /** HOOI sweeps per loss evaluation ('greedy', 'bruteForce', and the final error of every method). Default 10. */
-  hooiMaxIter?: number;
-  /** HOOI tolerance per evaluation. Default 1e-6. */
-  hooiTol?: number;
+  /**
+   * The HOOI runs that score a shape ('greedy', 'bruteForce', and the final error of every method):
+   * `maxIter` sweeps (default 10) and `tol` on the change of the relative error (default 1e-6).
+   */
+  hooi?: { maxIter?: number; tol?: number };
   /** For 'bruteForce': refuse (ParameterError) when more maximal feasible shapes than this exist. Default 2000. */
   maxShapes?: number;
   /** Compute the true HOOI relative error of the chosen shape (costs one HOOI). Default true. */
@@ -112,19 +113,24 @@ export function uniformCoreShape(dims: readonly number[], budget: number): numbe
  * @throws InfeasibleBudgetError for B < 1 + ΣIₙ; ParameterError for bad options or a bruteForce
  *   search beyond `maxShapes`; ShapeError/NonFiniteError for a bad tensor.
  */
+const SELECT_KEYS = optionKeys<SelectCoreShapeOptions>({
+  method: true, epsilon: true, maxLabels: true, hooi: true, maxShapes: true, evaluate: true, signal: true,
+});
+
 export function selectCoreShape(X: TensorInput, budget: number, options: SelectCoreShapeOptions = {}): CoreShapeSelection {
   const fn = 'selectCoreShape';
   const { dims, size } = tensorDims(fn, X);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, SELECT_KEYS);
   const method = options.method ?? 'hosvd';
   if (method !== 'dp' && method !== 'hosvd' && method !== 'greedy' && method !== 'bruteForce') {
     throw parameterError(fn, 'options.method', "'dp', 'hosvd', 'greedy' or 'bruteForce'", method);
   }
-  const hooiMaxIter = options.hooiMaxIter ?? 10;
-  const hooiTol = options.hooiTol ?? 1e-6;
+  const hooiOptions = readOptions(fn, options.hooi, optionKeys<NonNullable<SelectCoreShapeOptions['hooi']>>({ maxIter: true, tol: true }), 'options.hooi');
+  const hooiMaxIter = hooiOptions.maxIter ?? 10;
+  const hooiTol = hooiOptions.tol ?? 1e-6;
   const maxShapes = options.maxShapes ?? 2000;
-  nonNegativeInteger(fn, 'options.hooiMaxIter', hooiMaxIter);
-  if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooiTol', '>= 0', hooiTol);
+  nonNegativeInteger(fn, 'options.hooi.maxIter', hooiMaxIter);
+  if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooi.tol', '>= 0', hooiTol);
   positiveInteger(fn, 'options.maxShapes', maxShapes);
   readSignal(fn, options.signal);
   checkBudget(fn, budget);

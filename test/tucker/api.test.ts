@@ -31,14 +31,16 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
     [2, 1],
   ];
   const hooiOptions = { maxIter: 3, tol: 1e-6, onProgress: () => true, signal: new AbortController().signal };
-  const common = { hooiMaxIter: 2, hooiTol: 1e-6, evaluate: true, signal: new AbortController().signal };
+  const common = { hooi: { maxIter: 2, tol: 1e-6 }, evaluate: true, signal: new AbortController().signal };
 
   it('modeGram', () => expect(fuzzArguments('modeGram', modeGram, [X(), 1])).toEqual([]));
   it('modeProduct', () => expect(fuzzArguments('modeProduct', modeProduct, [X(), [1, 0, 1, 0, 1, 1], 1])).toEqual([]));
   it('frobeniusNorm', () => expect(fuzzArguments('frobeniusNorm', frobeniusNorm, [X()])).toEqual([]));
   it('hosvd', () => expect(fuzzArguments('hosvd', hosvd, [X(), [1, 2, 1]])).toEqual([]));
-  it('hooi', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], hooiOptions])).toEqual([]));
-  it('hooi (options.init)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, init: d().factors }])).toEqual([]));
+  // Options are optional. A stopping tolerance of Infinity is valid: the run stops at its first check.
+  const hooiSweep = { optionalFrom: 2, accept: ['arg2.tol=Infinity'] };
+  it('hooi', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], hooiOptions], hooiSweep)).toEqual([]));
+  it('hooi (options.init)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, init: d().factors }], hooiSweep)).toEqual([]));
   it('tuckerReconstruct', () => expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [{ core: d().core, factors: d().factors }])).toEqual([]));
   it('tuckerReconstruct (factors as plain arrays)', () => {
     const plain = () => ({ core: { data: Array.from(d().core.data), shape: [1, 2, 1] }, factors: d().factors.map((U) => Array.from(U)) });
@@ -46,13 +48,17 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   });
   it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()])).toEqual([]));
   it('solveTuckerPacking', () =>
-    expect(fuzzArguments('solveTuckerPacking', solveTuckerPacking, [spectra, BUDGET, { epsilon: 0.1, maxLabels: 100 }])).toEqual([]));
+    // the modes' spectra may have different lengths (ragged is valid); options are optional
+    expect(fuzzArguments('solveTuckerPacking', solveTuckerPacking, [spectra, BUDGET, { epsilon: 0.1, maxLabels: 100 }], { optionalFrom: 2, accept: ['arg0=[[1, 2], [3]]'] })).toEqual([]));
   it('tuckerParameterCount', () => expect(fuzzArguments('tuckerParameterCount', tuckerParameterCount, [[2, 3, 2], [1, 2, 1]])).toEqual([]));
-  it('uniformCoreShape', () => expect(fuzzArguments('uniformCoreShape', uniformCoreShape, [[2, 3, 2], BUDGET])).toEqual([]));
+  // A budget of Infinity is documented: above every shape's cost (the full shape).
+  it('uniformCoreShape', () => expect(fuzzArguments('uniformCoreShape', uniformCoreShape, [[2, 3, 2], BUDGET], { accept: ['arg1=Infinity'] })).toEqual([]));
+  // the same for selectCoreShape, whose options are optional; HOOI's tolerance may be Infinity (see hooi)
+  const select = { optionalFrom: 2, accept: ['arg1=Infinity', 'arg2.hooi.tol=Infinity'] };
   it('selectCoreShape (dp)', () =>
-    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'dp', epsilon: 0.1, maxLabels: 100 }])).toEqual([]));
-  it('selectCoreShape (hosvd)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'hosvd' }])).toEqual([]));
-  it('selectCoreShape (greedy)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'greedy' }])).toEqual([]));
+    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'dp', epsilon: 0.1, maxLabels: 100 }], select)).toEqual([]));
+  it('selectCoreShape (hosvd)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'hosvd' }], select)).toEqual([]));
+  it('selectCoreShape (greedy)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'greedy' }], select)).toEqual([]));
   it('selectCoreShape (bruteForce)', () =>
-    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'bruteForce', maxShapes: 50 }])).toEqual([]));
+    expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'bruteForce', maxShapes: 50 }], select)).toEqual([]));
 });

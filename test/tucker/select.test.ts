@@ -19,7 +19,7 @@ function planted(seed: number, dims: number[], ranks: number[], noise: number): 
   return { data: T.data.map((v, i) => v + scale * E[i]!), shape: dims.slice() };
 }
 
-const HOOI = { hooiMaxIter: 20, hooiTol: 1e-6 };
+const HOOI = { hooi: { maxIter: 20, tol: 1e-6 } };
 // dims, planted ranks, seed, noise; budgets are fractions of the full size ∏Iₙ.
 const CASES: [number[], number[], number, number][] = [
   [[8, 10, 12], [2, 3, 4], 100, 0.1],

@@ -4,7 +4,7 @@
  */
 import { ParameterError, ShapeError } from '../../runtime/errors.js';
 import { f64View, vectorLength, withScope, type VectorInput } from '../../runtime/memory.js';
-import { positiveFinite, readOptions } from '../../runtime/validate.js';
+import { optionKeys, positiveFinite, readOptions } from '../../runtime/validate.js';
 import { isNonNegativeFinite, nonNegativeFinite, placeArray, readFinite, vectorParameter } from './define.js';
 
 /** Options of {@link klSimplex}. */
@@ -51,7 +51,7 @@ const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
  */
 export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
   const fn = 'klSimplex';
-  const opts = readOptions(fn, options);
+  const opts = readOptions(fn, options, optionKeys<KlSimplexOptions>({ reference: true, mu: true }));
   const r = opts.reference === undefined ? null : vectorParameter(fn, 'reference', opts.reference, isNonNegativeFinite, 'finite and >= 0');
   // step needs x0 of the reference's length and x0 must be non-empty: an empty reference is unusable.
   if (r && r.length === 0) throw new ShapeError(`${fn}: reference must have length >= 1 (got 0)`);

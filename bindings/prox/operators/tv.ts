@@ -4,7 +4,7 @@
  * weights come for free). Also a strided, in-place entry on WASM memory for row/column sweeps (2-D TV).
  */
 import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
-import { readOptions } from '../../runtime/validate.js';
+import { optionKeys, readOptions } from '../../runtime/validate.js';
 import { F64Buffer, throwNonFinite, withScope } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, describeParams, isNonNegativeFinite, lengthChecker, nonNegativeFinite, placeArray, vectorParameter } from './define.js';
@@ -71,7 +71,7 @@ export function totalVariation1DStrided(data: F64Buffer, options: StridedTV1DOpt
   const fn = 'totalVariation1DStrided';
   if (!(data instanceof F64Buffer)) throw parameterError(fn, 'data', 'an F64Buffer', data);
   if (data.freed) throw new ParameterError(`${fn}: data must be a live F64Buffer (got one already freed)`);
-  const opts = readOptions(fn, options);
+  const opts = readOptions(fn, options, optionKeys<StridedTV1DOptions>({ offset: true, length: true, stride: true, lambda: true, out: true, outOffset: true, outStride: true }));
   const { offset = 0, length, stride = 1, lambda } = opts;
   const out = opts.out ?? data;
   // out's ptr and length feed raw addresses to the kernel: anything but a live buffer is refused.
