@@ -31,6 +31,7 @@ export interface CvarReferenceOptions {
   fitIntercept?: boolean;
 }
 
+/** Result of {@link cvarReference}: a primal point with its CVaR and a certified lower bound on the optimum. */
 export interface CvarReference {
   /** CVaR at `weights`, `intercept`: an upper bound on the optimum. */
   objective: number;
