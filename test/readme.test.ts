@@ -138,27 +138,80 @@ describe('README code blocks', () => {
   });
 });
 
+/**
+ * The JavaScript entry points of package.json "exports" (".", "./onnx", …; not the raw wasm or
+ * package.json), as [subpath, absolute file] pairs.
+ */
+function entryPoints(): [string, string][] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const target = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v : v && typeof v === 'object' ? target((v as Record<string, unknown>).import ?? (v as Record<string, unknown>).default) : undefined;
+  return Object.entries(pkg.exports)
+    .map(([sub, v]) => [sub, target(v)] as const)
+    .filter((e): e is readonly [string, string] => typeof e[1] === 'string' && /\.m?js$/.test(e[1]))
+    .map(([sub, file]) => [sub, join(root, file)]);
+}
+
+/**
+ * A namespace re-export (`export * as nn from …`): a module namespace object, or the plain object of
+ * getters esbuild bundles it into. A constant object such as a registry has data properties instead.
+ */
+function isNamespace(value: unknown): value is object {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (Object.prototype.toString.call(value) === '[object Module]') return true;
+  const descriptors = Object.values(Object.getOwnPropertyDescriptors(value));
+  return descriptors.length > 0 && descriptors.every((d) => typeof d.get === 'function');
+}
+
+/** Every value an entry exports, with the members of namespace exports (`nn.linear`) listed as well. */
+async function exportedNames(file: string): Promise<{ names: string[]; values: Record<string, unknown> }> {
+  const api = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(api)) {
+    names.push(name);
+    if (isNamespace(value)) {
+      for (const member of Object.keys(value)) names.push(`${name}.${member}`);
+    }
+  }
+  return { names, values: api };
+}
+
 describe('README API coverage', () => {
-  it('names every value the package exports', async () => {
-    const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  const entries = entryPoints();
+
+  it('finds the entry points', () => {
+    expect(entries.map(([sub]) => sub)).toContain('.');
+  });
+
+  it('names every value each entry point exports', async () => {
     const spans = new Set<string>();
     // Code spans may wrap onto the next line; fenced blocks are removed first so their ``` do not pair up.
     const prose = readme.replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '');
-    for (const m of prose.matchAll(/`([^`]+)`/g)) for (const id of m[1]!.match(/[A-Za-z_$][\w$]*/g) ?? []) spans.add(id);
-    const missing = Object.keys(api).filter((name) => !spans.has(name));
+    for (const m of prose.matchAll(/`([^`]+)`/g)) for (const id of m[1]!.match(/[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?/g) ?? []) {
+      spans.add(id);
+      for (const part of id.split('.')) spans.add(part);
+    }
+    const missing: string[] = [];
+    for (const [sub, file] of entries) {
+      const { names } = await exportedNames(file);
+      // A namespace member counts as named when the README writes `nn.member` or `member` in code.
+      for (const name of names) if (!spans.has(name) && !spans.has(name.split('.').pop()!)) missing.push(`${sub}: ${name}`);
+    }
     expect(missing, 'exports not named in README.md').toEqual([]);
   });
 
   it('lists every exported error class in the error table', async () => {
-    const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
-    const errorClasses = Object.entries(api)
-      .filter(([, v]) => typeof v === 'function' && (v === Error || (v as { prototype?: unknown }).prototype instanceof Error))
-      .map(([k]) => k)
-      .sort();
-    expect(errorClasses).toContain('ProxkitError');
+    const errorClasses = new Set<string>();
+    for (const [, file] of entries) {
+      const { values } = await exportedNames(file);
+      for (const [k, v] of Object.entries(values)) {
+        if (typeof v === 'function' && (v === Error || (v as { prototype?: unknown }).prototype instanceof Error)) errorClasses.add(k);
+      }
+    }
+    expect([...errorClasses]).toContain('ProxkitError');
     const section = readme.slice(readme.indexOf('### Errors'));
     const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| class')));
     const rows = [...table.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]!).sort();
-    expect(rows).toEqual(errorClasses.filter((c) => c !== 'ProxkitError'));
+    expect(rows).toEqual([...errorClasses].filter((c) => c !== 'ProxkitError').sort());
   });
 });
