@@ -6,7 +6,8 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
-import { nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import type { StopState } from '../runtime/stop.js';
 import { checkBoolean } from '../runtime/checks.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, tail } from './cvar.js';
@@ -75,7 +76,7 @@ export interface MinimizeCvarOptions {
   eta0?: number;
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: CvarProgress) => boolean | void;
-  /** Checked before every epoch; an aborted signal ends the run with stopped = 'signal'. */
+  /** Checked before every epoch; an aborted signal ends the run with stopped = 'aborted'. */
   signal?: AbortSignal;
 }
 
@@ -93,11 +94,13 @@ export interface MinimizeCvarResult {
   history: CvarProgress[];
   /** Stochastic steps taken. */
   iterations: number;
+  /** Always false: the stochastic methods run a fixed number of epochs, with no convergence test. */
+  converged: false;
   /**
-   * Why the run ended: all epochs done, onProgress returned false, the signal aborted, or the
-   * iterates overflowed ('diverged': too large a step; then objective is Infinity).
+   * Why the run ended: 'maxIter' (all epochs done), 'callback' (onProgress returned false),
+   * 'aborted' (signal), or 'diverged' (the iterates overflowed: too large a step; objective is Infinity).
    */
-  stopped: 'epochs' | 'callback' | 'signal' | 'diverged';
+  stopped: Extract<StopState, 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
   /** Wall-clock milliseconds of the run. */
   timeMs: number;
 }
@@ -297,12 +300,17 @@ function customEpoch(
  * Start: w = 0, b = 0, η = eta0. Returns the last iterate.
  * @throws ShapeError for empty or mismatched X, y; NonFiniteError for NaN/±Inf in X, y; ParameterError for bad options.
  */
+const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
+  X: true, y: true, loss: true, beta: true, method: true, stepSize: true, schedule: true, epochs: true, batchSize: true,
+  fitIntercept: true, seed: true, eta0: true, onProgress: true, signal: true,
+});
+
 export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
   const {
     loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'constant', epochs = 10,
     batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, onProgress, signal,
-  } = (options = readOptions(fn, options));
+  } = (options = readOptions(fn, options, MINIMIZE_KEYS));
   checkBeta(fn, beta);
   checkMethod(fn, method);
   if (typeof loss === 'string' ? !Object.hasOwn(LOSSES, loss) : typeof loss?.value !== 'function' || typeof loss?.derivative !== 'function') {
@@ -353,11 +361,11 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       return f64View(s.x, r, 2)[1]!;
     };
     const history: CvarProgress[] = [];
-    let stopped: MinimizeCvarResult['stopped'] = 'epochs';
+    let stopped: MinimizeCvarResult['stopped'] = 'maxIter';
     let iterations = 0;
     for (let e = 0; e < epochs; e++) {
       if (signal?.aborted) {
-        stopped = 'signal';
+        stopped = 'aborted';
         break;
       }
       const u = gen.uniform(ds.n);
@@ -393,6 +401,7 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       objective: obj,
       history,
       iterations,
+      converged: false,
       stopped,
       timeMs: performance.now() - started,
     };

@@ -12,7 +12,7 @@
  */
 import { ConvergenceError } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { checkBoolean } from '../runtime/checks.js';
 import { cvarAndVar, checkBeta, tail } from './cvar.js';
 import { logisticLabels, readDataset, type Matrix } from './minimize.js';
@@ -140,7 +140,7 @@ function projectCappedSimplex(q: Float64Array, k: number): Float64Array {
  */
 export function cvarReference(options: CvarReferenceOptions): CvarReference {
   const fn = 'cvarReference';
-  const { loss = 'squared', beta = 0.9, fitIntercept = true } = (options = readOptions(fn, options));
+  const { loss = 'squared', beta = 0.9, fitIntercept = true } = (options = readOptions(fn, options, optionKeys<CvarReferenceOptions>({ X: true, y: true, loss: true, beta: true, fitIntercept: true })));
   checkBeta(fn, beta);
   checkBoolean(fn, 'fitIntercept', fitIntercept);
   if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, 'loss', "'squared' or 'logistic'", loss);

@@ -1,7 +1,7 @@
 /** One stochastic CVaR step (SGM, SPL, SPL+) for a sample, exposed for users and tests. */
 import { parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { checkBeta, finiteNumber } from './cvar.js';
 import { finiteArray } from '../runtime/memory.js';
 import { checkMethod, checkStepSize } from './minimize.js';
@@ -50,7 +50,7 @@ const CODES = { sgm: 0, spl: 1, 'spl+': 2 } as const;
  */
 export function cvarStep(input: CvarStepInput): CvarStepResult {
   const fn = 'cvarStep';
-  const { eta, loss, beta, stepSize, method } = readOptions(fn, input, 'input');
+  const { eta, loss, beta, stepSize, method } = readOptions(fn, input, optionKeys<CvarStepInput>({ theta: true, eta: true, loss: true, grad: true, beta: true, stepSize: true, method: true }), 'input');
   checkBeta(fn, beta);
   checkMethod(fn, method);
   checkStepSize(fn, stepSize);

@@ -5,7 +5,7 @@
  * tolerance (default 1 %), a text table and an SVG plot. `proxkit cvar-sweep` runs it.
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { nonNegative, nonNegativeInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegative, nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { checkBeta } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
@@ -28,7 +28,7 @@ export interface CvarSweepOptions {
   /** The data sets (the CLI uses diabetes, diabetes with targets × 100 and breast cancer: bindings/cvar/data.ts). */
   problems: CvarProblem[];
   /** A step size is "good" when the median over seeds of the relative suboptimality is ≤ this. Default 0.01. */
-  tolerance?: number;
+  tol?: number;
   /** Called after every run. */
   onProgress?: (done: number, total: number, label: string) => void;
   /** Checked between runs; when it aborts, the sweep throws the signal's reason. */
@@ -74,7 +74,7 @@ export interface CvarSweepResult {
   /** Seeds per setting. */
   seeds: number;
   /** The relative suboptimality below which a step size counts as good. */
-  tolerance: number;
+  tol: number;
   /** The step-size schedule of every run. */
   schedule: 'constant' | 'sqrt';
   /** One panel per (data set, β). */
@@ -123,19 +123,23 @@ function checkSeeds(fn: string, seeds: unknown): number {
 }
 
 /** A tolerance: a number >= 0 (Infinity marks every step size good). */
-function checkTolerance(fn: string, tolerance: unknown): number {
-  return nonNegative(fn, 'tolerance', tolerance);
+function checkTolerance(fn: string, tol: unknown, name: string): number {
+  return nonNegative(fn, name, tol);
 }
 
 /**
  * Validates every option up front, so that a bad one is reported as cvarSweep's (not by the
  * cvarReference or minimizeCvar call that would meet it) and before any run.
  */
+const SWEEP_KEYS = optionKeys<CvarSweepOptions>({
+  stepSizes: true, seeds: true, epochs: true, betas: true, methods: true, schedule: true, problems: true, tol: true, onProgress: true, signal: true,
+});
+
 function readSweepOptions(fn: string, options: CvarSweepOptions) {
   const {
     stepSizes = DEFAULT_STEP_SIZES, seeds = 5, epochs = 20, betas = [0.9, 0.99], methods = ['spl+', 'spl', 'sgm'],
-    schedule = 'constant', tolerance = 0.01, onProgress, signal, problems,
-  } = readOptions(fn, options);
+    schedule = 'constant', tol = 0.01, onProgress, signal, problems,
+  } = readOptions(fn, options, SWEEP_KEYS);
   readCallback(fn, 'onProgress', onProgress);
   return {
     stepSizes: nonEmptyList(fn, 'stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `stepSizes[${i}]`)),
@@ -144,12 +148,12 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
     betas: nonEmptyList(fn, 'betas', betas).map((b, i) => checkBeta(fn, b, `betas[${i}]`)),
     methods: nonEmptyList(fn, 'methods', methods).map((m, i) => checkMethod(fn, m, `methods[${i}]`)),
     schedule: checkSchedule(fn, schedule),
-    tolerance: checkTolerance(fn, tolerance),
+    tol: checkTolerance(fn, tol, 'tol'),
     onProgress,
     signal: readSignal(fn, signal, 'signal'),
     problems: nonEmptyList(fn, 'problems', problems).map((p, i) => {
       const where = `problems[${i}]`;
-      const { name, loss, X, y } = readOptions(fn, p as CvarProblem, where);
+      const { name, loss, X, y } = readOptions(fn, p as CvarProblem, optionKeys<CvarProblem>({ name: true, X: true, y: true, loss: true }), where);
       if (typeof name !== 'string') throw parameterError(fn, `${where}.name`, 'a string', name);
       if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, `${where}.loss`, "'squared' or 'logistic'", loss);
       const ds = readDataset(fn, X, y, `${where}.`);
@@ -167,7 +171,7 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
 export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
   const fn = 'cvarSweep';
   const started = performance.now();
-  const { stepSizes, seeds, epochs, betas, methods, schedule, tolerance, onProgress, signal, problems } = readSweepOptions(fn, options);
+  const { stepSizes, seeds, epochs, betas, methods, schedule, tol, onProgress, signal, problems } = readSweepOptions(fn, options);
   const total = problems.length * betas.length * methods.length * stepSizes.length * seeds;
   let done = 0;
   const panels: CvarSweepPanel[] = [];
@@ -189,7 +193,7 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
           const m = sorted.length >> 1;
           return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
         });
-        const good = median.map((m) => m <= tolerance);
+        const good = median.map((m) => m <= tol);
         const idx = good.flatMap((g, i) => (g ? [i] : []));
         return {
           method,
@@ -203,7 +207,7 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
       panels.push({ problem: p.name, beta, optimum: opt, lowerBound: ref.lowerBound, methods: rows });
     }
   }
-  return { stepSizes, epochs, seeds, tolerance, schedule, panels, timeMs: performance.now() - started };
+  return { stepSizes, epochs, seeds, tol, schedule, panels, timeMs: performance.now() - started };
 }
 
 /**
@@ -212,22 +216,23 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
  * and one good flag per step size, a range of two step sizes or null.
  */
 function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
-  const { stepSizes, seeds, epochs, tolerance, schedule, panels } = readOptions(fn, r as CvarSweepResult, 'result');
+  // A result passed back in may carry fields these functions do not read (timeMs, suboptimality): no key check.
+  const { stepSizes, seeds, epochs, tol, schedule, panels } = readOptions(fn, r as CvarSweepResult, null, 'result');
   const steps = nonEmptyList(fn, 'result.stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `result.stepSizes[${i}]`));
   checkSeeds(fn, seeds);
   checkEpochs(fn, epochs);
-  checkTolerance(fn, tolerance);
+  checkTolerance(fn, tol, 'result.tol');
   checkSchedule(fn, schedule);
   if (!Array.isArray(panels) || panels.length === 0) throw parameterError(fn, 'result.panels', 'a non-empty array', panels);
   panels.forEach((p: unknown, k) => {
     const where = `result.panels[${k}]`;
-    const { problem, beta, methods } = readOptions(fn, p as CvarSweepPanel, where);
+    const { problem, beta, methods } = readOptions(fn, p as CvarSweepPanel, null, where);
     if (typeof problem !== 'string') throw parameterError(fn, `${where}.problem`, 'a string', problem);
     checkBeta(fn, beta, `${where}.beta`);
     if (!Array.isArray(methods) || methods.length === 0) throw parameterError(fn, `${where}.methods`, 'a non-empty array', methods);
     methods.forEach((m: unknown, j) => {
       const at = `${where}.methods[${j}]`;
-      const { method, median, good, range, goodCount } = readOptions(fn, m as CvarSweepMethod, at);
+      const { method, median, good, range, goodCount } = readOptions(fn, m as CvarSweepMethod, null, at);
       checkMethod(fn, method, `${at}.method`);
       if (!Array.isArray(median) || median.length !== steps.length) throw new ShapeError(`${fn}: ${at}.median must be an array of ${steps.length} numbers, one per step size (got ${describe(median)})`);
       median.forEach((v: unknown, i) => nonNegative(fn, `${at}.median[${i}]`, v));
@@ -266,7 +271,7 @@ export function formatSweepTable(result: CvarSweepResult): string {
   const width = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j]!.length)));
   const line = (cells: string[]) => cells.map((c, j) => (j < 3 ? c.padEnd(width[j]!) : c.padStart(width[j]!))).join('  ');
   return [
-    `median relative suboptimality after ${r.epochs} epochs (${r.seeds} seeds, ${r.schedule} step); * = within ${r.tolerance * 100} %`,
+    `median relative suboptimality after ${r.epochs} epochs (${r.seeds} seeds, ${r.schedule} step); * = within ${r.tol * 100} %`,
     line(head),
     ...body.map(line),
   ].join('\n');
@@ -296,7 +301,7 @@ export function sweepSvg(result: CvarSweepResult): string {
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Step sizes reaching within ${r.tolerance * 100} % of the CVaR optimum (median of ${r.seeds} seeds, ${r.epochs} epochs)</text>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Step sizes reaching within ${r.tol * 100} % of the CVaR optimum (median of ${r.seeds} seeds, ${r.epochs} epochs)</text>`,
   ];
   r.panels.forEach((p, k) => {
     const y0 = 40 + k * panelH;
@@ -315,7 +320,7 @@ export function sweepSvg(result: CvarSweepResult): string {
           out.push(`<path d="M${cx - 4},${y - 4}L${cx + 4},${y + 4}M${cx - 4},${y + 4}L${cx + 4},${y - 4}" stroke="${color}" stroke-width="1.5">${tip}</path>`);
           return;
         }
-        const opacity = m.good[i] ? 1 : v <= 10 * r.tolerance ? 0.35 : 0;
+        const opacity = m.good[i] ? 1 : v <= 10 * r.tol ? 0.35 : 0;
         out.push(`<circle cx="${cx}" cy="${y}" r="4.5" fill="${color}" fill-opacity="${opacity}" stroke="${color}">${tip}</circle>`);
       });
       out.push(`<text x="${left - 50}" y="${y + 4}" font-size="10" fill="#555">${m.goodCount}/${r.stepSizes.length}</text>`);
@@ -327,7 +332,7 @@ export function sweepSvg(result: CvarSweepResult): string {
     out.push(`<line x1="${xOf(10 ** e)}" y1="${ya}" x2="${xOf(10 ** e)}" y2="${ya + 5}" stroke="black"/>`);
     out.push(`<text x="${xOf(10 ** e)}" y="${ya + 18}" text-anchor="middle">1e${e}</text>`);
   }
-  out.push(`<text x="${(left + W - right) / 2}" y="${ya + 34}" text-anchor="middle">step size γ (log scale); filled: within ${r.tolerance * 100} %, light: within ${r.tolerance * 1000} %, hollow: worse, ×: diverged; bar: good range</text>`);
+  out.push(`<text x="${(left + W - right) / 2}" y="${ya + 34}" text-anchor="middle">step size γ (log scale); filled: within ${r.tol * 100} %, light: within ${r.tol * 1000} %, hollow: worse, ×: diverged; bar: good range</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

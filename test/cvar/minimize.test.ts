@@ -139,12 +139,14 @@ describe('minimizeCvar API', () => {
     expect(r.stopped).toBe('callback');
     const ac = new AbortController();
     ac.abort();
-    expect(minimizeCvar({ X: rows, y, epochs: 10, signal: ac.signal }).stopped).toBe('signal');
+    expect(minimizeCvar({ X: rows, y, epochs: 10, signal: ac.signal }).stopped).toBe('aborted');
     const d = minimizeCvar({ X: rows.map((r) => r.map((v) => v * 1e3)), y, method: 'sgm', stepSize: 100, epochs: 50 });
     expect(d.stopped).toBe('diverged');
     expect(d.objective).toBe(Infinity);
     const fitNoB = minimizeCvar({ X: rows, y, epochs: 2, fitIntercept: false });
     expect(fitNoB.intercept).toBe(0);
+    // every epoch ran: the budget, not a test, ended the run
+    expect([fitNoB.stopped, fitNoB.converged, fitNoB.history.length]).toEqual(['maxIter', false, 2]);
   });
 
   it('typed errors for bad shapes, empty data, non-finite data and bad options; memory is released', () => {

@@ -16,7 +16,7 @@ describe('cvarSweep (a tiny configuration)', () => {
 
   it('records the suboptimality of every run against the reference, medians, good flags and ranges', () => {
     const stepSizes = [1e-3, 1e-1, 10];
-    const r = cvarSweep({ problems: [problem], stepSizes, seeds: 3, epochs: 3, betas: [0.9], tolerance: 0.2 });
+    const r = cvarSweep({ problems: [problem], stepSizes, seeds: 3, epochs: 3, betas: [0.9], tol: 0.2 });
     expect(r.panels).toHaveLength(1);
     const panel = r.panels[0]!;
     expect(panel.lowerBound).toBeLessThanOrEqual(panel.optimum);
