@@ -7,3 +7,4 @@ export * from "./tucker/index";
 export * from "./cvar/index";
 export * from "./ot/index";
 export * from "./bounds/index";
+export * from "./nn/index";

@@ -34,3 +34,4 @@ export { symmetricEigen, ConvergenceError, type SymmetricEigenResult, svd, type 
 export * from './tucker/index.js';
 export * from './bounds/index.js';
 export * from './ot/index.js';
+export * as nn from './nn/index.js';
