@@ -4,7 +4,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
-import { nonNegativeInteger, readOptions } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { alphaCrownFinal } from './alpha.js';
 import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
@@ -296,7 +296,7 @@ export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string
   const fn = 'computeBounds';
   const net = network(fn, model);
   const reg = parseRegion(fn, region, net.input);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<ComputeBoundsOptions>({ method: true, alpha: true, C: true, splits: true }));
   const method = o.method ?? 'crown';
   if (method !== 'ibp' && method !== 'crown' && method !== 'alpha-crown' && method !== 'crown-ibp') {
     throw parameterError(fn, 'options.method', "'ibp', 'crown', 'alpha-crown' or 'crown-ibp'", method);
@@ -309,7 +309,7 @@ export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string
 
 /** The α-CROWN settings (`options.alpha` of computeBounds and of the functions that pass it on), defaults filled in. */
 export function readAlpha(fn: string, alpha: ComputeBoundsOptions['alpha']): { iterations: number; lr: number } {
-  const a = readOptions(fn, alpha, 'options.alpha');
+  const a = readOptions(fn, alpha, optionKeys<NonNullable<ComputeBoundsOptions['alpha']>>({ iterations: true, lr: true }), 'options.alpha');
   const iterations = a.iterations ?? 20;
   nonNegativeInteger(fn, 'options.alpha.iterations', iterations);
   const lr = a.lr ?? 0.5;

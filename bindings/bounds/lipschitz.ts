@@ -11,7 +11,7 @@
  */
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
-import { nonNegativeInteger, readOptions } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
@@ -541,7 +541,9 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options?
   const fn = 'localLipschitz';
   const chain = chainOf(fn, model);
   const reg = lipRegion(fn, region, chain.input);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<LocalLipschitzOptions>({
+    norm: true, C: true, boundsMethod: true, samples: true, searchSteps: true, branch: true, patternSteps: true, seed: true,
+  }));
   if ((options.norm ?? 'inf') !== 'inf') throw parameterError(fn, 'options.norm', "'inf'", options.norm);
   const method = options.boundsMethod ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.boundsMethod', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);

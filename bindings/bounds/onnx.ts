@@ -24,7 +24,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { parseNetwork, type BoundsNetwork, type ConvGeometry, type NetworkSpec } from './model.js';
 
 const { onnx } = onnxProto;
@@ -706,7 +706,7 @@ const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
  */
 export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportOnnxOptions): Uint8Array {
   const fn = 'exportOnnx';
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<ExportOnnxOptions>({ dtype: true, name: true }));
   const dtype = o.dtype ?? 'float32';
   const graphName = o.name ?? 'proxkit';
   if (typeof graphName !== 'string') throw parameterError(fn, 'options.name', 'a string', graphName);

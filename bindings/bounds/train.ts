@@ -6,7 +6,7 @@
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
-import { nonNegativeInteger, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { numbersOf } from '../runtime/memory.js';
 import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
@@ -164,7 +164,10 @@ function mlpAccuracy(net: Mlp, X: Float64Array, y: Int32Array): number {
 export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOptions): TrainMlpResult {
   const fn = 'trainMlp';
   const { data, n, d } = matrix(fn, 'X', X);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<TrainMlpOptions>({
+    hidden: true, epochs: true, learningRate: true, batchSize: true, seed: true, weightDecay: true, classes: true,
+    testX: true, testY: true, float32: true, onProgress: true, signal: true,
+  }));
   const hidden = options.hidden ?? [64, 32];
   if (!Array.isArray(hidden)) throw parameterError(fn, 'options.hidden', 'an array of positive integers', hidden);
   hidden.forEach((h, i) => positiveInteger(fn, `options.hidden[${i}]`, h));
@@ -427,7 +430,9 @@ export interface CertifiedAccuracyResult {
 export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<number>, options?: CertifiedAccuracyOptions): CertifiedAccuracyResult {
   const fn = 'certifiedAccuracy';
   const chain = chainOf(fn, model);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<CertifiedAccuracyOptions>({
+    radii: true, methods: true, norm: true, clip: true, alpha: true, attack: true, onProgress: true, signal: true,
+  }));
   const { data, n, d } = matrix(fn, 'X', X, chain.input);
   const K = chain.output;
   if (K < 2) throw new ShapeError(`${fn}: model must have at least 2 outputs (classes) (got ${K})`);
@@ -441,7 +446,7 @@ export function certifiedAccuracy(model: ModelInput, X: Rows, y: ArrayLike<numbe
   if ((options.norm ?? 'inf') !== 'inf') throw parameterError(fn, 'options.norm', "'inf'", options.norm);
   const clip = options.clip === undefined ? [0, 1] : options.clip;
   if (clip !== null && !(Array.isArray(clip) && clip.length === 2 && clip.every(Number.isFinite) && clip[0]! <= clip[1]!)) throw parameterError(fn, 'options.clip', '[lo, hi] with lo <= hi, or null', clip);
-  const attackOpts = options.attack === false ? null : { steps: 20, restarts: 2, seed: 0, ...readOptions(fn, options.attack, 'options.attack') };
+  const attackOpts = options.attack === false ? null : { steps: 20, restarts: 2, seed: 0, ...readOptions(fn, options.attack, optionKeys<Exclude<NonNullable<CertifiedAccuracyOptions['attack']>, false>>({ steps: true, restarts: true, seed: true }), 'options.attack') };
   if (attackOpts) {
     positiveInteger(fn, 'options.attack.steps', attackOpts.steps);
     positiveInteger(fn, 'options.attack.restarts', attackOpts.restarts);

@@ -9,7 +9,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { finiteArray } from '../runtime/memory.js';
-import { nonNegativeInteger, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';
@@ -99,15 +99,18 @@ export interface ReadVerifyOptions {
  * The one check of `VerifyOptions`, shared by `verifyNetwork`, `verifyVnnlib` and `verify` (each
  * reports under its own name). `method` also admits 'crown-ibp' and 'alpha-crown', which `verify` passes on.
  */
+/** The keys of VerifyOptions (also those of `verify`'s options, which pass them through). */
+export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true });
+
 export function readVerifyOptions(fn: string, options: VerifyOptions | undefined, net: BoundsNetwork): ReadVerifyOptions {
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, VERIFY_KEYS);
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const maxNodes = o.maxNodes ?? 100_000;
   positiveInteger(fn, 'options.maxNodes', maxNodes);
   const method = (o.method ?? 'crown') as ReadVerifyOptions['method'];
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
-  const pgd = readOptions(fn, o.pgd, 'options.pgd');
+  const pgd = readOptions(fn, o.pgd, optionKeys<NonNullable<VerifyOptions['pgd']>>({ restarts: true, steps: true, seed: true }), 'options.pgd');
   const restarts = pgd.restarts ?? 2;
   nonNegativeInteger(fn, 'options.pgd.restarts', restarts);
   const steps = pgd.steps ?? 20;
@@ -139,7 +142,7 @@ export function verifyNetwork(
   const fn = 'verifyNetwork';
   const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
   const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal } = readVerifyOptions(fn, options, net);
-  const prop = readOptions(fn, property, 'property');
+  const prop = readOptions(fn, property, optionKeys<OutputProperty>({ C: true, d: true, mode: true }), 'property');
   const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');
   if (!spec) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', prop.C);
   const { data: Cflat, k } = spec;
