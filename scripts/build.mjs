@@ -1,13 +1,20 @@
-// Builds everything the package ships: build/proxkit.wasm (asc, release target of asconfig.json),
-// dist/index.js (the library, the wasm inlined), dist/cli.js, dist/proxkit.wasm and the .d.ts files.
-// `--if-needed` skips the build when dist/ is newer than every source (npm test uses it).
+// Builds everything the package ships, into a fresh dist/:
+//   build/proxkit.wasm (asc, release target of asconfig.json), copied once to dist/proxkit.wasm;
+//   dist/index.js and dist/onnx.js, the two public entries, code-split so that the runtime and the
+//   shared families exist once (chunk-*.js); the runtime finds proxkit.wasm beside the chunk that
+//   holds it (new URL('./proxkit.wasm', import.meta.url)) instead of carrying an inlined copy;
+//   dist/cli.js, which imports the entries as sibling files; the .d.ts of the public entries (tsc);
+//   dist/THIRD_PARTY_LICENSES.txt, the licences of the npm packages bundled into those files.
+// `--if-needed` skips the build when every output is newer than every source (npm test, npm pack).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
-import { common, root } from './esbuild-options.mjs';
+import { common, root, wasmDefault } from './esbuild-options.mjs';
 
-const outputs = ['dist/index.js', 'dist/cli.js', 'dist/proxkit.wasm', 'dist/index.d.ts'];
+const outputs = [
+  'dist/index.js', 'dist/onnx.js', 'dist/cli.js', 'dist/proxkit.wasm', 'dist/index.d.ts', 'dist/onnx.d.ts', 'dist/THIRD_PARTY_LICENSES.txt',
+];
 const sources = ['assembly', 'bindings', 'data', 'asconfig.json', 'package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-options.mjs'];
 
 function newest(path) {
@@ -23,26 +30,116 @@ if (process.argv.includes('--if-needed') && outputs.every((f) => existsSync(join
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
-mkdirSync(join(root, 'dist'), { recursive: true });
-copyFileSync(join(root, 'build/proxkit.wasm'), join(root, 'dist/proxkit.wasm'));
+// A fresh dist/, so that files of an earlier layout (old chunks, declarations of removed modules) never
+// ship. It is assembled in a staging folder and swapped in by two renames at the end: a test reading
+// dist/ while a build runs sees the old files or the new ones, never a half-written folder.
+const stage = `dist.building-${process.pid}`;
+rmSync(join(root, stage), { recursive: true, force: true });
+mkdirSync(join(root, stage), { recursive: true });
+process.on('exit', () => rmSync(join(root, stage), { recursive: true, force: true })); // a failed build leaves nothing
+copyFileSync(join(root, 'build/proxkit.wasm'), join(root, stage, 'proxkit.wasm'));
 
-await esbuild.build({ ...common, entryPoints: ['bindings/index.ts'], outfile: 'dist/index.js', platform: 'neutral' });
-// The CLI imports the library as the sibling file rather than bundling a second copy of the wasm.
+// A legal comment survives a consumer's minifying bundler (esbuild and terser keep /*! … */ by default).
+const banner = `/*! proxkit ${version} (MIT). Bundled third-party code keeps its own licence: see THIRD_PARTY_LICENSES.txt beside this file. */`;
+
+const library = await esbuild.build({
+  ...common,
+  entryPoints: { index: 'bindings/index.ts', onnx: 'bindings/onnx.ts' },
+  outdir: stage,
+  // Every chunk lands in dist/ itself: the runtime's chunk resolves ./proxkit.wasm against its own URL.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  platform: 'neutral',
+  plugins: [wasmDefault('beside')],
+  banner: { js: banner },
+  legalComments: 'eof',
+  metafile: true,
+});
+
+// The CLI imports the public entries as sibling files: one module instance, one copy of the runtime.
+const entries = { [join(root, 'bindings/index.ts')]: './index.js', [join(root, 'bindings/onnx.ts')]: './onnx.js' };
 const libraryIsExternal = {
   name: 'library-is-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './index.js', external: true }));
+    build.onResolve({ filter: /^\.\.?\/.*(index|onnx)\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      return entries[target] ? { path: entries[target], external: true } : undefined;
+    });
   },
 };
-await esbuild.build({
+const cli = await esbuild.build({
   ...common,
   entryPoints: ['bindings/cli/index.ts'],
-  outfile: 'dist/cli.js',
+  outfile: `${stage}/cli.js`,
   platform: 'node',
   packages: 'external',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [libraryIsExternal],
+  plugins: [libraryIsExternal, wasmDefault('beside')],
+  metafile: true,
 });
-run(bin('tsc'), ['-p', 'tsconfig.json']);
+const runtimeInCli = Object.keys(cli.metafile.inputs).filter((f) => /bindings[\\/]runtime[\\/]/.test(f));
+if (runtimeInCli.length > 0) {
+  throw new Error(`build: dist/cli.js bundles a second copy of the runtime (${runtimeInCli.join(', ')}); import it through ../index.js`);
+}
+
+writeFileSync(join(root, stage, 'THIRD_PARTY_LICENSES.txt'), thirdPartyLicenses(library.metafile));
+run(bin('tsc'), ['-p', 'tsconfig.json', '--outDir', stage]);
+
+const old = `dist.old-${process.pid}`;
+if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), join(root, old));
+renameSync(join(root, stage), join(root, 'dist'));
+rmSync(join(root, old), { recursive: true, force: true });
+
+/**
+ * The licence texts of every npm package with code in the library bundle, read from node_modules
+ * (LICENSE / LICENCE / COPYING and NOTICE files), so that the list follows what esbuild really bundled.
+ */
+function thirdPartyLicenses(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const parts = input.split(/[\\/]/);
+    const at = parts.lastIndexOf('node_modules');
+    if (at < 0) continue;
+    const nameParts = parts[at + 1].startsWith('@') ? parts.slice(at + 1, at + 3) : parts.slice(at + 1, at + 2);
+    const dir = join(root, ...parts.slice(0, at + 1 + nameParts.length));
+    packages.set(dir, nameParts.join('/'));
+  }
+  const sections = [...packages.entries()]
+    .sort(([, a], [, b]) => a.localeCompare(b))
+    .map(([dir, name]) => {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      let texts = licenceFiles(dir);
+      let note = '';
+      if (texts.length === 0) {
+        // @assemblyscript/loader ships no licence file; its licence is the AssemblyScript project's,
+        // whose compiler package (same repository, same version) carries LICENSE and NOTICE.
+        const parent = name.startsWith('@assemblyscript/') ? join(root, 'node_modules/assemblyscript') : null;
+        const parentPkg = parent && existsSync(join(parent, 'package.json')) ? JSON.parse(readFileSync(join(parent, 'package.json'), 'utf8')) : null;
+        if (parentPkg && parentPkg.version === pkg.version && parentPkg.license === pkg.license) {
+          texts = licenceFiles(parent);
+          note = `(The package ships no licence file; the texts below are those of assemblyscript ${parentPkg.version}, the same project and release.)\n\n`;
+        } else {
+          throw new Error(`build: ${name} ${pkg.version} is bundled but has no licence file in ${relative(root, dir)}`);
+        }
+      }
+      const where = relative(root, dir).split(sep).join('/');
+      const header = `${name} ${pkg.version} (${pkg.license ?? 'licence not declared'})${pkg.repository ? ` — ${typeof pkg.repository === 'string' ? pkg.repository : pkg.repository.url}` : ''}`;
+      return `${'='.repeat(78)}\n${header}\nbundled from ${where}\n${'='.repeat(78)}\n\n${note}${texts.join('\n\n')}\n`;
+    });
+  return [
+    `proxkit ${version} is MIT-licensed (LICENSE). Its JavaScript files in dist/ also contain the code of the`,
+    'npm packages below, each under its own licence, reproduced here as shipped in that package.',
+    '',
+    ...sections,
+  ].join('\n');
+}
+
+function licenceFiles(dir) {
+  return readdirSync(dir)
+    .filter((f) => /^(licen[cs]e|copying|notice)([.\-_].*)?$/i.test(f))
+    .sort((a, b) => Number(/^notice/i.test(a)) - Number(/^notice/i.test(b)) || a.localeCompare(b))
+    .map((f) => readFileSync(join(dir, f), 'utf8').trimEnd());
+}

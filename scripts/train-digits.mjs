@@ -14,7 +14,8 @@ const i = process.argv.indexOf('--out');
 const out = resolve(root, i >= 0 ? process.argv[i + 1] : 'data/models/digits-mlp.json');
 const dir = mkdtempSync(join(tmpdir(), 'proxkit-train-'));
 const entry = `
-import { init, exportOnnx } from './bindings/index.ts';
+import { init } from './bindings/index.ts';
+import { exportOnnx } from './bindings/onnx.ts';
 import { trainDigitsMlp, DIGITS_TRAINING, DIGITS_SPLIT } from './bindings/demo/bounds.ts';
 export async function run(log) {
   await init();

@@ -1,6 +1,7 @@
 /** `proxkit verify` and `proxkit bounds`: VNN-COMP style checks of an ONNX model against a VNNLIB property. */
 import { readFileSync } from 'node:fs';
-import { ParameterError, ShapeError, computeBounds, init, loadOnnx, parseNetwork, parseVnnlib, verify, type BoundsNetwork, type VnnlibProperty } from '../index.js';
+import { ParameterError, ShapeError, computeBounds, init, parseNetwork, parseVnnlib, verify, type BoundsNetwork, type VnnlibProperty } from '../index.js';
+import { loadOnnx } from '../onnx.js';
 
 export const CLI_METHODS = ['ibp', 'crown', 'crown-ibp', 'alpha-crown'] as const;
 export type CliMethod = (typeof CLI_METHODS)[number];

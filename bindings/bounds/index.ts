@@ -3,7 +3,6 @@ export { parseNetwork, BOUND_OPS, type BoundsNetwork, type NetworkSpec, type Lay
 export { computeBounds, evaluateNetwork, type BoundsRegion, type ComputeBoundsOptions, type BoundsResult, type ReluSplit } from './bounds.js';
 export { verifyNetwork, type OutputProperty, type VerifyOptions, type VerifyResult } from './verify.js';
 export { parseVnnlib, verifyVnnlib, VnnlibError, type VnnlibClause, type VnnlibProperty, type VerifyVnnlibResult } from './vnnlib.js';
-export { loadOnnx, exportOnnx, onnxToSpec, OnnxError, ONNX_OPS, type OnnxErrorReason, type ExportOnnxOptions } from './onnx.js';
 export { verify, type VerifyModelOptions, type VerifyModelResult } from './verdict.js';
 export { trainMlp, seededSplit, classificationAccuracy, certifiedAccuracy, type TrainMlpOptions, type TrainMlpResult, type TrainEpoch, type CertifiedAccuracyOptions, type CertifiedAccuracyResult, type CertifyMethod, type Rows } from './train.js';
 export { localLipschitz, type LocalLipschitzOptions, type LocalLipschitzResult, type ModelInput } from './lipschitz.js';

@@ -1,12 +1,11 @@
 /**
- * `verify`: the VNN-COMP style front door to `verifyVnnlib` — a model (network, JSON spec or ONNX
- * bytes) and a VNNLIB property in, a verdict 'sat' / 'unsat' / 'unknown' / 'timeout' out.
+ * `verify`: the VNN-COMP style front door to `verifyVnnlib` — a model (network or JSON spec; ONNX
+ * files are read first with `loadOnnx` from 'proxkit/onnx') and a VNNLIB property in, a verdict 'sat' / 'unsat' / 'unknown' / 'timeout' out.
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { readOptions } from '../runtime/validate.js';
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
-import { loadOnnx } from './onnx.js';
 import { readVerifyOptions, type VerifyOptions } from './verify.js';
 import { parseVnnlib, readProperty, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
 
@@ -50,19 +49,22 @@ export interface VerifyModelResult {
  * bounds or a counterexample is found by PGD / box centres). 'verified' maps to 'unsat' and
  * 'falsified' to 'sat'; the counterexample's output is recomputed here by an exact forward pass and
  * checked against its clause (C·y + d ≥ 0 row by row), else the verdict is 'unknown'. `model` may be
- * a network, its JSON spec, or ONNX bytes (read with `loadOnnx`). Options: `timeout` seconds for the
+ * a network or its JSON spec; read an ONNX file with `loadOnnx` from 'proxkit/onnx' first (ONNX bytes
+ * are refused here, so that this entry does not carry the protobuf runtime). Options: `timeout` seconds for the
  * whole property (default 10), `method` 'ibp' | 'crown' (default) | 'crown-ibp' | 'alpha-crown';
  * the other options of `verifyNetwork` (`maxNodes` per clause, `pgd`, `signal`, …) are passed through.
  */
-export function verify(model: BoundsNetwork | NetworkSpec | string | Uint8Array, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
+export function verify(model: BoundsNetwork | NetworkSpec | string, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
   const fn = 'verify';
   const o = readOptions(fn, options);
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const method = o.method ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.method', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
-  const net = model instanceof Uint8Array ? loadOnnx(model)
-    : typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
+    throw new ParameterError(`${fn}: model must be a network or its JSON spec; read ONNX bytes with loadOnnx from 'proxkit/onnx' first (got ${model instanceof Uint8Array ? 'a Uint8Array' : 'an ArrayBuffer'})`);
+  }
+  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
   if (typeof spec !== 'string' && (typeof spec !== 'object' || spec === null)) {
     throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
   }

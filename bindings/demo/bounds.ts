@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { certifiedAccuracy, computeBounds, evaluateNetwork, loadOnnx, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
+import { certifiedAccuracy, computeBounds, evaluateNetwork, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
+import { loadOnnx } from '../onnx.js';
 import type { DemoContext, DemoSection } from './index.js';
 import { digits } from '../datasets.js';
 import digitsMlp from '../../data/models/digits-mlp.json';

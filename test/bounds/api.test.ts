@@ -1,9 +1,10 @@
 /** The bad-input sweep (test/fuzz.ts) over the bounds family's public API, on a 2-3-2 ReLU MLP. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, exportOnnx, init, loadOnnx, localLipschitz, onnxToSpec,
+  certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, localLipschitz,
   parseNetwork, parseVnnlib, seededSplit, trainMlp, verify, verifyNetwork, verifyVnnlib, type NetworkSpec,
 } from '../../bindings/index.js';
+import { exportOnnx, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
 import { fuzzArguments } from '../fuzz.js';
 
 beforeAll(() => init());
@@ -86,7 +87,7 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     // ONNX bytes are read by loadOnnx, VNNLIB text by parseVnnlib: each reports under its own name.
     const prefix = ['verify: ', MODEL, 'parseVnnlib: ', 'loadOnnx: '];
     expect(fuzzArguments('verify', verify, [spec(), VNNLIB, options], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
-    expect(fuzzArguments('verify', verify, [exportOnnx(spec(), { dtype: 'float64' }), parseVnnlib(VNNLIB), { ...options, method: 'crown' }], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
+    expect(fuzzArguments('verify', verify, [loadOnnx(exportOnnx(spec(), { dtype: 'float64' })), parseVnnlib(VNNLIB), { ...options, method: 'crown' }], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
   });
 
   it('trainMlp', () => {

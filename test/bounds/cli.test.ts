@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, init, type NetworkSpec } from '../../bindings/index.js';
+import { init, type NetworkSpec } from '../../bindings/index.js';
+import { exportOnnx } from '../../bindings/onnx.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'proxkit-verify-'));

@@ -4,7 +4,8 @@
  * properties of it with verdicts checked independently (plain-TS forward pass, sampling).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateNetwork, init, loadOnnx, memoryStats, parseNetwork, verify, type NetworkSpec } from '../../bindings/index.js';
+import { evaluateNetwork, init, memoryStats, parseNetwork, verify, type NetworkSpec } from '../../bindings/index.js';
+import { loadOnnx } from '../../bindings/onnx.js';
 import { digitsData, digitsOnnxBytes, robustnessVnnlib } from '../../bindings/demo/bounds.js';
 import { forwardRef } from './reference.js';
 import { uniforms } from '../helpers.js';

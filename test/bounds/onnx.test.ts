@@ -1,9 +1,10 @@
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ONNX_OPS, OnnxError, ParameterError, ProxkitError, computeBounds, evaluateNetwork, exportOnnx, init, loadOnnx, memoryStats, onnxToSpec, parseNetwork, parseVnnlib, verify,
+  ParameterError, ProxkitError, computeBounds, evaluateNetwork, init, memoryStats, parseNetwork, parseVnnlib, verify,
   type LayerSpec, type NetworkSpec,
 } from '../../bindings/index.js';
+import { ONNX_OPS, OnnxError, exportOnnx, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
 import { firstBitDifference, randomVector, uniforms } from '../helpers.js';
 import * as pw from './protowriter.js';
 import { forwardRef, randomNet } from './reference.js';
@@ -646,7 +647,7 @@ describe('verify (VNN-COMP verdicts on top of verifyVnnlib)', () => {
 
   it("'sat' with a counterexample in the box whose outputs satisfy the clause (checked here by the closed form)", () => {
     for (const spec of [sat, parseVnnlib(sat)]) {
-      const r = verify(exportOnnx(net, { dtype: 'float64' }), spec);
+      const r = verify(loadOnnx(exportOnnx(net, { dtype: 'float64' })), spec);
       expect(r.verdict).toBe('sat');
       const { inputs, outputs, clause } = r.counterexample!;
       expect(clause).toBe(1);
@@ -684,6 +685,11 @@ describe('verify (VNN-COMP verdicts on top of verifyVnnlib)', () => {
     expect(() => verify(net, unsat, { method: 'deeppoly' as 'ibp' })).toThrow(`verify: options.method must be 'ibp', 'crown', 'crown-ibp' or 'alpha-crown' (got "deeppoly")`);
     expect(() => verify(net, 42 as unknown as string)).toThrow(ParameterError);
     expect(() => verify(net, 42 as unknown as string)).toThrow('verify: spec must be VNNLIB text or a parsed VnnlibProperty (got number)');
-    expectOnnxError(() => verify(Uint8Array.of(1, 2, 3), unsat), 'malformed', 'bytes are not an ONNX ModelProto');
+    expectOnnxError(() => loadOnnx(Uint8Array.of(1, 2, 3)), 'malformed', 'bytes are not an ONNX ModelProto');
+    // The main entry does not carry the protobuf runtime: ONNX bytes are refused with a pointer to proxkit/onnx.
+    expect(() => verify(Uint8Array.of(1, 2, 3) as unknown as string, unsat)).toThrow(
+      "verify: model must be a network or its JSON spec; read ONNX bytes with loadOnnx from 'proxkit/onnx' first (got a Uint8Array)",
+    );
+    expect(() => verify(exportOnnx(net) as unknown as string, unsat)).toThrow(ParameterError);
   });
 });
