@@ -660,8 +660,12 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
     if (p.m !== ps[0]!.m) throw new ShapeError(`${fn}: bs[${k}] must have length ${ps[0]!.m} like bs[0] (got ${p.m})`);
   });
   if (ps.length === 0) {
-    // No problem to check M's shape against: it must still be a matrix.
-    vectorLength(fn, 'M', M !== null && typeof M === 'object' && 'data' in M && 'rows' in M ? M.data : M);
+    // No problem to check M's shape against: it must still be a matrix, of finite costs (what the
+    // kernels would check for a non-empty batch).
+    const data = M !== null && typeof M === 'object' && 'data' in M && 'rows' in M ? M.data : M;
+    vectorLength(fn, 'M', data);
+    const entries: ArrayLike<number> = data instanceof F64Buffer ? data.view() : (data as ArrayLike<number>);
+    for (let i = 0; i < entries.length; i++) if (!Number.isFinite(entries[i])) throwNonFinite(fn, 'M', data as VectorInput);
     return [];
   }
   const { n, m, reg } = ps[0]!;

@@ -5,6 +5,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { f64View, withScope } from '../runtime/memory.js';
+import { checkBoolean } from '../runtime/checks.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
 import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
@@ -133,6 +134,7 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
   if (typeof hooiTol !== 'number' || !(hooiTol >= 0)) throw parameterError(fn, 'options.hooi.tol', '>= 0', hooiTol);
   positiveInteger(fn, 'options.maxShapes', maxShapes);
   readSignal(fn, options.signal);
+  const evaluate = checkBoolean(fn, 'options.evaluate', options.evaluate ?? true);
   checkBudget(fn, budget);
   const minimum = 1 + dims.reduce((a, b) => a + b, 0);
   if (budget < minimum) throw new InfeasibleBudgetError(fn, budget, minimum);
@@ -197,7 +199,6 @@ export function selectCoreShape(X: TensorInput, budget: number, options: SelectC
     }
     error = bestErr;
   }
-  const evaluate = options.evaluate ?? true;
   if (evaluate && Number.isNaN(error)) {
     error = hooi(X, shape, { maxIter: hooiMaxIter, tol: hooiTol }).relativeError;
   }

@@ -28,6 +28,18 @@ const VNNLIB = [
 ].join('\n');
 /** A model argument is a JSON spec, validated by parseNetwork, which reports under its own name. */
 const MODEL = 'parseNetwork: ';
+/**
+ * Accepted on purpose: a timeout (seconds, a real) of Infinity means no time limit; reluSplitAfter =
+ * Infinity never splits ReLUs (documented); a bigint PGD seed is valid (seeds are integers in
+ * [0, 2^53) or bigints in [0, 2^64)). Options are optional.
+ */
+const verifyOptions = (i: number) => ({
+  optionalFrom: i,
+  kinds: { [`arg${i}.timeout`]: 'real' } as Record<string, 'real'>,
+  accept: [`arg${i}.timeout=Infinity`, `arg${i}.reluSplitAfter=Infinity`, `arg${i}.pgd.seed=a bigint`],
+});
+/** A bigint seed is valid. */
+const bigSeed = (site: string): string => `${site}=a bigint`;
 /** 1e12 PGD restarts or steps are valid: they just run until the timeout. */
 const longPgd = (i: number): string[] => [`arg${i}.pgd.restarts=1e12`, `arg${i}.pgd.steps=1e12`];
 /** Results that carry wall-clock times: compare everything else. */
@@ -46,8 +58,8 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
       const options = { method, alpha: { iterations: 2, lr: 0.5 }, C: [[1, -1]], splits: [{ layer: 1, neuron: 0, active: true }] };
       // alpha-crown only: 1e12 projected-gradient iterations are valid, just long.
       const skip = method === 'alpha-crown' ? ['arg2.alpha.iterations=1e12'] : [];
-      expect(fuzzArguments('computeBounds', computeBounds, [spec(), box(), options], { prefix, skip })).toEqual([]);
-      expect(fuzzArguments('computeBounds', computeBounds, [spec(), ball(), { method, alpha: { iterations: 2 } }], { prefix, skip })).toEqual([]);
+      expect(fuzzArguments('computeBounds', computeBounds, [spec(), box(), options], { prefix, skip, optionalFrom: 2 })).toEqual([]);
+      expect(fuzzArguments('computeBounds', computeBounds, [spec(), ball(), { method, alpha: { iterations: 2 } }], { prefix, skip, optionalFrom: 2 })).toEqual([]);
     }
   });
 
@@ -59,7 +71,7 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     const options = { method: 'crown', timeout: 5, maxNodes: 50, pgd: { restarts: 1, steps: 2, seed: 0 }, reluSplitAfter: 2 };
     for (const d of [[5], [-0.5]]) {
       const args = [spec(), box(), { C: [[1, -1]], d, mode: 'all' }, options];
-      expect(fuzzArguments('verifyNetwork', verifyNetwork, args, { prefix: ['verifyNetwork: ', MODEL], skip: longPgd(3), same: sameUntimed })).toEqual([]);
+      expect(fuzzArguments('verifyNetwork', verifyNetwork, args, { prefix: ['verifyNetwork: ', MODEL], skip: longPgd(3), same: sameUntimed, ...verifyOptions(3) })).toEqual([]);
     }
   });
 
@@ -71,12 +83,13 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     const options = { method: 'ibp', timeout: 5, maxNodes: 20, pgd: { restarts: 1, steps: 2, seed: 0 } };
     // VNNLIB text is read by parseVnnlib, which reports under its own name.
     const prefix = ['verifyVnnlib: ', MODEL, 'parseVnnlib: '];
-    expect(fuzzArguments('verifyVnnlib', verifyVnnlib, [spec(), VNNLIB, options], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
-    expect(fuzzArguments('verifyVnnlib', verifyVnnlib, [spec(), parseVnnlib(VNNLIB), options], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
+    expect(fuzzArguments('verifyVnnlib', verifyVnnlib, [spec(), VNNLIB, options], { prefix, skip: longPgd(2), same: sameUntimed, ...verifyOptions(2) })).toEqual([]);
+    expect(fuzzArguments('verifyVnnlib', verifyVnnlib, [spec(), parseVnnlib(VNNLIB), options], { prefix, skip: longPgd(2), same: sameUntimed, ...verifyOptions(2) })).toEqual([]);
   });
 
   it('exportOnnx, loadOnnx, onnxToSpec', () => {
-    expect(fuzzArguments('exportOnnx', exportOnnx, [spec(), { dtype: 'float64', name: 'tiny' }], { prefix: ['exportOnnx: ', MODEL] })).toEqual([]);
+    // options are optional; the graph's name is free text
+    expect(fuzzArguments('exportOnnx', exportOnnx, [spec(), { dtype: 'float64', name: 'tiny' }], { prefix: ['exportOnnx: ', MODEL], optionalFrom: 1, accept: ['arg1.name=a string'] })).toEqual([]);
     const bytes = exportOnnx(spec());
     expect(fuzzArguments('loadOnnx', loadOnnx, [bytes])).toEqual([]);
     expect(fuzzArguments('onnxToSpec', onnxToSpec, [bytes])).toEqual([]);
@@ -86,8 +99,8 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     const options = { method: 'alpha-crown', timeout: 5, maxNodes: 20, pgd: { restarts: 1, steps: 2, seed: 0 } };
     // ONNX bytes are read by loadOnnx, VNNLIB text by parseVnnlib: each reports under its own name.
     const prefix = ['verify: ', MODEL, 'parseVnnlib: ', 'loadOnnx: '];
-    expect(fuzzArguments('verify', verify, [spec(), VNNLIB, options], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
-    expect(fuzzArguments('verify', verify, [loadOnnx(exportOnnx(spec(), { dtype: 'float64' })), parseVnnlib(VNNLIB), { ...options, method: 'crown' }], { prefix, skip: longPgd(2), same: sameUntimed })).toEqual([]);
+    expect(fuzzArguments('verify', verify, [spec(), VNNLIB, options], { prefix, skip: longPgd(2), same: sameUntimed, ...verifyOptions(2) })).toEqual([]);
+    expect(fuzzArguments('verify', verify, [loadOnnx(exportOnnx(spec(), { dtype: 'float64' })), parseVnnlib(VNNLIB), { ...options, method: 'crown' }], { prefix, skip: longPgd(2), same: sameUntimed, ...verifyOptions(2) })).toEqual([]);
   });
 
   it('trainMlp', () => {
@@ -96,11 +109,12 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
       testX: X(), testY: Y(), float32: false, onProgress: () => true, signal: new AbortController().signal,
     };
     // 1e12 epochs are valid, just long.
-    expect(fuzzArguments('trainMlp', trainMlp, [X(), Y(), options], { skip: ['arg2.epochs=1e12'] })).toEqual([]);
+    expect(fuzzArguments('trainMlp', trainMlp, [X(), Y(), options], { skip: ['arg2.epochs=1e12'], optionalFrom: 2, accept: [bigSeed('arg2.seed')] })).toEqual([]);
   });
 
   it('seededSplit', () => {
-    expect(fuzzArguments('seededSplit', seededSplit, [10, 3, 1])).toEqual([]);
+    // the seed is optional
+    expect(fuzzArguments('seededSplit', seededSplit, [10, 3, 1], { optionalFrom: 2, accept: [bigSeed('arg2')] })).toEqual([]);
   });
 
   it('classificationAccuracy', () => {
@@ -115,7 +129,7 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     // 1e12 α-CROWN iterations or PGD steps / restarts are valid, just long.
     const skip = ['arg3.alpha.iterations=1e12', 'arg3.attack.steps=1e12', 'arg3.attack.restarts=1e12'];
     const prefix = ['certifiedAccuracy: ', MODEL];
-    expect(fuzzArguments('certifiedAccuracy', certifiedAccuracy, [spec(), X(), Y(), options], { prefix, skip, same: sameUntimed })).toEqual([]);
+    expect(fuzzArguments('certifiedAccuracy', certifiedAccuracy, [spec(), X(), Y(), options], { prefix, skip, same: sameUntimed, optionalFrom: 3, accept: [bigSeed('arg3.attack.seed')] })).toEqual([]);
   });
 
   it('localLipschitz', () => {
@@ -123,7 +137,8 @@ describe('bounds: every bad argument gives a typed error, no leak, module usable
     // 1e12 samples or search steps are valid, just long.
     const skip = ['arg2.samples=1e12', 'arg2.searchSteps=1e12', 'arg2.patternSteps=1e12'];
     const prefix = ['localLipschitz: ', MODEL];
-    expect(fuzzArguments('localLipschitz', localLipschitz, [spec(), box(), options], { prefix, skip })).toEqual([]);
-    expect(fuzzArguments('localLipschitz', localLipschitz, [spec(), ball(), { samples: 3, searchSteps: 3, patternSteps: 3 }], { prefix, skip })).toEqual([]);
+    const o = { prefix, skip, optionalFrom: 2, accept: [bigSeed('arg2.seed')] };
+    expect(fuzzArguments('localLipschitz', localLipschitz, [spec(), box(), options], o)).toEqual([]);
+    expect(fuzzArguments('localLipschitz', localLipschitz, [spec(), ball(), { samples: 3, searchSteps: 3, patternSteps: 3 }], o)).toEqual([]);
   });
 });

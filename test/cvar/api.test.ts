@@ -45,7 +45,7 @@ const sweepOptions = () => ({
   betas: [0.75],
   methods: ['sgm' as const],
   schedule: 'constant' as const,
-  tolerance: 0.01,
+  tol: 0.01,
   onProgress: () => {},
   signal: new AbortController().signal,
 });
@@ -59,15 +59,19 @@ describe('cvar: every bad argument gives a typed error, no leak, module usable',
   it('cvar', () => expect(fuzzArguments('cvar', cvar, [losses, 0.6])).toEqual([]));
   it('valueAtRisk', () => expect(fuzzArguments('valueAtRisk', valueAtRisk, [losses, 0.6])).toEqual([]));
   it('cvarAndVar', () => expect(fuzzArguments('cvarAndVar', cvarAndVar, [losses, 0.6])).toEqual([]));
-  it('cvarWeights', () => expect(fuzzArguments('cvarWeights', cvarWeights, [losses, 0.6, new Float64Array(5)])).toEqual([]));
-  it('projectCvarSet', () => expect(fuzzArguments('projectCvarSet', projectCvarSet, [losses, 0.6, 2, new Float64Array(5)])).toEqual([]));
-  it('projectCvarSetInfo', () => expect(fuzzArguments('projectCvarSetInfo', projectCvarSetInfo, [losses, 0.6, 2, new Float64Array(5)])).toEqual([]));
+  // out is optional (a new array when undefined)
+  it('cvarWeights', () => expect(fuzzArguments('cvarWeights', cvarWeights, [losses, 0.6, new Float64Array(5)], { optionalFrom: 2 })).toEqual([]));
+  // κ, the CVaR bound, is any finite real (given as 2 here); out is optional
+  const kappa = { kinds: { arg2: 'real' as const }, optionalFrom: 3 };
+  it('projectCvarSet', () => expect(fuzzArguments('projectCvarSet', projectCvarSet, [losses, 0.6, 2, new Float64Array(5)], kappa)).toEqual([]));
+  it('projectCvarSetInfo', () => expect(fuzzArguments('projectCvarSetInfo', projectCvarSetInfo, [losses, 0.6, 2, new Float64Array(5)], kappa)).toEqual([]));
   it('tailCount', () => expect(fuzzArguments('tailCount', tailCount, [10, 0.9])).toEqual([]));
 
   it('cvarStep', () => {
     for (const method of ['spl+', 'spl', 'sgm'] as const) {
       const input = { theta: [1, 2], eta: 0.5, loss: 1, grad: [0.5, -1], beta: 0.9, stepSize: 0.1, method };
-      expect(fuzzArguments('cvarStep', cvarStep, [input])).toEqual([]);
+      // the loss is a real (>= 0 only for 'spl+', which refuses -1 itself)
+      expect(fuzzArguments('cvarStep', cvarStep, [input], { kinds: { 'arg0.loss': 'real' } })).toEqual([]);
     }
   });
 
@@ -76,7 +80,9 @@ describe('cvar: every bad argument gives a typed error, no leak, module usable',
       X: rows, y, loss: 'squared', beta: 0.75, method: 'spl+', stepSize: 0.1, schedule: 'constant', epochs: 2, batchSize: 2,
       fitIntercept: true, seed: 1, eta0: 0, onProgress: () => true, signal: new AbortController().signal,
     };
-    expect(fuzzArguments('minimizeCvar', minimizeCvar, [options], { skip: LONG, same: sameRun })).toEqual([]);
+    // eta0 (the starting η) is any real; a bigint seed is valid (seeds are integers in [0, 2^53) or bigints in [0, 2^64))
+    const kinds = { 'arg0.eta0': 'real' as const };
+    expect(fuzzArguments('minimizeCvar', minimizeCvar, [options], { skip: LONG, same: sameRun, kinds, accept: ['arg0.seed=a bigint'] })).toEqual([]);
   });
 
   it('minimizeCvar (matrix, custom loss)', () => {
@@ -94,12 +100,16 @@ describe('cvar: every bad argument gives a typed error, no leak, module usable',
   it('cvarSweep', () => {
     // timeMs differs between the two valid calls.
     const same = (a: unknown, b: unknown) => expect((b as CvarSweepResult).panels).toEqual((a as CvarSweepResult).panels);
-    expect(fuzzArguments('cvarSweep', cvarSweep, [sweepOptions()], { skip: LONG, same })).toEqual([]);
+    // a problem's name is free text; tol = Infinity is documented (every step size counts as good)
+    const accept = ['arg0.problems[0].name=a string', 'arg0.tol=Infinity'];
+    expect(fuzzArguments('cvarSweep', cvarSweep, [sweepOptions()], { skip: LONG, same, accept })).toEqual([]);
   });
 
   it('formatSweepTable and sweepSvg', () => {
     const r = cvarSweep({ ...sweepOptions(), methods: ['spl+', 'sgm'] });
-    expect(fuzzArguments('formatSweepTable', formatSweepTable, [r])).toEqual([]);
-    expect(fuzzArguments('sweepSvg', sweepSvg, [r])).toEqual([]);
+    // Fields neither reads (checked by cvarSweep when it made them), free text, and the documented tol = Infinity.
+    const accept = ['arg0.timeMs', 'arg0.panels[0].optimum', 'arg0.panels[0].lowerBound', 'arg0.panels[0].problem=a string', 'arg0.tol=Infinity'];
+    expect(fuzzArguments('formatSweepTable', formatSweepTable, [r], { accept })).toEqual([]);
+    expect(fuzzArguments('sweepSvg', sweepSvg, [r], { accept })).toEqual([]);
   });
 });

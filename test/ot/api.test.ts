@@ -14,33 +14,41 @@ const M = [0, 1, 1, 0];
 const Mobj = () => ({ data: [0, 1, 1, 0], rows: 2, cols: 2 });
 const signal = new AbortController().signal;
 const onProgress = (): undefined => undefined;
+/** tol = Infinity is a valid stopping tolerance: the run stops at its first check. */
+const looseTol = (i: number): string => `arg${i}.tol=Infinity`;
+/** A bigint seed is valid (seeds are integers in [0, 2^53) or bigints in [0, 2^64)). */
+const bigSeed = (i: number): string => `arg${i}.seed=a bigint`;
 
 describe('ot: every bad argument gives a typed error, no leak, module usable', () => {
   it('sinkhorn (each method, f32)', () => {
     const base = { reg: 0.5, maxIter: 50, tol: 1e-6, checkEvery: 5, onProgress, signal };
-    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, Mobj(), { ...base, method: 'sinkhorn' }])).toEqual([]);
-    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'log', epsilonScaling: 10 }])).toEqual([]);
-    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'stabilized', tau: 10 }])).toEqual([]);
-    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'sinkhorn', precision: 'f32' }])).toEqual([]);
+    // epsilonScaling (a factor > 1) and tau (a threshold) are reals
+    const o = { accept: [looseTol(3)], kinds: { 'arg3.epsilonScaling': 'real', 'arg3.tau': 'real' } as const };
+    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, Mobj(), { ...base, method: 'sinkhorn' }], o)).toEqual([]);
+    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'log', epsilonScaling: 10 }], o)).toEqual([]);
+    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'stabilized', tau: 10 }], o)).toEqual([]);
+    expect(fuzzArguments('sinkhorn', sinkhorn, [a, b, M, { ...base, method: 'sinkhorn', precision: 'f32' }], o)).toEqual([]);
   });
 
   it('sinkhorn2', () => {
-    expect(fuzzArguments('sinkhorn2', sinkhorn2, [a, b, Mobj(), { reg: 0.5, method: 'log', maxIter: 50, tol: 1e-6 }])).toEqual([]);
+    expect(fuzzArguments('sinkhorn2', sinkhorn2, [a, b, Mobj(), { reg: 0.5, method: 'log', maxIter: 50, tol: 1e-6 }], { accept: [looseTol(3)] })).toEqual([]);
   });
 
   it('sinkhornBatch (both methods)', () => {
     const as = [a, [0.3, 0.7]];
     const bs = [b, [0.6, 0.4]];
     const base = { reg: 0.5, maxIter: 50, tol: 1e-6, checkEvery: 5, onProgress, signal };
-    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [as, bs, Mobj(), { ...base, method: 'sinkhorn' }])).toEqual([]);
-    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [as, bs, M, { ...base, method: 'log', epsilonScaling: 10 }])).toEqual([]);
+    const o = { accept: [looseTol(3)], kinds: { 'arg3.epsilonScaling': 'real' } as const };
+    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [as, bs, Mobj(), { ...base, method: 'sinkhorn' }], o)).toEqual([]);
+    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [as, bs, M, { ...base, method: 'log', epsilonScaling: 10 }], o)).toEqual([]);
     // An empty batch still checks M and the options.
-    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [[], [], M, { ...base, method: 'log' }])).toEqual([]);
+    expect(fuzzArguments('sinkhornBatch', sinkhornBatch, [[], [], M, { ...base, method: 'log' }], o)).toEqual([]);
   });
 
   it('sinkhornUnbalanced', () => {
     const opts = { reg: 0.5, regM: 1, maxIter: 50, tol: 1e-6, onProgress, signal };
-    expect(fuzzArguments('sinkhornUnbalanced', sinkhornUnbalanced, [a, [0.3, 0.9], Mobj(), opts])).toEqual([]);
+    // regM, the marginal relaxation, is a real > 0
+    expect(fuzzArguments('sinkhornUnbalanced', sinkhornUnbalanced, [a, [0.3, 0.9], Mobj(), opts], { accept: [looseTol(3)], kinds: { 'arg3.regM': 'real' } })).toEqual([]);
   });
 
   it('costMatrix', () => {
@@ -54,13 +62,14 @@ describe('ot: every bad argument gives a typed error, no leak, module usable', (
   });
 
   it('wasserstein1d', () => {
-    expect(fuzzArguments('wasserstein1d', wasserstein1d, [[0, 1, 2], [1, 2], [0.2, 0.3, 0.5], [0.5, 0.5], 2])).toEqual([]);
+    // the weights are optional (uniform), and p ≥ 1 is a real
+    expect(fuzzArguments('wasserstein1d', wasserstein1d, [[0, 1, 2], [1, 2], [0.2, 0.3, 0.5], [0.5, 0.5], 2], { optionalFrom: 2, kinds: { arg4: 'real' } })).toEqual([]);
   });
 
   it('barycenter', () => {
     const opts = { reg: 0.5, weights: [0.5, 0.5], maxIter: 20, tol: 1e-6, onProgress, signal };
-    expect(fuzzArguments('barycenter', barycenter, [[a, [0.2, 0.8]], Mobj(), { ...opts, method: 'log' }])).toEqual([]);
-    expect(fuzzArguments('barycenter', barycenter, [{ data: [0.5, 0.2, 0.5, 0.8], rows: 2, cols: 2 }, M, { ...opts, method: 'sinkhorn' }])).toEqual([]);
+    expect(fuzzArguments('barycenter', barycenter, [[a, [0.2, 0.8]], Mobj(), { ...opts, method: 'log' }], { accept: [looseTol(2)] })).toEqual([]);
+    expect(fuzzArguments('barycenter', barycenter, [{ data: [0.5, 0.2, 0.5, 0.8], rows: 2, cols: 2 }, M, { ...opts, method: 'sinkhorn' }], { accept: [looseTol(2)] })).toEqual([]);
   });
 
   it('wassersteinCpDictionary', () => {
@@ -75,27 +84,30 @@ describe('ot: every bad argument gives a typed error, no leak, module usable', (
       'arg1.maxIter=1e12', // valid: 1e12 sweeps to a stationarity tol the tiny problem need not reach, i.e. a legitimately endless run
       'arg1.innerIter=1e12', // valid: 1e12 FISTA steps per block, legitimately endless
     ];
-    expect(fuzzArguments('wassersteinCpDictionary', wassersteinCpDictionary, [X, opts], { same, skip })).toEqual([]);
+    // rho, the proximal weight, is a real > 0
+    const o = { same, skip, accept: [looseTol(1), bigSeed(1)], kinds: { 'arg1.rho': 'real' } as const };
+    expect(fuzzArguments('wassersteinCpDictionary', wassersteinCpDictionary, [X, opts], o)).toEqual([]);
   });
 
   it('convolutionalBarycenter', () => {
     const images = [[0.25, 0.25, 0.25, 0.25], [0.1, 0.2, 0.3, 0.4]];
     const opts = { reg: 0.5, weights: [0.5, 0.5], maxIter: 20, tol: 1e-6, onProgress, signal };
-    expect(fuzzArguments('convolutionalBarycenter', convolutionalBarycenter, [images, 2, 2, { ...opts, method: 'sinkhorn' }])).toEqual([]);
-    expect(fuzzArguments('convolutionalBarycenter', convolutionalBarycenter, [images, 2, 2, { ...opts, method: 'log' }])).toEqual([]);
+    expect(fuzzArguments('convolutionalBarycenter', convolutionalBarycenter, [images, 2, 2, { ...opts, method: 'sinkhorn' }], { accept: [looseTol(3)] })).toEqual([]);
+    expect(fuzzArguments('convolutionalBarycenter', convolutionalBarycenter, [images, 2, 2, { ...opts, method: 'log' }], { accept: [looseTol(3)] })).toEqual([]);
   });
 
   it('slicedWasserstein, slicedWassersteinDetails', () => {
     const X = { data: [0, 0, 1, 1, 2, 0], rows: 3, cols: 2 };
     const opts = { projections: 5, p: 2, seed: 1, weightsX: [0.2, 0.3, 0.5], weightsY: [0.5, 0.5], dim: 2 };
-    expect(fuzzArguments('slicedWasserstein', slicedWasserstein, [X, [0, 1, 1, 0], opts])).toEqual([]);
-    expect(fuzzArguments('slicedWassersteinDetails', slicedWassersteinDetails, [[0, 0, 1, 1], X, { projections: 3, p: 1.5, seed: 2n, dim: 2 }])).toEqual([]);
+    // p ≥ 1 is a real
+    expect(fuzzArguments('slicedWasserstein', slicedWasserstein, [X, [0, 1, 1, 0], opts], { accept: [bigSeed(2)], kinds: { 'arg2.p': 'real' } })).toEqual([]);
+    expect(fuzzArguments('slicedWassersteinDetails', slicedWassersteinDetails, [[0, 0, 1, 1], X, { projections: 3, p: 1.5, seed: 2n, dim: 2 }], { accept: [bigSeed(2)] })).toEqual([]);
   });
 
   it('classBasedOt (both smoothings), classPurity', () => {
     const base = { reg: 0.5, eta: 0.1, maxIter: 50, tol: 1e-6, onProgress, signal };
-    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, Mobj(), [0, 1], { ...base, smoothing: 'quadratic' }])).toEqual([]);
-    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, M, [3, 3], { ...base, smoothing: 'entropic' }])).toEqual([]);
+    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, Mobj(), [0, 1], { ...base, smoothing: 'quadratic' }], { accept: [looseTol(4)] })).toEqual([]);
+    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, M, [3, 3], { ...base, smoothing: 'entropic' }], { accept: [looseTol(4)] })).toEqual([]);
     expect(fuzzArguments('classPurity', classPurity, [[0.25, 0.25, 0.5, 0], 2, 2, [0, 1]])).toEqual([]);
   });
 

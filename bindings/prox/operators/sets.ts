@@ -44,18 +44,24 @@ export function l1BallThreshold(s: Scope, input: Placed, r: number): number {
   return Math.max(0, f64View(s.x, w, 1)[0]! + shift);
 }
 
-/** A bound of indBox: a number (±Infinity allowed) or a vector of them. */
-function bound(fn: string, name: string, value: unknown): number | Float64Array {
+/**
+ * A bound of indBox: a number or a vector of them. −Infinity is allowed for lo and +Infinity for hi
+ * (no bound); lo = +Infinity or hi = −Infinity would leave no real x in the box (an empty set has no prox).
+ */
+function bound(fn: string, name: 'lo' | 'hi', value: unknown): number | Float64Array {
+  const empty = name === 'lo' ? Infinity : -Infinity;
+  const expected = name === 'lo' ? 'a number < Infinity (−Infinity allowed)' : 'a number > −Infinity (Infinity allowed)';
   if (typeof value === 'number') {
-    if (Number.isNaN(value)) throw parameterError(fn, name, 'a number or a vector (not NaN)', value);
+    if (Number.isNaN(value) || value === empty) throw parameterError(fn, name, `${expected} or a vector of them`, value);
     return value;
   }
-  return vectorParameter(fn, name, value, (x) => !Number.isNaN(x), 'a number (±Infinity allowed)');
+  return vectorParameter(fn, name, value, (x) => !Number.isNaN(x) && x !== empty, expected);
 }
 
 /**
- * {x : lo ≤ x ≤ hi}; lo and hi are numbers (±Infinity allowed) or vectors of one length, lo ≤ hi
- * entrywise. prox: clamp (SIMD).
+ * {x : lo ≤ x ≤ hi}; lo and hi are numbers or vectors of one length, lo ≤ hi entrywise, with lo = −Infinity
+ * or hi = Infinity for no bound (lo = Infinity or hi = −Infinity is refused: the box would be empty).
+ * prox: clamp (SIMD).
  */
 export function indBox(lo: number | ArrayLike<number>, hi: number | ArrayLike<number>): ProxOperator {
   const fn = 'indBox';
