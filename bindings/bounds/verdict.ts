@@ -3,7 +3,7 @@
  * files are read first with `loadOnnx` from 'proxkit/onnx') and a VNNLIB property in, a verdict 'sat' / 'unsat' / 'unknown' / 'timeout' out.
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { evaluateNetwork } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { readVerifyOptions, type VerifyOptions } from './verify.js';
@@ -56,7 +56,7 @@ export interface VerifyModelResult {
  */
 export function verify(model: BoundsNetwork | NetworkSpec | string, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
   const fn = 'verify';
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<VerifyModelOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true }));
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const method = o.method ?? 'crown';

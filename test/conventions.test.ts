@@ -1,0 +1,265 @@
+/**
+ * The API conventions of the README ("Conventions") that hold across families, checked over the
+ * exports themselves rather than family by family:
+ * - every exported function is classified: it takes an options object (and has a valid call in
+ *   WITH_OPTIONS) or it does not (NO_OPTIONS, with the reason) — a new export fails here until it is
+ *   added to one of the two;
+ * - every options object (and every nested one, and the object arguments read like options) refuses
+ *   an unknown key with a ParameterError naming the function and the key, and suggests the known key
+ *   for a near-typo.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as api from '../bindings/index.js';
+import * as onnx from '../bindings/onnx.js';
+import type { NetworkSpec } from '../bindings/index.js';
+
+beforeAll(() => api.init());
+
+/** One valid call per function, with `extra` merged into the options object under test. */
+interface Entry {
+  /** The function's name as it appears in error messages. */
+  fn: string;
+  /** The options object's name in messages ('options', 'options.alpha', 'input', 'property'). */
+  name?: string;
+  /** A known key of that object (≥ 3 characters), from which a near-typo is made. */
+  key: string;
+  /** The valid call, with `extra` spread into the object under test. */
+  call: (extra: Record<string, unknown>) => unknown;
+}
+
+// Small inputs: every call below runs in a few milliseconds.
+const A = [2, 0.5, 0.5, 1];
+const b = [1, -1];
+const a2 = [0.5, 0.5];
+const b2 = [0.25, 0.75];
+const M2 = [0, 1, 1, 0];
+const rows = [[1, 0.5], [-0.3, 1], [0.2, -0.7], [1.1, 0.1], [-1, -0.4], [0.6, 0.9]];
+const ys = [1.2, 0.3, -0.8, 1.5, -1.1, 0.9];
+const tensor = () => ({ data: Float64Array.from({ length: 8 }, (_, i) => Math.sin(i + 1)), shape: [2, 2, 2] });
+const spec = (): NetworkSpec => ({
+  input: 2,
+  layers: [
+    { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
+    { type: 'relu' },
+    { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
+  ],
+}) as NetworkSpec;
+const box = () => ({ lower: [-1, -1], upper: [1, 1] });
+const VNNLIB = [
+  '(declare-const X_0 Real)', '(declare-const X_1 Real)', '(declare-const Y_0 Real)', '(declare-const Y_1 Real)',
+  '(assert (>= X_0 -1))', '(assert (<= X_0 1))', '(assert (>= X_1 -1))', '(assert (<= X_1 1))',
+  '(assert (>= Y_0 100))',
+].join('\n');
+const bcdBlocks = () => [
+  { x0: [0], update: (t: readonly Float64Array[], c: number, out: Float64Array) => void (out[0] = (2 - 2 * t[1]![0]! + c * t[0]![0]!) / (4 + c)) },
+  { x0: [0], update: (t: readonly Float64Array[], c: number, out: Float64Array) => void (out[0] = (-2 * t[0]![0]! + c * t[1]![0]!) / (2 + c)) },
+];
+const bcdObjective = (x: readonly Float64Array[]) => (x[0]![0]! - 1) ** 2 + (x[1]![0]! + x[0]![0]!) ** 2;
+const cvarProblem = () => ({ name: 'tiny', X: { data: Float64Array.from(rows.flat()), rows: rows.length, cols: 2 }, y: Float64Array.from(ys), loss: 'squared' as const });
+const sweep = (extra: Record<string, unknown>, problemExtra: Record<string, unknown> = {}) =>
+  api.cvarSweep({ problems: [{ ...cvarProblem(), ...problemExtra }], stepSizes: [0.1], seeds: 1, epochs: 1, betas: [0.5], methods: ['sgm'], ...extra });
+const stridedTv = (extra: Record<string, unknown>) => {
+  const buf = api.allocF64([1, 3, 2]);
+  try {
+    return api.totalVariation1DStrided(buf, { length: 3, lambda: 0.5, ...extra }).view().slice();
+  } finally {
+    buf.free();
+  }
+};
+
+/** Functions taking an options object (top level, and nested objects read like options). */
+const WITH_OPTIONS: Record<string, Entry[]> = {
+  // runtime
+  init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
+  // prox
+  klSimplex: [{ fn: 'klSimplex', key: 'reference', call: (o) => api.klSimplex({ ...o }) }],
+  totalVariation1DStrided: [{ fn: 'totalVariation1DStrided', key: 'lambda', call: stridedTv }],
+  totalVariation2D: [{ fn: 'totalVariation2D', key: 'maxIter', call: (o) => api.totalVariation2D(0.5, 2, 3, { maxIter: 5, ...o }) }],
+  proximalGradient: [{ fn: 'proximalGradient', key: 'lipschitz', call: (o) => api.proximalGradient(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
+  fista: [{ fn: 'fista', key: 'restart', call: (o) => api.fista(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
+  lasso: [{ fn: 'lasso', key: 'maxIter', call: (o) => api.lasso(A, b, 0.1, { maxIter: 3, ...o }) }],
+  admm: [{ fn: 'admm', key: 'relaxation', call: (o) => api.admm(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],
+  douglasRachford: [{ fn: 'douglasRachford', key: 'gamma', call: (o) => api.douglasRachford(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],
+  pdhg: [{ fn: 'pdhg', key: 'sigma', call: (o) => api.pdhg(api.normL1(1), api.indBox(-1, 1), api.matrixOperator(A, 2, 2), { maxIter: 3, ...o }) }],
+  chambollePock: [{ fn: 'chambollePock', key: 'opNorm', call: (o) => api.chambollePock(api.normL1(1), api.indBox(-1, 1), api.matrixOperator(A, 2, 2), { maxIter: 3, ...o }) }],
+  bcdProx: [{ fn: 'bcdProx', key: 'maxIter', call: (o) => api.bcdProx(bcdObjective, bcdBlocks(), { maxIter: 2, ...o }) }],
+  // cvar
+  cvarStep: [{ fn: 'cvarStep', name: 'input', key: 'stepSize', call: (o) => api.cvarStep({ theta: [1], eta: 0, loss: 1, grad: [1], beta: 0.5, stepSize: 0.1, method: 'sgm', ...o }) }],
+  minimizeCvar: [{ fn: 'minimizeCvar', key: 'epochs', call: (o) => api.minimizeCvar({ X: rows, y: ys, epochs: 1, ...o }) }],
+  cvarReference: [{ fn: 'cvarReference', key: 'beta', call: (o) => api.cvarReference({ X: rows, y: ys, beta: 0.5, ...o }) }],
+  cvarSweep: [
+    { fn: 'cvarSweep', key: 'epochs', call: (o) => sweep(o) },
+    { fn: 'cvarSweep', name: 'problems[0]', key: 'loss', call: (o) => sweep({}, o) },
+  ],
+  // ot
+  sinkhorn: [{ fn: 'sinkhorn', key: 'checkEvery', call: (o) => api.sinkhorn(a2, b2, M2, { reg: 0.5, ...o }) }],
+  sinkhorn2: [{ fn: 'sinkhorn2', key: 'method', call: (o) => api.sinkhorn2(a2, b2, M2, { reg: 0.5, ...o }) }],
+  sinkhornBatch: [{ fn: 'sinkhornBatch', key: 'maxIter', call: (o) => api.sinkhornBatch([a2], [b2], M2, { reg: 0.5, ...o }) }],
+  sinkhornUnbalanced: [{ fn: 'sinkhornUnbalanced', key: 'regM', call: (o) => api.sinkhornUnbalanced(a2, b2, M2, { reg: 0.5, regM: 1, ...o }) }],
+  barycenter: [{ fn: 'barycenter', key: 'weights', call: (o) => api.barycenter([a2, b2], M2, { reg: 0.5, ...o }) }],
+  convolutionalBarycenter: [{ fn: 'convolutionalBarycenter', key: 'method', call: (o) => api.convolutionalBarycenter([[0.25, 0.25, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]], 2, 2, { reg: 0.5, maxIter: 20, ...o }) }],
+  classBasedOt: [{ fn: 'classBasedOt', key: 'smoothing', call: (o) => api.classBasedOt(a2, b2, M2, [0, 1], { reg: 0.5, maxIter: 20, ...o }) }],
+  costMatrix: [{ fn: 'costMatrix', key: 'metric', call: (o) => api.costMatrix([0, 1], [0, 2], { ...o }) }],
+  slicedWasserstein: [{ fn: 'slicedWasserstein', key: 'projections', call: (o) => api.slicedWasserstein([0, 1], [0, 2], { projections: 3, ...o }) }],
+  slicedWassersteinDetails: [{ fn: 'slicedWassersteinDetails', key: 'weightsX', call: (o) => api.slicedWassersteinDetails([0, 1], [0, 2], { projections: 3, ...o }) }],
+  wassersteinCpDictionary: [{
+    fn: 'wassersteinCpDictionary', key: 'rank',
+    call: (o) => api.wassersteinCpDictionary([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]], { rank: 1, reg: 0.5, maxIter: 1, innerIter: 2, ...o }),
+  }],
+  // tucker
+  hooi: [{ fn: 'hooi', key: 'maxIter', call: (o) => api.hooi(tensor(), [1, 1, 1], { maxIter: 2, ...o }) }],
+  selectCoreShape: [
+    { fn: 'selectCoreShape', key: 'evaluate', call: (o) => api.selectCoreShape(tensor(), 12, { evaluate: false, ...o }) },
+    { fn: 'selectCoreShape', name: 'options.hooi', key: 'maxIter', call: (o) => api.selectCoreShape(tensor(), 12, { hooi: { maxIter: 2, ...o } }) },
+  ],
+  solveTuckerPacking: [{ fn: 'solveTuckerPacking', key: 'epsilon', call: (o) => api.solveTuckerPacking(api.modeSpectra(tensor()), 12, { ...o }) }],
+  // bounds
+  computeBounds: [
+    { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
+    { fn: 'computeBounds', name: 'options.alpha', key: 'iterations', call: (o) => api.computeBounds(spec(), box(), { method: 'alpha-crown', alpha: { iterations: 1, ...o } }) },
+  ],
+  localLipschitz: [{ fn: 'localLipschitz', key: 'samples', call: (o) => api.localLipschitz(spec(), box(), { samples: 4, searchSteps: 2, patternSteps: 2, branch: 1, ...o }) }],
+  trainMlp: [{ fn: 'trainMlp', key: 'epochs', call: (o) => api.trainMlp(rows, [0, 1, 0, 1, 0, 1], { hidden: [3], epochs: 1, ...o }) }],
+  certifiedAccuracy: [
+    { fn: 'certifiedAccuracy', key: 'radii', call: (o) => api.certifiedAccuracy(spec(), rows, [0, 1, 0, 1, 0, 1], { radii: [0], methods: ['ibp'], attack: false, ...o }) },
+    { fn: 'certifiedAccuracy', name: 'options.attack', key: 'restarts', call: (o) => api.certifiedAccuracy(spec(), rows, [0, 1, 0, 1, 0, 1], { radii: [0], methods: ['ibp'], attack: { steps: 1, ...o } }) },
+  ],
+  verify: [{ fn: 'verify', key: 'timeout', call: (o) => api.verify(spec(), VNNLIB, { timeout: 5, ...o }) }],
+  verifyVnnlib: [{ fn: 'verifyVnnlib', key: 'maxNodes', call: (o) => api.verifyVnnlib(spec(), VNNLIB, { maxNodes: 50, ...o }) }],
+  verifyNetwork: [
+    { fn: 'verifyNetwork', key: 'reluSplitAfter', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, ...o }) },
+    { fn: 'verifyNetwork', name: 'options.pgd', key: 'restarts', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, pgd: { steps: 2, ...o } }) },
+    { fn: 'verifyNetwork', name: 'property', key: 'mode', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100], ...o }, { maxNodes: 50 }) },
+  ],
+  // onnx subpath
+  exportOnnx: [{ fn: 'exportOnnx', key: 'dtype', call: (o) => onnx.exportOnnx(spec(), { ...o }) }],
+};
+
+/** Exported functions that take no options object, and why. */
+const NO_OPTIONS: Record<string, string> = {
+  isReady: 'no arguments',
+  memoryStats: 'no arguments',
+  allocF64: 'a length or the data',
+  rng: 'a seed',
+  softThreshold: 'vector, threshold, out: all positional',
+  projectSimplex: 'vector, radius, out: all positional',
+  ...Object.fromEntries(
+    ['normL1', 'normL2', 'sqrNormL2', 'elasticNet', 'normLinf', 'normL21', 'huberLoss', 'indBox', 'indNonnegative', 'indSimplex',
+      'indBallL1', 'indBallL2', 'indBallLinf', 'indHyperplane', 'indHalfspace', 'totalVariation1D', 'nmSparsity', 'proxSparse', 'lossProx', 'nuclearNorm']
+      .map((k) => [k, 'an operator factory: its parameters are positional scalars / vectors (the math of f)']),
+  ),
+  tv1dScratchLength: 'a length',
+  scaled: 'calculus on operators: an operator and a scalar/vector',
+  translated: 'calculus on operators: an operator and a scalar/vector',
+  separableSum: 'calculus on operators: a list of [operator, length]',
+  conjugate: 'calculus on operators: one operator',
+  moreauEnvelope: 'calculus on operators: an operator and t',
+  leastSquares: 'the data (A, b) of a smooth term',
+  matrixOperator: 'a matrix and its shape',
+  operatorNorm: 'a linear operator',
+  lassoDualityGap: 'λ',
+  cvar: 'losses and β',
+  cvarAndVar: 'losses and β',
+  valueAtRisk: 'losses and β',
+  cvarWeights: 'losses, β, out',
+  projectCvarSet: 'vector, β, κ, out',
+  projectCvarSetInfo: 'vector, β, κ, out',
+  tailCount: 'n and β',
+  formatSweepTable: 'takes a cvarSweep result (data passed back, not options)',
+  sweepSvg: 'takes a cvarSweep result (data passed back, not options)',
+  symmetricEigen: 'a matrix (and its order)',
+  svd: 'a matrix (and its shape)',
+  modeGram: 'a tensor and a mode',
+  modeProduct: 'a tensor, a matrix and a mode',
+  frobeniusNorm: 'a tensor',
+  modeSpectra: 'a tensor',
+  hosvd: 'a tensor and a core shape',
+  tuckerParameterCount: 'dims and a core shape',
+  tuckerReconstruct: 'a decomposition { core, factors } (data, not options)',
+  uniformCoreShape: 'dims and a budget',
+  parseNetwork: 'a network spec (data, validated layer by layer)',
+  evaluateNetwork: 'a network and an input',
+  parseVnnlib: 'VNNLIB text',
+  seededSplit: 'n, test size, seed',
+  classificationAccuracy: 'a network and labelled data',
+  emd: 'two histograms and a cost matrix',
+  emd2: 'two histograms and a cost matrix',
+  wasserstein1d: 'two samples, their weights and p',
+  classPurity: 'a plan, its shape and labels',
+  loadOnnx: 'ONNX bytes',
+  onnxToSpec: 'ONNX bytes',
+};
+
+/** A near-typo of `key`: its 2nd and 3rd letters swapped (one transposition). */
+function typo(key: string): string {
+  const t = key[0]! + key[2]! + key[1]! + key.slice(3);
+  if (t === key) throw new Error(`the table's key ${key} has equal 2nd and 3rd letters: pick another`);
+  return t;
+}
+
+/** The error `call` throws or rejects with (undefined if it returns normally). */
+async function failure(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+function isClass(v: unknown): boolean {
+  return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
+}
+
+/** The exported plain functions of a module namespace. */
+function functionsOf(ns: Record<string, unknown>): string[] {
+  return Object.keys(ns).filter((k) => typeof ns[k] === 'function' && !isClass(ns[k]));
+}
+
+const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx)])].sort();
+
+describe('conventions: every exported function is classified', () => {
+  it('each exported function is either in WITH_OPTIONS (with a valid call) or in NO_OPTIONS (with a reason)', () => {
+    const unclassified = exported.filter((k) => !(k in WITH_OPTIONS) && !(k in NO_OPTIONS));
+    expect(unclassified).toEqual([]);
+    const both = Object.keys(WITH_OPTIONS).filter((k) => k in NO_OPTIONS);
+    expect(both).toEqual([]);
+    const stale = [...Object.keys(WITH_OPTIONS), ...Object.keys(NO_OPTIONS)].filter((k) => !exported.includes(k));
+    expect(stale).toEqual([]);
+  });
+
+  it('no function listed without options declares a parameter named options (a cross-check of NO_OPTIONS)', () => {
+    const ns = { ...api, ...onnx } as Record<string, unknown>;
+    const suspicious = Object.keys(NO_OPTIONS).filter((k) => {
+      const src = Function.prototype.toString.call(ns[k]);
+      const params = src.slice(src.indexOf('(') + 1, src.indexOf(')'));
+      return /\b(options|opts)\b/.test(params);
+    });
+    expect(suspicious).toEqual([]);
+  });
+});
+
+describe('conventions: an unknown option key is a ParameterError naming it', () => {
+  const entries = Object.values(WITH_OPTIONS).flat();
+
+  it.each(entries.map((e) => [`${e.fn} ${e.name ?? 'options'}`, e] as const))('%s', async (_label, e) => {
+    const name = e.name ?? 'options';
+    // the table's call itself is valid
+    expect(await failure(() => e.call({}))).toBeUndefined();
+    // a key no function knows: named, with the function's name, and no suggestion
+    const unknown = await failure(() => e.call({ zzNotAnOption: 1 }));
+    expect(unknown).toBeInstanceOf(api.ParameterError);
+    expect((unknown as Error).message).toMatch(new RegExp(`^${e.fn}: ${name.replace(/[.[\]]/g, '\\$&')}\\.zzNotAnOption is not a known option; known: .*\\b${e.key}\\b`));
+    // a transposition of a known key: the suggestion names the key
+    const near = await failure(() => e.call({ [typo(e.key)]: 1 }));
+    expect(near).toBeInstanceOf(api.ParameterError);
+    expect((near as Error).message).toContain(`${name}.${typo(e.key)} is not a known option (did you mean ${name}.${e.key}?)`);
+  });
+
+  it('a renamed 0.2.0 key points at its new name, and a distant key gets no suggestion', () => {
+    expect(() => api.cvarSweep({ problems: [cvarProblem()], tolerance: 0.1 } as never)).toThrow(/options\.tolerance is not a known option \(did you mean options\.tol\?\)/);
+    expect(() => api.selectCoreShape(tensor(), 12, { hooiTol: 1e-6 } as never)).toThrow(/options\.hooiTol is not a known option \(did you mean options\.hooi\?\)/);
+    expect(() => api.computeBounds(spec(), box(), { methd: 'ibp' } as never)).toThrow('computeBounds: options.methd is not a known option (did you mean options.method?); known: method, alpha, C, splits');
+    expect(() => api.sinkhorn(a2, b2, M2, { reg: 0.5, x: 1 } as never)).toThrow(/options\.x is not a known option; known:/);
+  });
+});
