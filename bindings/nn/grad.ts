@@ -78,16 +78,16 @@ function scalarOut(fn: string, out: Tensor): void {
  */
 export function grad<F extends Fn>(f: F, options: GradOptions = {}): (...args: Parameters<F>) => Tensor | Tensor[] {
   checkF('nn.grad', f);
-  return (...args) => valueAndGradImpl('nn.grad', f, args, options).grad;
+  return (...args) => valueAndGradImpl('nn.grad', f, args, options, false).grad;
 }
 
 /** Like grad, but also returns f's value: `{ value, grad }` (value: the Tensor f returned). */
 export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}): (...args: Parameters<F>) => { value: Tensor; grad: Tensor | Tensor[] } {
   checkF('nn.valueAndGrad', f);
-  return (...args) => valueAndGradImpl('nn.valueAndGrad', f, args, options);
+  return (...args) => valueAndGradImpl('nn.valueAndGrad', f, args, options, true) as { value: Tensor; grad: Tensor | Tensor[] };
 }
 
-function valueAndGradImpl(fn: string, f: Fn, args: readonly unknown[], options: GradOptions): { value: Tensor; grad: Tensor | Tensor[] } {
+function valueAndGradImpl(fn: string, f: Fn, args: readonly unknown[], options: GradOptions, withValue: boolean): { value?: Tensor; grad: Tensor | Tensor[] } {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
   const { idx, single } = positions(fn, args, options.argnums);
   return runScope(
@@ -95,7 +95,8 @@ function valueAndGradImpl(fn: string, f: Fn, args: readonly unknown[], options: 
       const { out, tape, xs } = trace(fn, f, args, idx);
       scalarOut(fn, out);
       const gs = cotangents(tape, out, ones(out.shape, out.dtype), xs);
-      return { value: out, grad: single ? gs[0]! : gs };
+      // without the value in the result, the scope frees it with the tape
+      return withValue ? { value: out, grad: single ? gs[0]! : gs } : { grad: single ? gs[0]! : gs };
     },
     () => recording(),
   );
