@@ -54,7 +54,7 @@ const ACTS: [string, (x: T) => T, (v: number) => number, (v: number) => number][
 
 function matVec(W: Float64Array, x: Float64Array, rows: number, cols: number): Float64Array {
   const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) y[i] += W[i * cols + j]! * x[j]!;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) y[i]! += W[i * cols + j]! * x[j]!;
   return y;
 }
 
