@@ -1,16 +1,28 @@
 // The `proxkit` command as users run it: the built dist/cli.js (npm test builds it first).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
-// In a scratch folder: demo sections write their figures (SVG) to the working directory.
+// In a scratch folder: demo sections write their files to the working directory by default.
 const cwd = mkdtempSync(join(tmpdir(), 'proxkit-cli-'));
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd });
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, env: { ...process.env, PROXKIT_DEBUG: '' } });
+
+/** The failure contract: nothing on stdout, exactly one line on stderr that starts with `prefix`, no stack. */
+function expectOneLineError(r: ReturnType<typeof run>, status: number, prefix: string): string {
+  expect(r.status).toBe(status);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.startsWith(prefix), `${JSON.stringify(lines[0])} starts with ${JSON.stringify(prefix)}`).toBe(true);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
 
 describe('proxkit CLI', () => {
   it('--version prints the package version', () => {
@@ -19,11 +31,28 @@ describe('proxkit CLI', () => {
     expect(r.stdout.trim()).toBe(version);
   });
 
-  it('--help lists the demo command', () => {
+  it('--help lists the commands and the exit codes', () => {
     const r = run('--help');
-    expect(r.status).toBe(0);
+    expect([r.status, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toMatch(/Usage: proxkit/);
     expect(r.stdout).toMatch(/demo \[options\] \[sections\.\.\.\]/);
+    expect(r.stdout).toMatch(/cvar-sweep \[options\]/);
+    expect(r.stdout).toMatch(/verify \[options\] <model> <spec>/);
+    expect(r.stdout).toMatch(/Exit codes: 0 .*; 1 .*; 2 a usage error/s);
+    // `help <command>` is the same as `<command> --help`.
+    expect(run('help', 'demo').stdout).toBe(run('demo', '--help').stdout);
+  });
+
+  it('--help of each command says what each output option writes, with its default', () => {
+    const flat = (s: string) => s.replace(/\s+/g, ' ');
+    const demo = flat(run('demo', '--help').stdout);
+    expect(demo).toMatch(/--figures <dir> folder for every file the sections write: figures \(SVG and PNG\), the digits network \(ONNX\) and its robustness properties \(VNNLIB\); created when missing \(default: the working directory\)/);
+    expect(demo).toContain('--seed <n> seed for the random parts of every section (default: 42)');
+    const sweep = flat(run('cvar-sweep', '--help').stdout);
+    expect(sweep).toMatch(/--svg <file> where to write the figure \(SVG\).*created when missing \(default: cvar-sweep\.svg\)/);
+    expect(sweep).toMatch(/--json <file> also write every number of the sweep \(JSON\).*\(default: no JSON\)/);
+    expect(flat(run('verify', '--help').stdout)).toMatch(/on stdout; writes no file/);
+    expect(flat(run('bounds', '--help').stdout)).toMatch(/on stdout; writes no file/);
   });
 
   it('demo prox runs on the embedded data and reproduces the published lasso order', () => {
@@ -39,13 +68,71 @@ describe('proxkit CLI', () => {
     const b = run('demo', 'prox', '--seed', '2').stdout.match(/SHA-256 ([0-9a-f]{64})/)![1];
     expect(a).not.toBe(b);
   });
+});
 
-  it('rejects an unknown section and a bad seed with a message and exit code 1', () => {
-    const unknown = run('demo', 'nope');
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/demo: unknown section nope \(sections: [a-z0-9, -]*prox[a-z0-9, -]*\)/);
-    const seed = run('demo', '--seed', '-3');
-    expect(seed.status).toBe(1);
-    expect(seed.stderr).toContain('demo: --seed must be a non-negative integer (got -3)');
+describe('proxkit CLI: usage errors exit with 2 and one line naming the command', () => {
+  it.each([
+    [['demo', '--bogus'], "proxkit demo: unknown option '--bogus'"],
+    [['demo', '--sed', '3'], "proxkit demo: unknown option '--sed' (Did you mean --seed?)"],
+    [['demo', 'nope'], 'proxkit demo: unknown section nope (sections: '],
+    [['demo', '--seed', '-3'], 'proxkit demo: --seed must be a non-negative integer (got -3)'],
+    [['demo', '--seed', '1.5'], 'proxkit demo: --seed must be a non-negative integer (got 1.5)'],
+    [['demo', '--figures'], "proxkit demo: option '--figures <dir>' argument missing"],
+    [['cvar-sweep', '--epochs'], "proxkit cvar-sweep: option '--epochs <n>' argument missing"],
+    [['cvar-sweep', '--epochs', '0'], 'proxkit cvar-sweep: --epochs must be a positive integer (got 0)'],
+    [['cvar-sweep', '--seeds', 'two'], 'proxkit cvar-sweep: --seeds must be a positive integer (got two)'],
+    [['cvar-sweep', '--tolerance', 'abc'], 'proxkit cvar-sweep: --tolerance must be a finite number > 0 (got abc)'],
+    [['cvar-sweep', '--schedule', 'linear'], "proxkit cvar-sweep: option '--schedule <s>' argument 'linear' is invalid. Allowed choices are constant, sqrt"],
+    [['verify'], "proxkit verify: missing required argument 'model'"],
+    [['verify', 'm.onnx', 's.vnnlib', '--method', 'deeppoly'], "proxkit verify: option '--method <method>' argument 'deeppoly' is invalid"],
+    [['verify', 'm.onnx', 's.vnnlib', '--timeout', '-1'], 'proxkit verify: --timeout must be a finite number of seconds > 0 (got -1)'],
+    [['bounds', 'm.onnx'], "proxkit bounds: missing required argument 'spec'"],
+    [['bounds', 'm.onnx', 's.vnnlib', 'extra'], 'proxkit bounds: too many arguments'],
+    [['nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],
+    [['--bogus'], "proxkit: unknown option '--bogus'"],
+    [[], 'proxkit: missing command (commands: demo, cvar-sweep, verify, bounds'],
+  ])('proxkit %j', (args, prefix) => {
+    expectOneLineError(run(...args), 2, prefix);
+  });
+});
+
+describe('proxkit CLI: output folders are created, or refused before the work starts', () => {
+  it('demo --figures into a folder that does not exist creates it (parents too) and writes there', () => {
+    const figures = join(cwd, 'new', 'nested', 'figures');
+    const r = run('demo', 'tv', '--figures', figures);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(readdirSync(figures).some((f) => f.endsWith('.svg'))).toBe(true);
+  });
+
+  it('demo --figures under a file, or naming a file: exit 1, one line, no section started', () => {
+    const file = join(cwd, 'a-file.txt');
+    writeFileSync(file, 'not a folder\n');
+    const under = expectOneLineError(run('demo', 'prox', '--figures', join(file, 'figures')), 1, 'proxkit demo: --figures ');
+    expect(under).toContain(`cannot create the output folder: ${file} is a file, not a folder`);
+    const itself = expectOneLineError(run('demo', 'prox', '--figures', file), 1, 'proxkit demo: --figures ');
+    expect(itself).toContain('it is a file, not a folder');
+  });
+
+  it('cvar-sweep --svg / --json into missing folders: both folders created and both files written', () => {
+    const svg = join(cwd, 'sweep', 'svg', 'plot.svg');
+    const json = join(cwd, 'sweep', 'json', 'numbers.json');
+    const r = run('cvar-sweep', '--quick', '--seeds', '1', '--epochs', '3', '--no-progress', '--svg', svg, '--json', json);
+    expect(r.status).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ epochs: 3, seeds: 1 });
+    expect(r.stdout).toContain(`wrote ${svg}`);
+    expect(r.stdout).toContain(`wrote ${json}`);
+  });
+
+  it('cvar-sweep --json under a file, or --svg naming a folder: exit 1 before the sweep, nothing written', () => {
+    const file = join(cwd, 'blocker');
+    writeFileSync(file, '');
+    const svg = join(cwd, 'never.svg');
+    const a = expectOneLineError(run('cvar-sweep', '--quick', '--svg', svg, '--json', join(file, 'x.json')), 1, 'proxkit cvar-sweep: --json ');
+    expect(a).toContain(`cannot create its folder: ${file} is a file, not a folder`);
+    expect(existsSync(svg)).toBe(false);
+    const b = expectOneLineError(run('cvar-sweep', '--quick', '--svg', cwd), 1, 'proxkit cvar-sweep: --svg ');
+    expect(b).toContain('this is a folder; give a file name inside it');
   });
 });

@@ -1,78 +1,163 @@
-import { Command } from 'commander';
+/**
+ * The `proxkit` command. Every failure ends as one line `proxkit <command>: <message>` on stderr:
+ * exit code 2 for a wrong command line (commander's own errors included), 1 for input the command
+ * cannot use (a missing or wrong file, an output folder that cannot be created, a ProxkitError) and
+ * for unexpected internal errors (PROXKIT_DEBUG=1 prints their stack). Output folders are created
+ * (or refused) before any work starts.
+ */
+import { Command, CommanderError, Option } from 'commander';
 import { runDemo, sections } from '../demo/index.js';
-import { runCvarSweepCli } from '../cvar/cli.js';
-import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from '../bounds/cli.js';
+import { runCvarSweepCli } from './cvar-sweep.js';
+import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from './verify.js';
+import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
+
+const EXIT_CODES = `
+Exit codes: 0 done (for verify: whatever the verdict); 1 an input file or output folder cannot be
+used, or the computation refused its input; 2 a usage error (unknown option or command, missing
+argument, bad option value). Errors are one line on stderr; PROXKIT_DEBUG=1 adds the stack of an
+unexpected internal error.`;
+
+/** The subcommand whose action runs (set before it starts), to name it in an error from inside it. */
+let active: string | null = null;
 
 const program = new Command();
+// Commander prints "error: …" (or the whole help when no command is given) and calls process.exit;
+// here its errors are thrown instead and reported like every other failure, in one line.
 program
   .name('proxkit')
   .description('Proximal-optimization and certification kernels in SIMD WebAssembly.')
-  .version(PROXKIT_VERSION);
-
-program
-  .command('demo')
-  .description(`a tour over data embedded in the package (sections: ${sections.map((s) => s.name).join(', ')})`)
-  .argument('[sections...]', 'run only these sections')
-  .option('--seed <n>', 'seed for the random parts', '42')
-  .option('--figures <dir>', 'folder for the figures (SVG) that sections write', '.')
-  .action(async (names: string[], opts: { seed: string; figures: string }) => {
-    const seed = Number(opts.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) program.error(`demo: --seed must be a non-negative integer (got ${opts.seed})`);
-    await runDemo(names, { seed, log: (line) => console.log(line), figures: opts.figures });
+  .version(PROXKIT_VERSION)
+  .configureOutput({ outputError: () => {}, writeErr: () => {} })
+  .exitOverride((err) => {
+    throw new CommandFailure(null, err);
+  })
+  .addHelpText('after', EXIT_CODES)
+  .hook('preAction', (_root, actionCommand) => {
+    active = actionCommand.name();
   });
 
-program
-  .command('cvar-sweep')
+/** A subcommand whose parse errors (unknown flag, missing argument) are reported under its name. */
+function command(name: string): Command {
+  return program.command(name).exitOverride((err) => {
+    throw new CommandFailure(name, err);
+  });
+}
+
+/** A whole number ≥ min given as an option's text (digits only: "", "1e3" and "2.5" are refused). */
+function integerOption(flag: string, text: string, min: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${flag} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (got ${text})`);
+  }
+  return n;
+}
+
+/** An option whose default shows in --help as written (commander would print it as a quoted string). */
+function opt(flags: string, description: string, value?: string, shown: string | undefined = value): Option {
+  const o = new Option(flags, description);
+  return value === undefined ? o : o.default(value, shown);
+}
+
+command('demo')
+  .description(`a tour over data embedded in the package (sections: ${sections.map((s) => s.name).join(', ')})`)
+  .argument('[sections...]', 'run only these sections (default: all, in the order above)')
+  .addOption(opt('--seed <n>', 'seed for the random parts of every section', '42'))
+  .addOption(
+    opt(
+      '--figures <dir>',
+      'folder for every file the sections write: figures (SVG and PNG), the digits network (ONNX) and ' +
+        'its robustness properties (VNNLIB); created when missing',
+      '.',
+      'the working directory',
+    ),
+  )
+  .action(async (names: string[], opts: { seed: string; figures: string }) => {
+    const seed = integerOption('--seed', opts.seed, 0);
+    const unknown = names.filter((n) => !sections.some((s) => s.name === n));
+    if (unknown.length > 0) {
+      throw new UsageError(`unknown section ${unknown.join(', ')} (sections: ${sections.map((s) => s.name).join(', ')})`);
+    }
+    const figures = prepareOutputFolder('--figures', opts.figures);
+    await runDemo(names, { seed, log: (line) => console.log(line), figures });
+  });
+
+command('cvar-sweep')
   .description('CVaR step-size experiment: SPL+, SPL and SGM on the embedded diabetes and breast-cancer data')
-  .option('--svg <path>', 'where to write the SVG plot', 'cvar-sweep.svg')
-  .option('--json <path>', 'also write every number as JSON')
-  .option('--epochs <n>', 'epochs per run', '100')
-  .option('--seeds <n>', 'seeds per step size', '5')
-  .option('--schedule <s>', "step-size schedule: 'constant' or 'sqrt'", 'constant')
-  .option('--tolerance <t>', 'relative suboptimality that counts as reaching the optimum', '0.01')
-  .option('--quick', 'a small configuration (diabetes only, beta 0.9, 7 step sizes)')
-  .option('--no-progress', 'no progress bar')
+  .addOption(
+    opt(
+      '--svg <file>',
+      'where to write the figure (SVG): for each data set and β, the step sizes at which each method reaches the optimum; its folder is created when missing',
+      'cvar-sweep.svg',
+    ),
+  )
+  .option('--json <file>', 'also write every number of the sweep (JSON) to this file; its folder is created when missing (default: no JSON)')
+  .addOption(opt('--epochs <n>', 'epochs per run', '100'))
+  .addOption(opt('--seeds <n>', 'seeds per step size (the figure shows their median)', '5'))
+  .addOption(opt('--schedule <s>', 'step-size schedule: γ at every step, or γ/√(t + 1) at step t', 'constant').choices(['constant', 'sqrt']))
+  .addOption(opt('--tolerance <t>', 'relative suboptimality that counts as reaching the optimum', '0.01'))
+  .option('--quick', 'a small configuration: diabetes only, β = 0.9, 7 step sizes (default: both data sets, β = 0.9 and 0.99)')
+  .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
   .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; tolerance: string; quick?: boolean; progress: boolean }) => {
-    const epochs = Number(opts.epochs);
-    const seeds = Number(opts.seeds);
+    const epochs = integerOption('--epochs', opts.epochs, 1);
+    const seeds = integerOption('--seeds', opts.seeds, 1);
     const tolerance = Number(opts.tolerance);
-    if (!Number.isSafeInteger(epochs) || epochs < 1) program.error(`cvar-sweep: --epochs must be a positive integer (got ${opts.epochs})`);
-    if (!Number.isSafeInteger(seeds) || seeds < 1) program.error(`cvar-sweep: --seeds must be a positive integer (got ${opts.seeds})`);
-    if (!(tolerance > 0)) program.error(`cvar-sweep: --tolerance must be > 0 (got ${opts.tolerance})`);
-    if (opts.schedule !== 'constant' && opts.schedule !== 'sqrt') program.error(`cvar-sweep: --schedule must be constant or sqrt (got ${opts.schedule})`);
+    if (!(tolerance > 0 && Number.isFinite(tolerance)) || opts.tolerance.trim() === '') {
+      throw new UsageError(`--tolerance must be a finite number > 0 (got ${opts.tolerance})`);
+    }
+    const svg = prepareOutputFile('--svg', opts.svg);
+    const json = opts.json === undefined ? undefined : prepareOutputFile('--json', opts.json);
     await runCvarSweepCli({
-      svg: opts.svg, json: opts.json, epochs, seeds, tolerance, quick: opts.quick === true,
+      svg, json, epochs, seeds, tolerance, quick: opts.quick === true,
       schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
       log: (line) => console.log(line),
     });
   });
 
-program
-  .command('verify')
-  .description('decide a VNNLIB property of an ONNX model (VNN-COMP verdict: sat, unsat, unknown or timeout)')
-  .argument('<model>', 'the network (.onnx, or the JSON network format when it ends in .json)')
-  .argument('<spec>', 'the property (.vnnlib)')
-  .option('--timeout <seconds>', 'time budget in seconds', '10')
-  .option('--method <method>', `bounding method: ${CLI_METHODS.join(', ')}`, 'crown')
-  .option('--json', 'print {verdict, counterexample: {inputs, outputs}, statistics: {nodes, timeMs}}')
+command('verify')
+  .description('decide a VNNLIB property of an ONNX model and print the VNN-COMP verdict (sat, unsat, unknown or timeout) on stdout; writes no file')
+  .argument('<model>', 'the network: an ONNX file, or the JSON network format when the name ends in .json')
+  .argument('<spec>', 'the property: a VNNLIB file')
+  .addOption(opt('--timeout <seconds>', 'time budget in seconds', '10'))
+  .addOption(opt('--method <method>', 'bounding method of the branch and bound', 'crown').choices(CLI_METHODS))
+  .option('--json', 'print one JSON object {verdict, counterexample: {inputs, outputs} | null, statistics: {nodes, timeMs}} instead of the verdict line')
   .action(async (model: string, spec: string, opts: { timeout: string; method: string; json?: boolean }) => {
     const timeout = Number(opts.timeout);
-    if (!(timeout > 0) || !Number.isFinite(timeout)) program.error(`verify: --timeout must be a number of seconds > 0 (got ${opts.timeout})`);
-    if (!(CLI_METHODS as readonly string[]).includes(opts.method)) program.error(`verify: --method must be one of ${CLI_METHODS.join(', ')} (got ${opts.method})`);
+    if (!(timeout > 0 && Number.isFinite(timeout)) || opts.timeout.trim() === '') {
+      throw new UsageError(`--timeout must be a finite number of seconds > 0 (got ${opts.timeout})`);
+    }
     await runVerifyCli(model, spec, { timeout, method: opts.method as CliMethod, json: opts.json === true, log: (line) => console.log(line) });
   });
 
-program
-  .command('bounds')
-  .description('per-output lower/upper bounds of an ONNX model over a VNNLIB input box, for each method')
-  .argument('<model>', 'the network (.onnx, or .json)')
-  .argument('<spec>', 'the property (.vnnlib); only its input box is used')
-  .option('--json', 'print {method: {lower, upper}} as JSON')
+command('bounds')
+  .description(`print per-output lower/upper bounds of a network over a VNNLIB input box for each method (${CLI_METHODS.join(', ')}) on stdout; writes no file`)
+  .argument('<model>', 'the network: an ONNX file, or the JSON network format when the name ends in .json')
+  .argument('<spec>', 'the property: a VNNLIB file (only its input box is used)')
+  .option('--json', 'print one JSON object {method: {lower, upper}} instead of the table')
   .action(async (model: string, spec: string, opts: { json?: boolean }) => {
     await runBoundsCli(model, spec, { json: opts.json === true, log: (line) => console.log(line) });
   });
 
+const commandNames = (): string => program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ');
+
+/** Prints the one-line report of a failure and returns the exit code (0 after --help / --version). */
+function report(failure: CommandFailure): number {
+  const error = failure.error;
+  if (error instanceof CommanderError && error.exitCode === 0) return 0; // --help, --version: already printed
+  const prefix = failure.command === null ? 'proxkit' : `proxkit ${failure.command}`;
+  const { exitCode, message, internal } = describeFailure(error);
+  let text = message;
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.help') text = `missing command (commands: ${commandNames()}); run proxkit --help`;
+    else if (error.code === 'commander.unknownCommand') text = `${message} (commands: ${commandNames()})`;
+    else text = `${message} (see ${prefix} --help)`;
+  } else if (internal && process.env.PROXKIT_DEBUG !== '1') {
+    text = `${message} (PROXKIT_DEBUG=1 prints the stack)`;
+  }
+  console.error(`${prefix}: ${oneLine(text)}`);
+  if (internal && process.env.PROXKIT_DEBUG === '1' && error instanceof Error && error.stack) console.error(error.stack);
+  return exitCode;
+}
+
 program.parseAsync().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  process.exitCode = 1;
+  process.exitCode = report(err instanceof CommandFailure ? err : new CommandFailure(active, err));
 });

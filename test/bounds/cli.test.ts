@@ -1,16 +1,27 @@
 // `proxkit verify` / `proxkit bounds` as users run them: the built dist/cli.js on files in a temp folder.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, type NetworkSpec } from '../../bindings/index.js';
 import { exportOnnx } from '../../bindings/onnx.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'proxkit-verify-'));
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, PROXKIT_DEBUG: '' } });
+
+/** The failure contract: nothing on stdout, exactly one line `proxkit <command>: …` on stderr, no stack. */
+function oneLineError(r: ReturnType<typeof run>, status: number, command: string): string {
+  expect([r.status, r.stdout]).toEqual([status, '']);
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.startsWith(`proxkit ${command}: `), lines[0]).toBe(true);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
 const file = (name: string, content: string | Uint8Array): string => {
   const p = join(dir, name);
   writeFileSync(p, content);
@@ -66,26 +77,56 @@ describe('proxkit verify', () => {
     expect(u).toMatchObject({ verdict: 'unsat', counterexample: null });
   });
 
-  it('bad files and options: a typed error on stderr and exit code 1', () => {
+  it('bad files: one line naming the command and the file, exit code 1', () => {
     const junk = file('junk.onnx', Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff));
-    const a = run('verify', junk, unsat);
-    expect([a.status, a.stdout]).toEqual([1, '']);
-    expect(a.stderr).toContain('OnnxError: loadOnnx: bytes are not an ONNX ModelProto');
-    const b = run('verify', join(dir, 'missing.onnx'), unsat);
-    expect(b.status).toBe(1);
-    expect(b.stderr).toContain(`ParameterError: proxkit verify: cannot read the model file ${join(dir, 'missing.onnx')} (ENOENT)`);
-    const c = run('verify', model, file('bad.vnnlib', '(declare-const X_0 Real)\n(assert (>= X_0 0)'));
-    expect(c.status).toBe(1);
-    expect(c.stderr).toContain("VnnlibError: parseVnnlib: line 2, column 1: unbalanced parentheses: '(' is never closed");
-    const d = run('verify', model, file('three.vnnlib', '(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= Y_0 0))'));
-    expect(d.status).toBe(1);
-    expect(d.stderr).toContain('ShapeError: proxkit verify: the property declares 1 inputs X_i but the model has 2');
-    const e = run('verify', model, unsat, '--method', 'deeppoly');
-    expect(e.status).toBe(1);
-    expect(e.stderr).toContain('verify: --method must be one of ibp, crown, crown-ibp, alpha-crown (got deeppoly)');
-    const f = run('verify', model, unsat, '--timeout', '-1');
-    expect(f.status).toBe(1);
-    expect(f.stderr).toContain('verify: --timeout must be a number of seconds > 0 (got -1)');
+    expect(oneLineError(run('verify', junk, unsat), 1, 'verify')).toContain(`the model file ${junk} is not a valid ONNX model: loadOnnx: bytes are not an ONNX ModelProto`);
+    const missing = join(dir, 'missing.onnx');
+    expect(oneLineError(run('verify', missing, unsat), 1, 'verify')).toBe(`proxkit verify: cannot read the model file ${missing}: no such file (ENOENT)`);
+    const missingSpec = join(dir, 'missing.vnnlib');
+    expect(oneLineError(run('verify', model, missingSpec), 1, 'verify')).toBe(`proxkit verify: cannot read the property file ${missingSpec}: no such file (ENOENT)`);
+    const folder = join(dir, 'a-folder.onnx');
+    mkdirSync(folder, { recursive: true });
+    expect(oneLineError(run('bounds', folder, unsat), 1, 'bounds')).toBe(`proxkit bounds: cannot read the model file ${folder}: it is a folder, not a file (EISDIR)`);
+    const bad = file('bad.vnnlib', '(declare-const X_0 Real)\n(assert (>= X_0 0)');
+    expect(oneLineError(run('verify', model, bad), 1, 'verify')).toBe(
+      `proxkit verify: the property file ${bad} is not a valid VNNLIB property: parseVnnlib: line 2, column 1: unbalanced parentheses: '(' is never closed`,
+    );
+    const three = file('three.vnnlib', '(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= Y_0 0))');
+    expect(oneLineError(run('verify', model, three), 1, 'verify')).toBe(`proxkit verify: the property ${three} declares 1 inputs X_i but the model ${model} has 2`);
+  });
+
+  it('a file of the wrong type says what it is: exit code 1, one line', () => {
+    // The arguments swapped: a VNNLIB property where the model goes, an ONNX model where the property goes.
+    expect(oneLineError(run('verify', unsat, model), 1, 'verify')).toBe(`proxkit verify: the model file ${unsat} looks like a VNNLIB property, not a network (the arguments are <model> <spec>)`);
+    const copy = file('copy.onnx', exportOnnx(net));
+    expect(oneLineError(run('bounds', model, copy), 1, 'bounds')).toBe(
+      `proxkit bounds: the property file ${copy} is a binary file, not a VNNLIB property (text) (the arguments are <model> <spec>)`,
+    );
+    // A text file named .onnx, the JSON network format without its .json name, an ONNX model named .json, empty files.
+    const text = file('notes.onnx', 'weights: see the paper\n');
+    expect(oneLineError(run('verify', text, unsat), 1, 'verify')).toBe(`proxkit verify: the model file ${text} is a text file, not an ONNX model (ONNX is binary protobuf)`);
+    const jsonNamedOnnx = file('net-json.onnx', JSON.stringify(net));
+    expect(oneLineError(run('verify', jsonNamedOnnx, unsat), 1, 'verify')).toBe(
+      `proxkit verify: the model file ${jsonNamedOnnx} looks like the JSON network format, not ONNX: give it a name ending in .json`,
+    );
+    const onnxNamedJson = file('net-onnx.json', exportOnnx(net));
+    expect(oneLineError(run('verify', onnxNamedJson, unsat), 1, 'verify')).toContain(
+      `the model file ${onnxNamedJson} is a binary file, not the JSON network format (an ONNX model needs a name that does not end in .json): parseNetwork: `,
+    );
+    const empty = file('empty.onnx', '');
+    expect(oneLineError(run('verify', empty, unsat), 1, 'verify')).toBe(`proxkit verify: the model file ${empty} is empty`);
+    const emptySpec = file('empty.vnnlib', '');
+    expect(oneLineError(run('bounds', model, emptySpec), 1, 'bounds')).toBe(`proxkit bounds: the property file ${emptySpec} is empty`);
+  });
+
+  it('bad options and arguments: exit code 2, one line', () => {
+    expect(oneLineError(run('verify', model, unsat, '--method', 'deeppoly'), 2, 'verify')).toContain(
+      "option '--method <method>' argument 'deeppoly' is invalid. Allowed choices are ibp, crown, crown-ibp, alpha-crown",
+    );
+    expect(oneLineError(run('verify', model, unsat, '--timeout', '-1'), 2, 'verify')).toContain('--timeout must be a finite number of seconds > 0 (got -1)');
+    expect(oneLineError(run('verify', model, unsat, '--timeout', 'Infinity'), 2, 'verify')).toContain('--timeout must be a finite number of seconds > 0 (got Infinity)');
+    expect(oneLineError(run('bounds', model), 2, 'bounds')).toContain("missing required argument 'spec'");
+    expect(oneLineError(run('bounds', model, unsat, '--method', 'ibp'), 2, 'bounds')).toContain("unknown option '--method'");
   });
 });
 
