@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --filter simplex] [-- --json FILE]`: per kernel and size, the
- * median time per call of each path (public API, zero-copy, raw SIMD / scalar kernels, plain-TS
- * references), measured interleaved in one process with fixed sizes and seeds, and the ratios
- * between them. Bundled by scripts/bench.mjs into build/bench.mjs.
+ * `npm run bench [-- --quick] [-- --filter simplex] [-- --json FILE] [-- --no-fail]`: per kernel and
+ * size, the median time per call of each path (public API, zero-copy, raw SIMD / scalar kernels,
+ * plain-TS references), measured interleaved in one process with fixed sizes and seeds, and the
+ * ratios between them. Bundled by scripts/bench.mjs into build/bench.mjs.
+ *
+ * Exit codes: 0 when every measured threshold passes (or with --no-fail), 1 when one FAILs or the
+ * bench itself fails (a wrong output, a crash), 2 for a bad command line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -24,34 +27,43 @@ import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } fro
 import { benchConvolutionalBarycenter } from './ot/convolutional.js';
 import { benchSliced } from './ot/sliced.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE]
+const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
   --filter TEXT  only the kernels whose name contains TEXT (softThreshold, projectSimplex)
-  --json FILE    also write every number (medians, ratios, n, rounds, cpu, node) to FILE`;
+  --json FILE    also write every number (medians, ratios, n, rounds, cpu, node) to FILE
+                 (its folder is created when missing)
+  --no-fail      exit with 0 even when a threshold FAILs (exploratory runs); by default a FAIL
+                 makes the exit code 1`;
+
+/** A mistake on the command line: exit code 2 (1 is kept for a FAIL or a broken bench). */
+class UsageError extends Error {}
 
 interface Args {
   quick: boolean;
   filter: string | null;
   json: string | null;
+  /** Whether a FAILed threshold makes the exit code 1 (default); --no-fail turns it off. */
+  fail: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, filter: null, json: null };
+  const args: Args = { quick: false, filter: null, json: null, fail: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${flag} needs a value\n${USAGE}`);
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value\n${USAGE}`);
       return v;
     };
     if (flag === '--quick') args.quick = true;
     else if (flag === '--filter') args.filter = value();
     else if (flag === '--json') args.json = value();
+    else if (flag === '--no-fail' && inline === undefined) args.fail = false;
     else if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+    } else throw new UsageError(`unknown argument ${a}\n${USAGE}`);
   }
   return args;
 }
@@ -94,7 +106,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
 ];
 
-/** Acceptance thresholds of the issue, checked at n = 1e6 (informative only). */
+/** Speed-up thresholds checked at n = 1e6: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is a SKIP. */
 const THRESHOLDS: { kernel: string; ratio: string; min: number; label: string }[] = [
   { kernel: 'projectSimplex', ratio: 'public API vs sort-based', min: 50, label: 'projectSimplex public API ≥ 50× sort-based' },
   { kernel: 'projectSimplex', ratio: 'public API vs plain-TS', min: 1.5, label: 'projectSimplex public API ≥ 1.5× plain-TS linear-time' },
@@ -146,7 +158,18 @@ async function main(): Promise<void> {
   const timer = TIMER[mode];
   const filter = args.filter?.toLowerCase() ?? null;
   const kernels = KERNELS.filter((k) => filter === null || [k.name, ...k.aliases].some((s) => s.toLowerCase().includes(filter)));
-  if (kernels.length === 0) throw new Error(`--filter ${args.filter} matches no kernel (${KERNELS.map((k) => k.name).join(', ')})`);
+  if (kernels.length === 0) throw new UsageError(`--filter ${args.filter} matches no kernel (${KERNELS.map((k) => k.name).join(', ')})`);
+  // The report's folder is made (or refused) now, not after minutes of measuring.
+  const jsonFile = args.json === null ? null : resolve(args.json);
+  if (jsonFile !== null) {
+    try {
+      mkdirSync(dirname(jsonFile), { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? `a component of the path is a file (${code})` : (code ?? (e as Error).message);
+      throw new Error(`--json ${args.json}: cannot create the folder ${dirname(jsonFile)}: ${why}`);
+    }
+  }
 
   const cpu = cpus()[0]?.model ?? 'unknown';
   console.log(`proxkit ${PROXKIT_VERSION} bench (${mode})`);
@@ -171,7 +194,7 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('Acceptance thresholds at n = 1,000,000 (informative; the exit code is 0 regardless):');
+  console.log(`Thresholds at n = 1,000,000 (${args.fail ? 'a FAIL makes the exit code 1; --no-fail for exploratory runs' : '--no-fail: the exit code is 0 regardless'}):`);
   const thresholds = THRESHOLDS.map((t) => {
     const c = cases.find((x) => x.kernel === t.kernel && x.n === 1e6);
     const value = c?.ratios[t.ratio];
@@ -182,9 +205,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n(total ${seconds.toFixed(1)} s)`);
 
-  if (args.json) {
-    const file = resolve(args.json);
-    mkdirSync(dirname(file), { recursive: true });
+  if (jsonFile !== null) {
+    const file = jsonFile;
     const report = {
       proxkit: PROXKIT_VERSION,
       date: new Date().toISOString(),
@@ -202,9 +224,20 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     console.log(`wrote ${file}`);
   }
+
+  const failed = thresholds.filter((t) => t.status === 'FAIL');
+  if (failed.length > 0) {
+    const what = `${failed.length} threshold${failed.length === 1 ? '' : 's'} FAILED (${failed.map((t) => t.label).join('; ')})`;
+    if (args.fail) {
+      console.error(`bench: ${what}; exit code 1 (--no-fail for exploratory runs)`);
+      process.exitCode = 1;
+    } else {
+      console.log(`bench: ${what}; exit code 0 (--no-fail)`);
+    }
+  }
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
 });

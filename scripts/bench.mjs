@@ -1,6 +1,8 @@
 // `npm run bench`: builds the wasm if needed, bundles bench/index.ts (kernels and bindings from
 // source, the wasm inlined) into build/bench.mjs and runs it, forwarding the arguments:
-//   npm run bench -- --quick | --filter simplex | --json bench/results.json
+//   npm run bench -- --quick | --filter simplex | --json bench/results.json | --no-fail
+// and its exit code: 1 when a speed-up threshold FAILs (0 with --no-fail) or the bench breaks, 2 for
+// a bad argument.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -14,7 +16,13 @@ try {
   process.exit(1);
 }
 
-await esbuild.build({ ...common, entryPoints: ['bench/index.ts'], outfile: 'build/bench.mjs', platform: 'node' });
+try {
+  await esbuild.build({ ...common, entryPoints: ['bench/index.ts'], outfile: 'build/bench.mjs', platform: 'node' });
+} catch {
+  // esbuild has printed the errors with their locations.
+  console.error('bench: bundling bench/index.ts failed; see above');
+  process.exit(1);
+}
 
 // --expose-gc lets the bench collect the heap between cases, outside the timed regions.
 const { status, signal } = spawnSync(process.execPath, ['--expose-gc', join(root, 'build/bench.mjs'), ...process.argv.slice(2)], {
