@@ -7,7 +7,8 @@
  * projectSimplex([0.5, 2, -1]); // Float64Array [0, 1, 0]
  * ```
  */
-export { init, isReady, type InitOptions, type WasmSource } from './runtime/instance.js';
+export { init, isReady, type InitOptions, type WasmSource, type WasmResponse, type WasmUrl, type WasmModule } from './runtime/instance.js';
+export type { AbortSignalLike } from './runtime/types.js';
 export {
   ProxkitError,
   ShapeError,
@@ -16,6 +17,7 @@ export {
   MemoryError,
   WasmInitError,
 } from './runtime/errors.js';
+export type { StopState } from './runtime/stop.js';
 export { F64Buffer, allocF64, memoryStats, type MemoryStats, type VectorInput } from './runtime/memory.js';
 export { Rng, rng } from './rng.js';
 export { softThreshold, projectSimplex } from './prox/index.js';

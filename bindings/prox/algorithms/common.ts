@@ -9,9 +9,11 @@ import { F64Buffer, MAX_F64_LENGTH, Scope, allocF64, vectorLength, type VectorIn
 import { wasm } from '../../runtime/instance.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
+import type { StopState } from '../../runtime/stop.js';
+import type { AbortSignalLike } from '../../runtime/types.js';
 
-/** Why a run ended. */
-export type StopReason = 'converged' | 'maxIter' | 'stopped' | 'aborted';
+/** Why a run ended: the values of the shared vocabulary (runtime/stop.ts) a proximal algorithm can reach. */
+export type SolverStop = Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
 
 /** What `onProgress` receives once per iteration. */
 export interface ProgressInfo {
@@ -33,14 +35,14 @@ export interface IterativeOptions {
   tol?: number;
   /**
    * Called once per iteration, after the iterate is updated; return `false` to stop the run (the
-   * result then has `reason: 'stopped'`). Anything else (including `undefined`) continues.
+   * result then has `stopped: 'callback'`). Anything else (including `undefined`) continues.
    */
   onProgress?: (info: ProgressInfo) => boolean | void;
   /**
    * Checked once per iteration (and before the first). An aborted signal ends the run with the
-   * current iterate: the result has `converged: false`, `reason: 'aborted'` (no exception).
+   * current iterate: the result has `converged: false`, `stopped: 'aborted'` (no exception).
    */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * Most objective values kept in `history` (≥ 2, default 1000). Beyond it the history is thinned:
    * every other value is dropped and `historyEvery` doubles, so it always spans the whole run.
@@ -64,8 +66,8 @@ export interface IterativeResult {
   iterations: number;
   /** True when the certificate reached `tol`. */
   converged: boolean;
-  /** Why the run ended: 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  reason: StopReason;
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: SolverStop;
   /**
    * The stopping certificate at the returned iterate (fista/proximalGradient evaluate it even after 0
    * iterations; the splitting methods report NaN when no iteration ran, since it needs one step).
@@ -81,7 +83,7 @@ export interface CheckedOptions {
   maxIter: number;
   tol: number;
   onProgress: ((info: ProgressInfo) => boolean | void) | undefined;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
   historyLength: number;
 }
 
@@ -115,15 +117,15 @@ export class Monitor {
   constructor(private readonly o: CheckedOptions) {}
 
   /** 'aborted' if the signal is already aborted, else null. */
-  aborted(): StopReason | null {
+  aborted(): SolverStop | null {
     return this.o.signal?.aborted ? 'aborted' : null;
   }
 
   /**
    * Records iteration `k` (1-based) and returns why to stop now, if any: 'converged' when
-   * `residual <= tol`, 'stopped' when onProgress returned false, 'aborted' when the signal fired.
+   * `residual <= tol`, 'callback' when onProgress returned false, 'aborted' when the signal fired.
    */
-  step(k: number, objective: number, residual: number, converged = residual <= this.o.tol): StopReason | null {
+  step(k: number, objective: number, residual: number, converged = residual <= this.o.tol): SolverStop | null {
     if (k % this.historyEvery === 0) {
       this.history.push(objective);
       if (this.history.length > this.o.historyLength) {
@@ -135,7 +137,7 @@ export class Monitor {
     }
     if (this.o.onProgress) {
       const info: ProgressInfo = { iteration: k, objective, residual, elapsedMs: performance.now() - this.t0 };
-      if (this.o.onProgress(info) === false) return converged ? 'converged' : 'stopped';
+      if (this.o.onProgress(info) === false) return converged ? 'converged' : 'callback';
     }
     if (converged) return 'converged';
     if (this.o.signal?.aborted) return 'aborted';
@@ -158,7 +160,7 @@ export interface RunOutcome {
   /** Iterations performed. */
   iterations: number;
   /** Why the run ended ('maxIter' when nothing stopped it earlier). */
-  reason: StopReason;
+  stopped: SolverStop;
   history: number[];
   historyEvery: number;
 }
@@ -170,22 +172,22 @@ export interface RunOutcome {
  */
 export function iterate(opts: CheckedOptions, body: (k: number) => IterationReport): RunOutcome {
   const monitor = new Monitor(opts);
-  let reason: StopReason | null = monitor.aborted();
+  let stopped: SolverStop | null = monitor.aborted();
   let k = 0;
-  while (reason === null && k < opts.maxIter) {
+  while (stopped === null && k < opts.maxIter) {
     k++;
     const report = body(k);
-    reason = monitor.step(k, report.objective, report.residual, report.converged);
+    stopped = monitor.step(k, report.objective, report.residual, report.converged);
   }
-  return { iterations: k, reason: reason ?? 'maxIter', history: monitor.history, historyEvery: monitor.historyEvery };
+  return { iterations: k, stopped: stopped ?? 'maxIter', history: monitor.history, historyEvery: monitor.historyEvery };
 }
 
 /** The IterativeResult fields (all but x) of a run whose final certificate is `name` = `value`. */
 export function runResult(run: RunOutcome, name: string, value: number): Omit<IterativeResult, 'x'> {
   return {
     iterations: run.iterations,
-    converged: run.reason === 'converged',
-    reason: run.reason,
+    converged: run.stopped === 'converged',
+    stopped: run.stopped,
     certificate: { name, value },
     history: run.history,
     historyEvery: run.historyEvery,

@@ -1,4 +1,4 @@
-export type { Certificate, IterativeOptions, IterativeResult, ProgressInfo, StopReason } from './common.js';
+export type { Certificate, IterativeOptions, IterativeResult, ProgressInfo, SolverStop } from './common.js';
 export { leastSquares, type LeastSquares, type SmoothFunction } from './smooth.js';
 export { proximalGradient, fista, type FistaOptions, type ProximalGradientOptions, type ProximalGradientResult } from './proximal-gradient.js';
 export { lasso, lassoDualityGap, type LassoResult } from './lasso.js';

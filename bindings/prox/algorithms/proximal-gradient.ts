@@ -235,7 +235,7 @@ function run(s: Setup): ProximalGradientResult {
       certificate = gap !== undefined ? callOnViews(x, scratch, (xv, gv) => gap(xv, gv, fx)) : fixedPointResidual(g, x, scratch, t, z, grad);
     }
     // A run that used up maxIter with its final certificate within tol has converged.
-    const final = outcome.reason === 'maxIter' && certificate <= opts.tol ? { ...outcome, reason: 'converged' as const } : outcome;
+    const final = outcome.stopped === 'maxIter' && certificate <= opts.tol ? { ...outcome, stopped: 'converged' as const } : outcome;
     return {
       x: x.toArray(),
       ...runResult(final, gap !== undefined ? 'duality gap' : 'fixed-point residual ‖x − prox_tg(x − t∇f(x))‖/t', certificate),
@@ -259,7 +259,7 @@ function run(s: Setup): ProximalGradientResult {
  *
  * Certificate: the fixed-point residual ‖x − prox_{tg}(x − t∇f(x))‖/t (zero exactly at a minimiser),
  * or the caller's duality gap (`options.dualityGap`). Defaults: maxIter 10000, tol 1e-8.
- * onProgress / signal: see IterativeOptions (an abort returns the current x with reason 'aborted').
+ * onProgress / signal: see IterativeOptions (an abort returns the current x with stopped: 'aborted').
  *
  * @param f  the smooth term: { value(x), gradient(x, out) } or `leastSquares(A, b)`.
  * @param g  the prox term: any ProxOperator.

@@ -49,9 +49,9 @@ const unread = (i: number, ...fields: string[]): string[] =>
   ['name', 'properties', 'properties.convex', 'properties.separable', 'properties.prox', 'properties.indicator', 'rows', 'cols', ...fields].map((f) => `arg${i}.${f}`);
 /** tol = Infinity is a valid stopping tolerance: the run stops at its first check. */
 const looseTol = (i: number): string => `arg${i}.tol=Infinity`;
-const solve = (f: (...a: any[]) => { x: Float64Array; iterations: number; reason: string }) => (...a: unknown[]) => {
+const solve = (f: (...a: any[]) => { x: Float64Array; iterations: number; stopped: string }) => (...a: unknown[]) => {
   const r = f(...a);
-  return { x: r.x, iterations: r.iterations, reason: r.reason };
+  return { x: r.x, iterations: r.iterations, stopped: r.stopped };
 };
 
 describe('prox algorithms: every bad argument gives a typed error, no leak, module usable', () => {

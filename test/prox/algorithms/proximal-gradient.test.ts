@@ -28,7 +28,7 @@ describe('fista and proximalGradient on the LASSO (diabetes, 442 × 10)', () => 
       const lambda = P.lambdaMax / divisor;
       const r = lasso(P.X, P.y, lambda);
       expect(r.converged).toBe(true);
-      expect(r.reason).toBe('converged');
+      expect(r.stopped).toBe('converged');
       expect(r.certificate.name).toBe('duality gap');
       expect(r.certificate.value).toBeLessThan(1e-8);
       expect(r.certificate.value).toBeGreaterThanOrEqual(0);
@@ -93,7 +93,7 @@ describe('fista and proximalGradient on the LASSO (diabetes, 442 × 10)', () => 
     const b = fista(f, normL1(lambda), { step: 1 / L, maxIter: 50, tol: 0 });
     expect(Array.from(a.x)).toEqual(Array.from(b.x));
     expect(a.step).toBe(1 / L);
-    expect(a.reason).toBe('maxIter');
+    expect(a.stopped).toBe('maxIter');
     expect(a.converged).toBe(false);
   });
 });
@@ -196,14 +196,14 @@ describe('progress, stopping and abort', () => {
       });
       expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(r.iterations).toBe(7);
-      expect(r.reason).toBe('stopped');
+      expect(r.stopped).toBe('callback');
       expect(r.converged).toBe(false);
       expect(r.history.length).toBe(7);
       expect(Number.isFinite(r.certificate.value)).toBe(true);
     }
   });
 
-  it('an AbortSignal returns the partial result with converged false and reason "aborted" (documented choice: no exception)', () => {
+  it('an AbortSignal returns the partial result with converged false and stopped "aborted" (documented choice: no exception)', () => {
     const controller = new AbortController();
     const r = fista(f, normL1(lambda), {
       tol: 0,
@@ -213,12 +213,12 @@ describe('progress, stopping and abort', () => {
       },
     });
     expect(r.iterations).toBe(5);
-    expect(r.reason).toBe('aborted');
+    expect(r.stopped).toBe('aborted');
     expect(r.converged).toBe(false);
     expect(r.x.length).toBe(P.n);
     const pre = fista(f, normL1(lambda), { signal: AbortSignal.abort() });
     expect(pre.iterations).toBe(0);
-    expect(pre.reason).toBe('aborted');
+    expect(pre.stopped).toBe('aborted');
     expect(Array.from(pre.x)).toEqual(new Array(P.n).fill(0));
   });
 

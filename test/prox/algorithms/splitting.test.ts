@@ -311,7 +311,7 @@ describe('progress, abort and errors for every splitting algorithm', () => {
   const a = randomVector(61, n);
   const A = randomVector(62, 10 * n);
   const b = randomVector(63, 10);
-  const runners: Record<string, (o: Record<string, unknown>) => { iterations: number; reason: string; converged: boolean; history: number[] }> = {
+  const runners: Record<string, (o: Record<string, unknown>) => { iterations: number; stopped: string; converged: boolean; history: number[] }> = {
     admm: (o) => admm(leastSquares(A, b), normL1(0.1), o),
     chambollePock: (o) => chambollePock(normL1(0.1), halfSquaredDistance(a), matrixOperator(differences(n), n - 1, n), o),
     douglasRachford: (o) => douglasRachford(leastSquares(A, b), normL1(0.1), o),
@@ -323,14 +323,14 @@ describe('progress, abort and errors for every splitting algorithm', () => {
       const seen: number[] = [];
       const r = runner({ tol: 0, onProgress: (i: { iteration: number }) => (seen.push(i.iteration), i.iteration < 4) });
       expect(seen).toEqual([1, 2, 3, 4]);
-      expect([r.iterations, r.reason, r.converged, r.history.length]).toEqual([4, 'stopped', false, 4]);
+      expect([r.iterations, r.stopped, r.converged, r.history.length]).toEqual([4, 'callback', false, 4]);
       const ctl = new AbortController();
       const s = runner({ tol: 0, signal: ctl.signal, onProgress: (i: { iteration: number }) => void (i.iteration === 3 && ctl.abort()) });
-      expect([s.iterations, s.reason, s.converged]).toEqual([3, 'aborted', false]);
+      expect([s.iterations, s.stopped, s.converged]).toEqual([3, 'aborted', false]);
       const pre = runner({ signal: AbortSignal.abort() });
-      expect([pre.iterations, pre.reason]).toEqual([0, 'aborted']);
+      expect([pre.iterations, pre.stopped]).toEqual([0, 'aborted']);
       const cap = runner({ tol: 0, maxIter: 3 });
-      expect([cap.iterations, cap.reason, cap.converged]).toEqual([3, 'maxIter', false]);
+      expect([cap.iterations, cap.stopped, cap.converged]).toEqual([3, 'maxIter', false]);
     });
   }
 
