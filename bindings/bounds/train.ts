@@ -12,6 +12,7 @@ import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
 import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
 export type Rows = ArrayLike<ArrayLike<number>>;
@@ -41,7 +42,7 @@ export interface TrainMlpOptions {
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: TrainEpoch) => boolean | void;
   /** Stops training after the current epoch when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** One epoch of the history. */
@@ -393,7 +394,7 @@ export interface CertifiedAccuracyOptions {
   /** Called after each (method, radius) row; return false to stop (remaining rows are NaN). */
   onProgress?: (info: { method: string; radius: number; certified: number }) => boolean | void;
   /** Stops between (method, radius) rows when aborted (remaining rows are NaN). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link certifiedAccuracy}: certified and attacked accuracy per method and radius. */

@@ -13,6 +13,7 @@ import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSigna
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
 export interface OutputProperty {
@@ -36,7 +37,7 @@ export interface VerifyOptions {
   /** Maximum number of boxes bounded (default 100 000). */
   maxNodes?: number;
   /** Stops the search (verdict 'unknown') when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * Counterexample search by projected sign-gradient descent (PGD, Madry et al. 2018, eq. 2) on the
    * property's score, run once on the root box before any split: `restarts` random starts (default
@@ -92,7 +93,7 @@ export interface ReadVerifyOptions {
   steps: number;
   seed: number | bigint;
   reluAfter: number;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
 }
 
 /**

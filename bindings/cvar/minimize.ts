@@ -12,6 +12,7 @@ import { checkBoolean } from '../runtime/checks.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, tail } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** A loss of the prediction p = ⟨x, w⟩ + b and the target y, with its derivative in p. */
 export interface CustomLoss {
@@ -77,7 +78,7 @@ export interface MinimizeCvarOptions {
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: CvarProgress) => boolean | void;
   /** Checked before every epoch; an aborted signal ends the run with stopped = 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link minimizeCvar}: the linear model p = ⟨x, weights⟩ + intercept and how the run ended. */

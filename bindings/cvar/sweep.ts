@@ -10,6 +10,7 @@ import { checkBeta } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link cvarSweep}. */
 export interface CvarSweepOptions {
@@ -32,7 +33,7 @@ export interface CvarSweepOptions {
   /** Called after every run. */
   onProgress?: (done: number, total: number, label: string) => void;
   /** Checked between runs; when it aborts, the sweep throws the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** One method's outcome in one panel of {@link cvarSweep}. */

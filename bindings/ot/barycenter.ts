@@ -2,6 +2,7 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link barycenter}. */
 export interface BarycenterOptions {
@@ -25,7 +26,7 @@ export interface BarycenterOptions {
   /** Called at each check with the criterion above in `marginalError`; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link barycenter}. */
@@ -157,7 +158,7 @@ export function barycenterWeights(fn: string, weights: VectorInput | undefined, 
   return w;
 }
 
-export type Control = { maxIter: number; tol: number; checkEvery: number; onProgress?: BarycenterOptions['onProgress']; signal?: AbortSignal };
+export type Control = { maxIter: number; tol: number; checkEvery: number; onProgress?: BarycenterOptions['onProgress']; signal?: AbortSignalLike };
 
 /** Σ_j std_k(x_kj) (population std over the K histograms), POT's barycenter criterion; x is K × d. */
 function spread(x: Float64Array, nh: number, d: number): number {

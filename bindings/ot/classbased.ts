@@ -2,6 +2,7 @@ import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, checkMarginals, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link classBasedOt}. */
 export interface ClassBasedOtOptions {
@@ -25,7 +26,7 @@ export interface ClassBasedOtOptions {
   /** Called at every check with the marginal error; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link classBasedOt}: the plan, its dual certificate and class purity. */

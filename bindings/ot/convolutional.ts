@@ -3,6 +3,7 @@ import { F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInp
 import { positiveInteger } from '../runtime/validate.js';
 import { barycenterSettings, barycenterWeights, logBregman, scalingBregman, withLogFallback, type BarycenterOptions, type BarycenterResult, type Control } from './barycenter.js';
 import { histogram } from './sinkhorn.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link convolutionalBarycenter}. */
 export interface ConvolutionalBarycenterOptions {
@@ -31,7 +32,7 @@ export interface ConvolutionalBarycenterOptions {
   /** Called at each check with the criterion above in `marginalError`; return false to stop (status 'stopped'). */
   onProgress?: BarycenterOptions['onProgress'];
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link convolutionalBarycenter}: {@link BarycenterResult} (the barycenter is a rows × cols image, row-major) plus the kernel's underflow count. */

@@ -1,6 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
 export type MatrixInput =
@@ -68,7 +69,7 @@ export interface SinkhornOptions {
   /** Called at every check; return false to stop (status 'stopped'). */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link sinkhorn2}: the cost and the scalings, without the plan. */
@@ -120,7 +121,7 @@ interface Problem {
   epsilonScaling?: number;
   precision: 'f64' | 'f32';
   onProgress?: (info: SinkhornProgress) => boolean | void;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Validates a histogram: finite, ≥ 0, positive sum; returns its sum. */
@@ -487,7 +488,7 @@ export interface SinkhornUnbalancedOptions {
   /** Called after every iteration with the change above in `marginalError`; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
   /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link sinkhornUnbalanced}. */

@@ -13,6 +13,7 @@ import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
 import { sinkhorn2, type MatrixInput } from './sinkhorn.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link wassersteinCpDictionary}. */
 export interface WassersteinCpOptions {
@@ -44,7 +45,7 @@ export interface WassersteinCpOptions {
   /** Called after every sweep (including the last); return false to stop (status 'stopped', unless converged). */
   onProgress?: (info: WassersteinCpIterate) => boolean | void;
   /** Checked before every sweep; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** One outer sweep of {@link wassersteinCpDictionary}. */

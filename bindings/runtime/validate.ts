@@ -1,5 +1,6 @@
 /** Checks for scalar arguments; each throws a ParameterError naming the function and argument. */
 import { ParameterError, parameterError } from './errors.js';
+import type { AbortSignalLike } from './types.js';
 
 /** A number ≥ 0 (+Infinity allowed); rejects NaN and non-numbers. */
 export function nonNegative(fn: string, name: string, value: unknown): number {
@@ -114,12 +115,12 @@ export function readOptions<T extends object>(fn: string, options: T | undefined
  * An optional AbortSignal option: undefined, or an object with a boolean `aborted` (AbortSignal or a
  * look-alike). Anything else would be read as "never aborted" and silently disable cancellation.
  */
-export function readSignal(fn: string, signal: unknown, name = 'options.signal'): AbortSignal | undefined {
+export function readSignal(fn: string, signal: unknown, name = 'options.signal'): AbortSignalLike | undefined {
   if (signal === undefined) return undefined;
   if (signal === null || typeof signal !== 'object' || typeof (signal as { aborted?: unknown }).aborted !== 'boolean') {
     throw parameterError(fn, name, 'an AbortSignal', signal);
   }
-  return signal as AbortSignal;
+  return signal as AbortSignalLike;
 }
 
 /** An optional callback option (onProgress, gap, …): undefined or a function. */

@@ -9,6 +9,7 @@ import { parameterError } from '../runtime/errors.js';
 import { f64View, finiteArray, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
 export interface TuckerDecomposition {
@@ -153,7 +154,7 @@ export interface HooiOptions {
   /** Called after every sweep; return false to stop early (status 'stopped'). */
   onProgress?: (info: HooiProgress) => boolean | void;
   /** Checked before every sweep; an aborted signal ends the run with status 'aborted'. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Initial factors (Iₙ×rₙ, orthonormal columns). Default: the truncated HOSVD's. */
   init?: Float64Array[];
 }

@@ -10,6 +10,7 @@ import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSigna
 import { hooi, leadingVectors, otherModes, projectModes } from './decompose.js';
 import { InfeasibleBudgetError, packSpectra, parameterCount } from './packing.js';
 import { checkDims, placeTensor, prod, tensorDims, type TensorInput } from './tensor.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link selectCoreShape}. */
 export interface SelectCoreShapeOptions {
@@ -33,7 +34,7 @@ export interface SelectCoreShapeOptions {
   /** Compute the true HOOI relative error of the chosen shape (costs one HOOI). Default true. */
   evaluate?: boolean;
   /** Checked between HOOI runs; an aborted signal throws its reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Result of {@link selectCoreShape}. */
