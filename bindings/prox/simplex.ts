@@ -11,7 +11,7 @@ import {
   withScope,
   type VectorInput,
 } from '../runtime/memory.js';
-import { positiveFinite } from '../runtime/validate.js';
+import { nonNegativeFinite } from './operators/define.js';
 
 /**
  * Euclidean projection onto the simplex {x ≥ 0, Σxᵢ = radius}:
@@ -24,16 +24,17 @@ import { positiveFinite } from '../runtime/validate.js';
  * computed as (vᵢ − m) − (τ − m) with m = max(v), so even a radius far below |v| keeps its mass.
  *
  * @param v  the point, length ≥ 1 (copied in; an `F64Buffer` is read in place).
- * @param radius  the simplex's sum, finite and > 0. Default 1 (the probability simplex).
+ * @param radius  the simplex's sum, finite and ≥ 0 (0: the set {0}, so the result is 0). Default 1 (the
+ *   probability simplex).
  * @param out  a Float64Array of v's length or an `F64Buffer` (zero-copy; may be `v`). Default: new.
- * @throws ParameterError for a radius that is not finite and > 0; ShapeError for an empty v or an
+ * @throws ParameterError for a radius that is not finite and ≥ 0; ShapeError for an empty v or an
  *   out of another length; NonFiniteError if v holds NaN or ±Infinity.
  */
 export function projectSimplex(v: VectorInput, radius?: number, out?: Float64Array): Float64Array;
 export function projectSimplex(v: VectorInput, radius: number | undefined, out: F64Buffer): F64Buffer;
 export function projectSimplex(v: VectorInput, radius = 1, out?: Float64Array | F64Buffer): Float64Array | F64Buffer {
   const fn = 'projectSimplex';
-  positiveFinite(fn, 'radius', radius);
+  nonNegativeFinite(fn, 'radius', radius);
   const n = vectorLength(fn, 'v', v);
   if (n === 0) throw new ShapeError(`${fn}: v must have length >= 1 (got 0)`);
   checkOut(fn, out, n);

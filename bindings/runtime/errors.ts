@@ -1,6 +1,6 @@
 /**
  * Typed errors. Every message names the function, the argument, what was expected and what was
- * received: `projectSimplex: radius must be > 0 (got -1)`.
+ * received: `projectSimplex: radius must be >= 0 (got -1)`.
  */
 
 /** Base class of every error proxkit throws on purpose; `code` is stable across versions. */

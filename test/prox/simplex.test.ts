@@ -240,11 +240,11 @@ describe('projectSimplex edge cases', () => {
 
 describe('projectSimplex errors', () => {
   const cases: [string, () => unknown, new (...a: never[]) => Error, string][] = [
-    ['radius 0', () => projectSimplex([1, 2], 0), ParameterError, 'projectSimplex: radius must be > 0 (got 0)'],
-    ['negative radius', () => projectSimplex([1, 2], -1), ParameterError, 'projectSimplex: radius must be > 0 (got -1)'],
-    ['NaN radius', () => projectSimplex([1, 2], NaN), ParameterError, 'projectSimplex: radius must be > 0 (got NaN)'],
+    ['radius below 0', () => projectSimplex([1, 2], -Number.MIN_VALUE), ParameterError, 'projectSimplex: radius must be >= 0 (got -5e-324)'],
+    ['negative radius', () => projectSimplex([1, 2], -1), ParameterError, 'projectSimplex: radius must be >= 0 (got -1)'],
+    ['NaN radius', () => projectSimplex([1, 2], NaN), ParameterError, 'projectSimplex: radius must be >= 0 (got NaN)'],
     ['infinite radius', () => projectSimplex([1, 2], Infinity), ParameterError, 'projectSimplex: radius must be finite (got Infinity)'],
-    ['null radius', () => projectSimplex([1, 2], null as unknown as number), ParameterError, 'projectSimplex: radius must be > 0 (got null)'],
+    ['null radius', () => projectSimplex([1, 2], null as unknown as number), ParameterError, 'projectSimplex: radius must be >= 0 (got null)'],
     ['empty v', () => projectSimplex([]), ShapeError, 'projectSimplex: v must have length >= 1 (got 0)'],
     ['v an object', () => projectSimplex({ length: 2 } as unknown as number[]), ParameterError, 'projectSimplex: v must be a Float64Array, an array of numbers or an F64Buffer (got Object)'],
     ['out of another length', () => projectSimplex([1, 2], 1, new Float64Array(3)), ShapeError, 'projectSimplex: out must have length 2 (got 3)'],

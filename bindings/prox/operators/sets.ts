@@ -5,9 +5,8 @@
  */
 import { ParameterError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { f64View, type Placed, type Scope } from '../../runtime/memory.js';
-import { positiveFinite } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
-import { defineOperator, describeParams, finite, lengthChecker, placeArray, vectorParameter, within } from './define.js';
+import { defineOperator, describeParams, finite, lengthChecker, nonNegativeFinite, placeArray, vectorParameter, within } from './define.js';
 import { norm2, placedNorm2 } from './norms.js';
 
 const SET = { convex: true, separable: true, prox: 'closed-form', indicator: true } as const;
@@ -109,10 +108,13 @@ export function indNonnegative(): ProxOperator {
   });
 }
 
-/** {x ≥ 0 : Σx = radius}, radius > 0. prox: projectSimplex (Condat 2016, expected O(n)); v non-empty. */
+/**
+ * {x ≥ 0 : Σx = radius}, radius ≥ 0 finite (0: the set {0}, still non-empty and convex). prox:
+ * projectSimplex (Condat 2016, expected O(n)); v non-empty.
+ */
 export function indSimplex(radius = 1): ProxOperator {
   const fn = 'indSimplex';
-  positiveFinite(fn, 'radius', radius);
+  nonNegativeFinite(fn, 'radius', radius);
   return defineOperator({
     name: `indSimplex(${radius})`,
     properties: COUPLED_SET,
@@ -133,10 +135,10 @@ export function indSimplex(radius = 1): ProxOperator {
   });
 }
 
-/** {x : ‖x‖₁ ≤ radius}. prox: soft-threshold at the simplex threshold of |v| (linear time). */
+/** {x : ‖x‖₁ ≤ radius}, radius ≥ 0 finite (0: {0}). prox: soft-threshold at the simplex threshold of |v| (linear time). */
 export function indBallL1(radius = 1): ProxOperator {
   const fn = 'indBallL1';
-  positiveFinite(fn, 'radius', radius);
+  nonNegativeFinite(fn, 'radius', radius);
   return defineOperator({
     name: `indBallL1(${radius})`,
     properties: COUPLED_SET,
@@ -148,10 +150,10 @@ export function indBallL1(radius = 1): ProxOperator {
   });
 }
 
-/** {x : ‖x‖₂ ≤ radius}. prox: v·min(1, radius/‖v‖). */
+/** {x : ‖x‖₂ ≤ radius}, radius ≥ 0 finite (0: {0}). prox: v·min(1, radius/‖v‖). */
 export function indBallL2(radius = 1): ProxOperator {
   const fn = 'indBallL2';
-  positiveFinite(fn, 'radius', radius);
+  nonNegativeFinite(fn, 'radius', radius);
   return defineOperator({
     name: `indBallL2(${radius})`,
     properties: COUPLED_SET,
@@ -164,10 +166,10 @@ export function indBallL2(radius = 1): ProxOperator {
   });
 }
 
-/** {x : ‖x‖∞ ≤ radius}. prox: clamp(v, −radius, radius). */
+/** {x : ‖x‖∞ ≤ radius}, radius ≥ 0 finite (0: {0}). prox: clamp(v, −radius, radius). */
 export function indBallLinf(radius = 1): ProxOperator {
   const fn = 'indBallLinf';
-  positiveFinite(fn, 'radius', radius);
+  nonNegativeFinite(fn, 'radius', radius);
   return defineOperator({
     name: `indBallLinf(${radius})`,
     properties: SET,
