@@ -1,3 +1,4 @@
+import type { StopState } from '../runtime/stop.js';
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
@@ -25,7 +26,7 @@ export interface BarycenterOptions {
   tol?: number;
   /** Called at each check with the criterion above in `marginalError`; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
-  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  /** Checked every iteration; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -39,8 +40,8 @@ export interface BarycenterResult {
   converged: boolean;
   /** The last value of the stopping criterion. */
   marginalError: number;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** The method that produced the result ('log' after a fallback from 'sinkhorn'). */
   method: 'sinkhorn' | 'log';
   /** The criterion at each check. */
@@ -175,9 +176,9 @@ function spread(x: Float64Array, nh: number, d: number): number {
 }
 
 function result(mon: Monitor, it: number, tol: number, method: 'sinkhorn' | 'log', bar: Float64Array): BarycenterResult {
-  const converged = mon.status === 'converged';
-  const r: BarycenterResult = { barycenter: bar, iterations: it, converged, marginalError: mon.err, status: mon.status, method, history: mon.history };
-  if (!converged) r.warning = `not converged (${mon.status}) after ${it} iterations: criterion ${mon.err} >= tol ${tol}`;
+  const converged = mon.stopped === 'converged';
+  const r: BarycenterResult = { barycenter: bar, iterations: it, converged, marginalError: mon.err, stopped: mon.stopped, method, history: mon.history };
+  if (!converged) r.warning = `not converged (${mon.stopped}) after ${it} iterations: criterion ${mon.err} >= tol ${tol}`;
   return r;
 }
 

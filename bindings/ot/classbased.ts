@@ -1,3 +1,4 @@
+import type { StopState } from '../runtime/stop.js';
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
@@ -25,7 +26,7 @@ export interface ClassBasedOtOptions {
   tol?: number;
   /** Called at every check with the marginal error; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
-  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  /** Checked every iteration; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -51,8 +52,8 @@ export interface ClassBasedOtResult {
   converged: boolean;
   /** ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁ at the end. */
   marginalError: number;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** The marginal error at each check. */
   history: number[];
   /** Iterations at which the momentum was reset (adaptive restart). */
@@ -160,7 +161,7 @@ export function classPurity(
  * @param M  cost, row-major n × m, finite. @param sourceLabels  n non-negative integer class labels.
  * @param options  reg (required, > 0), eta (0), smoothing ('quadratic'), maxIter (5000), tol (1e-9), onProgress, signal.
  * @returns plan, duals f, g, objective, cost, dualObjective (gap → 0), classPurity, iterations, converged,
- *   marginalError, status, history, restarts, warning (non-convergence, or a dual that overflowed).
+ *   marginalError, stopped, history, restarts, warning (non-convergence, or a dual that overflowed).
  * @throws ShapeError / ParameterError / NonFiniteError as `sinkhorn` for a, b, M; for labels and options.
  */
 export function classBasedOt(a: VectorInput, b: VectorInput, M: MatrixInput, sourceLabels: ArrayLike<number>, options: ClassBasedOtOptions): ClassBasedOtResult {
@@ -325,14 +326,14 @@ export function classBasedOt(a: VectorInput, b: VectorInput, M: MatrixInput, sou
       for (let r = st[c]!; r < st[c + 1]!; r++) ss += Tt[j * n + r]! ** 2;
       groups += Math.sqrt(ss);
     }
-    const converged = mon.status === 'converged';
+    const converged = mon.stopped === 'converged';
     const res: ClassBasedOtResult = {
       plan: P, f, g, objective: cost + eta * groups + smooth, cost, dualObjective: dual,
       classPurity: classPurity(P, n, m, sourceLabels).purity, iterations: overflow ? steps : it!, converged, marginalError: err,
-      status: mon.status, history: mon.history, restarts,
+      stopped: mon.stopped, history: mon.history, restarts,
     };
     if (overflow) res.warning = `${fn}: the dual overflowed after ${steps} iterations (reg = ${reg} too small for the cost scale?); the plan is the last finite iterate's`;
-    else if (!converged) res.warning = `not converged (${mon.status}) after ${it} iterations: marginal error ${err} >= tol ${tol}`;
+    else if (!converged) res.warning = `not converged (${mon.stopped}) after ${it} iterations: marginal error ${err} >= tol ${tol}`;
     return res;
   });
 }

@@ -29,9 +29,9 @@ export interface ConvolutionalBarycenterOptions {
    * marginals), checked every 10 iterations and at the last. Default 1e-9 (POT's stopThr).
    */
   tol?: number;
-  /** Called at each check with the criterion above in `marginalError`; return false to stop (status 'stopped'). */
+  /** Called at each check with the criterion above in `marginalError`; return false to stop (stopped: 'callback'). */
   onProgress?: BarycenterOptions['onProgress'];
-  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  /** Checked every iteration; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -61,7 +61,7 @@ export interface ConvolutionalBarycenterResult extends BarycenterResult {
  * @param cols  grid width (a positive integer).
  * @param options  reg (required), weights (uniform), method ('sinkhorn'), maxIter (10000), tol (1e-9), onProgress, signal.
  * @returns the barycenter (rows × cols, row-major, mass 1 up to the stopping tolerance), iterations,
- *   converged, status, criterion history, `warning` (fallback to 'log' or non-convergence), kernelUnderflow.
+ *   converged, stopped, criterion history, `warning` (fallback to 'log' or non-convergence), kernelUnderflow.
  * @throws ParameterError for bad options, negative pixels or masses ≠ 1; ShapeError for an image of
  *   another size; NonFiniteError for NaN/±Inf.
  */

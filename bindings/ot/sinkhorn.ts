@@ -1,3 +1,4 @@
+import type { StopState } from '../runtime/stop.js';
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
@@ -66,9 +67,9 @@ export interface SinkhornOptions {
    * n·m·8 bytes ≳ L2/L3); in cache it runs at about the speed of f64 (see the README's table).
    */
   precision?: 'f64' | 'f32';
-  /** Called at every check; return false to stop (status 'stopped'). */
+  /** Called at every check; return false to stop (stopped: 'callback'). */
   onProgress?: (info: SinkhornProgress) => boolean | void;
-  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  /** Checked every iteration; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -90,8 +91,8 @@ export interface Sinkhorn2Result {
   converged: boolean;
   /** The column-marginal error ‖Σᵢ P_i· − b‖₂ at the end (the row marginal is exact after the u update, up to rounding). */
   marginalError: number;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** The method that produced the result ('log' after a fallback from 'sinkhorn'). */
   method: 'sinkhorn' | 'log' | 'stabilized';
   /** Marginal errors at each check. */
@@ -210,7 +211,7 @@ export type LoopControl = Pick<Problem, 'maxIter' | 'tol' | 'checkEvery' | 'onPr
 /** Loop bookkeeping shared by the three methods: checks, progress, abort, stopping. */
 export class Monitor {
   readonly history: number[] = [];
-  status: Sinkhorn2Result['status'] = 'maxIter';
+  stopped: Sinkhorn2Result['stopped'] = 'maxIter';
   err = Infinity;
   private lastChecked = -1;
   private readonly t0 = performance.now();
@@ -229,18 +230,18 @@ export class Monitor {
     this.lastChecked = it;
     this.history.push(err);
     if (err < this.p.tol) {
-      this.status = 'converged';
+      this.stopped = 'converged';
       return true;
     }
     if (this.p.onProgress && this.p.onProgress({ iteration: it, marginalError: err, elapsed: performance.now() - this.t0 }) === false) {
-      this.status = 'stopped';
+      this.stopped = 'callback';
       return true;
     }
     return false;
   }
   aborted(): boolean {
     if (this.p.signal?.aborted) {
-      this.status = 'aborted';
+      this.stopped = 'aborted';
       return true;
     }
     return false;
@@ -253,10 +254,10 @@ interface Run {
 }
 
 function finish(p: Problem, mon: Monitor, iterations: number, method: Sinkhorn2Result['method'], cost: number, extra: Partial<Sinkhorn2Result>): Sinkhorn2Result {
-  const converged = mon.status === 'converged';
-  const r: Sinkhorn2Result = { cost, iterations, converged, marginalError: mon.err, status: mon.status, method, history: mon.history, ...extra };
+  const converged = mon.stopped === 'converged';
+  const r: Sinkhorn2Result = { cost, iterations, converged, marginalError: mon.err, stopped: mon.stopped, method, history: mon.history, ...extra };
   if (!converged && r.warning === undefined) {
-    r.warning = `not converged (${mon.status}) after ${iterations} iterations: marginal error ${mon.err} >= tol ${p.tol}`;
+    r.warning = `not converged (${mon.stopped}) after ${iterations} iterations: marginal error ${mon.err} >= tol ${p.tol}`;
   }
   return r;
 }
@@ -445,7 +446,7 @@ function fellBack(fn: string, p: Problem, run: Run): Run {
  * whose solution is P = diag(u) K diag(v), K = exp(−M/ε). Each iteration sets v = b ⊘ Kᵀu, then
  * u = a ⊘ K v (so the row marginal is exact); the stopping certificate is the column-marginal error
  * ‖Pᵀ1 − b‖₂ < tol, evaluated after iterations 1, 1 + checkEvery, … (POT's schedule) and the last. Starts from u = 1/n, v = 1/m as POT.
- * Non-convergence is reported (`converged: false`, `status`, `warning`), never thrown.
+ * Non-convergence is reported (`converged: false`, `stopped`, `warning`), never thrown.
  *
  * Underflow: with method 'sinkhorn' or 'stabilized', a scaling that becomes 0 or ∞ (K v underflows
  * at small ε) ends the scaling run and the problem is solved again from scratch with method 'log'
@@ -487,7 +488,7 @@ export interface SinkhornUnbalancedOptions {
   tol?: number;
   /** Called after every iteration with the change above in `marginalError`; return false to stop. */
   onProgress?: (info: SinkhornProgress) => boolean | void;
-  /** Checked every iteration; an aborted signal ends the run with status 'aborted'. */
+  /** Checked every iteration; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -507,8 +508,8 @@ export interface SinkhornUnbalancedResult {
   converged: boolean;
   /** The last relative change of the scalings (the stopping quantity). */
   change: number;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** The change at every iteration. */
   history: number[];
   /** Set on non-convergence or when something needs attention. */
@@ -597,13 +598,13 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
     }, () => change);
     const cost = x.otPlan(K, pM, n, m, u, v, out);
     const iterations = it ?? mon.history.length;
-    const converged = mon.status === 'converged';
+    const converged = mon.stopped === 'converged';
     const r: SinkhornUnbalancedResult = {
       plan: f64View(x, out, nm).slice(), cost, u: f64View(x, u, n).slice(), v: f64View(x, v, m).slice(),
-      iterations, converged, change: mon.err, status: mon.status, history: mon.history,
+      iterations, converged, change: mon.err, stopped: mon.stopped, history: mon.history,
     };
     if (bad) r.warning = `${fn}: a scaling under/overflowed at iteration ${iterations + 1} (reg = ${reg}); returned the previous scalings`;
-    else if (!converged) r.warning = `not converged (${mon.status}) after ${iterations} iterations: change ${mon.err} >= tol ${tol}`;
+    else if (!converged) r.warning = `not converged (${mon.stopped}) after ${iterations} iterations: change ${mon.err} >= tol ${tol}`;
     return r;
   });
 }
@@ -638,7 +639,7 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * @param options  as {@link sinkhorn}; method 'sinkhorn' (default) or 'log' ('stabilized' rewrites K per problem and is
  *   refused), epsilonScaling ('log' only, as sinkhorn); precision 'f32' refused. onProgress is called per problem at its checks
  *   (returning false stops that problem); `signal` is checked before every iteration and, once aborted, ends every
- *   problem still running (status 'aborted').
+ *   problem still running (stopped: 'aborted').
  * @returns one SinkhornResult per problem, in order. The plans (and u, v or logU, logV) of the
  *   batch are subarrays of one Float64Array per batch (`plan.buffer` is shared; copy with `slice()` to keep
  *   one plan without the others).

@@ -6,6 +6,7 @@
  * Peyré, "Fast Dictionary Learning with a Smoothed Wasserstein Loss", AISTATS 2016, and Cuturi & Peyré,
  * "A Smoothed Dual Approach for Variational Wasserstein Problems", SIAM J. Imaging Sci. 2016, Thm. 2.4).
  */
+import type { StopState } from '../runtime/stop.js';
 import { NonFiniteError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, F64Buffer, f64View, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
@@ -42,9 +43,9 @@ export interface WassersteinCpOptions {
   tol?: number;
   /** Seed of the random positive initialisation (`rng(seed)`). Default 0. */
   seed?: number;
-  /** Called after every sweep (including the last); return false to stop (status 'stopped', unless converged). */
+  /** Called after every sweep (including the last); return false to stop (stopped: 'callback', unless converged). */
   onProgress?: (info: WassersteinCpIterate) => boolean | void;
-  /** Checked before every sweep; an aborted signal ends the run with status 'aborted'. */
+  /** Checked before every sweep; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
 }
 
@@ -82,8 +83,8 @@ export interface WassersteinCpResult {
   iterations: number;
   /** True when the stationarity measure fell below `tol`. */
   converged: boolean;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** One entry per sweep. */
   history: WassersteinCpIterate[];
   /** Block updates rejected in all (0 when every dual solve was accurate enough). */
@@ -647,12 +648,12 @@ export function wassersteinCpDictionary(X: VectorInput[] | MatrixInput, options:
     const cand = s.f64(Math.max(N * R, ...dims.map((dk) => dk * R)));
     const history: WassersteinCpIterate[] = [];
     const t0 = performance.now();
-    let status: WassersteinCpResult['status'] = 'maxIter';
+    let stopped: WassersteinCpResult['stopped'] = 'maxIter';
     let rejectedAll = 0;
     let it = 0;
     while (it < maxIter) {
       if (signal?.aborted) {
-        status = 'aborted';
+        stopped = 'aborted';
         break;
       }
       it++;
@@ -684,11 +685,11 @@ export function wassersteinCpDictionary(X: VectorInput[] | MatrixInput, options:
       history.push(info);
       const stop = onProgress !== undefined && onProgress(info) === false;
       if (info.stationarity < tol) {
-        status = 'converged';
+        stopped = 'converged';
         break;
       }
       if (stop) {
-        status = 'stopped';
+        stopped = 'callback';
         break;
       }
     }
@@ -701,8 +702,8 @@ export function wassersteinCpDictionary(X: VectorInput[] | MatrixInput, options:
       objective: F,
       initialObjective,
       iterations: it,
-      converged: status === 'converged',
-      status,
+      converged: stopped === 'converged',
+      stopped,
       history,
       rejected: rejectedAll,
     };

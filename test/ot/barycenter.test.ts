@@ -83,11 +83,11 @@ describe('barycenter', () => {
 
   it('onProgress stops, signal aborts', () => {
     const r = barycenter(columns, c.M.flat(), { reg: c.reg, tol: 0, onProgress: (i) => i.iteration < 11 });
-    expect(r.status).toBe('stopped');
+    expect(r.stopped).toBe('callback');
     expect(r.iterations).toBe(11);
     const ac = new AbortController();
     ac.abort();
-    expect(barycenter(columns, c.M.flat(), { reg: c.reg, signal: ac.signal }).status).toBe('aborted');
+    expect(barycenter(columns, c.M.flat(), { reg: c.reg, signal: ac.signal }).stopped).toBe('aborted');
   });
 
   it('typed errors with messages; memory returns to its level', () => {

@@ -92,7 +92,7 @@ function expectSame(r: SinkhornResult, one: SinkhornResult): void {
   expect(Object.is(r.cost, one.cost)).toBe(true);
   expect(Object.is(r.marginalError, one.marginalError)).toBe(true);
   expect(r.history).toEqual(one.history);
-  expect([r.iterations, r.converged, r.status, r.method]).toEqual([one.iterations, one.converged, one.status, one.method]);
+  expect([r.iterations, r.converged, r.stopped, r.method]).toEqual([one.iterations, one.converged, one.stopped, one.method]);
   expect(r.warning).toBe(one.warning?.replace('sinkhorn:', 'sinkhornBatch:'));
 }
 
@@ -129,25 +129,25 @@ describe('sinkhornBatch: the batched kernel (all problems advanced together, con
     const rs = sinkhornBatch(as, bs, M, opts);
     rs.forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
-      expect(r.status).toBe('maxIter');
+      expect(r.stopped).toBe('maxIter');
     });
     // A stateless callback: stop once past iteration 9 (every problem stops at its check 13).
     const stop = { ...opts, onProgress: (info: { iteration: number }) => info.iteration < 9 };
     const rs2 = sinkhornBatch(as, bs, M, stop);
     rs2.forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, stop));
-      expect([r.status, r.iterations]).toEqual(['stopped', 9]);
+      expect([r.stopped, r.iterations]).toEqual(['callback', 9]);
     });
   });
 
-  it('an aborted signal ends every problem still running (status aborted, no iteration)', () => {
+  it('an aborted signal ends every problem still running (stopped: aborted, no iteration)', () => {
     const ac = new AbortController();
     ac.abort();
     const opts = { reg: 0.2, signal: ac.signal };
     const rs = sinkhornBatch(as, bs, M, opts);
     rs.forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
-      expect([r.status, r.iterations]).toEqual(['aborted', 0]);
+      expect([r.stopped, r.iterations]).toEqual(['aborted', 0]);
     });
   });
 
@@ -326,7 +326,7 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
     const rs = sinkhornBatch(as, bs, M, opts);
     rs.forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
-      expect([r.status, r.iterations, r.history.length]).toEqual(['maxIter', 30, 9]); // checks 1, 5, …, 29 and the last
+      expect([r.stopped, r.iterations, r.history.length]).toEqual(['maxIter', 30, 9]); // checks 1, 5, …, 29 and the last
       expect(r.warning).toContain('not converged (maxIter) after 30 iterations');
     });
     const seen: number[] = [];
@@ -335,7 +335,7 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
     expect(seen.slice(0, 10)).toEqual([1, 1, 1, 1, 1, 5, 5, 5, 5, 5]); // per problem, at each problem's checks
     rs2.forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, stop));
-      expect([r.status, r.iterations]).toEqual(['stopped', 9]);
+      expect([r.stopped, r.iterations]).toEqual(['callback', 9]);
     });
   });
 
@@ -345,7 +345,7 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
     const opts = { reg: 1e-3, method: 'log' as const, signal: ac.signal };
     sinkhornBatch(as, bs, M, opts).forEach((r, k) => {
       expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts));
-      expect([r.status, r.iterations]).toEqual(['aborted', 0]);
+      expect([r.stopped, r.iterations]).toEqual(['aborted', 0]);
     });
     const before = memoryStats().allocatedBytes;
     const late = new AbortController();
@@ -357,7 +357,7 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
     expect(memoryStats().allocatedBytes).toBe(before);
     // The abort is seen before iteration 12: every problem ends after 11 iterations, checked at 11.
     rs.forEach((r, k) => {
-      expect([r.status, r.iterations, r.converged]).toEqual(['aborted', 11, false]);
+      expect([r.stopped, r.iterations, r.converged]).toEqual(['aborted', 11, false]);
       const ref = sinkhorn(as[k]!, bs[k]!, M, { reg: 1e-3, method: 'log', tol: 0, maxIter: 11, checkEvery: 5 });
       expect(firstBitDifference(r.plan, ref.plan)).toBe(-1);
       expect(r.history).toEqual(ref.history);
@@ -375,11 +375,11 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
       rs.forEach((r, k) => expectSame(r, sinkhorn(as[k]!, bs[k]!, M, opts)));
       if (opts.maxIter === 40) {
         // every stage ran to maxIter: iterations count all stages, history covers the final one
-        rs.forEach((r) => expect([r.iterations > 40, r.history.length, r.status]).toEqual([true, 14, 'maxIter'])); // checks 1, 4, …, 40
+        rs.forEach((r) => expect([r.iterations > 40, r.history.length, r.stopped]).toEqual([true, 14, 'maxIter'])); // checks 1, 4, …, 40
       } else {
         // staggered: some problems converge in the final stage, others reach maxIter there (after earlier stages)
-        expect(new Set(rs.map((r) => r.status))).toEqual(new Set(['converged', 'maxIter']));
-        rs.filter((r) => r.status === 'maxIter').forEach((r) => expect(r.iterations).toBeGreaterThan(2000));
+        expect(new Set(rs.map((r) => r.stopped))).toEqual(new Set(['converged', 'maxIter']));
+        rs.filter((r) => r.stopped === 'maxIter').forEach((r) => expect(r.iterations).toBeGreaterThan(2000));
       }
     }
   });

@@ -262,11 +262,11 @@ describe('classBasedOt', () => {
     const { a, b, M, labels } = problem(2, 6, 5, 2);
     const seen: number[] = [];
     const r = classBasedOt(a, b, M, labels, { reg: 0.1, eta: 0.1, tol: 0, onProgress: (i) => { seen.push(i.iteration); return i.iteration < 11; } });
-    expect(r.status).toBe('stopped');
+    expect(r.stopped).toBe('callback');
     expect(seen).toEqual([1, 11]);
     const ctl = new AbortController();
     ctl.abort();
-    expect(classBasedOt(a, b, M, labels, { reg: 0.1, signal: ctl.signal }).status).toBe('aborted');
+    expect(classBasedOt(a, b, M, labels, { reg: 0.1, signal: ctl.signal }).stopped).toBe('aborted');
     const q = classBasedOt(a, b, M, labels, { reg: 0.1, tol: 0, maxIter: 3 });
     expect(q.iterations).toBe(3);
     expect(q.warning).toMatch(/^not converged \(maxIter\) after 3 iterations: marginal error/);

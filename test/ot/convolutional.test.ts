@@ -196,13 +196,13 @@ describe('convolutionalBarycenter', () => {
   it('onProgress can stop, an aborted signal ends the run, maxIter is reported', () => {
     const seen: number[] = [];
     const r = convolutionalBarycenter(imgs, rows, cols, { reg: 0.05, tol: 0, onProgress: (i) => { seen.push(i.iteration); return i.iteration < 21; } });
-    expect(r.status).toBe('stopped');
+    expect(r.stopped).toBe('callback');
     expect(seen).toEqual([1, 11, 21]);
     const ctl = new AbortController();
     ctl.abort();
-    expect(convolutionalBarycenter(imgs, rows, cols, { reg: 0.05, signal: ctl.signal }).status).toBe('aborted');
+    expect(convolutionalBarycenter(imgs, rows, cols, { reg: 0.05, signal: ctl.signal }).stopped).toBe('aborted');
     const m = convolutionalBarycenter(imgs, rows, cols, { reg: 0.05, tol: 0, maxIter: 7 });
-    expect(m.status).toBe('maxIter');
+    expect(m.stopped).toBe('maxIter');
     expect(m.iterations).toBe(7);
     expect(m.warning).toMatch(/^not converged \(maxIter\) after 7 iterations/);
   });

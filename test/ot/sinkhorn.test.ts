@@ -112,7 +112,7 @@ describe('sinkhorn against a plain-TS log-domain reference', () => {
       for (const method of ['sinkhorn', 'log', 'stabilized'] as const) {
         const r = sinkhorn(a, b, M, { reg, method, maxIter: 25, tol: 0 });
         expect(r.iterations).toBe(25);
-        expect(r.status).toBe('maxIter');
+        expect(r.stopped).toBe('maxIter');
         expect(r.converged).toBe(false);
         expect(r.warning).toMatch(/not converged \(maxIter\) after 25 iterations/);
         expect(maxAbsDiff(r.plan, want)).toBeLessThan(1e-13);
@@ -192,13 +192,13 @@ describe('sinkhorn edge cases and robustness', () => {
     const seen: number[] = [];
     const r = sinkhorn(a, b, M, { reg: 0.01, tol: 0, maxIter: 100, checkEvery: 5, onProgress: (info) => { seen.push(info.iteration); return info.iteration < 11; } });
     expect(seen).toEqual([1, 6, 11]);
-    expect(r.status).toBe('stopped');
+    expect(r.stopped).toBe('callback');
     expect(r.iterations).toBe(11);
     expect(r.history).toHaveLength(3);
     const ac = new AbortController();
     ac.abort();
     const s = sinkhorn2(a, b, M, { reg: 0.01, signal: ac.signal });
-    expect(s.status).toBe('aborted');
+    expect(s.stopped).toBe('aborted');
     expect(s.iterations).toBe(0);
     expect(s.converged).toBe(false);
   });

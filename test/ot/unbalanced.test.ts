@@ -55,7 +55,7 @@ describe('sinkhornUnbalanced', () => {
     }
     expect(e / s).toBeLessThan(1e-9);
     expect(r.converged).toBe(true);
-    expect(r.status).toBe('converged');
+    expect(r.stopped).toBe('converged');
     // the masses differ (1 vs 1.5): the relaxed plan's mass lies between them
     const mass = r.plan.reduce((t, x) => t + x, 0);
     expect(mass).toBeGreaterThan(1);
@@ -116,11 +116,11 @@ describe('sinkhornUnbalanced', () => {
   it('onProgress can stop the run; an aborted signal ends it', () => {
     const seen: number[] = [];
     const r = sinkhornUnbalanced(c.a, c.b, c.M.flat(), { reg: c.reg, regM: c.reg_m, onProgress: (i) => { seen.push(i.iteration); return i.iteration < 3; } });
-    expect(r.status).toBe('stopped');
+    expect(r.stopped).toBe('callback');
     expect(seen).toEqual([1, 2, 3]);
     const ac = new AbortController();
     ac.abort();
-    expect(sinkhornUnbalanced(c.a, c.b, c.M.flat(), { reg: c.reg, regM: c.reg_m, signal: ac.signal }).status).toBe('aborted');
+    expect(sinkhornUnbalanced(c.a, c.b, c.M.flat(), { reg: c.reg, regM: c.reg_m, signal: ac.signal }).stopped).toBe('aborted');
   });
 
   it('typed errors with messages; memory returns to its level', () => {
