@@ -1,7 +1,12 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
-import { positiveFinite } from '../runtime/validate.js';
 import { checkMarginals, type MatrixInput } from './sinkhorn.js';
+
+/** The exponent p of a 1-D W_p^p solved by sorting: finite and ≥ 1 (sorting is optimal only for a convex cost). */
+export function convexExponent(fn: string, name: string, p: unknown): number {
+  if (typeof p !== 'number' || !(p >= 1) || !Number.isFinite(p)) throw parameterError(fn, name, 'finite and >= 1 (a convex cost |x − y|^p)', p);
+  return p;
+}
 
 /** Result of {@link emd}: the optimal plan with its dual certificate. */
 export interface EmdResult {
@@ -113,13 +118,15 @@ export function emdShortestPaths(a: VectorInput, b: VectorInput, Min: MatrixInpu
  * @param xb  positions of the second set (length ≥ 1, finite).
  * @param wa  weights of `xa` (≥ 0, positive sum; default uniform), normalised to sum 1.
  * @param wb  weights of `xb` (as `wa`).
- * @param p  the exponent, finite and > 0 (default 1).
+ * @param p  the exponent, finite and ≥ 1 (default 1): sorting gives the optimal coupling only for a
+ *   convex cost |x − y|^p; for p < 1 it does not (points {0, 1} to {1, 2}: sorting pays 2, the
+ *   crossing coupling 2^p).
  * @throws ShapeError when a weight vector's length differs from its positions'; ParameterError for
- *   negative weights or p ≤ 0; NonFiniteError for NaN/±Inf.
+ *   negative weights or p < 1; NonFiniteError for NaN/±Inf.
  */
 export function wasserstein1d(xa: VectorInput, xb: VectorInput, wa?: VectorInput, wb?: VectorInput, p = 1): number {
   const fn = 'wasserstein1d';
-  positiveFinite(fn, 'p', p);
+  convexExponent(fn, 'p', p);
   return wassersteinSorted(sortedMeasure(fn, 'xa', 'wa', xa, wa), sortedMeasure(fn, 'xb', 'wb', xb, wb), p);
 }
 

@@ -3,14 +3,14 @@ import { checkCapacity, F64Buffer, f64View, place, throwNonFinite, withScope, ty
 import { optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
 import { points } from './cost.js';
-import { measureWeights, wassersteinSorted } from './emd.js';
+import { convexExponent, measureWeights, wassersteinSorted } from './emd.js';
 import { type MatrixInput } from './sinkhorn.js';
 
 /** Options of {@link slicedWasserstein} and {@link slicedWassersteinDetails}. */
 export interface SlicedWassersteinOptions {
   /** Number L of random directions θ_1..θ_L. Default 50 (POT's n_projections). */
   projections?: number;
-  /** The exponent p > 0 (finite). Default 2. */
+  /** The exponent p ≥ 1 (finite; each slice is a 1-D transport solved by sorting, optimal only for convex costs). Default 2. */
   p?: number;
   /** Seed of the directions (rng(seed): xoshiro256** in WASM, normals normalised to the unit sphere). Default 0. */
   seed?: number | bigint;
@@ -82,7 +82,7 @@ function sorted(v: Float64Array, w: Float64Array, uniform: boolean): { x: Float6
 function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWassersteinOptions | undefined): SlicedWassersteinDetails {
   const { projections = 50, p = 2, seed = 0, weightsX, weightsY, dim } = readOptions(fn, options, optionKeys<SlicedWassersteinOptions>({ projections: true, p: true, seed: true, weightsX: true, weightsY: true, dim: true }));
   positiveInteger(fn, 'options.projections', projections);
-  positiveFinite(fn, 'options.p', p);
+  convexExponent(fn, 'options.p', p);
   checkSeed(fn, seed, 'options.seed');
   if (dim !== undefined && (!Number.isSafeInteger(dim) || dim < 1)) throw parameterError(fn, 'options.dim', 'a positive integer', dim);
   const x = points(fn, 'X', X, dim);

@@ -228,7 +228,7 @@ describe('emd and wasserstein1d errors', () => {
       [() => emd2([0.5, 0.5], [0.5, 0.5], [0, 1, NaN, 0]), NonFiniteError, 'emd2: M must be finite (got NaN at index 2)'],
       [() => wasserstein1d([1, 2], [3], [1]), ShapeError, 'wasserstein1d: wa must have the length of xa, 2 (got 1)'],
       [() => wasserstein1d([1, 2], [3], [1, -1]), ParameterError, 'wasserstein1d: wa must be >= 0 entrywise (got -1 at index 1)'],
-      [() => wasserstein1d([1, 2], [3], undefined, undefined, 0), ParameterError, 'wasserstein1d: p must be > 0 (got 0)'],
+      [() => wasserstein1d([1, 2], [3], undefined, undefined, 0), ParameterError, 'wasserstein1d: p must be finite and >= 1 (a convex cost |x − y|^p) (got 0)'],
       [() => wasserstein1d([], [3]), ShapeError, 'wasserstein1d: xa must have length >= 1 (got 0)'],
       [() => wasserstein1d([1, Infinity], [3]), NonFiniteError, 'wasserstein1d: xa must be finite (got Infinity at index 1)'],
     ];

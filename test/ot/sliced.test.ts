@@ -120,7 +120,7 @@ describe('slicedWasserstein', () => {
       [() => slicedWasserstein({ data: [1, 2], rows: 1, cols: 2 }, { data: [1, 2, 3], rows: 1, cols: 3 }), ShapeError, `${fn}: X and Y must have the same point dimension (got 2 and 3)`],
       [() => slicedWasserstein([], [1]), ShapeError, `${fn}: X must have at least one point (got 0)`],
       [() => slicedWasserstein([1], [1], { projections: 0 }), ParameterError, `${fn}: options.projections must be a positive integer (got 0)`],
-      [() => slicedWasserstein([1], [1], { p: -1 }), ParameterError, `${fn}: options.p must be > 0 (got -1)`],
+      [() => slicedWasserstein([1], [1], { p: -1 }), ParameterError, `${fn}: options.p must be finite and >= 1 (a convex cost |x − y|^p) (got -1)`],
       [() => slicedWasserstein([1], [1], { seed: -1 }), ParameterError, `${fn}: options.seed must be an integer in [0, 2^53) or a bigint in [0, 2^64) (got -1)`],
       [() => slicedWasserstein([1], [1], { dim: 0 }), ParameterError, `${fn}: options.dim must be a positive integer (got 0)`],
       [() => slicedWasserstein([1, NaN], [1]), NonFiniteError, `${fn}: X must be finite (got NaN at index 1)`],
