@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hooi, selectCoreShape, uniformCoreShape, type Tensor } from '../index.js';
-import type { DemoContext, DemoSection } from './context.js';
+import type { DemoContext, DemoSection } from './index.js';
 import { digits } from '../datasets.js';
 import boatsPpm from '../../data/images/nagasaki-boats-rgb-128.ppm';
 
