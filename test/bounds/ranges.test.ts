@@ -1,0 +1,60 @@
+/**
+ * The ends of the bounds family's region and radius ranges: a ball of radius 0 and a box with
+ * lower = upper are single points, so every method's bounds must equal the exact forward pass there
+ * (evaluateNetwork), and certified accuracy at radius 0 is the plain accuracy (classificationAccuracy).
+ * A negative radius, or lower > upper, describes no region and is refused.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ParameterError, ProxkitError, certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, type NetworkSpec } from '../../bindings/index.js';
+
+beforeAll(() => init());
+
+const spec = (): NetworkSpec =>
+  ({
+    input: 2,
+    layers: [
+      { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
+      { type: 'relu' },
+      { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
+    ],
+  }) as NetworkSpec;
+const METHODS = ['ibp', 'crown', 'crown-ibp', 'alpha-crown'] as const;
+
+describe('regions that are a single point', () => {
+  const x = [0.3, -0.7];
+  it('radius 0 (every norm) and lower = upper give the exact output as both bounds', () => {
+    const y = evaluateNetwork(spec(), x);
+    const regions = [
+      { center: x, radius: 0, norm: 'inf' as const },
+      { center: x, radius: 0, norm: 2 as const },
+      { center: x, radius: 0, norm: 1 as const },
+      { lower: x, upper: x },
+    ];
+    for (const method of METHODS) {
+      for (const region of regions) {
+        const b = computeBounds(spec(), region, { method });
+        y.forEach((yi, i) => {
+          expect(b.lower[i]!).toBeCloseTo(yi, 12);
+          expect(b.upper[i]!).toBeCloseTo(yi, 12);
+        });
+      }
+    }
+  });
+
+  it('a negative radius or lower > upper is refused', () => {
+    expect(() => computeBounds(spec(), { center: x, radius: -Number.MIN_VALUE, norm: 'inf' })).toThrow(ParameterError);
+    expect(() => computeBounds(spec(), { lower: [0, 0], upper: [0, -1e-300] })).toThrow(ProxkitError);
+  });
+});
+
+describe('certifiedAccuracy at radius 0', () => {
+  it('is the plain accuracy for every method (a point is certified exactly when it is classified right)', () => {
+    const X = [[0, 0], [1, 0], [0, 1], [1, 1], [0.2, 0.9]];
+    const y = [0, 1, 1, 0, 1];
+    const plain = classificationAccuracy(spec(), X, y);
+    const r = certifiedAccuracy(spec(), X, y, { radii: [0], methods: ['ibp', 'crown', 'alpha-crown'], clip: null });
+    expect(r.clean).toBe(plain);
+    for (const method of ['ibp', 'crown', 'alpha-crown']) expect(r.certified[method]).toEqual([plain]);
+    expect(() => certifiedAccuracy(spec(), X, y, { radii: [-1e-300] })).toThrow(ParameterError);
+  });
+});
