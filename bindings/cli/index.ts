@@ -158,6 +158,13 @@ function report(failure: CommandFailure): number {
   return exitCode;
 }
 
+const failureOf = (err: unknown): CommandFailure => (err instanceof CommandFailure ? err : new CommandFailure(active, err));
+
+// An error thrown outside the action's promise chain (a callback, a stream) gets the same one line.
+const fatal = (err: unknown): never => process.exit(report(failureOf(err)) || 1);
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
 program.parseAsync().catch((err: unknown) => {
-  process.exitCode = report(err instanceof CommandFailure ? err : new CommandFailure(active, err));
+  process.exitCode = report(failureOf(err));
 });
