@@ -7,6 +7,7 @@
 import { eigenInScope } from '../linalg/eigen.js';
 import { parameterError } from '../runtime/errors.js';
 import { f64View, finiteArray, withScope, type Scope } from '../runtime/memory.js';
+import type { StopState } from '../runtime/stop.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import type { AbortSignalLike } from '../runtime/types.js';
@@ -151,9 +152,9 @@ export interface HooiOptions {
   maxIter?: number;
   /** Stop when the relative error decreases by less than `tol` in a sweep. Default 1e-9. */
   tol?: number;
-  /** Called after every sweep; return false to stop early (status 'stopped'). */
+  /** Called after every sweep; return false to stop early (stopped: 'callback'). */
   onProgress?: (info: HooiProgress) => boolean | void;
-  /** Checked before every sweep; an aborted signal ends the run with status 'aborted'. */
+  /** Checked before every sweep; an aborted signal ends the run with stopped: 'aborted'. */
   signal?: AbortSignalLike;
   /** Initial factors (Iₙ×rₙ, orthonormal columns). Default: the truncated HOSVD's. */
   init?: Float64Array[];
@@ -165,8 +166,8 @@ export interface HooiResult extends TuckerDecomposition {
   iterations: number;
   /** True when the decrease of the relative error fell below `tol`. */
   converged: boolean;
-  /** 'converged', 'maxIter', 'stopped' (onProgress returned false) or 'aborted' (signal). */
-  status: 'converged' | 'maxIter' | 'stopped' | 'aborted';
+  /** Why the run ended: 'converged', 'maxIter', 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** Relative error after each sweep. */
   history: number[];
 }
@@ -204,12 +205,12 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
     const { ptr, norm2 } = placeTensor(s, X, size);
     const factors = options.init ? options.init.map((U) => U.slice()) : dims.map((_, n) => leadingVectors(s, ptr, dims, n, ranks[n]!).U);
     const history: number[] = [];
-    let status: HooiResult['status'] = 'maxIter';
+    let stopped: HooiResult['stopped'] = 'maxIter';
     let err = Infinity;
     let coreData = coreOf(ptr, dims, factors, ranks);
     if (maxIter === 0) err = relError(norm2, sumSq(coreData));
     for (let it = 1; it <= maxIter; it++) {
-      if (options.signal?.aborted) { status = 'aborted'; break; }
+      if (options.signal?.aborted) { stopped = 'aborted'; break; }
       for (let n = 0; n < dims.length; n++) {
         // Intermediates of one mode update are freed right away: the arena stays flat over sweeps.
         const inner = withScope(fn, (t) => {
@@ -227,8 +228,8 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
       const delta = err - next;
       err = next;
       const info = { iteration: it, relativeError: err, elapsed: performance.now() - t0 };
-      if (options.onProgress && options.onProgress(info) === false) { status = 'stopped'; break; }
-      if (Math.abs(delta) <= tol) { status = 'converged'; break; }
+      if (options.onProgress && options.onProgress(info) === false) { stopped = 'callback'; break; }
+      if (Math.abs(delta) <= tol) { stopped = 'converged'; break; }
     }
     if (history.length === 0) err = relError(norm2, sumSq(coreData));
     return {
@@ -236,8 +237,8 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
       factors,
       relativeError: err,
       iterations: history.length,
-      converged: status === 'converged',
-      status,
+      converged: stopped === 'converged',
+      stopped,
       history,
     };
   });

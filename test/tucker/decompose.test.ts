@@ -96,7 +96,7 @@ describe('hooi', () => {
     const direct = Math.sqrt(sqDiff(tuckerReconstruct(o).data, X.data) / norm2(X.data));
     expect(Math.abs(o.relativeError - direct)).toBeLessThanOrEqual(1e-9);
     expect(o.iterations).toBe(30);
-    expect(o.status).toBe('maxIter');
+    expect(o.stopped).toBe('maxIter');
     expect(o.converged).toBe(false);
   });
 
@@ -112,13 +112,13 @@ describe('hooi', () => {
     const X = { data: randomVector(2, 5 * 6 * 7), shape: [5, 6, 7] };
     const seen: number[] = [];
     const o = hooi(X, [2, 2, 2], { tol: 0, onProgress: (info) => (seen.push(info.iteration), info.iteration < 3) });
-    expect(o.status).toBe('stopped');
+    expect(o.stopped).toBe('callback');
     expect(o.iterations).toBe(3);
     expect(seen).toEqual([1, 2, 3]);
     const ac = new AbortController();
     ac.abort();
     const a = hooi(X, [2, 2, 2], { signal: ac.signal });
-    expect(a.status).toBe('aborted');
+    expect(a.stopped).toBe('aborted');
     expect(a.iterations).toBe(0);
     expect(a.relativeError).toBeCloseTo(hosvd(X, [2, 2, 2]).relativeError, 12);
   });
