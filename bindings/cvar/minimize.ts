@@ -283,6 +283,12 @@ function customEpoch(
   }
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
+  X: true, y: true, loss: true, beta: true, method: true, stepSize: true, schedule: true, epochs: true, batchSize: true,
+  fitIntercept: true, seed: true, eta0: true, onProgress: true, signal: true,
+});
+
 /**
  * Minimises CVaR_β of the losses of a linear model p = ⟨x, w⟩ + b over (w, b) by a stochastic method
  * on the Rockafellar–Uryasev form F(θ, η) = η + E[(ℓ(θ) − η)₊]/(1 − β), whose minimum over η is
@@ -301,11 +307,6 @@ function customEpoch(
  * Start: w = 0, b = 0, η = eta0. Returns the last iterate.
  * @throws ShapeError for empty or mismatched X, y; NonFiniteError for NaN/±Inf in X, y; ParameterError for bad options.
  */
-const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
-  X: true, y: true, loss: true, beta: true, method: true, stepSize: true, schedule: true, epochs: true, batchSize: true,
-  fitIntercept: true, seed: true, eta0: true, onProgress: true, signal: true,
-});
-
 export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
   const {

@@ -128,14 +128,15 @@ function checkTolerance(fn: string, tol: unknown, name: string): number {
   return nonNegative(fn, name, tol);
 }
 
-/**
- * Validates every option up front, so that a bad one is reported as cvarSweep's (not by the
- * cvarReference or minimizeCvar call that would meet it) and before any run.
- */
+// The option keys it accepts (readOptions refuses any other key).
 const SWEEP_KEYS = optionKeys<CvarSweepOptions>({
   stepSizes: true, seeds: true, epochs: true, betas: true, methods: true, schedule: true, problems: true, tol: true, onProgress: true, signal: true,
 });
 
+/**
+ * Validates every option up front, so that a bad one is reported as cvarSweep's (not by the
+ * cvarReference or minimizeCvar call that would meet it) and before any run.
+ */
 function readSweepOptions(fn: string, options: CvarSweepOptions) {
   const {
     stepSizes = DEFAULT_STEP_SIZES, seeds = 5, epochs = 20, betas = [0.9, 0.99], methods = ['spl+', 'spl', 'sgm'],

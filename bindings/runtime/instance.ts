@@ -43,15 +43,24 @@ export type ProxkitExports = CoreKernels & ProxKernels & LinalgKernels & TuckerK
  * that the published types compile without the DOM library.
  */
 export interface WasmResponse {
+  /** True for a 2xx status; otherwise `init` fails with a WasmInitError naming the status. */
   readonly ok: boolean;
+  /** The HTTP status code. */
   readonly status: number;
+  /** The address it was fetched from (for messages). */
   readonly url: string;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers. */
+  readonly headers: {
+    /** A header's value, or null when absent (proxkit reads `content-type`). */
+    get(name: string): string | null;
+  };
+  /** The body as bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 /** A `URL` object, as far as `init` reads it. */
 export interface WasmUrl {
+  /** The absolute address. */
   readonly href: string;
 }
 
@@ -60,6 +69,7 @@ export interface WasmUrl {
  * this opaque stand-in accepts a module from either without requiring one.
  */
 export interface WasmModule {
+  /** 'WebAssembly.Module' for a real module. */
   readonly [Symbol.toStringTag]?: string;
 }
 

@@ -9,6 +9,8 @@
  * `reason`, thrown by the routines that throw on abort. Any `AbortSignal` (DOM or Node) fits.
  */
 export interface AbortSignalLike {
+  /** True once the operation should stop. */
   readonly aborted: boolean;
+  /** Why it was aborted; thrown by routines that throw on abort. */
   readonly reason?: unknown;
 }

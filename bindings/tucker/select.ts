@@ -28,7 +28,12 @@ export interface SelectCoreShapeOptions {
    * The HOOI runs that score a shape ('greedy', 'bruteForce', and the final error of every method):
    * `maxIter` sweeps (default 10) and `tol` on the change of the relative error (default 1e-6).
    */
-  hooi?: { maxIter?: number; tol?: number };
+  hooi?: {
+    /** HOOI sweeps per evaluation. Default 10. */
+    maxIter?: number;
+    /** Stop a HOOI run when its relative error changes by less than this in a sweep. Default 1e-6. */
+    tol?: number;
+  };
   /** For 'bruteForce': refuse (ParameterError) when more maximal feasible shapes than this exist. Default 2000. */
   maxShapes?: number;
   /** Compute the true HOOI relative error of the chosen shape (costs one HOOI). Default true. */
@@ -91,6 +96,11 @@ export function uniformCoreShape(dims: readonly number[], budget: number): numbe
   return shapeAt(alphas[lo]!);
 }
 
+// The option keys it accepts (readOptions refuses any other key).
+const SELECT_KEYS = optionKeys<SelectCoreShapeOptions>({
+  method: true, epsilon: true, maxLabels: true, hooi: true, maxShapes: true, evaluate: true, signal: true,
+});
+
 /**
  * Chooses a Tucker core shape (multilinear rank) for X under a parameter budget B:
  * minimise the reconstruction error subject to Πₙ rₙ + Σₙ Iₙ rₙ ≤ B.
@@ -115,10 +125,6 @@ export function uniformCoreShape(dims: readonly number[], budget: number): numbe
  * @throws InfeasibleBudgetError for B < 1 + ΣIₙ; ParameterError for bad options or a bruteForce
  *   search beyond `maxShapes`; ShapeError/NonFiniteError for a bad tensor.
  */
-const SELECT_KEYS = optionKeys<SelectCoreShapeOptions>({
-  method: true, epsilon: true, maxLabels: true, hooi: true, maxShapes: true, evaluate: true, signal: true,
-});
-
 export function selectCoreShape(X: TensorInput, budget: number, options: SelectCoreShapeOptions = {}): CoreShapeSelection {
   const fn = 'selectCoreShape';
   const { dims, size } = tensorDims(fn, X);
