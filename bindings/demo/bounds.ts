@@ -5,11 +5,10 @@
  * PGD attack's upper bound, and local Lipschitz bounds at a few test images. Writes an SVG plot of
  * certified accuracy vs radius to proxkit-bounds.svg in the figures folder.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { certifiedAccuracy, computeBounds, evaluateNetwork, localLipschitz, seededSplit, verify, trainMlp, type NetworkSpec, type TrainMlpResult, type TrainEpoch } from '../index.js';
 import { loadOnnx } from '../onnx.js';
-import type { DemoContext, DemoSection } from './index.js';
+import { writeOutput, type DemoContext, type DemoSection } from './context.js';
+import { lineFigure } from '../plot/svg.js';
 import { digits } from '../datasets.js';
 import digitsMlp from '../../data/models/digits-mlp.json';
 import digitsOnnx from '../../data/models/digits-mlp.onnx';
@@ -62,66 +61,89 @@ export function robustnessVnnlib(x: ArrayLike<number>, label: number, eps: numbe
 }
 
 const RADII = [0, 0.005, 0.01, 0.02, 0.05, 0.1];
-const COLORS: Record<string, string> = { ibp: '#1f77b4', crown: '#2ca02c', alpha: '#d62728', attack: '#7f7f7f' };
+/** Test images in the quick tour (the full demo uses all 450). */
+const QUICK_IMAGES = 25;
 
-/** Certified accuracy (and the attack's upper bound) vs radius, one polyline per method. */
-function svg(radii: number[], curves: Record<string, number[]>, title: string): string {
-  const [W, H, ml, mr, mt, mb] = [620, 360, 60, 210, 40, 50];
-  const xmax = Math.max(...radii);
-  const px = (r: number): number => ml + (r / xmax) * (W - ml - mr);
-  const py = (a: number): number => mt + (1 - a) * (H - mt - mb);
-  const parts: string[] = [`<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${title}</text>`];
-  parts.push(`<line x1="${ml}" y1="${py(0)}" x2="${W - mr}" y2="${py(0)}" stroke="#000"/><line x1="${ml}" y1="${py(0)}" x2="${ml}" y2="${py(1)}" stroke="#000"/>`);
-  for (const a of [0, 0.25, 0.5, 0.75, 1]) parts.push(`<text x="${ml - 6}" y="${py(a) + 4}" text-anchor="end" font-size="11">${a.toFixed(2)}</text><line x1="${ml}" y1="${py(a)}" x2="${W - mr}" y2="${py(a)}" stroke="#ddd"/>`);
-  let lastLabel = -Infinity;
-  for (const r of radii) {
-    parts.push(`<line x1="${px(r)}" y1="${py(0)}" x2="${px(r)}" y2="${py(0) + 4}" stroke="#000"/>`);
-    if (px(r) - lastLabel < 34) continue; // keep tick labels from overlapping
-    parts.push(`<text x="${px(r)}" y="${py(0) + 16}" text-anchor="middle" font-size="11">${r}</text>`);
-    lastLabel = px(r);
-  }
-  parts.push(`<text x="${(ml + W - mr) / 2}" y="${H - 12}" text-anchor="middle" font-size="12">L∞ radius ε (pixels in [0, 1])</text>`);
-  parts.push(`<text x="16" y="${(mt + H - mb) / 2}" transform="rotate(-90 16 ${(mt + H - mb) / 2})" text-anchor="middle" font-size="12">accuracy</text>`);
-  Object.entries(curves).forEach(([name, ys], c) => {
-    const pts = radii.map((r, i) => [px(r), py(ys[i]!)] as const).filter(([, y]) => Number.isFinite(y));
-    const dash = name === 'attack' ? ' stroke-dasharray="5 4"' : '';
-    const color = COLORS[name.startsWith('alpha') ? 'alpha' : name] ?? '#000';
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
-    for (const [x, y] of pts) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
-    parts.push(`<line x1="${W - mr + 12}" y1="${mt + 18 * c + 10}" x2="${W - mr + 36}" y2="${mt + 18 * c + 10}" stroke="${color}" stroke-width="2"${dash}/><text x="${W - mr + 42}" y="${mt + 18 * c + 14}" font-size="12">${name === 'attack' ? 'PGD (upper bd.)' : name}</text>`);
+/** Certified accuracy (and the attack's upper bound) vs radius, every method on the same images. */
+function figure(radii: number[], curves: { name: string; values: number[] }[], arch: string, images: string): string {
+  return lineFigure({
+    title: `Certified accuracy of the digits MLP (${arch}, UCI digits) vs L∞ radius: IBP, CROWN and α-CROWN, with a PGD attack as upper bound, all on ${images}`,
+    width: 680,
+    panels: [{
+      x: { label: 'L∞ radius ε (pixel values scaled to [0, 1])', domain: [0, Math.max(...radii)] },
+      y: { label: 'test images (%)', domain: [0, 100] },
+      series: curves.map((c) => ({ name: c.name, x: radii, y: c.values.map((v) => 100 * v) })),
+    }],
+    styles: { 'PGD attack (upper bound)': { color: '#000000', dash: '3 3', marker: 'circle', filled: false, size: 4, width: 1.5 } },
+    caption:
+      'Certified: correctly classified and every margin y_true − y_j proved positive over the L∞ ball around the image (clipped to [0, 1]). ' +
+      'Each certified curve is a lower bound on the robust accuracy and α-CROWN is never below CROWN; the PGD curve (20 sign-gradient steps, ' +
+      '2 random starts) counts images the attack could not break, an upper bound. The true robust accuracy lies between the best certified curve and PGD.',
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
+}
+
+/** Verifies robustness properties of test images (index, ε), writing each as a VNNLIB file. */
+function verifyCases(ctx: DemoContext, net: ReturnType<typeof loadOnnx>, test: { X: number[][]; y: number[] }, cases: [number, number][]): void {
+  ctx.log('verify (input splitting, then ReLU splitting; CROWN bounds; PGD counterexample search) on test images:');
+  for (const [k, eps] of cases) {
+    const x = test.X[k]!;
+    const label = test.y[k]!;
+    const text = robustnessVnnlib(x, label, eps);
+    const name = `proxkit-digits-${k}-eps${eps}.vnnlib`;
+    const r = verify(net, text, { timeout: 20 });
+    let detail = `${r.statistics.nodes} nodes, ${(r.statistics.timeMs / 1000).toFixed(2)} s`;
+    if (r.counterexample) {
+      const out = evaluateNetwork(net, r.counterexample.inputs);
+      const top = out.indexOf(Math.max(...out));
+      detail += `; counterexample re-evaluated: classified ${top}, max |x − x₀| = ${Math.max(...r.counterexample.inputs.map((v, i) => Math.abs(v - x[i]!))).toFixed(4)}`;
+    }
+    ctx.log(`  image ${k} (label ${label}), ε = ${eps}: ${r.verdict} (${detail})`);
+    writeOutput(ctx, name, text, `its robustness property, VNNLIB`);
+  }
+  ctx.log('  repeat with: proxkit verify proxkit-digits-mlp.onnx proxkit-digits-1-eps0.1.vnnlib --json');
 }
 
 const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '   —  ' : `${(100 * v).toFixed(1).padStart(5)}%`);
 
 export const boundsDemo: DemoSection = {
   name: 'bounds',
-  title: 'Certified robustness of a digits MLP (IBP / CROWN / α-CROWN) and local Lipschitz bounds',
+  title: 'certified robustness of a digits MLP (IBP / CROWN / α-CROWN), local Lipschitz bounds, verification',
   run(ctx: DemoContext) {
     // The model as a user would receive it: the ONNX file proxkit's exporter wrote, read back by loadOnnx.
     const net = loadOnnx(digitsOnnxBytes());
-    const { test } = digitsData();
+    const { test: all } = digitsData();
+    const n = ctx.quick ? QUICK_IMAGES : all.X.length;
+    const test = { X: all.X.slice(0, n), y: all.y.slice(0, n) };
+    const images = ctx.quick ? `the first ${n} of the 450 test images (quick tour)` : `all ${n} test images`;
     const sizes = [net.input, ...net.layers.filter((l) => l.type === 'linear').map((l) => l.outSize)];
     ctx.log(`model: data/models/digits-mlp.onnx (exportOnnx of data/models/digits-mlp.json, read back by loadOnnx), a ${sizes.join('-')} ReLU MLP`);
     ctx.log(`  trained by trainMlp (Adam, ${DIGITS_TRAINING.epochs} epochs) on 1347 of the 1797 UCI digits; pixels / 16 in [0, 1]`);
-    const all = certifiedAccuracy(net, test.X, test.y, { radii: RADII, methods: ['ibp', 'crown'], attack: { steps: 20, restarts: 2, seed: ctx.seed } });
-    // α-CROWN costs ~40 optimisation passes per example and radius: run it on a subset, next to CROWN.
-    const nSub = 150;
-    const sub = certifiedAccuracy(net, test.X.slice(0, nSub), test.y.slice(0, nSub), { radii: RADII, methods: ['crown', 'alpha-crown'], attack: false, alpha: { iterations: 20 } });
-    ctx.log(`clean test accuracy: ${(100 * all.clean).toFixed(1)}% (${all.n} test images)`);
-    ctx.log('certified accuracy (correct AND every margin y_true − y_j proved > 0 on the L∞ box clipped to [0, 1]):');
-    ctx.log(`          all ${all.n} test images                first ${nSub} test images`);
-    ctx.log(`  ε       ${['ibp', 'crown', 'PGD ub'].map((h) => h.padStart(9)).join('')}        ${['crown', 'α-crown'].map((h) => h.padStart(9)).join('')}`);
+    // Every method on the same images: α-CROWN (~40 optimisation passes per image and radius) sets the time.
+    const res = certifiedAccuracy(net, test.X, test.y, {
+      radii: RADII, methods: ['ibp', 'crown', 'alpha-crown'], attack: { steps: 20, restarts: 2, seed: ctx.seed }, alpha: { iterations: 20 },
+    });
+    ctx.log(`clean test accuracy: ${(100 * res.clean).toFixed(1)}% (${images})`);
+    ctx.log(`certified accuracy on ${images} (correct AND every margin y_true − y_j proved > 0 on the L∞ box clipped to [0, 1]):`);
+    ctx.log(`  ε       ${['ibp', 'crown', 'α-crown', 'PGD ub'].map((h) => h.padStart(9)).join('')}`);
     RADII.forEach((r, i) => {
-      const left = [all.certified.ibp![i], all.certified.crown![i], all.attack![i]].map((v) => pct(v).padStart(9)).join('');
-      const right = [sub.certified.crown![i], sub.certified['alpha-crown']![i]].map((v) => pct(v).padStart(9)).join('');
-      ctx.log(`  ${String(r).padEnd(6)}  ${left}        ${right}`);
+      const cells = [res.certified.ibp![i], res.certified.crown![i], res.certified['alpha-crown']![i], res.attack![i]].map((v) => pct(v).padStart(9)).join('');
+      ctx.log(`  ${String(r).padEnd(6)}  ${cells}`);
     });
     ctx.log('  PGD ub: correct and not broken by a PGD attack (20 steps, 2 starts) — an upper bound on the true robust');
-    ctx.log('  accuracy, which lies between the certified and PGD columns. α-CROWN: 20 projected-gradient steps on the');
-    ctx.log(`  ReLU lower slopes, on the first ${nSub} test images only to keep this section short.`);
-    ctx.log(`  time: ibp ${(all.elapsedMs.ibp! / 1000).toFixed(1)} s, crown ${(all.elapsedMs.crown! / 1000).toFixed(1)} s, PGD ${(all.elapsedMs.attack! / 1000).toFixed(1)} s (${all.n} images); α-crown ${(sub.elapsedMs['alpha-crown']! / 1000).toFixed(1)} s (${nSub} images)`);
+    ctx.log('  accuracy, which lies between the certified and PGD columns. α-CROWN: 20 projected-gradient steps on the ReLU lower slopes.');
+    ctx.log(`  time (${n} images): ibp ${(res.elapsedMs.ibp! / 1000).toFixed(1)} s, crown ${(res.elapsedMs.crown! / 1000).toFixed(1)} s, α-crown ${(res.elapsedMs['alpha-crown']! / 1000).toFixed(1)} s, PGD ${(res.elapsedMs.attack! / 1000).toFixed(1)} s`);
+    writeOutput(ctx, 'proxkit-bounds.svg', figure(RADII, [
+      { name: 'IBP', values: res.certified.ibp! },
+      { name: 'CROWN', values: res.certified.crown! },
+      { name: 'α-CROWN', values: res.certified['alpha-crown']! },
+      { name: 'PGD attack (upper bound)', values: res.attack! },
+    ], sizes.join('-'), images), 'figure: certified accuracy vs radius');
+    if (ctx.quick) {
+      ctx.log('  (quick tour; `proxkit demo bounds` runs all 450 test images, local Lipschitz bounds, relaxations of piecewise-linear functions and verification)');
+      writeOutput(ctx, 'proxkit-digits-mlp.onnx', digitsOnnxBytes(), 'the digits MLP, ONNX');
+      verifyCases(ctx, net, all, [[1, 0.1]]);
+      return;
+    }
 
     ctx.log('local Lipschitz constant of the logits w.r.t. ‖·‖∞ (max_x max_i ‖∇y_i(x)‖₁ over the L∞ ball; CROWN pre-activation');
     ctx.log('bounds, interval Clarke Jacobian branched on the 10 most influential unstable ReLUs; lower: exact ‖J(x)‖ at 300 samples,\n' +
@@ -135,10 +157,6 @@ export const boundsDemo: DemoSection = {
     }
     ctx.log('  * every unstable ReLU branched: the exact maximum over the derivative box (the remaining gap is');
     ctx.log('    derivative patterns no input in the ball realises, or that the search missed).');
-    const curves: Record<string, number[]> = { ibp: all.certified.ibp!, crown: all.certified.crown!, [`alpha-crown (first ${nSub})`]: sub.certified['alpha-crown']!, attack: all.attack! };
-    const file = resolve(ctx.figures ?? '.', 'proxkit-bounds.svg');
-    writeFileSync(file, svg(RADII, curves, `digits MLP ${sizes.join('-')}: certified accuracy vs L∞ radius`));
-    ctx.log(`wrote ${file}`);
 
     // The expressivity point ("Expressivity of ReLU-Networks under Convex Relaxations", 2023): simple piecewise-linear functions whose exact
     // range single-neuron relaxations cannot reach on some boxes.
@@ -170,23 +188,7 @@ export const boundsDemo: DemoSection = {
     }
 
     // Complete verification of VNN-COMP style robustness properties, and the files to repeat it with the CLI.
-    ctx.log('verify (input splitting, then ReLU splitting; CROWN bounds; PGD counterexample search) on test images:');
-    writeFileSync(resolve(ctx.figures ?? '.', 'proxkit-digits-mlp.onnx'), digitsOnnxBytes());
-    for (const [k, eps] of [[0, 0.01], [0, 0.1], [1, 0.1]] as const) {
-      const x = test.X[k]!;
-      const label = test.y[k]!;
-      const text = robustnessVnnlib(x, label, eps);
-      const name = `proxkit-digits-${k}-eps${eps}.vnnlib`;
-      writeFileSync(resolve(ctx.figures ?? '.', name), text);
-      const r = verify(net, text, { timeout: 20 });
-      let detail = `${r.statistics.nodes} nodes, ${(r.statistics.timeMs / 1000).toFixed(2)} s`;
-      if (r.counterexample) {
-        const out = evaluateNetwork(net, r.counterexample.inputs);
-        const top = out.indexOf(Math.max(...out));
-        detail += `; counterexample re-evaluated: classified ${top}, max |x − x₀| = ${Math.max(...r.counterexample.inputs.map((v, i) => Math.abs(v - x[i]!))).toFixed(4)}`;
-      }
-      ctx.log(`  image ${k} (label ${label}), ε = ${eps}: ${r.verdict} (${detail}); ${name}`);
-    }
-    ctx.log('  repeat with: proxkit verify proxkit-digits-mlp.onnx proxkit-digits-1-eps0.1.vnnlib --json');
+    writeOutput(ctx, 'proxkit-digits-mlp.onnx', digitsOnnxBytes(), 'the digits MLP, ONNX');
+    verifyCases(ctx, net, all, [[0, 0.01], [0, 0.1], [1, 0.1]]);
   },
 };

@@ -1,6 +1,6 @@
 /** The cvar family's section of `proxkit demo`: CVaR on real data, the CVaR-set projection, SPL+ vs SGM. */
 import { cvarAndVar, cvarReference, minimizeCvar, projectCvarSet } from '../index.js';
-import type { DemoContext, DemoSection } from './index.js';
+import type { DemoContext, DemoSection } from './context.js';
 import { diabetesProblem } from '../cvar/data.js';
 
 function run(ctx: DemoContext): void {
@@ -27,6 +27,6 @@ function run(ctx: DemoContext): void {
 
 export const cvarDemo: DemoSection = {
   name: 'cvar',
-  title: 'cvar: CVaR, VaR and SPL+ vs SGM on diabetes',
+  title: 'CVaR, VaR and SPL+ vs SPL vs SGM on diabetes',
   run,
 };

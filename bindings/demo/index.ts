@@ -1,9 +1,14 @@
 /**
  * `proxkit demo`: a tour over data embedded in the package. Each kernel family contributes one
- * section; add yours to `sections` below. Sections import the library only through '../index.js'
- * (the CLI bundle keeps it external, so there is one WASM instance).
+ * section (bindings/demo/<family>.ts); add yours to `sections` below. Sections import the library
+ * only through '../index.js' (and '../onnx.js'), as a user would; the CLI bundle keeps those
+ * external, so there is one WASM instance. Families never import the demo.
+ *
+ * With no section named, every section runs its quick version (the tour, well under 30 s in all);
+ * naming sections runs their full demos.
  */
 import { init } from '../index.js';
+import type { DemoContext, DemoSection } from './context.js';
 import { proxDemo } from './prox.js';
 import { cvarDemo } from './cvar.js';
 import { tuckerDemo } from './tucker.js';
@@ -11,36 +16,35 @@ import { tvDemo } from './tv.js';
 import { boundsDemo } from './bounds.js';
 import { otDemo } from './ot.js';
 
-export interface DemoContext {
-  /** Seed for anything random in the section. */
-  seed: number;
-  /** Writes one line of the report. */
-  log(line: string): void;
-  /** Folder where sections write their figures (SVG); default: the working directory. */
-  figures?: string;
-}
-
-export interface DemoSection {
-  /** Short name used on the command line: `proxkit demo prox`. */
-  name: string;
-  title: string;
-  run(ctx: DemoContext): void | Promise<void>;
-}
+export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
 export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo];
 
-/** Runs the named sections (all when `names` is empty) in order. */
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Runs the named sections (all when `names` is empty) in order. With no names and `ctx.quick`
+ * unset, the sections run their quick versions (the tour); with names, their full demos.
+ */
 export async function runDemo(names: string[], ctx: DemoContext): Promise<void> {
   const unknown = names.filter((n) => !sections.some((s) => s.name === n));
   if (unknown.length > 0) {
     throw new Error(`demo: unknown section ${unknown.join(', ')} (sections: ${sections.map((s) => s.name).join(', ')})`);
   }
+  const quick = ctx.quick ?? names.length === 0;
+  const run = { ...ctx, quick };
   await init();
+  const started = performance.now();
+  const times: string[] = [];
+  if (quick) ctx.log(`proxkit demo: a quick tour of every section; \`proxkit demo <section>\` runs its full demo (sections: ${sections.map((s) => s.name).join(', ')})`);
   for (const section of sections) {
     if (names.length > 0 && !names.includes(section.name)) continue;
-    ctx.log(`\n== ${section.title} ==`);
+    ctx.log(`\n== ${section.name}: ${section.title}${quick ? ' (quick tour)' : ''} ==`);
     const t0 = performance.now();
-    await section.run(ctx);
-    ctx.log(`(${section.name}: ${(performance.now() - t0).toFixed(0)} ms)`);
+    await section.run(run);
+    const ms = performance.now() - t0;
+    times.push(`${section.name} ${seconds(ms)}`);
+    ctx.log(`-- ${section.name}: ${seconds(ms)}`);
   }
+  ctx.log(`\ndemo: ${times.join(', ')}; total ${seconds(performance.now() - started)}`);
 }

@@ -1,7 +1,7 @@
 /** The prox family's section of `proxkit demo`. */
 import { createHash } from 'node:crypto';
 import { lasso, projectSimplex, rng, softThreshold } from '../index.js';
-import type { DemoContext, DemoSection } from './index.js';
+import type { DemoContext, DemoSection } from './context.js';
 import { diabetes, digits } from '../datasets.js';
 
 /** Columns centred and scaled to unit Euclidean norm, y centred (the normalisation of Efron et al. 2004); Z row-major. */
@@ -121,7 +121,7 @@ function determinism(ctx: DemoContext): void {
 
 export const proxDemo: DemoSection = {
   name: 'prox',
-  title: 'prox: soft-threshold and simplex projection on real data',
+  title: 'soft-threshold and simplex projection on real data',
   run(ctx) {
     lassoPath(ctx);
     sparsemaxDigits(ctx);

@@ -5,10 +5,9 @@
  * greedy baseline (HOOI loss at every step) and TensorLy's uniform scaling. Writes an SVG plot of
  * error vs budget to proxkit-tucker.svg in the figures folder (default: the working directory).
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { hooi, selectCoreShape, uniformCoreShape, type Tensor } from '../index.js';
-import type { DemoContext, DemoSection } from './index.js';
+import { writeOutput, type DemoContext, type DemoSection } from './context.js';
+import { lineFigure } from '../plot/svg.js';
 import { digits } from '../datasets.js';
 import boatsPpm from '../../data/images/nagasaki-boats-rgb-128.ppm';
 
@@ -43,7 +42,7 @@ interface Row {
 }
 
 const METHODS = ['dp', 'hosvd', 'greedy', 'uniform'] as const;
-const COLORS: Record<string, string> = { dp: '#d62728', hosvd: '#9467bd', greedy: '#1f77b4', uniform: '#7f7f7f' };
+const LABELS: Record<(typeof METHODS)[number], string> = { dp: 'dp (Tucker packing)', hosvd: 'hosvd (exact search)', greedy: 'greedy (HOOI baseline)', uniform: 'uniform' };
 
 /** Every method at every budget; the error of each shape is HOOI's with the same settings. */
 function sweep(X: Tensor, budgets: number[], hooiMaxIter: number, greedyBudgets: number): Row[] {
@@ -80,41 +79,27 @@ function report(ctx: DemoContext, name: string, X: Tensor, rows: Row[]): void {
   ctx.log(`  selection time in all: ${totals.join(', ')}`);
 }
 
-/** Two panels (one per tensor) of error vs budget, log-scaled budget axis. */
-function svg(panels: { title: string; rows: Row[] }[]): string {
-  const W = 460;
-  const H = 320;
-  const m = { l: 56, r: 16, t: 30, b: 44 };
-  const parts: string[] = [];
-  panels.forEach((panel, k) => {
-    const x0 = k * W;
-    const budgets = panel.rows.map((r) => r.budget);
-    const errs = panel.rows.map((r) => r.error);
-    const [bmin, bmax] = [Math.min(...budgets), Math.max(...budgets)];
-    const [emin, emax] = [0, Math.max(...errs) * 1.05];
-    const sx = (b: number): number => x0 + m.l + ((Math.log(b) - Math.log(bmin)) / (Math.log(bmax) - Math.log(bmin) || 1)) * (W - m.l - m.r);
-    const sy = (e: number): number => m.t + (1 - (e - emin) / (emax - emin || 1)) * (H - m.t - m.b);
-    parts.push(`<text x="${x0 + W / 2}" y="18" text-anchor="middle" font-size="13">${panel.title}</text>`);
-    parts.push(`<line x1="${x0 + m.l}" y1="${H - m.b}" x2="${x0 + W - m.r}" y2="${H - m.b}" stroke="#000"/><line x1="${x0 + m.l}" y1="${m.t}" x2="${x0 + m.l}" y2="${H - m.b}" stroke="#000"/>`);
-    for (const b of [...new Set(budgets)]) {
-      parts.push(`<text x="${sx(b).toFixed(1)}" y="${H - m.b + 14}" text-anchor="middle" font-size="9">${b}</text>`);
-    }
-    for (let i = 0; i <= 4; i++) {
-      const e = emin + ((emax - emin) * i) / 4;
-      parts.push(`<text x="${x0 + m.l - 4}" y="${(sy(e) + 3).toFixed(1)}" text-anchor="end" font-size="9">${e.toFixed(3)}</text>`);
-    }
-    parts.push(`<text x="${x0 + W / 2}" y="${H - 8}" text-anchor="middle" font-size="11">parameter budget (log scale)</text>`);
-    parts.push(`<text x="${x0 + 14}" y="${H / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 ${x0 + 14} ${H / 2})">relative error</text>`);
-    METHODS.forEach((method, j) => {
-      const pts = panel.rows.filter((r) => r.method === method);
-      if (pts.length === 0) return;
-      const d = pts.map((r, i) => `${i === 0 ? 'M' : 'L'}${sx(r.budget).toFixed(1)},${sy(r.error).toFixed(1)}`).join(' ');
-      parts.push(`<path d="${d}" fill="none" stroke="${COLORS[method]}" stroke-width="1.8"${method === 'uniform' ? ' stroke-dasharray="4 3"' : ''}/>`);
-      for (const r of pts) parts.push(`<circle cx="${sx(r.budget).toFixed(1)}" cy="${sy(r.error).toFixed(1)}" r="2.5" fill="${COLORS[method]}"/>`);
-      parts.push(`<text x="${x0 + m.l + 10}" y="${H - m.b - 10 - 13 * (METHODS.length - 1 - j)}" font-size="11" fill="${COLORS[method]}">${method}</text>`);
-    });
+/** The figure: one panel per tensor, error vs budget for every method. */
+function figure(panels: { title: string; rows: Row[] }[], quick: boolean, hooiIter: number): string {
+  const series = (rows: Row[]) => METHODS.filter((m) => rows.some((r) => r.method === m)).map((m) => {
+    const budgets = [...new Set(rows.map((r) => r.budget))];
+    return { name: LABELS[m], x: budgets, y: budgets.map((b) => rows.find((r) => r.budget === b && r.method === m)?.error ?? NaN) };
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * panels.length}" height="${H}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
+  return lineFigure({
+    title: `Tucker core-shape selection under a parameter budget: relative error of HOOI on the shape each method chooses${quick ? ' (quick tour: 3 budgets, no greedy)' : ''}`,
+    width: 860,
+    panels: panels.map((p) => ({
+      title: p.title,
+      x: { label: 'parameter budget (core + factor entries, log scale)', scale: 'log' as const },
+      y: { label: 'relative error ‖X − X̂‖ / ‖X‖' },
+      series: series(p.rows),
+    })),
+    caption:
+      `Lower is better. Each method picks a core shape whose Tucker parameter count fits the budget; every shape is then fitted by the same HOOI ` +
+      `(${hooiIter} sweeps), so the curves compare the choices only. dp: the Tucker-packing dynamic program of Ghadiri et al. (ICML 2023); ` +
+      `hosvd: exact search over truncated-HOSVD errors; greedy: the paper's baseline (one HOOI per candidate step${quick ? '' : ', run on the three smallest budgets only'}); ` +
+      `uniform: the same rank fraction in every mode. Where dp and hosvd choose the same shape their markers coincide (circle inside square).`,
+  });
 }
 
 function run(ctx: DemoContext): void {
@@ -122,23 +107,26 @@ function run(ctx: DemoContext): void {
   const dig: Tensor = { data: Float64Array.from(images.flat()), shape: [images.length, 8, 8] };
   const photo = parsePpm(boatsPpm);
   // HOOI runs 5 sweeps per evaluation here, and greedy (O(N) HOOI runs per rank increment) only on the
-  // smaller budgets, to keep the section within a few seconds.
+  // smaller budgets, to keep the section within a few seconds. The quick tour skips greedy.
   const HOOI_ITER = 5;
-  const digitRows = sweep(dig, [2000, 4000, 8000, 16000, 32000], HOOI_ITER, 3);
+  const digitBudgets = ctx.quick ? [2000, 8000, 32000] : [2000, 4000, 8000, 16000, 32000];
+  const photoBudgets = ctx.quick ? [600, 2400, 9600] : [600, 1200, 2400, 4800, 9600];
+  const greedyBudgets = ctx.quick ? 0 : 3;
+  const digitRows = sweep(dig, digitBudgets, HOOI_ITER, greedyBudgets);
   report(ctx, 'Handwritten digits (UCI, 1797 images of 8×8)', dig, digitRows);
-  const photoRows = sweep(photo, [600, 1200, 2400, 4800, 9600], HOOI_ITER, 3);
+  const photoRows = sweep(photo, photoBudgets, HOOI_ITER, greedyBudgets);
   report(ctx, 'Colour photograph (F. Beato, boats at Nagasaki, c. 1865)', photo, photoRows);
-  ctx.log(`  (greedy = the paper's baseline, run on the three smallest budgets to keep this section short; HOOI: ${HOOI_ITER} sweeps per evaluation)`);
-  const file = resolve(ctx.figures ?? '.', 'proxkit-tucker.svg');
-  writeFileSync(file, svg([
-    { title: `digits ${dig.shape.join('×')}`, rows: digitRows },
-    { title: `photo ${photo.shape.join('×')}`, rows: photoRows },
-  ]));
-  ctx.log(`  plot of error vs budget written to ${file}`);
+  ctx.log(ctx.quick
+    ? `  (quick tour: 3 budgets, greedy skipped; \`proxkit demo tucker\` runs 5 budgets with the greedy baseline; HOOI: ${HOOI_ITER} sweeps per evaluation)`
+    : `  (greedy = the paper's baseline, run on the three smallest budgets to keep this section short; HOOI: ${HOOI_ITER} sweeps per evaluation)`);
+  writeOutput(ctx, 'proxkit-tucker.svg', figure([
+    { title: `UCI digits, ${dig.shape.join(' × ')}`, rows: digitRows },
+    { title: `photograph (Beato), ${photo.shape.join(' × ')}`, rows: photoRows },
+  ], ctx.quick === true, HOOI_ITER), 'figure: error vs budget');
 }
 
 export const tuckerDemo: DemoSection = {
   name: 'tucker',
-  title: 'tucker: core-shape selection under a parameter budget (DP vs greedy vs uniform)',
+  title: 'core-shape selection under a parameter budget (DP vs exact HOSVD search vs greedy vs uniform)',
   run,
 };
