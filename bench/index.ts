@@ -26,6 +26,7 @@ import { benchEmd } from './ot/emd.js';
 import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } from './bounds/lipschitz.js';
 import { benchConvolutionalBarycenter } from './ot/convolutional.js';
 import { benchSliced } from './ot/sliced.js';
+import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -104,6 +105,8 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'localLipschitz', aliases: ['bounds', 'lipschitz'], run: benchLocalLipschitz }, // same network and radii
   { name: 'convolutionalBarycenter', aliases: ['ot', 'convolutional'], run: benchConvolutionalBarycenter }, // one Bregman iteration, 2 images, 16², 32², 64² grids for n = 1e3, 1e5, 1e6: separable vs dense K (see bench/ot/convolutional.ts)
   { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
+  { name: 'nnMatmulF64', aliases: ['nn', 'matmul'], run: benchMatmulF64 }, // square order 256 / 512 / 1024 for n = 1e3 / 1e5 / 1e6, vs plain TS and the f64x2 peak probe (see bench/nn/matmul.ts)
+  { name: 'nnMatmulF32', aliases: ['nn', 'matmul'], run: benchMatmulF32 }, // same in f32, vs the f32x4 probe
 ];
 
 /** Speed-up thresholds checked at n = 1e6: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is a SKIP. */
