@@ -15,7 +15,8 @@ export interface GradOptions {
   argnums?: number | readonly number[];
 }
 
-type Fn = (...args: never[]) => unknown;
+/** A function to differentiate: any arguments (the Tensor ones selected by `argnums` get gradients), returning a Tensor. */
+export type Fn = (...args: never[]) => unknown;
 
 function positions(fn: string, args: readonly unknown[], argnums: unknown): { idx: number[]; single: boolean } {
   if (argnums === undefined) {
@@ -82,7 +83,15 @@ export function grad<F extends Fn>(f: F, options: GradOptions = {}): (...args: P
 }
 
 /** Like grad, but also returns f's value: `{ value, grad }` (value: the Tensor f returned). */
-export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}): (...args: Parameters<F>) => { value: Tensor; grad: Tensor | Tensor[] } {
+export function valueAndGrad<F extends Fn>(
+  f: F,
+  options: GradOptions = {},
+): (...args: Parameters<F>) => {
+  /** The Tensor f returned. */
+  value: Tensor;
+  /** The gradient alone when `argnums` is one number; otherwise an array (one per selected argument, in order). */
+  grad: Tensor | Tensor[];
+} {
   checkF('nn.valueAndGrad', f);
   return (...args) => valueAndGradImpl('nn.valueAndGrad', f, args, options, true) as { value: Tensor; grad: Tensor | Tensor[] };
 }

@@ -63,6 +63,6 @@ export {
   add, sub, mul, div, broadcastTo, broadcastShapes, sumTo,
   sum, mean, max, logSumExp, logSoftmax, softmax, softmaxCrossEntropy,
   matmul, reshape, transpose, slice, pad, concat, gather, cast, stopGradient, copy, layerNorm, rmsNorm,
-  type MatmulOptions,
+  type MatmulOptions, type Operand,
 } from './ops.js';
-export { grad, valueAndGrad, vjp, hvp, type GradOptions, type Vjp } from './grad.js';
+export { grad, valueAndGrad, vjp, hvp, type GradOptions, type Vjp, type Fn } from './grad.js';

@@ -239,7 +239,8 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(sum(g, axes, true), shape);
 }
 
-type Operand = Tensor | number;
+/** An operand of add/sub/mul/div: a Tensor, or a number applied as a scalar (at least one operand must be a Tensor). */
+export type Operand = Tensor | number;
 
 function binary(op: string, code: number, a: Tensor, b: Tensor, rule: (A: Tensor, B: Tensor, y: Tensor, g: Tensor) => [Tensor, Tensor]): Tensor {
   checkTensor(op, 'a', a);

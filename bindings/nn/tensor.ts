@@ -55,7 +55,9 @@ let nextId = 1;
  * scope returns it. Created outside any scope it lives until `free()`.
  */
 export class Tensor {
+  /** The sizes of the dimensions ([] for a scalar). */
   readonly shape: readonly number[];
+  /** 'f64' or 'f32', the element type in WASM memory. */
   readonly dtype: DType;
   /** Number of elements (product of the shape; 1 for shape []). */
   readonly size: number;
@@ -90,6 +92,7 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** True once the tensor's memory has been released (by `free()` or by the end of its scope). */
   get freed(): boolean {
     return this.address === 0;
   }
@@ -142,6 +145,7 @@ export class Tensor {
     }
   }
 
+  /** `Tensor(dtype, [shape])`, for logs and messages (not the values). */
   toString(): string {
     return `Tensor(${this.dtype}, [${this.shape.join(',')}])`;
   }
