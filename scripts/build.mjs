@@ -107,9 +107,11 @@ function thirdPartyLicenses(metafile) {
     const dir = join(root, ...parts.slice(0, at + 1 + nameParts.length));
     packages.set(dir, nameParts.join('/'));
   }
-  const sections = [...packages.entries()]
-    .sort(([, a], [, b]) => a.localeCompare(b))
-    .map(([dir, name]) => {
+  const bundled = [...packages.entries()].sort(([, a], [, b]) => a.localeCompare(b)).map(([dir, name]) => [dir, name, 'bundled into the JavaScript']);
+  // proxkit.wasm is compiled by asc together with AssemblyScript's standard library (Math, memory helpers).
+  const compiled = [[join(root, 'node_modules/assemblyscript'), 'assemblyscript', 'its standard library is compiled into proxkit.wasm']];
+  const sections = [...bundled, ...compiled]
+    .map(([dir, name, how]) => {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       let texts = licenceFiles(dir);
       let note = '';
@@ -127,11 +129,11 @@ function thirdPartyLicenses(metafile) {
       }
       const where = relative(root, dir).split(sep).join('/');
       const header = `${name} ${pkg.version} (${pkg.license ?? 'licence not declared'})${pkg.repository ? ` — ${typeof pkg.repository === 'string' ? pkg.repository : pkg.repository.url}` : ''}`;
-      return `${'='.repeat(78)}\n${header}\nbundled from ${where}\n${'='.repeat(78)}\n\n${note}${texts.join('\n\n')}\n`;
+      return `${'='.repeat(78)}\n${header}\n${how}, from ${where}\n${'='.repeat(78)}\n\n${note}${texts.join('\n\n')}\n`;
     });
   return [
-    `proxkit ${version} is MIT-licensed (LICENSE). Its JavaScript files in dist/ also contain the code of the`,
-    'npm packages below, each under its own licence, reproduced here as shipped in that package.',
+    `proxkit ${version} is MIT-licensed (LICENSE). Its files in dist/ also contain code of the npm packages`,
+    'below, each under its own licence, reproduced here as shipped in that package.',
     '',
     ...sections,
   ].join('\n');
