@@ -74,8 +74,8 @@ describe('proxkit cvar-sweep and demo cvar (the built CLI)', () => {
       expect(r.stdout).toMatch(/diabetes \(y × 100\), β = 0\.9: within 1 %: SPL\+ \d+, SPL \d+, SGM \d+ \(SPL\+ vs SGM [a-z]+, vs SPL [a-z]+\); within 10 %: .*; blows up at: SPL\+ /);
       expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
       const bad = run('cvar-sweep', '--epochs', '0');
-      expect(bad.status).toBe(1);
-      expect(bad.stderr).toContain('cvar-sweep: --epochs must be a positive integer (got 0)');
+      expect(bad.status).toBe(2); // a usage error (test/cli.test.ts has the whole contract)
+      expect(bad.stderr).toContain('proxkit cvar-sweep: --epochs must be a positive integer (got 0)');
       const demo = run('demo', 'cvar');
       expect(demo.status).toBe(0);
       expect(demo.stdout).toContain('[3, 1, 4, 1, 5, 9, 2, 6] → [3, 1, 4, 1, 4, 6, 2, 4]');
