@@ -21,7 +21,7 @@ function sniff(bytes: Uint8Array): FileKind {
   } catch {
     return 'binary';
   }
-  // Protobuf (ONNX) starts with a field tag below 0x20 and carries raw floats: control bytes, bad UTF-8.
+  // Protobuf (ONNX) is full of bytes below 0x20 (field tags, lengths) and of raw floats that are not UTF-8.
   if (/[\x00-\x08\x0e-\x1f]/.test(text)) return 'binary';
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return 'json';
