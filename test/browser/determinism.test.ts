@@ -1,10 +1,11 @@
-// Determinism across engines: the built bundle (dist/index.js, wasm inlined) runs a fixed seeded
-// workload (./workload.mjs) in headless Chromium and in Node; the SHA-256 digests of every output
-// must be identical. Needs a built dist/ (npm test builds it first) and a Chromium binary:
+// Determinism across engines: the built package (dist/index.js, its chunks and dist/proxkit.wasm,
+// which init() fetches from beside them) runs a fixed seeded workload (./workload.mjs) in headless
+// Chromium and in Node; the SHA-256 digests of every output must be identical. A second page runs the
+// README's "serve the wasm yourself" browser snippet as written. Needs a built dist/ (npm test builds it first) and a Chromium binary:
 // /usr/bin/chromium (Debian `chromium`) or the path in PROXKIT_CHROMIUM. Without one the spec is
 // skipped with a one-line notice.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +24,18 @@ if (!haveChromium) {
 }
 
 const distIndex = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
+const readmeFile = fileURLToPath(new URL('../../README.md', import.meta.url));
+
+/** The README's ```html block that passes `wasm` to init: the browser half of "serve the wasm yourself". */
+function readmeServeWasmSnippet(): string {
+  const readme = readFileSync(readmeFile, 'utf8');
+  const blocks = [...readme.matchAll(/^```html[^\n]*\n([\s\S]*?)^```\s*$/gm)].map((m) => m[1]!).filter((b) => b.includes('init({ wasm:'));
+  if (blocks.length !== 1) throw new Error(`README.md: expected one \`\`\`html block calling init({ wasm: … }), found ${blocks.length}`);
+  return blocks[0]!;
+}
+const JS = 'text/javascript; charset=utf-8';
+const WASM = 'application/wasm';
 const workloadFile = fileURLToPath(new URL('./workload.mjs', import.meta.url));
 
 const page = `<!doctype html>
@@ -52,9 +65,18 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
     }
     const routes: Record<string, { type: string; body: () => Buffer | string }> = {
       '/': { type: 'text/html; charset=utf-8', body: () => page },
-      '/index.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(distIndex) },
       '/workload.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(workloadFile) },
+      // The README snippet's page: the package under /node_modules/proxkit/dist/ *without* proxkit.wasm
+      // beside it (so only the URL the snippet passes can work), and the wasm under /static/.
+      '/serve-wasm.html': { type: 'text/html; charset=utf-8', body: () => `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n${readmeServeWasmSnippet()}` },
+      '/static/proxkit.wasm': { type: WASM, body: () => readFileSync(`${distDir}proxkit.wasm`) },
     };
+    // dist/ as the package ships it, at the root (the determinism page) and where the snippet imports it.
+    for (const f of readdirSync(distDir).filter((n) => /\.(js|wasm)$/.test(n))) {
+      const route = { type: f.endsWith('.wasm') ? WASM : JS, body: () => readFileSync(`${distDir}${f}`) };
+      routes[`/${f}`] = route;
+      if (!f.endsWith('.wasm')) routes[`/node_modules/proxkit/dist/${f}`] = route;
+    }
     server = createServer((req, res) => {
       const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
       if (!route) {
@@ -123,6 +145,35 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
     const sha256 = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
     return workload(lib, sha256) as Promise<Result>;
   }
+
+  it("runs the README's serve-the-wasm-yourself snippet as written: the wasm comes from the URL given to init", async () => {
+    const context = await browser!.newContext();
+    try {
+      const tab = await context.newPage();
+      const problems: string[] = [];
+      const requested: string[] = [];
+      tab.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e.message}`));
+      tab.on('request', (r) => requested.push(new URL(r.url()).pathname));
+      tab.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      const logged = new Promise<unknown>((resolve) => {
+        tab.on('console', (m) => {
+          if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+          else void m.args()[0]?.evaluate((v) => (ArrayBuffer.isView(v) ? [v.constructor.name, Array.from(v as Float64Array)] : String(v))).then(resolve);
+        });
+      });
+      await tab.goto(`${origin}/serve-wasm.html`);
+      const value = await Promise.race([logged, new Promise((resolve) => setTimeout(() => resolve('no console output within 20 s'), 20_000))]);
+      expect(problems).toEqual([]);
+      // The snippet logs softThreshold([3, -0.5, -2], 1).
+      expect(value).toEqual(['Float64Array', [2, 0, -1]]);
+      expect(requested).toContain('/static/proxkit.wasm');
+      expect(requested).not.toContain('/node_modules/proxkit/dist/proxkit.wasm');
+    } finally {
+      await context.close();
+    }
+  });
 
   it('runs the seeded workload in the page without errors and matches Node digest for digest', async () => {
     const [browserRun, node] = await Promise.all([inChromium(), inNode()]);
