@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CommanderError } from 'commander';
+import { ParameterError, ShapeError } from '../bindings/index.js';
+import { FileError, UsageError, describeFailure, isProxkitError, oneLine } from '../bindings/cli/io.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
@@ -134,5 +137,32 @@ describe('proxkit CLI: output folders are created, or refused before the work st
     expect(existsSync(svg)).toBe(false);
     const b = expectOneLineError(run('cvar-sweep', '--quick', '--svg', cwd), 1, 'proxkit cvar-sweep: --svg ');
     expect(b).toContain('this is a folder; give a file name inside it');
+  });
+});
+
+describe('proxkit CLI: how a failure maps to an exit code and a line (bindings/cli/io.ts)', () => {
+  it('usage 2, files and library errors 1, system errors 1 with their path, anything else an internal error 1', () => {
+    expect(describeFailure(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"))).toEqual({ exitCode: 2, message: "unknown option '--x'", internal: false });
+    expect(describeFailure(new UsageError('--seed must be …'))).toEqual({ exitCode: 2, message: '--seed must be …', internal: false });
+    expect(describeFailure(new FileError('--svg x: …'))).toEqual({ exitCode: 1, message: '--svg x: …', internal: false });
+    expect(describeFailure(new ShapeError('f: v must have length 3 (got 2)'))).toEqual({ exitCode: 1, message: 'f: v must have length 3 (got 2)', internal: false });
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/out/a.svg' });
+    expect(describeFailure(enospc)).toEqual({ exitCode: 1, message: 'cannot write /out/a.svg: no space left on the device (ENOSPC)', internal: false });
+    expect(describeFailure(new TypeError("Cannot read properties of undefined (reading 'x')"))).toEqual({
+      exitCode: 1, message: "internal error: TypeError: Cannot read properties of undefined (reading 'x')", internal: true,
+    });
+    expect(describeFailure('thrown string')).toEqual({ exitCode: 1, message: 'internal error: thrown string', internal: true });
+  });
+
+  it('a ProxkitError from a second copy of the classes still counts as one; messages fold to one line', () => {
+    expect(isProxkitError(new ParameterError('p'))).toBe(true);
+    // What a separately bundled entry would throw: same class names, different identities.
+    class ProxkitError extends Error {}
+    class OnnxError extends ProxkitError {}
+    expect(isProxkitError(new OnnxError('o'))).toBe(true);
+    expect(isProxkitError(new RangeError('r'))).toBe(false);
+    expect(isProxkitError(null)).toBe(false);
+    expect(isProxkitError({ name: 'ProxkitError' })).toBe(false);
+    expect(oneLine("unknown option '--sed'\n(Did you mean --seed?)\n")).toBe("unknown option '--sed' (Did you mean --seed?)");
   });
 });
