@@ -75,8 +75,8 @@ export interface BcdMlpResult {
   iterations: number;
   /** True when a sweep's objective decrease fell below tol·F₀. */
   converged: boolean;
-  /** Why the run ended early: 'callback' (onProgress returned false), 'signal', or null. */
-  stopped: 'callback' | 'signal' | null;
+  /** Why the run ended: 'converged' (tol), 'maxIter' (every sweep ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: 'converged' | 'maxIter' | 'callback' | 'aborted';
   history: BcdProgress[];
 }
 
@@ -376,7 +376,7 @@ export function bcdMlp(X: Rows, y: ArrayLike<number>, options?: BcdMlpOptions): 
   let previous = state.objective();
   const F0 = previous;
   let converged = false;
-  let stopped: BcdMlpResult['stopped'] = null;
+  let stopped: BcdMlpResult['stopped'] = 'maxIter';
   let it = 0;
   while (it < iterations) {
     state.sweep();
@@ -401,10 +401,13 @@ export function bcdMlp(X: Rows, y: ArrayLike<number>, options?: BcdMlpOptions): 
       break;
     }
     if (signal?.aborted) {
-      stopped = 'signal';
+      stopped = 'aborted';
       break;
     }
-    if (converged) break;
+    if (converged) {
+      stopped = 'converged';
+      break;
+    }
   }
   return { params: state.weights(), iterations: it, converged, stopped, history };
 }

@@ -10,8 +10,14 @@ import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } 
 import { readOptions } from '../runtime/validate.js';
 import type { ProxOperator } from '../prox/operator.js';
 
-/** Named parameter (or gradient) arrays, e.g. `{ W1: Float64Array, b1: Float64Array }`. */
-export type ParamSet = Record<string, Float64Array | Float32Array>;
+/**
+ * A parameter or gradient: a typed array, or anything with a `view()` returning one (an nn `Tensor`:
+ * its view is taken afresh right before use, since an allocation may detach an older one).
+ */
+export type ParamArray = Float64Array | Float32Array | { view(): Float64Array | Float32Array };
+
+/** Named parameter (or gradient) arrays, e.g. `{ W1: Float64Array, b1: Float64Array }` or tensors. */
+export type ParamSet = Record<string, ParamArray>;
 
 /**
  * Which parameters get a proximal step, and with which operator: a map from parameter name to
@@ -101,28 +107,49 @@ function readHook(fn: string, hook: unknown): ((name: string) => ProxOperator | 
   return (name) => (Object.prototype.hasOwnProperty.call(map, name) ? map[name] : undefined);
 }
 
-/** Pairs every parameter with its gradient, checking names and lengths. */
-function pairs(fn: string, params: ParamSet, grads: ParamSet): [string, Float64Array | Float32Array, Float64Array | Float32Array][] {
-  if (params === null || typeof params !== 'object') throw parameterError(fn, 'params', 'an object of typed arrays', params);
-  if (grads === null || typeof grads !== 'object') throw parameterError(fn, 'grads', 'an object of typed arrays', grads);
-  const out: [string, Float64Array | Float32Array, Float64Array | Float32Array][] = [];
-  for (const [name, p] of Object.entries(params)) {
-    const g = grads[name];
-    if (!(p instanceof Float64Array || p instanceof Float32Array)) throw parameterError(fn, `params.${name}`, 'a Float64Array or Float32Array', p);
-    if (!(g instanceof Float64Array || g instanceof Float32Array)) throw parameterError(fn, `grads.${name}`, `a Float64Array or Float32Array of length ${p.length}`, g);
-    if (g.length !== p.length) throw new ShapeError(`${fn}: grads.${name} must have the length of params.${name}, ${p.length} (got ${g.length})`);
-    out.push([name, p, g]);
+type Typed = Float64Array | Float32Array;
+
+function viewOf(a: ParamArray): Typed | null {
+  if (a instanceof Float64Array || a instanceof Float32Array) return a;
+  if (a !== null && typeof a === 'object' && typeof (a as { view?: unknown }).view === 'function') {
+    const v = (a as { view(): unknown }).view();
+    if (v instanceof Float64Array || v instanceof Float32Array) return v;
   }
-  return out;
+  return null;
 }
 
-/** Applies the hook's operator (if any) to `p` with step t, through a Float64Array copy for float32 parameters. */
-function applyProx(fn: string, hook: ((name: string) => ProxOperator | undefined) | undefined, name: string, p: Float64Array | Float32Array, t: number): void {
+/**
+ * Checks every parameter against its gradient (names, lengths), then calls `body` per parameter with
+ * views taken right before the call (a prox step of the previous parameter may have detached older ones).
+ */
+function eachPair(fn: string, params: ParamSet, grads: ParamSet, body: (name: string, p: Typed, g: Typed, raw: ParamArray) => void): void {
+  if (params === null || typeof params !== 'object') throw parameterError(fn, 'params', 'an object of typed arrays', params);
+  if (grads === null || typeof grads !== 'object') throw parameterError(fn, 'grads', 'an object of typed arrays', grads);
+  const names = Object.keys(params);
+  for (const name of names) {
+    const p = viewOf(params[name]!);
+    if (p === null) throw parameterError(fn, `params.${name}`, 'a Float64Array or Float32Array', params[name]);
+    const g = grads[name] === undefined ? null : viewOf(grads[name]!);
+    if (g === null) throw parameterError(fn, `grads.${name}`, `a Float64Array or Float32Array of length ${p.length}`, grads[name]);
+    if (g.length !== p.length) throw new ShapeError(`${fn}: grads.${name} must have the length of params.${name}, ${p.length} (got ${g.length})`);
+  }
+  for (const name of names) body(name, viewOf(params[name]!)!, viewOf(grads[name]!)!, params[name]!);
+}
+
+/**
+ * Applies the hook's operator (if any) to the parameter with step t. The prox allocates WASM memory,
+ * which may detach a view of a tensor parameter, so the result is written through a fresh view.
+ */
+function applyProx(fn: string, hook: ((name: string) => ProxOperator | undefined) | undefined, name: string, raw: ParamArray, t: number): void {
   const op = hook?.(name);
   if (op === undefined) return;
   try {
-    if (p instanceof Float64Array) op.prox(p, t, p);
-    else p.set(op.prox(Float64Array.from(p), t));
+    const p = viewOf(raw)!;
+    if (p === raw && p instanceof Float64Array) op.prox(p, t, p);
+    else {
+      const r = op.prox(Float64Array.from(p), t);
+      viewOf(raw)!.set(r);
+    }
   } catch (e) {
     if (e instanceof Error && !e.message.startsWith(fn)) e.message = `${fn}: proximal step of ${name} (${op.name}): ${e.message}`;
     throw e;
@@ -169,7 +196,7 @@ export function sgd(options?: SgdOptions): Optimizer {
     learningRate: lr0,
     step(params: ParamSet, grads: ParamSet) {
       const lr = positive(fn, 'learningRate', this.learningRate, lr0);
-      for (const [name, p, g] of pairs(`${fn}.step`, params, grads)) {
+      eachPair(`${fn}.step`, params, grads, (name, p, g, raw) => {
         if (mu === 0) {
           for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);
         } else {
@@ -180,8 +207,8 @@ export function sgd(options?: SgdOptions): Optimizer {
             p[i] = p[i]! - lr * (nesterov ? gi + mu * v[i]! : v[i]!);
           }
         }
-        applyProx(`${fn}.step`, hook, name, p, lr);
-      }
+        applyProx(`${fn}.step`, hook, name, raw, lr);
+      });
       steps++;
     },
   };
@@ -208,7 +235,7 @@ function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Opt
       const lr = positive(fn, 'learningRate', this.learningRate, lr0);
       const t = steps + 1;
       const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
-      for (const [name, p, g] of pairs(`${fn}.step`, params, grads)) {
+      eachPair(`${fn}.step`, params, grads, (name, p, g, raw) => {
         const m = m1.get(name, p), v = m2.get(name, p);
         for (let i = 0; i < p.length; i++) {
           const gi = fn === 'adam' ? g[i]! + wd * p[i]! : g[i]!;
@@ -218,8 +245,8 @@ function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Opt
           // AdamW: the decay uses the parameter before this step's update (θ_{t−1}).
           p[i] = fn === 'adamw' ? p[i]! - lr * (update + wd * p[i]!) : p[i]! - lr * update;
         }
-        applyProx(`${fn}.step`, hook, name, p, lr);
-      }
+        applyProx(`${fn}.step`, hook, name, raw, lr);
+      });
       steps = t;
     },
   };
@@ -256,8 +283,9 @@ export function clipGradNorm(grads: ParamSet, maxNorm: number): number {
   if (grads === null || typeof grads !== 'object') throw parameterError(fn, 'grads', 'an object of typed arrays', grads);
   // Scaled accumulation (as in a BLAS nrm2) so that huge gradients do not overflow to Infinity.
   let scale = 0, ssq = 1;
-  for (const [name, g] of Object.entries(grads)) {
-    if (!(g instanceof Float64Array || g instanceof Float32Array)) throw parameterError(fn, `grads.${name}`, 'a Float64Array or Float32Array', g);
+  for (const [name, raw] of Object.entries(grads)) {
+    const g = viewOf(raw);
+    if (g === null) throw parameterError(fn, `grads.${name}`, 'a Float64Array or Float32Array', raw);
     for (let i = 0; i < g.length; i++) {
       const a = Math.abs(g[i]!);
       if (a === 0) continue;
@@ -271,7 +299,10 @@ export function clipGradNorm(grads: ParamSet, maxNorm: number): number {
   const norm = scale * Math.sqrt(ssq);
   if (norm > maxNorm) {
     const c = maxNorm / norm;
-    for (const g of Object.values(grads)) for (let i = 0; i < g.length; i++) g[i] = g[i]! * c;
+    for (const raw of Object.values(grads)) {
+      const g = viewOf(raw)!;
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! * c;
+    }
   }
   return norm;
 }

@@ -198,7 +198,7 @@ describe('bcdMlp', () => {
     const a = bcdMlp(X, y, opts);
     const b = bcdMlp(X, y, opts);
     expect(a.iterations).toBe(40);
-    expect(a.stopped).toBeNull();
+    expect(a.stopped).toBe('maxIter');
     expect(a.history).toHaveLength(40);
     for (let k = 1; k < a.history.length; k++) expect(a.history[k]!.objective).toBeLessThanOrEqual(a.history[k - 1]!.objective);
     expect(a.history[39]!.testAccuracy).toBeGreaterThan(0.95);
@@ -226,9 +226,10 @@ describe('bcdMlp', () => {
     expect([r.iterations, r.stopped, r.history.length]).toEqual([3, 'callback', 3]);
     const ctl = new AbortController();
     ctl.abort();
-    expect(bcdMlp(X, y, { hidden: [8], iterations: 20, signal: ctl.signal }).stopped).toBe('signal');
+    expect(bcdMlp(X, y, { hidden: [8], iterations: 20, signal: ctl.signal }).stopped).toBe('aborted');
     const c = bcdMlp(X, y, { hidden: [8], iterations: 5000, tol: 1e-4 });
     expect(c.converged).toBe(true);
+    expect(c.stopped).toBe('converged');
     expect(c.iterations).toBeLessThan(5000);
     expect(memoryStats().allocatedBytes).toBe(before);
   });

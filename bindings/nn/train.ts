@@ -1,0 +1,232 @@
+/**
+ * `train(model, data, options)`: seeded minibatch training of any parameter tree of tensors with any
+ * optimizer of ./optim.ts, one memory scope per step.
+ */
+import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
+import { nonNegativeInteger, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { Rng } from '../rng.js';
+import { Tensor, scope, tensor, type DType } from './tensor.js';
+import { valueAndGrad } from './grad.js';
+import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
+import { rngOf, type SeedLike } from './layers.js';
+import { readRows } from './bcd.js';
+
+/** Nested plain objects / arrays whose leaves are tensors (the trainable parameters). */
+export type ParamTree = Tensor | readonly ParamTree[] | { readonly [key: string]: ParamTree };
+
+/** Targets of a minibatch: integer labels (classification) or a [b, k] tensor (regression). */
+export type Targets = Int32Array | Tensor;
+
+export interface Model<P extends ParamTree = ParamTree> {
+  /** The parameters to train (updated in place; they stay the caller's tensors). */
+  params: P;
+  /**
+   * The scalar loss of a minibatch: x is a [b, d] tensor; y holds the batch's labels (Int32Array)
+   * when `data.y` is a label array, or a [b, k] tensor when it is rows of targets.
+   */
+  loss(params: P, x: Tensor, y: Targets): Tensor;
+}
+
+export interface TrainData {
+  /** Inputs, one row per example (number[][] or Float64Array[]). */
+  X: ArrayLike<ArrayLike<number>>;
+  /** Integer class labels (one per row) or rows of regression targets. */
+  y: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+}
+
+export interface TrainProgress {
+  /** 1-based epoch. */
+  epoch: number;
+  /** Mean of the minibatch losses of the epoch. */
+  loss: number;
+  /** Optimizer steps so far. */
+  steps: number;
+  /** Milliseconds since the start. */
+  elapsedMs: number;
+}
+
+export interface TrainOptions {
+  /** Passes over the data (default 10). */
+  epochs?: number;
+  /** Examples per minibatch (default 32; the last batch of an epoch may be smaller). */
+  batchSize?: number;
+  /** Seed (or generator) of the per-epoch shuffles (default 0). */
+  seed?: SeedLike;
+  /** Visit the rows in a fresh seeded order every epoch (default true); false: in order. */
+  shuffle?: boolean;
+  /** The optimizer (default `adam()`, step 1e-3). */
+  optimizer?: Optimizer;
+  /** Clip the gradients to this global ℓ2 norm before each step (default: no clipping). */
+  clipNorm?: number;
+  /** Element type of the minibatch tensors; must match the parameters' (default 'f64'). */
+  dtype?: DType;
+  /** Stop when an epoch's mean loss changed by less than tol·|loss| from the previous epoch's (default 0: never). */
+  tol?: number;
+  /** Called after every epoch; return false to stop. */
+  onProgress?: (info: TrainProgress) => boolean | void;
+  /** Checked before every step: an aborted signal ends the run after the current step (no exception). */
+  signal?: AbortSignal;
+}
+
+export interface TrainResult<P extends ParamTree = ParamTree> {
+  /** `model.params`, trained in place. */
+  params: P;
+  /** Epochs completed. */
+  iterations: number;
+  /** Optimizer steps taken. */
+  steps: number;
+  /** True when the loss change fell below `tol`. */
+  converged: boolean;
+  /** 'converged' (tol), 'maxIter' (every epoch ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: 'converged' | 'maxIter' | 'callback' | 'aborted';
+  history: TrainProgress[];
+}
+
+/** The leaves of a parameter tree with their paths ('layers.0.W'). */
+export function leavesOf(fn: string, tree: unknown, path = 'params', out: { path: string; t: Tensor }[] = [], seen = new Set<unknown>()): { path: string; t: Tensor }[] {
+  if (tree instanceof Tensor) {
+    if (tree.freed) throw parameterError(fn, path, 'a live tensor', 'a freed tensor');
+    out.push({ path, t: tree });
+  } else if (Array.isArray(tree)) {
+    tree.forEach((v, i) => leavesOf(fn, v, `${path}.${i}`, out, seen));
+  } else if (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype) {
+    if (seen.has(tree)) throw parameterError(fn, path, 'a tree (no cycles)', 'a cycle');
+    seen.add(tree);
+    for (const [k, v] of Object.entries(tree)) if (v !== undefined) leavesOf(fn, v, `${path}.${k}`, out, seen);
+  } else {
+    throw parameterError(fn, path, 'a Tensor, or an array / plain object of them', tree);
+  }
+  return out;
+}
+
+/** The tree with its leaves replaced, in the order of leavesOf. */
+export function rebuild(tree: unknown, leaves: readonly Tensor[], at = { i: 0 }): unknown {
+  if (tree instanceof Tensor) return leaves[at.i++]!;
+  if (Array.isArray(tree)) return tree.map((v) => rebuild(v, leaves, at));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(tree as object)) out[k] = v === undefined ? undefined : rebuild(v, leaves, at);
+  return out;
+}
+
+/** A seeded Fisher–Yates permutation of 0…n−1 from n uniforms of R (the order trainMlp has always used). */
+export function shuffled(R: Rng, n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const u = R.uniform(n);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * Trains `model.params` on `data` by minibatch gradient steps: each epoch visits the rows in a seeded
+ * random order (`shuffle`), in batches of `batchSize`; each step evaluates `model.loss` on the batch
+ * under `valueAndGrad`, clips the gradients to `clipNorm` (optional) and calls `optimizer.step`. Every
+ * step runs in its own memory scope, so WASM memory stays flat.
+ *
+ * Defaults: epochs 10, batchSize 32, seed 0, shuffle true, optimizer adam() (η = 1e-3), no clipping,
+ * dtype 'f64', tol 0. Returns the (same) params, the epoch count, the per-epoch history
+ * { epoch, loss, steps, elapsedMs } and why it stopped.
+ */
+export function train<P extends ParamTree>(model: Model<P>, data: TrainData, options?: TrainOptions): TrainResult<P> {
+  const fn = 'train';
+  if (model === null || typeof model !== 'object' || typeof model.loss !== 'function') throw parameterError(fn, 'model', 'an object { params, loss(params, x, y) }', model);
+  const leaves = leavesOf(fn, model.params, 'model.params');
+  if (leaves.length === 0) throw parameterError(fn, 'model.params', 'at least one tensor', model.params);
+  if (data === null || typeof data !== 'object') throw parameterError(fn, 'data', 'an object { X, y }', data);
+  const o = readOptions(fn, options);
+  const { data: X, n, d } = readRows(fn, 'data.X', data.X);
+  const yIn = data.y as ArrayLike<unknown>;
+  if (yIn === null || typeof yIn !== 'object' || typeof yIn.length !== 'number') throw parameterError(fn, 'data.y', 'an array of labels or of target rows', yIn);
+  if (yIn.length !== n) throw new ShapeError(`${fn}: data.y must have one entry per row of data.X, ${n} (got ${yIn.length})`);
+  let labels: Int32Array | null = null;
+  let targets: { data: Float64Array; k: number } | null = null;
+  if (n > 0 && typeof yIn[0] === 'number') {
+    labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = yIn[i];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ParameterError(`${fn}: data.y[${i}] must be a non-negative integer label (got ${describe(v)})`);
+      labels[i] = v;
+    }
+  } else {
+    const t = readRows(fn, 'data.y', yIn);
+    targets = { data: t.data, k: t.d };
+  }
+  const epochs = nonNegativeInteger(fn, 'options.epochs', o.epochs ?? 10);
+  const batch = positiveInteger(fn, 'options.batchSize', o.batchSize ?? 32);
+  const R = rngOf(fn, o.seed);
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw parameterError(fn, 'options.shuffle', 'a boolean', shuffle);
+  const optimizer = o.optimizer ?? adam();
+  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function') throw parameterError(fn, 'options.optimizer', 'an Optimizer (sgd(), adam(), adamw())', optimizer);
+  const clip = o.clipNorm;
+  if (clip !== undefined && (typeof clip !== 'number' || !(clip > 0))) throw parameterError(fn, 'options.clipNorm', 'a number > 0', clip);
+  const dtype = o.dtype ?? 'f64';
+  if (dtype !== 'f64' && dtype !== 'f32') throw parameterError(fn, 'options.dtype', "'f64' or 'f32'", dtype);
+  const tol = o.tol ?? 0;
+  if (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol)) throw parameterError(fn, 'options.tol', 'a finite number >= 0', tol);
+  const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
+  const signal = readSignal(fn, o.signal);
+
+  const params = Object.fromEntries(leaves.map((l) => [l.path, l.t])) as ParamSet;
+  const argnums = leaves.map((_, i) => i);
+  const t0 = performance.now();
+  const history: TrainProgress[] = [];
+  let stopped: TrainResult['stopped'] = 'maxIter';
+  let steps = 0;
+  let epoch = 0;
+  let previous = NaN;
+  const xb = new Float64Array(batch * d);
+  const yb = targets ? new Float64Array(batch * targets.k) : null;
+  outer: while (epoch < epochs) {
+    const order = shuffle ? shuffled(R, n) : Int32Array.from({ length: n }, (_, i) => i);
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < n; start += batch) {
+      if (signal?.aborted) {
+        stopped = 'aborted';
+        break outer;
+      }
+      const b = Math.min(batch, n - start);
+      for (let q = 0; q < b; q++) xb.set(X.subarray(order[start + q]! * d, (order[start + q]! + 1) * d), q * d);
+      let y: Int32Array | null = null;
+      if (labels) y = Int32Array.from({ length: b }, (_, q) => labels![order[start + q]!]!);
+      else for (let q = 0; q < b; q++) yb!.set(targets!.data.subarray(order[start + q]! * targets!.k, (order[start + q]! + 1) * targets!.k), q * targets!.k);
+      lossSum += scope(() => {
+        const xt = tensor(xb.subarray(0, b * d), { shape: [b, d], dtype });
+        const yt: Targets = y ?? tensor(yb!.subarray(0, b * targets!.k), { shape: [b, targets!.k], dtype });
+        const f = (...ts: Tensor[]): Tensor => model.loss(rebuild(model.params, ts) as P, xt, yt);
+        const { value, grad } = valueAndGrad(f as (...a: never[]) => unknown, { argnums })(...(leaves.map((l) => l.t) as never[]));
+        const gs = grad as Tensor[];
+        const grads = Object.fromEntries(leaves.map((l, i) => [l.path, gs[i]!])) as ParamSet;
+        if (clip !== undefined) clipGradNorm(grads, clip);
+        optimizer.step(params, grads);
+        return value.item();
+      });
+      batches++;
+      steps++;
+    }
+    epoch++;
+    const loss = lossSum / Math.max(1, batches);
+    const info: TrainProgress = { epoch, loss, steps, elapsedMs: performance.now() - t0 };
+    history.push(info);
+    const converged = tol > 0 && Math.abs(previous - loss) <= tol * Math.abs(loss);
+    previous = loss;
+    if (onProgress?.(info) === false) {
+      stopped = 'callback';
+      break;
+    }
+    if (signal?.aborted) {
+      stopped = 'aborted';
+      break;
+    }
+    if (converged) {
+      stopped = 'converged';
+      break;
+    }
+  }
+  return { params: model.params, iterations: epoch, steps, converged: stopped === 'converged', stopped, history };
+}
