@@ -6,7 +6,7 @@ import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } 
 import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { alphaCrownFinal } from './alpha.js';
-import { nodeSize, opOf, parseNetwork, shareWeights, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
+import { nodeSize, opOf, shareWeights, toNetwork, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
 
 /** An input region: a box, or a ball ‖x − center‖_norm ≤ radius. */
 export type BoundsRegion =
@@ -137,11 +137,7 @@ export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data
 }
 
 function network(fn: string, model: BoundsNetwork | NetworkSpec | string): BoundsNetwork {
-  if (typeof model === 'object' && model !== null && 'output' in model && Array.isArray(model.layers) && model.layers.every((l) => 'inSize' in l)) {
-    return model as BoundsNetwork;
-  }
-  if (typeof model !== 'object' && typeof model !== 'string') throw parameterError(fn, 'model', 'a network or its JSON spec', model);
-  return parseNetwork(model as NetworkSpec | string);
+  return toNetwork(fn, model);
 }
 
 function placeArray(s: Scope, a: Float64Array): number {

@@ -13,7 +13,7 @@ import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
-import { parseNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
+import { toNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
 /** A model as accepted by the bounds family: a parsed network, its JSON spec, or the JSON text. */
 export type ModelInput = BoundsNetwork | NetworkSpec | string;
@@ -38,11 +38,8 @@ const SUPPORTED = 'linear, relu, leaky-relu, affine and identity';
 /** Parses `model` (if needed) and checks that it is a chain of supported layers. */
 export function chainOf(fn: string, model: ModelInput): Chain {
   let net: BoundsNetwork;
-  if (typeof model === 'object' && model !== null && 'output' in model && Array.isArray(model.layers) && model.layers.every((l) => typeof l === 'object' && l !== null && 'inSize' in l)) {
-    net = model as BoundsNetwork;
-  } else if (typeof model === 'string' || (typeof model === 'object' && model !== null)) {
-    net = parseNetwork(model as NetworkSpec | string);
-  } else throw parameterError(fn, 'model', 'a network or its JSON spec', model);
+  if (model === null) throw parameterError(fn, 'model', 'a network or its JSON spec', model);
+  net = toNetwork(fn, model);
   if (!Array.isArray(net.layers)) throw new ParameterError(`${fn}: model must be a chain of ${SUPPORTED} layers (got a graph without a layer list)`);
   const layers: ChainLayer[] = [];
   const specs: LayerSpec[] = [];

@@ -328,5 +328,22 @@ export function parseNetwork(spec: NetworkSpec | string): BoundsNetwork {
   const live = layers.map(() => false);
   if (layers.length > 0) live[layers.length - 1] = true;
   for (let i = layers.length - 1; i >= 0; i--) if (live[i]) for (const j of layers[i]!.inputs) if (j >= 0) live[j] = true;
-  return { input, inputShape, output: layers.length ? layers[layers.length - 1]!.outSize : input, layers, live };
+  const net: BoundsNetwork = { input, inputShape, output: layers.length ? layers[layers.length - 1]!.outSize : input, layers, live };
+  PARSED.add(net);
+  return net;
+}
+
+/** The networks parseNetwork returned (loadOnnx goes through it too): the only ones taken as they are. */
+const PARSED = new WeakSet<object>();
+
+/**
+ * The network a function works on: one that parseNetwork (or loadOnnx, …) returned is used as it is;
+ * anything else — a JSON spec, its text, or a copy of a network with edited fields — is validated by
+ * parseNetwork (errors under its name). Trusting any object shaped like a network let a malformed one
+ * reach the bound computations (a TypeError, or an answer for a network that is not valid).
+ */
+export function toNetwork(fn: string, model: unknown): BoundsNetwork {
+  if (typeof model === 'object' && model !== null && PARSED.has(model)) return model as BoundsNetwork;
+  if (typeof model !== 'object' && typeof model !== 'string') throw new ParameterError(`${fn}: model must be a network or its JSON spec (got ${describe(model)})`);
+  return parseNetwork(model as NetworkSpec | string);
 }

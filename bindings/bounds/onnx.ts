@@ -25,7 +25,7 @@
 import onnxProto from 'onnx-proto';
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
-import { parseNetwork, type BoundsNetwork, type ConvGeometry, type NetworkSpec } from './model.js';
+import { parseNetwork, toNetwork, type BoundsNetwork, type ConvGeometry, type NetworkSpec } from './model.js';
 
 const { onnx } = onnxProto;
 type IModel = import('onnx-proto').onnx.IModelProto;
@@ -711,9 +711,7 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
   const graphName = o.name ?? 'proxkit';
   if (typeof graphName !== 'string') throw parameterError(fn, 'options.name', 'a string', graphName);
   if (dtype !== 'float32' && dtype !== 'float64') throw new ParameterError(`${fn}: options.dtype must be 'float32' or 'float64' (got ${describe(dtype)})`);
-  const net = typeof model === 'object' && model !== null && 'output' in model && Array.isArray(model.layers) && model.layers.every((l) => 'inSize' in l)
-    ? (model as BoundsNetwork)
-    : parseNetwork(model as NetworkSpec);
+  const net = toNetwork(fn, model);
   const elem = dtype === 'float32' ? FLOAT : DOUBLE;
   const layers = net.layers as unknown as AnyLayer[];
   const nodes: import('onnx-proto').onnx.INodeProto[] = [];

@@ -5,7 +5,7 @@
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
 import { evaluateNetwork } from './bounds.js';
-import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { readVerifyOptions, type VerifyOptions } from './verify.js';
 import { parseVnnlib, readProperty, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
 
@@ -64,7 +64,7 @@ export function verify(model: BoundsNetwork | NetworkSpec | string, spec: Vnnlib
   if (model instanceof Uint8Array || model instanceof ArrayBuffer) {
     throw new ParameterError(`${fn}: model must be a network or its JSON spec; read ONNX bytes with loadOnnx from 'proxkit/onnx' first (got ${model instanceof Uint8Array ? 'a Uint8Array' : 'an ArrayBuffer'})`);
   }
-  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  const net = toNetwork(fn, model);
   if (typeof spec !== 'string' && (typeof spec !== 'object' || spec === null)) {
     throw new ParameterError(`${fn}: spec must be VNNLIB text or a parsed VnnlibProperty (got ${typeof spec})`);
   }

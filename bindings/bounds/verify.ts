@@ -11,7 +11,7 @@ import { ParameterError, parameterError } from '../runtime/errors.js';
 import { finiteArray } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
-import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { checkSeed, rng } from '../rng.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
@@ -141,7 +141,7 @@ export function verifyNetwork(
   options?: VerifyOptions,
 ): VerifyResult {
   const fn = 'verifyNetwork';
-  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  const net = toNetwork(fn, model);
   const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal } = readVerifyOptions(fn, options, net);
   const prop = readOptions(fn, property, optionKeys<OutputProperty>({ C: true, d: true, mode: true }), 'property');
   const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');

@@ -16,7 +16,7 @@
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { evaluateNetwork } from './bounds.js';
-import { parseNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { readVerifyOptions, verifyNetwork, type VerifyOptions, type VerifyResult } from './verify.js';
 import { nonNegativeInteger } from '../runtime/validate.js';
 import { finiteArray } from '../runtime/memory.js';
@@ -315,7 +315,7 @@ export function readProperty(fn: string, name: string, p: unknown): VnnlibProper
  */
 export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string | VnnlibProperty, options?: VerifyOptions): VerifyVnnlibResult {
   const fn = 'verifyVnnlib';
-  const net = typeof model === 'object' && model !== null && 'output' in model ? (model as BoundsNetwork) : parseNetwork(model as NetworkSpec | string);
+  const net = toNetwork(fn, model);
   const p = typeof vnnlibText === 'string' ? parseVnnlib(vnnlibText) : readProperty(fn, 'vnnlibText', vnnlibText);
   readVerifyOptions(fn, options, net); // verifyNetwork checks them again, but would report under its own name
   if (p.inputLower.length !== net.input) throw new ShapeError(`${fn}: the property must declare ${net.input} inputs X_i, the network's input size (got ${p.inputLower.length})`);
