@@ -11,13 +11,16 @@ import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
 import { readRows } from './bcd.js';
 
-/** Nested plain objects / arrays whose leaves are tensors (the trainable parameters). */
-export type ParamTree = Tensor | readonly ParamTree[] | { readonly [key: string]: ParamTree };
+/**
+ * The trainable parameters: a Tensor, or nested plain objects / arrays whose leaves are tensors
+ * (e.g. `MlpParams`); checked when training starts. Undefined entries (an absent bias) are skipped.
+ */
+export type ParamTree = object;
 
 /** Targets of a minibatch: integer labels (classification) or a [b, k] tensor (regression). */
 export type Targets = Int32Array | Tensor;
 
-export interface Model<P extends ParamTree = ParamTree> {
+export interface Model<P extends object = ParamTree> {
   /** The parameters to train (updated in place; they stay the caller's tensors). */
   params: P;
   /**
@@ -68,7 +71,7 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-export interface TrainResult<P extends ParamTree = ParamTree> {
+export interface TrainResult<P extends object = ParamTree> {
   /** `model.params`, trained in place. */
   params: P;
   /** Epochs completed. */
@@ -131,7 +134,7 @@ export function shuffled(R: Rng, n: number): Int32Array {
  * dtype 'f64', tol 0. Returns the (same) params, the epoch count, the per-epoch history
  * { epoch, loss, steps, elapsedMs } and why it stopped.
  */
-export function train<P extends ParamTree>(model: Model<P>, data: TrainData, options?: TrainOptions): TrainResult<P> {
+export function train<P extends object>(model: Model<P>, data: TrainData, options?: TrainOptions): TrainResult<P> {
   const fn = 'train';
   if (model === null || typeof model !== 'object' || typeof model.loss !== 'function') throw parameterError(fn, 'model', 'an object { params, loss(params, x, y) }', model);
   const leaves = leavesOf(fn, model.params, 'model.params');
