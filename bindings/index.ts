@@ -6,6 +6,8 @@
  * await init();
  * projectSimplex([0.5, 2, -1]); // Float64Array [0, 1, 0]
  * ```
+ *
+ * @module proxkit
  */
 export { init, isReady, type InitOptions, type WasmSource, type WasmResponse, type WasmUrl, type WasmModule } from './runtime/instance.js';
 export type { AbortSignalLike } from './runtime/types.js';

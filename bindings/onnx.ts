@@ -10,5 +10,7 @@
  * const net = loadOnnx(bytes);
  * computeBounds(net, { lower, upper }, { method: 'crown' });
  * ```
+ *
+ * @module proxkit/onnx
  */
 export { loadOnnx, exportOnnx, onnxToSpec, OnnxError, ONNX_OPS, type OnnxErrorReason, type ExportOnnxOptions } from './bounds/onnx.js';

@@ -183,6 +183,16 @@ describe('README API coverage', () => {
     expect(entries.map(([sub]) => sub)).toContain('.');
   });
 
+  it('builds the API reference (npm run docs) from the source of every entry point', () => {
+    // dist/<name>.js is bundled from bindings/<name>.ts; typedoc must document each, and its
+    // tsconfig must hold each (typedoc only documents files of the program).
+    const typedoc = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
+    const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.docs.json'), 'utf8')) as { include: string[] };
+    const sources = entries.map(([, file]) => `bindings/${file.slice(join(root, 'dist').length + 1).replace(/\.m?js$/, '.ts')}`).sort();
+    expect([...typedoc.entryPoints].sort()).toEqual(sources);
+    for (const source of sources) expect(tsconfig.include).toContain(source);
+  });
+
   it('names every value each entry point exports', async () => {
     const spans = new Set<string>();
     // Code spans may wrap onto the next line; fenced blocks are removed first so their ``` do not pair up.

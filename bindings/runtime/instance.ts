@@ -88,6 +88,7 @@ export type WasmSource =
   | WasmUrl
   | string;
 
+/** Options of {@link init}. */
 export interface InitOptions {
   /**
    * The compiled module or its bytes, a `Response`, or a URL to fetch. Default: `proxkit.wasm`
