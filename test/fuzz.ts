@@ -155,6 +155,14 @@ export function mustReject(kind: SiteKind, bad: unknown, optional: boolean, key:
   }
 }
 
+/**
+ * `kinds` for entries of arrays of sizes or indices (a shape, ranks, hidden widths, group indices):
+ * the sweep cannot tell them from numeric data, whose entries may be any real, so callers name them.
+ */
+export function countEntries(...sites: string[]): Record<string, SiteKind> {
+  return Object.fromEntries(sites.map((s) => [s, 'count' as const]));
+}
+
 /** Labels that name a group of BAD_VALUES in `accept` ('arg1=finite numbers'). */
 const GROUPS: Record<string, (label: string, value: unknown) => boolean> = {
   'finite numbers': (_, v) => typeof v === 'number' && Number.isFinite(v),

@@ -4,7 +4,7 @@ import {
   ParameterError, barycenter, classBasedOt, classPurity, convolutionalBarycenter, costMatrix, emd, emd2, init, sinkhorn, sinkhorn2,
   sinkhornBatch, sinkhornUnbalanced, slicedWasserstein, slicedWassersteinDetails, wasserstein1d, wassersteinCpDictionary,
 } from '../../bindings/index.js';
-import { fuzzArguments } from '../fuzz.js';
+import { countEntries, fuzzArguments } from '../fuzz.js';
 
 beforeAll(() => init());
 
@@ -85,7 +85,8 @@ describe('ot: every bad argument gives a typed error, no leak, module usable', (
       'arg1.innerIter=1e12', // valid: 1e12 FISTA steps per block, legitimately endless
     ];
     // rho, the proximal weight, is a real > 0
-    const o = { same, skip, accept: [looseTol(1), bigSeed(1)], kinds: { 'arg1.rho': 'real' } as const };
+    // the grid shape's entries are sizes
+    const o = { same, skip, accept: [looseTol(1), bigSeed(1)], kinds: { 'arg1.rho': 'real', ...countEntries('arg1.shape[0]', 'arg1.shape[1]') } as const };
     expect(fuzzArguments('wassersteinCpDictionary', wassersteinCpDictionary, [X, opts], o)).toEqual([]);
   });
 
@@ -106,9 +107,11 @@ describe('ot: every bad argument gives a typed error, no leak, module usable', (
 
   it('classBasedOt (both smoothings), classPurity', () => {
     const base = { reg: 0.5, eta: 0.1, maxIter: 50, tol: 1e-6, onProgress, signal };
-    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, Mobj(), [0, 1], { ...base, smoothing: 'quadratic' }], { accept: [looseTol(4)] })).toEqual([]);
-    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, M, [3, 3], { ...base, smoothing: 'entropic' }], { accept: [looseTol(4)] })).toEqual([]);
-    expect(fuzzArguments('classPurity', classPurity, [[0.25, 0.25, 0.5, 0], 2, 2, [0, 1]])).toEqual([]);
+    // class labels are counts (integers >= 0)
+    const labels = countEntries('arg3[0]', 'arg3[1]');
+    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, Mobj(), [0, 1], { ...base, smoothing: 'quadratic' }], { accept: [looseTol(4)], kinds: labels })).toEqual([]);
+    expect(fuzzArguments('classBasedOt', classBasedOt, [a, b, M, [3, 3], { ...base, smoothing: 'entropic' }], { accept: [looseTol(4)], kinds: labels })).toEqual([]);
+    expect(fuzzArguments('classPurity', classPurity, [[0.25, 0.25, 0.5, 0], 2, 2, [0, 1]], { kinds: labels })).toEqual([]);
   });
 
   // Values the sweep cannot flag because they used to be accepted silently.

@@ -47,7 +47,7 @@ import {
   type F64Buffer,
   type ProxOperator,
 } from '../../bindings/index.js';
-import { fuzzArguments, type FuzzOptions } from '../fuzz.js';
+import { countEntries, fuzzArguments, type FuzzOptions } from '../fuzz.js';
 
 /** Every argument has a default (λ = 1, radius = 1, …). */
 const ALL_OPTIONAL: FuzzOptions = { optionalFrom: 0 };
@@ -109,8 +109,10 @@ describe('prox: every bad argument gives a typed error, no leak, module usable',
     sweepOperator('elasticNet', elasticNet, [0.5, 0.25], v, ALL_OPTIONAL);
     sweepOperator('normLinf', normLinf, [0.5], v, ALL_OPTIONAL);
     // groups may have different sizes (ragged is valid); λ and the weights are optional
-    sweepOperator('normL21', normL21, [[[0, 1], [2]], 0.5, [1, 2]], v, { optionalFrom: 1, accept: ['arg0=[[1, 2], [3]]'] });
-    sweepOperator('normL21', normL21, [[[2, 0]], 0.5], v, { optionalFrom: 1, accept: ['arg0=[[1, 2], [3]]'] });
+    // group entries are indices (counts)
+    const groups = { optionalFrom: 1, accept: ['arg0=[[1, 2], [3]]'], kinds: countEntries('arg0[0][0]', 'arg0[0][1]') };
+    sweepOperator('normL21', normL21, [[[0, 1], [2]], 0.5, [1, 2]], v, groups);
+    sweepOperator('normL21', normL21, [[[2, 0]], 0.5], v, groups);
     sweepOperator('huberLoss', huberLoss, [0.5], v, ALL_OPTIONAL);
   });
 

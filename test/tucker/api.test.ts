@@ -14,7 +14,7 @@ import {
   tuckerReconstruct,
   uniformCoreShape,
 } from '../../bindings/index.js';
-import { fuzzArguments } from '../fuzz.js';
+import { countEntries, fuzzArguments } from '../fuzz.js';
 
 beforeAll(() => init());
 
@@ -22,6 +22,10 @@ beforeAll(() => init());
 const X = () => ({ data: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i + 1) + 0.1 * i), shape: [2, 3, 2] });
 // 1 + ΣIₙ = 8 is the smallest feasible budget; 14 admits several shapes.
 const BUDGET = 14;
+
+/** Sizes: the tensor's shape and the core shape (ranks) are counts, whatever their entries' values. */
+const SHAPE = { kinds: countEntries('arg0.shape[0]', 'arg0.shape[2]') };
+const RANKS = { kinds: countEntries('arg0.shape[0]', 'arg0.shape[2]', 'arg1[0]', 'arg1[2]') };
 
 describe('tucker: every bad argument gives a typed error, no leak, module usable', () => {
   const d = () => hosvd(X(), [1, 2, 1]);
@@ -33,28 +37,28 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   const hooiOptions = { maxIter: 3, tol: 1e-6, onProgress: () => true, signal: new AbortController().signal };
   const common = { hooi: { maxIter: 2, tol: 1e-6 }, evaluate: true, signal: new AbortController().signal };
 
-  it('modeGram', () => expect(fuzzArguments('modeGram', modeGram, [X(), 1])).toEqual([]));
-  it('modeProduct', () => expect(fuzzArguments('modeProduct', modeProduct, [X(), [1, 0, 1, 0, 1, 1], 1])).toEqual([]));
-  it('frobeniusNorm', () => expect(fuzzArguments('frobeniusNorm', frobeniusNorm, [X()])).toEqual([]));
-  it('hosvd', () => expect(fuzzArguments('hosvd', hosvd, [X(), [1, 2, 1]])).toEqual([]));
+  it('modeGram', () => expect(fuzzArguments('modeGram', modeGram, [X(), 1], SHAPE)).toEqual([]));
+  it('modeProduct', () => expect(fuzzArguments('modeProduct', modeProduct, [X(), [1, 0, 1, 0, 1, 1], 1], SHAPE)).toEqual([]));
+  it('frobeniusNorm', () => expect(fuzzArguments('frobeniusNorm', frobeniusNorm, [X()], SHAPE)).toEqual([]));
+  it('hosvd', () => expect(fuzzArguments('hosvd', hosvd, [X(), [1, 2, 1]], RANKS)).toEqual([]));
   // Options are optional. A stopping tolerance of Infinity is valid: the run stops at its first check.
-  const hooiSweep = { optionalFrom: 2, accept: ['arg2.tol=Infinity'] };
+  const hooiSweep = { ...RANKS, optionalFrom: 2, accept: ['arg2.tol=Infinity'] };
   it('hooi', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], hooiOptions], hooiSweep)).toEqual([]));
   it('hooi (options.init)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, init: d().factors }], hooiSweep)).toEqual([]));
-  it('tuckerReconstruct', () => expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [{ core: d().core, factors: d().factors }])).toEqual([]));
+  it('tuckerReconstruct', () => expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [{ core: d().core, factors: d().factors }], { kinds: countEntries('arg0.core.shape[0]', 'arg0.core.shape[2]') })).toEqual([]));
   it('tuckerReconstruct (factors as plain arrays)', () => {
     const plain = () => ({ core: { data: Array.from(d().core.data), shape: [1, 2, 1] }, factors: d().factors.map((U) => Array.from(U)) });
-    expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [plain()])).toEqual([]);
+    expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [plain()], { kinds: countEntries('arg0.core.shape[0]', 'arg0.core.shape[2]') })).toEqual([]);
   });
-  it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()])).toEqual([]));
+  it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()], SHAPE)).toEqual([]));
   it('solveTuckerPacking', () =>
     // the modes' spectra may have different lengths (ragged is valid); options are optional
     expect(fuzzArguments('solveTuckerPacking', solveTuckerPacking, [spectra, BUDGET, { epsilon: 0.1, maxLabels: 100 }], { optionalFrom: 2, accept: ['arg0=[[1, 2], [3]]'] })).toEqual([]));
-  it('tuckerParameterCount', () => expect(fuzzArguments('tuckerParameterCount', tuckerParameterCount, [[2, 3, 2], [1, 2, 1]])).toEqual([]));
+  it('tuckerParameterCount', () => expect(fuzzArguments('tuckerParameterCount', tuckerParameterCount, [[2, 3, 2], [1, 2, 1]], { kinds: countEntries('arg0[0]', 'arg0[2]', 'arg1[0]', 'arg1[2]') })).toEqual([]));
   // A budget of Infinity is documented: above every shape's cost (the full shape).
-  it('uniformCoreShape', () => expect(fuzzArguments('uniformCoreShape', uniformCoreShape, [[2, 3, 2], BUDGET], { accept: ['arg1=Infinity'] })).toEqual([]));
+  it('uniformCoreShape', () => expect(fuzzArguments('uniformCoreShape', uniformCoreShape, [[2, 3, 2], BUDGET], { accept: ['arg1=Infinity'], kinds: countEntries('arg0[0]', 'arg0[2]') })).toEqual([]));
   // the same for selectCoreShape, whose options are optional; HOOI's tolerance may be Infinity (see hooi)
-  const select = { optionalFrom: 2, accept: ['arg1=Infinity', 'arg2.hooi.tol=Infinity'] };
+  const select = { ...SHAPE, optionalFrom: 2, accept: ['arg1=Infinity', 'arg2.hooi.tol=Infinity'] };
   it('selectCoreShape (dp)', () =>
     expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'dp', epsilon: 0.1, maxLabels: 100 }], select)).toEqual([]));
   it('selectCoreShape (hosvd)', () => expect(fuzzArguments('selectCoreShape', selectCoreShape, [X(), BUDGET, { ...common, method: 'hosvd' }], select)).toEqual([]));
