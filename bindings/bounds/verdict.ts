@@ -4,6 +4,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
+import type { StopState } from '../runtime/stop.js';
 import { evaluateNetwork } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { readVerifyOptions, type VerifyOptions } from './verify.js';
@@ -25,6 +26,12 @@ export interface VerifyModelResult {
    * 'unknown' = the node budget ran out or the search was aborted.
    */
   verdict: 'sat' | 'unsat' | 'unknown' | 'timeout';
+  /**
+   * Why the search ended (the shared StopState vocabulary): 'converged' when it reached a verdict
+   * ('sat', 'unsat', or 'unknown' for a counterexample the exact re-check refused), else 'maxNodes',
+   * 'timeout' or 'aborted'.
+   */
+  stopped: Extract<StopState, 'converged' | 'maxNodes' | 'timeout' | 'aborted'>;
   /** When 'sat': an input in the box and its output, which satisfies every row of clause `clause` (re-checked by a forward pass). */
   counterexample?: {
     /** The input point, inside the property's input box. */
@@ -79,16 +86,18 @@ export function verify(model: BoundsNetwork | NetworkSpec | string, spec: Vnnlib
   const signal = { get aborted() { return outer?.aborted === true || performance.now() > deadline; } } as AbortSignal;
   const r = verifyVnnlib(net, p, { ...o, method: method as VerifyOptions['method'], timeout, signal });
   const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
-  if (r.status === 'verified') return { verdict: 'unsat', statistics };
-  if (r.status === 'falsified' && r.counterexample && r.clause !== undefined) {
+  if (r.verdict === 'verified') return { verdict: 'unsat', stopped: 'converged', statistics };
+  if (r.verdict === 'falsified' && r.counterexample && r.clause !== undefined) {
     const inputs = Float64Array.from(r.counterexample.x);
     const outputs = evaluateNetwork(net, inputs);
     const { C, d } = p.clauses[r.clause]!;
     // Re-check by an exact forward pass: the input lies in the box and its output satisfies every row of the clause.
     const rows = C.map((c, i) => c.reduce((s, v, j) => s + v * outputs[j]!, d[i]!));
     const inBox = inputs.every((v, i) => v >= p.inputLower[i]! && v <= p.inputUpper[i]!);
-    if (rows.every((v) => v >= 0) && inBox) return { verdict: 'sat', counterexample: { inputs, outputs, clause: r.clause }, statistics };
-    return { verdict: 'unknown', statistics };
+    if (rows.every((v) => v >= 0) && inBox) return { verdict: 'sat', stopped: 'converged', counterexample: { inputs, outputs, clause: r.clause }, statistics };
+    return { verdict: 'unknown', stopped: 'converged', statistics };
   }
-  return { verdict: outer?.aborted || statistics.timeMs < timeout * 1000 ? 'unknown' : 'timeout', statistics };
+  // verifyNetwork saw one signal for both the caller's abort and the deadline: tell them apart here.
+  const stopped = outer?.aborted ? 'aborted' : statistics.timeMs < timeout * 1000 ? 'maxNodes' : 'timeout';
+  return { verdict: stopped === 'timeout' ? 'timeout' : 'unknown', stopped, statistics };
 }

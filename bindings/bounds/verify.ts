@@ -9,6 +9,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { finiteArray } from '../runtime/memory.js';
+import type { StopState } from '../runtime/stop.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
@@ -65,8 +66,13 @@ export interface VerifyOptions {
 
 /** Result of {@link verifyNetwork}. */
 export interface VerifyResult {
-  /** 'verified': the property holds on the whole box; 'falsified': `counterexample` violates it; 'unknown': budget exhausted. */
-  status: 'verified' | 'falsified' | 'unknown';
+  /** The result: 'verified', the property holds on the whole box; 'falsified', `counterexample` violates it; 'unknown', the search stopped first. */
+  verdict: 'verified' | 'falsified' | 'unknown';
+  /**
+   * Why the search ended: 'converged' (a verdict was reached), 'maxNodes', 'timeout' or 'aborted'
+   * (signal) — the last three with verdict 'unknown'.
+   */
+  stopped: Extract<StopState, 'converged' | 'maxNodes' | 'timeout' | 'aborted'>;
   /** An input x in the box with some (C·y + d)ᵢ < 0 (mode 'any': every (C·y + d)ᵢ ≤ 0), its output y and the values C·y + d (re-checked by an exact forward pass). */
   counterexample?: {
     /** The input point, inside the box. */
@@ -179,7 +185,7 @@ export function verifyNetwork(
     const x = lower.map((l, j) => 0.5 * (l + upper[j]!));
     const y = evaluateNetwork(net, x);
     const v = values(y);
-    if (any ? v.every((z) => z <= 0) : v.some((z) => z < 0)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
+    if (any ? v.every((z) => z <= 0) : v.some((z) => z < 0)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
     return { lower, upper, score, splits, depth, pre };
   };
   /** The unstable ReLU neuron with the largest triangle height −l·u/(u − l), or null. */
@@ -195,8 +201,8 @@ export function verifyNetwork(
     return best;
   };
   const first = bound(root.lower, root.upper);
-  if (first === null) return { status: 'verified', nodes, reluSplits, elapsedMs: elapsed() };
-  if ('status' in first) return first;
+  if (first === null) return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
+  if ('verdict' in first) return first;
   // The score to drive below zero ('all': min row; 'any': max row, where ≤ 0 already violates).
   const score = (v: Float64Array): number => (any ? Math.max(...v) : Math.min(...v));
   const violated = (v: Float64Array): boolean => (any ? v.every((z) => z <= 0) : v.some((z) => z < 0));
@@ -213,7 +219,7 @@ export function verifyNetwork(
       for (let t = 0; t <= steps; t++) {
         const y = evaluateNetwork(net, x);
         const v = values(y);
-        if (violated(v)) return { status: 'falsified', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
+        if (violated(v)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
         if (t === steps || stop()) break;
         const eta = 0.25 * (1 - t / steps) + 0.01;
         const g = new Float64Array(n);
@@ -234,7 +240,10 @@ export function verifyNetwork(
   }
   open.push(first);
   while (open.length > 0) {
-    if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) return { status: 'unknown', nodes, reluSplits, elapsedMs: elapsed() };
+    if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) {
+      const stopped = signal?.aborted ? 'aborted' : nodes >= maxNodes ? 'maxNodes' : 'timeout';
+      return { verdict: 'unknown', stopped, nodes, reluSplits, elapsedMs: elapsed() };
+    }
     // Best first: the box with the most negative lower bound.
     let best = 0;
     for (let i = 1; i < open.length; i++) if (open[i]!.score < open[best]!.score) best = i;
@@ -259,9 +268,9 @@ export function verifyNetwork(
     for (const [lo, hi, splits, depth] of children) {
       const r = bound(lo, hi, splits, depth);
       if (r === null) continue;
-      if ('status' in r) return r;
+      if ('verdict' in r) return r;
       open.push(r);
     }
   }
-  return { status: 'verified', nodes, reluSplits, elapsedMs: elapsed() };
+  return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
 }

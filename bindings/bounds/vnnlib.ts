@@ -323,19 +323,20 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
   let nodes = 0;
   let reluSplits = 0;
   let elapsedMs = 0;
-  let unknown = false;
+  let unknown: VerifyResult['stopped'] | null = null;
   for (let c = 0; c < p.clauses.length; c++) {
     const { C, d } = p.clauses[c]!;
     if (C.length === 0) {
       const x = p.inputLower.map((l, i) => 0.5 * (l + p.inputUpper[i]!));
-      return { status: 'falsified', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c };
+      return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c };
     }
     const r = verifyNetwork(net, { lower: p.inputLower, upper: p.inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
     nodes += r.nodes;
     reluSplits += r.reluSplits;
     elapsedMs += r.elapsedMs;
-    if (r.status === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c };
-    if (r.status === 'unknown') unknown = true;
+    if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c };
+    // the first clause left open says why the search stopped
+    if (r.verdict === 'unknown') unknown ??= r.stopped;
   }
-  return { status: unknown ? 'unknown' : 'verified', nodes, reluSplits, elapsedMs };
+  return unknown === null ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs } : { verdict: 'unknown', stopped: unknown, nodes, reluSplits, elapsedMs };
 }

@@ -675,9 +675,10 @@ describe('verify (VNN-COMP verdicts on top of verifyVnnlib)', () => {
     const abs: NetworkSpec = { input: 4, layers: [{ type: 'linear', weight: [...I, ...I.map((r) => r.map((v) => -v))], bias: [-c, -c, -c, -c, c, c, c, c] }, { type: 'relu' }, { type: 'linear', weight: [new Array(8).fill(-1)] }] };
     const text = [0, 1, 2, 3].map((i) => `(declare-const X_${i} Real)(assert (>= X_${i} -1))(assert (<= X_${i} 1))`).join('\n') + '\n(declare-const Y_0 Real)\n(assert (>= Y_0 0))';
     const t = verify(abs, text, { timeout: 0.2 });
-    expect(t.verdict).toBe('timeout');
+    expect([t.verdict, t.stopped]).toEqual(['timeout', 'timeout']);
     expect(t.statistics.timeMs).toBeGreaterThanOrEqual(200);
-    expect(verify(abs, text, { maxNodes: 20 }).verdict).toBe('unknown');
+    const capped = verify(abs, text, { maxNodes: 20 });
+    expect([capped.verdict, capped.stopped]).toEqual(['unknown', 'maxNodes']);
   });
 
   it('typed errors for bad options and specs', () => {

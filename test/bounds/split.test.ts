@@ -98,15 +98,15 @@ describe('verifyNetwork with ReLU splitting', () => {
       const spec = seed <= 3 ? randomNet(500 + seed, [2, 6, 6, 2]) : randomDag(520 + seed, { input: 2, depth: 3, width: 6, out: 2 });
       const m = gridMin(spec, 300);
       const ok = verifyNetwork(spec, box, { C, d: [-m + 0.1] }, { timeout: 20, reluSplitAfter: 0 });
-      expect(ok.status).toBe('verified');
+      expect(ok.verdict).toBe('verified');
       reluSplits += ok.reluSplits;
       const bad = verifyNetwork(spec, box, { C, d: [-m - 0.05] }, { timeout: 20, reluSplitAfter: 0, pgd: { restarts: 0 } });
-      expect(bad.status).toBe('falsified');
+      expect(bad.verdict).toBe('falsified');
       const y = forwardRef(spec, bad.counterexample!.x);
       expect(y[0]! - y[1]! - m - 0.05).toBeLessThan(0);
       // Input splitting only: the same verdicts, no ReLU split.
       const inputOnly = verifyNetwork(spec, box, { C, d: [-m + 0.1] }, { timeout: 20, reluSplitAfter: Infinity });
-      expect(inputOnly.status).toBe('verified');
+      expect(inputOnly.verdict).toBe('verified');
       expect(inputOnly.reluSplits).toBe(0);
     }
     expect(reluSplits).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe('verifyNetwork with ReLU splitting', () => {
     // fixed the subdomain bound is exact on 3 of the 4 leaves; the mixed one needs input splits.
     const abs: NetworkSpec = { input: 1, layers: [{ type: 'linear', weight: [[1], [-1]] }, { type: 'relu' }, { type: 'linear', weight: [[1, 1]] }] };
     const r = verifyNetwork(abs, { lower: [-1], upper: [2] }, { C: [[1]] }, { reluSplitAfter: 0, pgd: { restarts: 0 } });
-    expect(r.status).toBe('verified');
+    expect(r.verdict).toBe('verified');
     expect(r.reluSplits).toBeGreaterThanOrEqual(1);
     expect(computeBounds(abs, { lower: [-1], upper: [2] }).lower[0]).toBeCloseTo(-1, 12);
     expect(() => verifyNetwork(abs, { lower: [-1], upper: [2] }, { C: [[1]] }, { reluSplitAfter: -1 })).toThrow(
@@ -143,9 +143,9 @@ describe('verifyNetwork with ReLU splitting', () => {
 (assert (>= X_0 -1)) (assert (<= X_0 1)) (assert (>= X_1 -1)) (assert (<= X_1 1))
 (assert (>= Y_0 ${c}))`;
     const ok = verifyVnnlib(spec, prop(max + 0.1), { timeout: 20 });
-    expect(ok.status).toBe('verified');
+    expect(ok.verdict).toBe('verified');
     const bad = verifyVnnlib(spec, prop(max - 0.05), { timeout: 20 });
-    expect(bad.status).toBe('falsified');
+    expect(bad.verdict).toBe('falsified');
     expect(f(bad.counterexample!.x)[0]).toBeGreaterThanOrEqual(max - 0.05);
   });
 });

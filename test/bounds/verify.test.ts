@@ -25,11 +25,11 @@ describe('verifyNetwork (input-split branch and bound)', () => {
       const m = gridMin(spec, 400);
       // y0 − y1 + d ≥ 0 with d = −m + 0.1: the true minimum is within Lipschitz·h ≪ 0.1 of the grid's.
       const ok = verifyNetwork(spec, box, { C, d: [-m + 0.1] }, { timeout: 20 });
-      expect(ok.status).toBe('verified');
+      expect([ok.verdict, ok.stopped]).toEqual(['verified', 'converged']);
       expect(ok.nodes).toBeGreaterThan(0);
       // d = −m − 0.05: a grid point violates it, so a counterexample must exist; re-check it.
       const bad = verifyNetwork(spec, box, { C, d: [-m - 0.05] }, { timeout: 20 });
-      expect(bad.status).toBe('falsified');
+      expect(bad.verdict).toBe('falsified');
       const { x, values } = bad.counterexample!;
       expect(x[0]).toBeGreaterThanOrEqual(-1);
       expect(x[1]).toBeLessThanOrEqual(1);
@@ -47,11 +47,12 @@ describe('verifyNetwork (input-split branch and bound)', () => {
     // prove a 1e-3 margin on [−1, 1]², so one node leaves the question open.
     const prop = { C: [[1, -1]], d: [-m + 1e-3] };
     const r = verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, prop, { maxNodes: 1 });
-    expect(r.status).toBe('unknown');
+    expect([r.verdict, r.stopped]).toEqual(['unknown', 'maxNodes']);
     expect(r.nodes).toBe(1);
     const ctl = new AbortController();
     ctl.abort();
-    expect(verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, prop, { signal: ctl.signal }).status).toBe('unknown');
+    const aborted = verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, prop, { signal: ctl.signal });
+    expect([aborted.verdict, aborted.stopped]).toEqual(['unknown', 'aborted']);
     expect(memoryStats().allocatedBytes).toBe(before);
     expect(() => verifyNetwork(spec, { lower: [-1, -1], upper: [1, 1] }, { C: [[1, -1]] }, { timeout: 0 })).toThrow(
       new ParameterError('verifyNetwork: options.timeout must be a number of seconds > 0 (got 0)'),
@@ -71,12 +72,12 @@ describe('verifyNetwork (input-split branch and bound)', () => {
     const id = { input: 1, layers: [{ type: 'linear' as const, weight: [[1]] }] };
     const box = { lower: [-1], upper: [1] };
     const bad = verifyNetwork(id, box, { C: [[1], [-1]], d: [-0.5, -0.5], mode: 'any' });
-    expect(bad.status).toBe('falsified');
+    expect(bad.verdict).toBe('falsified');
     const x = bad.counterexample!.x[0]!;
     expect(Math.abs(x)).toBeLessThanOrEqual(0.5);
     expect(Array.from(bad.counterexample!.values)).toEqual([x - 0.5, -x - 0.5]);
-    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1], mode: 'any' }).status).toBe('verified');
-    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1] }).status).toBe('falsified');
+    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1], mode: 'any' }).verdict).toBe('verified');
+    expect(verifyNetwork(id, box, { C: [[1], [-1]], d: [0.1, 0.1] }).verdict).toBe('falsified');
   });
 
   it('PGD finds a counterexample in a small corner before any split (falsifiable tiny net), seeded', () => {
@@ -85,11 +86,11 @@ describe('verifyNetwork (input-split branch and bound)', () => {
     const box = { lower: [-1, -1], upper: [1, 1] };
     const prop = { C: [[-1]], d: [1.8] };
     // With one node and no PGD the centre (0, 0) is safe and the root bound is not: unknown.
-    expect(verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { restarts: 0 } }).status).toBe('unknown');
+    expect(verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { restarts: 0 } }).verdict).toBe('unknown');
     let found = 0;
     for (let seed = 0; seed < 6; seed++) {
       const r = verifyNetwork(net, box, prop, { maxNodes: 1, pgd: { seed, restarts: 3 } });
-      if (r.status !== 'falsified') continue;
+      if (r.verdict !== 'falsified') continue;
       found++;
       const x = r.counterexample!.x;
       expect(Math.max(Math.abs(x[0]!), Math.abs(x[1]!))).toBeLessThanOrEqual(1);

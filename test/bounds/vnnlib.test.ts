@@ -93,7 +93,7 @@ ${decl(5, 5)}
     const text = `${decl(1, 1)}(assert (<= X_0 1))(assert (>= X_0 0))`;
     expect(parseVnnlib(text).clauses).toEqual([{ C: [], d: [] }]);
     const r = verifyVnnlib({ input: 1, layers: [{ type: 'linear', weight: [[1]] }] }, text);
-    expect(r.status).toBe('falsified');
+    expect(r.verdict).toBe('falsified');
     expect(Array.from(r.counterexample!.x)).toEqual([0.5]);
   });
 
@@ -138,10 +138,10 @@ describe('verifyVnnlib', () => {
         const m = Math.max(...ys.map((y) => Math.max(y[0]! - y[1]! - a, Math.min(y[2]! - b, y[2]! - y[0]!))));
         const r = verifyVnnlib(net, spec(a, b), { timeout: 20 });
         if (m < -0.1) {
-          expect(r.status).toBe('verified');
+          expect(r.verdict).toBe('verified');
           verified++;
         } else if (m > 0.02) {
-          expect(r.status).toBe('falsified');
+          expect(r.verdict).toBe('falsified');
           const x = r.counterexample!.x;
           expect(Math.abs(x[0]!)).toBeLessThanOrEqual(1);
           expect(Math.abs(x[1]!)).toBeLessThanOrEqual(1);
