@@ -47,6 +47,30 @@ describe('regions that are a single point', () => {
   });
 });
 
+describe("leaky-relu's slope α ∈ [0, 1] (the convex range the relaxations assume)", () => {
+  const withSlope = (alpha: number): NetworkSpec =>
+    ({ input: 2, layers: [{ type: 'linear', weight: [[1, -1], [0.5, 2]], bias: [0, 0.1] }, { type: 'leaky-relu', alpha }, { type: 'linear', weight: [[1, -1]], bias: [0] }] }) as NetworkSpec;
+  const box = { lower: [-1, -0.5], upper: [0.5, 1] };
+  it('α = 0 bounds like relu, α = 1 like no activation (exact for every method: the network is affine)', () => {
+    const relu = { ...withSlope(0), layers: withSlope(0).layers.map((l) => (l.type === 'leaky-relu' ? { type: 'relu' } : l)) } as NetworkSpec;
+    const affine = { ...withSlope(0), layers: withSlope(0).layers.filter((l) => l.type !== 'leaky-relu') } as NetworkSpec;
+    for (const method of METHODS) {
+      expect(computeBounds(withSlope(0), box, { method })).toEqual(computeBounds(relu, box, { method }));
+      const b = computeBounds(withSlope(1), box, { method });
+      const e = computeBounds(affine, box, { method });
+      expect(b.lower[0]!).toBeCloseTo(e.lower[0]!, 12);
+      expect(b.upper[0]!).toBeCloseTo(e.upper[0]!, 12);
+    }
+    // the affine network's exact range over the box: y = 0.5·x₁ − 3·x₂ − 0.1
+    const corners = [[-1, -0.5], [-1, 1], [0.5, -0.5], [0.5, 1]].map(([x1, x2]) => 0.5 * x1! - 3 * x2! - 0.1);
+    expect(computeBounds(affine, box, { method: 'crown' }).lower[0]!).toBeCloseTo(Math.min(...corners), 12);
+  });
+
+  it('α < 0 or α > 1 (a non-convex activation) is refused', () => {
+    for (const bad of [-1e-300, 1 + 2 ** -52]) expect(() => computeBounds(withSlope(bad), box)).toThrow(ParameterError);
+  });
+});
+
 describe('certifiedAccuracy at radius 0', () => {
   it('is the plain accuracy for every method (a point is certified exactly when it is classified right)', () => {
     const X = [[0, 0], [1, 0], [0, 1], [1, 1], [0.2, 0.9]];
