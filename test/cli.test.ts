@@ -91,7 +91,10 @@ describe('proxkit CLI: usage errors exit with 2 and one line naming the command'
     [['verify', 'm.onnx', 's.vnnlib', '--timeout', '-1'], 'proxkit verify: --timeout must be a finite number of seconds > 0 (got -1)'],
     [['bounds', 'm.onnx'], "proxkit bounds: missing required argument 'spec'"],
     [['bounds', 'm.onnx', 's.vnnlib', 'extra'], 'proxkit bounds: too many arguments'],
+    [['demo', '--figures', ''], 'proxkit demo: --figures needs a path (got an empty string)'],
+    [['cvar-sweep', '--json', ' '], 'proxkit cvar-sweep: --json needs a path (got an empty string)'],
     [['nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],
+    [['help', 'nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],
     [['--bogus'], "proxkit: unknown option '--bogus'"],
     [[], 'proxkit: missing command (commands: demo, cvar-sweep, verify, bounds'],
   ])('proxkit %j', (args, prefix) => {

@@ -52,6 +52,12 @@ function integerOption(flag: string, text: string, min: number): number {
   return n;
 }
 
+/** A path given to an option: an empty one (`--figures ''`) is a usage error, not the working directory. */
+function pathOption(flag: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`${flag} needs a path (got an empty string)`);
+  return text;
+}
+
 /** An option whose default shows in --help as written (commander would print it as a quoted string). */
 function opt(flags: string, description: string, value?: string, shown: string | undefined = value): Option {
   const o = new Option(flags, description);
@@ -77,7 +83,7 @@ command('demo')
     if (unknown.length > 0) {
       throw new UsageError(`unknown section ${unknown.join(', ')} (sections: ${sections.map((s) => s.name).join(', ')})`);
     }
-    const figures = prepareOutputFolder('--figures', opts.figures);
+    const figures = prepareOutputFolder('--figures', pathOption('--figures', opts.figures));
     await runDemo(names, { seed, log: (line) => console.log(line), figures });
   });
 
@@ -104,8 +110,8 @@ command('cvar-sweep')
     if (!(tolerance > 0 && Number.isFinite(tolerance)) || opts.tolerance.trim() === '') {
       throw new UsageError(`--tolerance must be a finite number > 0 (got ${opts.tolerance})`);
     }
-    const svg = prepareOutputFile('--svg', opts.svg);
-    const json = opts.json === undefined ? undefined : prepareOutputFile('--json', opts.json);
+    const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
+    const json = opts.json === undefined ? undefined : prepareOutputFile('--json', pathOption('--json', opts.json));
     await runCvarSweepCli({
       svg, json, epochs, seeds, tolerance, quick: opts.quick === true,
       schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
@@ -147,7 +153,13 @@ function report(failure: CommandFailure): number {
   const { exitCode, message, internal } = describeFailure(error);
   let text = message;
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.help') text = `missing command (commands: ${commandNames()}); run proxkit --help`;
+    if (error.code === 'commander.help') {
+      // Commander shows the general help (suppressed here) both for no command and for `help <unknown>`.
+      const [first, second] = process.argv.slice(2);
+      text = first === 'help' && second !== undefined
+        ? `unknown command '${second}' (commands: ${commandNames()})`
+        : `missing command (commands: ${commandNames()}); run proxkit --help`;
+    }
     else if (error.code === 'commander.unknownCommand') text = `${message} (commands: ${commandNames()})`;
     else text = `${message} (see ${prefix} --help)`;
   } else if (internal && process.env.PROXKIT_DEBUG !== '1') {
