@@ -10,6 +10,7 @@ import { checkBeta } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
 import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
+import { formatNumber, lineFigure } from '../plot/svg.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link cvarSweep}. */
@@ -252,6 +253,9 @@ function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
   return { ...(r as CvarSweepResult), stepSizes: steps };
 }
 
+/** `1 seed`, `5 seeds`. */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const fmtSub = (v: number): string => (v === Infinity ? 'div' : v < 1e-3 ? '<1e-3' : v >= 100 ? '>100' : v.toPrecision(2));
 
 /**
@@ -273,68 +277,52 @@ export function formatSweepTable(result: CvarSweepResult): string {
   const width = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j]!.length)));
   const line = (cells: string[]) => cells.map((c, j) => (j < 3 ? c.padEnd(width[j]!) : c.padStart(width[j]!))).join('  ');
   return [
-    `median relative suboptimality after ${r.epochs} epochs (${r.seeds} seeds, ${r.schedule} step); * = within ${r.tol * 100} %`,
+    `median relative suboptimality after ${plural(r.epochs, 'epoch')} (${plural(r.seeds, 'seed')}, ${r.schedule} step); * = within ${r.tol * 100} %`,
     line(head),
     ...body.map(line),
   ].join('\n');
 }
 
-const COLORS: Record<string, string> = { 'spl+': '#1b7837', spl: '#2166ac', sgm: '#b2182b' };
+/** Median suboptimality above this (or an overflow) counts as a blow-up in the figure. */
+const DIVERGED = 100;
+
 
 /**
- * An SVG with one panel per (problem, β): per method, the grid of step sizes (filled where the median
- * suboptimality is within the tolerance, lightly filled within 10× it, × where the runs diverged) and
- * the good range as a bar.
+ * An SVG figure with one panel per (problem, β): the median over seeds of the final relative
+ * suboptimality against the step size γ (both log scales), one line per method, the tolerance as a
+ * dashed line. Blow-ups (median > 100 or overflow) are drawn as × in a separate band above each panel,
+ * so that they never look like bounded values; medians below the axis floor sit on its bottom edge.
  * @throws ParameterError/ShapeError when `r` is not a well-formed CvarSweepResult.
  */
 export function sweepSvg(result: CvarSweepResult): string {
   const r = checkSweepResult('sweepSvg', result);
-  const W = 820;
-  const left = 190;
-  const right = 30;
-  const rowH = 22;
-  const panelH = 34 + r.panels[0]!.methods.length * rowH + 8;
-  const axisH = 40;
-  const H = 40 + r.panels.length * panelH + axisH;
-  const lo = Math.log10(Math.min(...r.stepSizes));
-  const hi = Math.log10(Math.max(...r.stepSizes));
-  const xOf = (g: number) => left + ((Math.log10(g) - lo) / (hi - lo || 1)) * (W - left - right);
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Step sizes reaching within ${r.tol * 100} % of the CVaR optimum (median of ${r.seeds} seeds, ${r.epochs} epochs)</text>`,
-  ];
-  r.panels.forEach((p, k) => {
-    const y0 = 40 + k * panelH;
-    out.push(`<text x="10" y="${y0 + 16}" font-weight="bold">${esc(p.problem)}, β = ${p.beta}</text>`);
-    for (const g of r.stepSizes) out.push(`<line x1="${xOf(g)}" y1="${y0 + 24}" x2="${xOf(g)}" y2="${y0 + panelH - 8}" stroke="#eee"/>`);
-    p.methods.forEach((m, j) => {
-      const y = y0 + 34 + j * rowH;
-      const color = COLORS[m.method] ?? 'black';
-      out.push(`<text x="${left - 60}" y="${y + 4}" text-anchor="end">${esc(m.method.toUpperCase())}</text>`);
-      if (m.range) out.push(`<rect x="${xOf(m.range[0]) - 6}" y="${y - 6}" width="${xOf(m.range[1]) - xOf(m.range[0]) + 12}" height="12" rx="6" fill="${color}" opacity="0.25"/>`);
-      m.median.forEach((v, i) => {
-        const g = r.stepSizes[i]!;
-        const cx = xOf(g);
-        const tip = `<title>${m.method} γ=${g.toExponential(1)}: median suboptimality ${fmtSub(v)}</title>`;
-        if (v === Infinity) {
-          out.push(`<path d="M${cx - 4},${y - 4}L${cx + 4},${y + 4}M${cx - 4},${y + 4}L${cx + 4},${y - 4}" stroke="${color}" stroke-width="1.5">${tip}</path>`);
-          return;
-        }
-        const opacity = m.good[i] ? 1 : v <= 10 * r.tol ? 0.35 : 0;
-        out.push(`<circle cx="${cx}" cy="${y}" r="4.5" fill="${color}" fill-opacity="${opacity}" stroke="${color}">${tip}</circle>`);
-      });
-      out.push(`<text x="${left - 50}" y="${y + 4}" font-size="10" fill="#555">${m.goodCount}/${r.stepSizes.length}</text>`);
-    });
+  const methods = [...new Set(r.panels.flatMap((p) => p.methods.map((m) => m.method)))];
+  // The y floor: a power of ten below the smallest positive bounded median and below the tolerance.
+  const bounded = r.panels.flatMap((p) => p.methods.flatMap((m) => m.median)).filter((v) => v > 0 && v <= DIVERGED);
+  const floor = 10 ** Math.floor(Math.log10(Math.max(1e-12, Math.min(r.tol > 0 ? r.tol / 10 : 1e-3, ...bounded))));
+  const betas = new Set(r.panels.map((p) => p.beta)).size;
+  const schedule = r.schedule === 'sqrt' ? 'step size γ/√(t+1) at step t' : 'constant step size γ';
+  const pct = (v: number) => `${+(v * 100).toPrecision(3)} %`;
+  const counts = r.panels.map((p) => `${p.problem}, β = ${p.beta}: ${p.methods.map((m) => `${m.method.toUpperCase()} ${m.goodCount}`).join(', ')}`);
+  return lineFigure({
+    title:
+      `CVaR training by ${methods.map((m) => m.toUpperCase()).join(', ')}: final relative suboptimality vs step size ` +
+      `(${schedule}, ${plural(r.epochs, 'epoch')}, median of ${plural(r.seeds, 'seed')})`,
+    width: Math.min(3, betas > 1 ? betas : r.panels.length) * 330 + 24,
+    columns: Math.min(3, betas > 1 ? betas : r.panels.length),
+    plotHeight: 200,
+    panels: r.panels.map((p) => ({
+      title: `${p.problem}, β = ${p.beta}`,
+      x: { label: 'step size γ (log scale)', scale: 'log' as const },
+      y: { label: '(CVaR − CVaR*) / CVaR*', scale: 'log' as const, domain: [floor, DIVERGED] as [number, number] },
+      series: p.methods.map((m) => ({ name: m.method.toUpperCase(), x: r.stepSizes, y: m.median })),
+      rules: r.tol > 0 && r.tol >= floor && r.tol <= DIVERGED ? [{ y: r.tol, label: `tolerance ${pct(r.tol)}` }] : [],
+      overflow: { above: DIVERGED, label: `diverged: median > ${DIVERGED} or overflow` },
+    })),
+    caption:
+      `Each point is the median over ${plural(r.seeds, 'seed')} of (CVaR − CVaR*) / CVaR* after ${plural(r.epochs, 'epoch')}, where CVaR* is a certified ` +
+      `reference optimum; lower is better, and a method is robust to its step size when its curve stays under the tolerance over a wide range of γ. ` +
+      `Runs that blew up are marked × in the band above each panel; medians below ${formatNumber(floor)} are drawn on the bottom edge. ` +
+      `Step sizes within the tolerance (of ${r.stepSizes.length}): ${counts.join('; ')}.`,
   });
-  const ya = 40 + r.panels.length * panelH + 6;
-  out.push(`<line x1="${left}" y1="${ya}" x2="${W - right}" y2="${ya}" stroke="black"/>`);
-  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
-    out.push(`<line x1="${xOf(10 ** e)}" y1="${ya}" x2="${xOf(10 ** e)}" y2="${ya + 5}" stroke="black"/>`);
-    out.push(`<text x="${xOf(10 ** e)}" y="${ya + 18}" text-anchor="middle">1e${e}</text>`);
-  }
-  out.push(`<text x="${(left + W - right) / 2}" y="${ya + 34}" text-anchor="middle">step size γ (log scale); filled: within ${r.tol * 100} %, light: within ${r.tol * 1000} %, hollow: worse, ×: diverged; bar: good range</text>`);
-  out.push('</svg>');
-  return out.join('\n') + '\n';
 }

@@ -79,6 +79,14 @@ function report(ctx: DemoContext, name: string, X: Tensor, rows: Row[]): void {
   ctx.log(`  selection time in all: ${totals.join(', ')}`);
 }
 
+/** "dp 1×8×8 → 17×8×8, uniform 1×1×1 → 17×1×1": each method's shapes at the smallest and largest budget it ran. */
+function shapes(rows: Row[]): string {
+  return METHODS.filter((m) => rows.some((r) => r.method === m)).map((m) => {
+    const own = rows.filter((r) => r.method === m);
+    return `${m} ${own[0]!.shape.join('×')} → ${own[own.length - 1]!.shape.join('×')}`;
+  }).join(', ');
+}
+
 /** The figure: one panel per tensor, error vs budget for every method. */
 function figure(panels: { title: string; rows: Row[] }[], quick: boolean, hooiIter: number): string {
   const series = (rows: Row[]) => METHODS.filter((m) => rows.some((r) => r.method === m)).map((m) => {
@@ -97,8 +105,9 @@ function figure(panels: { title: string; rows: Row[] }[], quick: boolean, hooiIt
     caption:
       `Lower is better. Each method picks a core shape whose Tucker parameter count fits the budget; every shape is then fitted by the same HOOI ` +
       `(${hooiIter} sweeps), so the curves compare the choices only. dp: the Tucker-packing dynamic program of Ghadiri et al. (ICML 2023); ` +
-      `hosvd: exact search over truncated-HOSVD errors; greedy: the paper's baseline (one HOOI per candidate step${quick ? '' : ', run on the three smallest budgets only'}); ` +
-      `uniform: the same rank fraction in every mode. Where dp and hosvd choose the same shape their markers coincide (circle inside square).`,
+      `hosvd: exact search over truncated-HOSVD errors; ${quick ? '' : "greedy: the paper's baseline (one HOOI per candidate step, run on the three smallest budgets only); "}` +
+      `uniform: the same rank fraction in every mode (TensorLy's rule). Where dp and hosvd choose the same shape their markers coincide (circle inside square). ` +
+      `Shapes at the smallest → largest budget: ${panels.map((p) => `${p.title.split(',')[0]}: ${shapes(p.rows)}`).join('; ')}.`,
   });
 }
 

@@ -10,7 +10,9 @@
  * deliberately generous, and test/demo/figures.test.ts measures the real boxes in Chromium.
  *
  * Elements carry `data-series="name"` (the drawn series) and `data-legend="name"` (its legend entry)
- * so that a test can check that every series named in the legend is drawn.
+ * so that a test can check that every series named in the legend is drawn; each data point's marker
+ * carries `data-x` (and `data-overflow` when drawn in the overflow band); the title's and caption's
+ * lines carry `data-role="title"` and `data-role="caption"`.
  * @internal
  */
 import { scaleLinear, scaleLog } from 'd3-scale';
@@ -351,7 +353,7 @@ export function lineFigure(fig: LineFigure): string {
   const styles = resolveStyles(fig);
   const body: string[] = [];
 
-  const title = textBlock(wrap(fig.title, W - 2 * PAD, TITLE_SIZE), PAD, PAD + TITLE_SIZE, TITLE_SIZE, 19, ' font-weight="bold"');
+  const title = textBlock(wrap(fig.title, W - 2 * PAD, TITLE_SIZE), PAD, PAD + TITLE_SIZE, TITLE_SIZE, 19, ' font-weight="bold" data-role="title"');
   body.push(title.svg);
   let y = PAD + title.height + 6;
 
@@ -450,13 +452,13 @@ export function lineFigure(fig: LineFigure): string {
         if (over(yv)) {
           pen = false;
           const tip = `${s.name}: ${yv === Infinity ? 'overflow' : formatNumber(+yv.toPrecision(3))} at ${formatNumber(+xv.toPrecision(3))}`;
-          marks.push(`<g><title>${esc(tip)}</title>${marker('cross', px, bandTop + 10 + 9 * j, 4, st.color, true)}</g>`);
+          marks.push(`<g><title>${esc(tip)}</title>${marker('cross', px, bandTop + 10 + 9 * j, 4, st.color, true, ` data-x="${xv}" data-overflow="true"`)}</g>`);
           continue;
         }
         const py = ys.map(panel.y.scale === 'log' && !(yv > 0) ? ys.domain[0] : yv);
         d += `${pen ? 'L' : 'M'}${fmt(px)},${fmt(py)}`;
         pen = true;
-        marks.push(marker(st.marker, px, py, st.size, st.color, st.filled));
+        marks.push(marker(st.marker, px, py, st.size, st.color, st.filled, ` data-x="${xv}"`));
       }
       const line = d && !s.markersOnly ? `<path d="${d}" fill="none" stroke="${st.color}" stroke-width="${st.width}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''} stroke-linejoin="round"/>` : '';
       body.push(`<g data-series="${esc(s.name)}">${line}${marks.join('')}</g>`);
@@ -465,7 +467,7 @@ export function lineFigure(fig: LineFigure): string {
   y += rows * cellH;
 
   if (fig.caption) {
-    const cap = textBlock(wrap(fig.caption, W - 2 * PAD, CAPTION_SIZE), PAD, y + CAPTION_SIZE, CAPTION_SIZE, 15, ' fill="#333"');
+    const cap = textBlock(wrap(fig.caption, W - 2 * PAD, CAPTION_SIZE), PAD, y + CAPTION_SIZE, CAPTION_SIZE, 15, ' fill="#333" data-role="caption"');
     body.push(cap.svg);
     y += cap.height + 4;
   }
@@ -481,7 +483,7 @@ export function imageFigure(fig: ImageFigure): string {
   const rowWidth = (r: ImagePanel[]) => r.reduce((s, p) => s + p.width, 0) + gap * (r.length - 1);
   const W = Math.max(...rows.map(rowWidth)) + 2 * PAD;
   const body: string[] = [];
-  const title = textBlock(wrap(fig.title, W - 2 * PAD, TITLE_SIZE), PAD, PAD + TITLE_SIZE, TITLE_SIZE, 19, ' font-weight="bold"');
+  const title = textBlock(wrap(fig.title, W - 2 * PAD, TITLE_SIZE), PAD, PAD + TITLE_SIZE, TITLE_SIZE, 19, ' font-weight="bold" data-role="title"');
   body.push(title.svg);
   let y = PAD + title.height + 6;
   for (const row of rows) {
@@ -501,7 +503,7 @@ export function imageFigure(fig: ImageFigure): string {
     y += imgH + stripH + gap;
   }
   if (fig.caption) {
-    const cap = textBlock(wrap(fig.caption, W - 2 * PAD, CAPTION_SIZE), PAD, y + CAPTION_SIZE - 4, CAPTION_SIZE, 15, ' fill="#333"');
+    const cap = textBlock(wrap(fig.caption, W - 2 * PAD, CAPTION_SIZE), PAD, y + CAPTION_SIZE - 4, CAPTION_SIZE, 15, ' fill="#333" data-role="caption"');
     body.push(cap.svg);
     y += cap.height;
   }

@@ -49,7 +49,12 @@ describe('cvarSweep (a tiny configuration)', () => {
     const svg = sweepSvg(r);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
-    expect((svg.match(/<circle /g) ?? []).length + (svg.match(/<path /g) ?? []).length).toBe(3 * 3);
+    // One marker per (method, step size): in the plot, or as × in the band above it for a blow-up.
+    for (const m of panel.methods) {
+      const group = svg.match(new RegExp(`<g data-series="${m.method.toUpperCase().replace('+', '\\+')}">(.*?)</g>\n`))?.[1] ?? '';
+      expect([...group.matchAll(/data-x="([^"]+)"/g)].map((g) => Number(g[1]))).toEqual(stepSizes);
+      expect((group.match(/data-overflow/g) ?? []).length).toBe(m.median.filter((v) => !(v <= 100)).length);
+    }
   });
 
   it('the embedded breast-cancer data load with the documented shape and labels', () => {
