@@ -6,6 +6,7 @@
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
+import type { StopState } from '../runtime/stop.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { numbersOf } from '../runtime/memory.js';
 import { arrayOption, MAX_ITEMS } from './args.js';
@@ -63,8 +64,10 @@ export interface TrainMlpResult {
   network: NetworkSpec;
   /** Epochs run. */
   iterations: number;
-  /** True when every requested epoch ran (false when stopped by `onProgress` or `signal`). */
-  converged: boolean;
+  /** Always false: training runs a fixed number of epochs, with no convergence test. */
+  converged: false;
+  /** Why training ended: 'maxIter' (every requested epoch ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
+  stopped: Extract<StopState, 'maxIter' | 'callback' | 'aborted'>;
   /** One entry per epoch run. */
   history: TrainEpoch[];
 }
@@ -222,7 +225,7 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
   const deltas = sizes.slice(1).map((s) => new Float64Array(s));
   const probs = new Float64Array(K);
   const history: TrainEpoch[] = [];
-  let converged = true;
+  let stopped: TrainMlpResult['stopped'] = 'maxIter';
   let iterations = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // Fisher–Yates shuffle driven by the seeded uniforms.
@@ -300,8 +303,10 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
       testAccuracy: test ? mlpAccuracy(net, test.X, test.y) : NaN,
     };
     history.push(info);
-    if (onProgress?.(info) === false || signal?.aborted) {
-      converged = epoch === epochs;
+    const halt = onProgress?.(info) === false ? 'callback' : signal?.aborted ? 'aborted' : null;
+    if (halt !== null) {
+      // a halt after the last epoch changes nothing: the budget ran out anyway
+      if (epoch < epochs) stopped = halt;
       break;
     }
   }
@@ -318,7 +323,7 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
     });
     if (l < L - 1) layers.push({ type: 'relu' });
   }
-  return { network: { input: d, layers }, iterations, converged, history };
+  return { network: { input: d, layers }, iterations, converged: false, stopped, history };
 }
 
 /**

@@ -112,7 +112,7 @@ describe('trainMlp', () => {
     expect(JSON.stringify(a.network)).toBe(JSON.stringify(b.network));
     expect(JSON.stringify(a.network)).not.toBe(JSON.stringify(c.network));
     expect(a.iterations).toBe(30);
-    expect(a.converged).toBe(true);
+    expect([a.stopped, a.converged]).toEqual(['maxIter', false]);
     expect(a.history).toHaveLength(30);
     const last = a.history[29]!;
     // The history's accuracies agree with an independent forward pass.
@@ -132,7 +132,11 @@ describe('trainMlp', () => {
     let calls = 0;
     const r = trainMlp(X, y, { hidden: [4], epochs: 10, float32: true, onProgress: () => ++calls < 3 });
     expect(r.iterations).toBe(3);
-    expect(r.converged).toBe(false);
+    expect([r.stopped, r.converged]).toEqual(['callback', false]);
+    // an AbortSignal aborted during the second epoch's callback ends the run there
+    const ctl = new AbortController();
+    const s = trainMlp(X, y, { hidden: [4], epochs: 10, onProgress: (i) => void (i.epoch === 2 && ctl.abort()), signal: ctl.signal });
+    expect([s.iterations, s.stopped]).toEqual([2, 'aborted']);
     const values = r.network.layers.flatMap((L) => (L.type === 'linear' ? [...(L.weight as number[][]).flat(), ...(L.bias as number[])] : []));
     expect(values.every((v) => Math.fround(v) === v)).toBe(true);
   });
