@@ -1,7 +1,7 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, throwNonFinite, vectorLength, withScope, place, type Scope, type VectorInput } from '../runtime/memory.js';
 import { ConvergenceError } from './eigen.js';
-import { positiveInteger } from '../runtime/validate.js';
+import { nonNegativeInteger, positiveInteger } from '../runtime/validate.js';
 
 /** Result of {@link svd}: A = U·diag(s)·Vᵀ with k = min(rows, cols). */
 export interface SvdResult {
@@ -62,14 +62,22 @@ export function checkMatrixShape(fn: string, name: string, A: unknown, rows: unk
  * complete an orthonormal basis.
  *
  * @param A     rows·cols numbers, row-major (copied in; not modified).
- * @param rows  integer ≥ 1.
- * @param cols  integer ≥ 1.
+ * @param rows  integer ≥ 0.
+ * @param cols  integer ≥ 0 (an empty matrix, rows or cols 0, has the empty decomposition: k = 0).
  * @returns s (k = min(rows, cols) values, descending), U (rows×k), V (cols×k), sweeps.
  * @throws ParameterError for bad rows/cols or A not an array; ShapeError if A.length ≠ rows·cols;
  *   NonFiniteError for NaN/±Inf in A; ConvergenceError after 60 sweeps (not observed on finite input).
  */
 export function svd(A: VectorInput, rows: number, cols: number): SvdResult {
   const fn = 'svd';
+  nonNegativeInteger(fn, 'rows', rows);
+  nonNegativeInteger(fn, 'cols', cols);
+  if (rows === 0 || cols === 0) {
+    // rows × 0 or 0 × cols: k = 0, so s, U and V are all empty (as symmetricEigen of a 0 × 0 matrix)
+    const len = vectorLength(fn, 'A', A);
+    if (len !== 0) throw new ShapeError(`${fn}: A must have length rows·cols = 0 (got ${len})`);
+    return { s: new Float64Array(0), U: new Float64Array(0), V: new Float64Array(0), sweeps: 0 };
+  }
   const len = checkMatrixShape(fn, 'A', A, rows, cols);
   return withScope(fn, (s) => {
     const a = place(s, A, len);

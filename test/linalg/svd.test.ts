@@ -200,13 +200,13 @@ describe('svd: closed forms', () => {
 });
 
 describe('svd: errors', () => {
-  it('rejects 0×k, bad shapes, mismatched length and NaN/±Inf (class and message); memory stays flat', () => {
+  it('rejects negative or fractional sizes, mismatched length and NaN/±Inf (class and message); memory stays flat', () => {
     const before = memoryStats().allocatedBytes;
     expectErrors([
-      [() => svd([], 0, 3), ParameterError, 'svd: rows must be a positive integer (got 0)'],
-      [() => svd([], 3, 0), ParameterError, 'svd: cols must be a positive integer (got 0)'],
-      [() => svd([1, 2], 1.5, 2), ParameterError, 'svd: rows must be a positive integer (got 1.5)'],
-      [() => svd([1, 2], 2, NaN), ParameterError, 'svd: cols must be a positive integer (got NaN)'],
+      [() => svd([], -1, 3), ParameterError, 'svd: rows must be a non-negative integer (got -1)'],
+      [() => svd([1], 0, 3), ShapeError, 'svd: A must have length rows·cols = 0 (got 1)'],
+      [() => svd([1, 2], 1.5, 2), ParameterError, 'svd: rows must be a non-negative integer (got 1.5)'],
+      [() => svd([1, 2], 2, NaN), ParameterError, 'svd: cols must be a non-negative integer (got NaN)'],
       [() => svd('abcd' as never, 2, 2), ParameterError, 'svd: A must be a Float64Array, an array of numbers or an F64Buffer (got "abcd")'],
       [() => svd([1, 2, 3], 2, 2), ShapeError, 'svd: A must have length rows·cols = 4 (got 3)'],
       [() => svd([1, NaN, 3, 4], 2, 2), NonFiniteError, 'svd: A must be finite (got NaN at index 1)'],
