@@ -10,6 +10,7 @@ import { valueAndGrad } from './grad.js';
 import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
 import { readRows } from './bcd.js';
+import type { AbortSignalLike } from '../runtime/types.js';
 
 /**
  * The trainable parameters: a Tensor, or nested plain objects / arrays whose leaves are tensors
@@ -68,7 +69,7 @@ export interface TrainOptions {
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: TrainProgress) => boolean | void;
   /** Checked before every step: an aborted signal ends the run after the current step (no exception). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export interface TrainResult<P extends object = ParamTree> {
