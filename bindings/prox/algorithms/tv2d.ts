@@ -9,6 +9,7 @@ import { defineOperator, lengthChecker, nonNegativeFinite } from '../operators/d
 import { tv1dScratchLength } from '../operators/tv.js';
 import { dimension } from './common.js';
 import { optionKeys, readOptions } from '../../runtime/validate.js';
+import type { StopState } from '../../runtime/stop.js';
 
 /** Options of {@link totalVariation2D}'s iterative prox. */
 export interface TotalVariation2DOptions {
@@ -26,6 +27,8 @@ export interface TotalVariation2DReport {
   iterations: number;
   /** True when the relative gap reached tol. */
   converged: boolean;
+  /** Why the last call ended: 'converged' (relative gap ≤ tol) or 'maxIter'. */
+  stopped: Extract<StopState, 'converged' | 'maxIter'>;
   /** The duality gap P(X) − D(u, w) of the prox problem at the returned X (absolute, ≥ 0). */
   certificate: {
     /** Always 'duality gap'. */
@@ -135,7 +138,7 @@ export function totalVariation2D(lambda: number, rows: number, cols: number, opt
       f64View(s.x, outPtr, N).set(v);
     }
     if (N === 0 || lam === 0) {
-      last = { iterations: 0, converged: true, certificate: { name: 'duality gap', value: 0 }, objective: 0 };
+      last = { iterations: 0, converged: true, stopped: 'converged', certificate: { name: 'duality gap', value: 0 }, objective: 0 };
       return 0;
     }
     const V = s.f64(N);
@@ -205,7 +208,7 @@ export function totalVariation2D(lambda: number, rows: number, cols: number, opt
       }
     }
     f64View(k, outPtr, N).set(view(x));
-    last = { iterations, converged, certificate: { name: 'duality gap', value: gap }, objective };
+    last = { iterations, converged, stopped: converged ? 'converged' : 'maxIter', certificate: { name: 'duality gap', value: gap }, objective };
     return 0;
   };
 
