@@ -66,3 +66,13 @@ export {
   type MatmulOptions, type Operand,
 } from './ops.js';
 export { grad, valueAndGrad, vjp, hvp, type GradOptions, type Vjp, type Fn } from './grad.js';
+// Models: layers as functions of seeded parameter objects, optimizers, the training loop, BCD.
+export {
+  initLinear, linear, initMlp, mlp, initIcnn, icnn, initCoupling, coupling, couplingInverse, couplingLogDet,
+  initGlu, glu, initLora, loraLinear,
+  type LinearParams, type MlpParams, type IcnnParams, type CouplingParams, type GluParams, type GluVariant, type LoraParams,
+  type InitOptions, type LinearInitOptions, type Activation, type SeedLike,
+} from './layers.js';
+export { sgd, adam, adamw, clipGradNorm, type Optimizer, type ParamSet, type ParamArray, type ProxHook, type SgdOptions, type AdamOptions } from './optim.js';
+export { train, type Model, type TrainData, type TrainOptions, type TrainProgress, type TrainResult, type ParamTree, type Targets } from './train.js';
+export { bcdMlp, type BcdMlpOptions, type BcdMlpResult, type BcdProgress, type MlpWeights } from './bcd.js';
