@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ParameterError, ShapeError, computeBounds, init, parseNetwork, parseVnnlib, verify, type BoundsNetwork, type VnnlibProperty } from '../index.js';
 import { loadOnnx } from '../onnx.js';
-import { isProxkitError } from './io.js';
+import { errnoText, isProxkitError } from './io.js';
 
 export const CLI_METHODS = ['ibp', 'crown', 'crown-ibp', 'alpha-crown'] as const;
 export type CliMethod = (typeof CLI_METHODS)[number];
@@ -33,9 +33,7 @@ function read(what: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new ParameterError(`cannot read the ${what} file ${path}: ${why}${code && !why.includes(code) ? ` (${code})` : ''}`);
+    throw new ParameterError(`cannot read the ${what} file ${path}: ${errnoText(e)}`);
   }
 }
 

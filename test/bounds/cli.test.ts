@@ -81,9 +81,9 @@ describe('proxkit verify', () => {
     const junk = file('junk.onnx', Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff));
     expect(oneLineError(run('verify', junk, unsat), 1, 'verify')).toContain(`the model file ${junk} is not a valid ONNX model: loadOnnx: bytes are not an ONNX ModelProto`);
     const missing = join(dir, 'missing.onnx');
-    expect(oneLineError(run('verify', missing, unsat), 1, 'verify')).toBe(`proxkit verify: cannot read the model file ${missing}: no such file (ENOENT)`);
+    expect(oneLineError(run('verify', missing, unsat), 1, 'verify')).toBe(`proxkit verify: cannot read the model file ${missing}: no such file or folder (ENOENT)`);
     const missingSpec = join(dir, 'missing.vnnlib');
-    expect(oneLineError(run('verify', model, missingSpec), 1, 'verify')).toBe(`proxkit verify: cannot read the property file ${missingSpec}: no such file (ENOENT)`);
+    expect(oneLineError(run('verify', model, missingSpec), 1, 'verify')).toBe(`proxkit verify: cannot read the property file ${missingSpec}: no such file or folder (ENOENT)`);
     const folder = join(dir, 'a-folder.onnx');
     mkdirSync(folder, { recursive: true });
     expect(oneLineError(run('bounds', folder, unsat), 1, 'bounds')).toBe(`proxkit bounds: cannot read the model file ${folder}: it is a folder, not a file (EISDIR)`);
