@@ -3,6 +3,10 @@
 //   dist/index.js and dist/onnx.js, the two public entries, code-split so that the runtime and the
 //   shared families exist once (chunk-*.js); the runtime finds proxkit.wasm beside the chunk that
 //   holds it (new URL('./proxkit.wasm', import.meta.url)) instead of carrying an inlined copy;
+//   dist/family-<name>.js, one more (unexported) entry per family and for the plotting module: they
+//   make esbuild give each family its own chunk, so that a consumer's bundler, which keeps every
+//   top-level statement with side effects in a file it includes (d3's locale set-up, the nn namespace
+//   object, option-key tables), includes only the chunks of the families the consumer imports;
 //   dist/cli.js, which imports the entries as sibling files; the .d.ts of the public entries (tsc);
 //   dist/THIRD_PARTY_LICENSES.txt, the licences of the npm packages bundled into those files.
 // `--if-needed` skips the build when every output is newer than every source (npm test, npm pack).
@@ -45,9 +49,17 @@ copyFileSync(join(root, 'build/proxkit.wasm'), join(root, stage, 'proxkit.wasm')
 // A legal comment survives a consumer's minifying bundler (esbuild and terser keep /*! … */ by default).
 const banner = `/*! proxkit ${version} (MIT). Bundled third-party code keeps its own licence: see THIRD_PARTY_LICENSES.txt beside this file. */`;
 
+// Every bindings/<family>/index.ts, plus the plotting module (d3), as a chunking hint (see the top).
+const families = Object.fromEntries(
+  readdirSync(join(root, 'bindings'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !['cli', 'demo', 'runtime'].includes(d.name) && existsSync(join(root, 'bindings', d.name, 'index.ts')))
+    .map((d) => [`family-${d.name}`, `bindings/${d.name}/index.ts`]),
+);
+if (existsSync(join(root, 'bindings/plot/svg.ts'))) families['family-plot'] = 'bindings/plot/svg.ts';
+
 const library = await esbuild.build({
   ...common,
-  entryPoints: { index: 'bindings/index.ts', onnx: 'bindings/onnx.ts' },
+  entryPoints: { index: 'bindings/index.ts', onnx: 'bindings/onnx.ts', ...families },
   outdir: stage,
   // Every chunk lands in dist/ itself: the runtime's chunk resolves ./proxkit.wasm against its own URL.
   splitting: true,
@@ -80,6 +92,12 @@ const cli = await esbuild.build({
   plugins: [libraryIsExternal, wasmDefault('beside')],
   metafile: true,
 });
+// init() resolves ./proxkit.wasm against the URL of the file that holds the runtime: it must sit in dist/.
+for (const [file, out] of Object.entries(library.metafile.outputs)) {
+  if (Object.keys(out.inputs).some((f) => /bindings[\\/]runtime[\\/]wasm-default\.ts$/.test(f)) && relative(join(root, stage), join(root, file)).includes(sep)) {
+    throw new Error(`build: the runtime landed in ${file}, not directly in dist/, where proxkit.wasm is`);
+  }
+}
 const runtimeInCli = Object.keys(cli.metafile.inputs).filter((f) => /bindings[\\/]runtime[\\/]/.test(f));
 if (runtimeInCli.length > 0) {
   throw new Error(`build: dist/cli.js bundles a second copy of the runtime (${runtimeInCli.join(', ')}); import it through ../index.js`);
