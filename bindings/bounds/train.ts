@@ -1,6 +1,6 @@
 /**
  * Training and evaluating small ReLU classifiers for the bounds family: `trainMlp` (Adam on softmax
- * cross-entropy, plain TS — the data sets it is meant for are small), `seededSplit`, `accuracy`, and
+ * cross-entropy, on the nn engine), `seededSplit`, `accuracy`, and
  * `certifiedAccuracy` (verified L∞ robustness by IBP / CROWN / α-CROWN with a PGD attack as the
  * empirical upper bound).
  */
@@ -14,6 +14,10 @@ import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
 import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
 import type { AbortSignalLike } from '../runtime/types.js';
+import { Tensor, scope, tensor } from '../nn/tensor.js';
+import { add, matmul as nnMatmul, relu, scale as nnScale, softmaxCrossEntropy, square, sum as nnSum } from '../nn/ops.js';
+import { adam } from '../nn/optim.js';
+import { train } from '../nn/train.js';
 
 /** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
 export type Rows = ArrayLike<ArrayLike<number>>;
@@ -114,42 +118,10 @@ interface Mlp {
   b: Float64Array[];
 }
 
-/** Logits of one example (row `x` at offset `o` of `X`); fills `acts` (post-ReLU) and `pre` per layer. */
-function forward(net: Mlp, X: Float64Array, o: number, acts: Float64Array[], pre: Float64Array[]): Float64Array {
-  const L = net.W.length;
-  acts[0]!.set(X.subarray(o, o + net.sizes[0]!));
-  for (let l = 0; l < L; l++) {
-    const [n, m] = [net.sizes[l]!, net.sizes[l + 1]!];
-    const W = net.W[l]!, b = net.b[l]!, a = acts[l]!, z = pre[l]!;
-    for (let i = 0; i < m; i++) {
-      let s = b[i]!;
-      for (let j = 0; j < n; j++) s += W[i * n + j]! * a[j]!;
-      z[i] = s;
-    }
-    if (l < L - 1) {
-      const next = acts[l + 1]!;
-      for (let i = 0; i < m; i++) next[i] = z[i]! > 0 ? z[i]! : 0;
-    }
-  }
-  return pre[L - 1]!;
-}
-
 function argmax(v: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
   return best;
-}
-
-function buffers(sizes: number[]): { acts: Float64Array[]; pre: Float64Array[] } {
-  return { acts: sizes.slice(0, -1).map((s) => new Float64Array(s)), pre: sizes.slice(1).map((s) => new Float64Array(s)) };
-}
-
-function mlpAccuracy(net: Mlp, X: Float64Array, y: Int32Array): number {
-  const { acts, pre } = buffers(net.sizes);
-  const d = net.sizes[0]!;
-  let hits = 0;
-  for (let i = 0; i < y.length; i++) if (argmax(forward(net, X, i * d, acts, pre)) === y[i]) hits++;
-  return hits / y.length;
 }
 
 /**
@@ -157,8 +129,9 @@ function mlpAccuracy(net: Mlp, X: Float64Array, y: Int32Array): number {
  * (Kingma & Ba, ICLR 2015, Algorithm 1: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, bias-corrected moments) on the
  * mean softmax cross-entropy −log softmax(z)_y plus (λ/2)·Σ‖W‖²_F. Initial weights are He-uniform,
  * U(−√(6/fan_in), √(6/fan_in)), biases 0; each epoch visits the training rows in a fresh random order.
- * Both come from `rng(seed)`, so a seed gives the same network (softmax uses the JS engine's Math.exp,
- * so bit-identical weights are promised for one engine, e.g. Node's V8).
+ * Both come from `rng(seed)`. The training runs on the nn engine (its SIMD matmul, fused softmax
+ * cross-entropy and reverse-mode tape, one memory scope per step), whose transcendental math runs in
+ * WASM, so a seed gives bit-identical weights in every JS engine.
  *
  * Defaults: hidden [64, 32], epochs 60, learningRate 1e-3, batchSize 32, seed 0, weightDecay 0. The
  * network may have at most 2^27 weights (its initial values are drawn in WASM memory at once).
@@ -215,100 +188,63 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
     net.W.push(Float64Array.from({ length: m * fin }, () => (2 * init[p++]! - 1) * a));
     net.b.push(new Float64Array(m));
   }
-  const params = [...net.W, ...net.b];
-  const grads = params.map((q) => new Float64Array(q.length));
-  const m1 = params.map((q) => new Float64Array(q.length));
-  const m2 = params.map((q) => new Float64Array(q.length));
-  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
-  let step = 0;
-  const { acts, pre } = buffers(sizes);
-  const deltas = sizes.slice(1).map((s) => new Float64Array(s));
-  const probs = new Float64Array(K);
+  // Training runs on the nn engine: the weights live in WASM tensors (W[l] stored m × fin, used as
+  // x·Wᵀ), each minibatch step is one valueAndGrad of the loss below and one Adam step.
+  const Wt = net.W.map((w, l) => tensor(w, { shape: [sizes[l + 1]!, sizes[l]!] }));
+  const bt = net.b.map((b) => tensor(b, { shape: [b.length] }));
+  const forwardT = (W: readonly Tensor[], b: readonly Tensor[], x: Tensor): Tensor => {
+    let h = x;
+    for (let l = 0; l < L; l++) {
+      h = add(nnMatmul(h, W[l]!, { transposeB: true }), b[l]!);
+      if (l < L - 1) h = relu(h);
+    }
+    return h;
+  };
+  const accuracyT = (X: Float64Array, yy: Int32Array): number =>
+    scope(() => {
+      const z = forwardT(Wt, bt, tensor(X, { shape: [yy.length, d] })).view();
+      let hits = 0;
+      for (let i = 0; i < yy.length; i++) if (argmax(z.subarray(i * K, (i + 1) * K)) === yy[i]) hits++;
+      return hits / yy.length;
+    });
+  const model = {
+    params: { W: Wt, b: bt },
+    loss: (q: { W: Tensor[]; b: Tensor[] }, x: Tensor, yb: Int32Array | Tensor): Tensor => {
+      let loss = softmaxCrossEntropy(forwardT(q.W, q.b, x), yb as Int32Array);
+      // (λ/2)·Σ‖W‖²_F over the weight matrices, not the biases
+      if (wd > 0) for (const W of q.W) loss = add(loss, nnScale(nnSum(square(W)), 0.5 * wd));
+      return loss;
+    },
+  };
   const history: TrainEpoch[] = [];
   let stopped: TrainMlpResult['stopped'] = 'maxIter';
   let iterations = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    // Fisher–Yates shuffle driven by the seeded uniforms.
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    const u = R.uniform(n);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    let lossSum = 0;
-    let batches = 0;
-    for (let start = 0; start < n; start += batch) {
-      const end = Math.min(n, start + batch);
-      for (const g of grads) g.fill(0);
-      let loss = 0;
-      for (let q = start; q < end; q++) {
-        const row = order[q]!;
-        const z = forward(net, data, row * d, acts, pre);
-        // softmax(z) − onehot(y): the gradient of the cross-entropy w.r.t. the logits.
-        let zmax = -Infinity;
-        for (let i = 0; i < K; i++) zmax = Math.max(zmax, z[i]!);
-        let sum = 0;
-        for (let i = 0; i < K; i++) sum += (probs[i] = Math.exp(z[i]! - zmax));
-        const yi = labelsY[row]!;
-        loss += Math.log(sum) - (z[yi]! - zmax);
-        const top = deltas[L - 1]!;
-        for (let i = 0; i < K; i++) top[i] = probs[i]! / sum - (i === yi ? 1 : 0);
-        for (let l = L - 1; l >= 0; l--) {
-          const [fin, m] = [sizes[l]!, sizes[l + 1]!];
-          const dl = deltas[l]!, a = acts[l]!, gW = grads[l]!, gb = grads[L + l]!, W = net.W[l]!;
-          for (let i = 0; i < m; i++) {
-            const di = dl[i]!;
-            if (di === 0) continue;
-            gb[i] = gb[i]! + di;
-            const o = i * fin;
-            for (let j = 0; j < fin; j++) gW[o + j] = gW[o + j]! + di * a[j]!;
-          }
-          if (l > 0) {
-            const prev = deltas[l - 1]!, zp = pre[l - 1]!;
-            for (let j = 0; j < fin; j++) {
-              if (!(zp[j]! > 0)) {
-                prev[j] = 0;
-                continue;
-              }
-              let s = 0;
-              for (let i = 0; i < m; i++) s += W[i * fin + j]! * dl[i]!;
-              prev[j] = s;
-            }
-          }
-        }
-      }
-      const scale = 1 / (end - start);
-      let penalty = 0;
-      step++;
-      const c1 = 1 - b1 ** step, c2 = 1 - b2 ** step;
-      params.forEach((q, k) => {
-        const g = grads[k]!, v1 = m1[k]!, v2 = m2[k]!;
-        const decay = k < L ? wd : 0;
-        for (let i = 0; i < q.length; i++) {
-          if (decay > 0) penalty += 0.5 * decay * q[i]! * q[i]!;
-          const gi = g[i]! * scale + decay * q[i]!;
-          v1[i] = b1 * v1[i]! + (1 - b1) * gi;
-          v2[i] = b2 * v2[i]! + (1 - b2) * gi * gi;
-          q[i] = q[i]! - (lr * (v1[i]! / c1)) / (Math.sqrt(v2[i]! / c2) + eps);
-        }
-      });
-      lossSum += loss * scale + penalty;
-      batches++;
-    }
-    iterations = epoch;
-    const info: TrainEpoch = {
-      epoch,
-      loss: lossSum / Math.max(1, batches),
-      trainAccuracy: mlpAccuracy(net, data, labelsY),
-      testAccuracy: test ? mlpAccuracy(net, test.X, test.y) : NaN,
-    };
-    history.push(info);
-    const halt = onProgress?.(info) === false ? 'callback' : signal?.aborted ? 'aborted' : null;
-    if (halt !== null) {
-      // a halt after the last epoch changes nothing: the budget ran out anyway
-      if (epoch < epochs) stopped = halt;
-      break;
-    }
+  try {
+    const rows = Array.from({ length: n }, (_, i) => data.subarray(i * d, (i + 1) * d));
+    const r = train(model, { X: rows, y: labelsY }, {
+      epochs,
+      batchSize: batch,
+      seed: R,
+      optimizer: adam({ learningRate: lr }),
+      signal,
+      onProgress: (e) => {
+        const info: TrainEpoch = {
+          epoch: e.epoch,
+          loss: e.loss,
+          trainAccuracy: accuracyT(data, labelsY),
+          testAccuracy: test ? accuracyT(test.X, test.y) : NaN,
+        };
+        history.push(info);
+        return onProgress?.(info);
+      },
+    });
+    iterations = r.iterations;
+    // a halt after the last epoch changes nothing: the budget ran out anyway
+    if (r.iterations < epochs && (r.stopped === 'callback' || r.stopped === 'aborted')) stopped = r.stopped;
+    Wt.forEach((t, l) => net.W[l]!.set(t.view()));
+    bt.forEach((t, l) => net.b[l]!.set(t.view()));
+  } finally {
+    for (const t of [...Wt, ...bt]) t.free();
   }
   // float32: nearest float32, with float32 subnormals flushed to 0 (as most float32 runtimes do).
   const round = options.float32 === true ? (v: number) => (Math.abs(v) < 1.1754943508222875e-38 ? 0 : Math.fround(v)) : (v: number) => v;
