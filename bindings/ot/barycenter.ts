@@ -3,6 +3,7 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import { Monitor, histogram, iterate, type MatrixInput, type SinkhornProgress } from './sinkhorn.js';
+import { readMatrix } from '../runtime/matrix.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link barycenter}. */
@@ -101,13 +102,7 @@ export function barycenter(A: VectorInput[] | MatrixInput, M: MatrixInput, optio
   const { d, hs } = histograms(fn, A);
   const nh = hs.length;
   hs.forEach((h, k) => histogram(fn, `A[${k}]`, h as VectorInput, d));
-  let Mdata: VectorInput;
-  if (M !== null && typeof M === 'object' && 'data' in M && 'rows' in M) {
-    if (M.rows !== d || M.cols !== d) throw new ShapeError(`${fn}: M must be d × d = ${d} × ${d} (got ${String(M.rows)} × ${String(M.cols)})`);
-    Mdata = M.data;
-  } else Mdata = M as VectorInput;
-  const len = vectorLength(fn, 'M', Mdata);
-  if (len !== d * d) throw new ShapeError(`${fn}: M must have d × d = ${d * d} entries (got ${len})`);
+  const Mdata = readMatrix(fn, 'M', M, { rows: d, cols: d, label: 'd × d' }).data;
   const w = barycenterWeights(fn, weights, nh);
   return withLogFallback(fn, method, reg, () => runScalingBarycenter(fn, d, hs, Mdata, reg, w, ctl), () => runLogBarycenter(fn, d, hs, Mdata, reg, w, ctl));
 }

@@ -1,7 +1,7 @@
 import { ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
-import type { MatrixInput } from './sinkhorn.js';
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../runtime/matrix.js';
 
 /** The ground metrics of {@link costMatrix} (names as scipy's cdist / POT's ot.dist). */
 export type CostMetric = 'sqeuclidean' | 'euclidean' | 'cityblock';
@@ -15,19 +15,17 @@ export interface CostMatrixOptions {
   dim?: number;
 }
 
+/**
+ * Point sets X (n × d) through the shared matrix reader: `{ data, rows, cols }` or an array of rows
+ * give d themselves (which must then equal `dim` when it is given); a flat array is n points of
+ * dimension `dim` (default 1: points on a line).
+ */
 export function points(fn: string, name: string, P: MatrixInput, dim: number | undefined): { data: VectorInput; rows: number; d: number } {
-  if (P !== null && typeof P === 'object' && 'data' in P && 'rows' in P) {
-    const len = vectorLength(fn, `${name}.data`, P.data);
-    if (!Number.isSafeInteger(P.rows) || !Number.isSafeInteger(P.cols) || P.rows < 0 || P.cols < 1 || P.rows * P.cols !== len) {
-      throw new ShapeError(`${fn}: ${name} must have rows × cols = data.length (got ${describe(P.rows)} × ${describe(P.cols)} for ${len})`);
-    }
-    if (dim !== undefined && dim !== P.cols) throw new ShapeError(`${fn}: ${name}.cols must equal options.dim = ${dim} (got ${P.cols})`);
-    return { data: P.data, rows: P.rows, d: P.cols };
-  }
-  const d = dim ?? 1;
-  const len = vectorLength(fn, name, P);
-  if (len % d !== 0) throw new ShapeError(`${fn}: ${name} must have a length divisible by dim = ${d} (got ${len})`);
-  return { data: P as VectorInput, rows: len / d, d };
+  const shaped = isMatrixObject(P) || isRowArray(P);
+  const m = shaped
+    ? readMatrix(fn, name, P, dim === undefined ? {} : { cols: dim, label: 'options.dim' })
+    : readMatrix(fn, name, P, { cols: dim ?? 1, label: 'dim' });
+  return { data: m.data, rows: m.rows, d: m.cols };
 }
 
 /**

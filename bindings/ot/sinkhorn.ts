@@ -4,17 +4,9 @@ import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, typ
 import { checkKnownKeys, nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
-/** A row-major matrix: a flat array (its shape implied by the call) or `{ data, rows, cols }`. */
-export type MatrixInput =
-  | VectorInput
-  | {
-      /** The entries, row-major (rows · cols of them). */
-      data: VectorInput;
-      /** Number of rows. */
-      rows: number;
-      /** Number of columns. */
-      cols: number;
-    };
+/** A matrix argument (runtime/matrix.ts): `{ data, rows, cols }`, an array of rows, or a flat row-major array whose shape the call implies. */
+export type { MatrixInput } from '../runtime/matrix.js';
+import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 
 /** What `onProgress` receives at every marginal-error check. */
 export interface SinkhornProgress {
@@ -145,15 +137,7 @@ function checkShapes(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput)
   const m = vectorLength(fn, 'b', b);
   if (n === 0) throw new ShapeError(`${fn}: a must have length >= 1 (got 0)`);
   if (m === 0) throw new ShapeError(`${fn}: b must have length >= 1 (got 0)`);
-  let data: VectorInput;
-  if (M !== null && typeof M === 'object' && 'data' in M && 'rows' in M) {
-    if (M.rows !== n || M.cols !== m) {
-      throw new ShapeError(`${fn}: M must be a.length × b.length = ${n} × ${m} (got ${String(M.rows)} × ${String(M.cols)})`);
-    }
-    data = M.data;
-  } else data = M as VectorInput;
-  const len = vectorLength(fn, 'M', data);
-  if (len !== n * m) throw new ShapeError(`${fn}: M must have a.length × b.length = ${n} × ${m} = ${n * m} entries (got ${len})`);
+  const { data } = readMatrix(fn, 'M', M, { rows: n, cols: m, label: 'a.length × b.length' });
   return { n, m, M: data };
 }
 

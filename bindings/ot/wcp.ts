@@ -14,6 +14,7 @@ import { checkSeed, rng } from '../rng.js';
 import { histograms } from './barycenter.js';
 import { costMatrix } from './cost.js';
 import { sinkhorn2, type MatrixInput } from './sinkhorn.js';
+import { readMatrix } from '../runtime/matrix.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Options of {@link wassersteinCpDictionary}. */
@@ -196,14 +197,7 @@ function validate(fn: string, X: unknown, options: WassersteinCpOptions): Proble
   let M: Float64Array;
   if (options.M === undefined) M = gridCost(dims);
   else {
-    const Min = options.M;
-    let data: VectorInput;
-    if (Min !== null && typeof Min === 'object' && 'data' in Min && 'rows' in Min) {
-      if (Min.rows !== d || Min.cols !== d) throw new ShapeError(`${fn}: options.M must be d × d = ${d} × ${d} (got ${String(Min.rows)} × ${String(Min.cols)})`);
-      data = Min.data;
-    } else data = Min as VectorInput;
-    const len = vectorLength(fn, 'options.M', data);
-    if (len !== d * d) throw new ShapeError(`${fn}: options.M must have d × d = ${d * d} entries (got ${len})`);
+    const { data } = readMatrix(fn, 'options.M', options.M, { rows: d, cols: d, label: 'd × d' });
     M = Float64Array.from(data instanceof F64Buffer ? data.view() : (data as ArrayLike<number>), Number);
     for (let k = 0; k < M.length; k++) {
       if (!Number.isFinite(M[k]!)) throw new NonFiniteError(fn, 'options.M', k, M[k]!);

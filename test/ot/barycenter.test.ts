@@ -99,7 +99,7 @@ describe('barycenter', () => {
     expect(() => barycenter(h, M, { reg: 1, weights: [0.5, 0.6] })).toThrow('barycenter: options.weights must sum to 1 within 1e-8 (got 1.1)');
     expect(() => barycenter(h, M, { reg: 1, weights: [-0.5, 1.5] })).toThrow('barycenter: options.weights must be >= 0 entrywise (got -0.5 at index 0)');
     expect(() => barycenter(h, M, { reg: 1, weights: [1] })).toThrow(ShapeError);
-    expect(() => barycenter(h, [0, 1, 1], { reg: 1 })).toThrow('barycenter: M must have d × d = 4 entries (got 3)');
+    expect(() => barycenter(h, [0, 1, 1], { reg: 1 })).toThrow('barycenter: M must have d × d = 2 × 2 = 4 entries (got 3)');
     expect(() => barycenter([[0.5, 0.5], [1]], M, { reg: 1 })).toThrow('barycenter: A[1] must have length 2 like A[0] (got 1)');
     expect(() => barycenter([[0.5, -0.5], [0.5, 0.5]], M, { reg: 1 })).toThrow('barycenter: A[0] must be >= 0 entrywise (got -0.5 at index 1)');
     expect(() => barycenter(h, [0, NaN, 1, 0], { reg: 1 })).toThrow(NonFiniteError);
