@@ -29,19 +29,25 @@ export function nnMatmulScratchBytes(m: i32, k: i32, n: i32, elemBytes: i32): i3
   return (kc * nc + mc * kc + MR * nr) * elemBytes + 64;
 }
 
-// ---------------------------------------------------------------- f64
+/** Register-tile width in elements: two v128 per tile row (4 doubles or 8 floats). */
+@inline function nrOf<T>(): i32 { return sizeof<T>() == 8 ? NR64 : NR32; }
 
-/** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: dst[(jp·kc + p)·NR + j]. */
-function packB64(b: usize, k: i32, n: i32, tb: bool, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
-  const panels = (nc + NR64 - 1) / NR64;
+/**
+ * Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, dst[(jp·kc + p)·NR + j], zero-padded.
+ * A panel row is 32 bytes in both dtypes.
+ */
+function packB<T>(b: usize, k: i32, n: i32, tb: bool, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  const NR = nrOf<T>();
+  const E = <usize>sizeof<T>();
+  const panels = (nc + NR - 1) / NR;
   for (let jp = 0; jp < panels; jp++) {
-    const j0 = jc + jp * NR64;
-    const w = min<i32>(NR64, jc + nc - j0);
+    const j0 = jc + jp * NR;
+    const w = min<i32>(NR, jc + nc - j0);
     const base = dst + (<usize>(jp * kc) << 5);
-    if (!tb && w == NR64) {
+    if (!tb && w == NR) {
       // rows of B are contiguous: two 16-byte copies per p
       for (let p = 0; p < kc; p++) {
-        const src = b + ((<usize>(pc + p) * <usize>n + <usize>j0) << 3);
+        const src = b + (<usize>(pc + p) * <usize>n + <usize>j0) * E;
         const d = base + (<usize>p << 5);
         v128.store(d, v128.load(src));
         v128.store(d, v128.load(src, 16), 16);
@@ -50,56 +56,57 @@ function packB64(b: usize, k: i32, n: i32, tb: bool, pc: i32, kc: i32, jc: i32, 
     }
     for (let p = 0; p < kc; p++) {
       const d = base + (<usize>p << 5);
-      for (let j = 0; j < NR64; j++) {
-        let v: f64 = 0;
+      for (let j = 0; j < NR; j++) {
+        let v: T = <T>0;
         if (j < w) {
           // op(B)[p, j] = B[p, j] (k×n) or B[j, p] (n×k)
           v = tb
-            ? load<f64>(b + ((<usize>(j0 + j) * <usize>k + <usize>(pc + p)) << 3))
-            : load<f64>(b + ((<usize>(pc + p) * <usize>n + <usize>(j0 + j)) << 3));
+            ? load<T>(b + (<usize>(j0 + j) * <usize>k + <usize>(pc + p)) * E)
+            : load<T>(b + (<usize>(pc + p) * <usize>n + <usize>(j0 + j)) * E);
         }
-        store<f64>(d + (<usize>j << 3), v);
+        store<T>(d + <usize>j * E, v);
       }
     }
   }
 }
 
-/** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-tall panels: dst[(ip·kc + p)·MR + r]. */
-function packA64(a: usize, m: i32, k: i32, ta: bool, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+/** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-tall panels: dst[(ip·kc + p)·MR + r], zero-padded. */
+function packA<T>(a: usize, m: i32, k: i32, ta: bool, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  const E = <usize>sizeof<T>();
   const panels = (mc + MR - 1) / MR;
   for (let ip = 0; ip < panels; ip++) {
     const i0 = ic + ip * MR;
     const h = min<i32>(MR, ic + mc - i0);
-    const base = dst + (<usize>(ip * kc) << 5);
+    const base = dst + <usize>(ip * kc * MR) * E;
     if (ta && h == MR) {
-      // op(A)[i, p] = A[p, i] (A is k×m): four consecutive doubles per p
+      // op(A)[i, p] = A[p, i] (A is k×m): MR consecutive values per p
       for (let p = 0; p < kc; p++) {
-        const src = a + ((<usize>(pc + p) * <usize>m + <usize>i0) << 3);
-        const d = base + (<usize>p << 5);
+        const src = a + (<usize>(pc + p) * <usize>m + <usize>i0) * E;
+        const d = base + <usize>(p * MR) * E;
         v128.store(d, v128.load(src));
-        v128.store(d, v128.load(src, 16), 16);
+        if (sizeof<T>() == 8) v128.store(d, v128.load(src, 16), 16);
       }
       continue;
     }
     for (let r = 0; r < MR; r++) {
       if (r < h) {
-        const row = a + ((<usize>(i0 + r) * <usize>k + <usize>pc) << 3);
+        const row = a + (<usize>(i0 + r) * <usize>k + <usize>pc) * E;
         for (let p = 0; p < kc; p++) {
           const v = ta
-            ? load<f64>(a + ((<usize>(pc + p) * <usize>m + <usize>(i0 + r)) << 3))
-            : load<f64>(row + (<usize>p << 3));
-          store<f64>(base + (<usize>(p * MR + r) << 3), v);
+            ? load<T>(a + (<usize>(pc + p) * <usize>m + <usize>(i0 + r)) * E)
+            : load<T>(row + <usize>p * E);
+          store<T>(base + <usize>(p * MR + r) * E, v);
         }
       } else {
-        for (let p = 0; p < kc; p++) store<f64>(base + (<usize>(p * MR + r) << 3), 0);
+        for (let p = 0; p < kc; p++) store<T>(base + <usize>(p * MR + r) * E, <T>0);
       }
     }
   }
 }
 
 /**
- * The 4×4 register tile: C[0..4, 0..4] (+)= Σ_p pa[p, 0..4]ᵀ pb[p, 0..4]. Writes the whole tile to
- * `c` with row stride `ldc` bytes; `add` accumulates into what is there.
+ * The 4×4 f64 register tile: C[0..4, 0..4] (+)= Σ_p pa[p, 0..4]ᵀ pb[p, 0..4]. Writes the whole tile
+ * to `c` with row stride `ldc` bytes; `add` accumulates into what is there.
  */
 @inline function micro64(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, add: bool): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
@@ -141,121 +148,6 @@ function packA64(a: usize, m: i32, k: i32, ta: bool, ic: i32, mc: i32, pc: i32, 
   v128.store(c, c20); v128.store(c, c21, 16);
   c += ldc;
   v128.store(c, c30); v128.store(c, c31, 16);
-}
-
-/**
- * C (m×n, row-major) = op(A)·op(B), op(A) m×k, op(B) k×n. `ta`: A is stored k×m (use Aᵀ);
- * `tb`: B is stored n×k (use Bᵀ). C must not overlap A or B.
- */
-export function nnMatmulF64(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32, scratch: usize): void {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    memory.fill(c, 0, <usize>m * <usize>n << 3);
-    return;
-  }
-  const kcMax = min<i32>(KC, k);
-  const ncMax = roundUp(min<i32>(NC, n), NR64);
-  const mcMax = roundUp(min<i32>(MC, m), MR);
-  const pb = (scratch + 15) & ~(<usize>15);
-  const pa = pb + (<usize>(kcMax * ncMax) << 3);
-  const tile = pa + (<usize>(mcMax * kcMax) << 3);
-  const ldc = <usize>n << 3;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min<i32>(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min<i32>(KC, k - pc);
-      const add = pc > 0;
-      packB64(b, k, n, tb != 0, pc, kc, jc, nc, pb);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min<i32>(MC, m - ic);
-        packA64(a, m, k, ta != 0, ic, mc, pc, kc, pa);
-        for (let jp = 0; jp * NR64 < nc; jp++) {
-          const j0 = jc + jp * NR64;
-          const w = min<i32>(NR64, n - j0);
-          const bp = pb + (<usize>(jp * kc) << 5);
-          for (let ip = 0; ip * MR < mc; ip++) {
-            const i0 = ic + ip * MR;
-            const h = min<i32>(MR, m - i0);
-            const ap = pa + (<usize>(ip * kc) << 5);
-            const cij = c + <usize>i0 * ldc + (<usize>j0 << 3);
-            if (h == MR && w == NR64) {
-              micro64(ap, bp, kc, cij, ldc, add);
-            } else {
-              // edge tile: compute the full tile aside, then merge the valid part
-              micro64(ap, bp, kc, tile, <usize>(NR64 << 3), false);
-              for (let r = 0; r < h; r++) {
-                for (let j = 0; j < w; j++) {
-                  const dst = cij + <usize>r * ldc + (<usize>j << 3);
-                  const v = load<f64>(tile + (<usize>(r * NR64 + j) << 3));
-                  store<f64>(dst, add ? load<f64>(dst) + v : v);
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------- f32
-
-function packB32(b: usize, k: i32, n: i32, tb: bool, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
-  const panels = (nc + NR32 - 1) / NR32;
-  for (let jp = 0; jp < panels; jp++) {
-    const j0 = jc + jp * NR32;
-    const w = min<i32>(NR32, jc + nc - j0);
-    const base = dst + (<usize>(jp * kc) << 5);
-    if (!tb && w == NR32) {
-      for (let p = 0; p < kc; p++) {
-        const src = b + ((<usize>(pc + p) * <usize>n + <usize>j0) << 2);
-        const d = base + (<usize>p << 5);
-        v128.store(d, v128.load(src));
-        v128.store(d, v128.load(src, 16), 16);
-      }
-      continue;
-    }
-    for (let p = 0; p < kc; p++) {
-      const d = base + (<usize>p << 5);
-      for (let j = 0; j < NR32; j++) {
-        let v: f32 = 0;
-        if (j < w) {
-          v = tb
-            ? load<f32>(b + ((<usize>(j0 + j) * <usize>k + <usize>(pc + p)) << 2))
-            : load<f32>(b + ((<usize>(pc + p) * <usize>n + <usize>(j0 + j)) << 2));
-        }
-        store<f32>(d + (<usize>j << 2), v);
-      }
-    }
-  }
-}
-
-function packA32(a: usize, m: i32, k: i32, ta: bool, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
-  const panels = (mc + MR - 1) / MR;
-  for (let ip = 0; ip < panels; ip++) {
-    const i0 = ic + ip * MR;
-    const h = min<i32>(MR, ic + mc - i0);
-    const base = dst + (<usize>(ip * kc) << 4);
-    if (ta && h == MR) {
-      for (let p = 0; p < kc; p++) {
-        v128.store(base + (<usize>p << 4), v128.load(a + ((<usize>(pc + p) * <usize>m + <usize>i0) << 2)));
-      }
-      continue;
-    }
-    for (let r = 0; r < MR; r++) {
-      if (r < h) {
-        const row = a + ((<usize>(i0 + r) * <usize>k + <usize>pc) << 2);
-        for (let p = 0; p < kc; p++) {
-          const v = ta
-            ? load<f32>(a + ((<usize>(pc + p) * <usize>m + <usize>(i0 + r)) << 2))
-            : load<f32>(row + (<usize>p << 2));
-          store<f32>(base + (<usize>(p * MR + r) << 2), v);
-        }
-      } else {
-        for (let p = 0; p < kc; p++) store<f32>(base + (<usize>(p * MR + r) << 2), 0);
-      }
-    }
-  }
 }
 
 /** The 4×8 f32 register tile (two f32x4 per row), as micro64. */
@@ -301,47 +193,55 @@ function packA32(a: usize, m: i32, k: i32, ta: bool, ic: i32, mc: i32, pc: i32, 
   v128.store(c, c30); v128.store(c, c31, 16);
 }
 
-/** nnMatmulF64 for float32 data: products and sums in f32 (f32x4). */
-export function nnMatmulF32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32, scratch: usize): void {
+@inline function micro<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, add: bool): void {
+  if (sizeof<T>() == 8) micro64(pa, pb, kc, c, ldc, add);
+  else micro32(pa, pb, kc, c, ldc, add);
+}
+
+/** The blocked product for either dtype (see the header); the micro-kernel is the only difference. */
+function matmul<T>(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32, scratch: usize): void {
+  const E = <usize>sizeof<T>();
+  const NR = nrOf<T>();
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    memory.fill(c, 0, <usize>m * <usize>n << 2);
+    memory.fill(c, 0, <usize>m * <usize>n * E);
     return;
   }
   const kcMax = min<i32>(KC, k);
-  const ncMax = roundUp(min<i32>(NC, n), NR32);
+  const ncMax = roundUp(min<i32>(NC, n), NR);
   const mcMax = roundUp(min<i32>(MC, m), MR);
   const pb = (scratch + 15) & ~(<usize>15);
-  const pa = pb + (<usize>(kcMax * ncMax) << 2);
-  const tile = pa + (<usize>(mcMax * kcMax) << 2);
-  const ldc = <usize>n << 2;
+  const pa = pb + <usize>(kcMax * ncMax) * E;
+  const tile = pa + <usize>(mcMax * kcMax) * E;
+  const ldc = <usize>n * E;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min<i32>(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min<i32>(KC, k - pc);
       const add = pc > 0;
-      packB32(b, k, n, tb != 0, pc, kc, jc, nc, pb);
+      packB<T>(b, k, n, tb != 0, pc, kc, jc, nc, pb);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min<i32>(MC, m - ic);
-        packA32(a, m, k, ta != 0, ic, mc, pc, kc, pa);
-        for (let jp = 0; jp * NR32 < nc; jp++) {
-          const j0 = jc + jp * NR32;
-          const w = min<i32>(NR32, n - j0);
+        packA<T>(a, m, k, ta != 0, ic, mc, pc, kc, pa);
+        for (let jp = 0; jp * NR < nc; jp++) {
+          const j0 = jc + jp * NR;
+          const w = min<i32>(NR, n - j0);
           const bp = pb + (<usize>(jp * kc) << 5);
           for (let ip = 0; ip * MR < mc; ip++) {
             const i0 = ic + ip * MR;
             const h = min<i32>(MR, m - i0);
-            const ap = pa + (<usize>(ip * kc) << 4);
-            const cij = c + <usize>i0 * ldc + (<usize>j0 << 2);
-            if (h == MR && w == NR32) {
-              micro32(ap, bp, kc, cij, ldc, add);
+            const ap = pa + <usize>(ip * kc * MR) * E;
+            const cij = c + <usize>i0 * ldc + <usize>j0 * E;
+            if (h == MR && w == NR) {
+              micro<T>(ap, bp, kc, cij, ldc, add);
             } else {
-              micro32(ap, bp, kc, tile, <usize>(NR32 << 2), false);
+              // edge tile: compute the full tile aside, then merge the valid part
+              micro<T>(ap, bp, kc, tile, <usize>NR * E, false);
               for (let r = 0; r < h; r++) {
                 for (let j = 0; j < w; j++) {
-                  const dst = cij + <usize>r * ldc + (<usize>j << 2);
-                  const v = load<f32>(tile + (<usize>(r * NR32 + j) << 2));
-                  store<f32>(dst, add ? load<f32>(dst) + v : v);
+                  const dst = cij + <usize>r * ldc + <usize>j * E;
+                  const v = load<T>(tile + <usize>(r * NR + j) * E);
+                  store<T>(dst, add ? load<T>(dst) + v : v);
                 }
               }
             }
@@ -350,6 +250,19 @@ export function nnMatmulF32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32
       }
     }
   }
+}
+
+/**
+ * C (m×n, row-major) = op(A)·op(B), op(A) m×k, op(B) k×n. `ta`: A is stored k×m (use Aᵀ);
+ * `tb`: B is stored n×k (use Bᵀ). C must not overlap A or B.
+ */
+export function nnMatmulF64(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32, scratch: usize): void {
+  matmul<f64>(a, b, c, m, k, n, ta, tb, scratch);
+}
+
+/** nnMatmulF64 for float32 data: products and sums in f32 (f32x4). */
+export function nnMatmulF32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32, scratch: usize): void {
+  matmul<f32>(a, b, c, m, k, n, ta, tb, scratch);
 }
 
 // ---------------------------------------------------------------- SIMD peak probes
