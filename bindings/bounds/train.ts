@@ -152,7 +152,8 @@ export function trainMlp(X: Rows, y: ArrayLike<number>, options?: TrainMlpOption
   nonNegativeInteger(fn, 'options.epochs', epochs);
   const lr = options.learningRate ?? 1e-3;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw parameterError(fn, 'options.learningRate', 'a finite number > 0', lr);
-  const batch = positiveInteger(fn, 'options.batchSize', options.batchSize ?? 32);
+  // a batch larger than the data set is the whole set (the last batch of an epoch may be smaller anyway)
+  const batch = Math.min(positiveInteger(fn, 'options.batchSize', options.batchSize ?? 32), n);
   const seed = options.seed ?? 0;
   const wd = options.weightDecay ?? 0;
   if (typeof wd !== 'number' || !(wd >= 0) || !Number.isFinite(wd)) throw parameterError(fn, 'options.weightDecay', 'a finite number >= 0', wd);
