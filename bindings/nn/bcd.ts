@@ -6,10 +6,11 @@
  */
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
-import { nonNegativeInteger, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import type { AbortSignalLike } from '../runtime/types.js';
+import type { StopState } from '../runtime/stop.js';
 import { numbersOf } from '../runtime/memory.js';
 import { cholesky, choleskySolve, dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
-import type { AbortSignalLike } from '../runtime/types.js';
 
 /** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
 export type Rows = ArrayLike<ArrayLike<number>>;
@@ -76,7 +77,7 @@ export interface BcdMlpResult {
   /** True when a sweep's objective decrease fell below tol·F₀. */
   converged: boolean;
   /** Why the run ended: 'converged' (tol), 'maxIter' (every sweep ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
-  stopped: 'converged' | 'maxIter' | 'callback' | 'aborted';
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   history: BcdProgress[];
 }
 
@@ -331,7 +332,10 @@ export function columnAccuracy(Z: Dense, y: Int32Array): number {
 export function bcdMlp(X: Rows, y: ArrayLike<number>, options?: BcdMlpOptions): BcdMlpResult {
   const fn = 'bcdMlp';
   const { data, n, d } = readRows(fn, 'X', X);
-  options = readOptions(fn, options);
+  options = readOptions(fn, options, optionKeys<BcdMlpOptions>({
+    hidden: true, iterations: true, gamma: true, rho: true, alpha: true, tol: true, seed: true, initScale: true, initBias: true,
+    classes: true, testX: true, testY: true, onProgress: true, signal: true,
+  }));
   const hidden = options.hidden ?? [256, 256];
   if (!Array.isArray(hidden)) throw parameterError(fn, 'options.hidden', 'an array of positive integers', hidden);
   hidden.forEach((h, i) => positiveInteger(fn, `options.hidden[${i}]`, h));

@@ -7,7 +7,7 @@
  * moment estimates in arrays of the same shapes and updates the parameters in place.
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import type { ProxOperator } from '../prox/operator.js';
 
 /**
@@ -178,7 +178,7 @@ class Slots {
  */
 export function sgd(options?: SgdOptions): Optimizer {
   const fn = 'sgd';
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<SgdOptions>({ learningRate: true, momentum: true, nesterov: true, weightDecay: true, prox: true }));
   const lr0 = positive(fn, 'options.learningRate', o.learningRate, 0.01);
   const mu = unitInterval(fn, 'options.momentum', o.momentum, 0);
   const nesterov = o.nesterov ?? false;
@@ -215,7 +215,7 @@ export function sgd(options?: SgdOptions): Optimizer {
 }
 
 function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Optimizer {
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<AdamOptions>({ learningRate: true, beta1: true, beta2: true, epsilon: true, weightDecay: true, prox: true }));
   const lr0 = positive(fn, 'options.learningRate', o.learningRate, 1e-3);
   const b1 = unitInterval(fn, 'options.beta1', o.beta1, 0.9);
   const b2 = unitInterval(fn, 'options.beta2', o.beta2, 0.999);

@@ -3,14 +3,15 @@
  * optimizer of ./optim.ts, one memory scope per step.
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { nonNegativeInteger, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import type { AbortSignalLike } from '../runtime/types.js';
+import type { StopState } from '../runtime/stop.js';
 import { Rng } from '../rng.js';
 import { Tensor, scope, tensor, type DType } from './tensor.js';
 import { valueAndGrad } from './grad.js';
 import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
 import { readRows } from './bcd.js';
-import type { AbortSignalLike } from '../runtime/types.js';
 
 /**
  * The trainable parameters: a Tensor, or nested plain objects / arrays whose leaves are tensors
@@ -82,7 +83,7 @@ export interface TrainResult<P extends object = ParamTree> {
   /** True when the loss change fell below `tol`. */
   converged: boolean;
   /** 'converged' (tol), 'maxIter' (every epoch ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
-  stopped: 'converged' | 'maxIter' | 'callback' | 'aborted';
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   history: TrainProgress[];
 }
 
@@ -141,7 +142,9 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
   const leaves = leavesOf(fn, model.params, 'model.params');
   if (leaves.length === 0) throw parameterError(fn, 'model.params', 'at least one tensor', model.params);
   if (data === null || typeof data !== 'object') throw parameterError(fn, 'data', 'an object { X, y }', data);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<TrainOptions>({
+    epochs: true, batchSize: true, seed: true, shuffle: true, optimizer: true, clipNorm: true, dtype: true, tol: true, onProgress: true, signal: true,
+  }));
   const { data: X, n, d } = readRows(fn, 'data.X', data.X);
   const yIn = data.y as ArrayLike<unknown>;
   if (yIn === null || typeof yIn !== 'object' || typeof yIn.length !== 'number') throw parameterError(fn, 'data.y', 'an array of labels or of target rows', yIn);
