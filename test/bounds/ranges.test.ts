@@ -71,6 +71,21 @@ describe("leaky-relu's slope α ∈ [0, 1] (the convex range the relaxations ass
   });
 });
 
+describe("α-CROWN's iterations ≥ 0", () => {
+  it('0 iterations keep the initial slopes: the CROWN bounds; more never loosen them; a negative count is refused', () => {
+    const box = { lower: [-1, -1], upper: [1, 1] };
+    const crown = computeBounds(spec(), box, { method: 'crown' });
+    expect(computeBounds(spec(), box, { method: 'alpha-crown', alpha: { iterations: 0 } })).toEqual(crown);
+    const tuned = computeBounds(spec(), box, { method: 'alpha-crown', alpha: { iterations: 20 } });
+    crown.lower.forEach((l, i) => {
+      expect(tuned.lower[i]!).toBeGreaterThanOrEqual(l);
+      expect(tuned.upper[i]!).toBeLessThanOrEqual(crown.upper[i]!);
+    });
+    expect(() => computeBounds(spec(), box, { method: 'alpha-crown', alpha: { iterations: -1 } })).toThrow(ParameterError);
+    expect(() => computeBounds(spec(), box, { method: 'alpha-crown', alpha: { lr: 0 } })).toThrow(ParameterError);
+  });
+});
+
 describe('certifiedAccuracy at radius 0', () => {
   it('is the plain accuracy for every method (a point is certified exactly when it is classified right)', () => {
     const X = [[0, 0], [1, 0], [0, 1], [1, 1], [0.2, 0.9]];
