@@ -6,10 +6,13 @@
  * (site, value) pair is classified from the valid value found at the site (see `mustReject`):
  * - must-reject: the call must throw a ProxkitError whose message names the function (NaN and ±Infinity
  *   where a number or numeric data is expected, a negative or fractional count, a value of the wrong
- *   type, null where an object, array or number is required, a non-AbortSignal `signal`, …);
+ *   type, null as an argument or array entry, undefined for a required argument, a non-AbortSignal
+ *   `signal`, …);
  * - may-accept: the call may return or throw such an error (a finite number where any real may be
- *   valid, an empty or differently sized array, undefined for an optional argument or option key).
- * A call may list pairs it accepts on purpose (`accept`), each with its reason next to the call.
+ *   valid, an empty or differently sized array, undefined or null for an optional argument or an
+ *   option key: its default).
+ * A call may list pairs it accepts on purpose (`accept`), each with its reason next to the call, and
+ * name sites the valid value does not classify right (`kinds`: a real given as 1, a shape's entries).
  */
 import { appendFileSync } from 'node:fs';
 import { expect } from 'vitest';
@@ -93,8 +96,8 @@ export type SiteKind = 'count' | 'real' | 'entry' | 'array' | 'string' | 'boolea
 
 /**
  * The kind of a site, from the valid value there: a number inside an array is an `entry` of numeric
- * data; a non-negative integer elsewhere is a `count` (iterations, sizes, indices, seeds); any other
- * number (or a bigint seed) a `real`. A key named `signal` expects an AbortSignal. `kinds` overrides it.
+ * data; a non-negative integer elsewhere (or a bigint seed) is a `count` (iterations, sizes, indices,
+ * seeds); any other number a `real`. A key named `signal` expects an AbortSignal. `kinds` overrides it.
  */
 function kindOf(value: unknown, path: Path): SiteKind {
   const last = path[path.length - 1];
