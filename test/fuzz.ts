@@ -9,8 +9,8 @@
  *   type, null as an argument or array entry, undefined for a required argument, a non-AbortSignal
  *   `signal`, …);
  * - may-accept: the call may return or throw such an error (a finite number where any real may be
- *   valid, an empty or differently sized array, undefined or null for an optional argument or an
- *   option key: its default).
+ *   valid, an empty or differently sized array, undefined for an optional argument, undefined or null
+ *   for an option key: its default).
  * A call may list pairs it accepts on purpose (`accept`), each with its reason next to the call, and
  * name sites the valid value does not classify right (`kinds`: a real given as 1, a shape's entries).
  */
