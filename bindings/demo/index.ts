@@ -39,7 +39,7 @@ export async function runDemo(names: string[], ctx: DemoContext): Promise<void> 
   if (quick) ctx.log(`proxkit demo: a quick tour of every section; \`proxkit demo <section>\` runs its full demo (sections: ${sections.map((s) => s.name).join(', ')})`);
   for (const section of sections) {
     if (names.length > 0 && !names.includes(section.name)) continue;
-    ctx.log(`\n== ${section.name}: ${section.title}${quick ? ' (quick tour)' : ''} ==`);
+    ctx.log(`\n== ${section.name}: ${section.title}${quick ? ' · quick tour' : ''} ==`);
     const t0 = performance.now();
     await section.run(run);
     const ms = performance.now() - t0;

@@ -214,8 +214,8 @@ export function formatNumber(v: number): string {
   return a >= 1e4 ? Number(s).toLocaleString('en-US') : s;
 }
 
-/** Ticks and a scale for one axis over pixel range [r0, r1]. */
-function axisScale(axis: Axis, values: number[], r0: number, r1: number): { map: (v: number) => number; ticks: number[]; label: (v: number) => string; domain: [number, number] } {
+/** Ticks (round: 1-2-5 steps, or powers of ten on wide log axes), tick labels and the scale of one axis over pixel range [r0, r1]. */
+export function axisScale(axis: Axis, values: number[], r0: number, r1: number): { map: (v: number) => number; ticks: number[]; label: (v: number) => string; domain: [number, number] } {
   const log = axis.scale === 'log';
   const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   let [lo, hi] = axis.domain ?? [Math.min(...usable), Math.max(...usable)];

@@ -110,15 +110,18 @@ describe.skipIf(!haveChromium)('figures: every SVG the demo and the sweep write,
   let page: Page;
   let dir = '';
   const figures = new Map<string, string>();
+  const logged: string[] = [];
+  let written: string[] = [];
   const pngs = process.env.PROXKIT_FIGURE_PNGS;
 
   beforeAll(async () => {
     await init();
     dir = mkdtempSync(join(tmpdir(), 'proxkit-figures-'));
     // The sections as `proxkit demo` runs them: the quick tour, and the tv section's full demo (its PSNR plot).
-    const log = () => {};
+    const log = (line: string) => void logged.push(line);
     for (const s of sections) await s.run({ seed: 42, log, figures: dir, quick: true });
     await sections.find((s) => s.name === 'tv')!.run({ seed: 42, log, figures: dir, quick: false });
+    written = readdirSync(dir).sort();
     // A tiny sweep whose large step sizes blow up (the × band) next to bounded values.
     const small = diabetesProblem(1);
     const rows = 120;
@@ -136,6 +139,11 @@ describe.skipIf(!haveChromium)('figures: every SVG the demo and the sweep write,
   afterAll(async () => {
     await browser?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the demo prints the path of every file it writes', () => {
+    expect(written.length).toBeGreaterThan(5);
+    for (const f of written) expect(logged.some((l) => l.startsWith(`  wrote ${join(dir, f)} (`)), f).toBe(true);
   });
 
   it('the demo writes the expected figures', () => {
@@ -161,7 +169,7 @@ describe.skipIf(!haveChromium)('figures: every SVG the demo and the sweep write,
   it('line figures name what they compare: every legend lists its series, blow-ups sit in the band', async () => {
     const bounds = await measure(page, figures.get('proxkit-bounds.svg')!);
     expect(bounds.legend.map((l) => l.name)).toEqual(['IBP', 'CROWN', 'α-CROWN', 'PGD attack (upper bound)']);
-    expect(bounds.texts.filter((t) => t.role === 'title').map((t) => t.text).join(' ')).toMatch(/all on the first 25 of the 450 test images/);
+    expect(bounds.texts.filter((t) => t.role === 'title').map((t) => t.text).join(' ')).toMatch(/all on the first 25 of the 450 test images \(quick tour\)/);
     const tucker = await measure(page, figures.get('proxkit-tucker.svg')!);
     expect(tucker.legend.map((l) => l.name)).toEqual(['dp (Tucker packing)', 'hosvd (exact search)', 'uniform']);
     const sweep = await measure(page, figures.get('cvar-sweep.svg')!);
