@@ -1,3 +1,4 @@
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { ProxkitError, ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput, place } from '../runtime/memory.js';
 import { nonNegativeInteger } from '../runtime/validate.js';
@@ -43,16 +44,27 @@ export function eigenInScope(s: Scope, a: number, n: number, name = 'A', source?
  * n = 512). Only the lower triangle of A is used (A is assumed symmetric, not checked). O(n³) time,
  * ~ 0.1 s at n = 512.
  *
- * @param A  n·n numbers, row-major (copied in).
- * @param n  the order, an integer ≥ 0 with n·n = A.length.
+ * @param A  the matrix: `{ data, rows, cols }` or an array of rows (then n may be omitted), or n·n
+ *           numbers row-major (copied in).
+ * @param n  the order, an integer ≥ 0 with n·n = A.length (required for a flat A; must match a shaped one).
  * @returns eigenvalues descending; eigenvectors as the columns of a row-major n×n matrix, each with
  *   its largest-magnitude entry positive.
  * @throws ShapeError if A.length ≠ n·n; ParameterError for a bad n; NonFiniteError for NaN/±Inf
  *   anywhere in A; ConvergenceError if the QL iteration fails (not observed on finite input).
  */
-export function symmetricEigen(A: VectorInput, n: number): SymmetricEigenResult {
+export function symmetricEigen(A: MatrixInput, n?: number): SymmetricEigenResult {
   const fn = 'symmetricEigen';
-  nonNegativeInteger(fn, 'n', n);
+  const shaped = isMatrixObject(A) || isRowArray(A);
+  if (!shaped || n !== undefined) nonNegativeInteger(fn, 'n', n);
+  if (shaped) {
+    const m = readMatrix(fn, 'A', A, { rows: n, cols: n });
+    if (m.rows !== m.cols) throw new ShapeError(`${fn}: A must be square (got ${m.rows} × ${m.cols})`);
+    [A, n] = [m.data, m.rows];
+  }
+  return eigenOf(fn, A as VectorInput, n!);
+}
+
+function eigenOf(fn: string, A: VectorInput, n: number): SymmetricEigenResult {
   const len = vectorLength(fn, 'A', A);
   if (len !== n * n) throw new ShapeError(`${fn}: A must have length n·n = ${n * n} (got ${len})`);
   if (n === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };

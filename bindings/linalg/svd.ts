@@ -1,3 +1,4 @@
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { f64View, throwNonFinite, vectorLength, withScope, place, type Scope, type VectorInput } from '../runtime/memory.js';
 import { ConvergenceError } from './eigen.js';
@@ -61,17 +62,24 @@ export function checkMatrixShape(fn: string, name: string, A: unknown, rows: unk
  * O(rows·cols·k) for the QR and O(k³) per sweep, typically 4–10 sweeps. Singular vectors for σ = 0
  * complete an orthonormal basis.
  *
- * @param A     rows·cols numbers, row-major (copied in; not modified).
- * @param rows  integer ≥ 0.
+ * @param A     the matrix: `{ data, rows, cols }` or an array of rows (then rows and cols may be
+ *              omitted), or rows·cols numbers row-major (copied in; not modified).
+ * @param rows  integer ≥ 0 (required for a flat A; must match a shaped one).
  * @param cols  integer ≥ 0 (an empty matrix, rows or cols 0, has the empty decomposition: k = 0).
  * @returns s (k = min(rows, cols) values, descending), U (rows×k), V (cols×k), sweeps.
  * @throws ParameterError for bad rows/cols or A not an array; ShapeError if A.length ≠ rows·cols;
  *   NonFiniteError for NaN/±Inf in A; ConvergenceError after 60 sweeps (not observed on finite input).
  */
-export function svd(A: VectorInput, rows: number, cols: number): SvdResult {
+export function svd(A: MatrixInput, rows?: number, cols?: number): SvdResult {
   const fn = 'svd';
-  nonNegativeInteger(fn, 'rows', rows);
-  nonNegativeInteger(fn, 'cols', cols);
+  const shaped = isMatrixObject(A) || isRowArray(A);
+  if (!shaped || rows !== undefined) nonNegativeInteger(fn, 'rows', rows);
+  if (!shaped || cols !== undefined) nonNegativeInteger(fn, 'cols', cols);
+  if (shaped) ({ data: A, rows, cols } = readMatrix(fn, 'A', A, { rows, cols }));
+  return svdOf(fn, A as VectorInput, rows!, cols!);
+}
+
+function svdOf(fn: string, A: VectorInput, rows: number, cols: number): SvdResult {
   if (rows === 0 || cols === 0) {
     // rows × 0 or 0 × cols: k = 0, so s, U and V are all empty (as symmetricEigen of a 0 × 0 matrix)
     const len = vectorLength(fn, 'A', A);

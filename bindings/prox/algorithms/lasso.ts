@@ -6,6 +6,7 @@ import { parameterError } from '../../runtime/errors.js';
 import { readOptions } from '../../runtime/validate.js';
 import { FISTA_KEYS } from './proximal-gradient.js';
 import type { VectorInput } from '../../runtime/memory.js';
+import type { MatrixInput } from '../../runtime/matrix.js';
 import { normL1 } from '../operators/norms.js';
 import { fistaAs, type FistaOptions, type ProximalGradientResult } from './proximal-gradient.js';
 import { leastSquaresAs } from './smooth.js';
@@ -58,12 +59,12 @@ const LASSO_KEYS = FISTA_KEYS.filter((k) => k !== 'dualityGap');
  * duality gap of `lassoDualityGap`: the run stops when P(w) − D(θ) ≤ tol (default 1e-8, in the units of
  * the objective). X row-major m × n, y of length m.
  *
- * @param X  design matrix, row-major (m·n entries).
+ * @param X  design matrix m × n: `{ data, rows, cols }`, an array of rows, or flat row-major (m·n entries).
  * @param y  response, length m.
  * @param lambda  λ ≥ 0, finite.
  * @param options  as fista (x0 for warm starts; maxIter default 100000).
  */
-export function lasso(X: VectorInput, y: VectorInput, lambda: number, options?: FistaOptions): LassoResult {
+export function lasso(X: MatrixInput, y: VectorInput, lambda: number, options?: FistaOptions): LassoResult {
   const fn = 'lasso';
   if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw parameterError(fn, 'lambda', 'a finite number >= 0', lambda);
   // dualityGap is lasso's own (its duality gap); a caller's would be silently replaced, so it is refused.

@@ -2,6 +2,7 @@
  * Chambolle–Pock / PDHG for min_x f(Kx) + g(x) with K given by callbacks, and linear operators from
  * row-major matrices.
  */
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../../runtime/matrix.js';
 import { ShapeError, parameterError } from '../../runtime/errors.js';
 import { numbersOf, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import { readCallback } from '../../runtime/validate.js';
@@ -24,13 +25,21 @@ export interface LinearOperator {
 }
 
 /**
- * The LinearOperator of a row-major m × n matrix A (copied): apply = A x, adjoint = Aᵀ y.
+ * The LinearOperator of an m × n matrix A (copied): apply = A x, adjoint = Aᵀ y. A is
+ * `{ data, rows, cols }` or an array of rows (then rows and cols may be omitted), or a flat row-major
+ * array with its rows and cols.
  * @throws ShapeError when A.length ≠ rows·cols; ParameterError for bad sizes or non-finite entries.
  */
-export function matrixOperator(A: ArrayLike<number>, rows: number, cols: number): LinearOperator {
+export function matrixOperator(A: MatrixInput, rows?: number, cols?: number): LinearOperator {
   const fn = 'matrixOperator';
-  dimension(fn, 'rows', rows);
-  dimension(fn, 'cols', cols);
+  const shaped = isMatrixObject(A) || isRowArray(A);
+  if (!shaped || rows !== undefined) dimension(fn, 'rows', rows);
+  if (!shaped || cols !== undefined) dimension(fn, 'cols', cols);
+  if (shaped) ({ data: A, rows, cols } = readMatrix(fn, 'A', A, { rows, cols }));
+  return denseOperator(fn, A as ArrayLike<number>, rows!, cols!);
+}
+
+function denseOperator(fn: string, A: ArrayLike<number>, rows: number, cols: number): LinearOperator {
   if (A === null || typeof A !== 'object' || typeof A.length !== 'number') throw parameterError(fn, 'A', 'an array of numbers', A);
   if (A.length !== rows * cols) throw new ShapeError(`${fn}: A must have rows × cols = ${rows * cols} entries (got ${A.length})`);
   const M = numbersOf(fn, 'A', A);

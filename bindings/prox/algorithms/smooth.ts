@@ -2,6 +2,7 @@
  * Smooth terms for the proximal algorithms: the callback interface, and least squares
  * ½‖Ax − b‖² with its gradient, a Lipschitz estimate and (for ADMM) its prox by a cached Cholesky.
  */
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../../runtime/matrix.js';
 import { NonFiniteError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, checkOut, vectorLength, type VectorInput } from '../../runtime/memory.js';
 import type { OperatorProperties, ProxOperator } from '../operator.js';
@@ -156,20 +157,24 @@ export function leastSquaresData(f: unknown): { A: Float64Array; b: Float64Array
  * iteration, and prox_{t f}(v) = (AᵀA + I/t)⁻¹(Aᵀb + v/t) through a Cholesky factor computed once per
  * t (O(mn² + n³)) and reused (ADMM calls it with one t throughout): Boyd et al. (2011), §4.2.
  *
- * @param A  the matrix, row-major, length m·n (copied).
- * @param b  the right-hand side, length m (copied). m = b.length, n = A.length / m.
+ * @param A  the matrix (copied): `{ data, rows, cols }`, an array of rows, or a flat row-major array
+ *           of m·n numbers (then m = b.length and n = A.length / m).
+ * @param b  the right-hand side, length m (copied).
  * @throws ShapeError when A.length is not a multiple of b.length; NonFiniteError for NaN/±Inf in A or b.
  */
-export function leastSquares(A: VectorInput, b: VectorInput): LeastSquares {
+export function leastSquares(A: MatrixInput, b: VectorInput): LeastSquares {
   return leastSquaresAs('leastSquares', A, b);
 }
 
 /** `leastSquares` reporting errors as `fn`, with A and b under the caller's names (lasso: X and y). */
-export function leastSquaresAs(fn: string, A: VectorInput, b: VectorInput, aName = 'A', bName = 'b'): LeastSquares {
-  const Am = readVector(fn, aName, A);
+export function leastSquaresAs(fn: string, A: MatrixInput, b: VectorInput, aName = 'A', bName = 'b'): LeastSquares {
   const bv = readVector(fn, bName, b);
   const m = bv.length;
   if (m === 0) throw new ShapeError(`${fn}: ${bName} must have length >= 1 (got 0)`);
+  // A shaped matrix must have b.length rows; a flat one is read as b.length rows of n.
+  const Am = isMatrixObject(A) || isRowArray(A)
+    ? readVector(fn, aName, readMatrix(fn, aName, A, { rows: m, label: `${bName}.length × n` }).data)
+    : readVector(fn, aName, A);
   if (Am.length % m !== 0) throw new ShapeError(`${fn}: ${aName} must have ${bName}.length × n = ${m} × n entries (got ${Am.length})`);
   const n = Am.length / m;
   const r = new Float64Array(m);
