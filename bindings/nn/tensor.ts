@@ -5,6 +5,7 @@
 import { MemoryError, NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { MAX_F64_LENGTH, isNumericArray } from '../runtime/memory.js';
 import { nnWasm } from './kernels.js';
+import { recording } from './tape.js';
 
 /** Element type of a tensor: IEEE binary64 or binary32. */
 export type DType = 'f64' | 'f32';
@@ -328,14 +329,15 @@ export function runScope<T>(body: () => T, keepAll: () => boolean): T {
   } catch (err) {
     scopes.pop();
     const keep = keepAll();
-    for (const t of [...mine]) (keep ? adopt(t) : t.free());
+    // newest first: each free then returns the arena's top block, which is O(1)
+    for (const t of [...mine].reverse()) (keep ? adopt(t) : t.free());
     throw err;
   }
   scopes.pop();
   const returned = new Set<Tensor>();
   collect(result, returned, new Set());
   const keep = keepAll();
-  for (const t of [...mine]) {
+  for (const t of [...mine].reverse()) {
     if (keep || returned.has(t)) adopt(t);
     else t.free();
   }
@@ -345,11 +347,15 @@ export function runScope<T>(body: () => T, keepAll: () => boolean): T {
 /**
  * Runs `fn` and frees every tensor allocated while it runs, except those it returns (a Tensor, or
  * Tensors inside a returned array, Map or plain object), which move to the enclosing scope.
- * Scopes nest. Use one around each training step to keep memory flat.
+ * Scopes nest. Use one around each training step to keep memory flat. Inside a function being
+ * differentiated (while a grad/vjp tape records), a scope frees nothing: its tensors move to the
+ * enclosing scope, and the grad that records frees them when it returns.
  */
 export function scope<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw parameterError('nn.scope', 'fn', 'a function', fn);
-  return runScope(fn, () => false);
+  // Under a recording tape (scope used inside a function being differentiated) nothing is freed:
+  // the tape's backward rules still read those tensors; the enclosing grad frees them.
+  return runScope(fn, () => recording());
 }
 
 /**

@@ -159,3 +159,18 @@ describe('nn memory', () => {
     X.free();
   });
 });
+
+describe('nn scopes under a recording tape', () => {
+  it('a scope inside a differentiated function keeps what the tape needs, and grad frees it after', () => {
+    const x = nn.tensor([0.3, -0.7, 1.1]);
+    const base = memoryStats().allocatedBytes;
+    // f uses a scope for its temporaries: tanh's output is needed by tanh's backward rule
+    const f = (y: T): T => nn.scope(() => nn.sum(nn.mul(nn.tanh(y), nn.tensor([1, 2, 3]))));
+    const g = nn.grad(f, { argnums: 0 })(x) as T;
+    const want = [0.3, -0.7, 1.1].map((v, i) => (i + 1) * (1 - Math.tanh(v) ** 2));
+    g.data().forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-15));
+    g.free();
+    expect(memoryStats().allocatedBytes).toBe(base);
+    x.free();
+  });
+});
