@@ -49,6 +49,17 @@ export function leadingVectors(s: Scope, x: number, dims: readonly number[], n: 
   const V = f64View(s.x, e.vectors, J * J).slice();
   for (let k = 0; k < J; k++) sigma2[k] = Math.max(0, vals[k]!);
   const kMax = Math.min(r, J);
+  if (L === 1) {
+    // X₍ₙ₎ is then the I × R matrix at x: U = X₍ₙ₎·V[:, :kMax] is one WASM mode product (the JS loop
+    // below took most of selectCoreShape('hosvd')'s time on a 1797 × 8 × 8 tensor).
+    const Wt = new Float64Array(kMax * R);
+    for (let k = 0; k < kMax; k++) for (let q = 0; q < R; q++) Wt[k * R + q] = V[q * J + k]!;
+    const y = modeProductIn(s, x, [I, R], 1, Wt, kMax);
+    const Y = f64View(s.x, y.ptr, I * kMax);
+    for (let i = 0; i < I; i++) for (let k = 0; k < kMax; k++) U[i * r + k] = Y[i * kMax + k]!;
+    orthonormalizeColumns(U, I, r);
+    return { U, sigma2 };
+  }
   const X = f64View(s.x, x, L * I * R);
   for (let l = 0; l < L; l++) {
     for (let i = 0; i < I; i++) {
