@@ -27,6 +27,7 @@ import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } fro
 import { benchConvolutionalBarycenter } from './ot/convolutional.js';
 import { benchSliced } from './ot/sliced.js';
 import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
+import { benchTrainEpoch } from './nn/train.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -107,6 +108,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
   { name: 'nnMatmulF64', aliases: ['nn', 'matmul'], run: benchMatmulF64 }, // square order 256 / 512 / 1024 for n = 1e3 / 1e5 / 1e6, vs plain TS and the f64x2 peak probe (see bench/nn/matmul.ts)
   { name: 'nnMatmulF32', aliases: ['nn', 'matmul'], run: benchMatmulF32 }, // same in f32, vs the f32x4 probe
+  { name: 'nnTrainEpoch', aliases: ['nn', 'train', 'digits'], run: benchTrainEpoch }, // one Adam epoch of the 64-64-32-10 digits MLP (1347 rows, batch 32): nn.train vs plain-TS backprop (see bench/nn/train.ts)
 ];
 
 /** Speed-up thresholds checked at n = 1e6: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is a SKIP. */
