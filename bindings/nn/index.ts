@@ -26,6 +26,8 @@
  * - `grad`/`valueAndGrad` free their tape (the copies of the inputs, every intermediate of f and of
  *   the backward pass) before returning, keeping only the value and the gradients. Nested inside
  *   another grad, they keep them until the outer grad returns (the outer tape needs them).
+ *   Likewise a `scope()` inside a function being differentiated frees nothing: the tape still
+ *   reads its tensors, and the grad that records frees them when it returns.
  * - A tensor made outside every scope is yours: call `free()` (or `keep()` one made inside a scope
  *   to take it out). Parameters that live across steps are made outside the step's scope; update
  *   them in place through `view()` or replace them and free the old ones.
