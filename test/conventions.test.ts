@@ -263,3 +263,58 @@ describe('conventions: an unknown option key is a ParameterError naming it', () 
     expect(() => api.sinkhorn(a2, b2, M2, { reg: 0.5, x: 1 } as never)).toThrow(/options\.x is not a known option; known:/);
   });
 });
+
+describe('conventions: a matrix is { data, rows, cols }, and an array of rows is accepted wherever a matrix is', () => {
+  // 3 × 2, given three ways (the flat form where the function also takes the shape or implies it)
+  const rows3x2 = [[1, 2], [0.5, -1], [3, 0.25]];
+  const flat3x2 = rows3x2.flat();
+  const obj3x2 = () => ({ data: Float64Array.from(flat3x2), rows: 3, cols: 2 });
+  const same = (results: unknown[]): void => results.slice(1).forEach((r) => expect(r).toEqual(results[0]));
+
+  it('linalg: svd and symmetricEigen', () => {
+    same([api.svd(flat3x2, 3, 2), api.svd(rows3x2), api.svd(obj3x2())]);
+    const S = [[2, 1], [1, 3]];
+    same([api.symmetricEigen(S.flat(), 2), api.symmetricEigen(S), api.symmetricEigen({ data: S.flat(), rows: 2, cols: 2 })]);
+    expect(() => api.symmetricEigen(rows3x2)).toThrow(new api.ShapeError('symmetricEigen: A must be square (got 3 × 2)'));
+  });
+
+  it('prox: leastSquares, lasso and matrixOperator', () => {
+    const y = [1, -1, 0.5];
+    const x = Float64Array.of(0.3, -0.7);
+    const ls = (A: unknown) => {
+      const f = api.leastSquares(A as never, y);
+      const g = new Float64Array(2);
+      f.gradient(x, g);
+      return [f.value(x), Array.from(g)];
+    };
+    same([ls(flat3x2), ls(rows3x2), ls(obj3x2())]);
+    const lassoX = (A: unknown) => Array.from(api.lasso(A as never, y, 0.1, { maxIter: 50 }).x);
+    same([lassoX(flat3x2), lassoX(rows3x2), lassoX(obj3x2())]);
+    const op = (K: api.LinearOperator) => {
+      const out = new Float64Array(3);
+      K.apply(x, out);
+      return [K.rows, K.cols, Array.from(out)];
+    };
+    same([op(api.matrixOperator(flat3x2, 3, 2)), op(api.matrixOperator(rows3x2)), op(api.matrixOperator(obj3x2()))]);
+  });
+
+  it('ot: cost matrices and point sets', () => {
+    const M = [[0, 1, 2], [1, 0, 1]];
+    const plan = (m: unknown) => Array.from(api.sinkhorn(a2, [0.2, 0.3, 0.5], m as never, { reg: 0.5 }).plan);
+    same([plan(M.flat()), plan(M), plan({ data: M.flat(), rows: 2, cols: 3 })]);
+    same([api.emd2(a2, [0.2, 0.3, 0.5], M.flat()), api.emd2(a2, [0.2, 0.3, 0.5], M)]);
+    const cost = (X: unknown, Y: unknown, o?: object) => Array.from(api.costMatrix(X as never, Y as never, o));
+    same([cost(flat3x2, [0, 0, 1, 1], { dim: 2 }), cost(rows3x2, [[0, 0], [1, 1]]), cost(obj3x2(), { data: [0, 0, 1, 1], rows: 2, cols: 2 })]);
+  });
+
+  it('tucker, cvar and bounds: mode products, features and training data', () => {
+    const U = [[1, 0], [0.5, 2], [1, 1]]; // 3 × 2: maps mode 0 (size 2) to size 3
+    const X = tensor();
+    same([api.modeProduct(X, U.flat(), 0), api.modeProduct(X, U, 0), api.modeProduct(X, { data: U.flat(), rows: 3, cols: 2 }, 0)]);
+    const fit = (Xm: unknown) => Array.from(api.minimizeCvar({ X: Xm as never, y: ys, epochs: 2 }).weights);
+    same([fit(rows), fit({ data: rows.flat(), rows: rows.length, cols: 2 })]);
+    const labels = [0, 1, 0, 1, 0, 1];
+    const net = (Xm: unknown) => api.trainMlp(Xm as never, labels, { hidden: [3], epochs: 2 }).network;
+    same([net(rows), net({ data: Float64Array.from(rows.flat()), rows: rows.length, cols: 2 })]);
+  });
+});

@@ -4,6 +4,7 @@
  * `certifiedAccuracy` (verified L∞ robustness by IBP / CROWN / α-CROWN with a PGD attack as the
  * empirical upper bound).
  */
+import { isMatrixObject, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
 import type { StopState } from '../runtime/stop.js';
@@ -19,8 +20,8 @@ import { add, matmul as nnMatmul, relu, scale as nnScale, softmaxCrossEntropy, s
 import { adam } from '../nn/optim.js';
 import { train } from '../nn/train.js';
 
-/** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
-export type Rows = ArrayLike<ArrayLike<number>>;
+/** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
+export type Rows = ArrayLike<ArrayLike<number>> | Matrix;
 
 /** Options of {@link trainMlp}. */
 export interface TrainMlpOptions {
@@ -78,6 +79,15 @@ export interface TrainMlpResult {
 
 /** Rows as one row-major Float64Array, validated (fn: name must be …). */
 function matrix(fn: string, name: string, X: unknown, cols = -1): { data: Float64Array; n: number; d: number } {
+  if (isMatrixObject(X)) {
+    // the canonical form, through the shared reader; then the same checks as for rows
+    const m = readMatrix(fn, name, X, cols >= 0 ? { cols } : {});
+    if (m.rows === 0 || m.cols === 0) throw parameterError(fn, name, 'a non-empty matrix', X);
+    const data = numbersOf(fn, `${name}.data`, m.data);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
+    return { data, n: m.rows, d: m.cols };
+  }
   if (!(Array.isArray(X) || ArrayBuffer.isView(X)) || (X as ArrayLike<unknown>).length === 0) {
     throw parameterError(fn, name, 'a non-empty array of rows', X);
   }

@@ -3,6 +3,7 @@
  * any order N ≥ 2 for the public functions. Validation, placement in WASM memory and the kernel
  * wrappers shared by hosvd/hooi/selectCoreShape.
  */
+import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, vectorLength, withScope, type Scope } from '../runtime/memory.js';
 
@@ -128,16 +129,19 @@ export function modeGram(X: TensorInput, n: number): Float64Array {
 }
 
 /**
- * n-mode product Y = X ×ₙ M (Kolda & Bader 2009, Sec. 2.5): M is K×Iₙ row-major, Y has shape
- * [I₀, …, K, …] with Y₍ₙ₎ = M·X₍ₙ₎. Computed in WASM (f64x2).
+ * n-mode product Y = X ×ₙ M (Kolda & Bader 2009, Sec. 2.5): M is K×Iₙ (`{ data, rows, cols }`, an
+ * array of rows, or flat row-major with K inferred), Y has shape [I₀, …, K, …] with Y₍ₙ₎ = M·X₍ₙ₎.
+ * Computed in WASM (f64x2).
  * @throws ShapeError if M does not have K·Iₙ entries; NonFiniteError for NaN/±Inf in X or M.
  */
-export function modeProduct(X: TensorInput, M: ArrayLike<number>, n: number): Tensor {
+export function modeProduct(X: TensorInput, M: MatrixInput, n: number): Tensor {
   const fn = 'modeProduct';
   const { dims, size } = tensorDims(fn, X);
   if (!Number.isSafeInteger(n) || n < 0 || n >= dims.length) throw parameterError(fn, 'n', `an integer in [0, ${dims.length - 1}]`, n);
-  if (!Array.isArray(M) && !ArrayBuffer.isView(M)) throw parameterError(fn, 'M', 'a Float64Array or an array of numbers', M);
   const I = dims[n]!;
+  // A shaped M (object or rows) goes through the shared reader, which checks its cols against Iₙ.
+  if (isMatrixObject(M) || isRowArray(M)) M = readMatrix(fn, 'M', M, { cols: I }).data;
+  if (!Array.isArray(M) && !ArrayBuffer.isView(M)) throw parameterError(fn, 'M', 'a matrix, a Float64Array or an array of numbers', M);
   if (M.length === 0 || M.length % I !== 0) throw new ShapeError(`${fn}: M must have K·${I} entries for some K >= 1 (got ${M.length})`);
   const Mf = finiteArray(fn, 'M', M);
   return withScope(fn, (s) => {
