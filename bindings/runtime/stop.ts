@@ -4,7 +4,10 @@
  * next to `converged` and `iterations`.
  */
 export type StopState =
-  /** The stopping test on `tol` (or the routine's own certificate) passed; `converged` is true. */
+  /**
+   * The stopping test on `tol` (or the routine's own certificate) passed; `converged` is true. For a
+   * verification search (verifyNetwork, verify): the search reached a verdict.
+   */
   | 'converged'
   /** The iteration budget ran out first (`maxIter`; the `epochs` of a stochastic method). */
   | 'maxIter'

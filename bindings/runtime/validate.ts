@@ -97,12 +97,11 @@ export function checkKnownKeys(fn: string, options: object, known: readonly stri
 /**
  * The options argument of a public function: undefined reads as {}; null, numbers, strings, arrays
  * and typed arrays are a ParameterError rather than a TypeError from destructuring. A key not in
- * `known` (see {@link optionKeys}) is a ParameterError naming it and the nearest known key; `known`
+ * `known` (see {@link optionKeys}) is a ParameterError naming it and the nearest known key. Every
+ * public options object passes its keys (test/conventions.test.ts holds the exports to it); `known`
  * is null only for objects whose extra keys are harmless by design (a result passed back in).
  */
-export function readOptions<T extends object>(fn: string, options: T | undefined, known: readonly string[] | null | string = null, name = 'options'): T {
-  // TRANSITION: a string third argument is the old `name` parameter (removed once every caller passes keys)
-  if (typeof known === 'string') [name, known] = [known, null];
+export function readOptions<T extends object>(fn: string, options: T | undefined, known: readonly string[] | null = null, name = 'options'): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw parameterError(fn, name, 'an object', options);
