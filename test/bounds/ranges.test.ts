@@ -5,7 +5,9 @@
  * A negative radius, or lower > upper, describes no region and is refused.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError, ProxkitError, certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, type NetworkSpec } from '../../bindings/index.js';
+import {
+  ParameterError, ProxkitError, certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, trainMlp, type NetworkSpec,
+} from '../../bindings/index.js';
 
 beforeAll(() => init());
 
@@ -83,6 +85,17 @@ describe("α-CROWN's iterations ≥ 0", () => {
     });
     expect(() => computeBounds(spec(), box, { method: 'alpha-crown', alpha: { iterations: -1 } })).toThrow(ParameterError);
     expect(() => computeBounds(spec(), box, { method: 'alpha-crown', alpha: { lr: 0 } })).toThrow(ParameterError);
+  });
+});
+
+describe("trainMlp's batchSize ≥ 1", () => {
+  it('a batch above the number of examples is the whole set: the same model as batchSize = n; 0 is refused', () => {
+    const X = [[0, 0], [1, 0], [0, 1], [1, 1]];
+    const y = [0, 1, 1, 0];
+    const options = { hidden: [3], epochs: 3, learningRate: 0.05, seed: 2 };
+    const whole = trainMlp(X, y, { ...options, batchSize: 4 });
+    for (const big of [5, 1e12]) expect(trainMlp(X, y, { ...options, batchSize: big }).network).toEqual(whole.network);
+    expect(() => trainMlp(X, y, { ...options, batchSize: 0 })).toThrow(ParameterError);
   });
 });
 
