@@ -15,7 +15,9 @@ import { readRows } from './bcd.js';
 
 /**
  * The trainable parameters: a Tensor, or nested plain objects / arrays whose leaves are tensors
- * (e.g. `MlpParams`); checked when training starts. Undefined entries (an absent bias) are skipped.
+ * (e.g. `MlpParams`); checked when training starts. Undefined entries (an absent bias) are skipped;
+ * number, boolean and string entries are settings passed through unchanged. A tensor reachable twice
+ * (a shared sub-network) is trained once.
  */
 export type ParamTree = object;
 
@@ -87,30 +89,45 @@ export interface TrainResult<P extends object = ParamTree> {
   history: TrainProgress[];
 }
 
-/** The leaves of a parameter tree with their paths ('layers.0.W'). */
-export function leavesOf(fn: string, tree: unknown, path = 'params', out: { path: string; t: Tensor }[] = [], seen = new Set<unknown>()): { path: string; t: Tensor }[] {
+/**
+ * The distinct tensors of a parameter tree, each with the path of its first occurrence ('layers.0.W').
+ * A tensor or sub-tree reached twice (a shared sub-network) is listed once; a cycle is an error.
+ */
+export function leavesOf(fn: string, tree: unknown, path = 'params', out: { path: string; t: Tensor }[] = [], open = new Set<unknown>(), listed = new Set<Tensor>()): { path: string; t: Tensor }[] {
   if (tree instanceof Tensor) {
     if (tree.freed) throw parameterError(fn, path, 'a live tensor', 'a freed tensor');
-    out.push({ path, t: tree });
-  } else if (Array.isArray(tree)) {
-    tree.forEach((v, i) => leavesOf(fn, v, `${path}.${i}`, out, seen));
-  } else if (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype) {
-    if (seen.has(tree)) throw parameterError(fn, path, 'a tree (no cycles)', 'a cycle');
-    seen.add(tree);
-    for (const [k, v] of Object.entries(tree)) if (v !== undefined) leavesOf(fn, v, `${path}.${k}`, out, seen);
-  } else {
-    throw parameterError(fn, path, 'a Tensor, or an array / plain object of them', tree);
+    if (!listed.has(tree)) {
+      listed.add(tree);
+      out.push({ path, t: tree });
+    }
+  } else if (Array.isArray(tree) || (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype)) {
+    if (open.has(tree)) throw parameterError(fn, path, 'a tree (no cycles)', 'a cycle');
+    open.add(tree);
+    if (Array.isArray(tree)) tree.forEach((v, i) => leavesOf(fn, v, `${path}.${i}`, out, open, listed));
+    else for (const [k, v] of Object.entries(tree)) if (v !== undefined) leavesOf(fn, v, `${path}.${k}`, out, open, listed);
+    open.delete(tree);
+  } else if (typeof tree !== 'number' && typeof tree !== 'boolean' && typeof tree !== 'string') {
+    // numbers, booleans and strings are settings carried along (a layer's dim, flip, …), not trained
+    throw parameterError(fn, path, 'a Tensor, an array / plain object of them, or a number, boolean or string setting', tree);
   }
   return out;
 }
 
-/** The tree with its leaves replaced, in the order of leavesOf. */
-export function rebuild(tree: unknown, leaves: readonly Tensor[], at = { i: 0 }): unknown {
-  if (tree instanceof Tensor) return leaves[at.i++]!;
-  if (Array.isArray(tree)) return tree.map((v) => rebuild(v, leaves, at));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(tree as object)) out[k] = v === undefined ? undefined : rebuild(v, leaves, at);
-  return out;
+/** The tree with every tensor replaced by its image under `map` (sharing preserved: a shared sub-tree stays shared). */
+export function rebuild(tree: unknown, map: ReadonlyMap<Tensor, Tensor>, done = new Map<unknown, unknown>()): unknown {
+  if (tree instanceof Tensor) return map.get(tree) ?? tree;
+  if (tree === null || typeof tree !== 'object') return tree;
+  if (done.has(tree)) return done.get(tree);
+  if (Array.isArray(tree)) {
+    const arr: unknown[] = [];
+    done.set(tree, arr);
+    for (const v of tree) arr.push(rebuild(v, map, done));
+    return arr;
+  }
+  const obj: Record<string, unknown> = {};
+  done.set(tree, obj);
+  for (const [k, v] of Object.entries(tree as object)) obj[k] = v === undefined ? undefined : rebuild(v, map, done);
+  return obj;
 }
 
 /** A seeded Fisher–Yates permutation of 0…n−1 from n uniforms of R (the order trainMlp has always used). */
@@ -205,7 +222,7 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
       lossSum += scope(() => {
         const xt = tensor(xb.subarray(0, b * d), { shape: [b, d], dtype });
         const yt: Targets = y ?? tensor(yb!.subarray(0, b * targets!.k), { shape: [b, targets!.k], dtype });
-        const f = (...ts: Tensor[]): Tensor => model.loss(rebuild(model.params, ts) as P, xt, yt);
+        const f = (...ts: Tensor[]): Tensor => model.loss(rebuild(model.params, new Map(leaves.map((l, i) => [l.t, ts[i]!]))) as P, xt, yt);
         const { value, grad } = valueAndGrad(f as (...a: never[]) => unknown, { argnums })(...(leaves.map((l) => l.t) as never[]));
         const gs = grad as Tensor[];
         const grads = Object.fromEntries(leaves.map((l, i) => [l.path, gs[i]!])) as ParamSet;

@@ -132,7 +132,8 @@ describe('train', () => {
     expect(() => train(model, { X: [[1, 2]], y: [-1] })).toThrow('train: data.y[0] must be a non-negative integer label (got -1)');
     expect(() => train(model, { X: [[1, 2]], y: [0] }, { batchSize: 0 })).toThrow('train: options.batchSize must be a positive integer (got 0)');
     expect(() => train(model, { X: [[1, 2]], y: [0] }, { optimizer: {} as never })).toThrow('train: options.optimizer must be an Optimizer (sgd(), adam(), adamw()) (got Object)');
-    expect(() => train({ params: { a: 3 } as never, loss: ce as never }, { X: [[1, 2]], y: [0] })).toThrow('train: model.params.a must be a Tensor, or an array / plain object of them (got 3)');
+    expect(() => train({ params: { a: null } as never, loss: ce as never }, { X: [[1, 2]], y: [0] })).toThrow('train: model.params.a must be a Tensor, an array / plain object of them, or a number, boolean or string setting (got null)');
+    expect(() => train({ params: { a: 3 } as never, loss: ce as never }, { X: [[1, 2]], y: [0] })).toThrow('train: model.params must be at least one tensor (got Object)');
     p.layers.forEach((l) => (l.W.free(), l.b!.free()));
   });
 });
