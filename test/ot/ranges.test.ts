@@ -8,7 +8,7 @@
  * - epsilonScaling > 1 (a factor of 1 never reaches reg); the unbalanced relaxation regM > 0.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError, classBasedOt, emd2, init, sinkhorn, sinkhornUnbalanced, slicedWasserstein, wasserstein1d } from '../../bindings/index.js';
+import { ParameterError, classBasedOt, emd, emd2, init, sinkhorn, sinkhornUnbalanced, slicedWasserstein, wasserstein1d } from '../../bindings/index.js';
 
 beforeAll(() => init());
 
@@ -36,6 +36,23 @@ describe('the sorting solvers: p ≥ 1', () => {
 
   it('slicedWasserstein at p = 1 in one dimension is W₁ itself (every direction is ±1)', () => {
     expect(slicedWasserstein(xa, xb, { p: 1, weightsX: wa, weightsY: wb, projections: 3 })).toBeCloseTo(wasserstein1d(xa, xb, wa, wb, 1), 12);
+  });
+});
+
+describe('marginals: entries ≥ 0, equal sums', () => {
+  it('a zero-mass point (the closed end) gets an empty row or column, as in the exact plan; unequal sums are refused', () => {
+    const M = [0, 1, 2, 1, 0, 1];
+    for (const [a, b] of [[[0, 1], [0.5, 0.25, 0.25]], [[0.5, 0.5], [0.5, 0.5, 0]]]) {
+      const exact = emd(a!, b!, M).plan;
+      for (const method of ['sinkhorn', 'log'] as const) {
+        const plan = sinkhorn(a!, b!, M, { reg: 0.05, method, tol: 1e-12, maxIter: 100000 }).plan;
+        a!.forEach((ai, i) => ai === 0 && [0, 1, 2].forEach((j) => expect(plan[i * 3 + j]).toBe(0)));
+        b!.forEach((bj, j) => bj === 0 && [0, 1].forEach((i) => expect(plan[i * 3 + j]).toBe(0)));
+        plan.forEach((v, k) => expect(v).toBeCloseTo(exact[k]!, 6));
+      }
+    }
+    expect(() => sinkhorn([0.5, 0.6], [0.5, 0.25, 0.25], M, { reg: 0.1 })).toThrow(ParameterError);
+    expect(() => sinkhorn([-0.1, 1.1], [0.5, 0.25, 0.25], M, { reg: 0.1 })).toThrow(ParameterError);
   });
 });
 
