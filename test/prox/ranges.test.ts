@@ -108,6 +108,15 @@ describe('solver parameters in open intervals', () => {
     }
   });
 
+  it('maxIter ≥ 0 and tol ≥ 0: 0 iterations return the starting point, tol = 0 runs every iteration', () => {
+    const f = leastSquares(A, b);
+    const none = fista(f, normL1(0.1), { maxIter: 0, x0: [0.25, -0.5] });
+    expect([Array.from(none.x), none.iterations]).toEqual([[0.25, -0.5], 0]);
+    expect(fista(f, normL1(0.1), { maxIter: 7, tol: 0 }).iterations).toBe(7);
+    expect(() => fista(f, normL1(0.1), { maxIter: -1 })).toThrow(ParameterError);
+    expect(() => fista(f, normL1(0.1), { tol: -1e-300 })).toThrow(ParameterError);
+  });
+
   it('the backtracking factor β ∈ (0, 1): 0 and 1 are refused', () => {
     for (const bad of [0, 1]) expect(() => fista(leastSquares(A, b), normL1(0.1), { backtrack: bad, maxIter: 5 })).toThrow(ParameterError);
     expect(() => fista(leastSquares(A, b), normL1(0.1), { backtrack: 0.999, maxIter: 5 })).not.toThrow();
