@@ -91,7 +91,7 @@ async function tvDenoise(ctx: DemoContext): Promise<void> {
   ctx.log(`  PSNR (dB) by λ: ${sweep.map((r) => `λ = ${r.lambda}: ${r.p.toFixed(2)} (${r.ms.toFixed(0)} ms)`).join(', ')}`);
   const best = sweep.reduce((a, b) => (b.p > a.p ? b : a));
   writeOutput(ctx, 'proxkit-tv-psnr.svg', lineFigure({
-    title: `TV denoising strength: PSNR of prox of λ·TV₂ at the noisy photograph (σ = ${SIGMA}) vs λ`,
+    title: `Total-variation denoising of a photograph with noise σ = ${SIGMA}: PSNR of the denoised image vs the weight λ of the total variation`,
     width: 560,
     panels: [{
       x: { label: 'λ, weight of the total variation (log scale)', scale: 'log' },
