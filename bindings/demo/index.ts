@@ -15,10 +15,11 @@ import { tuckerDemo } from './tucker.js';
 import { tvDemo } from './tv.js';
 import { boundsDemo } from './bounds.js';
 import { otDemo } from './ot.js';
+import { nnDemo } from './nn.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
