@@ -15,6 +15,7 @@ import { cholesky, choleskySolve, dense, matmul, spdInverse, sqDist, type Dense 
 /** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
 export type Rows = ArrayLike<ArrayLike<number>>;
 
+/** Options of {@link bcdMlp}. */
 export interface BcdMlpOptions {
   /**
    * Hidden layer widths (default [256, 256]); each hidden layer is linear + ReLU, the last layer is linear.
@@ -44,6 +45,7 @@ export interface BcdMlpOptions {
   classes?: number;
   /** Held-out rows for the test-accuracy history (optional). */
   testX?: Rows;
+  /** Labels of `testX` (integers in [0, classes)). */
   testY?: ArrayLike<number>;
   /** Called after every sweep; return false to stop. */
   onProgress?: (info: BcdProgress) => boolean | void;
@@ -51,26 +53,35 @@ export interface BcdMlpOptions {
   signal?: AbortSignalLike;
 }
 
+/** Progress of {@link bcdMlp} after one sweep (passed to `onProgress` and kept in `history`). */
 export interface BcdProgress {
+  /** Sweeps done (1-based). */
   iteration: number;
   /** The three-splitting objective F (see {@link bcdMlp}). */
   objective: number;
   /** Mean squared error ½‖σ-free network output − one-hot(y)‖² / n of the forward pass with the current weights. */
   loss: number;
+  /** Accuracy of the current weights' forward pass on the training set. */
   trainAccuracy: number;
   /** NaN without a test set. */
   testAccuracy: number;
+  /** Milliseconds since the start of the run. */
   elapsedMs: number;
 }
 
 /** Weights of a dense MLP: W[l] is sizes[l+1] × sizes[l] row-major, b[l] has sizes[l+1] entries. */
 export interface MlpWeights {
+  /** Layer widths [inputs, hidden…, classes]. */
   sizes: number[];
+  /** W[l]: sizes[l+1] × sizes[l], row-major. */
   W: Float64Array[];
+  /** b[l]: sizes[l+1] entries. */
   b: Float64Array[];
 }
 
+/** Result of {@link bcdMlp}. */
 export interface BcdMlpResult {
+  /** The trained weights. */
   params: MlpWeights;
   /** Sweeps run. */
   iterations: number;
@@ -78,6 +89,7 @@ export interface BcdMlpResult {
   converged: boolean;
   /** Why the run ended: 'converged' (tol), 'maxIter' (every sweep ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
   stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
+  /** One entry per sweep. */
   history: BcdProgress[];
 }
 
@@ -320,8 +332,8 @@ export function columnAccuracy(Z: Dense, y: Int32Array): number {
  * coordinate descent (Zeng et al. 2019) on the squared loss ½‖output − one-hot(y)‖² over the whole
  * training set (full batch). The auxiliary variables U_i (pre-activations) and V_i (layer outputs)
  * relax the network equations into penalties, and every block is minimised exactly with a proximal
- * term (see {@link BcdState}): weights by a ridge regression, hidden outputs by a linear solve of the
- * layer's width, pre-activations by the closed-form ReLU prox {@link reluProx}. The objective never
+ * term: weights by a ridge regression, hidden outputs by a linear solve of the
+ * layer's width, pre-activations by the closed-form ReLU prox. The objective never
  * increases from one block update to the next.
  *
  * Defaults: hidden [256, 256], iterations 30, γ = 1, ρ = 1, α = 1, tol 1e-7, seed 0, weights

@@ -77,7 +77,7 @@ export {
 } from './layers.js';
 export { sgd, adam, adamw, clipGradNorm, type Optimizer, type ParamSet, type ParamArray, type ProxHook, type SgdOptions, type AdamOptions } from './optim.js';
 export { train, type Model, type TrainData, type TrainOptions, type TrainProgress, type TrainResult, type ParamTree, type Targets } from './train.js';
-export { bcdMlp, type BcdMlpOptions, type BcdMlpResult, type BcdProgress, type MlpWeights } from './bcd.js';
+export { bcdMlp, type BcdMlpOptions, type BcdMlpResult, type BcdProgress, type MlpWeights, type Rows } from './bcd.js';
 export {
   initFlow, flow, flowInverse, initLinearizer, linearizer, linearizerWith, inducedAdd, inducedScale, linearizerSvd, linearizerPinv, freeLinearizer,
   type FlowParams, type LinearizerParams, type LinearizerSvd,

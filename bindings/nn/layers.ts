@@ -22,6 +22,7 @@ export type SeedLike = number | bigint | Rng;
 /** Activations by name, or any Tensor → Tensor function. */
 export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'softplus' | 'gelu' | 'silu' | 'identity' | ((x: Tensor) => Tensor);
 
+/** Options shared by the `init*` functions of the layers. */
 export interface InitOptions {
   /** Seed or generator of the initial weights (default 0). */
   seed?: SeedLike;
@@ -29,6 +30,7 @@ export interface InitOptions {
   dtype?: DType;
 }
 
+/** Options of {@link initLinear} and {@link initMlp}. */
 export interface LinearInitOptions extends InitOptions {
   /** 'he' (default): U(±√(6/in)); 'glorot': U(±√(6/(in + out))); 'zeros'. */
   init?: 'he' | 'glorot' | 'zeros';
@@ -40,7 +42,9 @@ export interface LinearInitOptions extends InitOptions {
 
 /** y = xW + b: W is [in, out], b is [out]. */
 export interface LinearParams {
+  /** Weights, shape [in, out]. */
   W: Tensor;
+  /** Bias, shape [out] (absent when initialised with `bias: false`). */
   b?: Tensor;
 }
 
@@ -119,6 +123,7 @@ export function activation(fn: string, a: Activation | undefined): (x: Tensor) =
 
 /** A multilayer perceptron: one linear layer per consecutive pair of `sizes`. */
 export interface MlpParams {
+  /** The linear layers, input side first. */
   layers: LinearParams[];
 }
 
@@ -172,7 +177,7 @@ export interface IcnnParams {
 /**
  * Parameters of an input-convex network with input size `inputs`, hidden widths `hidden`, and
  * `outputs` outputs (default 1; each output is convex). Input layers He-uniform; raw z-path weights
- * uniform on [−4, −2] + log √(6/fan_in), so that softplus(Ŵ) starts small and positive.
+ * uniform on [−4, −2], so that softplus(Ŵ) starts small and positive.
  */
 export function initIcnn(inputs: number, hidden: readonly number[], options?: InitOptions & { outputs?: number }): IcnnParams {
   const fn = 'initIcnn';
@@ -188,8 +193,9 @@ export function initIcnn(inputs: number, hidden: readonly number[], options?: In
   const hid = widths.slice(1).map((w, k) => {
     const fin = widths[k]!;
     const u = R.uniform(fin * w);
-    // softplus(Ŵ) ≈ e^Ŵ ∈ [e⁻⁴, e⁻²]·√(6/fin): the z-path starts as a small positive average of the previous layer
-    for (let i = 0; i < u.length; i++) u[i] = -4 + 2 * u[i]! + Math.log(Math.sqrt(6 / fin));
+    // softplus(Ŵ) ≈ e^Ŵ ∈ [e⁻⁴, e⁻²]: the z-path starts as a small positive combination of the previous
+    // layer (no JS Math.log here: it may differ between engines in the last bit)
+    for (let i = 0; i < u.length; i++) u[i] = -4 + 2 * u[i]!;
     return tensor(u, { shape: [fin, w], dtype });
   });
   return { input, hidden: hid };
@@ -302,8 +308,11 @@ export type GluVariant = 'glu' | 'bilinear' | 'reglu' | 'geglu' | 'swiglu';
 
 /** FFN(x) = (act(xW) ⊙ xV)·W₂ (no biases, as in the paper). */
 export interface GluParams {
+  /** Gate projection, shape [d_model, d_ff]. */
   W: Tensor;
+  /** Value projection, shape [d_model, d_ff]. */
   V: Tensor;
+  /** Output projection, shape [d_ff, d_model]. */
   W2: Tensor;
 }
 
@@ -336,7 +345,9 @@ export function glu(p: GluParams, x: Tensor, variant: GluVariant = 'swiglu'): Te
 
 /** A low-rank adapter for a linear layer [in, out]: ΔW = (α/r)·A·B, A [in, r], B [r, out]. */
 export interface LoraParams {
+  /** Down projection, shape [in, r]. */
   A: Tensor;
+  /** Up projection, shape [r, out] (zero at initialisation). */
   B: Tensor;
 }
 

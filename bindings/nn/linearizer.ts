@@ -17,7 +17,9 @@ import { coupling, couplingInverse, initCoupling, rngOf, type CouplingParams, ty
 
 /** An invertible network: coupling layers alternating which half conditions the other. */
 export interface FlowParams {
+  /** The coupling layers, applied in order. */
   layers: CouplingParams[];
+  /** The dimension d of the space the flow acts on. */
   dim: number;
 }
 
@@ -52,8 +54,11 @@ export function flowInverse(p: FlowParams, y: Tensor): Tensor {
 
 /** f(x) = g_y⁻¹(A·g_x(x)): A is [m, d]. */
 export interface LinearizerParams {
+  /** The input flow g_x on ℝᵈ. */
   gx: FlowParams;
+  /** The output flow g_y on ℝᵐ (the same object as gx when shared). */
   gy: FlowParams;
+  /** The linear map in the induced spaces, shape [m, d]. */
   A: Tensor;
 }
 
@@ -113,6 +118,7 @@ export interface LinearizerSvd {
   singularValues: Float64Array;
   /** A = U diag(σ) Vᵀ: U (m × r) and V (d × r), row-major. */
   U: Float64Array;
+  /** V (d × r), row-major. */
   V: Float64Array;
   /** r = min(m, d). */
   rank: number;

@@ -14,7 +14,13 @@ import type { ProxOperator } from '../prox/operator.js';
  * A parameter or gradient: a typed array, or anything with a `view()` returning one (an nn `Tensor`:
  * its view is taken afresh right before use, since an allocation may detach an older one).
  */
-export type ParamArray = Float64Array | Float32Array | { view(): Float64Array | Float32Array };
+export type ParamArray =
+  | Float64Array
+  | Float32Array
+  | {
+      /** A fresh typed array over the values (no copy). */
+      view(): Float64Array | Float32Array;
+    };
 
 /** Named parameter (or gradient) arrays, e.g. `{ W1: Float64Array, b1: Float64Array }` or tensors. */
 export type ParamSet = Record<string, ParamArray>;
@@ -25,6 +31,7 @@ export type ParamSet = Record<string, ParamArray>;
  */
 export type ProxHook = Readonly<Record<string, ProxOperator>> | ((name: string) => ProxOperator | undefined);
 
+/** A first-order optimizer made by {@link sgd}, {@link adam} or {@link adamw}; it keeps its state (moments, step count) per parameter name. */
 export interface Optimizer {
   /** e.g. `adam(0.001)`. */
   readonly name: string;
@@ -49,6 +56,7 @@ interface CommonOptions {
   prox?: ProxHook;
 }
 
+/** Options of {@link sgd}. */
 export interface SgdOptions extends CommonOptions {
   /** Momentum μ ∈ [0, 1) (default 0: plain SGD). */
   momentum?: number;
@@ -58,6 +66,7 @@ export interface SgdOptions extends CommonOptions {
   weightDecay?: number;
 }
 
+/** Options of {@link adam} and {@link adamw}. */
 export interface AdamOptions extends CommonOptions {
   /** β₁ ∈ [0, 1) (default 0.9). */
   beta1?: number;
@@ -225,6 +234,9 @@ function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Opt
   const m1 = new Slots();
   const m2 = new Slots();
   let steps = 0;
+  // β₁ᵗ and β₂ᵗ as running products: exact IEEE multiplications give the same bits in every engine,
+  // where Math.pow (β ** t) differs between JS engines in the last bit.
+  let b1t = 1, b2t = 1;
   return {
     name: `${fn}(${lr0})`,
     get steps() {
@@ -234,7 +246,8 @@ function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Opt
     step(params: ParamSet, grads: ParamSet) {
       const lr = positive(fn, 'learningRate', this.learningRate, lr0);
       const t = steps + 1;
-      const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+      const p1 = b1t * b1, p2 = b2t * b2;
+      const c1 = 1 - p1, c2 = 1 - p2;
       eachPair(`${fn}.step`, params, grads, (name, p, g, raw) => {
         const m = m1.get(name, p), v = m2.get(name, p);
         for (let i = 0; i < p.length; i++) {
@@ -248,6 +261,8 @@ function adamFamily(fn: 'adam' | 'adamw', options: AdamOptions | undefined): Opt
         applyProx(`${fn}.step`, hook, name, raw, lr);
       });
       steps = t;
+      b1t = p1;
+      b2t = p2;
     },
   };
 }

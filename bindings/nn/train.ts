@@ -24,6 +24,7 @@ export type ParamTree = object;
 /** Targets of a minibatch: integer labels (classification) or a [b, k] tensor (regression). */
 export type Targets = Int32Array | Tensor;
 
+/** What {@link train} trains: parameters and a minibatch loss. */
 export interface Model<P extends object = ParamTree> {
   /** The parameters to train (updated in place; they stay the caller's tensors). */
   params: P;
@@ -34,6 +35,7 @@ export interface Model<P extends object = ParamTree> {
   loss(params: P, x: Tensor, y: Targets): Tensor;
 }
 
+/** The training set of {@link train}. */
 export interface TrainData {
   /** Inputs, one row per example (number[][] or Float64Array[]). */
   X: ArrayLike<ArrayLike<number>>;
@@ -41,6 +43,7 @@ export interface TrainData {
   y: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 }
 
+/** Progress of {@link train} after one epoch (passed to `onProgress` and kept in `history`). */
 export interface TrainProgress {
   /** 1-based epoch. */
   epoch: number;
@@ -52,6 +55,7 @@ export interface TrainProgress {
   elapsedMs: number;
 }
 
+/** Options of {@link train}. */
 export interface TrainOptions {
   /** Passes over the data (default 10). */
   epochs?: number;
@@ -75,6 +79,7 @@ export interface TrainOptions {
   signal?: AbortSignalLike;
 }
 
+/** Result of {@link train}. */
 export interface TrainResult<P extends object = ParamTree> {
   /** `model.params`, trained in place. */
   params: P;
@@ -86,6 +91,7 @@ export interface TrainResult<P extends object = ParamTree> {
   converged: boolean;
   /** 'converged' (tol), 'maxIter' (every epoch ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
   stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
+  /** One entry per completed epoch. */
   history: TrainProgress[];
 }
 
