@@ -8,7 +8,7 @@ import type { StopState } from '../runtime/stop.js';
 import { evaluateNetwork } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { readVerifyOptions, type VerifyOptions } from './verify.js';
-import { parseVnnlib, readProperty, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
+import { parseVnnlib, propertyRegions, readProperty, verifyVnnlib, type VnnlibProperty } from './vnnlib.js';
 
 /** The options of `verifyNetwork` (maxNodes, pgd, signal, …, passed through), with `timeout` for the whole property and every bounding method. */
 export interface VerifyModelOptions extends Omit<VerifyOptions, 'method' | 'timeout'> {
@@ -38,8 +38,10 @@ export interface VerifyModelResult {
     inputs: Float64Array;
     /** The network's outputs at `inputs` (exact forward pass). */
     outputs: Float64Array;
-    /** Index of the unsafe-set clause these outputs satisfy. */
+    /** Index of the unsafe-set clause these outputs satisfy, within the clauses of input region `region`. */
     clause: number;
+    /** Index of the input region `inputs` lies in (of the property's `regions`; 0 when it has one box). */
+    region: number;
   };
   /** Boxes bounded and milliseconds spent. */
   statistics: {
@@ -87,14 +89,15 @@ export function verify(model: BoundsNetwork | NetworkSpec | string, spec: Vnnlib
   const r = verifyVnnlib(net, p, { ...o, method: method as VerifyOptions['method'], timeout, signal });
   const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
   if (r.verdict === 'verified') return { verdict: 'unsat', stopped: 'converged', statistics };
-  if (r.verdict === 'falsified' && r.counterexample && r.clause !== undefined) {
+  if (r.verdict === 'falsified' && r.counterexample && r.clause !== undefined && r.region !== undefined) {
     const inputs = Float64Array.from(r.counterexample.x);
     const outputs = evaluateNetwork(net, inputs);
-    const { C, d } = p.clauses[r.clause]!;
-    // Re-check by an exact forward pass: the input lies in the box and its output satisfies every row of the clause.
+    const region = propertyRegions(p)[r.region]!;
+    const { C, d } = region.clauses[r.clause]!;
+    // Re-check by an exact forward pass: the input lies in the region's box and its output satisfies every row of the clause.
     const rows = C.map((c, i) => c.reduce((s, v, j) => s + v * outputs[j]!, d[i]!));
-    const inBox = inputs.every((v, i) => v >= p.inputLower[i]! && v <= p.inputUpper[i]!);
-    if (rows.every((v) => v >= 0) && inBox) return { verdict: 'sat', stopped: 'converged', counterexample: { inputs, outputs, clause: r.clause }, statistics };
+    const inBox = inputs.every((v, i) => v >= region.inputLower[i]! && v <= region.inputUpper[i]!);
+    if (rows.every((v) => v >= 0) && inBox) return { verdict: 'sat', stopped: 'converged', counterexample: { inputs, outputs, clause: r.clause, region: r.region }, statistics };
     return { verdict: 'unknown', stopped: 'converged', statistics };
   }
   // verifyNetwork saw one signal for both the caller's abort and the deadline: tell them apart here.

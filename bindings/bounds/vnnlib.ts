@@ -5,14 +5,18 @@
  * Accepted: `(declare-const X_i Real)` / `(declare-const Y_j Real)`; `(assert F)` where F is an atom
  * `(<= a b)` / `(>= a b)` between linear terms (numbers, variables, `(+ …)`, `(- …)`, `(* c t)`), or
  * `(and F …)` / `(or F …)` of such formulas (converted to disjunctive normal form). Comments start
- * with `;`. Atoms on one X variable only are input bounds and must appear outside `or`.
+ * with `;`. Atoms on one X variable only are input bounds; they may appear anywhere, also inside
+ * `or` (a union of input boxes, each disjunct with its own output atoms or none).
  *
- * Semantics: a VNNLIB file describes the UNSAFE set: the property is violated iff some input in the
- * box gives an output satisfying every row of some clause. Each clause is `{ C, d }` with the
- * conjunction "C·y + d ≥ 0 row by row" (the same orientation as `verifyNetwork`'s `OutputProperty`).
- * So the network is safe iff for every clause and every x in the box, SOME row has (C·y + d)ᵢ < 0;
- * `verifyVnnlib` proves that per clause with `verifyNetwork` on the negated rows −(C·y + d) in
- * `mode: 'any'` (some row strictly positive), and returns the first counterexample found.
+ * Semantics: a VNNLIB file describes the UNSAFE set: the property is violated iff some input of
+ * some region's box gives an output satisfying every row of one of that region's clauses. The
+ * conjunction of all asserts is put in disjunctive normal form; each term is an input box (its
+ * atoms on X) and one clause (its atoms on Y); terms with the same box form one region. Each clause
+ * is `{ C, d }` with the conjunction "C·y + d ≥ 0 row by row" (the same orientation as
+ * `verifyNetwork`'s `OutputProperty`). So the network is safe iff for every region, clause and x in
+ * the region's box, SOME row has (C·y + d)ᵢ < 0; `verifyVnnlib` proves that per region and clause
+ * with `verifyNetwork` on the negated rows −(C·y + d) in `mode: 'any'` (some row strictly
+ * positive), and returns the first counterexample found.
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { evaluateNetwork } from './bounds.js';
@@ -44,16 +48,39 @@ export interface VnnlibClause {
   d: number[];
 }
 
-/** A parsed VNNLIB property: an input box and an unsafe output set (a disjunction of clauses). */
+/** One input box of a property with the output clauses that are unsafe on it. */
+export interface VnnlibRegion {
+  /** Lower corner of the box (length = number of declared X variables). */
+  inputLower: Float64Array;
+  /** Upper corner of the box. */
+  inputUpper: Float64Array;
+  /** On this box the unsafe set is the union of these clauses (each a conjunction). */
+  clauses: VnnlibClause[];
+}
+
+/**
+ * A parsed VNNLIB property: an unsafe set that is a union over input regions of
+ * { x in the region's box : the output satisfies one of the region's clauses }.
+ */
 export interface VnnlibProperty {
-  /** Input box (length = number of declared X variables). */
+  /** Input box (length = number of declared X variables); with several regions, their bounding box. */
   inputLower: Float64Array;
   /** Upper corner of the input box. */
   inputUpper: Float64Array;
   /** Number of declared Y variables. */
   outputs: number;
-  /** The unsafe set is the union of these clauses (each a conjunction). */
+  /**
+   * The unsafe set over the input box is the union of these clauses (each a conjunction). With
+   * several `regions` this is every region's clauses together (an over-approximation on the hull).
+   */
   clauses: VnnlibClause[];
+  /**
+   * The exact unsafe set as a union of input boxes, each with its own clauses (what
+   * `(assert (or (and …input bounds… …output atoms…) …))` describes). `parseVnnlib` always fills
+   * it (one region when no disjunction involves the inputs); when absent, the property is the one
+   * region { inputLower, inputUpper, clauses }.
+   */
+  regions?: VnnlibRegion[];
 }
 
 interface Pos {
@@ -188,11 +215,13 @@ function dnf(e: SExpr, declared: Map<string, Pos>): Atom[][] {
 }
 
 /**
- * Parses a VNNLIB property (VNN-COMP subset, see the module notes) into an input box and the unsafe
- * set as a disjunction of conjunctions `{ C, d }` (each row: C·y + d ≥ 0). Top-level output atoms
- * are conjoined to every clause. Throws `VnnlibError` (a ParameterError with `line`, `column`) for
- * unbalanced parentheses, undeclared variables, non-linear terms, unknown operators, input
- * constraints inside `or` or on several inputs, and an input without both bounds.
+ * Parses a VNNLIB property (VNN-COMP subset, see the module notes) into input regions (boxes), each
+ * with its unsafe set as a disjunction of conjunctions `{ C, d }` (each row: C·y + d ≥ 0). Top-level
+ * atoms are conjoined to every disjunct; a disjunct whose input bounds contradict each other is
+ * dropped. `inputLower`/`inputUpper` are the bounding box of the regions. Throws `VnnlibError` (a
+ * ParameterError with `line`, `column`) for unbalanced parentheses, undeclared variables, non-linear
+ * terms, unknown operators, input constraints on several inputs, an input without both bounds in
+ * some region, no region left, and more than 100000 disjuncts.
  */
 export function parseVnnlib(text: string): VnnlibProperty {
   if (typeof text !== 'string') throw parameterError(FN, 'text', 'a string', text);
@@ -222,51 +251,87 @@ export function parseVnnlib(text: string): VnnlibProperty {
   const n = xs.length === 0 ? 0 : Math.max(...xs) + 1;
   for (let i = 0; i < n; i++) if (!declared.has(`X_${i}`)) throw new VnnlibError(1, 1, `X_${i} is not declared but X_${n - 1} is (inputs must be X_0 … X_${n - 1})`);
   for (let j = 0; j < outputs; j++) if (!declared.has(`Y_${j}`)) throw new VnnlibError(1, 1, `Y_${j} is not declared but Y_${outputs - 1} is`);
-  const inputLower = new Float64Array(n).fill(-Infinity);
-  const inputUpper = new Float64Array(n).fill(Infinity);
-  let clauses: Atom[][] = [[]];
+  // The conjunction of all asserts in disjunctive normal form. A single-term assert (input bounds,
+  // a top-level output atom) is appended to every term in place, so that the thousands of one-line
+  // bounds of an image property cost no copies; an (or …) multiplies the terms.
+  let terms: Atom[][] = [[]];
   for (const a of asserts) {
-    const terms = dnf(a, declared);
-    const isInput = (t: Atom): boolean => [...t.form.coef.keys()].some((v) => v.startsWith('X_'));
-    if (terms.length === 1) {
-      const rest: Atom[] = [];
-      for (const t of terms[0]!) {
-        if (!isInput(t)) {
-          rest.push(t);
-          continue;
-        }
-        const vars = [...t.form.coef.keys()];
-        if (vars.length !== 1) fail(t.pos, `input constraints must bound one X_i against a constant (got ${vars.join(', ')})`);
-        const v = vars[0]!;
-        const i = Number(v.slice(2));
-        const b = -t.form.c / t.form.coef.get(v)!; // a·x + c ≥ 0  ⇔  x ≥ −c/a (a > 0), x ≤ −c/a (a < 0)
-        if (t.form.coef.get(v)! > 0) inputLower[i] = Math.max(inputLower[i]!, b);
-        else inputUpper[i] = Math.min(inputUpper[i]!, b);
-      }
-      if (rest.length > 0) clauses = clauses.map((c) => [...c, ...rest]);
-    } else {
-      for (const t of terms.flat()) if (isInput(t)) fail(t.pos, 'input constraints inside (or …) are not supported');
-      clauses = clauses.flatMap((c) => terms.map((q) => [...c, ...q]));
+    const t = dnf(a, declared);
+    if (t.length === 1) for (const c of terms) c.push(...t[0]!);
+    else {
+      if (terms.length * t.length > 100_000) fail(a.pos, 'the formula has more than 100000 clauses in disjunctive normal form');
+      terms = terms.flatMap((c) => t.map((q) => [...c, ...q]));
     }
   }
-  for (let i = 0; i < n; i++) {
-    if (!(Number.isFinite(inputLower[i]!) && Number.isFinite(inputUpper[i]!))) {
-      const p = declared.get(`X_${i}`)!;
-      fail(p, `X_${i} needs a finite lower and upper bound (got [${inputLower[i]}, ${inputUpper[i]}])`);
+  // Each term = an input box (its atoms on one X_i) ∧ output rows. Terms with the same box form one region.
+  const regions = new Map<string, { lower: Float64Array; upper: Float64Array; rows: Atom[][] }>();
+  for (const term of terms) {
+    const lower = new Float64Array(n).fill(-Infinity);
+    const upper = new Float64Array(n).fill(Infinity);
+    const rows: Atom[] = [];
+    for (const t of term) {
+      const vars = [...t.form.coef.keys()];
+      if (!vars.some((v) => v.startsWith('X_'))) {
+        rows.push(t);
+        continue;
+      }
+      if (vars.length !== 1) fail(t.pos, `input constraints must bound one X_i against a constant (got ${vars.join(', ')})`);
+      const v = vars[0]!;
+      const i = Number(v.slice(2));
+      const a = t.form.coef.get(v)!;
+      const b = -t.form.c / a + 0; // a·x + c ≥ 0  ⇔  x ≥ −c/a (a > 0), x ≤ −c/a (a < 0); + 0 turns −0 into 0
+      if (a > 0) lower[i] = Math.max(lower[i]!, b);
+      else upper[i] = Math.min(upper[i]!, b);
+    }
+    // A term whose input bounds contradict each other holds for no input: it adds nothing to the unsafe set.
+    if (lower.some((l, i) => l > upper[i]!)) continue;
+    const key = `${Array.from(lower).join(',')}|${Array.from(upper).join(',')}`;
+    let r = regions.get(key);
+    if (!r) regions.set(key, (r = { lower, upper, rows: [] }));
+    r.rows.push(rows);
+  }
+  if (regions.size === 0) {
+    fail(asserts[0]?.pos ?? { line: 1, column: 1 }, 'the input constraints admit no input (every disjunct has a lower bound above its upper bound)');
+  }
+  for (const r of regions.values()) {
+    for (let i = 0; i < n; i++) {
+      if (!(Number.isFinite(r.lower[i]!) && Number.isFinite(r.upper[i]!))) {
+        fail(declared.get(`X_${i}`)!, `X_${i} needs a finite lower and upper bound (got [${r.lower[i]}, ${r.upper[i]}])`);
+      }
     }
   }
   // A clause with no rows (no output constraint) is satisfied by every input.
-  const out: VnnlibClause[] = clauses.map((c) => ({
-      C: c.map((t) => Array.from({ length: outputs }, (_, j) => t.form.coef.get(`Y_${j}`) ?? 0)),
-      d: c.map((t) => t.form.c),
-    }));
-  return { inputLower, inputUpper, outputs, clauses: out };
+  const toClause = (c: Atom[]): VnnlibClause => ({
+    C: c.map((t) => Array.from({ length: outputs }, (_, j) => t.form.coef.get(`Y_${j}`) ?? 0)),
+    d: c.map((t) => t.form.c),
+  });
+  const out: VnnlibRegion[] = [...regions.values()].map((r) => ({ inputLower: r.lower, inputUpper: r.upper, clauses: r.rows.map(toClause) }));
+  const inputLower = Float64Array.from(out[0]!.inputLower);
+  const inputUpper = Float64Array.from(out[0]!.inputUpper);
+  for (const r of out.slice(1)) {
+    for (let i = 0; i < n; i++) {
+      inputLower[i] = Math.min(inputLower[i]!, r.inputLower[i]!);
+      inputUpper[i] = Math.max(inputUpper[i]!, r.inputUpper[i]!);
+    }
+  }
+  // With one region the top-level fields say everything; with several, `clauses` lists every clause
+  // of every region (over the hull box this over-approximates the unsafe set: `regions` is exact).
+  return { inputLower, inputUpper, outputs, clauses: out.flatMap((r) => r.clauses), regions: out };
+}
+
+/**
+ * The regions of a property: `regions` when given, else one region made of the top-level box and clauses.
+ */
+export function propertyRegions(p: VnnlibProperty): VnnlibRegion[] {
+  return p.regions ?? [{ inputLower: p.inputLower, inputUpper: p.inputUpper, clauses: p.clauses }];
 }
 
 /** Result of {@link verifyVnnlib}: {@link VerifyResult} plus the clause a counterexample satisfies. */
 export interface VerifyVnnlibResult extends VerifyResult {
-  /** Index of the clause the counterexample satisfies (when 'falsified'). */
+  /** Index of the clause the counterexample satisfies, within its region's `clauses` (when 'falsified'). */
   clause?: number;
+  /** Index of the input region (of `propertyRegions`, i.e. `regions` when present) the counterexample lies in (when 'falsified'). */
+  region?: number;
 }
 
 /**
@@ -277,15 +342,29 @@ export interface VerifyVnnlibResult extends VerifyResult {
 export function readProperty(fn: string, name: string, p: unknown): VnnlibProperty {
   if (typeof p !== 'object' || p === null || Array.isArray(p) || ArrayBuffer.isView(p)) throw parameterError(fn, name, 'VNNLIB text or a parsed VnnlibProperty', p);
   const o = p as Record<string, unknown>;
+  const outputs = o.outputs;
+  nonNegativeInteger(fn, `${name}.outputs`, outputs);
+  const top = readRegion(fn, name, o, outputs as number, null);
+  if (o.regions === undefined) return { ...top, outputs: outputs as number };
+  if (!Array.isArray(o.regions) || o.regions.length === 0) throw parameterError(fn, `${name}.regions`, 'a non-empty array of { inputLower, inputUpper, clauses }', o.regions);
+  const regions = o.regions.map((r: unknown, i: number) => {
+    const at = `${name}.regions[${i}]`;
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw parameterError(fn, at, 'an object { inputLower, inputUpper, clauses }', r);
+    return readRegion(fn, at, r as Record<string, unknown>, outputs as number, top.inputLower.length);
+  });
+  return { ...top, outputs: outputs as number, regions };
+}
+
+/** One box with its clauses, checked (`n`: the required box length, or null to take it from inputLower). */
+function readRegion(fn: string, name: string, o: Record<string, unknown>, outputs: number, n: number | null): VnnlibRegion {
   const inputLower = finiteArray(fn, `${name}.inputLower`, o.inputLower);
   const inputUpper = finiteArray(fn, `${name}.inputUpper`, o.inputUpper);
+  if (n !== null && inputLower.length !== n) throw new ShapeError(`${fn}: ${name}.inputLower must have length ${n}, the number of inputs (got ${inputLower.length})`);
   if (inputUpper.length !== inputLower.length) {
     throw new ShapeError(`${fn}: ${name}.inputUpper must have length ${inputLower.length}, that of inputLower (got ${inputUpper.length})`);
   }
   const bad = inputLower.findIndex((l, i) => l > inputUpper[i]!);
   if (bad >= 0) throw new ParameterError(`${fn}: ${name}.inputLower must be <= inputUpper (got ${inputLower[bad]} > ${inputUpper[bad]} at index ${bad})`);
-  const outputs = o.outputs;
-  nonNegativeInteger(fn, `${name}.outputs`, outputs);
   if (!Array.isArray(o.clauses)) throw parameterError(fn, `${name}.clauses`, 'an array of { C, d }', o.clauses);
   const clauses = o.clauses.map((cl: unknown, c: number): VnnlibClause => {
     const at = `${name}.clauses[${c}]`;
@@ -294,23 +373,24 @@ export function readProperty(fn: string, name: string, p: unknown): VnnlibProper
     if (!Array.isArray(C)) throw parameterError(fn, `${at}.C`, 'an array of rows (number[][])', C);
     const rows = C.map((row: unknown, r: number) => {
       const a = finiteArray(fn, `${at}.C[${r}]`, row);
-      if (a.length !== outputs) throw new ShapeError(`${fn}: ${at}.C[${r}] must have length ${outputs as number}, the number of outputs (got ${describe(row)})`);
+      if (a.length !== outputs) throw new ShapeError(`${fn}: ${at}.C[${r}] must have length ${outputs}, the number of outputs (got ${describe(row)})`);
       return Array.from(a);
     });
     const dv = finiteArray(fn, `${at}.d`, d);
     if (dv.length !== rows.length) throw new ShapeError(`${fn}: ${at}.d must have length ${rows.length}, the rows of C (got ${dv.length})`);
     return { C: rows, d: Array.from(dv) };
   });
-  return { inputLower, inputUpper, outputs: outputs as number, clauses };
+  return { inputLower, inputUpper, clauses };
 }
 
 /**
- * Decides a VNNLIB property on `model`: 'verified' when every clause of the unsafe set is
- * infeasible over the input box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
- * 'falsified' with a counterexample x (its output y satisfies every row of `clause`, re-checked by an
- * exact forward pass; `values` are then −(C·y + d) ≤ 0), else 'unknown'. The property is VNNLIB text or
- * the result of `parseVnnlib`. Options are those of
- * `verifyNetwork`; `timeout` (default 10 s) and `maxNodes` apply to each clause. `nodes`,
+ * Decides a VNNLIB property on `model`: 'verified' when every clause of every input region is
+ * infeasible over that region's box (each proved with `verifyNetwork` on −(C·y + d) in `mode: 'any'`),
+ * 'falsified' with a counterexample x as soon as one region gives one (x lies in box `region`, its
+ * output y satisfies every row of that region's clause `clause`, re-checked by an exact forward pass;
+ * `values` are then −(C·y + d) ≤ 0), else 'unknown' (some region or clause was left open). The
+ * property is VNNLIB text or the result of `parseVnnlib`. Options are those of `verifyNetwork`;
+ * `timeout` (default 10 s) and `maxNodes` apply to each clause of each region. `nodes`,
  * `reluSplits` and `elapsedMs` are summed. Throws ShapeError when the declared X / Y counts differ from the model's.
  */
 export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlibText: string | VnnlibProperty, options?: VerifyOptions): VerifyVnnlibResult {
@@ -324,19 +404,23 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
   let reluSplits = 0;
   let elapsedMs = 0;
   let unknown: VerifyResult['stopped'] | null = null;
-  for (let c = 0; c < p.clauses.length; c++) {
-    const { C, d } = p.clauses[c]!;
-    if (C.length === 0) {
-      const x = p.inputLower.map((l, i) => 0.5 * (l + p.inputUpper[i]!));
-      return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c };
+  const regions = propertyRegions(p);
+  for (let g = 0; g < regions.length; g++) {
+    const { inputLower, inputUpper, clauses } = regions[g]!;
+    for (let c = 0; c < clauses.length; c++) {
+      const { C, d } = clauses[c]!;
+      if (C.length === 0) {
+        const x = inputLower.map((l, i) => 0.5 * (l + inputUpper[i]!));
+        return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c, region: g };
+      }
+      const r = verifyNetwork(net, { lower: inputLower, upper: inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
+      nodes += r.nodes;
+      reluSplits += r.reluSplits;
+      elapsedMs += r.elapsedMs;
+      if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c, region: g };
+      // the first clause left open says why the search stopped
+      if (r.verdict === 'unknown') unknown ??= r.stopped;
     }
-    const r = verifyNetwork(net, { lower: p.inputLower, upper: p.inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
-    nodes += r.nodes;
-    reluSplits += r.reluSplits;
-    elapsedMs += r.elapsedMs;
-    if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c };
-    // the first clause left open says why the search stopped
-    if (r.verdict === 'unknown') unknown ??= r.stopped;
   }
   return unknown === null ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs } : { verdict: 'unknown', stopped: unknown, nodes, reluSplits, elapsedMs };
 }

@@ -105,7 +105,9 @@ ${decl(5, 5)}
     expectVnnlibError(() => parseVnnlib(`${head}(assert (>= (* Y_0 Y_1) 0))`), 6, 20, 'non-linear term: a product of two variable expressions');
     expectVnnlibError(() => parseVnnlib(`${head}(assert (<= (exp Y_0) 0))`), 6, 13, 'expected a linear term');
     expectVnnlibError(() => parseVnnlib(`${head}(assert (< Y_0 0))`), 6, 9, 'unsupported operator <');
-    expectVnnlibError(() => parseVnnlib(`${head}(assert (or (and (<= X_0 0.5) (>= Y_0 0)) (>= Y_1 0)))`), 6, 18, 'input constraints inside (or …) are not supported');
+    // Input bounds inside (or …) are input regions (test/bounds/vnnlib-regions.test.ts), not an error.
+    expect(parseVnnlib(`${head}(assert (or (and (<= X_0 0.5) (>= Y_0 0)) (>= Y_1 0)))`).regions!.map((r) => r.inputUpper[0])).toEqual([0.5, 1]);
+    expectVnnlibError(() => parseVnnlib(`${head}(assert (or (and (<= (+ X_0 X_1) 0.5) (>= Y_0 0)) (>= Y_1 0)))`), 6, 18, 'input constraints must bound one X_i');
     expectVnnlibError(() => parseVnnlib(`${head}(assert (<= X_0 X_1))`), 6, 9, 'input constraints must bound one X_i');
     expectVnnlibError(() => parseVnnlib(`${decl(2, 1)}\n(assert (<= X_0 1))(assert (>= X_0 0))(assert (<= X_1 1))`), 2, 16, 'X_1 needs a finite lower and upper bound (got [-Infinity, 1])');
     expectVnnlibError(() => parseVnnlib('(declare-const Z_0 Real)'), 1, 16, 'variables must be named X_i or Y_j (got Z_0)');
