@@ -4,6 +4,7 @@
  * epoch loop of the built-in losses runs in WASM (assembly/cvar/step.ts); a user loss runs its loop
  * here and calls the same step kernel.
  */
+import { isRowArray, readMatrix } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -11,7 +12,7 @@ import type { StopState } from '../runtime/stop.js';
 import { checkBoolean } from '../runtime/checks.js';
 import { seededRng } from '../rng.js';
 import { checkBeta, copyDoubles, finiteNumber, tail } from './cvar.js';
-import { isNumericArray } from '../runtime/memory.js';
+import { isNumericArray, numbersOf } from '../runtime/memory.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** A loss of the prediction p = ⟨x, w⟩ + b and the target y, with its derivative in p. */
@@ -145,33 +146,13 @@ export interface Dataset {
  * messages (e.g. 'problems[0].').
  */
 export function readDataset(fn: string, X: unknown, y: unknown, where = ''): Dataset {
-  let data: Float64Array;
-  let n: number;
-  let d: number;
-  if (Array.isArray(X)) {
-    n = X.length;
-    if (n === 0) throw new ShapeError(`${fn}: ${where}X must have at least one row (got 0)`);
-    const first: unknown = X[0];
-    d = isNumericArray(first) ? first.length : -1;
-    if (!(d >= 1)) throw new ShapeError(`${fn}: ${where}X rows must have length >= 1 (got ${describe(first)})`);
-    data = new Float64Array(n * d);
-    X.forEach((row: unknown, i) => {
-      if (!isNumericArray(row) || row.length !== d) throw new ShapeError(`${fn}: ${where}X rows must all have length ${d} (got ${isNumericArray(row) ? row.length : describe(row)} at row ${i})`);
-      copyDoubles(row, data, i * d);
-    });
-  } else if (X && typeof X === 'object' && 'data' in X) {
-    const m = X as { data: unknown; rows: unknown; cols: unknown };
-    if (!Number.isSafeInteger(m.rows) || (m.rows as number) < 1) throw new ShapeError(`${fn}: ${where}X.rows must be an integer >= 1 (got ${describe(m.rows)})`);
-    if (!Number.isSafeInteger(m.cols) || (m.cols as number) < 1) throw new ShapeError(`${fn}: ${where}X.cols must be an integer >= 1 (got ${describe(m.cols)})`);
-    n = m.rows as number;
-    d = m.cols as number;
-    if (!isNumericArray(m.data)) throw parameterError(fn, `${where}X.data`, 'an array of numbers', m.data);
-    if (m.data.length !== n * d) throw new ShapeError(`${fn}: ${where}X.data must have length rows·cols = ${n * d} (got ${m.data.length})`);
-    data = new Float64Array(n * d);
-    copyDoubles(m.data, data, 0);
-  } else {
-    throw parameterError(fn, `${where}X`, 'a { data, rows, cols } matrix or an array of rows', X);
-  }
+  if (Array.isArray(X) && X.length === 0) throw new ShapeError(`${fn}: ${where}X must have at least one row (got 0)`);
+  // the shared reader: { data, rows, cols } or an array of rows (a flat array has no shape here)
+  const m = readMatrix(fn, `${where}X`, X);
+  const [n, d] = [m.rows, m.cols];
+  if (n === 0) throw new ShapeError(`${fn}: ${where}X must have at least one row (got 0)`);
+  if (d === 0) throw new ShapeError(`${fn}: ${where}X rows must have length >= 1 (got 0)`);
+  const data = m.data instanceof Float64Array && isRowArray(X) ? m.data : numbersOf(fn, `${where}X.data`, m.data);
   const bad = data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new NonFiniteError(fn, `${where}X`, bad, data[bad]!);
   if (!isNumericArray(y)) throw parameterError(fn, `${where}y`, 'an array of numbers', y);

@@ -155,7 +155,7 @@ describe('minimizeCvar API', () => {
     expect(() => minimizeCvar({ X: rows, y: y.slice(1) })).toThrow('minimizeCvar: y must have length 30 (the rows of X) (got 29)');
     expect(() => minimizeCvar({ X: [], y: [] })).toThrow('minimizeCvar: X must have at least one row (got 0)');
     expect(() => minimizeCvar({ X: [[1, 2], [3]], y: [1, 2] })).toThrow('minimizeCvar: X rows must all have length 2 (got 1 at row 1)');
-    expect(() => minimizeCvar({ X: { data: [1, 2, 3], rows: 2, cols: 2 }, y: [1, 2] })).toThrow('minimizeCvar: X.data must have length rows·cols = 4 (got 3)');
+    expect(() => minimizeCvar({ X: { data: [1, 2, 3], rows: 2, cols: 2 }, y: [1, 2] })).toThrow('minimizeCvar: X.data must have rows × cols = 2 × 2 = 4 entries (got 3)');
     expect(() => minimizeCvar({ X: [[1], [NaN]], y: [1, 2] })).toThrow(NonFiniteError);
     expect(() => minimizeCvar({ X: [[1], [2]], y: [1, Infinity] })).toThrow('minimizeCvar: y must be finite (got Infinity at index 1)');
     expect(() => minimizeCvar({ X: rows, y, beta: 1 })).toThrow(ParameterError);
