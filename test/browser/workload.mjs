@@ -68,5 +68,23 @@ export async function workload(lib, sha256) {
   const T = { data: g.normal(6 * 7 * 8), shape: [6, 7, 8] };
   digests['tucker/hooi'] = await sha256(bytes(lib.hooi(T, [2, 3, 3]).core.data));
   digests['cvar'] = await sha256(bytes(Float64Array.of(lib.cvar(g.normal(10001), 0.95))));
+
+  // nn: a short seeded training run (initialisation, shuffles, gelu MLP, softmax cross-entropy, AdamW),
+  // in f64 and in f32: the final weights must have the same bits in both engines.
+  const { nn } = lib;
+  const Xn = Array.from({ length: 64 }, () => Array.from(g.normal(4)));
+  const yn = Xn.map((r) => (r[0] * r[1] > 0 ? 1 : 0) + (r[2] > 0.5 ? 1 : 0));
+  for (const dtype of ['f64', 'f32']) {
+    const p = nn.initMlp([4, 16, 16, 3], { seed: 11, dtype });
+    const r = nn.train(
+      { params: p, loss: (q, x, y) => nn.softmaxCrossEntropy(nn.mlp(q, x, { activation: 'gelu' }), y) },
+      { X: Xn, y: yn },
+      { epochs: 5, batchSize: 8, seed: 12, dtype, optimizer: nn.adamw({ learningRate: 0.01 }) },
+    );
+    const w = p.layers.flatMap((l) => [...l.W.toArray(), ...l.b.toArray()]);
+    digests[`nn/train-${dtype}`] = await sha256(bytes(dtype === 'f64' ? Float64Array.from(w) : Float32Array.from(w)));
+    summary[`nn/train-${dtype}/loss-drop`] = r.history[0].loss - r.history[4].loss;
+    for (const l of p.layers) (l.W.free(), l.b.free());
+  }
   return { digests, summary };
 }
