@@ -316,5 +316,9 @@ describe('conventions: a matrix is { data, rows, cols }, and an array of rows is
     const labels = [0, 1, 0, 1, 0, 1];
     const net = (Xm: unknown) => api.trainMlp(Xm as never, labels, { hidden: [3], epochs: 2 }).network;
     same([net(rows), net({ data: Float64Array.from(rows.flat()), rows: rows.length, cols: 2 })]);
+    const C = [[1, -1], [0.5, 2]];
+    const bounds = (c: unknown) => api.computeBounds(spec(), box(), { method: 'crown', C: c as never });
+    same([bounds(C.flat()), bounds(C), bounds({ data: C.flat(), rows: 2, cols: 2 })]);
+    expect(() => bounds({ data: [1, 2, 3], rows: 1, cols: 3 })).toThrow(new api.ShapeError('computeBounds: C must be 1 × 2 (got 1 × 3)'));
   });
 });

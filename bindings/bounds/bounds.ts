@@ -2,6 +2,7 @@
  * Bound propagation over a feed-forward network: IBP (interval bound propagation, Gowal et al. 2018)
  * and CROWN (Zhang et al. 2018; the backward linear relaxation of auto_LiRPA, Xu et al. 2020, §3).
  */
+import { isMatrixObject, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
@@ -41,10 +42,10 @@ export interface ComputeBoundsOptions {
     lr?: number;
   };
   /**
-   * Specification matrix C (k × output, rows as number[][] or a flat row-major array): bounds are
-   * then on C·y (k of them). Default: the identity (bounds on every output).
+   * Specification matrix C (k × output: `{ data, rows, cols }`, rows as number[][], or a flat
+   * row-major array): bounds are then on C·y (k of them). Default: the identity (bounds on every output).
    */
-  C?: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  C?: ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
   /**
    * ReLU splits (the subdomain of branch and bound, Bunel et al. 2020; α,β-CROWN): neuron `neuron`
    * of the ReLU / LeakyReLU layer `layer` is fixed active (pre-activation ≥ 0) or inactive (≤ 0) by
@@ -118,7 +119,11 @@ export function parseRegion(fn: string, region: unknown, n: number): Region {
 export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data: Float64Array; k: number } | null {
   if (C === undefined) return null;
   let data: Float64Array;
-  if (Array.isArray(C) && C.length > 0 && typeof C[0] === 'object' && C[0] !== null) {
+  if (isMatrixObject(C)) {
+    // the canonical { data, rows, cols } form, through the shared reader (cols = the output size)
+    data = numbersOf(fn, `${name}.data`, readMatrix(fn, name, C, { cols: m }).data);
+    if (data.length === 0) throw new ShapeError(`${fn}: ${name} must have at least one row (got 0)`);
+  } else if (Array.isArray(C) && C.length > 0 && typeof C[0] === 'object' && C[0] !== null) {
     data = new Float64Array(C.length * m);
     C.forEach((row: unknown, i: number) => {
       const len = (row as ArrayLike<number>)?.length;
@@ -130,7 +135,7 @@ export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data
     if (data.length === 0 || data.length % m !== 0) {
       throw new ShapeError(`${fn}: ${name} must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
     }
-  } else throw parameterError(fn, name, 'a matrix (number[][] or flat row-major array)', C);
+  } else throw parameterError(fn, name, 'a matrix ({ data, rows, cols }, number[][] or flat row-major array)', C);
   const bad = data.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
   return { data, k: data.length / m };

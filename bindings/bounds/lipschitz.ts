@@ -9,6 +9,7 @@
  * ParameterError naming it. Plain TS (the matrices are small; the pre-activation bounds come from
  * `computeBounds`, which runs in WASM).
  */
+import type { Matrix } from '../runtime/matrix.js';
 import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
@@ -142,8 +143,8 @@ export function marginGradient(chain: Chain, x: ArrayLike<number>, t: number): F
 export interface LocalLipschitzOptions {
   /** Input norm of the Lipschitz constant: only 'inf' (default). */
   norm?: 'inf';
-  /** Specification matrix C (k × output, rows or flat row-major): bound the Jacobian of C·f instead of f (default: identity). */
-  C?: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** Specification matrix C (k × output: `{ data, rows, cols }`, rows or flat row-major): bound the Jacobian of C·f instead of f (default: identity). */
+  C?: ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
   /** Method of the pre-activation bounds (default 'crown'; see computeBounds). */
   boundsMethod?: 'ibp' | 'crown' | 'crown-ibp' | 'alpha-crown';
   /** Points sampled uniformly in the region for the lower bound (default 1000; the centre is always included). */
