@@ -10,6 +10,7 @@
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { finiteArray } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
+import type { Matrix } from '../runtime/matrix.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
@@ -18,8 +19,8 @@ import type { AbortSignalLike } from '../runtime/types.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
 export interface OutputProperty {
-  /** k × output matrix (rows as number[][], or flat row-major as `computeBounds`' `C`). */
-  C: readonly (readonly number[])[] | ArrayLike<number>;
+  /** k × output matrix (`{ data, rows, cols }`, rows as number[][], or flat row-major, as `computeBounds`' `C`). */
+  C: readonly (readonly number[])[] | ArrayLike<number> | Matrix;
   /** Offsets (length k); default zeros. */
   d?: readonly number[];
   /**
