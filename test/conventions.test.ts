@@ -218,6 +218,14 @@ function functionsOf(ns: Record<string, unknown>): string[] {
 
 const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx)])].sort();
 
+/**
+ * Namespace exports (`export * as x`) whose functions this table does not classify yet, and why. A
+ * new namespace fails the test until it is either covered here or listed.
+ */
+const PENDING_NAMESPACES: Record<string, string> = {
+  nn: 'the nn family (added alongside this test) reads its options without a list of known keys; its functions are to be classified here once it does',
+};
+
 describe('conventions: every exported function is classified', () => {
   it('each exported function is either in WITH_OPTIONS (with a valid call) or in NO_OPTIONS (with a reason)', () => {
     const unclassified = exported.filter((k) => !(k in WITH_OPTIONS) && !(k in NO_OPTIONS));
@@ -226,6 +234,13 @@ describe('conventions: every exported function is classified', () => {
     expect(both).toEqual([]);
     const stale = [...Object.keys(WITH_OPTIONS), ...Object.keys(NO_OPTIONS)].filter((k) => !exported.includes(k));
     expect(stale).toEqual([]);
+  });
+
+  it('every namespace export is covered or listed as pending (with the reason)', () => {
+    // a module namespace object (export * as x) is tagged 'Module'; constants such as BOUND_OPS are not
+    const namespaces = Object.keys(api).filter((k) => Object.prototype.toString.call((api as Record<string, unknown>)[k]) === '[object Module]');
+    expect(namespaces.filter((k) => !(k in PENDING_NAMESPACES))).toEqual([]);
+    expect(Object.keys(PENDING_NAMESPACES).filter((k) => !namespaces.includes(k))).toEqual([]);
   });
 
   it('no function listed without options declares a parameter named options (a cross-check of NO_OPTIONS)', () => {
