@@ -10,10 +10,11 @@ import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCa
 import type { AbortSignalLike } from '../runtime/types.js';
 import type { StopState } from '../runtime/stop.js';
 import { numbersOf } from '../runtime/memory.js';
+import { isMatrixObject, readMatrix } from '../runtime/matrix.js';
 import { cholesky, choleskySolve, dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
 
-/** Rows of a data matrix: number[][] / Float64Array[] (one row per example). */
-export type Rows = ArrayLike<ArrayLike<number>>;
+/** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
+export type Rows = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number };
 
 /** Options of {@link bcdMlp}. */
 export interface BcdMlpOptions {
@@ -95,6 +96,15 @@ export interface BcdMlpResult {
 
 /** Rows → a row-major Float64Array, validated. */
 export function readRows(fn: string, name: string, X: unknown, cols = -1): { data: Float64Array; n: number; d: number } {
+  if (isMatrixObject(X)) {
+    // the canonical { data, rows, cols } form, through the shared reader; then the same checks as for rows
+    const m = readMatrix(fn, name, X, cols >= 0 ? { cols } : {});
+    if (m.rows === 0 || m.cols === 0) throw parameterError(fn, name, 'a non-empty matrix', X);
+    const data = numbersOf(fn, `${name}.data`, m.data);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
+    return { data, n: m.rows, d: m.cols };
+  }
   if (!(Array.isArray(X) || ArrayBuffer.isView(X)) || (X as ArrayLike<unknown>).length === 0) {
     throw parameterError(fn, name, 'a non-empty array of rows', X);
   }

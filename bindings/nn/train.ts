@@ -11,7 +11,8 @@ import { Tensor, scope, tensor, type DType } from './tensor.js';
 import { valueAndGrad } from './grad.js';
 import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
-import { readRows } from './bcd.js';
+import { readRows, type Rows } from './bcd.js';
+import { isMatrixObject } from '../runtime/matrix.js';
 
 /**
  * The trainable parameters: a Tensor, or nested plain objects / arrays whose leaves are tensors
@@ -37,10 +38,10 @@ export interface Model<P extends object = ParamTree> {
 
 /** The training set of {@link train}. */
 export interface TrainData {
-  /** Inputs, one row per example (number[][] or Float64Array[]). */
-  X: ArrayLike<ArrayLike<number>>;
-  /** Integer class labels (one per row) or rows of regression targets. */
-  y: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** Inputs, one row per example: number[][], Float64Array[] or `{ data, rows, cols }`. */
+  X: Rows;
+  /** Integer class labels (one per row) or regression targets (rows, or a `{ data, rows, cols }` matrix). */
+  y: ArrayLike<number> | Rows;
 }
 
 /** Progress of {@link train} after one epoch (passed to `onProgress` and kept in `history`). */
@@ -170,11 +171,13 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
   }));
   const { data: X, n, d } = readRows(fn, 'data.X', data.X);
   const yIn = data.y as ArrayLike<unknown>;
-  if (yIn === null || typeof yIn !== 'object' || typeof yIn.length !== 'number') throw parameterError(fn, 'data.y', 'an array of labels or of target rows', yIn);
-  if (yIn.length !== n) throw new ShapeError(`${fn}: data.y must have one entry per row of data.X, ${n} (got ${yIn.length})`);
+  const yMatrix = isMatrixObject(yIn);
+  if (!yMatrix && (yIn === null || typeof yIn !== 'object' || typeof yIn.length !== 'number')) throw parameterError(fn, 'data.y', 'an array of labels, of target rows, or a { data, rows, cols } matrix', yIn);
+  const yCount = yMatrix ? (yIn as unknown as { rows: number }).rows : yIn.length;
+  if (yCount !== n) throw new ShapeError(`${fn}: data.y must have one entry per row of data.X, ${n} (got ${yCount})`);
   let labels: Int32Array | null = null;
   let targets: { data: Float64Array; k: number } | null = null;
-  if (n > 0 && typeof yIn[0] === 'number') {
+  if (!yMatrix && n > 0 && typeof yIn[0] === 'number') {
     labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = yIn[i];

@@ -123,6 +123,22 @@ describe('train', () => {
     p.layers.forEach((l) => (l.W.free(), l.b!.free()));
   });
 
+  it('accepts X and regression targets as { data, rows, cols } matrices with the same result as arrays of rows', () => {
+    const X = Array.from({ length: 20 }, (_, i) => [i / 20, Math.sin(i)]);
+    const Y = X.map(([a, b]) => [a! - b!, a! * b!]);
+    const flat = (R: number[][]) => ({ data: Float64Array.from(R.flat()), rows: R.length, cols: R[0]!.length });
+    const mse = (q: MlpParams, x: nn.Tensor, t: Int32Array | nn.Tensor) => nn.mean(nn.square(nn.sub(mlp(q, x), t as nn.Tensor)));
+    const bits = (data: { X: unknown; y: unknown }) => {
+      const p = initMlp([2, 4, 2], { seed: 3 });
+      train({ params: p, loss: mse }, data as never, { epochs: 3, batchSize: 6 });
+      const out = p.layers.flatMap((l) => [...l.W.data(), ...l.b!.data()]);
+      p.layers.forEach((l) => (l.W.free(), l.b!.free()));
+      return out;
+    };
+    expect(bits({ X: flat(X), y: flat(Y) })).toEqual(bits({ X, y: Y }));
+    expect(() => train({ params: initMlp([2, 2]), loss: mse }, { X: flat(X), y: flat(Y.slice(1)) })).toThrow('train: data.y must have one entry per row of data.X, 20 (got 19)');
+  });
+
   it('typed errors name the function and argument', () => {
     const p = initMlp([2, 2], { seed: 1 });
     const model = { params: p, loss: ce };
