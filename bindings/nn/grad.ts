@@ -1,7 +1,8 @@
 /**
  * Reverse-mode differentiation on the tape: grad, valueAndGrad, vjp and Hessian-vector products.
  */
-import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { readOptions } from '../runtime/validate.js';
+import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { add, copy, mul, sum } from './ops.js';
 import { Tape, backpropagate, recording, withTape } from './tape.js';
 import { Tensor, checkTensor, ones, runScope, shapeText, zeros } from './tensor.js';
@@ -21,11 +22,12 @@ export type Fn = (...args: never[]) => unknown;
 function positions(fn: string, args: readonly unknown[], argnums: unknown): { idx: number[]; single: boolean } {
   if (argnums === undefined) {
     const idx = args.flatMap((a, i) => (a instanceof Tensor ? [i] : []));
+    if (idx.length === 0) throw new ParameterError(`${fn}: at least one argument must be a Tensor to differentiate (got ${args.length === 0 ? 'no arguments' : args.map((a) => describe(a)).join(', ')})`);
     return { idx, single: false };
   }
   const single = typeof argnums === 'number';
   const list = single ? [argnums] : argnums;
-  if (!Array.isArray(list)) throw parameterError(fn, 'options.argnums', 'an argument index or a list of them', argnums);
+  if (!Array.isArray(list) || list.length === 0) throw parameterError(fn, 'options.argnums', 'an argument index or a non-empty list of them', argnums);
   const idx = list.map((i, j) => {
     if (!Number.isSafeInteger(i) || i < 0 || i >= args.length) throw parameterError(fn, single ? 'options.argnums' : `options.argnums[${j}]`, `an argument index in [0, ${args.length - 1}]`, i);
     checkTensor(fn, `argument ${i}`, args[i]);
@@ -97,7 +99,7 @@ export function valueAndGrad<F extends Fn>(
 }
 
 function valueAndGradImpl(fn: string, f: Fn, args: readonly unknown[], options: GradOptions, withValue: boolean): { value?: Tensor; grad: Tensor | Tensor[] } {
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
+  readOptions(fn, options);
   const { idx, single } = positions(fn, args, options.argnums);
   return runScope(
     () => {
@@ -156,6 +158,13 @@ export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
   if (v.dtype !== x.dtype || v.size !== x.size || v.rank !== x.rank) {
     throw new ParameterError(`${fn}: v must have the shape and dtype of x, ${shapeText(x.shape)} ${x.dtype} (got ${shapeText(v.shape)} ${v.dtype})`);
   }
-  const inner = grad(f, { argnums: 0 }) as (x: Tensor) => Tensor;
+  // f's result is checked here so that a wrong one is reported under hvp's name
+  const checked = (y: Tensor): Tensor => {
+    const r = f(y);
+    if (!(r instanceof Tensor)) throw parameterError(fn, 'f', 'a function returning a Tensor', r);
+    scalarOut(fn, r);
+    return r;
+  };
+  const inner = grad(checked, { argnums: 0 }) as (x: Tensor) => Tensor;
   return grad((y: Tensor) => sum(mul(inner(y), v)), { argnums: 0 })(x) as Tensor;
 }

@@ -4,11 +4,12 @@
  * backward rule on the active tapes. Backward rules use these same ops, so they can be
  * differentiated again (reverse-over-reverse).
  */
+import { readOptions } from '../runtime/validate.js';
 import { MemoryError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { BinaryOp, ReduceOp, UnaryOp, nnWasm, type NnKernels } from './kernels.js';
 import { opContext, record, type BackwardRule } from './tape.js';
 import {
-  Tensor, bytesOf, checkDtype, checkTensor, checksEnabled, empty, nonFiniteIn, shapeText, sizeOf, zeros, type DType,
+  Tensor, bytesOf, checkDtype, checkShape, checkTensor, checksEnabled, empty, nonFiniteIn, shapeText, sizeOf, zeros, type DType,
 } from './tensor.js';
 import type { ProxkitExports } from '../runtime/instance.js';
 
@@ -174,15 +175,20 @@ export function step(x: Tensor): Tensor {
   return unary('nn.step', UnaryOp.step, x, 0, null);
 }
 
-/** x + c for a number c. */
-function addScalar(x: Tensor, c: number): Tensor {
-  return unary('nn.add', UnaryOp.addScalar, x, c, (_x, _y, g) => g);
+/** x + c for a number c (`op` names the public op in errors). */
+function addScalar(x: Tensor, c: number, op = 'nn.add'): Tensor {
+  return unary(op, UnaryOp.addScalar, x, c, (_x, _y, g) => g);
 }
 
-/** c·x for a number c. */
+/** c·x for a number c (`op` names the public op in errors). */
+function scaleAs(op: string, x: Tensor, c: number): Tensor {
+  return unary(op, UnaryOp.mulScalar, x, c, (_x, _y, g) => scale(g, c));
+}
+
+/** c·x for a finite number c. */
 export function scale(x: Tensor, c: number): Tensor {
-  if (typeof c !== 'number') throw parameterError('nn.scale', 'c', 'a number', c);
-  return unary('nn.scale', UnaryOp.mulScalar, x, c, (_x, _y, g) => scale(g, c));
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw parameterError('nn.scale', 'c', 'a finite number', c);
+  return scaleAs('nn.scale', x, c);
 }
 
 // ------------------------------------------------------------------ broadcasting and binary ops
@@ -208,6 +214,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
  */
 export function broadcastTo(x: Tensor, shape: readonly number[], op = 'nn.broadcastTo'): Tensor {
   checkTensor(op, 'x', x);
+  checkShape(op, 'shape', shape);
   if (sameShape(x.shape, shape)) return x;
   const nd = shape.length;
   const lead = nd - x.rank;
@@ -256,8 +263,11 @@ function binary(op: string, code: number, a: Tensor, b: Tensor, rule: (A: Tensor
 }
 
 function operands(op: string, a: unknown, b: unknown): void {
-  if (!(a instanceof Tensor) && typeof a !== 'number') throw parameterError(op, 'a', 'a Tensor or a number', a);
-  if (!(b instanceof Tensor) && typeof b !== 'number') throw parameterError(op, 'b', 'a Tensor or a number', b);
+  for (const [name, v] of [['a', a], ['b', b]] as const) {
+    if (v instanceof Tensor) checkTensor(op, name, v);
+    else if (typeof v !== 'number') throw parameterError(op, name, 'a Tensor or a number', v);
+    else if (!Number.isFinite(v)) throw parameterError(op, name, 'a finite number', v);
+  }
   if (typeof a === 'number' && typeof b === 'number') throw new ParameterError(`${op}: at least one operand must be a Tensor (got two numbers)`);
 }
 
@@ -272,24 +282,24 @@ export function add(a: Operand, b: Operand): Tensor {
 /** a − b with broadcasting; either may be a number. */
 export function sub(a: Operand, b: Operand): Tensor {
   operands('nn.sub', a, b);
-  if (typeof b === 'number') return addScalar(a as Tensor, -b);
-  if (typeof a === 'number') return addScalar(neg(b), a);
+  if (typeof b === 'number') return addScalar(a as Tensor, -b, 'nn.sub');
+  if (typeof a === 'number') return addScalar(neg(b), a, 'nn.sub');
   return binary('nn.sub', BinaryOp.sub, a, b, (_A, _B, _y, g) => [g, neg(g)]);
 }
 
 /** a · b elementwise with broadcasting; either may be a number. */
 export function mul(a: Operand, b: Operand): Tensor {
   operands('nn.mul', a, b);
-  if (typeof b === 'number') return scale(a as Tensor, b);
-  if (typeof a === 'number') return scale(b, a);
+  if (typeof b === 'number') return scaleAs('nn.mul', a as Tensor, b);
+  if (typeof a === 'number') return scaleAs('nn.mul', b, a);
   return binary('nn.mul', BinaryOp.mul, a, b, (A, B, _y, g) => [mul(g, B), mul(g, A)]);
 }
 
 /** a / b elementwise with broadcasting; either may be a number (x / c is computed as x · (1/c)). */
 export function div(a: Operand, b: Operand): Tensor {
   operands('nn.div', a, b);
-  if (typeof b === 'number') return scale(a as Tensor, 1 / b);
-  if (typeof a === 'number') return scale(reciprocal(b), a);
+  if (typeof b === 'number') return scaleAs('nn.div', a as Tensor, 1 / b);
+  if (typeof a === 'number') return scaleAs('nn.div', unary('nn.div', UnaryOp.reciprocal, b, 0, (_x, y, g) => neg(mul(g, square(y)))), a);
   return binary('nn.div', BinaryOp.div, a, b, (_A, B, y, g) => [div(g, B), neg(div(mul(g, y), B))]);
 }
 
@@ -297,7 +307,7 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** Reduction axes: undefined = all; a number or a list (negative counts from the end), sorted unique. */
 function reductionAxes(op: string, axis: unknown, rank: number): number[] {
-  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = Array.isArray(axis) ? axis : [axis];
   const axes = list.map((a, i) => normAxis(op, a, rank, Array.isArray(axis) ? `axis[${i}]` : 'axis'));
   return [...new Set(axes)].sort((p, q) => p - q);
@@ -355,9 +365,10 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdims = fal
 /** Arithmetic mean over `axis` (all axes when omitted). */
 export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   checkTensor('nn.mean', 'x', x);
+  if (typeof keepdims !== 'boolean') throw parameterError('nn.mean', 'keepdims', 'a boolean', keepdims);
   const axes = reductionAxes('nn.mean', axis, x.rank);
   const count = sizeOf(axes.map((a) => x.shape[a]!));
-  return scale(sum(x, axes, keepdims), 1 / count);
+  return scaleAs('nn.mean', sum(x, axes, keepdims), 1 / count);
 }
 
 /**
@@ -451,7 +462,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const op = 'nn.matmul';
   checkTensor(op, 'a', a);
   checkTensor(op, 'b', b);
-  if (options === null || typeof options !== 'object') throw parameterError(op, 'options', 'an object', options);
+  readOptions(op, options);
   const ta = options.transposeA ?? false;
   const tb = options.transposeB ?? false;
   if (typeof ta !== 'boolean') throw parameterError(op, 'options.transposeA', 'a boolean', ta);
@@ -525,7 +536,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   checkTensor(op, 'x', x);
   const a = normAxis(op, axis, x.rank);
   const dim = x.shape[a]!;
-  const stop = end ?? dim;
+  const stop = end === undefined ? dim : end;
   if (!Number.isSafeInteger(start) || start < 0 || start > dim) throw parameterError(op, 'start', `an integer in [0, ${dim}]`, start);
   if (!Number.isSafeInteger(stop) || stop < start || stop > dim) throw parameterError(op, 'end', `an integer in [${start}, ${dim}]`, stop);
   const [outer, , inner] = split3(x.shape, a, a);
@@ -666,7 +677,7 @@ export function copy(x: Tensor): Tensor {
 
 function optionalEps(op: string, options: { eps?: number } | undefined, fallback: number): number {
   if (options === undefined) return fallback;
-  if (options === null || typeof options !== 'object') throw parameterError(op, 'options', 'an object', options);
+  readOptions(op, options);
   const eps = options.eps ?? fallback;
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw parameterError(op, 'options.eps', 'a finite number >= 0', eps);
   return eps;

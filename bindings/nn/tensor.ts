@@ -2,6 +2,7 @@
  * The nn family's tensor: a row-major block of float64 or float32 values in WASM memory, owned by
  * the bindings, plus the memory scopes that free tensors deterministically.
  */
+import { readOptions } from '../runtime/validate.js';
 import { MemoryError, NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { MAX_F64_LENGTH, isNumericArray } from '../runtime/memory.js';
 import { nnWasm } from './kernels.js';
@@ -31,7 +32,7 @@ export interface NnConfig {
  */
 export function configure(options: Partial<NnConfig> = {}): NnConfig {
   const previous = { ...settings };
-  if (options === null || typeof options !== 'object') throw parameterError('nn.configure', 'options', 'an object', options);
+  readOptions('nn.configure', options);
   if (options.checkFinite !== undefined) {
     if (typeof options.checkFinite !== 'boolean') throw parameterError('nn.configure', 'options.checkFinite', 'a boolean', options.checkFinite);
     settings.checkFinite = options.checkFinite;
@@ -231,7 +232,7 @@ function flatten(fn: string, data: unknown, shape: readonly number[], out: numbe
  */
 export function tensor(data: number | ArrayLike<number> | readonly unknown[], options: TensorOptions = {}): Tensor {
   const fn = 'nn.tensor';
-  if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object', options);
+  readOptions(fn, options);
   const dtype = checkDtype(fn, options.dtype ?? (data instanceof Float32Array ? 'f32' : 'f64'));
   let flat: ArrayLike<number>;
   let shape: readonly number[];
@@ -275,6 +276,7 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'f6
   const fn = 'nn.full';
   checkShape(fn, 'shape', shape);
   if (typeof value !== 'number') throw parameterError(fn, 'value', 'a number', value);
+  if (settings.checkFinite && !Number.isFinite(value)) throw parameterError(fn, 'value', 'finite (the finite check is on, see configure)', value);
   const t = empty(fn, shape, checkDtype(fn, dtype));
   t.view().fill(value);
   return t;
