@@ -66,7 +66,10 @@ export interface TrainOptions {
   seed?: SeedLike;
   /** Visit the rows in a fresh seeded order every epoch (default true); false: in order. */
   shuffle?: boolean;
-  /** The optimizer (default `adam()`, step 1e-3). */
+  /**
+   * The optimizer (default `adam()`, step 1e-3). It sees each tensor under its path inside
+   * `model.params` ('layers.0.W'; 'params' when model.params is one tensor), the names a prox hook uses.
+   */
   optimizer?: Optimizer;
   /** Clip the gradients to this global ℓ2 norm before each step (default: no clipping). */
   clipNorm?: number;
@@ -204,7 +207,9 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
   const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
   const signal = readSignal(fn, o.signal);
 
-  const params = Object.fromEntries(leaves.map((l) => [l.path, l.t])) as ParamSet;
+  // Optimizer names are the paths inside model.params ('layers.0.W'), as a prox hook names them.
+  const names = leaves.map((l) => (l.path === 'model.params' ? 'params' : l.path.slice('model.params.'.length)));
+  const params = Object.fromEntries(leaves.map((l, i) => [names[i]!, l.t])) as ParamSet;
   const argnums = leaves.map((_, i) => i);
   const t0 = performance.now();
   const history: TrainProgress[] = [];
@@ -234,7 +239,7 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
         const f = (...ts: Tensor[]): Tensor => model.loss(rebuild(model.params, new Map(leaves.map((l, i) => [l.t, ts[i]!]))) as P, xt, yt);
         const { value, grad } = valueAndGrad(f as (...a: never[]) => unknown, { argnums })(...(leaves.map((l) => l.t) as never[]));
         const gs = grad as Tensor[];
-        const grads = Object.fromEntries(leaves.map((l, i) => [l.path, gs[i]!])) as ParamSet;
+        const grads = Object.fromEntries(leaves.map((_, i) => [names[i]!, gs[i]!])) as ParamSet;
         if (clip !== undefined) clipGradNorm(grads, clip);
         optimizer.step(params, grads);
         return value.item();

@@ -4,7 +4,7 @@
  * stopping by callback, signal and tol; memory stays flat; typed errors.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, ParameterError, ShapeError } from '../../bindings/index.js';
+import { indBox, init, memoryStats, ParameterError, ShapeError } from '../../bindings/index.js';
 import * as nn from '../../bindings/nn/index.js';
 import { initMlp, mlp, type MlpParams } from '../../bindings/nn/layers.js';
 import { adam, sgd } from '../../bindings/nn/optim.js';
@@ -137,6 +137,17 @@ describe('train', () => {
     };
     expect(bits({ X: flat(X), y: flat(Y) })).toEqual(bits({ X, y: Y }));
     expect(() => train({ params: initMlp([2, 2]), loss: mse }, { X: flat(X), y: flat(Y.slice(1)) })).toThrow('train: data.y must have one entry per row of data.X, 20 (got 19)');
+  });
+
+  it("a prox hook reaches parameters by their path inside model.params ('layers.0.W')", () => {
+    const { X, y } = rings(5, 60);
+    const p = initMlp([2, 8, 3], { seed: 2 });
+    train({ params: p, loss: ce }, { X, y }, { epochs: 5, optimizer: sgd({ learningRate: 0.5, prox: { 'layers.0.W': indBox(-0.05, 0.05) } }) });
+    const W0 = p.layers[0]!.W.data(), W1 = p.layers[1]!.W.data();
+    expect(W0.every((v) => Math.abs(v) <= 0.05)).toBe(true);
+    expect(W0.some((v) => Math.abs(v) === 0.05)).toBe(true); // the box is active
+    expect(W1.some((v) => Math.abs(v) > 0.05)).toBe(true); // other parameters are left alone
+    p.layers.forEach((l) => (l.W.free(), l.b!.free()));
   });
 
   it('typed errors name the function and argument', () => {
