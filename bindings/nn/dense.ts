@@ -6,6 +6,7 @@
  */
 import { ProxkitError, ShapeError } from '../runtime/errors.js';
 import { withScope } from '../runtime/memory.js';
+import { nnWasm } from './kernels.js';
 
 /** A row-major matrix: `data[i * cols + j]` is entry (i, j). */
 export interface Dense {
@@ -16,13 +17,6 @@ export interface Dense {
 
 export function dense(rows: number, cols: number, data?: Float64Array): Dense {
   return { rows, cols, data: data ?? new Float64Array(rows * cols) };
-}
-
-/** The two exports of the nn family's matmul kernel this file calls (assembly/nn/matmul.ts). */
-interface MatmulKernel {
-  memory: WebAssembly.Memory;
-  nnMatmulScratchBytes(m: number, k: number, n: number, elemBytes: number): number;
-  nnMatmulF64(a: number, b: number, c: number, m: number, k: number, n: number, ta: number, tb: number, scratch: number): void;
 }
 
 /**
@@ -39,7 +33,7 @@ export function matmul(A: Dense, B: Dense, transA = false, transB = false): Dens
   const C = new Float64Array(m * n);
   if (m === 0 || n === 0 || k === 0) return { rows: m, cols: n, data: C };
   withScope('matmul', (s) => {
-    const x = s.x as unknown as MatmulKernel;
+    const x = nnWasm('matmul');
     const pa = s.f64(A.data.length), pb = s.f64(B.data.length), pc = s.f64(m * n);
     const scratch = s.bytes(x.nnMatmulScratchBytes(m, k, n, 8));
     new Float64Array(x.memory.buffer, pa, A.data.length).set(A.data);
