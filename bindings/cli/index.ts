@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runDemo, sections } from '../demo/index.js';
 import { runCvarSweepCli } from './cvar-sweep.js';
 import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from './verify.js';
+import { runVerifyBatchCli } from './verify-batch.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
 
 const EXIT_CODES = `
@@ -141,6 +142,27 @@ command('bounds')
   .option('--json', 'print one JSON object {method: {lower, upper}} instead of the table')
   .action(async (model: string, spec: string, opts: { json?: boolean }) => {
     await runBoundsCli(model, spec, { json: opts.json === true, log: (line) => console.log(line) });
+  });
+
+command('verify-batch')
+  .description(
+    'run every instance of a VNN-COMP benchmark folder (instances.csv rows: onnx,vnnlib,timeout, paths relative to the csv, .gz accepted) ' +
+      'and write the results CSV in the competition format: benchmark,onnx,vnnlib,prepare_time,result,run_time',
+  )
+  .argument('<instances>', 'the instances.csv of the benchmark folder')
+  .addOption(opt('--timeout-scale <s>', "multiplies every instance's timeout", '1'))
+  .addOption(opt('--method <method>', 'bounding method of the branch and bound', 'crown').choices(CLI_METHODS))
+  .addOption(opt('--out <file>', 'the results CSV (rewritten after every instance); its folder is created when missing', 'results.csv'))
+  .option('--counterexamples <dir>', 'also write each sat instance\'s counterexample as <onnx>_<vnnlib>.counterexample in this folder (default: none)')
+  .option('--json', 'print one JSON object {benchmark, results: [...]} at the end instead of one line per instance')
+  .action(async (csv: string, opts: { timeoutScale: string; method: string; out: string; counterexamples?: string; json?: boolean }) => {
+    const timeoutScale = Number(opts.timeoutScale);
+    if (!(timeoutScale > 0 && Number.isFinite(timeoutScale)) || opts.timeoutScale.trim() === '') {
+      throw new UsageError(`--timeout-scale must be a finite number > 0 (got ${opts.timeoutScale})`);
+    }
+    const out = prepareOutputFile('--out', pathOption('--out', opts.out));
+    const counterexamples = opts.counterexamples === undefined ? null : prepareOutputFolder('--counterexamples', pathOption('--counterexamples', opts.counterexamples));
+    await runVerifyBatchCli(csv, { timeoutScale, method: opts.method as CliMethod, out, counterexamples, json: opts.json === true, log: (line) => console.log(line) });
   });
 
 const commandNames = (): string => program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ');
