@@ -139,6 +139,30 @@ describe('train', () => {
     expect(() => train({ params: initMlp([2, 2]), loss: mse }, { X: flat(X), y: flat(Y.slice(1)) })).toThrow('train: data.y must have one entry per row of data.X, 20 (got 19)');
   });
 
+  it('clipNorm bounds every SGD step by η·clipNorm; the f32 path follows the f64 path to f32 precision', () => {
+    const { X, y } = rings(6, 48);
+    const p = initMlp([2, 8, 3], { seed: 4 });
+    const flat = () => p.layers.flatMap((l) => [...l.W.data(), ...l.b!.data()]);
+    const start = flat();
+    train({ params: p, loss: ce }, { X, y }, { epochs: 3, batchSize: 8, clipNorm: 1e-3, optimizer: sgd({ learningRate: 0.5 }) });
+    // 3 epochs of 6 steps, each moving the parameter vector by at most η·clipNorm in ℓ2 (triangle inequality)
+    const moved = Math.hypot(...flat().map((v, i) => v - start[i]!));
+    expect(moved).toBeLessThanOrEqual(3 * 6 * 0.5 * 1e-3 * (1 + 1e-12));
+    expect(moved).toBeGreaterThan(0.5 * 0.5 * 1e-3); // and it moved
+    p.layers.forEach((l) => (l.W.free(), l.b!.free()));
+    const run = (dtype: 'f64' | 'f32') => {
+      const q = initMlp([2, 8, 3], { seed: 4, dtype });
+      train({ params: q, loss: ce }, { X, y }, { epochs: 2, batchSize: 8, dtype, optimizer: sgd({ learningRate: 0.1 }) });
+      const out = q.layers.flatMap((l) => [...l.W.data(), ...l.b!.data()]);
+      q.layers.forEach((l) => (l.W.free(), l.b!.free()));
+      return out;
+    };
+    const a = run('f64'), b = run('f32');
+    const scale = Math.max(...a.map(Math.abs));
+    a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(1e-5 * scale));
+    expect(a).not.toEqual(b); // really a different precision
+  });
+
   it("a prox hook reaches parameters by their path inside model.params ('layers.0.W')", () => {
     const { X, y } = rings(5, 60);
     const p = initMlp([2, 8, 3], { seed: 2 });
