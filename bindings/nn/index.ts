@@ -82,3 +82,11 @@ export {
   initFlow, flow, flowInverse, initLinearizer, linearizer, linearizerWith, inducedAdd, inducedScale, linearizerSvd, linearizerPinv, freeLinearizer,
   type FlowParams, type LinearizerParams, type LinearizerSvd,
 } from './linearizer.js';
+// Language models: a decoder-only transformer, a character tokenizer, training, sampling, perplexity.
+export {
+  initTransformer, transformerForward, transformerParamCount, lmLoss, causalSelfAttention, causalMask, feedForward, ffnWidth,
+  type TransformerConfig, type TransformerOptions, type TransformerParams, type TransformerOutput, type BlockParams,
+  type AttentionParams, type FfnParams, type NormParams, type FfnVariant,
+} from './transformer.js';
+export { charTokenizer, type CharTokenizer } from './tokenizer.js';
+export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions } from './lm.js';
