@@ -4,7 +4,7 @@
  * epoch loop of the built-in losses runs in WASM (assembly/cvar/step.ts); a user loss runs its loop
  * here and calls the same step kernel.
  */
-import { isRowArray, readMatrix } from '../runtime/matrix.js';
+import { isRowArray, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -28,15 +28,9 @@ export type CvarLoss = 'squared' | 'absolute' | 'logistic' | CustomLoss;
 /** A CVaR training method: 'spl+' (truncated stochastic prox-linear), 'spl' (stochastic prox-linear) or 'sgm' (stochastic subgradient). */
 export type CvarMethod = 'spl+' | 'spl' | 'sgm';
 
-/** A row-major matrix: `data[i·cols + j]` is row i, column j. */
-export interface Matrix {
-  /** The entries, rows · cols of them. */
-  data: ArrayLike<number>;
-  /** Number of rows (samples). */
-  rows: number;
-  /** Number of columns (features). */
-  cols: number;
-}
+// X's `{ data, rows, cols }` form is the runtime's Matrix (read by readMatrix, so `data` may also be
+// an F64Buffer): one exported type for every family instead of a second, narrower `Matrix`.
+export type { Matrix } from '../runtime/matrix.js';
 
 /** Progress of {@link minimizeCvar} after one epoch (passed to `onProgress` and kept in `history`). */
 export interface CvarProgress {
