@@ -4,12 +4,11 @@
  * `certifiedAccuracy` (verified L∞ robustness by IBP / CROWN / α-CROWN with a PGD attack as the
  * empirical upper bound).
  */
-import { isMatrixObject, readMatrix, type Matrix } from '../runtime/matrix.js';
-import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
+import type { Matrix } from '../runtime/matrix.js';
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { seededRng, type Rng } from '../rng.js';
 import type { StopState } from '../runtime/stop.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
-import { numbersOf } from '../runtime/memory.js';
 import { arrayOption, MAX_ITEMS } from './args.js';
 import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
@@ -18,6 +17,7 @@ import type { AbortSignalLike } from '../runtime/types.js';
 import { Tensor, scope, tensor } from '../nn/tensor.js';
 import { add, matmul as nnMatmul, relu, scale as nnScale, softmaxCrossEntropy, square, sum as nnSum } from '../nn/ops.js';
 import { adam } from '../nn/optim.js';
+import { readLabels, readRows } from '../nn/data.js';
 import { train } from '../nn/train.js';
 
 /** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
@@ -77,49 +77,9 @@ export interface TrainMlpResult {
   history: TrainEpoch[];
 }
 
-/** Rows as one row-major Float64Array, validated (fn: name must be …). */
-function matrix(fn: string, name: string, X: unknown, cols = -1): { data: Float64Array; n: number; d: number } {
-  if (isMatrixObject(X)) {
-    // the canonical form, through the shared reader; then the same checks as for rows
-    const m = readMatrix(fn, name, X, cols >= 0 ? { cols } : {});
-    if (m.rows === 0 || m.cols === 0) throw parameterError(fn, name, 'a non-empty matrix', X);
-    const data = numbersOf(fn, `${name}.data`, m.data);
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
-    return { data, n: m.rows, d: m.cols };
-  }
-  if (!(Array.isArray(X) || ArrayBuffer.isView(X)) || (X as ArrayLike<unknown>).length === 0) {
-    throw parameterError(fn, name, 'a non-empty array of rows', X);
-  }
-  const rows = X as ArrayLike<ArrayLike<number>>;
-  const d = cols >= 0 ? cols : (rows[0]?.length ?? 0);
-  if (!(d >= 1)) throw parameterError(fn, `${name}[0]`, 'a non-empty row of numbers', rows[0]);
-  const data = new Float64Array(rows.length * d);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    if (!(Array.isArray(r) || ArrayBuffer.isView(r)) || (r as ArrayLike<number>).length !== d) {
-      throw new ShapeError(`${fn}: ${name}[${i}] must be a row of length ${d} (got ${describe(r)})`);
-    }
-    const row = numbersOf(fn, `${name}[${i}]`, r as ArrayLike<unknown>);
-    const bad = row.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new NonFiniteError(fn, name, i * d + bad, row[bad]!);
-    data.set(row, i * d);
-  }
-  return { data, n: rows.length, d };
-}
-
-function labels(fn: string, name: string, y: unknown, n: number, K: number): Int32Array {
-  if (!(Array.isArray(y) || ArrayBuffer.isView(y))) throw parameterError(fn, name, 'an array of class labels', y);
-  const a = y as ArrayLike<number>;
-  if (a.length !== n) throw new ShapeError(`${fn}: ${name} must have length ${n}, one label per row (got ${a.length})`);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = a[i]!;
-    if (!Number.isSafeInteger(v) || v < 0 || v >= K) throw new ParameterError(`${fn}: ${name}[${i}] must be an integer class in [0, ${K}) (got ${describe(v)})`);
-    out[i] = v;
-  }
-  return out;
-}
+// The data readers are the nn family's (one set of rules and messages for every trainer).
+const matrix = readRows;
+const labels = readLabels;
 
 /** A dense ReLU MLP in flat arrays: W[l] is sizes[l+1] × sizes[l] row-major. */
 interface Mlp {
