@@ -10,7 +10,7 @@ import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCa
 import type { AbortSignalLike } from '../runtime/types.js';
 import type { StopState } from '../runtime/stop.js';
 import { readLabels, readRows, type Rows } from './data.js';
-import { cholesky, choleskySolve, dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
+import { dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
 
 export type { Rows } from './data.js';
 
@@ -188,7 +188,7 @@ export class BcdState {
 
   /**
    * [W_i b_i] = argmin (ρ/2)‖U_i − W V_{i−1} − b 1ᵀ‖² + (α/2)‖[W b] − [W b]_old‖²: with Ṽ = [V_{i−1}; 1ᵀ],
-   * [W b](ρṼṼᵀ + αI) = ρU_iṼᵀ + α[W b]_old, solved by Cholesky (the matrix is symmetric positive definite).
+   * [W b](ρṼṼᵀ + αI) = ρU_iṼᵀ + α[W b]_old, through the inverse of the symmetric positive definite matrix.
    */
   updateWeights(i: number): void {
     const Vp = this.V[i - 1]!, U = this.U[i]!, W = this.W[i]!, b = this.b[i]!;
@@ -213,10 +213,10 @@ export class BcdState {
       for (let j = 0; j < n; j++) s += U.data[q * n + j]!;
       R.data[p * m + q] = rho * s + a * b[q]!;
     }
-    choleskySolve(cholesky('bcdMlp', M), R);
+    const T = matmul(spdInverse('bcdMlp', M), R); // (p + 1) × m: [W b]ᵀ
     for (let q = 0; q < m; q++) {
-      for (let r = 0; r < p; r++) W.data[q * p + r] = R.data[r * m + q]!;
-      b[q] = R.data[p * m + q]!;
+      for (let r = 0; r < p; r++) W.data[q * p + r] = T.data[r * m + q]!;
+      b[q] = T.data[p * m + q]!;
     }
   }
 

@@ -145,12 +145,24 @@ export function choleskySolve(L: Dense, B: Dense): Dense {
   return B;
 }
 
-/** M⁻¹ of a symmetric positive definite M (Cholesky, then the n columns of the identity). */
+/**
+ * M⁻¹ of a symmetric positive definite M: the Cholesky factor L, its triangular inverse L⁻¹ (n³/6
+ * multiply-adds in TypeScript), then M⁻¹ = L⁻ᵀL⁻¹ by the SIMD matmul kernel.
+ */
 export function spdInverse(fn: string, M: Dense): Dense {
   const n = M.rows;
-  const I = dense(n, n);
-  for (let i = 0; i < n; i++) I.data[i * n + i] = 1;
-  return choleskySolve(cholesky(fn, M), I);
+  const l = cholesky(fn, M).data;
+  const inv = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    inv[j * n + j] = 1 / l[j * n + j]!;
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s += l[i * n + k]! * inv[k * n + j]!;
+      inv[i * n + j] = -s / l[i * n + i]!;
+    }
+  }
+  const Linv = dense(n, n, inv);
+  return matmul(Linv, Linv, true, false);
 }
 
 /** Σ (a − b)² over two equally long arrays. */

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fista, init, memoryStats, normL1, NonFiniteError, ParameterError, rng, ShapeError } from '../../bindings/index.js';
 import { BcdState, bcdMlp, reluProx } from '../../bindings/nn/bcd.js';
-import { dense, matmul, matmulRef, type Dense } from '../../bindings/nn/dense.js';
+import { dense, matmul, matmulRef, spdInverse, type Dense } from '../../bindings/nn/dense.js';
 import { uniforms } from '../helpers.js';
 
 beforeAll(() => init());
@@ -74,6 +74,20 @@ describe('matmul (the SIMD kernel path) agrees with the plain-TS triple loop', (
     }
     expect(() => matmul(dense(2, 3), dense(4, 2))).toThrow(ShapeError);
     expect(() => matmul(dense(2, 3), dense(4, 2))).toThrow('matmul: the inner dimensions of op(A) 2×3 and op(B) 4×2 must agree');
+  });
+});
+
+describe('spdInverse', () => {
+  it('M⁻¹M = I to 1e-12 for random symmetric positive definite M (Gram matrices plus a ridge)', () => {
+    const R = rng(6);
+    for (const n of [1, 2, 7, 40]) {
+      const B = dense(n, n + 3, R.normal(n * (n + 3)));
+      const M = matmulRef(B, B, false, true);
+      for (let i = 0; i < n; i++) M.data[i * n + i] = M.data[i * n + i]! + 0.1;
+      const P = matmulRef(spdInverse('test', M), M);
+      P.data.forEach((v, k) => expect(Math.abs(v - (k % (n + 1) === 0 ? 1 : 0))).toBeLessThan(1e-12 * n));
+    }
+    expect(() => spdInverse('test', dense(2, 2, Float64Array.of(1, 2, 2, 1)))).toThrow('test: a 2×2 normal-equation matrix is not positive definite');
   });
 });
 
