@@ -12,13 +12,14 @@ beforeAll(() => init());
 const VARIANTS: nn.FfnVariant[] = ['relu', 'gelu', 'glu', 'bilinear', 'reglu', 'geglu', 'swiglu'];
 
 /** Gradient of L(θ) = Σ w ⊙ f(θ) through the tape vs fourth-order central differences, for tensor θ. */
-function checkGrad(shape: number[], seed: number, f: (x: T) => T): number {
-  const x0 = uniformArray(seed, shape.reduce((a, b) => a * b, 1), -0.8, 0.8);
-  const outSize = nn.scope(() => f(nn.tensor(x0, { shape })).size);
+function checkGrad(shape: readonly number[], seed: number, f: (x: T) => T): number {
+  const sh = [...shape];
+  const x0 = uniformArray(seed, sh.reduce((a, b) => a * b, 1), -0.8, 0.8);
+  const outSize = nn.scope(() => f(nn.tensor(x0, { shape: sh })).size);
   const w = uniformArray(seed + 1, outSize);
   const L = (x: T): T => nn.sum(nn.mul(f(x), nn.tensor(w, { shape: f(x).shape })));
-  const g = nn.scope(() => (nn.grad(L, { argnums: 0 })(nn.tensor(x0, { shape })) as T).toArray());
-  const num = numericGrad((x) => nn.scope(() => L(nn.tensor(x, { shape })).item()), x0, 1e-3);
+  const g = nn.scope(() => (nn.grad(L, { argnums: 0 })(nn.tensor(x0, { shape: sh })) as T).toArray());
+  const num = numericGrad((x) => nn.scope(() => L(nn.tensor(x, { shape: sh })).item()), x0, 1e-3);
   return relErr(g, num);
 }
 
@@ -74,7 +75,7 @@ describe('causal masking', () => {
   it.each(['gelu', 'swiglu'] as const)('logits at position t do not change when tokens after t change (%s)', (ffn) => {
     const P = nn.initTransformer(13, { dModel: 16, heads: 4, layers: 2, ffn, contextLength: 10, seed: 8 });
     const a = [1, 5, 2, 9, 12, 0, 3, 3, 7, 4];
-    const logits = (s: number[]): Float64Array => nn.scope(() => nn.transformerForward(P, s).logits.toArray());
+    const logits = (s: number[]): Float64Array => nn.scope(() => nn.transformerForward(P, s).logits.toArray() as Float64Array);
     const base = logits(a);
     for (const t of [0, 3, 8]) {
       const b = a.slice();
@@ -118,7 +119,7 @@ describe('training', () => {
   it('same seed, same weights (to the bit); another seed, other weights', () => {
     const tok = nn.charTokenizer(text);
     const ids = tok.encode(text);
-    const run = (seed: number): Float64Array => {
+    const run = (seed: number): ArrayLike<number> => {
       const P = nn.initTransformer(tok.size, { dModel: 16, heads: 2, layers: 2, contextLength: 16, ffn: 'swiglu', seed });
       nn.trainLm(P, ids, { steps: 5, batchSize: 4, seed });
       return P.output.toArray();
@@ -146,7 +147,7 @@ describe('perplexity and sampling', () => {
     let nll = 0;
     for (const [s, e] of [[0, 5], [4, 9], [8, 11]] as const) {
       const w = ids.slice(s, e);
-      const z = nn.scope(() => nn.transformerForward(P, w.slice(0, -1)).logits.toArray());
+      const z = nn.scope(() => nn.transformerForward(P, w.slice(0, -1)).logits.toArray()) as Float64Array;
       for (let t = 0; t < w.length - 1; t++) {
         const row = z.subarray(t * 5, t * 5 + 5);
         const m = Math.max(...row);
