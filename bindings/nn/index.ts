@@ -90,3 +90,4 @@ export {
 } from './transformer.js';
 export { charTokenizer, type CharTokenizer } from './tokenizer.js';
 export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions } from './lm.js';
+export { procrustesLinearity, lmLayerLinearity, type LayerLinearity } from './procrustes.js';
