@@ -278,6 +278,38 @@ describe('npm package', { timeout: 180_000 }, () => {
     expect(sizes.a!.gzip).toBeLessThan(sizes.c!.gzip);
   });
 
+  it('a minified esbuild bundle (sideEffects: false honoured, wasm copied beside it) computes what the package computes', async () => {
+    // The browser spec's seeded workload (prox, ot, bounds and tucker families), importing only the
+    // names it uses, bundled and run in Node; then the same workload on the installed package unbundled.
+    const workloadSource = readFileSync(join(root, 'test/browser/workload.mjs'), 'utf8');
+    const destructured = [...workloadSource.matchAll(/const \{([^}]*)\} = lib;/g)].flatMap((m) => m[1]!.split(',').map((n) => n.split(':')[0]!.trim()));
+    const names = [...new Set([...destructured, ...[...workloadSource.matchAll(/\blib\.(\w+)/g)].map((m) => m[1]!)])].sort();
+    expect(names).toContain('sinkhorn');
+    writeFileSync(join(app, 'workload.mjs'), workloadSource);
+    const program = (lib: string) =>
+      `${lib}\nimport { createHash } from 'node:crypto';\nimport { workload } from './workload.mjs';\n` +
+      `const sha256 = async (b) => createHash('sha256').update(b).digest('hex');\nconsole.log(JSON.stringify(await workload(lib, sha256)));\n`;
+    writeFileSync(join(app, 'workload-bundle-entry.mjs'), program(`import { ${names.join(', ')} } from 'proxkit';\nconst lib = { ${names.join(', ')} };`));
+    writeFileSync(join(app, 'workload-direct.mjs'), program("import * as lib from 'proxkit';"));
+    mkdirSync(join(app, 'bundled'), { recursive: true });
+    await esbuild.build({
+      absWorkingDir: app,
+      entryPoints: [join(app, 'workload-bundle-entry.mjs')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: join(app, 'bundled/workload.mjs'),
+      logLevel: 'silent',
+    });
+    // esbuild leaves new URL('./proxkit.wasm', import.meta.url) as it is: the file goes beside the bundle.
+    cpSync(join(app, 'node_modules/proxkit/dist/proxkit.wasm'), join(app, 'bundled/proxkit.wasm'));
+    const bundled = JSON.parse(run(process.execPath, ['bundled/workload.mjs'], { cwd: app }).stdout);
+    const direct = JSON.parse(run(process.execPath, ['workload-direct.mjs'], { cwd: app }).stdout);
+    expect(Object.keys(bundled.digests).length).toBeGreaterThan(10);
+    expect(bundled).toEqual(direct);
+  });
+
   it('the declarations typecheck in a strict consumer: lib ES2022 only, skipLibCheck false, with and without @types/node', () => {
     const consumer = join(app, 'types');
     mkdirSync(consumer, { recursive: true });
