@@ -1,7 +1,7 @@
 /**
  * Small dense row-major matrix helpers in plain TypeScript for the nn family's closed-form solvers
- * (block coordinate descent, the Linearizer's linear core): products with either operand transposed
- * and a Cholesky solve. The matrices these serve are at most a few hundred wide on a side, so the
+ * (block coordinate descent): products with either operand transposed, and the inverse of a
+ * symmetric positive definite matrix. The matrices these serve are at most a few hundred wide on a side, so the
  * O(n³) factorisations are cheap next to the data passes.
  */
 import { ProxkitError, ShapeError } from '../runtime/errors.js';
@@ -113,36 +113,6 @@ export function cholesky(fn: string, M: Dense): Dense {
     }
   }
   return { rows: n, cols: n, data: L };
-}
-
-/** Solves M X = B in place of B (B: n × r) given the Cholesky factor L of M. */
-export function choleskySolve(L: Dense, B: Dense): Dense {
-  const n = L.rows, r = B.cols, l = L.data, b = B.data;
-  // forward: L Y = B, row by row (each row of B is r right-hand-side entries)
-  for (let i = 0; i < n; i++) {
-    const bi = i * r;
-    for (let p = 0; p < i; p++) {
-      const lip = l[i * n + p]!;
-      if (lip === 0) continue;
-      const bp = p * r;
-      for (let j = 0; j < r; j++) b[bi + j] = b[bi + j]! - (lip * b[bp + j]!);
-    }
-    const inv = 1 / l[i * n + i]!;
-    for (let j = 0; j < r; j++) b[bi + j] = b[bi + j]! * (inv);
-  }
-  // backward: Lᵀ X = Y
-  for (let i = n - 1; i >= 0; i--) {
-    const bi = i * r;
-    for (let p = i + 1; p < n; p++) {
-      const lpi = l[p * n + i]!;
-      if (lpi === 0) continue;
-      const bp = p * r;
-      for (let j = 0; j < r; j++) b[bi + j] = b[bi + j]! - (lpi * b[bp + j]!);
-    }
-    const inv = 1 / l[i * n + i]!;
-    for (let j = 0; j < r; j++) b[bi + j] = b[bi + j]! * (inv);
-  }
-  return B;
 }
 
 /**
