@@ -455,8 +455,10 @@ export interface MatmulOptions {
 }
 
 /**
- * op(A)·op(B) for 2-D tensors (op = identity or transpose, see options), by the blocked SIMD
+ * op(A)·op(B) (op = identity or transpose of the last two axes, see options), by the blocked SIMD
  * kernel (f64x2 / f32x4, no FMA; sums in a fixed order). Shapes: op(A) m×k, op(B) k×n → m×n.
+ * Batched: a and b may carry the same leading batch axes ([..., m, k] · [..., k, n]), or only one
+ * of them does and the 2-D other is shared by every batch entry (a sequence times a weight matrix).
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const op = 'nn.matmul';
@@ -467,25 +469,45 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const tb = options.transposeB ?? false;
   if (typeof ta !== 'boolean') throw parameterError(op, 'options.transposeA', 'a boolean', ta);
   if (typeof tb !== 'boolean') throw parameterError(op, 'options.transposeB', 'a boolean', tb);
-  if (a.rank !== 2 || b.rank !== 2) {
-    throw new ShapeError(`${op}: both operands must be 2-D (got shapes ${shapeText(a.shape)} and ${shapeText(b.shape)})`);
+  if (a.rank < 2 || b.rank < 2) {
+    throw new ShapeError(`${op}: both operands must have at least 2 axes (got shapes ${shapeText(a.shape)} and ${shapeText(b.shape)})`);
   }
   sameDtype(op, a, b);
-  const [m, k] = ta ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
-  const [k2, n] = tb ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  if (batchA.length > 0 && batchB.length > 0 && !sameShape(batchA, batchB)) {
+    throw new ShapeError(`${op}: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} have different batch axes ${shapeText(batchA)} and ${shapeText(batchB)}`);
+  }
+  const [ra, ca] = a.shape.slice(-2) as [number, number];
+  const [rb, cb] = b.shape.slice(-2) as [number, number];
+  const [m, k] = ta ? [ca, ra] : [ra, ca];
+  const [k2, n] = tb ? [cb, rb] : [rb, cb];
   if (k !== k2) {
     const how = ta || tb ? ` with ${[ta ? 'transposeA' : '', tb ? 'transposeB' : ''].filter(Boolean).join(' and ')}` : '';
     throw new ShapeError(`${op}: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} do not match${how} (inner dimensions ${k} and ${k2})`);
   }
+  const batch = batchA.length > 0 ? batchA : batchB;
+  const count = sizeOf(batch);
   const kx = nnWasm(op);
-  const c = empty(op, [m, n], a.dtype);
+  const c = empty(op, [...batch, m, n], a.dtype);
   const e = bytesOf(a.dtype);
-  withScratch(kx, op, kx.nnMatmulScratchBytes(m, k, n, e), (s) =>
-    (a.dtype === 'f64' ? kx.nnMatmulF64 : kx.nnMatmulF32)(a.ptr, b.ptr, c.ptr, m, k, n, ta ? 1 : 0, tb ? 1 : 0, s),
-  );
+  const kernel = a.dtype === 'f64' ? kx.nnMatmulF64 : kx.nnMatmulF32;
+  if (count > 0) {
+    if (batchB.length === 0 && !ta) {
+      // a batch of row blocks against one shared B: a single product with count·m rows
+      withScratch(kx, op, kx.nnMatmulScratchBytes(count * m, k, n, e), (s) => kernel(a.ptr, b.ptr, c.ptr, count * m, k, n, 0, tb ? 1 : 0, s));
+    } else {
+      const strideA = batchA.length > 0 ? m * k * e : 0;
+      const strideB = batchB.length > 0 ? k * n * e : 0;
+      withScratch(kx, op, kx.nnMatmulScratchBytes(m, k, n, e), (s) => {
+        for (let i = 0; i < count; i++) kernel(a.ptr + i * strideA, b.ptr + i * strideB, c.ptr + i * m * n * e, m, k, n, ta ? 1 : 0, tb ? 1 : 0, s);
+      });
+    }
+  }
+  // the same products for the cotangents; a shared 2-D operand sums its cotangent over the batch
   return finish(op, c, [a, b], (g) => [
-    ta ? matmul(b, g, { transposeA: tb, transposeB: true }) : matmul(g, b, { transposeB: !tb }),
-    tb ? matmul(g, a, { transposeA: true, transposeB: ta }) : matmul(a, g, { transposeA: !ta }),
+    sumTo(ta ? matmul(b, g, { transposeA: tb, transposeB: true }) : matmul(g, b, { transposeB: !tb }), a.shape),
+    sumTo(tb ? matmul(g, a, { transposeA: true, transposeB: ta }) : matmul(a, g, { transposeA: !ta }), b.shape),
   ]);
 }
 

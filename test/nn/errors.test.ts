@@ -14,7 +14,8 @@ describe('nn errors', () => {
       expectErrors([
         [() => nn.matmul(a, b), ShapeError, 'nn.matmul: shapes [2,3] and [4,5] do not match (inner dimensions 3 and 4)'],
         [() => nn.matmul(a, nn.zeros([3, 2]), { transposeB: true }), ShapeError, 'nn.matmul: shapes [2,3] and [3,2] do not match with transposeB (inner dimensions 3 and 2)'],
-        [() => nn.matmul(nn.zeros([3]), a), ShapeError, 'nn.matmul: both operands must be 2-D (got shapes [3] and [2,3])'],
+        [() => nn.matmul(nn.zeros([3]), a), ShapeError, 'nn.matmul: both operands must have at least 2 axes (got shapes [3] and [2,3])'],
+        [() => nn.matmul(nn.zeros([2, 2, 3]), nn.zeros([3, 3, 4])), ShapeError, 'nn.matmul: shapes [2,2,3] and [3,3,4] have different batch axes [2] and [3]'],
         [() => nn.add(a, b), ShapeError, 'nn.add: shapes [2,3] and [4,5] cannot be broadcast together (axis 0: 2 and 4)'],
         [() => nn.mul(a, nn.zeros([2])), ShapeError, 'nn.mul: shapes [2,3] and [2] cannot be broadcast together (axis 1: 3 and 2)'],
         [() => nn.reshape(a, [4, 2]), ShapeError, 'nn.reshape: cannot reshape [2,3] (6 elements) to [4,2] (8 elements)'],

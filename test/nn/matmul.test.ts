@@ -50,6 +50,29 @@ describe('nn.matmul vs a triple loop', () => {
     }
   }
 
+  it('batched products equal one product per batch entry, with a shared operand on either side', () => {
+    nn.scope(() => {
+      const A = uniformArray(11, 3 * 5 * 6);
+      const B = uniformArray(12, 3 * 6 * 7);
+      const W = uniformArray(13, 6 * 7);
+      const batched = nn.matmul(nn.tensor(A, { shape: [3, 5, 6] }), nn.tensor(B, { shape: [3, 6, 7] })).data();
+      const shared = nn.matmul(nn.tensor(A, { shape: [3, 5, 6] }), nn.tensor(W, { shape: [6, 7] })).data();
+      const left = nn.matmul(nn.tensor(W, { shape: [6, 7] }), nn.tensor(B, { shape: [3, 7, 6] }), { transposeA: true, transposeB: true }).data();
+      for (let i = 0; i < 3; i++) {
+        const Ai = A.subarray(i * 30, (i + 1) * 30);
+        const want = reference(Ai, B.subarray(i * 42, (i + 1) * 42), 5, 6, 7, false, false);
+        const wantShared = reference(Ai, W, 5, 6, 7, false, false);
+        // op(A) = Wᵀ (W stored 6×7) and op(B) = B_iᵀ (B_i stored 7×6): a 7×7 product
+        const wantLeft = reference(W, B.subarray(i * 42, (i + 1) * 42), 7, 6, 7, true, true);
+        for (let j = 0; j < 35; j++) {
+          expect(Math.abs(batched[i * 35 + j]! - want[j]!)).toBeLessThan(1e-14);
+          expect(Math.abs(shared[i * 35 + j]! - wantShared[j]!)).toBeLessThan(1e-14);
+        }
+        for (let j = 0; j < 49; j++) expect(Math.abs(left[i * 49 + j]! - wantLeft[j]!)).toBeLessThan(1e-14);
+      }
+    });
+  });
+
   it('is deterministic: the same call twice gives the same bits', () => {
     nn.scope(() => {
       const a = nn.tensor(uniformArray(1, 40 * 300), { shape: [40, 300] });
