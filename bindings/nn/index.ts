@@ -40,7 +40,7 @@
  * written with these same ops, so `grad` of a function that calls `grad` (reverse over reverse)
  * works. `stopGradient(x)` is a constant copy.
  *
- * **Ops.** matmul (blocked f64x2 / f32x4 kernel, with transposeA / transposeB); add, sub, mul, div
+ * **Ops.** matmul (blocked f64x2 / f32x4 kernel, with transposeA / transposeB, batched); add, sub, mul, div
  * (NumPy broadcasting, or a number operand), scale, neg, exp, log, sqrt, square, reciprocal, pow
  * (constant exponent); sum, mean, max, logSumExp over axes; relu, leakyRelu, softplus, sigmoid, tanh,
  * gelu (tanh approximation), silu; softmax, logSoftmax, softmaxCrossEntropy (integer labels, fused
