@@ -12,7 +12,7 @@ export default defineConfig({
         if (file.endsWith('.wasm')) {
           return `export default Uint8Array.from(atob(${JSON.stringify(readFileSync(file).toString('base64'))}), (c) => c.charCodeAt(0));`;
         }
-        if (file.endsWith('.csv')) return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+        if (file.endsWith('.csv') || file.endsWith('.txt')) return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
         if (file.endsWith('.ppm')) return `export default Uint8Array.from(atob(${JSON.stringify(readFileSync(file).toString('base64'))}), (c) => c.charCodeAt(0));`;
         if (file.endsWith('.pgm') || file.endsWith('.onnx')) return `export default Uint8Array.from(atob(${JSON.stringify(readFileSync(file).toString('base64'))}), (c) => c.charCodeAt(0));`;
         return undefined;

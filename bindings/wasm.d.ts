@@ -8,6 +8,11 @@ declare module '*.csv' {
   export default text;
 }
 
+declare module '*.txt' {
+  const text: string;
+  export default text;
+}
+
 declare module '*.ppm' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;

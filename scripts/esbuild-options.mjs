@@ -30,7 +30,7 @@ export const common = {
   format: 'esm',
   // Without an explicit target esbuild emits Uint8Array.fromBase64 for inlined bytes (absent in Node 20).
   target: 'es2022',
-  loader: { '.wasm': 'binary', '.csv': 'text', '.ppm': 'binary', '.pgm': 'binary', '.onnx': 'binary' },
+  loader: { '.wasm': 'binary', '.csv': 'text', '.txt': 'text', '.ppm': 'binary', '.pgm': 'binary', '.onnx': 'binary' },
   // The neutral platform has no default main fields; CommonJS dependencies (onnx-proto) resolve through `main`.
   mainFields: ['module', 'main'],
   logLevel: 'warning',
