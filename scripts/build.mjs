@@ -106,10 +106,19 @@ if (runtimeInCli.length > 0) {
 writeFileSync(join(root, stage, 'THIRD_PARTY_LICENSES.txt'), thirdPartyLicenses(library.metafile));
 run(bin('tsc'), ['-p', 'tsconfig.json', '--outDir', stage]);
 
+// Another build finishing at the same moment can put a dist/ back between the two renames (or take it
+// away before the first): move whatever is there aside and try again.
 const old = `dist.old-${process.pid}`;
-if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), join(root, old));
-renameSync(join(root, stage), join(root, 'dist'));
-rmSync(join(root, old), { recursive: true, force: true });
+for (let attempt = 1; ; attempt++) {
+  try {
+    if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), join(root, `${old}-${attempt}`));
+    renameSync(join(root, stage), join(root, 'dist'));
+    break;
+  } catch (e) {
+    if (attempt >= 5 || !['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes(e.code)) throw e;
+  }
+}
+for (const f of readdirSync(root).filter((n) => n.startsWith(`${old}-`))) rmSync(join(root, f), { recursive: true, force: true });
 
 /**
  * The licence texts of every npm package with code in the library bundle, read from node_modules
