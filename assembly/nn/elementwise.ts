@@ -358,16 +358,41 @@ export function nnTranspose(x: usize, out: usize, batch: i32, rows: i32, cols: i
   }
 }
 
-/** Index of the first NaN/±Inf among n values, or −1 (x − x is 0 exactly for finite x). */
+/**
+ * Index of the first NaN/±Inf among n values, or −1. A SIMD pass first: x·0 is ±0 for finite x and
+ * NaN otherwise, so a block of 8 whose sum of x·0 is not 0 holds the first bad value; then a scalar
+ * scan (x − x is 0 exactly for finite x) finds its index from that block on.
+ */
 export function nnFirstNonFiniteF64(x: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = x + (<usize>i << 3);
+    let acc = f64x2.mul(v128.load(o), zero);
+    acc = f64x2.add(acc, f64x2.mul(v128.load(o, 16), zero));
+    acc = f64x2.add(acc, f64x2.mul(v128.load(o, 32), zero));
+    acc = f64x2.add(acc, f64x2.mul(v128.load(o, 48), zero));
+    if (f64x2.extract_lane(acc, 0) != 0 || f64x2.extract_lane(acc, 1) != 0) break;
+  }
+  for (; i < n; i++) {
     const v = load<f64>(x + (<usize>i << 3));
     if (v - v != 0) return i;
   }
   return -1;
 }
 export function nnFirstNonFiniteF32(x: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = x + (<usize>i << 2);
+    let acc = f32x4.mul(v128.load(o), zero);
+    acc = f32x4.add(acc, f32x4.mul(v128.load(o, 16), zero));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(o, 32), zero));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(o, 48), zero));
+    const a = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    if (a != 0) break;
+  }
+  for (; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     if (v - v != 0) return i;
   }

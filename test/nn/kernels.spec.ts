@@ -106,6 +106,22 @@ describe("elementwise and reductions", () => {
     expect(abs(nnCrossEntropyF64(z, labels, 2, 2) - 2 * Math.log(2))).toBeLessThanOrEqual(1e-15);
   });
 
+  test("the first non-finite index past the SIMD blocks, and none in a long finite run", () => {
+    const n = 37;
+    const x = heap.alloc(<usize>n << 3);
+    const y = heap.alloc(<usize>n << 2);
+    for (let bad = 0; bad <= n; bad++) {
+      for (let i = 0; i < n; i++) {
+        store<f64>(x + (<usize>i << 3), i == bad ? (bad % 2 == 0 ? Infinity : NaN) : <f64>(i - 18) * 1e300);
+        store<f32>(y + (<usize>i << 2), i == bad ? (bad % 2 == 0 ? -Infinity : NaN) : <f32>(i - 18) * <f32>1e37);
+      }
+      // a second bad value later must not hide the first
+      if (bad + 3 < n) { store<f64>(x + (<usize>(bad + 3) << 3), NaN); store<f32>(y + (<usize>(bad + 3) << 2), NaN); }
+      expect(nnFirstNonFiniteF64(x, n)).toBe(bad < n ? bad : -1);
+      expect(nnFirstNonFiniteF32(y, n)).toBe(bad < n ? bad : -1);
+    }
+  });
+
   test("the first non-finite index", () => {
     const x = heap.alloc(32);
     store<f64>(x, 1); store<f64>(x, 2, 8); store<f64>(x, Infinity, 16); store<f64>(x, NaN, 24);
