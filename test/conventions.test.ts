@@ -336,6 +336,6 @@ describe('conventions: a matrix is { data, rows, cols }, and an array of rows is
     const C = [[1, -1], [0.5, 2]];
     const bounds = (c: unknown) => api.computeBounds(spec(), box(), { method: 'crown', C: c as never });
     same([bounds(C.flat()), bounds(C), bounds({ data: C.flat(), rows: 2, cols: 2 })]);
-    expect(() => bounds({ data: [1, 2, 3], rows: 1, cols: 3 })).toThrow(new api.ShapeError('computeBounds: C must be 1 × 2 (got 1 × 3)'));
+    expect(() => bounds({ data: [1, 2, 3], rows: 1, cols: 3 })).toThrow(new api.ShapeError("computeBounds: C must have the network's output size = 2 columns (got 1 × 3)"));
   });
 });

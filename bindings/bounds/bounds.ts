@@ -2,7 +2,7 @@
  * Bound propagation over a feed-forward network: IBP (interval bound propagation, Gowal et al. 2018)
  * and CROWN (Zhang et al. 2018; the backward linear relaxation of auto_LiRPA, Xu et al. 2020, §3).
  */
-import { isMatrixObject, readMatrix, type Matrix } from '../runtime/matrix.js';
+import { isMatrixObject, isRowArray, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
@@ -118,24 +118,12 @@ export function parseRegion(fn: string, region: unknown, n: number): Region {
 /** C as a flat row-major matrix with m columns, or null (identity). */
 export function parseSpec(fn: string, C: unknown, m: number, name = 'C'): { data: Float64Array; k: number } | null {
   if (C === undefined) return null;
-  let data: Float64Array;
-  if (isMatrixObject(C)) {
-    // the canonical { data, rows, cols } form, through the shared reader (cols = the output size)
-    data = numbersOf(fn, `${name}.data`, readMatrix(fn, name, C, { cols: m }).data);
-    if (data.length === 0) throw new ShapeError(`${fn}: ${name} must have at least one row (got 0)`);
-  } else if (Array.isArray(C) && C.length > 0 && typeof C[0] === 'object' && C[0] !== null) {
-    data = new Float64Array(C.length * m);
-    C.forEach((row: unknown, i: number) => {
-      const len = (row as ArrayLike<number>)?.length;
-      if (len !== m) throw new ShapeError(`${fn}: ${name} row ${i} must have length ${m}, the network's output size (got ${describe(row)})`);
-      data.set(numbersOf(fn, `${name}[${i}]`, row), i * m);
-    });
-  } else if (Array.isArray(C) || (ArrayBuffer.isView(C) && !(C instanceof DataView))) {
-    data = numbersOf(fn, name, C);
-    if (data.length === 0 || data.length % m !== 0) {
-      throw new ShapeError(`${fn}: ${name} must have a positive multiple of ${m} entries, the network's output size (got ${data.length})`);
-    }
-  } else throw parameterError(fn, name, 'a matrix ({ data, rows, cols }, number[][] or flat row-major array)', C);
+  if (!isMatrixObject(C) && !isRowArray(C) && !(Array.isArray(C) || (ArrayBuffer.isView(C) && !(C instanceof DataView)))) {
+    throw parameterError(fn, name, 'a matrix ({ data, rows, cols }, number[][] or flat row-major array)', C);
+  }
+  // the shared reader: k × m, k given by the rows or inferred from a flat array's length
+  const data = numbersOf(fn, name, readMatrix(fn, name, C, { cols: m, label: "the network's output size" }).data);
+  if (data.length === 0) throw new ShapeError(`${fn}: ${name} must have at least one row (got 0)`);
   const bad = data.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new NonFiniteError(fn, name, bad, data[bad]!);
   return { data, k: data.length / m };

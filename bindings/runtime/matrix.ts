@@ -51,9 +51,12 @@ export function readMatrix(fn: string, name: string, value: unknown, shape: { ro
   const expectShape = (rows: number, cols: number): void => {
     const wantRows = shape.rows ?? rows;
     const wantCols = shape.cols ?? cols;
-    if (rows !== wantRows || cols !== wantCols) {
-      throw new ShapeError(`${fn}: ${name} must be ${labelled}${wantRows} × ${wantCols} (got ${rows} × ${cols})`);
-    }
+    if (rows === wantRows && cols === wantCols) return;
+    // one fixed dimension reads as a count of rows or columns, two as a shape
+    const want = shape.rows === undefined ? `${labelled}${wantCols} columns`
+      : shape.cols === undefined ? `${labelled}${wantRows} rows`
+        : `be ${labelled}${wantRows} × ${wantCols}`;
+    throw new ShapeError(`${fn}: ${name} must ${shape.rows !== undefined && shape.cols !== undefined ? want : `have ${want}`} (got ${rows} × ${cols})`);
   };
   if (isMatrixObject(value)) {
     const { rows, cols, data } = value as { rows: unknown; cols: unknown; data: unknown };

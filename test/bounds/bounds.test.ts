@@ -249,7 +249,7 @@ describe('parseNetwork and evaluateNetwork', () => {
     expect(() => computeBounds(spec, { center: [0, 0], radius: 1 }, { method: 'lp' as 'ibp' })).toThrow(ParameterError);
     expect(() => computeBounds(spec, { center: [0, 0], radius: 1 }, { C: [[1, 2, 3]] })).toThrow(ShapeError);
     expect(() => computeBounds(spec, { center: [0, 0], radius: 1 }, { C: [1, 2, 3] })).toThrow(
-      "computeBounds: C must have a positive multiple of 2 entries, the network's output size (got 3)",
+      "computeBounds: C must have a length divisible by the network's output size = 2 (got 3)",
     );
     expect(() => evaluateNetwork(spec, [1, Infinity])).toThrow('evaluateNetwork: x must be finite (got Infinity at index 1)');
   });

@@ -308,7 +308,7 @@ describe('localLipschitz', () => {
     expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { patternSteps: 1.5 })).toThrow('localLipschitz: options.patternSteps must be a non-negative integer (got 1.5)');
     expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { branch: 21 })).toThrow('localLipschitz: options.branch must be an integer in [0, 20] (got 21)');
     expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { C: [[1, 0, 0]] })).toThrow(ShapeError);
-    expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { C: [[1, 0, 0]] })).toThrow("localLipschitz: options.C row 0 must have length 2, the network's output size (got array of length 3)");
+    expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { C: [[1, 0, 0]] })).toThrow("localLipschitz: options.C must have the network's output size = 2 columns (got 1 × 3)");
     expect(() => localLipschitz(spec, { center: [0, 0, 0], radius: 1 }, { boundsMethod: 'exact' as 'ibp' })).toThrow(ParameterError);
     expect(() => localLipschitz(42 as unknown as NetworkSpec, { center: [0], radius: 1 })).toThrow('localLipschitz: model must be a network or its JSON spec (got 42)');
   });

@@ -41,6 +41,8 @@ describe('readMatrix', () => {
     expect(() => readMatrix('f', 'A', { data: [1, 2], rows: -1, cols: 2 })).toThrow(new ParameterError('f: A.rows must be a non-negative integer (got -1)'));
     expect(() => readMatrix('f', 'M', [[1, 2]], { rows: 2, cols: 2, label: 'a.length × b.length' })).toThrow(new ShapeError('f: M must be a.length × b.length = 2 × 2 (got 1 × 2)'));
     expect(() => readMatrix('f', 'M', [1, 2, 3], { rows: 2, cols: 2, label: 'a.length × b.length' })).toThrow(new ShapeError('f: M must have a.length × b.length = 2 × 2 = 4 entries (got 3)'));
+    expect(() => readMatrix('f', 'A', [[1, 2, 3]], { cols: 2 })).toThrow(new ShapeError('f: A must have 2 columns (got 1 × 3)'));
+    expect(() => readMatrix('f', 'A', { data: [1, 2], rows: 1, cols: 2 }, { rows: 3, label: 'b.length' })).toThrow(new ShapeError('f: A must have b.length = 3 rows (got 1 × 2)'));
     expect(() => readMatrix('f', 'X', [1, 2, 3], { cols: 2, label: 'dim' })).toThrow(new ShapeError('f: X must have a length divisible by dim = 2 (got 3)'));
     expect(() => readMatrix('f', 'A', 'abc')).toThrow(ParameterError);
     expect(() => readMatrix('f', 'A', null)).toThrow(ParameterError);

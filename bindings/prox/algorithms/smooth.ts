@@ -173,7 +173,7 @@ export function leastSquaresAs(fn: string, A: MatrixInput, b: VectorInput, aName
   if (m === 0) throw new ShapeError(`${fn}: ${bName} must have length >= 1 (got 0)`);
   // A shaped matrix must have b.length rows; a flat one is read as b.length rows of n.
   const Am = isMatrixObject(A) || isRowArray(A)
-    ? readVector(fn, aName, readMatrix(fn, aName, A, { rows: m, label: `${bName}.length × n` }).data)
+    ? readVector(fn, aName, readMatrix(fn, aName, A, { rows: m, label: `${bName}.length` }).data)
     : readVector(fn, aName, A);
   if (Am.length % m !== 0) throw new ShapeError(`${fn}: ${aName} must have ${bName}.length × n = ${m} × n entries (got ${Am.length})`);
   const n = Am.length / m;
