@@ -40,6 +40,7 @@ export function configure(options: Partial<NnConfig> = {}): NnConfig {
   return previous;
 }
 
+/** @internal Whether ops scan their outputs for NaN/±Infinity (see configure). */
 export function checksEnabled(): boolean {
   return settings.checkFinite;
 }
@@ -160,6 +161,7 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** @internal A shape as messages print it: `[2,3]`. */
 export const shapeText = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 
 /** Validates a shape argument: an array of non-negative safe integers. */
@@ -173,6 +175,7 @@ export function checkShape(fn: string, name: string, shape: unknown): number[] {
   return shape as number[];
 }
 
+/** @internal A dtype argument: 'f64' or 'f32', else a ParameterError naming `fn`. */
 export function checkDtype(fn: string, dtype: unknown): DType {
   if (dtype !== 'f64' && dtype !== 'f32') throw parameterError(fn, 'dtype', "'f64' or 'f32'", dtype);
   return dtype;
