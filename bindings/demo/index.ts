@@ -16,10 +16,11 @@ import { tvDemo } from './tv.js';
 import { boundsDemo } from './bounds.js';
 import { otDemo } from './ot.js';
 import { nnDemo } from './nn.js';
+import { lmDemo } from './lm.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
