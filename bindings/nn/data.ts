@@ -7,7 +7,16 @@ import { numbersOf } from '../runtime/memory.js';
 import { isMatrixObject, readMatrix } from '../runtime/matrix.js';
 
 /** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
-export type Rows = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number };
+export type Rows =
+  | ArrayLike<ArrayLike<number>>
+  | {
+      /** The entries, row-major (rows · cols of them). */
+      data: ArrayLike<number>;
+      /** Number of examples. */
+      rows: number;
+      /** Number of features. */
+      cols: number;
+    };
 
 /** Rows → a row-major Float64Array, validated. */
 export function readRows(fn: string, name: string, X: unknown, cols = -1): { data: Float64Array; n: number; d: number } {

@@ -50,42 +50,59 @@ export type TransformerOptions = Partial<Omit<TransformerConfig, 'vocabSize'>> &
 
 /** A norm's gain (and, for LayerNorm, bias), shape [dModel]. */
 export interface NormParams {
+  /** Gain, shape [dModel]. */
   gamma: Tensor;
+  /** Bias, shape [dModel] (LayerNorm only). */
   beta?: Tensor;
 }
 
 /** Attention projections, each [dModel, dModel], no biases. */
 export interface AttentionParams {
+  /** Query projection [dModel, dModel] (the heads are its column blocks). */
   Wq: Tensor;
+  /** Key projection [dModel, dModel]. */
   Wk: Tensor;
+  /** Value projection [dModel, dModel]. */
   Wv: Tensor;
+  /** Output projection [dModel, dModel], applied to the concatenated heads. */
   Wo: Tensor;
 }
 
 /** Feed-forward weights: ungated { W1 [d, dFF], W2 [dFF, d] }, gated { W, V [d, d'], W2 [d', d] }. */
 export interface FfnParams {
+  /** Ungated variants ('relu', 'gelu'): the first layer [dModel, width]. */
   W1?: Tensor;
+  /** Gated variants: the gate projection [dModel, width]. */
   W?: Tensor;
+  /** Gated variants: the value projection [dModel, width]. */
   V?: Tensor;
+  /** The output layer [width, dModel]. */
   W2: Tensor;
 }
 
 /** One pre-norm block. */
 export interface BlockParams {
+  /** Normalisation before the attention. */
   norm1: NormParams;
+  /** The causal self-attention. */
   attn: AttentionParams;
+  /** Normalisation before the feed-forward block. */
   norm2: NormParams;
+  /** The feed-forward block. */
   ffn: FfnParams;
 }
 
 /** The parameters of a transformer LM (a tree `train`/`trainLm` can train; `config` is carried along). */
 export interface TransformerParams {
+  /** The shape settings the parameters were made with (defaults filled in). */
   config: TransformerConfig;
   /** Token embedding table [vocabSize, dModel]. */
   tokenEmbedding: Tensor;
   /** Position embedding table [contextLength, dModel]. */
   positionEmbedding: Tensor;
+  /** The blocks, input side first. */
   blocks: BlockParams[];
+  /** Normalisation before the output projection. */
   finalNorm: NormParams;
   /** Output projection [dModel, vocabSize]. */
   output: Tensor;
