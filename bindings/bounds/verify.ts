@@ -46,7 +46,9 @@ export interface VerifyOptions {
    * 2; 0 disables), `steps` per start (default 20), `seed` of the starts (default 0). Gradients are
    * central finite differences (2·inputs forward passes per step); step j moves each coordinate by
    * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box. The search
-   * stops early at the `timeout` or when `signal` is aborted.
+   * stops early at the `timeout` or when `signal` is aborted. With at most 16 inputs (and
+   * `restarts` > 0) one more start runs every 50 branch-and-bound nodes inside the box the search
+   * picks next, so that counterexample search and proof interleave.
    */
   pgd?: {
     /** Random starts (default 2; 0 disables the search). */
@@ -63,6 +65,15 @@ export interface VerifyOptions {
    * disables ReLU splitting.
    */
   reluSplitAfter?: number;
+  /**
+   * How an input split picks its coordinate: 'widest' (the widest side of the box), 'gradient'
+   * (the largest |∂s/∂x_j|·(u_j − l_j), where s is the property's score — 'all': min row, 'any':
+   * max row — differentiated by central differences at the box centre, 2·inputs forward passes) or
+   * 'strong' (bounds both halves along every coordinate, 2·inputs bounding calls, and keeps the
+   * coordinate whose worse half has the best bound; those calls count as nodes). Default 'strong'
+   * for at most 8 inputs, else 'widest'.
+   */
+  inputSplit?: 'widest' | 'gradient' | 'strong';
 }
 
 /** Result of {@link verifyNetwork}. */
@@ -100,6 +111,7 @@ export interface ReadVerifyOptions {
   steps: number;
   seed: number | bigint;
   reluAfter: number;
+  inputSplit: 'widest' | 'gradient' | 'strong';
   signal: AbortSignalLike | undefined;
 }
 
@@ -108,7 +120,7 @@ export interface ReadVerifyOptions {
  * reports under its own name). `method` also admits 'crown-ibp' and 'alpha-crown', which `verify` passes on.
  */
 /** The keys of VerifyOptions (also those of `verify`'s options, which pass them through). */
-export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true });
+export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true });
 
 export function readVerifyOptions(fn: string, options: VerifyOptions | undefined, net: BoundsNetwork): ReadVerifyOptions {
   const o = readOptions(fn, options, VERIFY_KEYS);
@@ -129,16 +141,19 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
     throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
   }
+  const inputSplit = o.inputSplit ?? (net.input <= 8 ? 'strong' : 'widest');
+  if (!['widest', 'gradient', 'strong'].includes(inputSplit)) throw parameterError(fn, 'options.inputSplit', "'widest', 'gradient' or 'strong'", inputSplit);
   const signal = readSignal(fn, o.signal);
-  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal };
+  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal };
 }
 
 /**
  * Decides "C·y(x) + d ≥ 0 componentwise for all x in the box `region`" by branch and bound over
  * input splits. A box is closed when the lower bounds of C·y + d are all ≥ 0; the centre of every
  * open box is evaluated exactly and a negative component is returned as the counterexample; before
- * the first split a PGD search (`options.pgd`) looks for one over the whole box. The
- * search is best-first on the most negative lower bound. Complete (up to the budget) whenever a
+ * the first split a PGD search (`options.pgd`) looks for one over the whole box, and with at most
+ * 16 inputs one more PGD start runs every 50 nodes inside the box picked next. The search is
+ * best-first on the most negative lower bound; input splits pick their coordinate by `inputSplit`. Complete (up to the budget) whenever a
  * violation has an open neighbourhood or the property holds with a positive margin.
  */
 export function verifyNetwork(
@@ -149,7 +164,7 @@ export function verifyNetwork(
 ): VerifyResult {
   const fn = 'verifyNetwork';
   const net = toNetwork(fn, model);
-  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, signal } = readVerifyOptions(fn, options, net);
+  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal } = readVerifyOptions(fn, options, net);
   const prop = readOptions(fn, property, optionKeys<OutputProperty>({ C: true, d: true, mode: true }), 'property');
   const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');
   if (!spec) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', prop.C);
@@ -201,20 +216,54 @@ export function verifyNetwork(
     }
     return best;
   };
+  const widestDim = (node: Node): number => {
+    let j = 0;
+    for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
+    return j;
+  };
+  /** The coordinate with the largest |∂score/∂x_j|·width_j at the centre (central differences), the widest on ties. */
+  const gradientDim = (node: Node): number => {
+    const x = node.lower.map((l, j) => 0.5 * (l + node.upper[j]!));
+    let best = widestDim(node);
+    let top = 0;
+    for (let j = 0; j < net.input; j++) {
+      const w = node.upper[j]! - node.lower[j]!;
+      if (!(w > 0)) continue;
+      const h = 1e-4 * w;
+      const xj = x[j]!;
+      x[j] = xj + h;
+      const fp = score(values(evaluateNetwork(net, x)));
+      x[j] = xj - h;
+      const fm = score(values(evaluateNetwork(net, x)));
+      x[j] = xj;
+      const s = (Math.abs(fp - fm) / (2 * h)) * w;
+      if (s > top) [top, best] = [s, j];
+    }
+    return best;
+  };
+  /** The two halves of a node's box along coordinate j, as [lower, upper] pairs. */
+  const halves = (node: Node, j: number): [[Float64Array, Float64Array], [Float64Array, Float64Array]] => {
+    const mid = 0.5 * (node.lower[j]! + node.upper[j]!);
+    const leftU = node.upper.slice();
+    leftU[j] = mid;
+    const rightL = node.lower.slice();
+    rightL[j] = mid;
+    return [[node.lower, leftU], [rightL, node.upper]];
+  };
   const first = bound(root.lower, root.upper);
   if (first === null) return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
   if ('verdict' in first) return first;
   // The score to drive below zero ('all': min row; 'any': max row, where ≤ 0 already violates).
   const score = (v: Float64Array): number => (any ? Math.max(...v) : Math.min(...v));
   const violated = (v: Float64Array): boolean => (any ? v.every((z) => z <= 0) : v.some((z) => z < 0));
-  if (restarts > 0) {
-    const { lower: lo, upper: hi } = first;
-    const n = net.input;
-    const R = rng(seed);
-    const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
-    // The starts are drawn one at a time and the budget is checked between steps: many restarts end at the timeout.
-    const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
-    for (let r = 0; r < restarts && !stop(); r++) {
+  const n = net.input;
+  const R = rng(seed);
+  const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
+  // The starts are drawn one at a time and the budget is checked between steps: many restarts end at the timeout.
+  const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
+  /** `starts` PGD runs from uniform random points of the box [lo, hi]; a violation found is the result. */
+  const pgd = (lo: Float64Array, hi: Float64Array, starts: number): VerifyResult | null => {
+    for (let r = 0; r < starts && !stop(); r++) {
       const start = R.uniform(n);
       const x = lo.map((l, j) => l + start[j]! * (hi[j]! - l));
       for (let t = 0; t <= steps; t++) {
@@ -238,7 +287,17 @@ export function verifyNetwork(
         for (let j = 0; j < n; j++) x[j] = Math.min(hi[j]!, Math.max(lo[j]!, x[j]! - eta * (hi[j]! - lo[j]!) * Math.sign(g[j]!)));
       }
     }
+    return null;
+  };
+  if (restarts > 0) {
+    const r = pgd(first.lower, first.upper, restarts);
+    if (r) return r;
   }
+  // Low-dimensional inputs: one more PGD start every PGD_EVERY nodes, inside the box the search
+  // picks next (the one with the most negative bound, where a violation is likeliest). A start costs
+  // 2·inputs·steps forward passes, negligible next to 50 bounding calls when inputs are few.
+  const PGD_EVERY = 50;
+  let nextPgd = restarts > 0 && n <= 16 ? nodes + PGD_EVERY : Infinity;
   open.push(first);
   while (open.length > 0) {
     if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) {
@@ -251,20 +310,43 @@ export function verifyNetwork(
     const node = open[best]!;
     open[best] = open[open.length - 1]!;
     open.pop();
+    if (nodes >= nextPgd) {
+      nextPgd = nodes + PGD_EVERY;
+      const r = pgd(node.lower, node.upper, 1);
+      if (r) return r;
+    }
     const relu = node.depth >= reluAfter ? pickNeuron(node.pre) : null;
     const children: [Float64Array, Float64Array, ReluSplit[], number][] = [];
     if (relu) {
       reluSplits++;
       for (const active of [true, false]) children.push([node.lower, node.upper, [...node.splits, { ...relu, active }], node.depth]);
+    } else if (inputSplit === 'strong') {
+      // Bound both halves along every coordinate; keep the pair whose worse half is best (a closed half counts +∞).
+      let bestPair: (Node | null)[] | null = null;
+      let bestKey = -Infinity;
+      let bestSum = -Infinity;
+      for (let j = 0; j < net.input; j++) {
+        if (!(node.upper[j]! > node.lower[j]!)) continue;
+        const [lo, hi] = halves(node, j);
+        const pair: (Node | null)[] = [];
+        for (const [l, u] of [lo, hi]) {
+          const r = bound(l, u, node.splits, node.depth + 1);
+          if (r !== null && 'verdict' in r) return r;
+          pair.push(r);
+        }
+        const v = pair.map((c) => (c === null ? Infinity : c.score));
+        const key = Math.min(v[0]!, v[1]!);
+        const sum = v[0]! + v[1]!;
+        if (bestPair === null || key > bestKey || (key === bestKey && sum > bestSum)) [bestPair, bestKey, bestSum] = [pair, key, sum];
+        if (elapsed() > timeout * 1000 || signal?.aborted) break;
+      }
+      if (bestPair === null) continue; // a point box that is still open: its centre was checked, nothing to split
+      for (const c of bestPair) if (c !== null) open.push(c);
+      continue;
     } else {
-      let j = 0;
-      for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
-      const mid = 0.5 * (node.lower[j]! + node.upper[j]!);
-      const leftU = node.upper.slice();
-      leftU[j] = mid;
-      const rightL = node.lower.slice();
-      rightL[j] = mid;
-      children.push([node.lower, leftU, node.splits, node.depth + 1], [rightL, node.upper, node.splits, node.depth + 1]);
+      const j = inputSplit === 'gradient' ? gradientDim(node) : widestDim(node);
+      const [lo, hi] = halves(node, j);
+      children.push([lo[0], lo[1], node.splits, node.depth + 1], [hi[0], hi[1], node.splits, node.depth + 1]);
     }
     for (const [lo, hi, splits, depth] of children) {
       const r = bound(lo, hi, splits, depth);
