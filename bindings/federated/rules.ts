@@ -1,0 +1,146 @@
+/**
+ * Client/server rules of the federated simulator: each is a small object holding one paper's local
+ * update and aggregation, plugged into {@link simulateFederated}.
+ */
+import { parameterError } from '../runtime/errors.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
+
+/**
+ * A federated rule. Every local step is w ← w − η·d with d = `direction(...)` (applied by nn's sgd);
+ * after its local steps the client sends `upload(...)`, and the server averages the uploads with
+ * weights ∝ training-set size ('samples') or equal weights ('uniform').
+ */
+export interface FedRule {
+  /** e.g. 'fedProx(mu 1)'. */
+  readonly name: string;
+  /** The paper whose update this is. */
+  readonly reference: string;
+  /** 'drop': stragglers' work is discarded (FedAvg); 'partial': they send what they did (FedProx). */
+  readonly stragglers: 'drop' | 'partial';
+  /** Server weights of the uploads. */
+  readonly weighting: 'samples' | 'uniform';
+  /** Whether each client keeps a vector of the model's size across rounds (passed as `state`). */
+  readonly stateful: boolean;
+  /**
+   * Direction of one local step at the local iterate w, given the round's global model and the
+   * minibatch gradient oracle `gradAt(point)` (the same minibatch at any point).
+   */
+  direction(w: Float64Array, global: Float64Array, gradAt: (point: Float64Array) => Float64Array, state: Float64Array | null): Float64Array;
+  /** The vector the client sends after its local steps (may update its state). */
+  upload(w: Float64Array, global: Float64Array, state: Float64Array | null): Float64Array;
+}
+
+/**
+ * FedAvg: local minibatch SGD on the client loss, stragglers dropped, sample-weighted average.
+ * McMahan et al., "Communication-Efficient Learning of Deep Networks from Decentralized Data", AISTATS 2017.
+ */
+export function fedAvg(): FedRule {
+  return {
+    name: 'fedAvg',
+    reference: 'McMahan et al., AISTATS 2017 (FedAvg)',
+    stragglers: 'drop',
+    weighting: 'samples',
+    stateful: false,
+    direction: (w, _g, gradAt) => gradAt(w),
+    upload: (w) => w,
+  };
+}
+
+/** Options of {@link fedProx}. */
+export interface FedProxOptions {
+  /** Proximal weight μ ≥ 0 of (μ/2)‖w − w^t‖² (default 1; 0 gives FedAvg's local steps). */
+  mu?: number;
+  /** Stragglers: 'partial' keeps their partial work (the paper's default), 'drop' discards it. */
+  stragglers?: 'drop' | 'partial';
+}
+
+/**
+ * FedProx: local minibatch SGD on F_k(w) + (μ/2)‖w − w^t‖², i.e. d = ∇F_k(w) + μ(w − w^t); stragglers
+ * send their partial work; sample-weighted average.
+ * Li et al., "Federated Optimization in Heterogeneous Networks", MLSys 2020 (FedProx).
+ *
+ * Defaults: mu 1, stragglers 'partial'.
+ */
+export function fedProx(options?: FedProxOptions): FedRule {
+  const fn = 'fedProx';
+  const o = readOptions(fn, options, optionKeys<FedProxOptions>({ mu: true, stragglers: true }));
+  const mu = o.mu ?? 1;
+  if (typeof mu !== 'number' || !Number.isFinite(mu) || mu < 0) throw parameterError(fn, 'options.mu', 'a finite number ≥ 0', mu);
+  const stragglers = o.stragglers ?? 'partial';
+  if (stragglers !== 'drop' && stragglers !== 'partial') throw parameterError(fn, 'options.stragglers', "'drop' or 'partial'", stragglers);
+  return {
+    name: `fedProx(mu ${mu})`,
+    reference: 'Li et al., MLSys 2020 (FedProx)',
+    stragglers,
+    weighting: 'samples',
+    stateful: false,
+    direction: (w, global, gradAt) => {
+      const g = gradAt(w);
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! + mu * (w[i]! - global[i]!);
+      return g;
+    },
+    upload: (w) => w,
+  };
+}
+
+/** Options of {@link fedSpeed}. */
+export interface FedSpeedOptions {
+  /** λ > 0: the prox term is (1/(2λ))‖w − w^t‖² (default 10). */
+  lambda?: number;
+  /** ρ ≥ 0: radius of the extra gradient-ascent step w + ρ·g (default 0.01). */
+  rho?: number;
+  /** α ∈ [0, 1]: weight of the perturbed gradient in the merged gradient (default 0.5). */
+  alpha?: number;
+}
+
+/**
+ * FedSpeed: each local step merges the minibatch gradient g₁ = ∇f(w) with the gradient g₂ = ∇f(w + ρg₁)
+ * at an extra gradient-ascent point, g = (1 − α)g₁ + αg₂, and moves along d = g − ĝ_k + (w − w^t)/λ,
+ * where ĝ_k is the client's prox-correction term; after its steps the client updates
+ * ĝ_k ← ĝ_k − (w − w^t)/λ and sends w − λĝ_k; the server takes the plain mean.
+ * Sun et al., "FedSpeed: Larger Local Interval, Less Communication Round, and Higher Generalization Accuracy", ICLR 2023.
+ *
+ * Defaults: lambda 10, rho 0.01, alpha 0.5.
+ */
+export function fedSpeed(options?: FedSpeedOptions): FedRule {
+  const fn = 'fedSpeed';
+  const o = readOptions(fn, options, optionKeys<FedSpeedOptions>({ lambda: true, rho: true, alpha: true }));
+  const lambda = o.lambda ?? 10;
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || !(lambda > 0)) throw parameterError(fn, 'options.lambda', 'a finite number > 0', lambda);
+  const rho = o.rho ?? 0.01;
+  if (typeof rho !== 'number' || !Number.isFinite(rho) || rho < 0) throw parameterError(fn, 'options.rho', 'a finite number ≥ 0', rho);
+  const alpha = o.alpha ?? 0.5;
+  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw parameterError(fn, 'options.alpha', 'a number in [0, 1]', alpha);
+  return {
+    name: `fedSpeed(lambda ${lambda}, rho ${rho}, alpha ${alpha})`,
+    reference: 'Sun et al., ICLR 2023 (FedSpeed)',
+    stragglers: 'partial',
+    weighting: 'uniform',
+    stateful: true,
+    direction: (w, global, gradAt, state) => {
+      const g1 = gradAt(w);
+      const probe = new Float64Array(w.length);
+      for (let i = 0; i < w.length; i++) probe[i] = w[i]! + rho * g1[i]!;
+      const g2 = gradAt(probe);
+      const h = state!;
+      for (let i = 0; i < w.length; i++) g1[i] = (1 - alpha) * g1[i]! + alpha * g2[i]! - h[i]! + (w[i]! - global[i]!) / lambda;
+      return g1;
+    },
+    upload: (w, global, state) => {
+      const h = state!;
+      const out = new Float64Array(w.length);
+      for (let i = 0; i < w.length; i++) {
+        h[i] = h[i]! - (w[i]! - global[i]!) / lambda;
+        out[i] = w[i]! - lambda * h[i]!;
+      }
+      return out;
+    },
+  };
+}
+
+/** Whether `r` looks like a FedRule (the simulator's check). */
+export function isRule(r: unknown): r is FedRule {
+  return r !== null && typeof r === 'object' && typeof (r as FedRule).direction === 'function' && typeof (r as FedRule).upload === 'function'
+    && ((r as FedRule).stragglers === 'drop' || (r as FedRule).stragglers === 'partial')
+    && ((r as FedRule).weighting === 'samples' || (r as FedRule).weighting === 'uniform');
+}
