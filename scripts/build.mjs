@@ -71,12 +71,14 @@ const library = await esbuild.build({
   metafile: true,
 });
 
-// The CLI imports the public entries as sibling files: one module instance, one copy of the runtime.
+// The CLI imports the public entries (and the plotting module, with the d3 code bundled into it) as
+// sibling files: one module instance, one copy of the runtime, no d3 package needed at run time.
 const entries = { [join(root, 'bindings/index.ts')]: './index.js', [join(root, 'bindings/onnx.ts')]: './onnx.js' };
+if (families['family-plot']) entries[join(root, families['family-plot'])] = './family-plot.js';
 const libraryIsExternal = {
   name: 'library-is-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\.?\/.*(index|onnx)\.js$/ }, (args) => {
+    build.onResolve({ filter: /^\.\.?\/.*(index|onnx|svg)\.js$/ }, (args) => {
       const target = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
       return entries[target] ? { path: entries[target], external: true } : undefined;
     });
