@@ -70,8 +70,8 @@ export interface VerifyOptions {
    * (the largest |∂s/∂x_j|·(u_j − l_j), where s is the property's score — 'all': min row, 'any':
    * max row — differentiated by central differences at the box centre, 2·inputs forward passes) or
    * 'strong' (bounds both halves along every coordinate, 2·inputs bounding calls, and keeps the
-   * coordinate whose worse half has the best bound; those calls count as nodes). Default 'strong'
-   * for at most 8 inputs, else 'widest'.
+   * coordinate whose worse half has the best bound; those calls count as nodes). Default
+   * 'gradient' for at most 16 inputs (a few forward passes per split), else 'widest'.
    */
   inputSplit?: 'widest' | 'gradient' | 'strong';
 }
@@ -141,7 +141,7 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
     throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
   }
-  const inputSplit = o.inputSplit ?? (net.input <= 8 ? 'strong' : 'widest');
+  const inputSplit = o.inputSplit ?? (net.input <= 16 ? 'gradient' : 'widest');
   if (!['widest', 'gradient', 'strong'].includes(inputSplit)) throw parameterError(fn, 'options.inputSplit', "'widest', 'gradient' or 'strong'", inputSplit);
   const signal = readSignal(fn, o.signal);
   return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal };
