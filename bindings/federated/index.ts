@@ -7,6 +7,6 @@ export {
   fedproxSynthetic, partitionClients,
   type FedClient, type FedDataset, type FedproxSyntheticOptions, type FedproxSyntheticTruth, type PartitionOptions,
 } from './data.js';
-export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOptions } from './model.js';
+export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
 export { fedAvg, fedProx, fedSpeed, type FedRule, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';

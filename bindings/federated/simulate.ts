@@ -10,6 +10,7 @@ import type { FedClient, FedDataset } from './data.js';
 import { permutation } from './data.js';
 import { softmaxRegression, lossAndGrad, evaluateRows, type FedModel } from './model.js';
 import { fedAvg, isRule, type FedRule } from './rules.js';
+import { SoftmaxRegressionWorkspace } from './kernels.js';
 
 /** Metrics after one round (passed to `onProgress` and kept in `history`). */
 export interface FedRoundInfo {
@@ -110,6 +111,8 @@ export function simulateFederated(data: FedDataset, options?: SimulateFederatedO
     throw parameterError(fn, 'options.model', 'a FedModel (softmaxRegression(), mlpClassifier())', model);
   }
   if (model.shapes[0]![0] !== dim) throw new ShapeError(`${fn}: options.model takes ${model.shapes[0]![0]} inputs but the clients' rows have ${dim} features`);
+  const outputs = model.shapes[model.shapes.length - 1]![0];
+  if (outputs !== data.classes) throw new ShapeError(`${fn}: options.model has ${outputs} outputs but data.classes is ${data.classes}`);
   let w: Float64Array;
   if (o.init !== undefined) {
     if (!(o.init instanceof Float64Array) || o.init.length !== model.size) throw parameterError(fn, 'options.init', `a Float64Array of length ${model.size}`, o.init);
@@ -156,14 +159,25 @@ export function simulateFederated(data: FedDataset, options?: SimulateFederatedO
       const local = w.slice();
       const state = states ? states[k]! : null;
       const Rk = new Rng(subSeed(roundSeed, k));
-      for (let e = 0; e < epochsOf[s]!; e++) {
-        const order = shuffle ? permutation(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
-        for (let start = 0; start < n; start += batch) {
-          const rows = order.subarray(start, Math.min(n, start + batch));
-          const gradAt = (p: Float64Array) => lossAndGrad(model, p, c.X, c.y, dim, rows).grad;
-          const d = rule.direction(local, w, gradAt, state);
-          optimizer.step({ w: local }, { w: d });
+      const ws = model.kernel === 'softmaxRegression' ? new SoftmaxRegressionWorkspace(fn, c.X, c.y, dim, data.classes, Math.min(batch, n)) : null;
+      try {
+        for (let e = 0; e < epochsOf[s]!; e++) {
+          const order = shuffle ? permutation(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
+          for (let start = 0; start < n; start += batch) {
+            const rows = order.subarray(start, Math.min(n, start + batch));
+            const gradAt = ws
+              ? (p: Float64Array) => {
+                const g = new Float64Array(p.length);
+                ws.lossAndGrad(p, rows, g);
+                return g;
+              }
+              : (p: Float64Array) => lossAndGrad(model, p, c.X, c.y, dim, rows).grad;
+            const d = rule.direction(local, w, gradAt, state);
+            optimizer.step({ w: local }, { w: d });
+          }
         }
+      } finally {
+        ws?.release();
       }
       uploads.push({ k, v: rule.upload(local, w, state) });
     }

@@ -64,8 +64,8 @@ describe('fedproxSynthetic', () => {
           const r = X.subarray(i * d, i * d + d);
           for (let j = 0; j < d; j++) {
             const z = r[j]! - v[j]!;
-            sum[j] += z;
-            sq[j] += z * z;
+            sum[j] = sum[j]! + z;
+            sq[j] = sq[j]! + z * z;
           }
           cross01 += (r[0]! - v[0]!) * (r[1]! - v[1]!) / Math.sqrt(truth.variances[0]! * truth.variances[1]!);
           cross5_9 += (r[5]! - v[5]!) * (r[9]! - v[9]!) / Math.sqrt(truth.variances[5]! * truth.variances[9]!);
@@ -127,7 +127,7 @@ describe('partitionClients and the Gamma sampler', () => {
         for (const [xs, ys] of [[c.X, c.y], [c.testX, c.testY]] as const) {
           ys.forEach((lab, i) => {
             const r = xs[i]!;
-            seen[r]++;
+            seen[r] = seen[r]! + 1;
             expect(lab).toBe(r % C);
             counts[lab]++;
           });

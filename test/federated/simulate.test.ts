@@ -10,6 +10,8 @@ import {
   type FedDataset,
 } from '../../bindings/federated/index.js';
 import { stragglerEpochs } from '../../bindings/federated/simulate.js';
+import { lossAndGrad } from '../../bindings/federated/model.js';
+import { SoftmaxRegressionWorkspace } from '../../bindings/federated/kernels.js';
 import { Rng } from '../../bindings/rng.js';
 
 beforeAll(() => init());
@@ -37,7 +39,7 @@ describe('simulateFederated', () => {
     const c = full.clients[0]!;
     const data: FedDataset = { dim: 8, classes: 3, clients: [c] };
     const rounds = 3, epochs = 2, batch = 7, lr = 0.1;
-    const fed = simulateFederated(data, { rounds, epochs, batchSize: batch, learningRate: lr, shuffle: false, clientsPerRound: 5 });
+    const fed = simulateFederated(data, { rounds, epochs, batchSize: batch, learningRate: lr, shuffle: false, clientsPerRound: 5, model: softmaxRegression(8, 3, { kernel: false }) });
     const model = {
       params: { W: nn.zeros([8, 3]), b: nn.zeros([3]) },
       loss: (p: { W: nn.Tensor; b: nn.Tensor }, x: nn.Tensor, y: Int32Array | nn.Tensor) => nn.softmaxCrossEntropy(nn.linear(p, x), y as Int32Array),
@@ -124,6 +126,25 @@ describe('simulateFederated', () => {
     const r = simulateFederated(data, { model: mlpClassifier([5, 8, 3], { seed: 1 }), rounds: 5, clientsPerRound: 4, epochs: 2, learningRate: 0.05 });
     expect(r.params.length).toBe(5 * 8 + 8 + 8 * 3 + 3);
     expect(r.history[4]!.trainLoss).toBeLessThan(r.history[0]!.trainLoss);
+  });
+
+  it('the softmax-regression kernel gives nn reverse mode\'s loss and gradient (to 1e-13), and the same runs to 1e-9', () => {
+    const data = fedproxSynthetic({ clients: 2, dim: 7, classes: 4, seed: 8 });
+    const c = data.clients[0]!;
+    const rows = Int32Array.from([3, 0, 5, 5, 11, 2]);
+    const w = Float64Array.from({ length: 7 * 4 + 4 }, (_, i) => Math.sin(3 * i) * 2);
+    const ref = lossAndGrad(softmaxRegression(7, 4, { kernel: false }), w, c.X, c.y, 7, rows);
+    const ws = new SoftmaxRegressionWorkspace('test', c.X, c.y, 7, 4, rows.length);
+    const g = new Float64Array(w.length);
+    const loss = ws.lossAndGrad(w, rows, g);
+    ws.release();
+    expect(Math.abs(loss - ref.loss)).toBeLessThan(1e-13 * Math.max(1, ref.loss));
+    for (let i = 0; i < g.length; i++) expect(Math.abs(g[i]! - ref.grad[i]!)).toBeLessThan(1e-13);
+    expect(Math.max(...ref.grad.map(Math.abs))).toBeGreaterThan(1e-2);
+    const o = { rounds: 3, clientsPerRound: 2, epochs: 2, learningRate: 0.05, rule: fedProx({ mu: 0.5 }) };
+    const a = simulateFederated(data, o);
+    const b = simulateFederated(data, { ...o, model: softmaxRegression(7, 4, { kernel: false }) });
+    for (let i = 0; i < a.params.length; i++) expect(Math.abs(a.params[i]! - b.params[i]!)).toBeLessThan(1e-9);
   });
 
   it('typed errors name the function and the argument', () => {
