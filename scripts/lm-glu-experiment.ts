@@ -6,7 +6,7 @@
  *
  * Run: node scripts/lm-glu.mjs [--steps N] [--seeds K] [--dModel D] [--layers L] [--out DIR]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init, nn } from '../bindings/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
@@ -40,16 +40,20 @@ const heldIds = tok.encode(heldText).subarray(0, evalTokens + 1);
 // fixed held-out windows for the linearity scores: 16 consecutive windows of T tokens
 const linWindows = Array.from({ length: 16 }, (_, i) => Array.from(heldIds.subarray(i * T, (i + 1) * T)));
 
-const variants = (only ?? ['relu', 'gelu', 'glu', 'bilinear', 'reglu', 'geglu', 'swiglu']) as nn.FfnVariant[];
 interface Run {
   variant: string; seed: number; params: number; trainLoss: number; heldPerplexity: number; heldNll: number;
   withResidual: number[]; withoutResidual: number[]; seconds: number;
 }
-const runs: Run[] = [];
+const ALL = ['relu', 'gelu', 'glu', 'bilinear', 'reglu', 'geglu', 'swiglu'];
+// --merge a.json,b.json: no training; the runs of earlier (partial) invocations are combined into one table and figure
+const merge = process.argv.includes('--merge') ? process.argv[process.argv.indexOf('--merge') + 1]!.split(',') : null;
+const merged: Run[] = merge ? merge.flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[] }).runs) : [];
+const variants = (merge ? ALL.filter((v) => merged.some((r) => r.variant === v)) : only ?? ALL) as nn.FfnVariant[];
+const runs: Run[] = [...merged];
 mkdirSync(outDir, { recursive: true });
 const config = { corpus: 'data/text/genesis-kjv.txt (Genesis, KJV)', trainTokens: trainIds.length, heldTokens: heldIds.length - 1, vocab: tok.size, steps, batch, contextLength: T, dModel, heads, layers, dFF, optimizer: `adam(${lr})`, clipNorm: 1, dtype: 'f64' };
 console.log(JSON.stringify(config));
-for (const variant of variants) {
+for (const variant of merge ? [] : variants) {
   for (let seed = 1; seed <= seeds; seed++) {
     const t0 = performance.now();
     const P = nn.initTransformer(tok.size, { contextLength: T, dModel, heads, layers, dFF, ffn: variant, seed });
