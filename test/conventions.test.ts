@@ -223,7 +223,7 @@ const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx)])].sort(
  * new namespace fails the test until it is either covered here or listed.
  */
 const PENDING_NAMESPACES: Record<string, string> = {
-  nn: 'the nn family (added alongside this test) reads its options without a list of known keys; its functions are to be classified here once it does',
+  nn: 'the nn family (about 100 functions, added alongside this test): bcdMlp, train and the optimizers refuse unknown keys, the layer initialisers and configure do not yet; its functions are to be classified here once they all do',
 };
 
 describe('conventions: every exported function is classified', () => {
