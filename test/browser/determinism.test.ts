@@ -70,6 +70,18 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
       // beside it (so only the URL the snippet passes can work), and the wasm under /static/.
       '/serve-wasm.html': { type: 'text/html; charset=utf-8', body: () => `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n${readmeServeWasmSnippet()}` },
       '/static/proxkit.wasm': { type: WASM, body: () => readFileSync(`${distDir}proxkit.wasm`) },
+      // A page that passes a URL the server does not have, then the right one: the typed error, then a retry.
+      '/missing-wasm.html': {
+        type: 'text/html; charset=utf-8',
+        body: () => `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<script type="module">
+  import { init, softThreshold } from '/index.js';
+  window.__proxkit = (async () => {
+    const error = await init({ wasm: '/no-such.wasm' }).then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message }));
+    await init();
+    return { error, retry: Array.from(softThreshold([3, -0.5, -2], 1)) };
+  })();
+</script>`,
+      },
     };
     // dist/ as the package ships it, at the root (the determinism page) and where the snippet imports it.
     for (const f of readdirSync(distDir).filter((n) => /\.(js|wasm)$/.test(n))) {
@@ -170,6 +182,26 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
       expect(value).toEqual(['Float64Array', [2, 0, -1]]);
       expect(requested).toContain('/static/proxkit.wasm');
       expect(requested).not.toContain('/node_modules/proxkit/dist/proxkit.wasm');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a wasm URL that 404s rejects with a WasmInitError naming the URL and the status; init() works afterwards', async () => {
+    const context = await browser!.newContext();
+    try {
+      const tab = await context.newPage();
+      await tab.goto(`${origin}/missing-wasm.html`);
+      await tab.waitForFunction(() => (window as unknown as { __proxkit?: unknown }).__proxkit !== undefined);
+      const out = await tab.evaluate(() => (window as unknown as { __proxkit: Promise<unknown> }).__proxkit);
+      expect(out).toEqual({
+        error: {
+          name: 'WasmInitError',
+          code: 'ERR_WASM_INIT',
+          message: `init: could not fetch the WebAssembly module from ${origin}/no-such.wasm (HTTP 404); pass init({ wasm }) with the URL where proxkit.wasm is served`,
+        },
+        retry: [2, 0, -1],
+      });
     } finally {
       await context.close();
     }
