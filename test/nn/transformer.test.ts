@@ -140,6 +140,24 @@ describe('training', () => {
   });
 });
 
+describe('f32', () => {
+  it('an f32 model (the same seeded weights, rounded) gives the f64 loss to f32 precision and trains', () => {
+    const opts = { dModel: 16, heads: 4, layers: 2, contextLength: 12, ffn: 'geglu' as const, seed: 7 };
+    const P64 = nn.initTransformer(11, opts);
+    const P32 = nn.initTransformer(11, { ...opts, dtype: 'f32' });
+    expect(P32.output.dtype).toBe('f32');
+    // the f32 weights are the f64 ones rounded to f32
+    expect(Array.from(P32.output.toArray())).toEqual(Array.from(P64.output.toArray(), (v) => Math.fround(v)));
+    const seqs = [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 1, 2], [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 10, 9]];
+    const l64 = nn.scope(() => nn.lmLoss(P64, seqs).item());
+    const l32 = nn.scope(() => nn.lmLoss(P32, seqs).item());
+    expect(Math.abs(l32 - l64) / l64).toBeLessThan(1e-5);
+    const ids = Array.from({ length: 200 }, (_, i) => (i * 7) % 11);
+    const r = nn.trainLm(P32, ids, { steps: 30, batchSize: 4, optimizer: nn.adam({ learningRate: 1e-2 }) });
+    expect(r.losses[29]).toBeLessThan(r.losses[0]! / 2);
+  });
+});
+
 describe('perplexity and sampling', () => {
   it('lmPerplexity is exp of the mean NLL computed from the logits by hand', () => {
     const P = nn.initTransformer(5, { dModel: 8, heads: 2, layers: 1, contextLength: 4, seed: 6 });
