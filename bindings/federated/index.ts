@@ -10,3 +10,8 @@ export {
 export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
 export { fedAvg, fedProx, fedSpeed, type FedRule, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';
+export {
+  ringGraph, torusGraph, mixingMatrix, gossip, topK, randomK, qsgd, errorFeedback, decentralizedTrain,
+  type Graph, type Compressor, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,
+} from './decentralized.js';
+export { fedproxStragglerExperiment, type FedproxStragglerOptions, type FedproxStragglerResult, type FedRunRecord } from './experiments.js';

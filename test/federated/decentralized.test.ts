@@ -1,0 +1,158 @@
+/**
+ * Decentralized learning: mixing matrices are doubly stochastic and gossip keeps the mean; compressors'
+ * unbiasedness (random-k, QSGD) and top-k's contraction on seeded samples; error feedback loses nothing;
+ * one node is proximal SGD (nn.train with an ℓ1 prox hook) bit for bit; tracking, prox and compression runs.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, normL1, ParameterError, ShapeError } from '../../bindings/index.js';
+import * as nn from '../../bindings/nn/index.js';
+import {
+  decentralizedTrain, errorFeedback, fedproxSynthetic, gossip, mixingMatrix, qsgd, randomK, ringGraph, softmaxRegression, topK, torusGraph,
+  type FedDataset,
+} from '../../bindings/federated/index.js';
+import { Rng } from '../../bindings/rng.js';
+
+beforeAll(() => init());
+
+describe('graphs, mixing and gossip', () => {
+  it('Metropolis W is symmetric, non-negative and doubly stochastic on rings and tori', () => {
+    for (const g of [ringGraph(1), ringGraph(2), ringGraph(5), torusGraph(3, 4), torusGraph(2, 2), torusGraph(1, 6)]) {
+      const n = g.n, W = mixingMatrix(g);
+      for (let i = 0; i < n; i++) {
+        let row = 0, col = 0;
+        for (let j = 0; j < n; j++) {
+          expect(W[i * n + j]).toBeGreaterThanOrEqual(0);
+          expect(W[i * n + j]).toBe(W[j * n + i]);
+          if (i !== j && !g.neighbors[i]!.includes(j)) expect(W[i * n + j]).toBe(0);
+          row += W[i * n + j]!;
+          col += W[j * n + i]!;
+        }
+        expect(Math.abs(row - 1)).toBeLessThan(1e-15);
+        expect(Math.abs(col - 1)).toBeLessThan(1e-15);
+      }
+    }
+    expect(ringGraph(5).neighbors[0]).toEqual([1, 4]);
+    expect(torusGraph(3, 4).neighbors[5]).toEqual([1, 4, 6, 9]);
+  });
+
+  it('gossip keeps the mean and converges to it on a connected graph', () => {
+    const R = new Rng(1);
+    const g = torusGraph(3, 3), W = mixingMatrix(g);
+    let x = Array.from({ length: 9 }, () => R.normal(4));
+    const mean = (v: Float64Array[]) => [0, 1, 2, 3].map((k) => v.reduce((s, a) => s + a[k]!, 0) / v.length);
+    const m0 = mean(x);
+    for (let t = 0; t < 200; t++) x = gossip(W, x);
+    const m1 = mean(x);
+    for (let k = 0; k < 4; k++) expect(Math.abs(m1[k]! - m0[k]!)).toBeLessThan(1e-13);
+    for (const v of x) for (let k = 0; k < 4; k++) expect(Math.abs(v[k]! - m0[k]!)).toBeLessThan(1e-8);
+  });
+});
+
+describe('compressors', () => {
+  it('top-k is a contraction: ‖C(v) − v‖² ≤ (1 − k/d)‖v‖², keeps the k largest', () => {
+    const R = new Rng(2);
+    const C = topK(0.4);
+    for (let t = 0; t < 500; t++) {
+      const v = R.normal(25);
+      const c = C.compress(v, R);
+      let err = 0, norm = 0, kept = 0;
+      for (let i = 0; i < 25; i++) {
+        err += (c[i]! - v[i]!) ** 2;
+        norm += v[i]! ** 2;
+        if (c[i] !== 0) {
+          kept++;
+          expect(c[i]).toBe(v[i]);
+        }
+      }
+      expect(kept).toBe(10);
+      expect(err).toBeLessThanOrEqual((1 - 10 / 25) * norm + 1e-12);
+      const minKept = Math.min(...Array.from(c).filter((a) => a !== 0).map(Math.abs));
+      const maxDropped = Math.max(...Array.from(v).filter((_, i) => c[i] === 0).map(Math.abs));
+      expect(minKept).toBeGreaterThanOrEqual(maxDropped);
+    }
+  });
+
+  it('random-k and QSGD are unbiased: the mean of many draws is v', () => {
+    const R = new Rng(3);
+    const v = R.normal(12);
+    for (const C of [randomK(0.25), qsgd(2), qsgd(8)]) {
+      const draws = 20000;
+      const sum = new Float64Array(12), sq = new Float64Array(12);
+      for (let t = 0; t < draws; t++) {
+        const c = C.compress(v, R);
+        for (let i = 0; i < 12; i++) {
+          sum[i] = sum[i]! + c[i]!;
+          sq[i] = sq[i]! + c[i]! ** 2;
+        }
+      }
+      for (let i = 0; i < 12; i++) {
+        const m = sum[i]! / draws, sdv = Math.sqrt(Math.max(sq[i]! / draws - m * m, 1e-30));
+        expect(Math.abs(m - v[i]!)).toBeLessThan(5 * sdv / Math.sqrt(draws) + 1e-12);
+      }
+    }
+  });
+
+  it('error feedback loses nothing: Σ sent = Σ inputs − residual', () => {
+    const R = new Rng(4);
+    const ef = errorFeedback(topK(0.2));
+    const inSum = new Float64Array(10), outSum = new Float64Array(10);
+    for (let t = 0; t < 50; t++) {
+      const v = R.normal(10);
+      const c = ef.compress(v, R);
+      for (let i = 0; i < 10; i++) {
+        inSum[i] = inSum[i]! + v[i]!;
+        outSum[i] = outSum[i]! + c[i]!;
+      }
+    }
+    for (let i = 0; i < 10; i++) expect(Math.abs(outSum[i]! + ef.residual![i]! - inSum[i]!)).toBeLessThan(1e-12);
+  });
+});
+
+describe('decentralizedTrain', () => {
+  const data = (): FedDataset => fedproxSynthetic({ clients: 5, dim: 6, classes: 3, seed: 5 });
+
+  it('one node without tracking is proximal SGD (nn.train, sgd with an ℓ1 prox hook): same iterates to 1e-12, same zeros', () => {
+    const c = data().clients[0]!;
+    const n = c.y.length, steps = 9, batch = n; // full batches: the row order does not matter
+    const one: FedDataset = { dim: 6, classes: 3, clients: [c] };
+    const r = decentralizedTrain(one, { steps, batchSize: batch, learningRate: 0.2, tracking: false, prox: normL1(0.1), model: softmaxRegression(6, 3, { kernel: false }) });
+    const model = {
+      params: { W: nn.zeros([6, 3]), b: nn.zeros([3]) },
+      loss: (p: { W: nn.Tensor; b: nn.Tensor }, x: nn.Tensor, y: Int32Array | nn.Tensor) => nn.softmaxCrossEntropy(nn.linear(p, x), y as Int32Array),
+    };
+    // nn.train sees the rows in order, the node a seeded permutation: full batches make the two gradients equal up to
+    // the summation order (last bits), hence 1e-12 and the same zero pattern
+    nn.train(model, { X: { data: c.X, rows: n, cols: 6 }, y: Array.from(c.y) }, {
+      epochs: steps, batchSize: batch, shuffle: false, optimizer: nn.sgd({ learningRate: 0.2, prox: { W: normL1(0.1), b: normL1(0.1) } }),
+    });
+    const ref = [...model.params.W.toArray(), ...model.params.b.toArray()];
+    model.params.W.free();
+    model.params.b.free();
+    for (let i = 0; i < ref.length; i++) {
+      expect(Math.abs(r.average[i]! - ref[i]!)).toBeLessThan(1e-12);
+      expect(r.average[i] === 0).toBe(ref[i] === 0);
+    }
+    expect(ref.some((v) => v === 0)).toBe(true);
+  });
+
+  it('tracking, ℓ1 prox and compressed gossip run; prox gives sparse iterates; memory of the kernel freed', () => {
+    const d = data();
+    const plain = decentralizedTrain(d, { steps: 150, batchSize: 8, learningRate: 0.05, evalEvery: 50 });
+    expect(plain.history.length).toBe(3);
+    expect(plain.history[2]!.trainLoss).toBeLessThan(plain.history[0]!.trainLoss);
+    const sparse = decentralizedTrain(d, { steps: 150, batchSize: 8, learningRate: 0.05, prox: normL1(0.1), evalEvery: 150 });
+    expect(sparse.history[0]!.density).toBeLessThan(0.8);
+    expect(plain.history[2]!.density).toBe(1);
+    const comp = decentralizedTrain(d, { steps: 150, batchSize: 8, learningRate: 0.05, compressor: topK(0.4), evalEvery: 150 });
+    expect(comp.history[0]!.trainLoss).toBeLessThan(1.2 * plain.history[2]!.trainLoss + 0.05);
+    const again = decentralizedTrain(d, { steps: 150, batchSize: 8, learningRate: 0.05, compressor: topK(0.4), evalEvery: 150 });
+    expect(Array.from(again.average)).toEqual(Array.from(comp.average));
+  });
+
+  it('typed errors', () => {
+    expect(() => decentralizedTrain(data(), { graph: ringGraph(4) })).toThrow(ShapeError);
+    expect(() => decentralizedTrain(data(), { gamma: 2 })).toThrow(/decentralizedTrain: options.gamma/);
+    expect(() => topK(0)).toThrow(ParameterError);
+    expect(() => mixingMatrix({ n: 2, neighbors: [[1], []] })).toThrow(/undirected/);
+  });
+});
