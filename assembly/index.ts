@@ -8,4 +8,5 @@ export * from "./cvar/index";
 export * from "./ot/index";
 export * from "./bounds/index";
 export * from "./nn/index";
+export * from "./sparse/index";
 export * from "./federated/index";

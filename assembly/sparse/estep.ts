@@ -1,0 +1,241 @@
+// The sparse-coding family's E-step loops (binary sparse coding and maximal causes analysis under
+// expectation truncation). Fields are stored as rows: W is H × D, field h at W + h·D·8.
+//
+// The truncated state set of one data point is laid out the same way for every point, so the
+// bindings decode it without per-point tables: state 0 is all-off, states 1…H switch on the single
+// latent s − 1, and state H + 1 + c switches on the candidates at positions combos[c·gamma …] (−1
+// pads a combination shorter than gamma) of that point's candidate list cand[n·Hp …].
+
+/** Model codes: 0 = binary sparse coding (linear sum), 1 = maximal causes (elementwise max from 0). */
+const BSC: i32 = 0;
+
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+
+// Dot product of two rows of length n, two f64x2 accumulators.
+function dot(a: usize, b: usize, n: i32): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) s += ld(a, i) * ld(b, i);
+  return s;
+}
+
+/**
+ * Preselects, for each of the N data points (rows of Y, N × D), the Hp latents with the highest score
+ * and writes their indices to cand (i32, N × Hp), best first (ties: lower index). BSC scores a latent
+ * by the cosine between its field and the data point (W_h·y / ‖W_h‖; ‖y‖ is common to all h); MCA by
+ * minus the amount the field exceeds the data, −Σ_d max(W_dh − y_d, 0). scratch: 2·H doubles.
+ */
+export function sparseSelect(model: i32, Y: usize, N: i32, D: i32, W: usize, H: i32, Hp: i32, scratch: usize, cand: usize): void {
+  const norm = scratch;
+  const score = scratch + (<usize>H << 3);
+  if (model == BSC) {
+    for (let h = 0; h < H; h++) {
+      const w = W + (<usize>(h * D) << 3);
+      const nn = Math.sqrt(dot(w, w, D));
+      st(norm, h, nn > 0 ? 1.0 / nn : 0.0);
+    }
+  }
+  for (let n = 0; n < N; n++) {
+    const y = Y + (<usize>(n * D) << 3);
+    for (let h = 0; h < H; h++) {
+      const w = W + (<usize>(h * D) << 3);
+      let s: f64 = 0;
+      if (model == BSC) {
+        s = dot(w, y, D) * ld(norm, h);
+      } else {
+        for (let d = 0; d < D; d++) {
+          const e = ld(w, d) - ld(y, d);
+          if (e > 0) s -= e;
+        }
+      }
+      st(score, h, s);
+    }
+    // repeated argmax over the remaining latents (H is small); a taken latent's score becomes −Inf
+    for (let k = 0; k < Hp; k++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let h = 0; h < H; h++) {
+        const s = ld(score, h);
+        if (best < 0 || s > bestScore) {
+          // a taken latent is marked NaN and skipped
+          if (s != s) continue;
+          best = h;
+          bestScore = s;
+        }
+      }
+      sti(cand, n * Hp + k, best);
+      st(score, best, NaN);
+    }
+  }
+}
+
+/**
+ * The squared residual ‖y_n − f(s, W)‖² of every truncated state s of every data point, written to
+ * rss (N × S, S = 1 + H + C). BSC: f is Σ_h s_h W_h, evaluated as ‖y‖² − 2 Σ_{h∈s} y·W_h +
+ * Σ_{h,h'∈s} W_h·W_h' from the Gram matrix (scratch: H·H + H doubles). MCA: f_d is the largest W_dh
+ * over the active h, or 0 when none is active (scratch unused).
+ */
+export function sparseResiduals(model: i32, Y: usize, N: i32, D: i32, W: usize, H: i32, cand: usize, Hp: i32,
+  combos: usize, C: i32, gamma: i32, scratch: usize, rss: usize): void {
+  const S = 1 + H + C;
+  const G = scratch;
+  const yw = scratch + (<usize>(H * H) << 3);
+  if (model == BSC) {
+    for (let a = 0; a < H; a++) {
+      for (let b = a; b < H; b++) {
+        const g = dot(W + (<usize>(a * D) << 3), W + (<usize>(b * D) << 3), D);
+        st(G, a * H + b, g);
+        st(G, b * H + a, g);
+      }
+    }
+  }
+  for (let n = 0; n < N; n++) {
+    const y = Y + (<usize>(n * D) << 3);
+    const out = rss + (<usize>(n * S) << 3);
+    const yy = dot(y, y, D);
+    st(out, 0, yy);
+    if (model == BSC) {
+      for (let h = 0; h < H; h++) {
+        const v = dot(W + (<usize>(h * D) << 3), y, D);
+        st(yw, h, v);
+        const r = yy - 2 * v + ld(G, h * H + h);
+        st(out, 1 + h, r > 0 ? r : 0);
+      }
+      for (let c = 0; c < C; c++) {
+        let r = yy;
+        for (let i = 0; i < gamma; i++) {
+          const pi = ldi(combos, c * gamma + i);
+          if (pi < 0) break;
+          const hi = ldi(cand, n * Hp + pi);
+          r += ld(G, hi * H + hi) - 2 * ld(yw, hi);
+          for (let j = 0; j < i; j++) {
+            const hj = ldi(cand, n * Hp + ldi(combos, c * gamma + j));
+            r += 2 * ld(G, hi * H + hj);
+          }
+        }
+        st(out, 1 + H + c, r > 0 ? r : 0);
+      }
+    } else {
+      for (let h = 0; h < H; h++) {
+        const w = W + (<usize>(h * D) << 3);
+        let r: f64 = 0;
+        for (let d = 0; d < D; d++) {
+          const wd = ld(w, d);
+          const e = ld(y, d) - (wd > 0 ? wd : 0);
+          r += e * e;
+        }
+        st(out, 1 + h, r);
+      }
+      for (let c = 0; c < C; c++) {
+        let r: f64 = 0;
+        for (let d = 0; d < D; d++) {
+          let m: f64 = 0;
+          for (let i = 0; i < gamma; i++) {
+            const pi = ldi(combos, c * gamma + i);
+            if (pi < 0) break;
+            const wd = ld(W + (<usize>(ldi(cand, n * Hp + pi) * D) << 3), d);
+            if (wd > m) m = wd;
+          }
+          const e = ld(y, d) - m;
+          r += e * e;
+        }
+        st(out, 1 + H + c, r);
+      }
+    }
+  }
+}
+
+/**
+ * Turns residuals into posteriors. With k(s) active latents (sizes: i32, S entries, the same for every
+ * point), the log-joint is ℓ(s) = −rss/(2σ²) − (D/2)·ln(2πσ²) + k·ln π + (H − k)·ln(1 − π). The
+ * tempered posterior q (N × S) is the softmax over the point's states of β·ℓ_lik + ℓ_prior
+ * (temperPrior = 0, BSC) or β·(ℓ_lik + ℓ_prior) (temperPrior = 1, MCA); logZ[n] is the untempered
+ * ln Σ_s e^{ℓ(s)}, the point's truncated log-marginal. π in (0, 1), σ > 0, β > 0.
+ */
+export function sparsePosterior(rss: usize, N: i32, S: i32, sizes: usize, H: i32, D: i32, pi: f64, sigma: f64,
+  beta: f64, temperPrior: i32, q: usize, logZ: usize): void {
+  const s2 = sigma * sigma;
+  const lik0 = -0.5 * <f64>D * Math.log(2 * Math.PI * s2);
+  const lp1 = Math.log(pi);
+  const lp0 = Math.log(1 - pi);
+  for (let n = 0; n < N; n++) {
+    const r = rss + (<usize>(n * S) << 3);
+    const out = q + (<usize>(n * S) << 3);
+    let mT = -Infinity;
+    let m1 = -Infinity;
+    // first pass: the two maxima; tempered values are parked in q
+    for (let s = 0; s < S; s++) {
+      const k = <f64>ldi(sizes, s);
+      const lik = lik0 - ld(r, s) / (2 * s2);
+      const prior = k * lp1 + (<f64>H - k) * lp0;
+      const t = temperPrior ? beta * (lik + prior) : beta * lik + prior;
+      st(out, s, t);
+      if (t > mT) mT = t;
+      if (lik + prior > m1) m1 = lik + prior;
+    }
+    let sumT: f64 = 0;
+    let sum1: f64 = 0;
+    for (let s = 0; s < S; s++) {
+      const k = <f64>ldi(sizes, s);
+      const e = Math.exp(ld(out, s) - mT);
+      st(out, s, e);
+      sumT += e;
+      sum1 += Math.exp(lik0 - ld(r, s) / (2 * s2) + k * lp1 + (<f64>H - k) * lp0 - m1);
+    }
+    const inv = 1.0 / sumT;
+    for (let s = 0; s < S; s++) st(out, s, ld(out, s) * inv);
+    st(logZ, n, m1 + Math.log(sum1));
+  }
+}
+
+/**
+ * MCA's M-step sums under the hard max: for each used point n (rows: i32 indices, nUse of them), state
+ * s and pixel d, the active latent with the largest W_dh (lowest index on ties; none when all are ≤ 0)
+ * "explains" pixel d; num[h·D + d] += q·y_d and den[h·D + d] += q for that latent. num, den: H × D,
+ * zeroed here.
+ */
+export function sparseMcaAccumulate(Y: usize, D: i32, W: usize, H: i32, cand: usize, Hp: i32, combos: usize, C: i32,
+  gamma: i32, q: usize, rows: usize, nUse: i32, num: usize, den: usize): void {
+  const S = 1 + H + C;
+  memory.fill(num, 0, <usize>(H * D) << 3);
+  memory.fill(den, 0, <usize>(H * D) << 3);
+  for (let u = 0; u < nUse; u++) {
+    const n = ldi(rows, u);
+    const y = Y + (<usize>(n * D) << 3);
+    const qn = q + (<usize>(n * S) << 3);
+    for (let s = 1; s < S; s++) {
+      const w = ld(qn, s);
+      if (w == 0) continue;
+      for (let d = 0; d < D; d++) {
+        let best = -1;
+        let m: f64 = 0;
+        if (s <= H) {
+          best = s - 1;
+        } else {
+          const c = s - 1 - H;
+          for (let i = 0; i < gamma; i++) {
+            const pi = ldi(combos, c * gamma + i);
+            if (pi < 0) break;
+            const h = ldi(cand, n * Hp + pi);
+            const wd = ld(W + (<usize>(h * D) << 3), d);
+            if (best < 0 || wd > m || (wd == m && h < best)) { best = h; m = wd; }
+          }
+        }
+        const o = best * D + d;
+        st(num, o, ld(num, o) + w * ld(y, d));
+        st(den, o, ld(den, o) + w);
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * sparse: probabilistic sparse coding with binary causes, learned by truncated variational EM —
+ * binary sparse coding (linear superposition) and maximal causes analysis (max-superposition) — and
+ * the bars test.
+ *
+ * @module
+ */
+export { barsTest, matchFields, type BarsTestOptions, type BarsTestData, type FieldMatch } from './bars.js';
+export {
+  binarySparseCoding, maximalCausesAnalysis,
+  type SparseCodingOptions, type SparseCodingInit, type SparseCodingProgress, type SparseCodingResult, type SparsePosterior,
+} from './em.js';
