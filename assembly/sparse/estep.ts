@@ -138,13 +138,28 @@ export function sparseResiduals(model: i32, Y: usize, N: i32, D: i32, W: usize, 
         st(out, 1 + h, r);
       }
       for (let c = 0; c < C; c++) {
-        let r: f64 = 0;
-        for (let d = 0; d < D; d++) {
+        // the active fields' addresses, then the pixelwise max two pixels at a time (pmax: the max
+        // starts at +0 and fields are finite, so its NaN/−0 rules never apply)
+        let k = 0;
+        for (; k < gamma; k++) {
+          const pi = ldi(combos, c * gamma + k);
+          if (pi < 0) break;
+          store<usize>(scratch + (<usize>k << 3), W + (<usize>(ldi(cand, n * Hp + pi) * D) << 3));
+        }
+        let acc = f64x2.splat(0);
+        let d = 0;
+        for (; d + 2 <= D; d += 2) {
+          const o = <usize>d << 3;
+          let m = f64x2.splat(0);
+          for (let i = 0; i < k; i++) m = f64x2.pmax(m, v128.load(load<usize>(scratch + (<usize>i << 3)) + o));
+          const e = f64x2.sub(v128.load(y + o), m);
+          acc = f64x2.add(acc, f64x2.mul(e, e));
+        }
+        let r = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+        for (; d < D; d++) {
           let m: f64 = 0;
-          for (let i = 0; i < gamma; i++) {
-            const pi = ldi(combos, c * gamma + i);
-            if (pi < 0) break;
-            const wd = ld(W + (<usize>(ldi(cand, n * Hp + pi) * D) << 3), d);
+          for (let i = 0; i < k; i++) {
+            const wd = ld(load<usize>(scratch + (<usize>i << 3)), d);
             if (wd > m) m = wd;
           }
           const e = ld(y, d) - m;
@@ -200,16 +215,25 @@ export function sparsePosterior(rss: usize, N: i32, S: i32, sizes: usize, H: i32
 }
 
 /**
- * MCA's M-step sums under the hard max: for each used point n (rows: i32 indices, nUse of them), state
- * s and pixel d, the active latent with the largest W_dh (lowest index on ties; none when all are ≤ 0)
- * "explains" pixel d; num[h·D + d] += q·y_d and den[h·D + d] += q for that latent. num, den: H × D,
- * zeroed here.
+ * MCA's M-step sums. For each used point n (rows: i32 indices, nUse of them), state s and pixel d, the
+ * active causes share the credit for y_d in proportion to W_dh^ρ (the soft max of the max-superposition,
+ * which tends to "all to the largest field" as ρ grows; when every share underflows, the largest field
+ * takes it all, lowest index on ties): num[h·D + d] += q·r_h·y_d and den[h·D + d] += q·r_h. num, den:
+ * H × D, zeroed here. scratch: H·D + gamma doubles. W > 0.
  */
 export function sparseMcaAccumulate(Y: usize, D: i32, W: usize, H: i32, cand: usize, Hp: i32, combos: usize, C: i32,
-  gamma: i32, q: usize, rows: usize, nUse: i32, num: usize, den: usize): void {
+  gamma: i32, q: usize, rows: usize, nUse: i32, rho: f64, scratch: usize, num: usize, den: usize): void {
   const S = 1 + H + C;
-  memory.fill(num, 0, <usize>(H * D) << 3);
-  memory.fill(den, 0, <usize>(H * D) << 3);
+  const HD = H * D;
+  memory.fill(num, 0, <usize>HD << 3);
+  memory.fill(den, 0, <usize>HD << 3);
+  // P = (W / max W)^ρ once per call, so that the loops below need no pow
+  const P = scratch;
+  const act = scratch + (<usize>HD << 3);
+  let wmax: f64 = 0;
+  for (let i = 0; i < HD; i++) if (ld(W, i) > wmax) wmax = ld(W, i);
+  const inv = wmax > 0 ? 1.0 / wmax : 1.0;
+  for (let i = 0; i < HD; i++) st(P, i, Math.pow(ld(W, i) * inv, rho));
   for (let u = 0; u < nUse; u++) {
     const n = ldi(rows, u);
     const y = Y + (<usize>(n * D) << 3);
@@ -217,24 +241,44 @@ export function sparseMcaAccumulate(Y: usize, D: i32, W: usize, H: i32, cand: us
     for (let s = 1; s < S; s++) {
       const w = ld(qn, s);
       if (w == 0) continue;
-      for (let d = 0; d < D; d++) {
-        let best = -1;
-        let m: f64 = 0;
-        if (s <= H) {
-          best = s - 1;
-        } else {
-          const c = s - 1 - H;
-          for (let i = 0; i < gamma; i++) {
-            const pi = ldi(combos, c * gamma + i);
-            if (pi < 0) break;
-            const h = ldi(cand, n * Hp + pi);
-            const wd = ld(W + (<usize>(h * D) << 3), d);
-            if (best < 0 || wd > m || (wd == m && h < best)) { best = h; m = wd; }
-          }
+      if (s <= H) {
+        // one cause explains every pixel
+        const o = (s - 1) * D;
+        for (let d = 0; d < D; d++) {
+          st(num, o + d, ld(num, o + d) + w * ld(y, d));
+          st(den, o + d, ld(den, o + d) + w);
         }
-        const o = best * D + d;
-        st(num, o, ld(num, o) + w * ld(y, d));
-        st(den, o, ld(den, o) + w);
+        continue;
+      }
+      const c = s - 1 - H;
+      let k = 0;
+      for (; k < gamma; k++) {
+        const pi = ldi(combos, c * gamma + k);
+        if (pi < 0) break;
+        sti(act, k, ldi(cand, n * Hp + pi));
+      }
+      for (let d = 0; d < D; d++) {
+        let sum: f64 = 0;
+        for (let i = 0; i < k; i++) sum += ld(P, ldi(act, i) * D + d);
+        const yd = ld(y, d);
+        if (sum > 0) {
+          const f = w / sum;
+          for (let i = 0; i < k; i++) {
+            const o = ldi(act, i) * D + d;
+            const r = f * ld(P, o);
+            st(num, o, ld(num, o) + r * yd);
+            st(den, o, ld(den, o) + r);
+          }
+        } else {
+          let best = ldi(act, 0);
+          for (let i = 1; i < k; i++) {
+            const h = ldi(act, i);
+            if (ld(W, h * D + d) > ld(W, best * D + d) || (ld(W, h * D + d) == ld(W, best * D + d) && h < best)) best = h;
+          }
+          const o = best * D + d;
+          st(num, o, ld(num, o) + w * yd);
+          st(den, o, ld(den, o) + w);
+        }
       }
     }
   }

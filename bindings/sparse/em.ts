@@ -176,6 +176,7 @@ interface Layout {
   rows: number;
   num: number;
   den: number;
+  mscratch: number;
 }
 
 function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, H: number, Hp: number, gamma: number): Layout {
@@ -192,8 +193,8 @@ function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, 
   const L: Layout = {
     model, N, D, H, Hp, gamma, C, S, combos, sizes,
     Y: s.f64(N * D), W: s.f64(H * D), cand: s.bytes(4 * N * Hp), combosPtr: s.bytes(4 * Math.max(combos.length, 1)),
-    sizesPtr: s.bytes(4 * S), rss: s.f64(N * S), q: s.f64(N * S), logZ: s.f64(N), scratch: s.f64(H * H + 2 * H),
-    rows: s.bytes(4 * N), num: s.f64(H * D), den: s.f64(H * D),
+    sizesPtr: s.bytes(4 * S), rss: s.f64(N * S), q: s.f64(N * S), logZ: s.f64(N), scratch: s.f64(H * H + 2 * H + gamma),
+    rows: s.bytes(4 * N), num: s.f64(H * D), den: s.f64(H * D), mscratch: s.f64(H * D + gamma),
   };
   const buf = s.x.memory.buffer;
   new Float64Array(buf, L.Y, N * D).set(Y);
@@ -294,7 +295,7 @@ function usedRows(logZ: Float64Array, nUse: number): Int32Array {
 const clampPi = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
 /** One M-step from the posteriors in L.q at the fields in L.W; writes the new W and returns π, σ. */
-function mStep(x: K, L: Layout, rows: Int32Array): { pi: number; sigma: number } {
+function mStep(x: K, L: Layout, rows: Int32Array, rho: number): { pi: number; sigma: number } {
   const { N, D, H, S } = L;
   const nUse = rows.length;
   i32(x, L.rows, nUse).set(rows);
@@ -329,7 +330,7 @@ function mStep(x: K, L: Layout, rows: Int32Array): { pi: number; sigma: number }
     }
     Wnew = bscSolveW(A, B, H, D, Wold);
   } else {
-    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, nUse, L.num, L.den);
+    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, nUse, rho, L.mscratch, L.num, L.den);
     const num = f64(x, L.num, H * D);
     const den = f64(x, L.den, H * D);
     Wnew = new Float64Array(H * D);
@@ -487,7 +488,9 @@ function runEm(fn: string, model: number, Yin: MatrixInput, options: SparseCodin
       const A = massAtMost(st.H, st.gamma, pi);
       const nUse = Math.max(1, Math.floor(L.N * (1 - (1 - A) * cutAt(t))));
       const rows = usedRows(Float64Array.from(f64(x, L.logZ, L.N)), nUse);
-      ({ pi, sigma } = mStep(x, L, rows));
+      // MCA's soft-max exponent follows the temperature: ρ = 1/(1 − 1/max(T, 1.05)), 21 at T = 1
+      const rho = 1 / (1 - 1 / Math.max(temperatureAt(t), 1.05));
+      ({ pi, sigma } = mStep(x, L, rows, rho));
       t++;
       const T = temperatureAt(t);
       eStep(x, L, pi, sigma, 1 / T);
@@ -538,10 +541,13 @@ export function binarySparseCoding(Y: MatrixInput, options: SparseCodingOptions)
 /**
  * Maximal causes analysis: y_d = max_h s_h W_dh + ε_d (the maximum starts at 0), s_h ~ Bernoulli(π),
  * ε ~ N(0, σ² I), learned by truncated variational EM. Candidates are the H′ causes whose fields exceed
- * the point least (smallest Σ_d max(W_dh − y_d, 0)); states as in {@link binarySparseCoding}. M-step:
- * each pixel of each state is credited to the active cause with the largest field there, and W_dh is the
- * posterior-weighted mean of the pixels cause h explains (the max-superposition update in its hard-max
- * limit); fields stay ≥ 1e-4; π and σ as for BSC. Deterministic annealing tempers the whole log-joint.
+ * the point least (smallest Σ_d max(W_dh − y_d, 0)); states as in {@link binarySparseCoding}; the
+ * E-step uses the exact (hard) maximum. M-step: in each state, the active causes share the credit for
+ * pixel y_d in proportion to W_dh^ρ, and W_dh becomes the posterior-weighted mean of the pixels credited
+ * to cause h (the max-superposition update of Lücke & Sahani with a soft max whose exponent
+ * ρ = 1/(1 − 1/max(T, 1.05)) grows from 4/3 at T = 4 to 21 at T = 1, so credit goes to the largest
+ * field as the annealing ends); fields stay ≥ 1e-4; π and σ as for BSC. Deterministic annealing
+ * tempers the whole log-joint.
  *
  * @param Y data, N × D, one point per row.
  * @param options `H` is required; see {@link SparseCodingOptions} (defaults: 300 iterations, T₀ = 4).

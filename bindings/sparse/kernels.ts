@@ -8,7 +8,7 @@ export interface SparseKernels {
   sparsePosterior(rss: number, N: number, S: number, sizes: number, H: number, D: number, pi: number, sigma: number,
     beta: number, temperPrior: number, q: number, logZ: number): void;
   sparseMcaAccumulate(Y: number, D: number, W: number, H: number, cand: number, Hp: number, combos: number, C: number,
-    gamma: number, q: number, rows: number, nUse: number, num: number, den: number): void;
+    gamma: number, q: number, rows: number, nUse: number, rho: number, scratch: number, num: number, den: number): void;
 }
 
 /** The instance with the sparse kernels (the runtime's own type does not list families it does not know). */
