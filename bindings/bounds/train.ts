@@ -14,11 +14,11 @@ import { computeBounds, evaluateNetwork, readAlpha } from './bounds.js';
 import type { LayerSpec, NetworkSpec } from './model.js';
 import { chainOf, marginGradient, type ModelInput } from './lipschitz.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import { Tensor, scope, tensor } from '../nn/tensor.js';
-import { add, matmul as nnMatmul, relu, scale as nnScale, softmaxCrossEntropy, square, sum as nnSum } from '../nn/ops.js';
-import { adam } from '../nn/optim.js';
-import { readLabels, readRows } from '../nn/data.js';
-import { train } from '../nn/train.js';
+import { readLabels, readRows } from '../runtime/rows.js';
+// nn through its public index only (DESIGN.md: a family uses another through its public functions)
+import {
+  Tensor, scope, tensor, add, matmul as nnMatmul, relu, scale as nnScale, softmaxCrossEntropy, square, sum as nnSum, adam, train,
+} from '../nn/index.js';
 
 /** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
 export type Rows = ArrayLike<ArrayLike<number>> | Matrix;

@@ -9,10 +9,10 @@ import { seededRng } from '../rng.js';
 import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import type { StopState } from '../runtime/stop.js';
-import { readLabels, readRows, type Rows } from './data.js';
+import { readLabels, readRows, type Rows } from '../runtime/rows.js';
 import { dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
 
-export type { Rows } from './data.js';
+export type { Rows } from '../runtime/rows.js';
 
 /** Options of {@link bcdMlp}. */
 export interface BcdMlpOptions {

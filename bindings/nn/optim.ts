@@ -8,7 +8,7 @@
  */
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
-import type { ProxOperator } from '../prox/operator.js';
+import type { ProxOperator } from '../prox/index.js';
 
 /**
  * A parameter or gradient: a typed array, or anything with a `view()` returning one (an nn `Tensor`:

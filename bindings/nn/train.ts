@@ -11,7 +11,7 @@ import { Tensor, scope, tensor, type DType } from './tensor.js';
 import { valueAndGrad } from './grad.js';
 import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
-import { readRows, type Rows } from './data.js';
+import { readRows, type Rows } from '../runtime/rows.js';
 import { isMatrixObject } from '../runtime/matrix.js';
 
 /**

@@ -1,10 +1,11 @@
 /**
- * Reading training data for the nn family (and the bounds family's trainMlp): a data matrix as rows
- * or `{ data, rows, cols }`, and integer class labels, validated with the caller's name.
+ * Reading training data: a data matrix given as an array of rows or as `{ data, rows, cols }`, and
+ * integer class labels, validated with the caller's name. Shared by the families that train on
+ * examples (it knows no family).
  */
-import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from '../runtime/errors.js';
-import { numbersOf } from '../runtime/memory.js';
-import { isMatrixObject, readMatrix } from '../runtime/matrix.js';
+import { ParameterError, ShapeError, NonFiniteError, describe, parameterError } from './errors.js';
+import { numbersOf } from './memory.js';
+import { isMatrixObject, readMatrix } from './matrix.js';
 
 /** A data matrix, one row per example: an array of rows (number[][] / Float64Array[]) or `{ data, rows, cols }` (row-major). */
 export type Rows =
