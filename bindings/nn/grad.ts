@@ -1,7 +1,7 @@
 /**
  * Reverse-mode differentiation on the tape: grad, valueAndGrad, vjp and Hessian-vector products.
  */
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { add, copy, mul, sum } from './ops.js';
 import { Tape, backpropagate, recording, withTape } from './tape.js';
@@ -99,7 +99,7 @@ export function valueAndGrad<F extends Fn>(
 }
 
 function valueAndGradImpl(fn: string, f: Fn, args: readonly unknown[], options: GradOptions, withValue: boolean): { value?: Tensor; grad: Tensor | Tensor[] } {
-  readOptions(fn, options);
+  readOptions(fn, options, optionKeys<GradOptions>({ argnums: true }));
   const { idx, single } = positions(fn, args, options.argnums);
   return runScope(
     () => {

@@ -65,7 +65,7 @@ export {
   add, sub, mul, div, broadcastTo, broadcastShapes, sumTo,
   sum, mean, max, logSumExp, logSoftmax, softmax, softmaxCrossEntropy,
   matmul, reshape, transpose, slice, pad, concat, gather, cast, stopGradient, copy, layerNorm, rmsNorm,
-  type MatmulOptions, type Operand,
+  type MatmulOptions, type NormOptions, type Operand,
 } from './ops.js';
 export { grad, valueAndGrad, vjp, hvp, type GradOptions, type Vjp, type Fn } from './grad.js';
 // Models: layers as functions of seeded parameter objects, optimizers, the training loop, BCD.
@@ -73,14 +73,15 @@ export {
   initLinear, linear, initMlp, mlp, initIcnn, icnn, initCoupling, coupling, couplingInverse, couplingLogDet,
   initGlu, glu, initLora, loraLinear,
   type LinearParams, type MlpParams, type IcnnParams, type CouplingParams, type GluParams, type GluVariant, type LoraParams,
-  type InitOptions, type LinearInitOptions, type Activation, type SeedLike,
+  type InitOptions, type LinearInitOptions, type MlpOptions, type IcnnInitOptions, type CouplingInitOptions, type LoraOptions,
+  type Activation, type SeedLike,
 } from './layers.js';
 export { sgd, adam, adamw, clipGradNorm, type Optimizer, type ParamSet, type ParamArray, type ProxHook, type SgdOptions, type AdamOptions } from './optim.js';
 export { train, type Model, type TrainData, type TrainOptions, type TrainProgress, type TrainResult, type ParamTree, type Targets } from './train.js';
 export { bcdMlp, type BcdMlpOptions, type BcdMlpResult, type BcdProgress, type MlpWeights, type Rows } from './bcd.js';
 export {
   initFlow, flow, flowInverse, initLinearizer, linearizer, linearizerWith, inducedAdd, inducedScale, linearizerSvd, linearizerPinv, freeLinearizer,
-  type FlowParams, type LinearizerParams, type LinearizerSvd,
+  type FlowParams, type LinearizerParams, type LinearizerSvd, type FlowInitOptions, type LinearizerInitOptions,
 } from './linearizer.js';
 // Language models: a decoder-only transformer, a character tokenizer, training, sampling, perplexity.
 export {

@@ -10,7 +10,7 @@
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { Rng, checkSeed } from '../rng.js';
-import { positiveInteger, readOptions } from '../runtime/validate.js';
+import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { Tensor, checkTensor, shapeText, tensor, type DType } from './tensor.js';
 import {
   add, concat, exp, gelu, leakyRelu, matmul, mul, neg, relu, scale, sigmoid, silu, slice, softplus, sub, sum, tanh,
@@ -39,6 +39,10 @@ export interface LinearInitOptions extends InitOptions {
   /** Include a bias (default true; initialised to 0). */
   bias?: boolean;
 }
+
+/** The keys of {@link InitOptions} and {@link LinearInitOptions}, for the unknown-key check. */
+const INIT_KEYS = optionKeys<InitOptions>({ seed: true, dtype: true });
+const LINEAR_INIT_KEYS = optionKeys<LinearInitOptions>({ seed: true, dtype: true, init: true, gain: true, bias: true });
 
 /** y = xW + b: W is [in, out], b is [out]. */
 export interface LinearParams {
@@ -75,7 +79,7 @@ export function initLinear(inputs: number, outputs: number, options?: LinearInit
   const fn = 'initLinear';
   positiveInteger(fn, 'inputs', inputs);
   positiveInteger(fn, 'outputs', outputs);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, LINEAR_INIT_KEYS);
   const dtype = dtypeOf(fn, o.dtype);
   const gain = o.gain ?? 1;
   if (typeof gain !== 'number' || !Number.isFinite(gain)) throw parameterError(fn, 'options.gain', 'a finite number', gain);
@@ -135,19 +139,27 @@ export function initMlp(sizes: readonly number[], options?: LinearInitOptions): 
   const fn = 'initMlp';
   if (!Array.isArray(sizes) || sizes.length < 2) throw parameterError(fn, 'sizes', 'an array of at least two positive integers', sizes);
   sizes.forEach((s, i) => positiveInteger(fn, `sizes[${i}]`, s));
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, LINEAR_INIT_KEYS);
   const R = rngOf(fn, o.seed);
   return { layers: sizes.slice(1).map((m, l) => initLinear(sizes[l]!, m, { ...o, seed: R })) };
+}
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Activation after every layer but the last (default 'relu'). */
+  activation?: Activation;
+  /** Applied to the output of the last layer (default 'identity'). */
+  finalActivation?: Activation;
 }
 
 /**
  * x ↦ L_K(σ(…σ(L_1(x))…)): the activation σ (default 'relu') after every layer but the last.
  * `options.finalActivation` (default 'identity') is applied to the output.
  */
-export function mlp(p: MlpParams, x: Tensor, options?: { activation?: Activation; finalActivation?: Activation }): Tensor {
+export function mlp(p: MlpParams, x: Tensor, options?: MlpOptions): Tensor {
   const fn = 'mlp';
   if (p === null || typeof p !== 'object' || !Array.isArray(p.layers) || p.layers.length === 0) throw parameterError(fn, 'params', 'an object { layers: LinearParams[] } with at least one layer', p);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<MlpOptions>({ activation: true, finalActivation: true }));
   const act = activation(fn, o.activation);
   const last = activation(fn, o.finalActivation ?? 'identity');
   let h = x;
@@ -174,17 +186,23 @@ export interface IcnnParams {
   hidden: Tensor[];
 }
 
+/** Options of {@link initIcnn}. */
+export interface IcnnInitOptions extends InitOptions {
+  /** Number of outputs, each convex in x (default 1). */
+  outputs?: number;
+}
+
 /**
  * Parameters of an input-convex network with input size `inputs`, hidden widths `hidden`, and
  * `outputs` outputs (default 1; each output is convex). Input layers He-uniform; raw z-path weights
  * uniform on [−4, −2], so that softplus(Ŵ) starts small and positive.
  */
-export function initIcnn(inputs: number, hidden: readonly number[], options?: InitOptions & { outputs?: number }): IcnnParams {
+export function initIcnn(inputs: number, hidden: readonly number[], options?: IcnnInitOptions): IcnnParams {
   const fn = 'initIcnn';
   positiveInteger(fn, 'inputs', inputs);
   if (!Array.isArray(hidden) || hidden.length === 0) throw parameterError(fn, 'hidden', 'a non-empty array of positive integers', hidden);
   hidden.forEach((h, i) => positiveInteger(fn, `hidden[${i}]`, h));
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<IcnnInitOptions>({ seed: true, dtype: true, outputs: true }));
   const outputs = positiveInteger(fn, 'options.outputs', o.outputs ?? 1);
   const dtype = dtypeOf(fn, o.dtype);
   const R = rngOf(fn, o.seed);
@@ -234,16 +252,28 @@ export interface CouplingParams {
   scaleBound: number;
 }
 
+/** Options of {@link initCoupling}. */
+export interface CouplingInitOptions extends InitOptions {
+  /** Hidden widths of the tanh conditioner MLP (default [32]). */
+  hidden?: readonly number[];
+  /** Condition on the last half of the coordinates instead of the first (default false). */
+  flip?: boolean;
+  /** Multiplies the conditioner's last-layer weights (default 0.1; 0 starts the layer at the identity map). */
+  outputGain?: number;
+  /** Bound c on the log-scale, |s| < c (default 2). */
+  scaleBound?: number;
+}
+
 /**
  * Parameters of an affine coupling layer on ℝ^dim (dim ≥ 2) with a tanh conditioner MLP of widths
  * `hidden` (default [32]); its last layer is scaled by `outputGain` (default 0.1; 0 starts the layer
  * at the identity map).
  */
-export function initCoupling(dim: number, options?: InitOptions & { hidden?: readonly number[]; flip?: boolean; outputGain?: number; scaleBound?: number }): CouplingParams {
+export function initCoupling(dim: number, options?: CouplingInitOptions): CouplingParams {
   const fn = 'initCoupling';
   positiveInteger(fn, 'dim', dim);
   if (dim < 2) throw parameterError(fn, 'dim', 'an integer >= 2', dim);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<CouplingInitOptions>({ seed: true, dtype: true, hidden: true, flip: true, outputGain: true, scaleBound: true }));
   const flip = o.flip ?? false;
   if (typeof flip !== 'boolean') throw parameterError(fn, 'options.flip', 'a boolean', flip);
   const hidden = o.hidden ?? [32];
@@ -321,7 +351,7 @@ export function initGlu(dModel: number, dFF: number, options?: InitOptions): Glu
   const fn = 'initGlu';
   positiveInteger(fn, 'dModel', dModel);
   positiveInteger(fn, 'dFF', dFF);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, INIT_KEYS);
   const dtype = dtypeOf(fn, o.dtype);
   const R = rngOf(fn, o.seed);
   const g = (i: number, j: number): Tensor => initLinear(i, j, { seed: R, dtype, init: 'glorot', bias: false }).W;
@@ -360,17 +390,23 @@ export function initLora(inputs: number, outputs: number, rank: number, options?
   positiveInteger(fn, 'inputs', inputs);
   positiveInteger(fn, 'outputs', outputs);
   positiveInteger(fn, 'rank', rank);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, INIT_KEYS);
   const dtype = dtypeOf(fn, o.dtype);
   const R = rngOf(fn, o.seed);
   return { A: uniformWeights(R, inputs, rank, Math.sqrt(6 / inputs), dtype), B: tensor(new Float64Array(rank * outputs), { shape: [rank, outputs], dtype }) };
+}
+
+/** Options of {@link loraLinear}. */
+export interface LoraOptions {
+  /** The scale numerator α: the update is (α/r)·AB (default r, i.e. scale 1). */
+  alpha?: number;
 }
 
 /**
  * The adapted layer x(W + (α/r)AB) + b: `base` is the frozen layer (pass it as a constant, train only
  * the adapter), α = `options.alpha` (default r, i.e. scale 1).
  */
-export function loraLinear(base: LinearParams, adapter: LoraParams, x: Tensor, options?: { alpha?: number }): Tensor {
+export function loraLinear(base: LinearParams, adapter: LoraParams, x: Tensor, options?: LoraOptions): Tensor {
   const fn = 'loraLinear';
   if (adapter === null || typeof adapter !== 'object') throw parameterError(fn, 'adapter', 'an object { A, B }', adapter);
   const A = checkTensor(fn, 'adapter.A', adapter.A), B = checkTensor(fn, 'adapter.B', adapter.B);
@@ -379,7 +415,7 @@ export function loraLinear(base: LinearParams, adapter: LoraParams, x: Tensor, o
   if (A.shape[0] !== W.shape[0] || B.shape[0] !== r || B.shape[1] !== W.shape[1]) {
     throw new ShapeError(`${fn}: adapter shapes A ${shapeText(A.shape)}, B ${shapeText(B.shape)} must be [${W.shape[0]}, r] and [r, ${W.shape[1]}] for base.W ${shapeText(W.shape)}`);
   }
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<LoraOptions>({ alpha: true }));
   const alpha = o.alpha ?? r;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ParameterError(`${fn}: options.alpha must be a finite number (got ${String(alpha)})`);
   return add(linear(base, x), scale(matmul(matmul(x, A), B), alpha / r));

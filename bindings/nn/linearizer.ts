@@ -9,7 +9,7 @@
  * pseudo-inverse f⁺(y) = g_x⁻¹(A⁺ g_y(y)), and with g_y = g_x and A a projection f is idempotent.
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { positiveInteger, readOptions } from '../runtime/validate.js';
+import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { svd } from '../linalg/index.js';
 import { Tensor, checkTensor, shapeText, tensor } from './tensor.js';
 import { add, matmul, scale } from './ops.js';
@@ -23,15 +23,25 @@ export interface FlowParams {
   dim: number;
 }
 
+/** Options of {@link initFlow}. */
+export interface FlowInitOptions extends InitOptions {
+  /** Number of coupling layers (default 4). */
+  layers?: number;
+  /** Hidden widths of each layer's conditioner (default [32]). */
+  hidden?: readonly number[];
+  /** Last-layer gain of each conditioner, as initCoupling (default 0.1). */
+  outputGain?: number;
+}
+
 /**
  * A stack of `layers` (default 4) affine coupling layers on ℝ^dim (dim ≥ 2) with tanh conditioners of
  * widths `hidden` (default [32]), alternately conditioning on the first and the last half.
  */
-export function initFlow(dim: number, options?: InitOptions & { layers?: number; hidden?: readonly number[]; outputGain?: number }): FlowParams {
+export function initFlow(dim: number, options?: FlowInitOptions): FlowParams {
   const fn = 'initFlow';
   positiveInteger(fn, 'dim', dim);
   if (dim < 2) throw parameterError(fn, 'dim', 'an integer >= 2 (a coupling layer splits the coordinates in two)', dim);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<FlowInitOptions>({ seed: true, dtype: true, layers: true, hidden: true, outputGain: true }));
   const count = positiveInteger(fn, 'options.layers', o.layers ?? 4);
   const R = rngOf(fn, o.seed);
   const layers = Array.from({ length: count }, (_, k) => initCoupling(dim, { seed: R, dtype: o.dtype, hidden: o.hidden ?? [32], flip: k % 2 === 1, outputGain: o.outputGain }));
@@ -62,16 +72,26 @@ export interface LinearizerParams {
   A: Tensor;
 }
 
+/** Options of {@link initLinearizer}. */
+export interface LinearizerInitOptions extends InitOptions {
+  /** Coupling layers per flow (default 4). */
+  layers?: number;
+  /** Hidden widths of the conditioners (default [32]). */
+  hidden?: readonly number[];
+  /** One flow for both sides, g_y = g_x (needs d = m; default false). */
+  shared?: boolean;
+}
+
 /**
  * Parameters of a Linearizer ℝᵈ → ℝᵐ (d, m ≥ 2): two flows (options.layers, options.hidden as
  * initFlow) and A with entries U(±√(3/d)). `shared: true` uses one flow for both sides (needs d = m;
  * then f maps a space to itself and composes with itself).
  */
-export function initLinearizer(d: number, m: number, options?: InitOptions & { layers?: number; hidden?: readonly number[]; shared?: boolean }): LinearizerParams {
+export function initLinearizer(d: number, m: number, options?: LinearizerInitOptions): LinearizerParams {
   const fn = 'initLinearizer';
   positiveInteger(fn, 'd', d);
   positiveInteger(fn, 'm', m);
-  const o = readOptions(fn, options);
+  const o = readOptions(fn, options, optionKeys<LinearizerInitOptions>({ seed: true, dtype: true, layers: true, hidden: true, shared: true }));
   if (o.shared === true && d !== m) throw new ParameterError(`${fn}: options.shared needs d = m (got d = ${d}, m = ${m})`);
   const R = rngOf(fn, o.seed);
   const gx = initFlow(d, { seed: R, dtype: o.dtype, layers: o.layers, hidden: o.hidden });

@@ -4,7 +4,7 @@
  * backward rule on the active tapes. Backward rules use these same ops, so they can be
  * differentiated again (reverse-over-reverse).
  */
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { MemoryError, ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { BinaryOp, ReduceOp, UnaryOp, nnWasm, type NnKernels } from './kernels.js';
 import { opContext, record, type BackwardRule } from './tape.js';
@@ -464,7 +464,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const op = 'nn.matmul';
   checkTensor(op, 'a', a);
   checkTensor(op, 'b', b);
-  readOptions(op, options);
+  readOptions(op, options, optionKeys<MatmulOptions>({ transposeA: true, transposeB: true }));
   const ta = options.transposeA ?? false;
   const tb = options.transposeB ?? false;
   if (typeof ta !== 'boolean') throw parameterError(op, 'options.transposeA', 'a boolean', ta);
@@ -697,9 +697,15 @@ export function copy(x: Tensor): Tensor {
 
 // ------------------------------------------------------------------ normalisation (composites)
 
-function optionalEps(op: string, options: { eps?: number } | undefined, fallback: number): number {
+/** Options of {@link layerNorm} and {@link rmsNorm}. */
+export interface NormOptions {
+  /** Added to the variance (layerNorm, default 1e-5) or to the mean square (rmsNorm, default 1e-6) before the square root; finite, ≥ 0. */
+  eps?: number;
+}
+
+function optionalEps(op: string, options: NormOptions | undefined, fallback: number): number {
   if (options === undefined) return fallback;
-  readOptions(op, options);
+  readOptions(op, options, optionKeys<NormOptions>({ eps: true }));
   const eps = options.eps ?? fallback;
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw parameterError(op, 'options.eps', 'a finite number >= 0', eps);
   return eps;
@@ -718,7 +724,7 @@ function affineParam(op: string, name: string, p: Tensor | undefined, x: Tensor)
  * and (biased) variance of each row. gamma, beta: shape [d] (optional). eps default 1e-5.
  * Built from differentiable ops, so every derivative order is exact.
  */
-export function layerNorm(x: Tensor, gamma?: Tensor, beta?: Tensor, options?: { eps?: number }): Tensor {
+export function layerNorm(x: Tensor, gamma?: Tensor, beta?: Tensor, options?: NormOptions): Tensor {
   const op = 'nn.layerNorm';
   checkTensor(op, 'x', x);
   if (x.rank === 0) throw new ShapeError(`${op}: x must have at least one axis (got shape [])`);
@@ -737,7 +743,7 @@ export function layerNorm(x: Tensor, gamma?: Tensor, beta?: Tensor, options?: { 
  * RMS normalisation over the last axis: x/√(mean(x²) + eps) · gamma (Zhang & Sennrich). gamma:
  * shape [d] (optional). eps default 1e-6.
  */
-export function rmsNorm(x: Tensor, gamma?: Tensor, options?: { eps?: number }): Tensor {
+export function rmsNorm(x: Tensor, gamma?: Tensor, options?: NormOptions): Tensor {
   const op = 'nn.rmsNorm';
   checkTensor(op, 'x', x);
   if (x.rank === 0) throw new ShapeError(`${op}: x must have at least one axis (got shape [])`);

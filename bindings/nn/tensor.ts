@@ -2,9 +2,10 @@
  * The nn family's tensor: a row-major block of float64 or float32 values in WASM memory, owned by
  * the bindings, plus the memory scopes that free tensors deterministically.
  */
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { MemoryError, NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { MAX_F64_LENGTH, isNumericArray } from '../runtime/memory.js';
+import { MAX_F64_LENGTH, isNumericArray, numbersOf } from '../runtime/memory.js';
+import { isMatrixObject, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { nnWasm } from './kernels.js';
 import { recording } from './tape.js';
 
@@ -32,7 +33,7 @@ export interface NnConfig {
  */
 export function configure(options: Partial<NnConfig> = {}): NnConfig {
   const previous = { ...settings };
-  readOptions('nn.configure', options);
+  readOptions('nn.configure', options, optionKeys<NnConfig>({ checkFinite: true }));
   if (options.checkFinite !== undefined) {
     if (typeof options.checkFinite !== 'boolean') throw parameterError('nn.configure', 'options.checkFinite', 'a boolean', options.checkFinite);
     settings.checkFinite = options.checkFinite;
@@ -229,14 +230,16 @@ function flatten(fn: string, data: unknown, shape: readonly number[], out: numbe
 }
 
 /**
- * A tensor holding a copy of `data`: a number (shape []), a flat or nested array of numbers, or a
- * Float64Array / Float32Array (flat, with `options.shape` for more than one dimension). With the
+ * A tensor holding a copy of `data`: a number (shape []), a flat or nested array of numbers (an
+ * array of rows is a matrix), a Float64Array / Float32Array (flat, with `options.shape` for more than
+ * one dimension), or a matrix `{ data, rows, cols }` (row-major; shape [rows, cols]). With the
  * finite check on (the default, see configure), NaN or ±Infinity in data is a NonFiniteError.
  */
-export function tensor(data: number | ArrayLike<number> | readonly unknown[], options: TensorOptions = {}): Tensor {
+export function tensor(data: number | ArrayLike<number> | readonly unknown[] | Matrix, options: TensorOptions = {}): Tensor {
   const fn = 'nn.tensor';
-  readOptions(fn, options);
-  const dtype = checkDtype(fn, options.dtype ?? (data instanceof Float32Array ? 'f32' : 'f64'));
+  readOptions(fn, options, optionKeys<TensorOptions>({ dtype: true, shape: true }));
+  const f32In = data instanceof Float32Array || (isMatrixObject(data) && data.data instanceof Float32Array);
+  const dtype = checkDtype(fn, options.dtype ?? (f32In ? 'f32' : 'f64'));
   let flat: ArrayLike<number>;
   let shape: readonly number[];
   if (typeof data === 'number') {
@@ -257,8 +260,13 @@ export function tensor(data: number | ArrayLike<number> | readonly unknown[], op
   } else if (isNumericArray(data)) {
     flat = data as ArrayLike<number>;
     shape = [flat.length];
+  } else if (isMatrixObject(data)) {
+    // the canonical matrix form of the other families: rows and cols checked against data's length
+    const m = readMatrix(fn, 'data', data);
+    flat = numbersOf(fn, 'data.data', m.data);
+    shape = [m.rows, m.cols];
   } else {
-    throw parameterError(fn, 'data', 'a number, an array of numbers or a Float64Array/Float32Array', data);
+    throw parameterError(fn, 'data', 'a number, an array of numbers, a Float64Array/Float32Array or a { data, rows, cols } matrix', data);
   }
   if (options.shape !== undefined) {
     const s = checkShape(fn, 'options.shape', options.shape);
