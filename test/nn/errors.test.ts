@@ -175,3 +175,34 @@ describe('nn scopes under a recording tape', () => {
     x.free();
   });
 });
+
+describe('nn and the package conventions', () => {
+  it('nn.tensor takes a { data, rows, cols } matrix as the same tensor as its array of rows; a bad matrix is a typed error', () => {
+    nn.scope(() => {
+      const rows = [[1, 2, 3], [4, 5, 6]];
+      const fromRows = nn.tensor(rows);
+      const fromMatrix = nn.tensor({ data: rows.flat(), rows: 2, cols: 3 });
+      expect(fromMatrix.shape).toEqual([2, 3]);
+      expect(fromMatrix.dtype).toBe('f64');
+      expect(Array.from(fromMatrix.data())).toEqual(Array.from(fromRows.data()));
+      // a Float32Array inside the matrix keeps f32 (as a bare Float32Array does)
+      const f32 = nn.tensor({ data: Float32Array.of(0.5, 0.25), rows: 1, cols: 2 });
+      expect(f32.dtype).toBe('f32');
+      expect(Array.from(f32.data())).toEqual([0.5, 0.25]);
+      expect(() => nn.tensor({ data: [1, 2, 3], rows: 2, cols: 2 })).toThrow(ShapeError);
+      expect(() => nn.tensor({ data: [1, NaN], rows: 1, cols: 2 })).toThrow(NonFiniteError);
+    });
+  });
+
+  it('an unknown option key is a ParameterError naming the function, the key and the nearest known key', () => {
+    expectErrors([
+      [() => nn.initLinear(2, 3, { gian: 2 } as never), ParameterError, 'initLinear: options.gian is not a known option (did you mean options.gain?); known: seed, dtype, init, gain, bias'],
+      [() => nn.configure({ checkfinite: false } as never), ParameterError, 'nn.configure: options.checkfinite is not a known option (did you mean options.checkFinite?); known: checkFinite'],
+      [() => nn.initCoupling(4, { scalebound: 1 } as never), ParameterError, 'initCoupling: options.scalebound is not a known option (did you mean options.scaleBound?); known: seed, dtype, hidden, flip, outputGain, scaleBound'],
+    ]);
+    // the check runs before anything is allocated: a refused call leaves no tensor behind
+    const before = memoryStats().allocatedBytes;
+    expect(() => nn.initMlp([2, 3], { seeds: 1 } as never)).toThrow('initMlp: options.seeds is not a known option (did you mean options.seed?)');
+    expect(memoryStats().allocatedBytes).toBe(before);
+  });
+});
