@@ -14,6 +14,7 @@ import type { Matrix } from '../runtime/matrix.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
+import { chainOf, jacobianAt, type Chain } from './lipschitz.js';
 import { checkSeed, rng } from '../rng.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
@@ -44,7 +45,8 @@ export interface VerifyOptions {
    * Counterexample search by projected sign-gradient descent (PGD, Madry et al. 2018, eq. 2) on the
    * property's score, run once on the root box before any split: `restarts` random starts (default
    * 2; 0 disables), `steps` per start (default 20), `seed` of the starts (default 0). Gradients are
-   * central finite differences (2·inputs forward passes per step); step j moves each coordinate by
+   * exact on chains of linear / ReLU / affine layers (one backward pass), else central finite
+   * differences (2·inputs forward passes per step); step j moves each coordinate by
    * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box. The search
    * stops early at the `timeout` or when `signal` is aborted. With at most 16 inputs (and
    * `restarts` > 0) one more start runs every 50 branch-and-bound nodes inside the box the search
@@ -67,11 +69,13 @@ export interface VerifyOptions {
   reluSplitAfter?: number;
   /**
    * How an input split picks its coordinate: 'widest' (the widest side of the box), 'gradient'
-   * (the largest |∂s/∂x_j|·(u_j − l_j), where s is the property's score — 'all': min row, 'any':
-   * max row — differentiated by central differences at the box centre, 2·inputs forward passes) or
+   * (the largest (|∂s/∂x_j| + 0.1·maxᵢ|∂s/∂x_i|)·(u_j − l_j), where s is the property's score —
+   * 'all': min row, 'any': max row — differentiated by central differences at the box centre,
+   * 2·inputs forward passes; the floor keeps the search complete) or
    * 'strong' (bounds both halves along every coordinate, 2·inputs bounding calls, and keeps the
-   * coordinate whose worse half has the best bound; those calls count as nodes). Default
-   * 'gradient' for at most 16 inputs (a few forward passes per split), else 'widest'.
+   * coordinate whose worse half has the best bound; those calls count as nodes). Default 'widest':
+   * on the ACAS Xu development instances it decided the most; 'gradient' and 'strong' are much
+   * faster on some instances and time out on others.
    */
   inputSplit?: 'widest' | 'gradient' | 'strong';
 }
@@ -141,7 +145,7 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
     throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
   }
-  const inputSplit = o.inputSplit ?? (net.input <= 16 ? 'gradient' : 'widest');
+  const inputSplit = o.inputSplit ?? 'widest';
   if (!['widest', 'gradient', 'strong'].includes(inputSplit)) throw parameterError(fn, 'options.inputSplit', "'widest', 'gradient' or 'strong'", inputSplit);
   const signal = readSignal(fn, o.signal);
   return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal };
@@ -221,11 +225,15 @@ export function verifyNetwork(
     for (let q = 1; q < net.input; q++) if (node.upper[q]! - node.lower[q]! > node.upper[j]! - node.lower[j]!) j = q;
     return j;
   };
-  /** The coordinate with the largest |∂score/∂x_j|·width_j at the centre (central differences), the widest on ties. */
+  /**
+   * The coordinate with the largest (|g_j| + 0.1·max|g|)·width_j, g the score's gradient at the centre
+   * (central differences); the widest when g = 0. The 0.1·max|g| floor keeps every side within a
+   * factor 11 of the split one, so that boxes still shrink to points (a coordinate whose derivative
+   * vanishes at the centres would otherwise never be split, and the search would not be complete).
+   */
   const gradientDim = (node: Node): number => {
     const x = node.lower.map((l, j) => 0.5 * (l + node.upper[j]!));
-    let best = widestDim(node);
-    let top = 0;
+    const g = new Float64Array(net.input);
     for (let j = 0; j < net.input; j++) {
       const w = node.upper[j]! - node.lower[j]!;
       if (!(w > 0)) continue;
@@ -236,7 +244,14 @@ export function verifyNetwork(
       x[j] = xj - h;
       const fm = score(values(evaluateNetwork(net, x)));
       x[j] = xj;
-      const s = (Math.abs(fp - fm) / (2 * h)) * w;
+      g[j] = Math.abs(fp - fm) / (2 * h);
+    }
+    const floor = 0.1 * Math.max(...g);
+    if (!(floor > 0)) return widestDim(node);
+    let best = 0;
+    let top = -1;
+    for (let j = 0; j < net.input; j++) {
+      const s = (g[j]! + floor) * (node.upper[j]! - node.lower[j]!);
       if (s > top) [top, best] = [s, j];
     }
     return best;
@@ -261,6 +276,36 @@ export function verifyNetwork(
   const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
   // The starts are drawn one at a time and the budget is checked between steps: many restarts end at the timeout.
   const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
+  // On a chain of linear/ReLU/affine layers the score's gradient is exact (one backward pass through
+  // the active pattern); elsewhere it is a central difference per coordinate (2·inputs forward passes).
+  let chain: Chain | null = null;
+  try {
+    chain = chainOf(fn, net);
+  } catch {
+    chain = null;
+  }
+  /** A descent direction's signs for the score at x in [lo, hi] (the score's gradient, or its difference quotient). */
+  const gradient = (x: Float64Array, lo: Float64Array, hi: Float64Array): Float64Array => {
+    if (chain !== null) {
+      const v = values(evaluateNetwork(net, x));
+      let i = 0;
+      for (let q = 1; q < k; q++) if (any ? v[q]! > v[i]! : v[q]! < v[i]!) i = q;
+      return jacobianAt(chain, x, Cflat.slice(i * m, (i + 1) * m), 1);
+    }
+    const g = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const w = hi[j]! - lo[j]!;
+      if (w === 0) continue;
+      const h = 1e-6 * w;
+      const xj = x[j]!;
+      x[j] = Math.min(hi[j]!, xj + h);
+      const fp = f(x);
+      x[j] = Math.max(lo[j]!, xj - h);
+      g[j] = fp - f(x);
+      x[j] = xj;
+    }
+    return g;
+  };
   /** `starts` PGD runs from uniform random points of the box [lo, hi]; a violation found is the result. */
   const pgd = (lo: Float64Array, hi: Float64Array, starts: number): VerifyResult | null => {
     for (let r = 0; r < starts && !stop(); r++) {
@@ -272,18 +317,7 @@ export function verifyNetwork(
         if (violated(v)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
         if (t === steps || stop()) break;
         const eta = 0.25 * (1 - t / steps) + 0.01;
-        const g = new Float64Array(n);
-        for (let j = 0; j < n; j++) {
-          const w = hi[j]! - lo[j]!;
-          if (w === 0) continue;
-          const h = 1e-6 * w;
-          const xj = x[j]!;
-          x[j] = Math.min(hi[j]!, xj + h);
-          const fp = f(x);
-          x[j] = Math.max(lo[j]!, xj - h);
-          g[j] = fp - f(x);
-          x[j] = xj;
-        }
+        const g = gradient(x, lo, hi);
         for (let j = 0; j < n; j++) x[j] = Math.min(hi[j]!, Math.max(lo[j]!, x[j]! - eta * (hi[j]! - lo[j]!) * Math.sign(g[j]!)));
       }
     }
@@ -293,11 +327,11 @@ export function verifyNetwork(
     const r = pgd(first.lower, first.upper, restarts);
     if (r) return r;
   }
-  // Low-dimensional inputs: one more PGD start every PGD_EVERY nodes, inside the box the search
-  // picks next (the one with the most negative bound, where a violation is likeliest). A start costs
-  // 2·inputs·steps forward passes, negligible next to 50 bounding calls when inputs are few.
+  // One more PGD start every PGD_EVERY nodes, inside the box the search picks next (the one with the
+  // most negative bound, where a violation is likeliest), when a start is cheap next to 50 bounding
+  // calls: few inputs (2·inputs·steps forward passes) or an exact gradient (2·steps passes).
   const PGD_EVERY = 50;
-  let nextPgd = restarts > 0 && n <= 16 ? nodes + PGD_EVERY : Infinity;
+  let nextPgd = restarts > 0 && (n <= 16 || chain !== null) ? nodes + PGD_EVERY : Infinity;
   open.push(first);
   while (open.length > 0) {
     if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) {

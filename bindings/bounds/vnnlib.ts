@@ -405,21 +405,29 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
   let elapsedMs = 0;
   let unknown: VerifyResult['stopped'] | null = null;
   const regions = propertyRegions(p);
-  for (let g = 0; g < regions.length; g++) {
-    const { inputLower, inputUpper, clauses } = regions[g]!;
-    for (let c = 0; c < clauses.length; c++) {
+  // Two passes. First every clause of every region gets its root bound and the PGD search alone
+  // (maxNodes 1), so that a counterexample of a later clause is not hidden behind an earlier clause
+  // whose proof takes the whole budget; then the clauses still open get the full branch and bound.
+  const open: [number, number][] = [];
+  for (const pass of [1, 2]) {
+    const todo: [number, number][] = pass === 1 ? regions.flatMap((r, g) => r.clauses.map((_, c): [number, number] => [g, c])) : open.splice(0);
+    for (const [g, c] of todo) {
+      const { inputLower, inputUpper, clauses } = regions[g]!;
       const { C, d } = clauses[c]!;
       if (C.length === 0) {
         const x = inputLower.map((l, i) => 0.5 * (l + inputUpper[i]!));
         return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y: evaluateNetwork(net, x), values: new Float64Array(0) }, nodes, reluSplits, elapsedMs, clause: c, region: g };
       }
-      const r = verifyNetwork(net, { lower: inputLower, upper: inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, options);
+      const r = verifyNetwork(net, { lower: inputLower, upper: inputUpper }, { C: C.map((row) => row.map((v) => -v)), d: d.map((v) => -v), mode: 'any' }, pass === 1 ? { ...options, maxNodes: 1 } : options);
       nodes += r.nodes;
       reluSplits += r.reluSplits;
       elapsedMs += r.elapsedMs;
       if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c, region: g };
-      // the first clause left open says why the search stopped
-      if (r.verdict === 'unknown') unknown ??= r.stopped;
+      if (r.verdict === 'unknown') {
+        if (pass === 1 && r.stopped === 'maxNodes') open.push([g, c]);
+        // the first clause left open says why the search stopped
+        else unknown ??= r.stopped;
+      }
     }
   }
   return unknown === null ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs } : { verdict: 'unknown', stopped: unknown, nodes, reluSplits, elapsedMs };

@@ -43,6 +43,16 @@ describe('verifyNetwork inputSplit', () => {
     expect(memoryStats().allocatedBytes).toBe(before);
   });
 
+  it("'gradient' still splits a coordinate whose derivative vanishes at the box centres (the search stays complete)", () => {
+    // y0 = relu(x0 − x1) + relu(x0 + x1) = max(2·x0, x0 + x1) on [0, 1]²: at the centre of many boxes ∂y0/∂x1 = 0,
+    // and IBP closes "y0 ≤ 2.5" only once both sides are small enough.
+    const spec = { input: 2, layers: [{ type: 'linear' as const, weight: [[1, -1], [1, 1]] }, { type: 'relu' as const }, { type: 'linear' as const, weight: [[1, 1], [1, -1]] }] };
+    for (const inputSplit of ['widest', 'gradient', 'strong'] as const) {
+      const r = verifyNetwork(spec, { lower: [0, 0], upper: [1, 1] }, { C: [[-1, 0]], d: [2.5] }, { method: 'ibp', inputSplit, reluSplitAfter: Infinity, timeout: 10 });
+      expect([inputSplit, r.verdict]).toEqual([inputSplit, 'verified']);
+    }
+  });
+
   it('refuses an unknown rule', () => {
     expect(() => verifyNetwork(randomNet(1, [2, 3, 1]), { lower: [0, 0], upper: [1, 1] }, { C: [[1]] }, { inputSplit: 'random' as never })).toThrow(
       new ParameterError(`verifyNetwork: options.inputSplit must be 'widest', 'gradient' or 'strong' (got "random")`),
