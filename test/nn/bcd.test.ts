@@ -248,6 +248,18 @@ describe('bcdMlp', () => {
     expect(memoryStats().allocatedBytes).toBe(before);
   });
 
+  it('takes X and options.testX as { data, rows, cols } with the same run as arrays of rows', () => {
+    const { X, y } = toyData(5, 30);
+    const test = toyData(6, 12);
+    const matrix = (R: number[][]) => ({ data: Float64Array.from(R.flat()), rows: R.length, cols: R[0]!.length });
+    const opts = { hidden: [6], iterations: 3, seed: 2 };
+    const a = bcdMlp(X, y, { ...opts, testX: test.X, testY: test.y });
+    const b = bcdMlp(matrix(X), y, { ...opts, testX: matrix(test.X), testY: test.y });
+    a.params.W.forEach((w, l) => expect(Array.from(b.params.W[l]!)).toEqual(Array.from(w)));
+    expect(b.history.map((h) => h.testAccuracy)).toEqual(a.history.map((h) => h.testAccuracy));
+    expect(() => bcdMlp({ data: [1, 2, 3], rows: 2, cols: 2 }, [0, 1])).toThrow(ShapeError);
+  });
+
   it('typed errors name the function, the argument and what was received', () => {
     const { X, y } = toyData(4, 12);
     expect(() => bcdMlp([], [])).toThrow('bcdMlp: X must be a non-empty array of rows (got array of length 0)');
