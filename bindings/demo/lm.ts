@@ -49,8 +49,9 @@ async function run(ctx: DemoContext): Promise<void> {
       x: { label: 'Adam step' },
       y: { label: 'cross-entropy (nats per character)' },
       series: [
-        { name: 'minibatch loss', x: steps, y: r.losses, width: 1 },
-        { name: 'mean of the last 20 steps', x: steps, y: smooth },
+        // one point per step: small markers, so the curve stays readable over hundreds of steps
+        { name: 'minibatch loss', x: steps, y: r.losses, width: 1, size: 1.5 },
+        { name: 'mean of the last 20 steps', x: steps, y: smooth, width: 2, size: 1.5 },
       ],
       rules: [{ y: Math.log(after.perplexity), label: `held-out after training: ${Math.log(after.perplexity).toFixed(2)}` }],
     }],
