@@ -102,8 +102,8 @@ describe('BSC M-step', () => {
     states.forEach((st, n) => st.forEach((s, k) => {
       const w = q[n]![k]!;
       for (let h = 0; h < H; h++) {
-        for (let g = 0; g < H; g++) A[h * H + g] += w * s[h]! * s[g]!;
-        for (let d = 0; d < D; d++) B[h * D + d] += w * s[h]! * Y[n * D + d]!;
+        for (let g = 0; g < H; g++) A[h * H + g] = A[h * H + g]! + w * s[h]! * s[g]!;
+        for (let d = 0; d < D; d++) B[h * D + d] = B[h * D + d]! + w * s[h]! * Y[n * D + d]!;
       }
     }));
     return { A, B };
@@ -126,8 +126,8 @@ describe('BSC M-step', () => {
     for (let i = 0; i < H * D; i++) {
       const Wp = Float64Array.from(W);
       const Wm = Float64Array.from(W);
-      Wp[i] += 1e-5;
-      Wm[i] -= 1e-5;
+      Wp[i] = Wp[i]! + 1e-5;
+      Wm[i] = Wm[i]! - 1e-5;
       expect(Math.abs(objective(Wp, Y, states, q, H, D) - objective(Wm, Y, states, q, H, D)) / 2e-5).toBeLessThan(1e-5 * Math.max(1, f0));
     }
     const v = uniforms(23);
@@ -182,7 +182,7 @@ describe('EM runs', () => {
       let best = 0;
       for (let s = 0; s < S; s++) {
         z += q[n * S + s]!;
-        for (let h = 0; h < 6; h++) m[h] += q[n * S + s]! * active[(n * S + s) * 6 + h]!;
+        for (let h = 0; h < 6; h++) m[h] = m[h]! + q[n * S + s]! * active[(n * S + s) * 6 + h]!;
         if (q[n * S + s]! > q[n * S + best]!) best = s;
       }
       expect(z).toBeCloseTo(1, 12);
