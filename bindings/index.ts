@@ -39,3 +39,4 @@ export * from './tucker/index.js';
 export * from './bounds/index.js';
 export * from './ot/index.js';
 export * as nn from './nn/index.js';
+export * as federated from './federated/index.js';

@@ -56,6 +56,9 @@ describe('proxkit CLI', () => {
     expect(sweep).toMatch(/--json <file> also write every number of the sweep \(JSON\).*\(default: no JSON\)/);
     expect(flat(run('verify', '--help').stdout)).toMatch(/on stdout; writes no file/);
     expect(flat(run('bounds', '--help').stdout)).toMatch(/on stdout; writes no file/);
+    const fed = flat(run('fed', '--help').stdout);
+    expect(fed).toMatch(/--svg <file> where to write the figure \(SVG\).*created when missing \(default: fed\.svg\)/);
+    expect(fed).toMatch(/--json <file> where to write every number of the runs \(JSON\).*\(default: fed\.json\)/);
   });
 
   it('demo prox runs on the embedded data and reproduces the published lasso order', () => {
@@ -92,6 +95,9 @@ describe('proxkit CLI: usage errors exit with 2 and one line naming the command'
     [['bounds', 'm.onnx'], "proxkit bounds: missing required argument 'spec'"],
     [['bounds', 'm.onnx', 's.vnnlib', 'extra'], 'proxkit bounds: too many arguments'],
     [['demo', '--figures', ''], 'proxkit demo: --figures needs a path (got an empty string)'],
+    [['fed'], "proxkit fed: missing required argument 'experiment'"],
+    [['fed', 'nope'], 'proxkit fed: unknown experiment nope (experiments: synthetic, decentralized)'],
+    [['fed', 'synthetic', '--svg', ''], 'proxkit fed: --svg needs a path (got an empty string)'],
     [['cvar-sweep', '--json', ' '], 'proxkit cvar-sweep: --json needs a path (got an empty string)'],
     [['nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],
     [['help', 'nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],

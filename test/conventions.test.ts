@@ -133,10 +133,31 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   ],
   // onnx subpath
   exportOnnx: [{ fn: 'exportOnnx', key: 'dtype', call: (o) => onnx.exportOnnx(spec(), { ...o }) }],
+  // federated namespace
+  fedproxSynthetic: [{ fn: 'fedproxSynthetic', key: 'alpha', call: (o) => fed.fedproxSynthetic({ clients: 2, dim: 3, classes: 2, ...o }) }],
+  partitionClients: [{ fn: 'partitionClients', key: 'split', call: (o) => fed.partitionClients([0, 1, 2, 3], [0, 1, 0, 1], 1, { clients: 2, ...o }) }],
+  softmaxRegression: [{ fn: 'softmaxRegression', key: 'kernel', call: (o) => fed.softmaxRegression(3, 2, { ...o }) }],
+  mlpClassifier: [{ fn: 'mlpClassifier', key: 'activation', call: (o) => fed.mlpClassifier([3, 4, 2], { ...o }) }],
+  fedProx: [{ fn: 'fedProx', key: 'stragglers', call: (o) => fed.fedProx({ ...o }) }],
+  fedSpeed: [{ fn: 'fedSpeed', key: 'lambda', call: (o) => fed.fedSpeed({ ...o }) }],
+  simulateFederated: [{ fn: 'simulateFederated', key: 'rounds', call: (o) => fed.simulateFederated(fedData(), { rounds: 1, epochs: 1, ...o }) }],
+  decentralizedTrain: [{ fn: 'decentralizedTrain', key: 'tracking', call: (o) => fed.decentralizedTrain(fedData(), { steps: 2, ...o }) }],
+  fedproxStragglerExperiment: [{ fn: 'fedproxStragglerExperiment', key: 'rounds', call: (o) => fed.fedproxStragglerExperiment({ rounds: 1, seeds: [0], mus: [], ...o }) }],
+  decentralizedExperiment: [{ fn: 'decentralizedExperiment', key: 'steps', call: (o) => fed.decentralizedExperiment(fedData(), { steps: 2, seeds: [0], ...o }) }],
 };
 
 /** Exported functions that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
+  // federated namespace
+  fedAvg: 'no arguments',
+  ringGraph: 'a node count',
+  torusGraph: 'rows and columns',
+  mixingMatrix: 'a graph',
+  gossip: 'the mixing matrix and the vectors',
+  topK: 'a fraction',
+  randomK: 'a fraction',
+  qsgd: 'a number of levels',
+  errorFeedback: 'a compressor',
   isReady: 'no arguments',
   memoryStats: 'no arguments',
   allocF64: 'a length or the data',
@@ -216,7 +237,11 @@ function functionsOf(ns: Record<string, unknown>): string[] {
   return Object.keys(ns).filter((k) => typeof ns[k] === 'function' && !isClass(ns[k]));
 }
 
-const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx)])].sort();
+// namespaces whose functions are classified here with the top-level ones (names do not collide)
+const fed = api.federated;
+const fedData = () => fed.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
+const COVERED_NAMESPACES = ['federated'];
+const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed)])].sort();
 
 /**
  * Namespace exports (`export * as x`) whose functions this table does not classify yet, and why. A
@@ -239,12 +264,12 @@ describe('conventions: every exported function is classified', () => {
   it('every namespace export is covered or listed as pending (with the reason)', () => {
     // a module namespace object (export * as x) is tagged 'Module'; constants such as BOUND_OPS are not
     const namespaces = Object.keys(api).filter((k) => Object.prototype.toString.call((api as Record<string, unknown>)[k]) === '[object Module]');
-    expect(namespaces.filter((k) => !(k in PENDING_NAMESPACES))).toEqual([]);
+    expect(namespaces.filter((k) => !(k in PENDING_NAMESPACES) && !COVERED_NAMESPACES.includes(k))).toEqual([]);
     expect(Object.keys(PENDING_NAMESPACES).filter((k) => !namespaces.includes(k))).toEqual([]);
   });
 
   it('no function listed without options declares a parameter named options (a cross-check of NO_OPTIONS)', () => {
-    const ns = { ...api, ...onnx } as Record<string, unknown>;
+    const ns = { ...api, ...onnx, ...fed } as Record<string, unknown>;
     const takesOptions = (k: string): boolean => {
       const src = Function.prototype.toString.call(ns[k]);
       const params = src.slice(src.indexOf('(') + 1, src.indexOf(')'));

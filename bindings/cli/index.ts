@@ -10,6 +10,7 @@ import { runDemo, sections } from '../demo/index.js';
 import { runCvarSweepCli } from './cvar-sweep.js';
 import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from './verify.js';
 import { runVerifyBatchCli } from './verify-batch.js';
+import { FED_EXPERIMENTS, runFedCli, type FedExperiment } from './fed.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
 
 const EXIT_CODES = `
@@ -163,6 +164,25 @@ command('verify-batch')
     const out = prepareOutputFile('--out', pathOption('--out', opts.out));
     const counterexamples = opts.counterexamples === undefined ? null : prepareOutputFolder('--counterexamples', pathOption('--counterexamples', opts.counterexamples));
     await runVerifyBatchCli(csv, { timeoutScale, method: opts.method as CliMethod, out, counterexamples, json: opts.json === true, log: (line) => console.log(line) });
+  });
+
+command('fed')
+  .description('federated and decentralized learning experiments: FedProx vs FedAvg with stragglers on synthetic(1, 1), or a 5-node ring on the embedded digits')
+  .argument('<experiment>', `the experiment (${FED_EXPERIMENTS.join(', ')})`)
+  .addOption(opt('--svg <file>', 'where to write the figure (SVG): loss and accuracy per round or step; its folder is created when missing', 'fed.svg'))
+  .addOption(opt('--json <file>', 'where to write every number of the runs (JSON); its folder is created when missing', 'fed.json'))
+  .option('--quick', 'a small configuration that runs in seconds (one seed, fewer rounds or steps)')
+  .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
+  .action(async (experiment: string, opts: { svg: string; json: string; quick?: boolean; progress: boolean }) => {
+    if (!(FED_EXPERIMENTS as readonly string[]).includes(experiment)) {
+      throw new UsageError(`unknown experiment ${experiment} (experiments: ${FED_EXPERIMENTS.join(', ')})`);
+    }
+    const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
+    const json = prepareOutputFile('--json', pathOption('--json', opts.json));
+    await runFedCli({
+      experiment: experiment as FedExperiment, svg, json, quick: opts.quick === true,
+      progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
+    });
   });
 
 const commandNames = (): string => program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ');

@@ -17,10 +17,11 @@ import { boundsDemo } from './bounds.js';
 import { otDemo } from './ot.js';
 import { nnDemo } from './nn.js';
 import { lmDemo } from './lm.js';
+import { federatedDemo } from './federated.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 

@@ -63,6 +63,12 @@ export interface FedproxSyntheticTruth {
   variances: Float64Array;
 }
 
+/** What {@link fedproxSynthetic} returns: the data set and the generator's ground truth. */
+export interface FedproxSyntheticData extends FedDataset {
+  /** The per-device models, feature means and sample sizes the data were drawn from. */
+  truth: FedproxSyntheticTruth;
+}
+
 /**
  * The synthetic(α, β) federated data of FedProx (Li et al., MLSys 2020, §5.1), drawn with proxkit's
  * seeded generator. For each device k independently: n_k = ⌊e^Z⌋ + 50 with Z ~ N(4, 2²);
@@ -74,7 +80,7 @@ export interface FedproxSyntheticTruth {
  *
  * Defaults: alpha 1, beta 1, iid false, clients 30, dim 60, classes 10, trainFraction 0.9, seed 0.
  */
-export function fedproxSynthetic(options?: FedproxSyntheticOptions): FedDataset & { truth: FedproxSyntheticTruth } {
+export function fedproxSynthetic(options?: FedproxSyntheticOptions): FedproxSyntheticData {
   const fn = 'fedproxSynthetic';
   const o = readOptions(fn, options, optionKeys<FedproxSyntheticOptions>({
     alpha: true, beta: true, iid: true, clients: true, dim: true, classes: true, trainFraction: true, seed: true,
@@ -155,8 +161,11 @@ export function fedproxSynthetic(options?: FedproxSyntheticOptions): FedDataset 
 export interface PartitionOptions {
   /** Number of clients (default 10). */
   clients?: number;
-  /** 'iid' (a seeded shuffle cut into near-equal parts) or 'dirichlet' label skew (default 'iid'). */
-  split?: 'iid' | 'dirichlet';
+  /**
+   * 'iid' (a seeded shuffle cut into near-equal parts), 'dirichlet' label skew, or 'labels' (client k
+   * gets every row whose label c has c mod clients = k: disjoint label sets) (default 'iid').
+   */
+  split?: 'iid' | 'dirichlet' | 'labels';
   /** Concentration α > 0 of the Dirichlet label skew (default 0.5; smaller is more skewed). */
   alpha?: number;
   /** Fraction of each client's rows kept for training, the rest its test set (default 0.8). */
@@ -167,7 +176,8 @@ export interface PartitionOptions {
 
 /**
  * Splits a centralised labelled data set (n rows of `dim` features, row-major, and n labels) over
- * clients. 'iid': a seeded permutation cut into near-equal parts. 'dirichlet': for every class c, the
+ * clients. 'iid': a seeded permutation cut into near-equal parts. 'labels': client k gets the rows of
+ * the labels c with c mod K = k. 'dirichlet': for every class c, the
  * shares p_c ~ Dir(α·1_K) of the K clients are drawn (as normalised Gamma(α) variables, Marsaglia–Tsang
  * with the α < 1 boost) and the class's rows, in a seeded order, are cut at the cumulative shares, so
  * small α gives each client a few dominant labels. Each client's rows are then shuffled and the first
@@ -182,8 +192,12 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<number>).length !== 'number') throw parameterError(fn, 'y', 'an array of integer labels', y);
   const n = y.length;
   if (X.length !== n * d) throw new ShapeError(`${fn}: X must hold y.length · dim = ${n * d} numbers (got ${X.length})`);
-  const xs = Float64Array.from(X as ArrayLike<number>);
-  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i]!)) throw new ParameterError(`${fn}: X[${i}] must be finite (got ${describe(X[i])})`);
+  const xs = new Float64Array(X.length);
+  for (let i = 0; i < xs.length; i++) {
+    const v = X[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ParameterError(`${fn}: X[${i}] must be a finite number (got ${describe(v)})`);
+    xs[i] = v;
+  }
   const labels = new Int32Array(n);
   let C = 0;
   for (let i = 0; i < n; i++) {
@@ -196,7 +210,7 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
   const K = positiveInteger(fn, 'options.clients', o.clients ?? 10);
   if (K > n) throw parameterError(fn, 'options.clients', `at most the number of rows (${n})`, K);
   const split = o.split ?? 'iid';
-  if (split !== 'iid' && split !== 'dirichlet') throw parameterError(fn, 'options.split', "'iid' or 'dirichlet'", split);
+  if (split !== 'iid' && split !== 'dirichlet' && split !== 'labels') throw parameterError(fn, 'options.split', "'iid', 'dirichlet' or 'labels'", split);
   const alpha = o.alpha ?? 0.5;
   if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw parameterError(fn, 'options.alpha', 'a finite number > 0', alpha);
   const frac = o.trainFraction ?? 0.8;
@@ -207,6 +221,8 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
   if (split === 'iid') {
     const order = permutation(R, n);
     for (let i = 0; i < n; i++) parts[Math.floor((i * K) / n)]!.push(order[i]!);
+  } else if (split === 'labels') {
+    for (let i = 0; i < n; i++) parts[labels[i]! % K]!.push(i);
   } else {
     for (let c = 0; c < C; c++) {
       const rows: number[] = [];

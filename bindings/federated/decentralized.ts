@@ -74,12 +74,12 @@ export function gossip(W: Float64Array, x: readonly Float64Array[]): Float64Arra
   const fn = 'gossip';
   if (!Array.isArray(x) || x.length === 0) throw parameterError(fn, 'x', 'a non-empty array of Float64Array (one per node)', x);
   const n = x.length;
-  if (!(W instanceof Float64Array) || W.length !== n * n) throw parameterError(fn, 'W', `a Float64Array of n² = ${n * n} entries`, W);
-  const len = x[0]!.length;
   x.forEach((v, i) => {
     if (!(v instanceof Float64Array)) throw parameterError(fn, `x[${i}]`, 'a Float64Array', v);
-    if (v.length !== len) throw new ShapeError(`${fn}: x[${i}] has length ${v.length}, x[0] has ${len}`);
+    if (v.length !== x[0]!.length) throw new ShapeError(`${fn}: x[${i}] has length ${v.length}, x[0] has ${x[0]!.length}`);
   });
+  if (!(W instanceof Float64Array) || W.length !== n * n) throw parameterError(fn, 'W', `a Float64Array of n² = ${n * n} entries`, W);
+  for (let i = 0; i < W.length; i++) if (!Number.isFinite(W[i]!)) throw new ParameterError(`${fn}: W[${i}] must be finite (got ${W[i]})`);
   return mix(W, x);
 }
 
@@ -109,6 +109,13 @@ export interface Compressor {
   compress(v: Float64Array, R: Rng): Float64Array;
 }
 
+function isCompressor(c: unknown): c is Compressor {
+  if (c === null || typeof c !== 'object') return false;
+  const k = c as Compressor;
+  return typeof k.compress === 'function' && typeof k.name === 'string' && typeof k.unbiased === 'boolean'
+    && typeof k.density === 'number' && k.density > 0 && k.density <= 1;
+}
+
 function fraction(fn: string, f: unknown): number {
   if (typeof f !== 'number' || !(f > 0 && f <= 1)) throw parameterError(fn, 'fraction', 'a number in (0, 1]', f);
   return f;
@@ -125,9 +132,21 @@ export function topK(fraction_: number): Compressor {
     name: `topK(${f})`, unbiased: false, density: f,
     compress(v) {
       const d = v.length, k = kOf(f, d);
-      const idx = Array.from({ length: d }, (_, i) => i).sort((a, b) => Math.abs(v[b]!) - Math.abs(v[a]!) || a - b);
+      // the k-th largest magnitude by a numeric typed-array sort, then one pass in index order
+      const mags = new Float64Array(d);
+      for (let i = 0; i < d; i++) mags[i] = Math.abs(v[i]!);
+      const thr = mags.slice().sort()[d - k]!;
+      let above = 0;
+      for (let i = 0; i < d; i++) if (mags[i]! > thr) above++;
+      let ties = k - above;
       const out = new Float64Array(d);
-      for (let i = 0; i < k; i++) out[idx[i]!] = v[idx[i]!]!;
+      for (let i = 0; i < d; i++) {
+        if (mags[i]! > thr) out[i] = v[i]!;
+        else if (mags[i] === thr && ties > 0) {
+          out[i] = v[i]!;
+          ties--;
+        }
+      }
       return out;
     },
   };
@@ -182,13 +201,21 @@ export function qsgd(levels: number): Compressor {
   };
 }
 
+/** A compressor with error feedback, made by {@link errorFeedback}. */
+export interface ErrorFeedback {
+  /** What has not been sent yet (null before the first call). */
+  readonly residual: Float64Array | null;
+  /** Sends C(residual + v) and keeps the rest as the new residual. */
+  compress(v: Float64Array, R: Rng): Float64Array;
+}
+
 /**
  * Error feedback around a compressor: keeps the residual e of what was not sent; each call sends
  * c = C(e + v) and keeps e ← e + v − c, so over any number of calls Σ sent = Σ v − e (nothing is lost,
  * only delayed).
  */
-export function errorFeedback(compressor: Compressor): { readonly residual: Float64Array | null; compress(v: Float64Array, R: Rng): Float64Array } {
-  if (compressor === null || typeof compressor !== 'object' || typeof compressor.compress !== 'function') throw parameterError('errorFeedback', 'compressor', 'a Compressor (topK, randomK, qsgd)', compressor);
+export function errorFeedback(compressor: Compressor): ErrorFeedback {
+  if (!isCompressor(compressor)) throw parameterError('errorFeedback', 'compressor', 'a Compressor (topK, randomK, qsgd)', compressor);
   let e: Float64Array | null = null;
   return {
     get residual() {
@@ -291,9 +318,9 @@ export function decentralizedTrain(data: FedDataset, options?: DecentralizedOpti
   const tracking = o.tracking ?? true;
   if (typeof tracking !== 'boolean') throw parameterError(fn, 'options.tracking', 'a boolean', tracking);
   const prox = o.prox;
-  if (prox !== undefined && (prox === null || typeof prox !== 'object' || typeof prox.prox !== 'function')) throw parameterError(fn, 'options.prox', 'a ProxOperator (e.g. normL1(1e-3))', prox);
+  if (prox !== undefined && (prox === null || typeof prox !== 'object' || typeof prox.prox !== 'function' || typeof prox.value !== 'function')) throw parameterError(fn, 'options.prox', 'a ProxOperator (e.g. normL1(1e-3))', prox);
   const comp = o.compressor;
-  if (comp !== undefined && (comp === null || typeof comp !== 'object' || typeof comp.compress !== 'function')) throw parameterError(fn, 'options.compressor', 'a Compressor (topK, randomK, qsgd)', comp);
+  if (comp !== undefined && !isCompressor(comp)) throw parameterError(fn, 'options.compressor', 'a Compressor (topK, randomK, qsgd)', comp);
   const gamma = o.gamma ?? (comp ? 0.5 : 1);
   if (typeof gamma !== 'number' || !(gamma > 0 && gamma <= 1)) throw parameterError(fn, 'options.gamma', 'a number in (0, 1]', gamma);
   const seed = checkSeed(fn, o.seed ?? 0, 'options.seed');
@@ -354,6 +381,7 @@ export function decentralizedTrain(data: FedDataset, options?: DecentralizedOpti
       const half = x.map((xi, i) => {
         const z = xi.map((v, k) => v - lr * dir[i]![k]!);
         const p = prox ? prox.prox(z, lr, z) : z;
+        if (!(p instanceof Float64Array) || p.length !== z.length) throw parameterError(fn, 'options.prox', `an operator whose prox returns a Float64Array of length ${z.length}`, p);
         for (let k = 0; k < p.length; k++) if (p[k] !== 0) nz++;
         return p;
       });

@@ -5,13 +5,18 @@
  */
 export {
   fedproxSynthetic, partitionClients,
-  type FedClient, type FedDataset, type FedproxSyntheticOptions, type FedproxSyntheticTruth, type PartitionOptions,
+  type FedClient, type FedDataset, type FedproxSyntheticOptions, type FedproxSyntheticTruth, type FedproxSyntheticData, type PartitionOptions,
 } from './data.js';
 export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
 export { fedAvg, fedProx, fedSpeed, type FedRule, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';
 export {
   ringGraph, torusGraph, mixingMatrix, gossip, topK, randomK, qsgd, errorFeedback, decentralizedTrain,
-  type Graph, type Compressor, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,
+  type Graph, type Compressor, type ErrorFeedback, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,
 } from './decentralized.js';
-export { fedproxStragglerExperiment, type FedproxStragglerOptions, type FedproxStragglerResult, type FedRunRecord } from './experiments.js';
+export {
+  fedproxStragglerExperiment, decentralizedExperiment,
+  type FedproxStragglerOptions, type FedproxStragglerResult, type FedRunRecord, type FedFinalMetrics, type FedproxStragglerSettings,
+  type DecentralizedExperimentOptions, type DecentralizedExperimentResult, type DecentralizedRunRecord,
+  type DecentralizedExperimentSettings, type DecentralizedFinalMetrics,
+} from './experiments.js';

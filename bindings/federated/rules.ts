@@ -141,6 +141,7 @@ export function fedSpeed(options?: FedSpeedOptions): FedRule {
 /** Whether `r` looks like a FedRule (the simulator's check). */
 export function isRule(r: unknown): r is FedRule {
   return r !== null && typeof r === 'object' && typeof (r as FedRule).direction === 'function' && typeof (r as FedRule).upload === 'function'
+    && typeof (r as FedRule).name === 'string' && typeof (r as FedRule).reference === 'string' && typeof (r as FedRule).stateful === 'boolean'
     && ((r as FedRule).stragglers === 'drop' || (r as FedRule).stragglers === 'partial')
     && ((r as FedRule).weighting === 'samples' || (r as FedRule).weighting === 'uniform');
 }

@@ -173,13 +173,16 @@ export function simulateFederated(data: FedDataset, options?: SimulateFederatedO
               }
               : (p: Float64Array) => lossAndGrad(model, p, c.X, c.y, dim, rows).grad;
             const d = rule.direction(local, w, gradAt, state);
+            if (!(d instanceof Float64Array) || d.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose direction is a Float64Array of length ${model.size}`, d);
             optimizer.step({ w: local }, { w: d });
           }
         }
       } finally {
         ws?.release();
       }
-      uploads.push({ k, v: rule.upload(local, w, state) });
+      const up = rule.upload(local, w, state);
+      if (!(up instanceof Float64Array) || up.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose upload is a Float64Array of length ${model.size}`, up);
+      uploads.push({ k, v: up });
     }
     if (uploads.length > 0) w = average(uploads, rule.weighting === 'samples' ? uploads.map((u) => clients[u.k]!.y.length) : uploads.map(() => 1));
     done = t + 1;
@@ -262,6 +265,8 @@ export function readDataset(fn: string, data: unknown): { dim: number; clients: 
   const { dim, classes, clients } = data as FedDataset;
   positiveInteger(fn, 'data.dim', dim);
   positiveInteger(fn, 'data.classes', classes);
+  if (dim > 1e6) throw parameterError(fn, 'data.dim', 'at most 1e6 features', dim);
+  if (classes > 1e5) throw parameterError(fn, 'data.classes', 'at most 1e5 classes', classes);
   if (!Array.isArray(clients) || clients.length === 0) throw parameterError(fn, 'data.clients', 'a non-empty array of clients', clients);
   let total = 0;
   clients.forEach((c, k) => {
