@@ -92,3 +92,4 @@ export {
 export { charTokenizer, type CharTokenizer } from './tokenizer.js';
 export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions } from './lm.js';
 export { procrustesLinearity, lmLayerLinearity, type LayerLinearity } from './procrustes.js';
+export { psftLoss, labelLogProbs, type PsftOptions } from './psft.js';
