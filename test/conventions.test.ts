@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../bindings/index.js';
 import * as onnx from '../bindings/onnx.js';
 import type { NetworkSpec } from '../bindings/index.js';
+import { NN_NO_OPTIONS, NN_WITH_OPTIONS } from './nn/conventions.js';
 
 beforeAll(() => api.init());
 
@@ -69,6 +70,8 @@ const stridedTv = (extra: Record<string, unknown>) => {
 
 /** Functions taking an options object (top level, and nested objects read like options). */
 const WITH_OPTIONS: Record<string, Entry[]> = {
+  // nn namespace: its rows live with the nn tests (test/nn/conventions.ts)
+  ...NN_WITH_OPTIONS,
   // runtime
   init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
   // prox
@@ -148,6 +151,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
 
 /** Exported functions that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
+  ...NN_NO_OPTIONS,
   // federated namespace
   fedAvg: 'no arguments',
   ringGraph: 'a node count',
@@ -240,16 +244,14 @@ function functionsOf(ns: Record<string, unknown>): string[] {
 // namespaces whose functions are classified here with the top-level ones (names do not collide)
 const fed = api.federated;
 const fedData = () => fed.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
-const COVERED_NAMESPACES = ['federated'];
-const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed)])].sort();
+const COVERED_NAMESPACES = ['federated', 'nn'];
+const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed), ...functionsOf(api.nn)])].sort();
 
 /**
  * Namespace exports (`export * as x`) whose functions this table does not classify yet, and why. A
  * new namespace fails the test until it is either covered here or listed.
  */
-const PENDING_NAMESPACES: Record<string, string> = {
-  nn: 'the nn family (about 100 functions, added alongside this test): bcdMlp, train and the optimizers refuse unknown keys, the layer initialisers and configure do not yet; its functions are to be classified here once they all do',
-};
+const PENDING_NAMESPACES: Record<string, string> = {};
 
 describe('conventions: every exported function is classified', () => {
   it('each exported function is either in WITH_OPTIONS (with a valid call) or in NO_OPTIONS (with a reason)', () => {
@@ -268,8 +270,15 @@ describe('conventions: every exported function is classified', () => {
     expect(Object.keys(PENDING_NAMESPACES).filter((k) => !namespaces.includes(k))).toEqual([]);
   });
 
+  it('no nn function shares its name with a top-level or federated export (the tables are keyed by bare name)', () => {
+    const others = new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed)]);
+    const nnFunctions = functionsOf(api.nn);
+    expect(nnFunctions.length).toBeGreaterThan(90);
+    expect(nnFunctions.filter((k) => others.has(k))).toEqual([]);
+  });
+
   it('no function listed without options declares a parameter named options (a cross-check of NO_OPTIONS)', () => {
-    const ns = { ...api, ...onnx, ...fed } as Record<string, unknown>;
+    const ns = { ...api, ...onnx, ...fed, ...api.nn } as Record<string, unknown>;
     const takesOptions = (k: string): boolean => {
       const src = Function.prototype.toString.call(ns[k]);
       const params = src.slice(src.indexOf('(') + 1, src.indexOf(')'));

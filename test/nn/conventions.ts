@@ -72,6 +72,7 @@ export const NN_WITH_OPTIONS: Record<string, NnEntry[]> = {
   trainLm: [{ fn: 'trainLm', key: 'steps', call: (o) => scoped(() => nn.trainLm(lm(), tokens, { steps: 1, batchSize: 1, ...o })) }],
   lmPerplexity: [{ fn: 'lmPerplexity', key: 'contextLength', call: (o) => scoped(() => nn.lmPerplexity(lm(), tokens, { ...o })) }],
   sampleLm: [{ fn: 'sampleLm', key: 'temperature', call: (o) => scoped(() => nn.sampleLm(lm(), [0], { length: 2, ...o })) }],
+  psftLoss: [{ fn: 'psftLoss', key: 'epsilon', call: (o) => scoped(() => nn.psftLoss(nn.tensor([[0.5, -1], [2, 0.25]]), [0, 1], [-0.5, -1], { epsilon: 0.2, ...o })) }],
 };
 
 const elementwise = 'a tensor (and, for some, a positional scalar): the math of the op';
@@ -130,4 +131,5 @@ export const NN_NO_OPTIONS: Record<string, string> = {
   ffnWidth: 'a variant and a width',
   procrustesLinearity: 'two matrices',
   lmLayerLinearity: 'parameters and token sequences',
+  labelLogProbs: 'logits and labels',
 };
