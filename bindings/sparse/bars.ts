@@ -4,6 +4,7 @@
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
+import { checkCapacity } from '../runtime/memory.js';
 import { nonNegative, optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
 import { finiteCopy } from './util.js';
@@ -69,6 +70,7 @@ export function barsTest(options?: BarsTestOptions): BarsTestData {
   if (sup !== 'linear' && sup !== 'max') throw parameterError(fn, 'options.superposition', "'linear' or 'max'", sup);
   const rng = seededRng(fn, o.seed ?? 1, 'options.seed');
   const D = R * R;
+  checkCapacity(fn, N * D);
   const H = 2 * R;
   const W = new Float64Array(H * D);
   for (let h = 0; h < R; h++) {

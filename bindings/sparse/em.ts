@@ -6,7 +6,7 @@
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
-import { checkCapacity, withScope, type Scope } from '../runtime/memory.js';
+import { Scope, checkCapacity, withScope } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -575,4 +575,27 @@ export function truncatedEStep(model: 'bsc' | 'mca', Y: Float64Array, N: number,
     const active = Array.from({ length: N }, (_, n) => Array.from({ length: L.S }, (_, st) => activeOf(L, cand, n, st, []).slice()));
     return { S: L.S, active, q: Float64Array.from(f64(x, L.q, N * L.S)), logZ: Float64Array.from(f64(x, L.logZ, N)) };
   });
+}
+
+/**
+ * A reusable E-step workspace in WASM memory (for the bench: no allocation per call). `run` performs
+ * one truncated E-step at the given parameters; `q()` is a fresh view of the posteriors (N × S);
+ * `free()` releases the memory.
+ */
+export function eStepWorkspace(model: 'bsc' | 'mca', Y: Float64Array, N: number, D: number, H: number, Hp: number, gamma: number): {
+  S: number; run(W: Float64Array, pi: number, sigma: number, beta: number): void; q(): Float64Array; free(): void;
+} {
+  const fn = 'eStepWorkspace';
+  const s = new Scope(fn);
+  const x = sparseWasm(fn);
+  const L = layout(s, Model[model], Y, N, D, H, Hp, gamma);
+  return {
+    S: L.S,
+    run(W, pi, sigma, beta) {
+      f64(x, L.W, H * D).set(W);
+      eStep(x, L, pi, sigma, beta);
+    },
+    q: () => f64(x, L.q, N * L.S),
+    free: () => s.release(),
+  };
 }
