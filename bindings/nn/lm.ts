@@ -13,6 +13,7 @@ import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
 import { rngOf, type SeedLike } from './layers.js';
 import { leavesOf, rebuild } from './train.js';
 import { forwardIds, lossOfIds, type TransformerParams } from './transformer.js';
+import { labelLogProbs, psftLoss } from './psft.js';
 
 function checkModel(fn: string, p: unknown): TransformerParams {
   const q = p as TransformerParams;
@@ -67,10 +68,39 @@ export interface TrainLmOptions {
    * (default: all). Parameters left out are constants and stay bit-identical.
    */
   trainable?: (path: string) => boolean;
+  /**
+   * Train with the PSFT loss ({@link psftLoss}) instead of cross-entropy: each batch is used for
+   * `stepsPerBatch` steps (default 4) against the log-probabilities the model gave its tokens when
+   * the batch was drawn (the old policy); `epsilon` / `epsilonHigh` as in psftLoss (default 0.2).
+   * The losses reported are then PSFT losses (−mean clipped ratio).
+   */
+  psft?: { epsilon?: number; epsilonHigh?: number; stepsPerBatch?: number };
   /** Called after every step; return false to stop. */
   onProgress?: (info: LmProgress) => boolean | void;
   /** Checked before every step: an aborted signal ends the run (no exception). */
   signal?: AbortSignalLike;
+}
+
+function readPsft(fn: string, v: unknown): { epsilon: number; epsilonHigh: number; stepsPerBatch: number } | null {
+  if (v === undefined) return null;
+  const o = readOptions(fn, v as object, ['epsilon', 'epsilonHigh', 'stepsPerBatch'], 'options.psft') as { epsilon?: number; epsilonHigh?: number; stepsPerBatch?: number };
+  const epsilon = o.epsilon ?? 0.2;
+  if (typeof epsilon !== 'number' || !(epsilon >= 0 && epsilon < 1)) throw parameterError(fn, 'options.psft.epsilon', 'a number in [0, 1)', epsilon);
+  const epsilonHigh = o.epsilonHigh ?? epsilon;
+  if (typeof epsilonHigh !== 'number' || !(epsilonHigh >= 0) || !Number.isFinite(epsilonHigh)) throw parameterError(fn, 'options.psft.epsilonHigh', 'a finite number >= 0', epsilonHigh);
+  const stepsPerBatch = positiveInteger(fn, 'options.psft.stepsPerBatch', o.stepsPerBatch ?? 4);
+  return { epsilon, epsilonHigh, stepsPerBatch };
+}
+
+/** Inputs (first T tokens) and targets (last T tokens) of batch windows of T + 1 tokens. */
+function splitWindows(ids: Int32Array, batch: number, T: number): { inputs: Int32Array; targets: Int32Array } {
+  const inputs = new Int32Array(batch * T);
+  const targets = new Int32Array(batch * T);
+  for (let b = 0; b < batch; b++) {
+    inputs.set(ids.subarray(b * (T + 1), b * (T + 1) + T), b * T);
+    targets.set(ids.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
+  }
+  return { inputs, targets };
 }
 
 /** Result of {@link trainLm}. */
@@ -99,7 +129,7 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
   const fn = 'trainLm';
   const p = checkModel(fn, params);
   const o = readOptions(fn, options, optionKeys<TrainLmOptions>({
-    steps: true, batchSize: true, contextLength: true, seed: true, optimizer: true, clipNorm: true, trainable: true, onProgress: true, signal: true,
+    steps: true, batchSize: true, contextLength: true, seed: true, optimizer: true, clipNorm: true, trainable: true, psft: true, onProgress: true, signal: true,
   }));
   const c = p.config;
   const T = positiveInteger(fn, 'options.contextLength', o.contextLength ?? c.contextLength);
@@ -124,6 +154,8 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
   const named = Object.fromEntries(leaves.map((l) => [l.name, l.t])) as ParamSet;
   const argnums = leaves.map((_, i) => i);
   const losses: number[] = [];
+  const psft = readPsft(fn, o.psft);
+  let oldLogProbs: Float64Array | null = null;
   const ids = new Int32Array(batch * (T + 1));
   const span = stream.length - T; // window starts 0 … n − T − 1
   const t0 = performance.now();
@@ -133,13 +165,26 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
       stopped = 'aborted';
       break;
     }
-    const u = R.uniform(batch);
-    for (let b = 0; b < batch; b++) {
-      const start = Math.min(span - 1, Math.floor(u[b]! * span));
-      ids.set(stream.subarray(start, start + T + 1), b * (T + 1));
+    // PSFT reuses a batch for `stepsPerBatch` steps against the policy it had when the batch was drawn
+    const fresh = psft === null || s % psft.stepsPerBatch === 0;
+    if (fresh) {
+      const u = R.uniform(batch);
+      for (let b = 0; b < batch; b++) {
+        const start = Math.min(span - 1, Math.floor(u[b]! * span));
+        ids.set(stream.subarray(start, start + T + 1), b * (T + 1));
+      }
+      if (psft) {
+        const { inputs, targets } = splitWindows(ids, batch, T);
+        oldLogProbs = scope(() => labelLogProbs(forwardIds(p, inputs, batch, T).logits, targets));
+      }
     }
     const loss = scope(() => {
-      const f = (...ts: Tensor[]): Tensor => lossOfIds(rebuild(p, new Map(leaves.map((l, i) => [l.t, ts[i]!]))) as TransformerParams, ids, batch, T);
+      const lossOf = (q: TransformerParams): Tensor => {
+        if (!psft) return lossOfIds(q, ids, batch, T);
+        const { inputs, targets } = splitWindows(ids, batch, T);
+        return psftLoss(forwardIds(q, inputs, batch, T).logits, targets, oldLogProbs!, { epsilon: psft.epsilon, epsilonHigh: psft.epsilonHigh });
+      };
+      const f = (...ts: Tensor[]): Tensor => lossOf(rebuild(p, new Map(leaves.map((l, i) => [l.t, ts[i]!]))) as TransformerParams);
       const { value, grad } = valueAndGrad(f as (...a: never[]) => unknown, { argnums })(...(leaves.map((l) => l.t) as never[]));
       const gs = grad as Tensor[];
       const grads = Object.fromEntries(leaves.map((l, i) => [l.name, gs[i]!])) as ParamSet;

@@ -140,6 +140,26 @@ describe('training', () => {
   });
 });
 
+describe('trainLm with the PSFT loss', () => {
+  const ids = Array.from({ length: 300 }, (_, i) => (i * 5 + (i >> 3)) % 9);
+  const make = () => nn.initTransformer(9, { dModel: 8, heads: 2, layers: 1, contextLength: 8, seed: 5 });
+  it('with one step per batch (ratio 1 at every step) it follows plain SFT (gradients equal to rounding)', () => {
+    const A = make(), B = make();
+    nn.trainLm(A, ids, { steps: 5, batchSize: 4, seed: 2 });
+    const r = nn.trainLm(B, ids, { steps: 5, batchSize: 4, seed: 2, psft: { stepsPerBatch: 1 } });
+    for (const v of r.losses) expect(v).toBeCloseTo(-1, 12); // −mean ratio, every ratio 1
+    expect(relErr(B.output.toArray(), A.output.toArray())).toBeLessThan(1e-9);
+  });
+  it('with 4 steps per batch the loss stays at or above −(1 + ε\') and the model improves', () => {
+    const P = make();
+    const before = nn.lmPerplexity(P, ids).perplexity;
+    const r = nn.trainLm(P, ids, { steps: 40, batchSize: 4, seed: 2, optimizer: nn.adam({ learningRate: 1e-2 }), psft: { stepsPerBatch: 4, epsilon: 0.2 } });
+    for (const v of r.losses) expect(v).toBeGreaterThanOrEqual(-1.2 - 1e-12);
+    expect(Math.min(...r.losses)).toBeLessThan(-1); // ratios above 1 once the policy moved
+    expect(nn.lmPerplexity(P, ids).perplexity).toBeLessThan(before);
+  });
+});
+
 describe('f32', () => {
   it('an f32 model (the same seeded weights, rounded) gives the f64 loss to f32 precision and trains', () => {
     const opts = { dModel: 16, heads: 4, layers: 2, contextLength: 12, ffn: 'geglu' as const, seed: 7 };
