@@ -69,7 +69,10 @@ export const NN_WITH_OPTIONS: Record<string, NnEntry[]> = {
   initTransformer: [{ fn: 'initTransformer', key: 'heads', call: (o) => scoped(() => nn.initTransformer(5, { contextLength: 4, dModel: 4, layers: 1, ...o })) }],
   transformerForward: [{ fn: 'transformerForward', key: 'hidden', call: (o) => scoped(() => nn.transformerForward(lm(), [0, 1, 2], { ...o })) }],
   charTokenizer: [{ fn: 'charTokenizer', key: 'unknown', call: (o) => nn.charTokenizer('abc', { ...o }) }],
-  trainLm: [{ fn: 'trainLm', key: 'steps', call: (o) => scoped(() => nn.trainLm(lm(), tokens, { steps: 1, batchSize: 1, ...o })) }],
+  trainLm: [
+    { fn: 'trainLm', key: 'steps', call: (o) => scoped(() => nn.trainLm(lm(), tokens, { steps: 1, batchSize: 1, ...o })) },
+    { fn: 'trainLm', name: 'options.psft', key: 'stepsPerBatch', call: (o) => scoped(() => nn.trainLm(lm(), tokens, { steps: 1, batchSize: 1, psft: { stepsPerBatch: 1, ...o } })) },
+  ],
   lmPerplexity: [{ fn: 'lmPerplexity', key: 'contextLength', call: (o) => scoped(() => nn.lmPerplexity(lm(), tokens, { ...o })) }],
   sampleLm: [{ fn: 'sampleLm', key: 'temperature', call: (o) => scoped(() => nn.sampleLm(lm(), [0], { length: 2, ...o })) }],
   psftLoss: [{ fn: 'psftLoss', key: 'epsilon', call: (o) => scoped(() => nn.psftLoss(nn.tensor([[0.5, -1], [2, 0.25]]), [0, 1], [-0.5, -1], { epsilon: 0.2, ...o })) }],
