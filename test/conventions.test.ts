@@ -147,6 +147,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   decentralizedTrain: [{ fn: 'decentralizedTrain', key: 'tracking', call: (o) => fed.decentralizedTrain(fedData(), { steps: 2, ...o }) }],
   fedproxStragglerExperiment: [{ fn: 'fedproxStragglerExperiment', key: 'rounds', call: (o) => fed.fedproxStragglerExperiment({ rounds: 1, seeds: [0], mus: [], ...o }) }],
   decentralizedExperiment: [{ fn: 'decentralizedExperiment', key: 'steps', call: (o) => fed.decentralizedExperiment(fedData(), { steps: 2, seeds: [0], ...o }) }],
+  labelSkewExperiment: [{ fn: 'labelSkewExperiment', key: 'clientsPerRound', call: (o) => fed.labelSkewExperiment([0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 0, 1, 0, 1, 0, 1], 1, { clients: 2, rounds: 1, epochs: 1, seeds: [0], ...o }) }],
 };
 
 /** Exported functions that take no options object, and why. */

@@ -2,12 +2,12 @@
  * Reproducible experiments of the federated family (pure descriptions in, JSON-ready results out; the
  * CLI plots and writes them).
  */
-import { parameterError } from '../runtime/errors.js';
+import { ProxkitError, parameterError } from '../runtime/errors.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions } from '../runtime/validate.js';
 import { normL1 } from '../prox/index.js';
-import { fedproxSynthetic, type FedDataset, type FedproxSyntheticData } from './data.js';
+import { fedproxSynthetic, partitionClients, type FedDataset, type FedproxSyntheticData } from './data.js';
 import { decentralizedTrain, topK, type DecentralizedOptions } from './decentralized.js';
-import { fedAvg, fedProx } from './rules.js';
+import { fedAvg, fedProx, fedSpeed, type FedSpeedOptions } from './rules.js';
 import { simulateFederated, type FedRoundInfo } from './simulate.js';
 
 /** Options of {@link fedproxStragglerExperiment}. */
@@ -281,4 +281,125 @@ export function decentralizedExperiment(data: FedDataset, options?: Decentralize
     summary[variant] = { testAccuracy: mean('testAccuracy'), trainLoss: mean('trainLoss'), density: mean('density') };
   }
   return { settings: { nodes: data.clients.length, steps, batchSize, learningRate, topK: k, l1, seeds }, runs, summary };
+}
+
+/** Options of {@link labelSkewExperiment}. */
+export interface LabelSkewOptions {
+  /** Seeds; each draws its own Dirichlet split (default [0, 1, 2]). */
+  seeds?: number[];
+  /** Clients (default 100). */
+  clients?: number;
+  /** Dirichlet concentration α of the label skew (default 0.6). */
+  alpha?: number;
+  /** Rounds (default 100). */
+  rounds?: number;
+  /** Clients sampled per round (default 10). */
+  clientsPerRound?: number;
+  /** Local epochs (default 5). */
+  epochs?: number;
+  /** Minibatch size (default 10). */
+  batchSize?: number;
+  /** Local step size η (default 0.1). */
+  learningRate?: number;
+  /** FedProx's μ (default 0.1). */
+  mu?: number;
+  /** FedSpeed's options (default { lambda: 10, rho: 0.05, alpha: 0.5 }). */
+  fedSpeed?: FedSpeedOptions;
+  /** Called after every finished run. */
+  onRun?: (info: { label: string; done: number; total: number }) => void;
+}
+
+/** One label-skew run: test accuracy and training loss per round. */
+export interface LabelSkewRunRecord {
+  /** The rule's name. */
+  rule: string;
+  /** The split and run seed. */
+  seed: number;
+  /** Test accuracy per round. */
+  testAccuracy: number[];
+  /** Training loss per round. */
+  trainLoss: number[];
+}
+
+/** Means over the seeds of one rule in {@link labelSkewExperiment}. */
+export interface LabelSkewFinalMetrics {
+  /** Test accuracy after 25 rounds. */
+  accuracyAt25: number;
+  /** Test accuracy after 50 rounds. */
+  accuracyAt50: number;
+  /** Test accuracy after the last round. */
+  testAccuracy: number;
+  /** Training loss after the last round. */
+  trainLoss: number;
+}
+
+/** Result of {@link labelSkewExperiment}. */
+export interface LabelSkewResult {
+  /** Every run. */
+  runs: LabelSkewRunRecord[];
+  /** Per rule: mean over seeds of the test accuracy at rounds 25, 50 and the last, and of the final training loss. */
+  summary: Record<string, LabelSkewFinalMetrics>;
+}
+
+/**
+ * FedAvg vs FedProx vs FedSpeed on a data set (n rows of `dim` features, integer labels) split over
+ * `clients` clients with Dirichlet-α label skew, a fraction of them sampled per round, softmax
+ * regression; every rule sees the same split, clients and shuffles for a seed.
+ *
+ * Defaults: seeds [0, 1, 2], clients 100, alpha 0.6, rounds 100, clientsPerRound 10, epochs 5,
+ * batchSize 10, learningRate 0.1, mu 0.1, fedSpeed { lambda: 10, rho: 0.05, alpha: 0.5 }.
+ */
+export function labelSkewExperiment(X: ArrayLike<number>, y: ArrayLike<number>, dim: number, options?: LabelSkewOptions): LabelSkewResult {
+  const fn = 'labelSkewExperiment';
+  const o = readOptions(fn, options, optionKeys<LabelSkewOptions>({
+    seeds: true, clients: true, alpha: true, rounds: true, clientsPerRound: true, epochs: true, batchSize: true, learningRate: true, mu: true, fedSpeed: true, onRun: true,
+  }));
+  const seeds = o.seeds ?? [0, 1, 2];
+  if (!Array.isArray(seeds) || seeds.length === 0) throw parameterError(fn, 'options.seeds', 'a non-empty array of seeds', seeds);
+  seeds.forEach((s, i) => nonNegativeInteger(fn, `options.seeds[${i}]`, s));
+  const onRun = readCallback(fn, 'options.onRun', o.onRun);
+  const clients = positiveInteger(fn, 'options.clients', o.clients ?? 100);
+  const perRound = positiveInteger(fn, 'options.clientsPerRound', o.clientsPerRound ?? 10);
+  const epochs = positiveInteger(fn, 'options.epochs', o.epochs ?? 5);
+  const batchSize = positiveInteger(fn, 'options.batchSize', o.batchSize ?? 10);
+  const rounds = positiveInteger(fn, 'options.rounds', o.rounds ?? 100);
+  const positiveReal = (name: string, v: unknown): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw parameterError(fn, `options.${name}`, 'a finite number > 0', v);
+    return v;
+  };
+  const alpha = positiveReal('alpha', o.alpha ?? 0.6);
+  const learningRate = positiveReal('learningRate', o.learningRate ?? 0.1);
+  const mu = o.mu ?? 0.1;
+  if (typeof mu !== 'number' || !Number.isFinite(mu) || mu < 0) throw parameterError(fn, 'options.mu', 'a finite number ≥ 0', mu);
+  let speed: ReturnType<typeof fedSpeed>;
+  try {
+    speed = fedSpeed(o.fedSpeed ?? { lambda: 10, rho: 0.05, alpha: 0.5 });
+  } catch (e) {
+    throw parameterError(fn, 'options.fedSpeed', `FedSpeed options (${(e as Error).message})`, o.fedSpeed);
+  }
+  const rules = [fedAvg(), fedProx({ mu }), speed];
+  const runs: LabelSkewRunRecord[] = [];
+  for (const seed of seeds) {
+    let data: FedDataset;
+    try {
+      data = partitionClients(X, y, dim, { clients, split: 'dirichlet', alpha, trainFraction: 0.8, seed });
+    } catch (e) {
+      // the data's own errors (X, y, dim), reported under this function's name
+      if (!(e instanceof ProxkitError)) throw e;
+      const Kind = e.constructor as new (message: string) => ProxkitError;
+      throw new Kind(`${fn}: ${e.message.replace(/^partitionClients: /, '')}`);
+    }
+    for (const rule of rules) {
+      const r = simulateFederated(data, { rule, rounds, clientsPerRound: perRound, epochs, batchSize, learningRate, seed });
+      runs.push({ rule: rule.name, seed, testAccuracy: r.history.map((h) => h.testAccuracy), trainLoss: r.history.map((h) => h.trainLoss) });
+      onRun?.({ label: `${rule.name}, seed ${seed}`, done: runs.length, total: rules.length * seeds.length });
+    }
+  }
+  const summary: LabelSkewResult['summary'] = {};
+  for (const rule of rules) {
+    const rs = runs.filter((r) => r.rule === rule.name);
+    const at = (i: number) => rs.reduce((s, r) => s + r.testAccuracy[Math.min(i, r.testAccuracy.length) - 1]!, 0) / rs.length;
+    summary[rule.name] = { accuracyAt25: at(25), accuracyAt50: at(50), testAccuracy: at(rounds), trainLoss: rs.reduce((s, r) => s + r.trainLoss[r.trainLoss.length - 1]!, 0) / rs.length };
+  }
+  return { runs, summary };
 }

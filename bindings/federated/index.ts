@@ -15,7 +15,8 @@ export {
   type Graph, type Compressor, type ErrorFeedback, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,
 } from './decentralized.js';
 export {
-  fedproxStragglerExperiment, decentralizedExperiment,
+  fedproxStragglerExperiment, decentralizedExperiment, labelSkewExperiment,
+  type LabelSkewOptions, type LabelSkewResult, type LabelSkewRunRecord, type LabelSkewFinalMetrics,
   type FedproxStragglerOptions, type FedproxStragglerResult, type FedRunRecord, type FedFinalMetrics, type FedproxStragglerSettings,
   type DecentralizedExperimentOptions, type DecentralizedExperimentResult, type DecentralizedRunRecord,
   type DecentralizedExperimentSettings, type DecentralizedFinalMetrics,

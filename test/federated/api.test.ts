@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, normL1 } from '../../bindings/index.js';
 import {
   decentralizedTrain, errorFeedback, fedProx, fedSpeed, fedproxSynthetic, gossip, mixingMatrix, mlpClassifier, partitionClients, qsgd,
-  randomK, ringGraph, simulateFederated, softmaxRegression, topK, torusGraph, type FedDataset,
+  randomK, ringGraph, simulateFederated, softmaxRegression, topK, torusGraph, labelSkewExperiment, type FedDataset,
 } from '../../bindings/federated/index.js';
 import { Rng } from '../../bindings/rng.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
@@ -69,6 +69,16 @@ describe('federated: every bad argument gives a typed error, no leak, module usa
     expect(fuzzArguments('qsgd', qsgd, [4], { same: sameName })).toEqual([]);
     expect(fuzzArguments('errorFeedback', errorFeedback, [topK(0.5)], { same: () => undefined, accept: freeText('arg0.name') })).toEqual([]);
     expect(errorFeedback(qsgd(2)).compress(Float64Array.of(1, -2), new Rng(1)).length).toBe(2);
+  });
+
+  it('labelSkewExperiment', () => {
+    const X = [0, 1, 2, 3, 4, 5, 6, 7], y = [0, 1, 0, 1, 0, 1, 0, 1];
+    const o = { seeds: [0], clients: 2, alpha: 0.6, rounds: 1, clientsPerRound: 2, epochs: 1, batchSize: 2, learningRate: 0.1, mu: 0.1, fedSpeed: { lambda: 10, rho: 0.05, alpha: 0.5 } };
+    expect(fuzzArguments('labelSkewExperiment', labelSkewExperiment, [X, y, 1, o], {
+      kinds: { 'arg3.alpha': 'real', 'arg3.learningRate': 'real', 'arg3.mu': 'real', 'arg3.fedSpeed.lambda': 'real', 'arg3.fedSpeed.rho': 'real', 'arg3.fedSpeed.alpha': 'real', ...countEntries('arg3.seeds.0') },
+      skip: longCounts('arg3.rounds', 'arg3.epochs', 'arg3.clients'),
+      optionalFrom: 3,
+    })).toEqual([]);
   });
 
   it('decentralizedTrain', () => {
