@@ -39,4 +39,5 @@ export * from './tucker/index.js';
 export * from './bounds/index.js';
 export * from './ot/index.js';
 export * as nn from './nn/index.js';
+export * from './sparse/index.js';
 export * as federated from './federated/index.js';

@@ -134,6 +134,16 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
     { fn: 'verifyNetwork', name: 'options.pgd', key: 'restarts', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, pgd: { steps: 2, ...o } }) },
     { fn: 'verifyNetwork', name: 'property', key: 'mode', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100], ...o }, { maxNodes: 50 }) },
   ],
+  // sparse
+  barsTest: [{ fn: 'barsTest', key: 'sigma', call: (o) => api.barsTest({ N: 4, size: 2, ...o }) }],
+  binarySparseCoding: [
+    { fn: 'binarySparseCoding', key: 'Hprime', call: (o) => api.binarySparseCoding(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, ...o }) },
+    { fn: 'binarySparseCoding', name: 'options.init', key: 'sigma', call: (o) => api.binarySparseCoding(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, init: { sigma: 1, ...o } }) },
+  ],
+  maximalCausesAnalysis: [
+    { fn: 'maximalCausesAnalysis', key: 'gamma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, ...o }) },
+    { fn: 'maximalCausesAnalysis', name: 'options.init', key: 'sigma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, init: { sigma: 1, ...o } }) },
+  ],
   // onnx subpath
   exportOnnx: [{ fn: 'exportOnnx', key: 'dtype', call: (o) => onnx.exportOnnx(spec(), { ...o }) }],
   // federated namespace
@@ -153,6 +163,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
 /** Exported functions that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
   ...NN_NO_OPTIONS,
+  matchFields: 'two matrices',
   // federated namespace
   fedAvg: 'no arguments',
   ringGraph: 'a node count',
