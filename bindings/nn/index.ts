@@ -90,6 +90,6 @@ export {
   type AttentionParams, type FfnParams, type NormParams, type FfnVariant,
 } from './transformer.js';
 export { charTokenizer, type CharTokenizer } from './tokenizer.js';
-export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions } from './lm.js';
+export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions, type PsftTrainOptions } from './lm.js';
 export { procrustesLinearity, lmLayerLinearity, type LayerLinearity } from './procrustes.js';
 export { psftLoss, labelLogProbs, type PsftOptions } from './psft.js';

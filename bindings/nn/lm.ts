@@ -49,6 +49,16 @@ export interface LmProgress {
   elapsedMs: number;
 }
 
+/** The PSFT settings of {@link trainLm} (`options.psft`). */
+export interface PsftTrainOptions {
+  /** Lower clip ε of the ratio (default 0.2; it never binds with advantage 1). */
+  epsilon?: number;
+  /** Upper clip ε' (default: epsilon): tokens whose probability rose by more than 1 + ε' since the batch was drawn get no gradient. */
+  epsilonHigh?: number;
+  /** Optimizer steps on each batch before a new one is drawn (default 4); the old policy is the model when the batch was drawn. */
+  stepsPerBatch?: number;
+}
+
 /** Options of {@link trainLm}. */
 export interface TrainLmOptions {
   /** Optimizer steps (default 200). */
@@ -74,7 +84,7 @@ export interface TrainLmOptions {
    * the batch was drawn (the old policy); `epsilon` / `epsilonHigh` as in psftLoss (default 0.2).
    * The losses reported are then PSFT losses (−mean clipped ratio).
    */
-  psft?: { epsilon?: number; epsilonHigh?: number; stepsPerBatch?: number };
+  psft?: PsftTrainOptions;
   /** Called after every step; return false to stop. */
   onProgress?: (info: LmProgress) => boolean | void;
   /** Checked before every step: an aborted signal ends the run (no exception). */
