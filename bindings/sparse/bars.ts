@@ -9,6 +9,16 @@ import { nonNegative, optionKeys, positiveInteger, readOptions } from '../runtim
 import { seededRng } from '../rng.js';
 import { finiteCopy } from './util.js';
 
+/** A row-major matrix of doubles as the sparse family returns it: entry (i, j) at `data[i * cols + j]`. */
+export interface DenseMatrix {
+  /** The entries, row by row (length rows · cols). */
+  data: Float64Array;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+}
+
 /** Options of {@link barsTest}. */
 export interface BarsTestOptions {
   /** Number of images N (default 1000). */
@@ -34,9 +44,9 @@ export interface BarsTestOptions {
 /** A bars-test data set and its ground truth. */
 export interface BarsTestData {
   /** The images, N × D, row-major; row n is image n, pixel (r, c) at column r·R + c. */
-  Y: { data: Float64Array; rows: number; cols: number };
+  Y: DenseMatrix;
   /** The true fields, H × D: rows 0…R−1 are the horizontal bars (image row h), rows R…2R−1 the vertical ones (image column h − R). */
-  W: { data: Float64Array; rows: number; cols: number };
+  W: DenseMatrix;
   /** The sampled causes, N × H (1 = bar on). */
   S: Uint8Array;
   /** The prior π used. */

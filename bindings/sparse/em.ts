@@ -14,6 +14,7 @@ import { checkBoolean } from '../runtime/checks.js';
 import { seededRng } from '../rng.js';
 import { Model, sparseWasm, type SparseKernels } from './kernels.js';
 import { finiteCopy } from './util.js';
+import type { DenseMatrix } from './bars.js';
 import type { ProxkitExports } from '../runtime/instance.js';
 
 type K = ProxkitExports & SparseKernels;
@@ -96,7 +97,7 @@ export interface SparsePosterior {
 /** The result of {@link binarySparseCoding} and {@link maximalCausesAnalysis}. */
 export interface SparseCodingResult {
   /** Learned fields, H × D, one per row. */
-  W: { data: Float64Array; rows: number; cols: number };
+  W: DenseMatrix;
   /** Learned prior π. */
   pi: number;
   /** Learned noise standard deviation σ. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { barsTest, matchFields, type BarsTestOptions, type BarsTestData, type FieldMatch } from './bars.js';
+export { barsTest, matchFields, type BarsTestOptions, type BarsTestData, type FieldMatch, type DenseMatrix } from './bars.js';
 export {
   binarySparseCoding, maximalCausesAnalysis,
   type SparseCodingOptions, type SparseCodingInit, type SparseCodingProgress, type SparseCodingResult, type SparsePosterior,
