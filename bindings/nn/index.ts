@@ -52,7 +52,9 @@
  * (`nn.matmul: shapes [2,3] and [4,5] do not match (inner dimensions 3 and 4)`). With the finite
  * check on (the default; `configure({ checkFinite: false })` turns it off), an op whose output holds
  * NaN or ±Infinity throws a NonFiniteError naming that op (and, in a backward pass, the op whose rule
- * ran), e.g. `nn.log: produced NaN at index 0 of its output of shape [2]`.
+ * ran), e.g. `nn.log: produced NaN at index 0 of its output of shape [2]`. An options object with a
+ * key the function does not know is a ParameterError naming the key and the nearest known one
+ * (`initLinear: options.gian is not a known option (did you mean options.gain?); …`).
  *
  * @module
  */
