@@ -119,6 +119,10 @@ export interface TrainLmResult {
   params: TransformerParams;
   /** Steps taken. */
   steps: number;
+  /** Steps taken (the same count as `steps`, under the name every iterative result uses). */
+  iterations: number;
+  /** Always false: training runs a fixed number of steps and has no convergence test (`stopped` says why it ended). */
+  converged: boolean;
   /** The loss of every step (nats per token). */
   losses: Float64Array;
   /** 'maxIter' (every step ran), 'callback' (onProgress returned false) or 'aborted' (signal). */
@@ -208,7 +212,7 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
       break;
     }
   }
-  return { params: p, steps: losses.length, losses: Float64Array.from(losses), stopped, elapsedMs: performance.now() - t0 };
+  return { params: p, steps: losses.length, iterations: losses.length, converged: false, losses: Float64Array.from(losses), stopped, elapsedMs: performance.now() - t0 };
 }
 
 /** Result of {@link lmPerplexity}. */

@@ -111,6 +111,7 @@ describe('training', () => {
     expect(after.tokens).toBe(199);
     expect(after.nll).toBeLessThan(0.02);
     expect(r.losses[r.losses.length - 1]).toBeLessThan(0.02);
+    expect([r.iterations, r.steps, r.converged, r.stopped]).toEqual([150, 150, false, 'maxIter']);
     // greedy continuation of the first 20 characters reproduces the string
     const cont = nn.sampleLm(P, ids.subarray(0, 20), { length: 30, temperature: 0 });
     expect(tok.decode(cont)).toBe(s.slice(20, 50));
