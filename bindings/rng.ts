@@ -86,3 +86,19 @@ export function seededRng(fn: string, seed: unknown, name = 'seed'): Rng {
 export function rng(seed: number | bigint): Rng {
   return new Rng(seed);
 }
+
+/**
+ * A seeded Fisher–Yates permutation of 0…n−1 drawn from n uniforms of R (always n, also for n < 2, so
+ * the stream R continues with does not depend on n's size): the one shuffle of every training loop.
+ */
+export function shuffledOrder(R: Rng, n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const u = R.uniform(n);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}

@@ -4,7 +4,7 @@
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
-import { Rng, checkSeed } from '../rng.js';
+import { Rng, checkSeed, shuffledOrder } from '../rng.js';
 import { expW, logW, powW } from './wasm-math.js';
 
 /** One client's local data: row-major features and integer labels, split into train and test. */
@@ -219,7 +219,7 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
 
   const parts: number[][] = Array.from({ length: K }, () => []);
   if (split === 'iid') {
-    const order = permutation(R, n);
+    const order = shuffledOrder(R, n);
     for (let i = 0; i < n; i++) parts[Math.floor((i * K) / n)]!.push(order[i]!);
   } else if (split === 'labels') {
     for (let i = 0; i < n; i++) parts[labels[i]! % K]!.push(i);
@@ -228,7 +228,7 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (labels[i] === c) rows.push(i);
       if (rows.length === 0) continue;
-      const order = permutation(R, rows.length);
+      const order = shuffledOrder(R, rows.length);
       const g = gammaSamples(R, alpha, K);
       let total = 0;
       for (let k = 0; k < K; k++) total += g[k]!;
@@ -242,7 +242,7 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
     }
   }
   const clients: FedClient[] = parts.map((rows) => {
-    const order = permutation(R, rows.length);
+    const order = shuffledOrder(R, rows.length);
     const m = rows.length, nTrain = Math.floor(frac * m);
     const cx = new Float64Array(nTrain * d), cy = new Int32Array(nTrain);
     const tx = new Float64Array((m - nTrain) * d), ty = new Int32Array(m - nTrain);
@@ -262,19 +262,6 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
   return { dim: d, classes: C, clients };
 }
 
-/** A seeded Fisher–Yates permutation of 0…n−1. */
-export function permutation(R: Rng, n: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (n < 2) return order;
-  const u = R.uniform(n);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
-  return order;
-}
 
 /**
  * `count` Gamma(a, 1) variables: Marsaglia–Tsang's squeeze-free rejection for shape a + 1 when a < 1

@@ -5,10 +5,9 @@
  */
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions } from '../runtime/validate.js';
-import { Rng, checkSeed } from '../rng.js';
-import type { ProxOperator } from '../prox/operator.js';
+import { Rng, checkSeed, shuffledOrder } from '../rng.js';
+import type { ProxOperator } from '../prox/index.js';
 import type { FedDataset } from './data.js';
-import { permutation } from './data.js';
 import { softmaxRegression, lossAndGrad, evaluateRows, type FedModel } from './model.js';
 import { SoftmaxRegressionWorkspace } from './kernels.js';
 import { readDataset, subSeed } from './simulate.js';
@@ -358,7 +357,7 @@ export function decentralizedTrain(data: FedDataset, options?: DecentralizedOpti
       const grads = clients.map((c, i) => {
         const m = c.y.length;
         if (cursor[i]! >= orders[i]!.length) {
-          orders[i] = permutation(nodeR[i]!, m);
+          orders[i] = shuffledOrder(nodeR[i]!, m);
           cursor[i] = 0;
         }
         const rows = orders[i]!.subarray(cursor[i]!, Math.min(m, cursor[i]! + batch));

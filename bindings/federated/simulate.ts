@@ -5,9 +5,8 @@ import * as nn from '../nn/index.js';
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import { Rng, checkSeed } from '../rng.js';
+import { Rng, checkSeed, shuffledOrder } from '../rng.js';
 import type { FedClient, FedDataset } from './data.js';
-import { permutation } from './data.js';
 import { softmaxRegression, lossAndGrad, evaluateRows, type FedModel } from './model.js';
 import { fedAvg, isRule, type FedRule } from './rules.js';
 import { SoftmaxRegressionWorkspace } from './kernels.js';
@@ -162,7 +161,7 @@ export function simulateFederated(data: FedDataset, options?: SimulateFederatedO
       const ws = model.kernel === 'softmaxRegression' ? new SoftmaxRegressionWorkspace(fn, c.X, c.y, dim, data.classes, Math.min(batch, n)) : null;
       try {
         for (let e = 0; e < epochsOf[s]!; e++) {
-          const order = shuffle ? permutation(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
+          const order = shuffle ? shuffledOrder(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
           for (let start = 0; start < n; start += batch) {
             const rows = order.subarray(start, Math.min(n, start + batch));
             const gradAt = ws
@@ -230,7 +229,7 @@ export function sampleWithoutReplacement(R: Rng, n: number, m: number): Int32Arr
  */
 export function stragglerEpochs(R: Rng, m: number, E: number, p: number): { epochs: Int32Array; full: Uint8Array } {
   const fullCount = Math.round(m * (1 - p));
-  const order = permutation(R, m);
+  const order = shuffledOrder(R, m);
   const u = R.uniform(m);
   const epochs = new Int32Array(m);
   const full = new Uint8Array(m);

@@ -6,7 +6,7 @@ import { ParameterError, ShapeError, describe, parameterError } from '../runtime
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import type { StopState } from '../runtime/stop.js';
-import { Rng } from '../rng.js';
+import { Rng, shuffledOrder } from '../rng.js';
 import { Tensor, scope, tensor, type DType } from './tensor.js';
 import { valueAndGrad } from './grad.js';
 import { adam, clipGradNorm, type Optimizer, type ParamSet } from './optim.js';
@@ -140,19 +140,6 @@ export function rebuild(tree: unknown, map: ReadonlyMap<Tensor, Tensor>, done = 
   return obj;
 }
 
-/** A seeded Fisher–Yates permutation of 0…n−1 from n uniforms of R (the order trainMlp has always used). */
-export function shuffled(R: Rng, n: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const u = R.uniform(n);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
-  return order;
-}
-
 /**
  * Trains `model.params` on `data` by minibatch gradient steps: each epoch visits the rows in a seeded
  * random order (`shuffle`), in batches of `batchSize`; each step evaluates `model.loss` on the batch
@@ -220,7 +207,7 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
   const xb = new Float64Array(batch * d);
   const yb = targets ? new Float64Array(batch * targets.k) : null;
   outer: while (epoch < epochs) {
-    const order = shuffle ? shuffled(R, n) : Int32Array.from({ length: n }, (_, i) => i);
+    const order = shuffle ? shuffledOrder(R, n) : Int32Array.from({ length: n }, (_, i) => i);
     let lossSum = 0;
     let batches = 0;
     for (let start = 0; start < n; start += batch) {

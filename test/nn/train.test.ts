@@ -8,7 +8,8 @@ import { indBox, init, memoryStats, ParameterError, ShapeError } from '../../bin
 import * as nn from '../../bindings/nn/index.js';
 import { initMlp, mlp, type MlpParams } from '../../bindings/nn/layers.js';
 import { adam, sgd } from '../../bindings/nn/optim.js';
-import { shuffled, train } from '../../bindings/nn/train.js';
+import { train } from '../../bindings/nn/train.js';
+import { shuffledOrder as shuffled } from '../../bindings/rng.js';
 import { rng } from '../../bindings/index.js';
 import { uniforms } from '../helpers.js';
 
