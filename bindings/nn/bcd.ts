@@ -8,7 +8,7 @@ import { ParameterError, NonFiniteError, parameterError } from '../runtime/error
 import { seededRng } from '../rng.js';
 import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import type { StopState } from '../runtime/stop.js';
+import { stopAfterReport, type StopState } from '../runtime/stop.js';
 import { readLabels, readRows, type Rows } from '../runtime/rows.js';
 import { dense, matmul, spdInverse, sqDist, type Dense } from './dense.js';
 
@@ -375,16 +375,9 @@ export function bcdMlp(X: Rows, y: ArrayLike<number>, options?: BcdMlpOptions): 
     history.push(info);
     converged = previous - objective <= tol * F0;
     previous = objective;
-    if (onProgress?.(info) === false) {
-      stopped = 'callback';
-      break;
-    }
-    if (signal?.aborted) {
-      stopped = 'aborted';
-      break;
-    }
-    if (converged) {
-      stopped = 'converged';
+    const stop = stopAfterReport(info, onProgress, signal, converged);
+    if (stop !== null) {
+      stopped = stop;
       break;
     }
   }

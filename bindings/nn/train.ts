@@ -5,7 +5,7 @@
 import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import type { StopState } from '../runtime/stop.js';
+import { stopAfterReport, type StopState } from '../runtime/stop.js';
 import { Rng, shuffledOrder } from '../rng.js';
 import { Tensor, scope, tensor, type DType } from './tensor.js';
 import { valueAndGrad } from './grad.js';
@@ -240,16 +240,9 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
     history.push(info);
     const converged = tol > 0 && Math.abs(previous - loss) <= tol * Math.abs(loss);
     previous = loss;
-    if (onProgress?.(info) === false) {
-      stopped = 'callback';
-      break;
-    }
-    if (signal?.aborted) {
-      stopped = 'aborted';
-      break;
-    }
-    if (converged) {
-      stopped = 'converged';
+    const stop = stopAfterReport(info, onProgress, signal, converged);
+    if (stop !== null) {
+      stopped = stop;
       break;
     }
   }

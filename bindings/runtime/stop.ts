@@ -1,3 +1,5 @@
+import type { AbortSignalLike } from './types.js';
+
 /**
  * The one vocabulary for why an iterative routine ended, shared by every family: each result that
  * runs a loop carries `stopped` with one of these values (each routine uses the subset it can reach),
@@ -21,3 +23,18 @@ export type StopState =
   | 'maxNodes'
   /** The iterates stopped being finite (e.g. too large a step). */
   | 'diverged';
+
+/**
+ * Why an epoch loop stops after it has reported `info`: 'callback' when onProgress returned false, else
+ * 'aborted' when the signal fired, else 'converged' when the routine's own test passed; null to go on.
+ */
+export function stopAfterReport<I>(
+  info: I,
+  onProgress: ((info: I) => unknown) | undefined,
+  signal: AbortSignalLike | undefined,
+  converged: boolean,
+): 'callback' | 'aborted' | 'converged' | null {
+  if (onProgress?.(info) === false) return 'callback';
+  if (signal?.aborted) return 'aborted';
+  return converged ? 'converged' : null;
+}
