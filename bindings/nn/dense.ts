@@ -19,17 +19,23 @@ export function dense(rows: number, cols: number, data?: Float64Array): Dense {
   return { rows, cols, data: data ?? new Float64Array(rows * cols) };
 }
 
+/** The shape m×k·k×n of op(A)·op(B); a ShapeError under `fn`'s name when the inner dimensions differ. */
+function productShape(fn: string, A: Dense, B: Dense, transA: boolean, transB: boolean): [number, number, number] {
+  const m = transA ? A.cols : A.rows;
+  const k = transA ? A.rows : A.cols;
+  const k2 = transB ? B.cols : B.rows;
+  const n = transB ? B.rows : B.cols;
+  if (k !== k2) throw new ShapeError(`${fn}: the inner dimensions of op(A) ${m}×${k} and op(B) ${k2}×${n} must agree`);
+  return [m, k, n];
+}
+
 /**
  * C = op(A)·op(B) with op = identity or transpose, written into a fresh matrix, by the nn family's
  * blocked SIMD kernel (nnMatmulF64): the operands are copied into WASM memory for the call, which
  * costs O(mk + kn + mn) next to the product's O(mkn).
  */
 export function matmul(A: Dense, B: Dense, transA = false, transB = false): Dense {
-  const m = transA ? A.cols : A.rows;
-  const k = transA ? A.rows : A.cols;
-  const k2 = transB ? B.cols : B.rows;
-  const n = transB ? B.rows : B.cols;
-  if (k !== k2) throw new ShapeError(`matmul: the inner dimensions of op(A) ${m}×${k} and op(B) ${k2}×${n} must agree`);
+  const [m, k, n] = productShape('matmul', A, B, transA, transB);
   const C = new Float64Array(m * n);
   if (m === 0 || n === 0 || k === 0) return { rows: m, cols: n, data: C };
   withScope('matmul', (s) => {
@@ -49,11 +55,7 @@ export function matmul(A: Dense, B: Dense, transA = false, transB = false): Dens
  * along contiguous rows of B (i-k-j order) so that it is a plain axpy the JIT vectorises well.
  */
 export function matmulRef(A: Dense, B: Dense, transA = false, transB = false): Dense {
-  const m = transA ? A.cols : A.rows;
-  const k = transA ? A.rows : A.cols;
-  const k2 = transB ? B.cols : B.rows;
-  const n = transB ? B.rows : B.cols;
-  if (k !== k2) throw new ShapeError(`matmulRef: the inner dimensions of op(A) ${m}×${k} and op(B) ${k2}×${n} must agree`);
+  const [m, k, n] = productShape('matmulRef', A, B, transA, transB);
   const C = new Float64Array(m * n);
   const a = A.data, b = B.data;
   if (!transB) {
