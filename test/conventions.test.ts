@@ -11,8 +11,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../bindings/index.js';
 import * as onnx from '../bindings/onnx.js';
-import type { NetworkSpec } from '../bindings/index.js';
 import { NN_NO_OPTIONS, NN_WITH_OPTIONS } from './nn/conventions.js';
+import { smallSpec } from './bounds/reference.js';
 
 beforeAll(() => api.init());
 
@@ -37,14 +37,7 @@ const M2 = [0, 1, 1, 0];
 const rows = [[1, 0.5], [-0.3, 1], [0.2, -0.7], [1.1, 0.1], [-1, -0.4], [0.6, 0.9]];
 const ys = [1.2, 0.3, -0.8, 1.5, -1.1, 0.9];
 const tensor = () => ({ data: Float64Array.from({ length: 8 }, (_, i) => Math.sin(i + 1)), shape: [2, 2, 2] });
-const spec = (): NetworkSpec => ({
-  input: 2,
-  layers: [
-    { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
-    { type: 'relu' },
-    { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
-  ],
-}) as NetworkSpec;
+const spec = smallSpec;
 const box = () => ({ lower: [-1, -1], upper: [1, 1] });
 const VNNLIB = [
   '(declare-const X_0 Real)', '(declare-const X_1 Real)', '(declare-const Y_0 Real)', '(declare-const Y_1 Real)',

@@ -2,21 +2,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, localLipschitz,
-  parseNetwork, parseVnnlib, seededSplit, trainMlp, verify, verifyNetwork, verifyVnnlib, type NetworkSpec,
+  parseNetwork, parseVnnlib, seededSplit, trainMlp, verify, verifyNetwork, verifyVnnlib,
 } from '../../bindings/index.js';
 import { exportOnnx, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
+import { smallSpec } from './reference.js';
 
 beforeAll(() => init());
 
-const spec = (): NetworkSpec => ({
-  input: 2,
-  layers: [
-    { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
-    { type: 'relu' },
-    { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
-  ],
-}) as NetworkSpec;
+const spec = smallSpec;
 const box = () => ({ lower: [-1, -1], upper: [1, 1] });
 const ball = () => ({ center: [0.2, -0.1], radius: 0.5, norm: 2 });
 const X = () => [[0, 0], [1, 0], [0, 1], [1, 1]];

@@ -8,18 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ParameterError, ProxkitError, certifiedAccuracy, classificationAccuracy, computeBounds, evaluateNetwork, init, trainMlp, type NetworkSpec,
 } from '../../bindings/index.js';
+import { smallSpec } from './reference.js';
 
 beforeAll(() => init());
 
-const spec = (): NetworkSpec =>
-  ({
-    input: 2,
-    layers: [
-      { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
-      { type: 'relu' },
-      { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
-    ],
-  }) as NetworkSpec;
+const spec = smallSpec;
 const METHODS = ['ibp', 'crown', 'crown-ibp', 'alpha-crown'] as const;
 
 describe('regions that are a single point', () => {

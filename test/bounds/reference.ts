@@ -366,3 +366,14 @@ export function randomDag(seed: number, o: DagOptions): NetworkSpec {
   push({ type: 'linear', weight: rnd(o.out * n, (1.7 * scale) / Math.sqrt(n)), shape: [o.out, n], bias: rnd(o.out, 0.5), inputs: [cur] }, o.out);
   return { input: o.input, layers };
 }
+
+/** A fresh copy of the 2 → 3 (ReLU) → 2 network the API, range and conventions tests call every bounds function with. */
+export const smallSpec = (): NetworkSpec =>
+  ({
+    input: 2,
+    layers: [
+      { type: 'linear', weight: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0.1, -0.1] },
+      { type: 'relu' },
+      { type: 'linear', weight: [[1, -1, 0.5], [-0.5, 1, 1]], bias: [0, 0] },
+    ],
+  }) as NetworkSpec;
