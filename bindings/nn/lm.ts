@@ -93,7 +93,7 @@ export interface TrainLmOptions {
 
 function readPsft(fn: string, v: unknown): { epsilon: number; epsilonHigh: number; stepsPerBatch: number } | null {
   if (v === undefined) return null;
-  const o = readOptions(fn, v as object, ['epsilon', 'epsilonHigh', 'stepsPerBatch'], 'options.psft') as { epsilon?: number; epsilonHigh?: number; stepsPerBatch?: number };
+  const o = readOptions(fn, v as PsftTrainOptions, optionKeys<PsftTrainOptions>({ epsilon: true, epsilonHigh: true, stepsPerBatch: true }), 'options.psft');
   const epsilon = o.epsilon ?? 0.2;
   if (typeof epsilon !== 'number' || !(epsilon >= 0 && epsilon < 1)) throw parameterError(fn, 'options.psft.epsilon', 'a number in [0, 1)', epsilon);
   const epsilonHigh = o.epsilonHigh ?? epsilon;
@@ -234,7 +234,7 @@ export interface LmPerplexity {
 export function lmPerplexity(params: TransformerParams, tokens: ArrayLike<number>, options?: { contextLength?: number; batchSize?: number }): LmPerplexity {
   const fn = 'lmPerplexity';
   const p = checkModel(fn, params);
-  const o = readOptions(fn, options, ['contextLength', 'batchSize']);
+  const o = readOptions(fn, options, optionKeys<NonNullable<Parameters<typeof lmPerplexity>[2]>>({ contextLength: true, batchSize: true }));
   const c = p.config;
   const T = positiveInteger(fn, 'options.contextLength', o.contextLength ?? c.contextLength);
   if (T > c.contextLength) throw parameterError(fn, 'options.contextLength', `an integer <= the model's contextLength ${c.contextLength}`, T);

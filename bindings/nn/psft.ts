@@ -3,7 +3,7 @@
  * fine-tuning written as a PPO objective whose advantage is 1 on every demonstration token.
  */
 import { ShapeError, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { Tensor, checkTensor, scope, shapeText, tensor } from './tensor.js';
 import { exp, logSoftmax, mean, mul, neg, relu, sub, sum } from './ops.js';
 
@@ -49,7 +49,7 @@ export function psftLoss(logits: Tensor, labels: ArrayLike<number>, oldLogProbs:
   if (z.rank !== 2) throw new ShapeError(`${fn}: logits must have shape [N, C] (got ${shapeText(z.shape)})`);
   const [N, C] = z.shape as [number, number];
   if (N === 0) throw new ShapeError(`${fn}: logits must have at least one row (got ${shapeText(z.shape)})`);
-  const o = readOptions(fn, options, ['epsilon', 'epsilonHigh']);
+  const o = readOptions(fn, options, optionKeys<PsftOptions>({ epsilon: true, epsilonHigh: true }));
   const eps = o.epsilon ?? 0.2;
   if (typeof eps !== 'number' || !(eps >= 0 && eps < 1)) throw parameterError(fn, 'options.epsilon', 'a number in [0, 1)', eps);
   const epsHigh = o.epsilonHigh ?? eps;

@@ -3,7 +3,7 @@
  * code points' sorted order (so the same text always gives the same vocabulary).
  */
 import { ParameterError, parameterError } from '../runtime/errors.js';
-import { readOptions } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 
 /** A character tokenizer made by {@link charTokenizer}. */
 export interface CharTokenizer {
@@ -28,7 +28,7 @@ export interface CharTokenizer {
 export function charTokenizer(text: string, options?: { unknown?: string }): CharTokenizer {
   const fn = 'charTokenizer';
   if (typeof text !== 'string' || text.length === 0) throw parameterError(fn, 'text', 'a non-empty string', text);
-  const o = readOptions(fn, options, ['unknown']);
+  const o = readOptions(fn, options, optionKeys<NonNullable<Parameters<typeof charTokenizer>[1]>>({ unknown: true }));
   const unk = o.unknown;
   if (unk !== undefined && (typeof unk !== 'string' || [...unk].length !== 1)) throw parameterError(fn, 'options.unknown', 'a single character', unk);
   const set = new Set<number>();

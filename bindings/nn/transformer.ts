@@ -292,7 +292,7 @@ export interface TransformerOutput {
 export function transformerForward(params: TransformerParams, tokens: ArrayLike<number> | readonly ArrayLike<number>[], options?: { hidden?: boolean }): TransformerOutput {
   const fn = 'transformerForward';
   const p = checkParams(fn, params);
-  const o = readOptions(fn, options, ['hidden']);
+  const o = readOptions(fn, options, optionKeys<NonNullable<Parameters<typeof transformerForward>[2]>>({ hidden: true }));
   const c = p.config;
   const { ids, batch, T } = readTokenBatch(fn, 'tokens', tokens, c.vocabSize, c.contextLength);
   return forwardIds(p, ids, batch, T, o.hidden === true);
