@@ -95,3 +95,4 @@ export { charTokenizer, type CharTokenizer } from './tokenizer.js';
 export { trainLm, sampleLm, lmPerplexity, type TrainLmOptions, type TrainLmResult, type LmProgress, type LmPerplexity, type SampleLmOptions, type PsftTrainOptions } from './lm.js';
 export { procrustesLinearity, lmLayerLinearity, type LayerLinearity } from './procrustes.js';
 export { psftLoss, labelLogProbs, type PsftOptions } from './psft.js';
+export { addLora, mergeLora, loraOnly, loraParamCount, freeTransformer, type AddLoraOptions, type LoraTarget, type BlockLora, type TransformerLora } from './lora-lm.js';

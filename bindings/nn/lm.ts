@@ -69,6 +69,12 @@ export interface TrainLmOptions {
   contextLength?: number;
   /** Seed (or generator) of the window positions (default 0). */
   seed?: SeedLike;
+  /**
+   * The positions a window may start at, drawn uniformly (default: every position 0 … n − T − 1).
+   * For a stream of records (a task prefix followed by its answer), the records' first positions
+   * make every window begin at a record start, so the prefix is always inside the window.
+   */
+  starts?: ArrayLike<number>;
   /** Optimizer (default `adam({ learningRate: 3e-3 })`). */
   optimizer?: Optimizer;
   /** Clip the gradients to this global ℓ2 norm (default 1; Infinity: no clipping). */
@@ -100,6 +106,22 @@ function readPsft(fn: string, v: unknown): { epsilon: number; epsilonHigh: numbe
   if (typeof epsilonHigh !== 'number' || !(epsilonHigh >= 0) || !Number.isFinite(epsilonHigh)) throw parameterError(fn, 'options.psft.epsilonHigh', 'a finite number >= 0', epsilonHigh);
   const stepsPerBatch = positiveInteger(fn, 'options.psft.stepsPerBatch', o.stepsPerBatch ?? 4);
   return { epsilon, epsilonHigh, stepsPerBatch };
+}
+
+/** options.starts checked: integers in [0, last] (a window of T + 1 tokens must fit), at least one. */
+function readStarts(fn: string, v: unknown, last: number): Int32Array | null {
+  if (v === undefined) return null;
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number' || (v as ArrayLike<unknown>).length === 0) {
+    throw parameterError(fn, 'options.starts', 'a non-empty array of window start positions', v);
+  }
+  const a = v as ArrayLike<unknown>;
+  const out = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > last) throw parameterError(fn, `options.starts[${i}]`, `an integer in [0, ${last}] (a window of contextLength + 1 tokens must fit in the stream)`, x);
+    out[i] = x as number;
+  }
+  return out;
 }
 
 /** Inputs (first T tokens) and targets (last T tokens) of batch windows of T + 1 tokens. */
@@ -143,7 +165,7 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
   const fn = 'trainLm';
   const p = checkModel(fn, params);
   const o = readOptions(fn, options, optionKeys<TrainLmOptions>({
-    steps: true, batchSize: true, contextLength: true, seed: true, optimizer: true, clipNorm: true, trainable: true, psft: true, onProgress: true, signal: true,
+    steps: true, batchSize: true, contextLength: true, seed: true, starts: true, optimizer: true, clipNorm: true, trainable: true, psft: true, onProgress: true, signal: true,
   }));
   const c = p.config;
   const T = positiveInteger(fn, 'options.contextLength', o.contextLength ?? c.contextLength);
@@ -167,6 +189,7 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
   if (leaves.length === 0) throw new ParameterError(`${fn}: options.trainable must select at least one parameter (it selected none)`);
   const named = Object.fromEntries(leaves.map((l) => [l.name, l.t])) as ParamSet;
   const argnums = leaves.map((_, i) => i);
+  const starts = readStarts(fn, o.starts, stream.length - T - 1);
   const losses: number[] = [];
   const psft = readPsft(fn, o.psft);
   let oldLogProbs: Float64Array | null = null;
@@ -184,7 +207,7 @@ export function trainLm(params: TransformerParams, tokens: ArrayLike<number>, op
     if (fresh) {
       const u = R.uniform(batch);
       for (let b = 0; b < batch; b++) {
-        const start = Math.min(span - 1, Math.floor(u[b]! * span));
+        const start = starts ? starts[Math.min(starts.length - 1, Math.floor(u[b]! * starts.length))]! : Math.min(span - 1, Math.floor(u[b]! * span));
         ids.set(stream.subarray(start, start + T + 1), b * (T + 1));
       }
       if (psft) {

@@ -15,6 +15,7 @@ import { positiveInteger, optionKeys, readOptions } from '../runtime/validate.js
 import { Tensor, tensor, type DType } from './tensor.js';
 import { add, concat, gather, gelu, layerNorm, matmul, relu, rmsNorm, scale, slice, softmax, softmaxCrossEntropy } from './ops.js';
 import { glu, initLinear, rngOf, type GluVariant, type InitOptions } from './layers.js';
+import type { BlockLora, TransformerLora } from './lora-lm.js';
 
 /** Feed-forward variants: ungated 'relu' / 'gelu', and the gated variants of {@link glu}. */
 export type FfnVariant = 'relu' | 'gelu' | GluVariant;
@@ -106,6 +107,11 @@ export interface TransformerParams {
   finalNorm: NormParams;
   /** Output projection [dModel, vocabSize]. */
   output: Tensor;
+  /**
+   * Low-rank adapters on the blocks' matrices (set by {@link addLora}): each adapted matrix W acts as
+   * W + (alpha/rank)·A·B in the forward pass. Absent: the plain model.
+   */
+  lora?: TransformerLora;
 }
 
 /** The hidden width a variant uses for a nominal dFF: round(2/3 · dFF) for the gated variants. */
@@ -174,7 +180,7 @@ export function initTransformer(vocabSize: number, options?: TransformerOptions)
   return { config, tokenEmbedding, positionEmbedding, blocks, finalNorm: normParams(), output: W(dModel, vocabSize) };
 }
 
-/** Number of trainable values of a transformer (every tensor of the tree). */
+/** Number of values of a transformer's base tensors (LoRA adapters, if any, are not counted: see {@link loraParamCount}). */
 export function transformerParamCount(p: TransformerParams): number {
   let n = p.tokenEmbedding.size + p.positionEmbedding.size + p.output.size + normSize(p.finalNorm);
   for (const b of p.blocks) {
@@ -307,7 +313,8 @@ export function forwardIds(p: TransformerParams, ids: Int32Array, batch: number,
   const hidden: Tensor[] = collect ? [h] : [];
   const updates: Tensor[] = [];
   const mask = causalMask(T, p.tokenEmbedding.dtype);
-  for (const blk of p.blocks) {
+  for (let l = 0; l < p.blocks.length; l++) {
+    const blk = p.lora ? adaptedBlock(p.blocks[l]!, p.lora.blocks[l]!, p.lora.alpha / p.lora.rank) : p.blocks[l]!;
     const a = causalSelfAttention(blk.attn, applyNorm(c.norm, blk.norm1, h), batch, c.heads, mask);
     const h1 = add(h, a);
     const f = feedForward(c.ffn, blk.ffn, applyNorm(c.norm, blk.norm2, h1));
@@ -320,6 +327,30 @@ export function forwardIds(p: TransformerParams, ids: Int32Array, batch: number,
   }
   const logits = matmul(applyNorm(c.norm, p.finalNorm, h), p.output);
   return collect ? { logits, hidden, updates } : { logits };
+}
+
+/** W + s·A·B (a differentiable sum: gradients reach A and B, and W when it is trained). */
+function adapted(W: Tensor, a: BlockLora[keyof BlockLora], s: number): Tensor {
+  return a ? add(W, scale(matmul(a.A, a.B), s)) : W;
+}
+
+/**
+ * A block whose adapted matrices are replaced by W + s·A·B. Forming the d × d' sum costs less than
+ * the two extra products x·A·B per matrix at the sizes this model is meant for (batch·T ≥ d).
+ */
+function adaptedBlock(b: BlockParams, a: BlockLora, s: number): BlockParams {
+  const f = b.ffn;
+  return {
+    norm1: b.norm1,
+    norm2: b.norm2,
+    attn: { Wq: adapted(b.attn.Wq, a.Wq, s), Wk: adapted(b.attn.Wk, a.Wk, s), Wv: adapted(b.attn.Wv, a.Wv, s), Wo: adapted(b.attn.Wo, a.Wo, s) },
+    ffn: {
+      ...(f.W1 ? { W1: adapted(f.W1, a.W1, s) } : {}),
+      ...(f.W ? { W: adapted(f.W, a.W, s) } : {}),
+      ...(f.V ? { V: adapted(f.V, a.V, s) } : {}),
+      W2: adapted(f.W2, a.W2, s),
+    },
+  };
 }
 
 /**

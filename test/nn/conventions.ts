@@ -76,6 +76,7 @@ export const NN_WITH_OPTIONS: Record<string, NnEntry[]> = {
   lmPerplexity: [{ fn: 'lmPerplexity', key: 'contextLength', call: (o) => scoped(() => nn.lmPerplexity(lm(), tokens, { ...o })) }],
   sampleLm: [{ fn: 'sampleLm', key: 'temperature', call: (o) => scoped(() => nn.sampleLm(lm(), [0], { length: 2, ...o })) }],
   psftLoss: [{ fn: 'psftLoss', key: 'epsilon', call: (o) => scoped(() => nn.psftLoss(nn.tensor([[0.5, -1], [2, 0.25]]), [0, 1], [-0.5, -1], { epsilon: 0.2, ...o })) }],
+  addLora: [{ fn: 'addLora', key: 'rank', call: (o) => scoped(() => nn.addLora(lm(), { rank: 1, ...o })) }],
 };
 
 const elementwise = 'a tensor (and, for some, a positional scalar): the math of the op';
@@ -135,4 +136,8 @@ export const NN_NO_OPTIONS: Record<string, string> = {
   procrustesLinearity: 'two matrices',
   lmLayerLinearity: 'parameters and token sequences',
   labelLogProbs: 'logits and labels',
+  mergeLora: 'parameters',
+  loraOnly: 'a parameter path (a predicate for trainLm options.trainable)',
+  loraParamCount: 'parameters',
+  freeTransformer: 'parameters',
 };
