@@ -10,3 +10,6 @@ export * from "./bounds/index";
 export * from "./nn/index";
 export * from "./sparse/index";
 export * from "./federated/index";
+export * from "./policy/index";
+export * from "./causal/index";
+export * from "./forecast/index";

@@ -1,0 +1,11 @@
+/**
+ * policy: preference and policy optimisation. Nash learning from preferences by Mirror Prox (Nash-MP)
+ * with Nash-MD and online mirror descent as baselines, tabular and sampled; LOOP, PPO with k samples
+ * per prompt and a leave-one-out baseline, with REINFORCE and value-baseline PPO as comparisons.
+ *
+ * @module
+ */
+export {
+  nashMirrorProx, nashMirrorDescent, nashOnlineMirrorDescent, nashResidual, randomPreferenceMatrix, rockPaperScissors,
+  type NashOptions, type NashResult, type NashProgress, type NashResidualOptions, type RandomPreferenceOptions,
+} from './nash.js';
