@@ -1,0 +1,5 @@
+/**
+ * The saddle family: saddle-point, bilevel and online proximal methods built on the prox family's
+ * conventions (SmoothFunction, ProxOperator, LinearOperator, IterativeOptions/IterativeResult).
+ */
+export { lpd, alpd, inexactAlpd, bilinearCoupling, type SaddleCoupling, type SaddleProblem, type SaddleOptions, type SaddleResult, type SaddleCalls, type InexactInnerOptions } from './primal-dual.js';
