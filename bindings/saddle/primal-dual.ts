@@ -352,8 +352,8 @@ function saddleRun(fn: string, mode: Mode, problem: SaddleProblem, options: Sadd
       const step = 1 / L;
       const q = kappa / L;
       const mom = (1 - Math.sqrt(q)) / (1 + Math.sqrt(q));
-      let z = center.slice();
-      let zPrev = center.slice();
+      let z: Float64Array = center.slice();
+      let zPrev: Float64Array = center.slice();
       const w = new Float64Array(n);
       const gz = new Float64Array(n);
       const u = new Float64Array(n);

@@ -54,7 +54,7 @@ describe('alpd on random convex–strongly-concave quadratic saddle problems', (
   it('without restart, alpd still reaches 1e-6 and its ∇f count grows slower with L_f than lpd (ratio of counts at L_f = 1000 and 10)', () => {
     const counts = (Lf: number) => {
       const pr = problemOf(quadraticSaddle(5, 10, 14, Lf, 1));
-      return [alpd(pr, { tol: 1e-6, restart: false, maxIter: 100000 }).gradientCalls.f, lpd(pr, { tol: 1e-6, maxIter: 400000 }).gradientCalls.f];
+      return [alpd(pr, { tol: 1e-6, restart: false, maxIter: 100000 }).gradientCalls.f, lpd(pr, { tol: 1e-6, maxIter: 400000 }).gradientCalls.f] as const;
     };
     const [a10, l10] = counts(10);
     const [a1000, l1000] = counts(1000);
