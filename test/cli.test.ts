@@ -96,7 +96,7 @@ describe('proxkit CLI: usage errors exit with 2 and one line naming the command'
     [['bounds', 'm.onnx', 's.vnnlib', 'extra'], 'proxkit bounds: too many arguments'],
     [['demo', '--figures', ''], 'proxkit demo: --figures needs a path (got an empty string)'],
     [['fed'], "proxkit fed: missing required argument 'experiment'"],
-    [['fed', 'nope'], 'proxkit fed: unknown experiment nope (experiments: synthetic, decentralized, dirichlet)'],
+    [['fed', 'nope'], 'proxkit fed: unknown experiment nope (experiments: synthetic, decentralized, dirichlet, lisa)'],
     [['fed', 'synthetic', '--svg', ''], 'proxkit fed: --svg needs a path (got an empty string)'],
     [['cvar-sweep', '--json', ' '], 'proxkit cvar-sweep: --json needs a path (got an empty string)'],
     [['nope'], "proxkit: unknown command 'nope' (commands: demo, cvar-sweep, verify, bounds"],

@@ -151,6 +151,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   fedproxStragglerExperiment: [{ fn: 'fedproxStragglerExperiment', key: 'rounds', call: (o) => fed.fedproxStragglerExperiment({ rounds: 1, seeds: [0], mus: [], ...o }) }],
   decentralizedExperiment: [{ fn: 'decentralizedExperiment', key: 'steps', call: (o) => fed.decentralizedExperiment(fedData(), { steps: 2, seeds: [0], ...o }) }],
   labelSkewExperiment: [{ fn: 'labelSkewExperiment', key: 'clientsPerRound', call: (o) => fed.labelSkewExperiment([0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 0, 1, 0, 1, 0, 1], 1, { clients: 2, rounds: 1, epochs: 1, seeds: [0], ...o }) }],
+  lisaTrain: [{ fn: 'lisaTrain', key: 'finetuneSteps', call: (o) => fed.lisaTrain(lisaData(), { cycles: 1, alignSteps: 1, finetuneSteps: 1, ...o }) }],
+  lisaExperiment: [{ fn: 'lisaExperiment', key: 'harmfulFraction', call: (o) => fed.lisaExperiment([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 1, { seeds: [0], cycles: 1, alignSteps: 1, finetuneSteps: 1, sourceLabel: 1, targetLabel: 2, harmfulFraction: 0.4, alignmentFraction: 0.3, testFraction: 0.3, alignEpochs: 1, ...o }) }],
 };
 
 /** Exported functions that take no options object, and why. */
@@ -249,6 +251,7 @@ function functionsOf(ns: Record<string, unknown>): string[] {
 // namespaces whose functions are classified here with the top-level ones (names do not collide)
 const fed = api.federated;
 const fedData = () => fed.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
+const lisaData = () => ({ dim: 1, classes: 2, alignment: { X: Float64Array.of(0, 1), y: Int32Array.of(0, 1) }, finetune: { X: Float64Array.of(1, 0), y: Int32Array.of(0, 1) } });
 const COVERED_NAMESPACES = ['federated', 'nn'];
 const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed), ...functionsOf(api.nn)])].sort();
 

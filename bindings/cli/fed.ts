@@ -1,7 +1,8 @@
 /**
  * `proxkit fed <experiment>`: the federated family's experiments with a progress bar, written as JSON
  * and an SVG figure. `synthetic`: FedProx's straggler study on synthetic(1, 1); `decentralized`: a
- * 5-node ring over the embedded digits split by label.
+ * 5-node ring over the embedded digits split by label; `dirichlet`: FedAvg / FedProx / FedSpeed on the
+ * digits split over 100 clients; `lisa`: the harmful fine-tuning toy (SFT vs Lisa for several ρ).
  */
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
@@ -11,7 +12,7 @@ import { digits } from '../datasets.js';
 import { lineFigure, type Series } from '../plot/svg.js';
 
 /** The experiments `proxkit fed` runs. */
-export const FED_EXPERIMENTS = ['synthetic', 'decentralized', 'dirichlet'] as const;
+export const FED_EXPERIMENTS = ['synthetic', 'decentralized', 'dirichlet', 'lisa'] as const;
 export type FedExperiment = (typeof FED_EXPERIMENTS)[number];
 
 export interface FedCliOptions {
@@ -46,6 +47,32 @@ export function syntheticFigure(r: federated.FedproxStragglerResult): string {
   });
 }
 
+/** The embedded digits with pixels scaled to [0, 1]. */
+function scaledDigits(): { X: Float64Array; labels: number[] } {
+  const { images, labels } = digits();
+  const X = new Float64Array(images.length * 64);
+  images.forEach((r, i) => r.forEach((v, j) => (X[i * 64 + j] = v / 16)));
+  return { X, labels };
+}
+
+/** Harmful rate and fine-tune accuracy per cycle of the first seed, one curve per variant. */
+export function lisaFigure(r: federated.LisaExperimentResult): string {
+  const s = r.settings;
+  const seed = s.seeds[0]!;
+  const runs = r.runs.filter((x) => x.seed === seed);
+  const steps = Array.from({ length: s.cycles }, (_, i) => (i + 1) * (s.alignSteps + s.finetuneSteps));
+  const series = (key: 'harmfulRate' | 'finetuneAccuracy'): Series[] => runs.map((x) => ({ name: x.variant === 'SFT' ? 'SFT (fine-tuning only)' : x.rho === 0 ? 'bi-state, ρ = 0' : `Lisa, ρ = ${x.rho}`, x: steps, y: x[key] }));
+  return lineFigure({
+    title: `Harmful fine-tuning toy on the digits: ${s.sourceLabel} relabelled ${s.targetLabel} in ${(100 * s.harmfulFraction).toFixed(0)} % of the user's rows (seed ${seed})`,
+    panels: [
+      { title: 'harmful rate', x: { label: 'step' }, y: { label: `held-out ${s.sourceLabel}s classified ${s.targetLabel}` }, series: series('harmfulRate') },
+      { title: 'fine-tune accuracy', x: { label: 'step' }, y: { label: 'held-out accuracy, other labels' }, series: series('finetuneAccuracy') },
+    ],
+    columns: 2,
+    caption: `Softmax regression aligned on ${s.rows.alignment} clean rows; each cycle: ${s.alignSteps} steps on them, then ${s.finetuneSteps} on the user's rows, each state with (ρ/2)‖θ − θ̃‖² toward where the other ended; η = ${s.learningRate}, batch ${s.batchSize}. Measured at the end of every fine-tuning state.`,
+  });
+}
+
 export async function runFedCli(o: FedCliOptions): Promise<unknown> {
   await init();
   const t0 = Date.now();
@@ -69,6 +96,17 @@ export async function runFedCli(o: FedCliOptions): Promise<unknown> {
     o.log(`  FedAvg         test accuracy ${pct(r.summary.fedAvg.testAccuracy)}, train loss ${r.summary.fedAvg.trainLoss.toFixed(4)}`);
     o.log(`  FedProx (μ = ${s.mu}) test accuracy ${pct(r.summary.fedProx.testAccuracy)}, train loss ${r.summary.fedProx.trainLoss.toFixed(4)}`);
     svg = syntheticFigure(r);
+    result = r;
+  } else if (o.experiment === 'lisa') {
+    const { X, labels } = scaledDigits();
+    const r = federated.lisaExperiment(X, labels, 64, o.quick ? { seeds: [0], rhos: [0, 1], cycles: 20, onRun } : { onRun });
+    bar?.stop();
+    const s = r.settings;
+    o.log(`Lisa toy: digits, softmax regression aligned on ${s.rows.alignment} clean rows, fine-tuned on ${s.rows.benign} rows of the other labels + ${s.rows.harmful} harmful rows (${s.sourceLabel} labelled ${s.targetLabel}), ${s.cycles} cycles of ${s.alignSteps} alignment + ${s.finetuneSteps} fine-tuning steps, seeds ${s.seeds.join(', ')}`);
+    const mean = (k: 'harmfulRate' | 'finetuneAccuracy') => r.aligned.reduce((a, x) => a + x[k], 0) / r.aligned.length;
+    o.log(`  ${'aligned model'.padEnd(14)} harmful rate ${pct(mean('harmfulRate'))}, fine-tune accuracy ${pct(mean('finetuneAccuracy'))}`);
+    for (const [k, v] of Object.entries(r.summary)) o.log(`  ${k.padEnd(14)} harmful rate ${pct(v.harmfulRate)}, fine-tune accuracy ${pct(v.finetuneAccuracy)}`);
+    svg = lisaFigure(r);
     result = r;
   } else if (o.experiment === 'dirichlet') {
     const { images, labels } = digits();

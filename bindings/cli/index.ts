@@ -167,7 +167,7 @@ command('verify-batch')
   });
 
 command('fed')
-  .description('federated and decentralized learning experiments: FedProx vs FedAvg with stragglers on synthetic(1, 1), a 5-node ring on the embedded digits, or FedAvg / FedProx / FedSpeed on digits with Dirichlet label skew')
+  .description('federated and decentralized learning experiments: FedProx vs FedAvg with stragglers on synthetic(1, 1), a 5-node ring on the embedded digits, FedAvg / FedProx / FedSpeed on digits with Dirichlet label skew, or Lisa against harmful fine-tuning')
   .argument('<experiment>', `the experiment (${FED_EXPERIMENTS.join(', ')})`)
   .addOption(opt('--svg <file>', 'where to write the figure (SVG): loss and accuracy per round or step; its folder is created when missing', 'fed.svg'))
   .addOption(opt('--json <file>', 'where to write every number of the runs (JSON); its folder is created when missing', 'fed.json'))

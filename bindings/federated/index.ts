@@ -1,5 +1,6 @@
 /**
- * federated: seeded federated learning simulation (FedAvg, FedProx, FedSpeed) on nn models.
+ * federated: seeded federated learning simulation (FedAvg, FedProx, FedSpeed) on nn models, decentralized
+ * proximal training and Lisa's bi-state safety fine-tuning.
  *
  * @module
  */
@@ -21,3 +22,8 @@ export {
   type DecentralizedExperimentOptions, type DecentralizedExperimentResult, type DecentralizedRunRecord,
   type DecentralizedExperimentSettings, type DecentralizedFinalMetrics,
 } from './experiments.js';
+export {
+  lisaTrain, lisaExperiment,
+  type LabelledRows, type LisaData, type LisaOptions, type LisaProgress, type LisaResult,
+  type LisaExperimentOptions, type LisaExperimentResult, type LisaRunRecord, type LisaFinalMetrics,
+} from './lisa.js';
