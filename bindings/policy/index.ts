@@ -9,3 +9,7 @@ export {
   nashMirrorProx, nashMirrorDescent, nashOnlineMirrorDescent, nashResidual, randomPreferenceMatrix, rockPaperScissors,
   type NashOptions, type NashResult, type NashProgress, type NashResidualOptions, type RandomPreferenceOptions,
 } from './nash.js';
+export {
+  leaveOneOutAdvantages, loopLoss, reinforceLoss, contextualBandit, banditTrain,
+  type LoopLossOptions, type ContextualBandit, type ContextualBanditOptions, type BanditTrainOptions, type BanditTrainResult, type BanditProgress,
+} from './loop.js';
