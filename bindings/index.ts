@@ -41,3 +41,5 @@ export * from './ot/index.js';
 export * as nn from './nn/index.js';
 export * from './sparse/index.js';
 export * as federated from './federated/index.js';
+export * from './saddle/index.js';
+export * from './causal/index.js';

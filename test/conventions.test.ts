@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../bindings/index.js';
 import * as onnx from '../bindings/onnx.js';
 import { NN_NO_OPTIONS, NN_WITH_OPTIONS } from './nn/conventions.js';
+import { SADDLE_NO_OPTIONS, SADDLE_WITH_OPTIONS } from './saddle/conventions.js';
 import { smallSpec } from './bounds/reference.js';
 
 beforeAll(() => api.init());
@@ -65,6 +66,8 @@ const stridedTv = (extra: Record<string, unknown>) => {
 const WITH_OPTIONS: Record<string, Entry[]> = {
   // nn namespace: its rows live with the nn tests (test/nn/conventions.ts)
   ...NN_WITH_OPTIONS,
+  // saddle family: its rows live with its tests (test/saddle/conventions.ts)
+  ...SADDLE_WITH_OPTIONS,
   // runtime
   init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
   // prox
@@ -158,10 +161,12 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
 /** Exported functions that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
   ...NN_NO_OPTIONS,
+  ...SADDLE_NO_OPTIONS,
   matchFields: 'two matrices',
   // federated namespace
   fedAvg: 'no arguments',
   ringGraph: 'a node count',
+  randomRegularGraph: 'a node count, a degree and a seed',
   torusGraph: 'rows and columns',
   mixingMatrix: 'a graph',
   gossip: 'the mixing matrix and the vectors',

@@ -11,7 +11,7 @@
  */
 import { parameterError, ShapeError } from '../runtime/errors.js';
 import type { VectorInput } from '../runtime/memory.js';
-import { optionKeys, readCallback } from '../runtime/validate.js';
+import { optionKeys, readCallback, readOptions } from '../runtime/validate.js';
 import { ITERATIVE_KEYS, checkOptions, dimension, iterate, reportingAs, runResult } from '../prox/algorithms/common.js';
 import { operatorNorm, type IterativeOptions, type IterativeResult, type LinearOperator, type SmoothFunction } from '../prox/algorithms/index.js';
 import type { ProxOperator } from '../prox/index.js';
@@ -214,11 +214,7 @@ function saddleRun(fn: string, mode: Mode, problem: SaddleProblem, options: Sadd
   nonNegativeOption(fn, 'problem.f.lipschitz', Lf, 0);
   const restart = options.restart ?? true;
   if (typeof restart !== 'boolean') throw parameterError(fn, 'options.restart', 'a boolean', restart);
-  const innerO = options.inner === undefined ? {} : options.inner;
-  if (innerO === null || typeof innerO !== 'object') throw parameterError(fn, 'options.inner', 'an object', innerO);
-  for (const key of Object.keys(innerO)) {
-    if (!INNER_KEYS.includes(key)) throw parameterError(fn, `options.inner.${key}`, `one of the known keys (${INNER_KEYS.join(', ')})`, key);
-  }
+  const innerO = readOptions(fn, options.inner, INNER_KEYS, 'options.inner');
   const innerMax = innerO.maxIter ?? 100;
   if (!Number.isSafeInteger(innerMax) || innerMax < 1) throw parameterError(fn, 'options.inner.maxIter', 'a positive integer', innerMax);
   const innerTol = nonNegativeOption(fn, 'options.inner.tol', innerO.tol, 1e-8);

@@ -164,7 +164,7 @@ describe('argument checks', () => {
     expect(() => lpd({ ...pr, f: { ...pr.f, lipschitz: undefined } })).toThrow(/lpd: options\.lipschitz/);
     expect(() => alpd(pr, { x0: [1, 2] })).toThrow(ShapeError);
     expect(() => alpd(pr, { restrat: true } as never)).toThrow(/restart/);
-    expect(() => inexactAlpd(pr, { inner: { maxIterr: 3 } } as never)).toThrow(/inexactAlpd: options\.inner\.maxIterr/);
+    expect(() => inexactAlpd(pr, { inner: { maxIterr: 3 } } as never)).toThrow(/inexactAlpd: options\.inner\.maxIterr is not a known option/);
     expect(() => bilinearCoupling({} as never)).toThrow(/bilinearCoupling: K/);
   });
   it('a NaN from a callback is a ParameterError naming it', () => {

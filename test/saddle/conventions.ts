@@ -1,0 +1,19 @@
+/** The saddle family's rows of the conventions table (test/conventions.test.ts): one valid call per function. */
+import * as api from '../../bindings/index.js';
+
+const K = () => api.matrixOperator([1, 0.5, -0.5, 1], 2, 2);
+const f = { dimension: 2, lipschitz: 1, value: (x: Float64Array) => 0.5 * (x[0]! ** 2 + x[1]! ** 2), gradient: (x: Float64Array, out: Float64Array) => void out.set(x) };
+const saddle = () => ({ f, coupling: K(), g: api.sqrNormL2(1), mu: 1 });
+
+export const SADDLE_WITH_OPTIONS: Record<string, { fn: string; name?: string; key: string; call: (o: Record<string, unknown>) => unknown }[]> = {
+  lpd: [{ fn: 'lpd', key: 'lipschitz', call: (o) => api.lpd(saddle(), { maxIter: 3, ...o }) }],
+  alpd: [{ fn: 'alpd', key: 'restart', call: (o) => api.alpd(saddle(), { maxIter: 3, ...o }) }],
+  inexactAlpd: [
+    { fn: 'inexactAlpd', key: 'lipschitz', call: (o) => api.inexactAlpd(saddle(), { maxIter: 3, ...o }) },
+    { fn: 'inexactAlpd', name: 'options.inner', key: 'maxIter', call: (o) => api.inexactAlpd(saddle(), { maxIter: 3, inner: { ...o } }) },
+  ],
+};
+
+export const SADDLE_NO_OPTIONS: Record<string, string> = {
+  bilinearCoupling: 'a linear operator and its norm',
+};
