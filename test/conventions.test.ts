@@ -13,6 +13,7 @@ import * as api from '../bindings/index.js';
 import * as onnx from '../bindings/onnx.js';
 import { NN_NO_OPTIONS, NN_WITH_OPTIONS } from './nn/conventions.js';
 import { SADDLE_NO_OPTIONS, SADDLE_WITH_OPTIONS } from './saddle/conventions.js';
+import { CAUSAL_NO_OPTIONS, CAUSAL_WITH_OPTIONS } from './causal/conventions.js';
 import { smallSpec } from './bounds/reference.js';
 
 beforeAll(() => api.init());
@@ -68,6 +69,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   ...NN_WITH_OPTIONS,
   // saddle family: its rows live with its tests (test/saddle/conventions.ts)
   ...SADDLE_WITH_OPTIONS,
+  ...CAUSAL_WITH_OPTIONS,
   // runtime
   init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
   // prox
@@ -162,6 +164,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
 const NO_OPTIONS: Record<string, string> = {
   ...NN_NO_OPTIONS,
   ...SADDLE_NO_OPTIONS,
+  ...CAUSAL_NO_OPTIONS,
   matchFields: 'two matrices',
   // federated namespace
   fedAvg: 'no arguments',

@@ -1,6 +1,6 @@
 /** A seeded linear-Gaussian proximal causal simulator with a closed-form dose–response curve. */
 import { parameterError } from '../runtime/errors.js';
-import { finiteArray, type VectorInput } from '../runtime/memory.js';
+import { checkCapacity, finiteArray, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
 
@@ -72,6 +72,7 @@ export function simulateProximal(options?: SimulateProximalOptions): SimulatedPr
   if (!['none', 'outcome', 'treatment', 'both'].includes(misspecify as string)) {
     throw parameterError(fn, 'options.misspecify', "'none', 'outcome', 'treatment' or 'both'", misspecify);
   }
+  checkCapacity(fn, 6 * n);
   const R = seededRng(fn, opts.seed ?? 0, 'options.seed');
   const e = R.normal(6 * n);
   const u = new Float64Array(n);
