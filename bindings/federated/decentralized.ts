@@ -1,9 +1,9 @@
 /**
- * Decentralized proximal learning: graphs with a doubly-stochastic mixing matrix, gossip averaging,
+ * Decentralized proximal learning: graphs (ring, torus, random regular) with a doubly-stochastic mixing matrix, gossip averaging,
  * gradient tracking, a proximal step with any ProxOperator, and compressed communication (top-k,
  * random-k, QSGD) with error feedback, as in DProxSGT / CDProxSGT.
  */
-import { ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
+import { ParameterError, ProxkitError, ShapeError, describe, parameterError } from '../runtime/errors.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions } from '../runtime/validate.js';
 import { Rng, checkSeed, shuffledOrder } from '../rng.js';
 import type { ProxOperator } from '../prox/index.js';
@@ -45,6 +45,87 @@ export function torusGraph(rows: number, cols: number): Graph {
     edges.push([r * C + c, r * C + ((c + 1) % C)], [r * C + c, ((r + 1) % R) * C + c]);
   }
   return fromEdges(R * C, edges);
+}
+
+/**
+ * A uniformly drawn connected d-regular simple graph on n nodes (n·d even, 2 ≤ d < n; d = 1 only for
+ * n = 2), by the Steger–Wormald pairing: each node has d "half-edges"; random pairs of remaining
+ * half-edges are joined when they belong to two different, not yet adjacent nodes; a draw that gets
+ * stuck or yields a disconnected graph is discarded and redrawn (seeded, so the result is a function
+ * of (n, d, seed)). Its Metropolis matrix is W = (A + I)/(d + 1). `seed` (default 0) seeds the pairing.
+ */
+export function randomRegularGraph(n: number, degree: number, seed: number | bigint = 0): Graph {
+  const fn = 'randomRegularGraph';
+  const N = positiveInteger(fn, 'n', n);
+  const d = positiveInteger(fn, 'degree', degree);
+  if (N > 1e5) throw parameterError(fn, 'n', 'at most 100000 nodes', n);
+  if (d >= N) throw parameterError(fn, 'degree', `less than n = ${N}`, degree);
+  if ((N * d) % 2 !== 0) throw parameterError(fn, 'degree', `a value with n · degree even (n = ${N})`, degree);
+  if (d === 1 && N > 2) throw parameterError(fn, 'degree', `at least 2 for n = ${N} (a 1-regular graph on more than 2 nodes is disconnected)`, degree);
+  const R = new Rng(checkSeed(fn, seed, 'seed'));
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const g = pairing(R, N, d);
+    if (g && connected(g)) return g;
+  }
+  // d = 2 on many nodes: a random 2-regular graph is a single cycle with probability ~ sqrt(π / 2n)
+  throw new ProxkitError('ERR_CONVERGENCE', `${fn}: no connected ${d}-regular graph on ${N} nodes in 1000 seeded draws (use a larger degree, or ringGraph for degree 2)`);
+}
+
+/** One Steger–Wormald draw; null when it gets stuck (no suitable pair left). */
+function pairing(R: Rng, n: number, d: number): Graph | null {
+  const stubs = new Int32Array(n * d);
+  for (let i = 0; i < stubs.length; i++) stubs[i] = Math.floor(i / d);
+  let left = stubs.length;
+  const adj = Array.from({ length: n }, () => new Set<number>());
+  const take = (i: number) => {
+    stubs[i] = stubs[left - 1]!;
+    left--;
+  };
+  while (left > 0) {
+    let joined = false;
+    // random tries first (cheap); when they keep failing, check whether any suitable pair is left
+    for (let tries = 0; tries < 64 && !joined; tries++) {
+      const u = R.uniform(2);
+      const i = Math.min(left - 1, Math.floor(u[0]! * left));
+      const j = Math.min(left - 1, Math.floor(u[1]! * left));
+      const a = stubs[i]!, b = stubs[j]!;
+      if (i === j || a === b || adj[a]!.has(b)) continue;
+      adj[a]!.add(b);
+      adj[b]!.add(a);
+      take(Math.max(i, j));
+      take(Math.min(i, j));
+      joined = true;
+    }
+    if (joined) continue;
+    const suitable: [number, number][] = [];
+    for (let i = 0; i < left; i++) for (let j = i + 1; j < left; j++) {
+      const a = stubs[i]!, b = stubs[j]!;
+      if (a !== b && !adj[a]!.has(b)) suitable.push([i, j]);
+    }
+    if (suitable.length === 0) return null;
+    const [i, j] = suitable[Math.min(suitable.length - 1, Math.floor(R.uniform(1)[0]! * suitable.length))]!;
+    const a = stubs[i]!, b = stubs[j]!;
+    adj[a]!.add(b);
+    adj[b]!.add(a);
+    take(j);
+    take(i);
+  }
+  return { n, neighbors: adj.map((s) => [...s].sort((x, y) => x - y)) };
+}
+
+function connected(g: Graph): boolean {
+  const seen = new Uint8Array(g.n);
+  const stack = [0];
+  seen[0] = 1;
+  let count = 1;
+  while (stack.length) {
+    for (const j of g.neighbors[stack.pop()!]!) if (!seen[j]) {
+      seen[j] = 1;
+      count++;
+      stack.push(j);
+    }
+  }
+  return count === g.n;
 }
 
 /**

@@ -12,7 +12,7 @@ export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOpti
 export { fedAvg, fedProx, fedSpeed, type FedRule, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';
 export {
-  ringGraph, torusGraph, mixingMatrix, gossip, topK, randomK, qsgd, errorFeedback, decentralizedTrain,
+  ringGraph, torusGraph, randomRegularGraph, mixingMatrix, gossip, topK, randomK, qsgd, errorFeedback, decentralizedTrain,
   type Graph, type Compressor, type ErrorFeedback, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,
 } from './decentralized.js';
 export {

@@ -98,7 +98,12 @@ export interface FedSpeedOptions {
  * at an extra gradient-ascent point, g = (1 − α)g₁ + αg₂, and moves along d = g − ĝ_k + (w − w^t)/λ,
  * where ĝ_k is the client's prox-correction term; after its steps the client updates
  * ĝ_k ← ĝ_k − (w − w^t)/λ and sends w − λĝ_k; the server takes the plain mean.
- * Sun et al., "FedSpeed: Larger Local Interval, Less Communication Round, and Higher Generalization Accuracy", ICLR 2023.
+ * Sun et al., "FedSpeed: Larger Local Interval, Less Communication Round, and Higher Generalization Accuracy", ICLR 2023,
+ * Algorithm 1: x_{k+1} = x_k − η(g_k − ĝ_i^{t−1} + (x_k − xᵗ)/λ); ĝ_i^t = ĝ_i^{t−1} − (x_K − xᵗ)/λ; x^{t+1} = mean_i (x_K − λĝ_i^t).
+ * With every client in every round this equals the server rule of the authors' code (FL-Simulator):
+ * x^{t+1} = mean_i x_K + mean_i h_i with h_i the sum of client i's past updates (a test checks it). That
+ * code perturbs by ρ·g/‖g‖ (a normalised SAM step), steps along the perturbed gradient alone (α = 1) and
+ * clips gradients; this rule keeps the paper's ρ·g and α-merge.
  *
  * Defaults: lambda 10, rho 0.01, alpha 0.5.
  */

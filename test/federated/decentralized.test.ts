@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, normL1, ParameterError, ShapeError } from '../../bindings/index.js';
 import * as nn from '../../bindings/nn/index.js';
 import {
-  decentralizedTrain, errorFeedback, fedproxSynthetic, gossip, mixingMatrix, qsgd, randomK, ringGraph, softmaxRegression, topK, torusGraph,
+  decentralizedTrain, errorFeedback, fedproxSynthetic, gossip, mixingMatrix, qsgd, randomK, randomRegularGraph, ringGraph, softmaxRegression, topK, torusGraph,
   type FedDataset,
 } from '../../bindings/federated/index.js';
 import { Rng } from '../../bindings/rng.js';
@@ -33,6 +33,55 @@ describe('graphs, mixing and gossip', () => {
     }
     expect(ringGraph(5).neighbors[0]).toEqual([1, 4]);
     expect(torusGraph(3, 4).neighbors[5]).toEqual([1, 4, 6, 9]);
+  });
+
+  it('random regular graphs: d-regular, simple, undirected, connected, seeded; W = (A + I)/(d + 1) is doubly stochastic', () => {
+    for (const [n, d] of [[2, 1], [6, 3], [10, 4], [12, 5], [30, 3], [7, 2], [9, 8]] as const) {
+      for (const seed of [0, 1, 2]) {
+        const g = randomRegularGraph(n, d, seed);
+        expect(g.n).toBe(n);
+        g.neighbors.forEach((list, i) => {
+          expect(list.length).toBe(d);
+          expect(new Set(list).size).toBe(d);
+          expect(list.includes(i)).toBe(false);
+          for (const j of list) expect(g.neighbors[j]!.includes(i)).toBe(true);
+        });
+        // connected: a breadth-first search from node 0 reaches everyone
+        const seen = new Set([0]);
+        const queue = [0];
+        while (queue.length) for (const j of g.neighbors[queue.shift()!]!) if (!seen.has(j)) (seen.add(j), queue.push(j));
+        expect(seen.size).toBe(n);
+        const W = mixingMatrix(g);
+        for (let i = 0; i < n; i++) {
+          let row = 0, col = 0;
+          for (let j = 0; j < n; j++) {
+            const want = i === j || g.neighbors[i]!.includes(j) ? 1 / (d + 1) : 0;
+            expect(Math.abs(W[i * n + j]! - want)).toBeLessThan(1e-15);
+            row += W[i * n + j]!;
+            col += W[j * n + i]!;
+          }
+          expect(Math.abs(row - 1)).toBeLessThan(1e-14);
+          expect(Math.abs(col - 1)).toBeLessThan(1e-14);
+        }
+      }
+      expect(randomRegularGraph(n, d, 5)).toEqual(randomRegularGraph(n, d, 5));
+    }
+    expect(randomRegularGraph(30, 3, 1)).not.toEqual(randomRegularGraph(30, 3, 2));
+  });
+
+  it('random regular graphs have no favourite edges: each pair is an edge with frequency d/(n − 1) over seeds', () => {
+    const n = 8, d = 3, draws = 800;
+    const count = new Float64Array(n * n);
+    for (let s = 0; s < draws; s++) for (const [i, list] of randomRegularGraph(n, d, s).neighbors.entries()) for (const j of list) count[i * n + j]! += 1;
+    const p = d / (n - 1), se = Math.sqrt((p * (1 - p)) / draws);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(Math.abs(count[i * n + j]! / draws - p)).toBeLessThan(5 * se);
+  });
+
+  it('random regular graphs reject impossible sizes with typed errors', () => {
+    expect(() => randomRegularGraph(5, 3)).toThrow(/randomRegularGraph: degree must be a value with n · degree even \(n = 5\)/);
+    expect(() => randomRegularGraph(4, 4)).toThrow(/degree must be less than n = 4/);
+    expect(() => randomRegularGraph(6, 1)).toThrow(/degree must be at least 2 for n = 6/);
+    expect(() => randomRegularGraph(6, 2, -1)).toThrow(ParameterError);
   });
 
   it('gossip keeps the mean and converges to it on a connected graph', () => {

@@ -119,6 +119,37 @@ describe('simulateFederated', () => {
     expect(Math.max(...upload.map(Math.abs))).toBeGreaterThan(1e-3);
   });
 
+  it("fedSpeed with every client each round equals the authors' code's server rule (mean of the local models + mean of the accumulated updates)", () => {
+    // FL-Simulator (Sun et al.'s code): h_i += x_i,K − xᵗ after each round, local gradient ∇f + (x − xᵗ)/λ + h_i/λ,
+    // server x^{t+1} = mean_i x_i,K + mean_i h_i. With full participation this is the paper's upload mean.
+    const data = small();
+    const K = data.clients.length, lambda = 3, lr = 0.05, rounds = 3;
+    const r = simulateFederated(data, { rounds, epochs: 1, batchSize: 1000, learningRate: lr, clientsPerRound: K, rule: fedSpeed({ lambda, rho: 0, alpha: 0 }) });
+    const grad = (c: FedDataset['clients'][number], w: Float64Array): Float64Array => nn.scope(() => {
+      const W = nn.tensor(w.subarray(0, 24), { shape: [8, 3] }), b = nn.tensor(w.subarray(24), { shape: [3] });
+      const x = nn.tensor(c.X, { shape: [c.y.length, 8] });
+      const gs = nn.grad((W: nn.Tensor, b: nn.Tensor) => nn.softmaxCrossEntropy(nn.linear({ W, b }, x), c.y))(W, b) as nn.Tensor[];
+      return new Float64Array([...gs[0]!.toArray(), ...gs[1]!.toArray()]);
+    });
+    let x = new Float64Array(27);
+    const h = data.clients.map(() => new Float64Array(27));
+    for (let t = 0; t < rounds; t++) {
+      const locals = data.clients.map((c, i) => {
+        const steps = Math.ceil(c.y.length / 1000);
+        let w = x.slice();
+        for (let s = 0; s < steps; s++) {
+          const g = grad(c, w);
+          w = w.map((v, k) => v - lr * (g[k]! + (v - x[k]!) / lambda + h[i]![k]! / lambda));
+        }
+        return w;
+      });
+      locals.forEach((w, i) => h[i]!.forEach((_, k) => (h[i]![k] = h[i]![k]! + w[k]! - x[k]!)));
+      x = x.map((_, k) => locals.reduce((a, w) => a + w[k]!, 0) / K + h.reduce((a, v) => a + v[k]!, 0) / K);
+    }
+    for (let k = 0; k < 27; k++) expect(r.params[k]).toBeCloseTo(x[k]!, 11);
+    expect(Math.max(...x.map(Math.abs))).toBeGreaterThan(1e-3);
+  });
+
   it('runs an MLP model and a Dirichlet partition', () => {
     const syn = fedproxSynthetic({ clients: 1, dim: 5, classes: 3, seed: 4 });
     const c = syn.clients[0]!;
