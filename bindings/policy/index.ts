@@ -13,3 +13,4 @@ export {
   leaveOneOutAdvantages, loopLoss, reinforceLoss, contextualBandit, banditTrain,
   type LoopLossOptions, type ContextualBandit, type ContextualBanditOptions, type BanditTrainOptions, type BanditTrainResult, type BanditProgress,
 } from './loop.js';
+export { loopTrainLm, type LoopLmOptions, type LoopLmResult, type LoopLmProgress } from './lm.js';
