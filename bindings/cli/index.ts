@@ -11,6 +11,7 @@ import { runCvarSweepCli } from './cvar-sweep.js';
 import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from './verify.js';
 import { runVerifyBatchCli } from './verify-batch.js';
 import { FED_EXPERIMENTS, runFedCli, type FedExperiment } from './fed.js';
+import { LM_EXPERIMENTS, lmSettings, runLmExperimentsCli, type LmExperiment } from './lm-experiments.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
 
 const EXIT_CODES = `
@@ -181,6 +182,30 @@ command('fed')
     const json = prepareOutputFile('--json', pathOption('--json', opts.json));
     await runFedCli({
       experiment: experiment as FedExperiment, svg, json, quick: opts.quick === true,
+      progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
+    });
+  });
+
+command('lm-experiments')
+  .description('transformer language-model experiments on the embedded English and protein text: feed-forward variants, per-block linearity, two-stage LoRA (English → proteins → family prompts) and PSFT vs SFT; writes lm-<experiment>.json and .svg for each')
+  .addOption(opt('--out <dir>', 'folder for the JSON tables and SVG figures; created when missing', 'lm-experiments'))
+  .addOption(opt('--only <list>', `comma-separated experiments to run (${LM_EXPERIMENTS.join(', ')})`, LM_EXPERIMENTS.join(',')))
+  .option('--seeds <n>', 'seeds of the feed-forward comparison (default 3; 1 with --quick)')
+  .option('--steps <n>', 'Adam steps of every feed-forward run and base model (default 300; 30 with --quick)')
+  .option('--dmodel <n>', 'width of the models (default 64; 16 with --quick); d_ff is 3 times it')
+  .option('--quick', 'small models and few steps: every experiment in about a minute')
+  .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
+  .action(async (opts: { out: string; only: string; seeds?: string; steps?: string; dmodel?: string; quick?: boolean; progress: boolean }) => {
+    const only = opts.only.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const unknown = only.filter((x) => !(LM_EXPERIMENTS as readonly string[]).includes(x));
+    if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only must list experiments among ${LM_EXPERIMENTS.join(', ')} (got ${opts.only})`);
+    const seeds = opts.seeds === undefined ? undefined : integerOption('--seeds', opts.seeds, 1);
+    const steps = opts.steps === undefined ? undefined : integerOption('--steps', opts.steps, 1);
+    const dModel = opts.dmodel === undefined ? undefined : integerOption('--dmodel', opts.dmodel, 1);
+    if (dModel !== undefined && dModel % 4 !== 0) throw new UsageError(`--dmodel must be a multiple of 4 (the models have 4 heads; got ${dModel})`);
+    const out = prepareOutputFolder('--out', pathOption('--out', opts.out));
+    await runLmExperimentsCli({
+      only: only as LmExperiment[], settings: lmSettings(opts.quick === true, { seeds, steps, dModel }), out,
       progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
     });
   });
