@@ -1,0 +1,14 @@
+/**
+ * forecast: time-series forecasting and regression models — the FFT (any length, in WASM), RLinear,
+ * Super-Linear (a mixture of frequency-specialised linear experts with a spectral gate) and the
+ * classical baselines they are measured against.
+ *
+ * @module
+ */
+export { fft, rfft, periodogram, type ComplexVector, type FftOptions } from './fft.js';
+export { fitRLinear, type RLinearOptions, type LinearForecaster } from './linear.js';
+export {
+  pretrainSuperLinear, SUPER_LINEAR_PERIODS,
+  type SuperLinearOptions, type SuperLinearModel, type SuperLinearGate, type SuperLinearProgress, type GateChoice,
+} from './superlinear.js';
+export { seasonalNaive, fitHoltWinters, type HoltWintersOptions, type HoltWintersModel } from './baselines.js';

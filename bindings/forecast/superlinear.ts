@@ -1,0 +1,490 @@
+/**
+ * Super-Linear: a mixture of frequency-specialised linear experts with a spectral gate. Each expert
+ * is an RLinear map (RevIN + one linear map lookback → horizon) pretrained on signals whose dominant
+ * period is its own; the gate reads the log-periodogram (FFT in WASM) of the normalised lookback and
+ * mixes the top-k experts by a softmax over their logits.
+ */
+import * as nn from '../nn/index.js';
+import { ParameterError, parameterError } from '../runtime/errors.js';
+import { finiteArray, type VectorInput } from '../runtime/memory.js';
+import type { AbortSignalLike } from '../runtime/types.js';
+import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { seededRng } from '../rng.js';
+import type { Rng } from '../rng.js';
+import { fft, powerOf } from './fft.js';
+import { applyMap, collectWindows, fitLinearMap, isSeriesList, readSeries, readSteps, revinStats, rollForecast, type LinearMap, type Windows } from './linear.js';
+
+/** Default expert periods (in samples): from a few steps to yearly (daily data) — 4 … 365. */
+export const SUPER_LINEAR_PERIODS: readonly number[] = Object.freeze([4, 6, 7, 12, 24, 30, 48, 96, 168, 365]);
+
+/** What `onProgress` receives during {@link pretrainSuperLinear}. */
+export interface SuperLinearProgress {
+  /** 'gate' (the spectral gate is trained), 'experts' (one expert was fitted) or 'mix' (the mixing logits are trained). */
+  stage: 'gate' | 'experts' | 'mix';
+  /** Steps done in this stage (gate: epochs; experts: experts fitted). */
+  step: number;
+  /** Steps of this stage. */
+  total: number;
+  /** Milliseconds since the start. */
+  elapsed: number;
+}
+
+/** Options of {@link pretrainSuperLinear}. */
+export interface SuperLinearOptions {
+  /** Lookback L: values each expert and the gate read (default 512). */
+  lookback?: number;
+  /** Horizon H of one expert application (default 96); longer forecasts roll forward. */
+  horizon?: number;
+  /** Seasonal period of each expert, in samples: integers ≥ 2, distinct (default {@link SUPER_LINEAR_PERIODS}). */
+  periods?: readonly number[];
+  /** Experts mixed per forecast: the k largest gate logits, softmax-weighted (default 3). */
+  topK?: number;
+  /** Synthetic pretraining series per expert (default 300). */
+  samplesPerExpert?: number;
+  /**
+   * Real series added to the pretraining: each is resampled at every rate of `resample`, cut into
+   * windows, and each window trains the top-k experts the gate (first trained on synthetic signals)
+   * routes it to. Default: none (synthetic signals only).
+   */
+  corpus?: readonly VectorInput[];
+  /** Resampling rates of the corpus: x′(t) = x(r·t) by linear interpolation (default [0.5, 1, 2]). */
+  resample?: readonly number[];
+  /** Corpus windows start every `stride` values (default 4). */
+  stride?: number;
+  /** Relative ridge penalty of each expert (see {@link fitRLinear}; default 1e-2). */
+  ridge?: number;
+  /** Epochs of Adam (step 1e-2, batches of 64) on the gate's cross-entropy (default 30). */
+  gateEpochs?: number;
+  /**
+   * Epochs of Adam (step 1e-2, batches of 64) on the forecast error of the mixture, which learns the
+   * mixing logits among the k experts the spectral gate selects (default 10; 0 mixes them equally).
+   */
+  mixEpochs?: number;
+  /** Seed of the synthetic signals and of the gate's initialisation and shuffles (default 0). */
+  seed?: number | bigint;
+  /** Called after every gate epoch and every fitted expert; return false to stop (a partial model is an error). */
+  onProgress?: (info: SuperLinearProgress) => boolean | void;
+  /** Cancels the pretraining between steps: a ParameterError names the abort. */
+  signal?: AbortSignalLike;
+}
+
+/** One expert chosen by the gate. */
+export interface GateChoice {
+  /** Index of the expert in `periods`. */
+  index: number;
+  /** Its period in samples. */
+  period: number;
+  /** Its mixing weight (the top-k weights sum to 1). */
+  weight: number;
+}
+
+/** What the gate reads and decides for one lookback. */
+export interface SuperLinearGate {
+  /** The top-k experts, by decreasing weight. */
+  experts: GateChoice[];
+  /** Mixing weight of every expert (0 outside the top k), in the order of `periods`. */
+  weights: Float64Array;
+  /** Logits of the spectral gate (the selection) for every expert. */
+  logits: Float64Array;
+  /** The periodogram of the normalised lookback that the gate read, bins 0 … L/2. */
+  periodogram: Float64Array;
+}
+
+/** A pretrained Super-Linear model. */
+export interface SuperLinearModel {
+  /** Lookback L. */
+  readonly lookback: number;
+  /** Horizon H of one application. */
+  readonly horizon: number;
+  /** Expert periods. */
+  readonly periods: readonly number[];
+  /** Experts mixed per forecast. */
+  readonly topK: number;
+  /** Windows each expert was fitted on (synthetic + routed corpus windows). */
+  readonly trainingWindows: readonly number[];
+  /**
+   * The `steps` values after `series` (default H; at least L values are needed, the last L are read):
+   * ŷ = Σ_{e ∈ top-k} w_e · f_e(x), each f_e an RLinear expert, w the gate's softmax over the top-k
+   * logits. Past H the forecast rolls forward (predictions become inputs).
+   */
+  forecast(series: VectorInput, steps?: number): Float64Array;
+  /** The gate's decision on the last L values of `series`: chosen experts, weights, logits, periodogram. */
+  gate(series: VectorInput): SuperLinearGate;
+  /** The forecast of one expert alone (index into `periods`), for comparison. */
+  expertForecast(series: VectorInput, index: number, steps?: number): Float64Array;
+}
+
+const KEYS = optionKeys<SuperLinearOptions>({
+  lookback: true, horizon: true, periods: true, topK: true, samplesPerExpert: true, corpus: true, resample: true,
+  stride: true, ridge: true, gateEpochs: true, mixEpochs: true, seed: true, onProgress: true, signal: true,
+});
+
+/** cos(2πk/p) and sin(2πk/p), k < p, computed in WASM (the DFT of a unit impulse), so synthetic signals are bit-identical everywhere. */
+export function unitCircle(p: number): { c: Float64Array; s: Float64Array } {
+  const re = new Float64Array(p);
+  re[1 % p] = 1;
+  const X = fft(re, new Float64Array(p));
+  const s = new Float64Array(p);
+  for (let k = 0; k < p; k++) s[k] = -X.im[k]!;
+  return { c: X.re, s };
+}
+
+/** Settings shared by pretraining and the experiment scripts. */
+export interface PretrainSetup {
+  L: number;
+  H: number;
+  periods: number[];
+  samples: number;
+  R: Rng;
+}
+
+/**
+ * One synthetic series of length T whose dominant period is `periods[e]`: up to four harmonics of that
+ * period (fundamental amplitude N(0,1) per quadrature, harmonic h scaled by U(0,1)/h), with probability ½
+ * a weaker component of another period of the set (amplitude ≤ ½), a linear drift and AR(1) noise.
+ */
+export function syntheticSeries(R: Rng, periods: readonly number[], e: number, T: number, circles: Map<number, { c: Float64Array; s: Float64Array }>): Float64Array {
+  const out = new Float64Array(T);
+  const addSeasonal = (p: number, amp: number): void => {
+    const circ = circles.get(p)!;
+    const K = Math.min(Math.floor(p / 2), 4);
+    const z = R.normal(2 * K);
+    const u = R.uniform(K + 1);
+    const shift = Math.floor(u[K]! * p);
+    for (let h = 1; h <= K; h++) {
+      const g = h === 1 ? 1 : u[h - 1]! / h;
+      const a = amp * g * z[2 * h - 2]!;
+      const b = amp * g * z[2 * h - 1]!;
+      for (let t = 0; t < T; t++) {
+        const k = (h * (t + shift)) % p;
+        out[t] = out[t]! + a * circ.c[k]! + b * circ.s[k]!;
+      }
+    }
+  };
+  addSeasonal(periods[e]!, 1);
+  const u = R.uniform(6);
+  if (periods.length > 1 && u[0]! < 0.5) {
+    let f = Math.floor(u[1]! * (periods.length - 1));
+    if (f >= e) f++;
+    addSeasonal(periods[f]!, 0.5 * u[2]!);
+  }
+  const slope = (R.normal(1)[0]! * 0.5 * u[3]!) / T;
+  const phi = 0.8 * u[4]!;
+  const sd = (0.05 + 0.35 * u[5]!) * Math.sqrt(1 - phi * phi);
+  const eps = R.normal(T);
+  let ar = 0;
+  for (let t = 0; t < T; t++) {
+    ar = phi * ar + sd * eps[t]!;
+    out[t] = out[t]! + slope * t + ar;
+  }
+  return out;
+}
+
+/** Gate features of a normalised lookback: log(1e-8 + P_k/ΣP), k = 1 … L/2, the log computed in WASM. */
+export function gateFeatures(fn: string, xn: Float64Array): { features: Float64Array; power: Float64Array } {
+  const power = powerOf(fn, xn);
+  const m = power.length - 1;
+  let total = 0;
+  for (let k = 1; k <= m; k++) total += power[k]!;
+  const rel = new Float64Array(m);
+  const inv = total > 0 ? 1 / total : 0;
+  for (let k = 0; k < m; k++) rel[k] = power[k + 1]! * inv + 1e-8;
+  const features = nn.scope(() => nn.log(nn.tensor(rel)).toArray()) as Float64Array;
+  return { features, power };
+}
+
+/** x′(t) = x(r·t), t = 0, 1, … while r·t ≤ n − 1, by linear interpolation. */
+export function resampleSeries(x: Float64Array, r: number): Float64Array {
+  const n = Math.floor((x.length - 1) / r) + 1;
+  const out = new Float64Array(Math.max(n, 0));
+  for (let t = 0; t < n; t++) {
+    const u = r * t;
+    const i = Math.min(Math.floor(u), x.length - 1);
+    const f = u - i;
+    out[t] = f === 0 || i + 1 >= x.length ? x[i]! : x[i]! * (1 - f) + x[i + 1]! * f;
+  }
+  return out;
+}
+
+/** The k largest entries' indices of z, by decreasing value (ties: lower index first). */
+function topIndices(z: ArrayLike<number>, k: number): number[] {
+  const idx = Array.from({ length: z.length }, (_, i) => i);
+  idx.sort((a, b) => z[b]! - z[a]! || a - b);
+  return idx.slice(0, k);
+}
+
+/** Softmax weights over the entries `idx` of z (the exponentials computed in WASM). */
+function softmaxOver(z: ArrayLike<number>, idx: readonly number[]): number[] {
+  const sub = idx.map((i) => z[i]!);
+  return Array.from(nn.scope(() => nn.softmax(nn.tensor(sub)).toArray()) as Float64Array);
+}
+
+/** The gate: a linear map of the features to one logit per expert. */
+interface GateParams {
+  W: Float64Array; // F × E
+  b: Float64Array; // E
+  F: number;
+  E: number;
+}
+
+function gateLogits(g: GateParams, f: Float64Array): Float64Array {
+  const z = Float64Array.from(g.b);
+  for (let i = 0; i < g.F; i++) {
+    const v = f[i]!;
+    for (let e = 0; e < g.E; e++) z[e] = z[e]! + v * g.W[i * g.E + e]!;
+  }
+  return z;
+}
+
+function readPeriods(fn: string, v: unknown, L: number): number[] {
+  if (v === undefined) return [...SUPER_LINEAR_PERIODS];
+  if (!Array.isArray(v) || v.length === 0) throw parameterError(fn, 'options.periods', 'a non-empty array of integers >= 2', v);
+  const out = v.map((p, i) => {
+    if (!Number.isSafeInteger(p) || (p as number) < 2) throw parameterError(fn, `options.periods[${i}]`, 'an integer >= 2', p);
+    if ((p as number) > 4 * L) throw parameterError(fn, `options.periods[${i}]`, `at most 4·lookback = ${4 * L}`, p);
+    return p as number;
+  });
+  if (new Set(out).size !== out.length) throw parameterError(fn, 'options.periods', 'distinct periods', 'a repeated period');
+  return out;
+}
+
+function readRates(fn: string, v: unknown): number[] {
+  if (v === undefined) return [0.5, 1, 2];
+  if (!Array.isArray(v) || v.length === 0) throw parameterError(fn, 'options.resample', 'a non-empty array of rates > 0', v);
+  return v.map((r, i) => {
+    if (typeof r !== 'number' || !(r > 0) || !Number.isFinite(r)) throw parameterError(fn, `options.resample[${i}]`, 'a finite rate > 0', r);
+    return r;
+  });
+}
+
+/**
+ * Pretrains a Super-Linear model (mixture of frequency-specialised linear experts; Nochumsohn et al.,
+ * 2025, as we read it):
+ *
+ * 1. For each expert period p, `samplesPerExpert` synthetic series of length L + H dominated by
+ *    period p (harmonics, a weaker second period, drift, AR(1) noise; all seeded).
+ * 2. The gate — logits z = Wᵀf + b on the log-periodogram f of the RevIN-normalised lookback (real
+ *    FFT in WASM) — is trained by Adam on the cross-entropy of the expert that generated each series
+ *    (nn.train).
+ * 3. Corpus series (optional) are resampled at each rate and cut into windows; each window is
+ *    routed by the gate to its top-k experts and joins their training windows.
+ * 4. Each expert is an RLinear map fitted in closed form (ridge) to its windows.
+ *
+ * A forecast mixes the top-k experts with the softmax of their logits. Cost: E ridge fits of size
+ * L + 1 and the gate's epochs; a few seconds for the defaults.
+ */
+export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearModel {
+  const fn = 'pretrainSuperLinear';
+  const o = readOptions(fn, options, KEYS);
+  const L = o.lookback === undefined ? 512 : positiveInteger(fn, 'options.lookback', o.lookback);
+  if (L < 8) throw parameterError(fn, 'options.lookback', 'an integer >= 8', L);
+  const H = o.horizon === undefined ? 96 : positiveInteger(fn, 'options.horizon', o.horizon);
+  const periods = readPeriods(fn, o.periods, L);
+  const E = periods.length;
+  const topK = o.topK === undefined ? Math.min(3, E) : positiveInteger(fn, 'options.topK', o.topK);
+  if (topK > E) throw parameterError(fn, 'options.topK', `at most the number of experts (${E})`, topK);
+  const samples = o.samplesPerExpert === undefined ? 300 : positiveInteger(fn, 'options.samplesPerExpert', o.samplesPerExpert);
+  const rates = readRates(fn, o.resample);
+  const stride = o.stride === undefined ? 4 : positiveInteger(fn, 'options.stride', o.stride);
+  const ridge = o.ridge === undefined ? 1e-2 : nonNegative(fn, 'options.ridge', o.ridge);
+  if (!Number.isFinite(ridge)) throw parameterError(fn, 'options.ridge', 'finite', ridge);
+  const epochs = o.gateEpochs === undefined ? 30 : positiveInteger(fn, 'options.gateEpochs', o.gateEpochs);
+  const mixEpochs = o.mixEpochs === undefined ? 0 : nonNegativeInteger(fn, 'options.mixEpochs', o.mixEpochs);
+  const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
+  const signal = readSignal(fn, o.signal);
+  let corpus: Float64Array[] = [];
+  if (o.corpus !== undefined) {
+    const c: unknown = o.corpus;
+    if (!Array.isArray(c) || (c.length > 0 && !isSeriesList(c))) throw parameterError(fn, 'options.corpus', 'an array of series', c);
+    corpus = (o.corpus as readonly VectorInput[]).map((s, i) => finiteArray(fn, `options.corpus[${i}]`, s));
+  }
+  const R = seededRng(fn, o.seed ?? 0, 'options.seed');
+  const t0 = Date.now();
+  const stop = (info: SuperLinearProgress): void => {
+    if (onProgress && onProgress(info) === false) throw new ParameterError(`${fn}: stopped by options.onProgress at ${info.stage} step ${info.step} of ${info.total}`);
+    if (signal?.aborted) throw new ParameterError(`${fn}: aborted by options.signal at ${info.stage} step ${info.step} of ${info.total}`);
+  };
+
+  // 1. synthetic windows, per expert
+  const circles = new Map(periods.map((p) => [p, unitCircle(p)] as const));
+  const T = L + H;
+  const Xs: number[][] = periods.map(() => []);
+  const Ys: number[][] = periods.map(() => []);
+  const counts = periods.map(() => 0);
+  const F = Math.floor(L / 2);
+  const feats = new Float64Array(E * samples * F);
+  const labels = new Int32Array(E * samples);
+  for (let e = 0; e < E; e++) {
+    for (let i = 0; i < samples; i++) {
+      const x = syntheticSeries(R, periods, e, T, circles);
+      collectWindows(x, L, H, T, Xs[e]!, Ys[e]!);
+      const r = e * samples + i;
+      const xn = Float64Array.from(Xs[e]!.slice(i * L, (i + 1) * L));
+      feats.set(gateFeatures(fn, xn).features, r * F);
+      labels[r] = e;
+    }
+    counts[e] = samples;
+  }
+
+  // 2. the gate, by nn.train on the cross-entropy of the generating expert
+  const gate = nn.initLinear(F, E, { init: 'glorot', seed: Number((R.uniform(1)[0]! * 2 ** 31) | 0) });
+  let gateParams: GateParams;
+  try {
+    nn.train(
+      { params: gate, loss: (p, x, y) => nn.softmaxCrossEntropy(nn.linear(p, x), y as Int32Array) },
+      { X: { data: feats, rows: E * samples, cols: F }, y: labels },
+      {
+        epochs, batchSize: 64, optimizer: nn.adam({ learningRate: 1e-2 }), seed: 1,
+        onProgress: (info) => stop({ stage: 'gate', step: info.epoch, total: epochs, elapsed: Date.now() - t0 }),
+      },
+    );
+    gateParams = { W: gate.W.toArray() as Float64Array, b: gate.b!.toArray() as Float64Array, F, E };
+  } finally {
+    gate.W.free();
+    gate.b?.free();
+  }
+
+  // Every window once (synthetic, then corpus), for the mixing stage: normalised lookback, target, top-k.
+  const all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[] = [];
+  if (mixEpochs > 0) {
+    for (let e = 0; e < E; e++) {
+      for (let i = 0; i < samples; i++) {
+        const xn = Float64Array.from(Xs[e]!.slice(i * L, (i + 1) * L));
+        const f = feats.subarray((e * samples + i) * F, (e * samples + i + 1) * F);
+        all.push({ xn, y: Float64Array.from(Ys[e]!.slice(i * H, (i + 1) * H)), f, top: topIndices(gateLogits(gateParams, f), topK) });
+      }
+    }
+  }
+
+  // 3. corpus windows routed by the gate
+  for (const series of corpus) {
+    for (const r of rates) {
+      const x = r === 1 ? series : resampleSeries(series, r);
+      const X: number[] = [];
+      const Y: number[] = [];
+      const n = collectWindows(x, L, H, stride, X, Y);
+      for (let w = 0; w < n; w++) {
+        const xn = Float64Array.from(X.slice(w * L, (w + 1) * L));
+        const f = gateFeatures(fn, xn).features;
+        const top = topIndices(gateLogits(gateParams, f), topK);
+        if (mixEpochs > 0) all.push({ xn, y: Float64Array.from(Y.slice(w * H, (w + 1) * H)), f, top });
+        for (const e of top) {
+          for (let i = 0; i < L; i++) Xs[e]!.push(xn[i]!);
+          for (let i = 0; i < H; i++) Ys[e]!.push(Y[w * H + i]!);
+          counts[e]!++;
+        }
+      }
+    }
+  }
+
+  // 4. experts in closed form
+  const experts: LinearMap[] = [];
+  for (let e = 0; e < E; e++) {
+    const w: Windows = { X: Float64Array.from(Xs[e]!), Y: Float64Array.from(Ys[e]!), n: counts[e]! };
+    Xs[e] = [];
+    Ys[e] = [];
+    experts.push(fitLinearMap(fn, w, L, H, ridge));
+    stop({ stage: 'experts', step: e + 1, total: E, elapsed: Date.now() - t0 });
+  }
+  // 5. mixing logits: forecast error of the softmax mixture over each window's selected experts
+  const mixParams = mixEpochs > 0 && topK > 1 ? trainMixer(fn, all, experts, F, E, H, mixEpochs, (step) => stop({ stage: 'mix', step, total: mixEpochs, elapsed: Date.now() - t0 }))
+    : gateParams;
+  return superLinearModel(L, H, periods, topK, experts, gateParams, mixParams, counts);
+}
+
+/**
+ * Learns mixing logits m = Vᵀf + c (zero start: equal weights) by Adam on the mean squared forecast
+ * error of Σ_{e ∈ top-k} softmax(m)_e · f_e(x) over the windows; the top-k sets stay those of the gate.
+ */
+function trainMixer(
+  fn: string, all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[], experts: LinearMap[],
+  F: number, E: number, H: number, epochs: number, report: (step: number) => void,
+): GateParams {
+  const n = all.length;
+  const cols = F + E * H + E;
+  const X = new Float64Array(n * cols);
+  const Y = new Float64Array(n * H);
+  const buf = new Float64Array(H);
+  all.forEach((w, r) => {
+    const row = r * cols;
+    X.set(w.f, row);
+    for (let e = 0; e < E; e++) X.set(applyMap(experts[e]!, w.xn, buf), row + F + e * H);
+    for (let e = 0; e < E; e++) X[row + F + E * H + e] = w.top.includes(e) ? 0 : -30;
+    Y.set(w.y, r * H);
+  });
+  const mixer = nn.initLinear(F, E, { init: 'zeros' });
+  try {
+    nn.train(
+      {
+        params: mixer,
+        loss: (p, x, y) => {
+          const b = x.shape[0]!;
+          const logits = nn.add(nn.linear(p, nn.slice(x, 1, 0, F)), nn.slice(x, 1, F + E * H, cols));
+          const w = nn.reshape(nn.softmax(logits), [b, 1, E]);
+          const outs = nn.reshape(nn.slice(x, 1, F, F + E * H), [b, E, H]);
+          const pred = nn.reshape(nn.matmul(w, outs), [b, H]);
+          return nn.mean(nn.square(nn.sub(pred, y as nn.Tensor)));
+        },
+      },
+      { X: { data: X, rows: n, cols }, y: { data: Y, rows: n, cols: H } },
+      { epochs, batchSize: 64, optimizer: nn.adam({ learningRate: 1e-2 }), seed: 2, onProgress: (info) => report(info.epoch) },
+    );
+    return { W: mixer.W.toArray() as Float64Array, b: mixer.b!.toArray() as Float64Array, F, E };
+  } finally {
+    mixer.W.free();
+    mixer.b?.free();
+  }
+}
+
+function superLinearModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[]): SuperLinearModel {
+  const E = periods.length;
+  const decide = (fn: string, xn: Float64Array): SuperLinearGate => {
+    const { features, power } = gateFeatures(fn, xn);
+    const logits = gateLogits(g, features);
+    const idx = topIndices(logits, topK);
+    const w = softmaxOver(gateLogits(mixer, features), idx);
+    const weights = new Float64Array(E);
+    idx.forEach((e, i) => (weights[e] = w[i]!));
+    return { experts: idx.map((e, i) => ({ index: e, period: periods[e]!, weight: w[i]! })), weights, logits, periodogram: power };
+  };
+  const mix = (fn: string) => (xn: Float64Array): Float64Array => {
+    const d = decide(fn, xn);
+    const out = new Float64Array(H);
+    const buf = new Float64Array(H);
+    for (const c of d.experts) {
+      applyMap(experts[c.index]!, xn, buf);
+      for (let h = 0; h < H; h++) out[h] = out[h]! + c.weight * buf[h]!;
+    }
+    return out;
+  };
+  return {
+    lookback: L,
+    horizon: H,
+    periods: Object.freeze([...periods]),
+    topK,
+    trainingWindows: Object.freeze([...counts]),
+    forecast(series: VectorInput, steps?: number): Float64Array {
+      const fn = 'SuperLinearModel.forecast';
+      const x = readSeries(fn, 'series', series, L);
+      return rollForecast(x, L, H, readSteps(fn, steps, H), mix(fn));
+    },
+    gate(series: VectorInput): SuperLinearGate {
+      const fn = 'SuperLinearModel.gate';
+      const x = readSeries(fn, 'series', series, L);
+      const start = x.length - L;
+      const { mu, sigma } = revinStats(x, start, L);
+      const xn = new Float64Array(L);
+      for (let i = 0; i < L; i++) xn[i] = (x[start + i]! - mu) / sigma;
+      return decide(fn, xn);
+    },
+    expertForecast(series: VectorInput, index: number, steps?: number): Float64Array {
+      const fn = 'SuperLinearModel.expertForecast';
+      const x = readSeries(fn, 'series', series, L);
+      if (!Number.isSafeInteger(index) || index < 0 || index >= E) throw parameterError(fn, 'index', `an integer in [0, ${E - 1}]`, index);
+      const buf = new Float64Array(H);
+      return rollForecast(x, L, H, readSteps(fn, steps, H), (xn) => applyMap(experts[index]!, xn, buf));
+    },
+  };
+}
+
+

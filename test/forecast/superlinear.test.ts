@@ -1,0 +1,157 @@
+/**
+ * RLinear, the baselines and Super-Linear against known answers: exact recovery of signals a linear
+ * map can continue, the seasonal-naive and Holt–Winters definitions, the gate's choice on pure
+ * periodic signals, determinism, progress/abort and the typed errors.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings/index.js';
+import { fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, type SuperLinearModel } from '../../bindings/forecast/index.js';
+import { resampleSeries } from '../../bindings/forecast/superlinear.js';
+
+beforeAll(() => init());
+
+/** Σ_h cos/sin harmonics of period p plus a level: a series any lookback ≥ p continues exactly. */
+function periodic(p: number, n: number, phase = 0, level = 3): Float64Array {
+  return Float64Array.from({ length: n }, (_, t) => level + Math.cos((2 * Math.PI * (t + phase)) / p) + 0.4 * Math.sin((4 * Math.PI * (t + phase)) / p));
+}
+
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
+
+describe('fitRLinear', () => {
+  it('continues a periodic signal it was fitted on, and rolls past its horizon', () => {
+    const x = periodic(6, 300);
+    const f = fitRLinear(x.subarray(0, 200), { lookback: 24, horizon: 6, ridge: 1e-9 });
+    const truth = periodic(6, 320);
+    expect(maxAbs(f.forecast(x.subarray(0, 250), 6), truth.subarray(250, 256))).toBeLessThan(1e-5);
+    // 20 steps = 3 full applications + a part, with predictions fed back as inputs
+    expect(maxAbs(f.forecast(x.subarray(0, 250), 20), truth.subarray(250, 270))).toBeLessThan(1e-4);
+  });
+
+  it('is invariant to the scale and offset of the input (RevIN)', () => {
+    const x = periodic(5, 200);
+    const f = fitRLinear([x, periodic(7, 200)], { lookback: 30, horizon: 5 });
+    const a = f.forecast(x.subarray(0, 150));
+    const b = f.forecast(x.subarray(0, 150).map((v) => 10 * v - 4));
+    expect(maxAbs(b, a.map((v) => 10 * v - 4))).toBeLessThan(1e-9);
+  });
+
+  it('refuses too-short series, non-finite values and unknown options', () => {
+    expect(() => fitRLinear([1, 2, 3], { lookback: 4, horizon: 2 })).toThrow(ShapeError);
+    expect(() => fitRLinear([1, 2, 3, NaN, 5, 6, 7], { lookback: 4, horizon: 2 })).toThrow(NonFiniteError);
+    expect(() => fitRLinear(periodic(4, 40), { lookback: 4, horizn: 2 } as never)).toThrow(/horizn.*horizon/);
+    const f = fitRLinear(periodic(4, 40), { lookback: 8, horizon: 2 });
+    expect(() => f.forecast([1, 2, 3])).toThrow(/LinearForecaster.forecast: series must hold at least the lookback of 8 values \(got length 3\)/);
+    expect(() => f.forecast(periodic(4, 8), 0)).toThrow(ParameterError);
+  });
+});
+
+describe('seasonalNaive and fitHoltWinters', () => {
+  it('seasonal naive repeats the last season', () => {
+    expect(Array.from(seasonalNaive([9, 1, 2, 3], 3, 7))).toEqual([1, 2, 3, 1, 2, 3, 1]);
+    expect(Array.from(seasonalNaive([4, 5], 1, 3))).toEqual([5, 5, 5]);
+    expect(() => seasonalNaive([1, 2], 3, 1)).toThrow(ShapeError);
+  });
+
+  it('Holt–Winters forecasts an exactly seasonal series exactly, with zero training error', () => {
+    const season = [3, -1, 0.5, 2, -2, 1, -3.5];
+    const x = Float64Array.from({ length: 70 }, (_, t) => 100 + season[t % 7]!);
+    const m = fitHoltWinters(x, { period: 7 });
+    expect(m.trainingMse).toBeLessThan(1e-20);
+    const f = m.forecast(x, 10);
+    for (let h = 0; h < 10; h++) expect(f[h]).toBeCloseTo(100 + season[(70 + h) % 7]!, 10);
+  });
+
+  it('Holt–Winters follows the recursions: one step after a level shift moves the level by α·error', () => {
+    const x = Float64Array.from({ length: 21 }, (_, t) => (t % 7) + (t === 20 ? 10 : 0));
+    const m = fitHoltWinters(x, { period: 7, alphas: [0.25], gammas: [0] });
+    // level before the shift: the mean of 0…6 = 3; error 10 → level 5.5; season unchanged (γ = 0)
+    expect(m.forecast(x, 1)[0]).toBeCloseTo(5.5 + (0 - 3), 12);
+  });
+
+  it('refuses a missing period, a bad grid and unknown options', () => {
+    expect(() => fitHoltWinters([1, 2, 3], {} as never)).toThrow(/fitHoltWinters: options.period must be an integer >= 2/);
+    expect(() => fitHoltWinters(periodic(4, 40), { period: 4, alphas: [0] })).toThrow(/options.alphas\[0\]/);
+    expect(() => fitHoltWinters(periodic(4, 40), { period: 4, gamas: [0] } as never)).toThrow(/gamas.*gammas/);
+    expect(() => fitHoltWinters([1, 2, 3, 4, 5], { period: 2 })).toThrow(ShapeError);
+  });
+});
+
+describe('pretrainSuperLinear', () => {
+  const periods = [4, 7, 12, 24];
+  let model: SuperLinearModel;
+  beforeAll(() => {
+    model = pretrainSuperLinear({ lookback: 96, horizon: 12, periods, samplesPerExpert: 60, gateEpochs: 20, seed: 3 });
+  });
+
+  it.each(periods)('the gate ranks the expert of period %i first on a pure signal of that period', (p) => {
+    const g = model.gate(periodic(p, 200, 1));
+    expect(g.experts[0]!.period).toBe(p);
+    expect(g.experts.length).toBe(3);
+    const total = g.weights.reduce((s, v) => s + v, 0);
+    expect(total).toBeCloseTo(1, 12);
+    expect(g.experts.map((e) => e.weight)).toEqual([...g.experts.map((e) => e.weight)].sort((a, b) => b - a));
+    expect(g.periodogram.length).toBe(49);
+  });
+
+  it('forecasts a clean periodic signal it never saw within 10 % of its range (experts fitted on noisy signals, ridge 1e-2)', () => {
+    const x = periodic(12, 300, 5);
+    const f = model.forecast(x.subarray(0, 250), 24);
+    expect(maxAbs(f, x.subarray(250, 274))).toBeLessThan(0.1 * 2.8);
+  });
+
+  it('the mixture is the gate-weighted sum of its experts', () => {
+    const x = periodic(7, 150, 2).map((v, t) => v + 0.01 * t);
+    const g = model.gate(x);
+    const mix = model.forecast(x);
+    const sum = new Float64Array(12);
+    for (const c of g.experts) model.expertForecast(x, c.index).forEach((v, h) => (sum[h] = sum[h]! + c.weight * v));
+    expect(maxAbs(mix, sum)).toBeLessThan(1e-9);
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = pretrainSuperLinear({ lookback: 32, horizon: 4, periods: [4, 8], samplesPerExpert: 10, gateEpochs: 2, seed: 9 });
+    const b = pretrainSuperLinear({ lookback: 32, horizon: 4, periods: [4, 8], samplesPerExpert: 10, gateEpochs: 2, seed: 9 });
+    const x = periodic(8, 40);
+    expect(Array.from(a.forecast(x))).toEqual(Array.from(b.forecast(x)));
+  });
+
+  it('routes corpus windows to experts and reports progress; onProgress false and an aborted signal stop it', () => {
+    const seen: string[] = [];
+    const m = pretrainSuperLinear({
+      lookback: 32, horizon: 4, periods: [4, 8], samplesPerExpert: 10, gateEpochs: 2, topK: 1,
+      corpus: [periodic(8, 100)], resample: [1, 0.5], stride: 2,
+      onProgress: (i) => void seen.push(i.stage),
+    });
+    // 10 synthetic windows each, plus ⌊(100 − 36)/2⌋ + 1 = 33 windows at rate 1 and ⌊(199 − 36)/2⌋ + 1 = 82 at
+    // rate 0.5 (199 resampled values), each routed to one expert (topK 1)
+    expect(m.trainingWindows.reduce((s, v) => s + v, 0)).toBe(20 + 33 + 82);
+    expect(seen.filter((s) => s === 'gate').length).toBe(2);
+    expect(seen.filter((s) => s === 'experts').length).toBe(2);
+    expect(() => pretrainSuperLinear({ lookback: 32, horizon: 4, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 3, onProgress: () => false }))
+      .toThrow(/pretrainSuperLinear: stopped by options.onProgress at gate step 1 of 3/);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => pretrainSuperLinear({ lookback: 32, horizon: 4, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 3, signal: ac.signal }))
+      .toThrow(/aborted by options.signal/);
+  });
+
+  it('resampling by rate r reads x(r·t) with linear interpolation', () => {
+    expect(Array.from(resampleSeries(Float64Array.from([0, 2, 4, 6]), 0.5))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(Array.from(resampleSeries(Float64Array.from([0, 2, 4, 6, 8]), 2))).toEqual([0, 4, 8]);
+  });
+
+  it('refuses bad options and short series with typed errors', () => {
+    expect(() => pretrainSuperLinear({ periods: [4, 4] })).toThrow(/options.periods must be distinct periods/);
+    expect(() => pretrainSuperLinear({ periods: [1] })).toThrow(/options.periods\[0\] must be an integer >= 2/);
+    expect(() => pretrainSuperLinear({ periods: [4, 8], topK: 3 })).toThrow(/options.topK must be at most the number of experts \(2\)/);
+    expect(() => pretrainSuperLinear({ lookback: 4 })).toThrow(/options.lookback must be an integer >= 8/);
+    expect(() => pretrainSuperLinear({ corpus: [1, 2, 3] as never })).toThrow(/options.corpus must be an array of series/);
+    expect(() => pretrainSuperLinear({ lookbak: 8 } as never)).toThrow(/lookbak.*lookback/);
+    expect(() => model.gate(periodic(4, 50))).toThrow(/SuperLinearModel.gate: series must hold at least the lookback of 96 values \(got length 50\)/);
+    expect(() => model.expertForecast(periodic(4, 100), 4)).toThrow(/index must be an integer in \[0, 3\]/);
+  });
+});
