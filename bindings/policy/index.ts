@@ -14,3 +14,7 @@ export {
   type LoopLossOptions, type ContextualBandit, type ContextualBanditOptions, type BanditTrainOptions, type BanditTrainResult, type BanditProgress,
 } from './loop.js';
 export { loopTrainLm, type LoopLmOptions, type LoopLmResult, type LoopLmProgress } from './lm.js';
+export {
+  preferenceTask, nashPolicyTrain,
+  type PreferenceTask, type PreferenceTaskOptions, type NashPolicyOptions, type NashPolicyResult, type NashPolicyProgress,
+} from './sampled.js';
