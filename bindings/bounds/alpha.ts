@@ -22,20 +22,54 @@ export interface AlphaRegion {
   ball?: { center: Float64Array; radius: number; dual: number };
 }
 
-interface ActInfo {
+/** The relaxation lines of one activation layer (per neuron of its input) and which lower slopes are free. */
+export interface ActInfo {
   aL: Float64Array; bL: Float64Array; aU: Float64Array; bU: Float64Array;
   /** Indices of neurons whose lower slope is free (unstable ReLU / LeakyReLU), with its range. */
   free: number[]; lo: number;
 }
 
 /**
- * One side's bound for one row `crow` (length = output size) with the current slopes; returns the
+ * β-CROWN's split terms (Wang et al. 2021, "Beta-CROWN", eq. 5): on a subdomain where neuron
+ * `neuron` of node `node` has the sign `sign` (z ≥ 0: +1, z ≤ 0: −1), sign·z ≥ 0, so for β ≥ 0 the
+ * lower bound of f may be taken of f − β·sign·z (and the upper bound of f + β·sign·z): the
+ * Lagrangian term enters Λ of that node before it is propagated further back.
+ */
+export interface BetaTerms {
+  /** Node index (a layer index; −1 = the network input) of each split neuron's pre-activation. */
+  node: readonly number[];
+  /** The neuron within that node. */
+  neuron: readonly number[];
+  /** +1: fixed z ≥ 0 (active); −1: fixed z ≤ 0 (inactive). */
+  sign: readonly number[];
+  /** The multipliers β ≥ 0. */
+  beta: Float64Array;
+}
+
+/** One bound evaluation: its value and supergradients, the Λ on each activation's output, the minimiser x*. */
+export interface Evaluation {
+  value: number;
+  /** ∂value/∂α per activation layer, one entry per free neuron. */
+  grad: Map<number, Float64Array>;
+  /** ∂value/∂β per split term (lower side: −sign·ẑ; upper side: +sign·ẑ). */
+  betaGrad: Float64Array;
+  /** Λ on the output of each activation layer (the coefficient each neuron's relaxation multiplies). */
+  coeff: Map<number, Float64Array>;
+  /** The input where the linear bound is attained (a candidate counterexample). */
+  x: Float64Array;
+}
+
+/**
+ * One side's bound for one row `crow` on node `target` (default the output; `crow` has its size) with
+ * the current slopes, and the β terms when given; returns the
  * bound and its gradient with respect to every free slope (by the envelope theorem: the bound is
  * the linearised network's value at the optimal input x*, so ∂/∂αⱼ = Λⱼ·ẑⱼ where Λⱼ is the
  * coefficient on the neuron's output — summed over every path at a fan-out — and ẑⱼ its input in the
  * linearised forward pass from x*).
  */
-function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, acts: Map<number, ActInfo>, crow: Float64Array, upper: boolean): { value: number; grad: Map<number, Float64Array> } {
+export function evaluate(
+  s0: Scope, net: BoundsNetwork, boxes: readonly PlacedBox[], region: AlphaRegion, acts: ReadonlyMap<number, ActInfo>, crow: Float64Array, upper: boolean, betas?: BetaTerms, target = net.layers.length - 1,
+): Evaluation {
   return withScope(s0.fn, (s) => {
     shareWeights(s0, s, net);
     const place = (v: Float64Array): number => {
@@ -46,10 +80,20 @@ function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: Alp
     const relax = new Map<number, readonly [number, number, number, number]>();
     for (const [i, a] of acts) relax.set(i, [place(a.aL), place(a.bL), place(a.aU), place(a.bU)]);
     const coeff = new Map<number, Float64Array>();
+    // The β terms of node i are added to its Λ once every consumer has contributed (lower side: −β·sign).
+    const addBeta = (i: number, B: LinearBound): void => {
+      if (!betas) return;
+      const lamView = f64View(s.x, B.lam, B.n);
+      betas.node.forEach((p, q) => {
+        if (p === i) lamView[betas.neuron[q]!]! += (upper ? 1 : -1) * betas.sign[q]! * betas.beta[q]!;
+      });
+    };
     const record = (i: number, B: LinearBound): void => {
+      addBeta(i, B);
       if (acts.has(i)) coeff.set(i, f64View(s.x, B.lam, B.n).slice());
     };
-    const B = backwardPass(s, net, net.layers.length - 1, place(crow), 1, boxes, upper, { relax, record });
+    const B = backwardPass(s, net, target, place(crow), 1, boxes, upper, { relax, record });
+    addBeta(-1, B);
     const n0 = net.input;
     const lam = f64View(s.x, B.lam, n0).slice();
     const c = f64View(s.x, B.c, 1)[0]!;
@@ -78,7 +122,7 @@ function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: Alp
     const grad = new Map<number, Float64Array>();
     const z: Float64Array[] = [x];
     net.layers.forEach((layer, i) => {
-      if (!net.live[i]) return;
+      if (!net.live[i] || i > target) return;
       const a = acts.get(i);
       if (a) {
         const zin = z[layer.inputs[0]! + 1]!;
@@ -96,7 +140,12 @@ function evaluate(s0: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: Alp
         z[i + 1] = f64View(s.x, out, layer.outSize).slice();
       }
     });
-    return { value, grad };
+    const betaGrad = new Float64Array(betas?.beta.length ?? 0);
+    betas?.node.forEach((p, q) => {
+      const zp = z[p + 1];
+      betaGrad[q] = zp ? (upper ? 1 : -1) * betas.sign[q]! * zp[betas.neuron[q]!]! : 0;
+    });
+    return { value, grad, betaGrad, coeff, x };
   });
 }
 

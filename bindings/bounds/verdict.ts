@@ -65,7 +65,7 @@ export interface VerifyModelResult {
  */
 export function verify(model: BoundsNetwork | NetworkSpec | string, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
   const fn = 'verify';
-  const o = readOptions(fn, options, optionKeys<VerifyModelOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true }));
+  const o = readOptions(fn, options, optionKeys<VerifyModelOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true }));
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const method = o.method ?? 'crown';

@@ -16,6 +16,8 @@ import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type Pre
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { chainOf, jacobianAt, type Chain } from './lipschitz.js';
 import { checkSeed, rng } from '../rng.js';
+import { withScope } from '../runtime/memory.js';
+import { betaApplicable, children, chooseNeuron, optimiseDomain, rootDomain, tightenRoot, type BetaDomain, type BetaSettings } from './beta.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
@@ -78,6 +80,40 @@ export interface VerifyOptions {
    * faster on some instances and time out on others.
    */
   inputSplit?: 'widest' | 'gradient' | 'strong';
+  /**
+   * β-CROWN ReLU branch and bound (Wang et al. 2021), used when ReLU splits start at the root
+   * (`reluSplitAfter` 0, the default above 16 inputs) on networks of linear, conv2d, affine,
+   * add/sub and ReLU / LeakyReLU layers. Each subdomain keeps its parent's pre-activation boxes with
+   * the split neuron clamped, and its bound is CROWN's on f − Σ β·sign·z, maximised over the lower
+   * ReLU slopes α of every layer and the split multipliers β ≥ 0 jointly by projected Adam
+   * (warm-started from the parent). `false` turns it off: a ReLU split then only clamps the neuron's
+   * bounds and recomputes CROWN. A subdomain left with no unstable ReLU goes back to that path
+   * (input splits).
+   */
+  beta?:
+    | false
+    | {
+        /** Adam steps per subdomain (default 20). */
+        iterations?: number;
+        /** Adam steps of the root bound, α only (default 50). */
+        rootIterations?: number;
+        /**
+         * Adam steps per side for each unstable intermediate neuron at the root (default 10; 0 keeps
+         * CROWN's boxes): the pre-activation boxes every subdomain starts from are optimised over the
+         * slopes of the layers before them, layer by layer.
+         */
+        intermediate?: number;
+        /** Adam rate of α (default 0.5, auto_LiRPA's; multiplied by 0.98 per step). */
+        lrAlpha?: number;
+        /** Adam rate of β (default 0.05, auto_LiRPA's; multiplied by 0.98 per step). */
+        lrBeta?: number;
+        /** Subdomains taken from the queue (the worst bounds first) and split per round (default 8). */
+        batch?: number;
+        /** 'fsb' (default): filtered smart branching over the top `candidates` of the BaBSR-style ranking; 'babsr': the top of the ranking. */
+        branching?: 'babsr' | 'fsb';
+        /** FSB: candidate neurons whose children are bounded per decision (default 4). */
+        candidates?: number;
+      };
 }
 
 /** Result of {@link verifyNetwork}. */
@@ -117,6 +153,8 @@ export interface ReadVerifyOptions {
   reluAfter: number;
   inputSplit: 'widest' | 'gradient' | 'strong';
   signal: AbortSignalLike | undefined;
+  /** β-CROWN settings, or null when turned off. */
+  beta: (BetaSettings & { batch: number }) | null;
 }
 
 /**
@@ -124,7 +162,7 @@ export interface ReadVerifyOptions {
  * reports under its own name). `method` also admits 'crown-ibp' and 'alpha-crown', which `verify` passes on.
  */
 /** The keys of VerifyOptions (also those of `verify`'s options, which pass them through). */
-export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true });
+export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true });
 
 export function readVerifyOptions(fn: string, options: VerifyOptions | undefined, net: BoundsNetwork): ReadVerifyOptions {
   const o = readOptions(fn, options, VERIFY_KEYS);
@@ -141,14 +179,37 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   positiveInteger(fn, 'options.pgd.steps', steps);
   const seed = pgd.seed ?? 0;
   checkSeed(fn, seed, 'options.pgd.seed');
-  const reluAfter = o.reluSplitAfter ?? 4 * net.input + 8;
+  // Few inputs: split the input box first (ACAS Xu); many: split ReLUs from the root (β-CROWN).
+  const reluAfter = o.reluSplitAfter ?? (net.input <= 16 ? 4 * net.input + 8 : 0);
   if (typeof reluAfter !== 'number' || !(reluAfter >= 0) || (Number.isFinite(reluAfter) && !Number.isSafeInteger(reluAfter))) {
     throw parameterError(fn, 'options.reluSplitAfter', 'a non-negative integer or Infinity', reluAfter);
   }
   const inputSplit = o.inputSplit ?? 'widest';
   if (!['widest', 'gradient', 'strong'].includes(inputSplit)) throw parameterError(fn, 'options.inputSplit', "'widest', 'gradient' or 'strong'", inputSplit);
   const signal = readSignal(fn, o.signal);
-  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal };
+  let beta: ReadVerifyOptions['beta'] = null;
+  if (o.beta !== false) {
+    type B = Exclude<NonNullable<VerifyOptions['beta']>, false>;
+    const b = readOptions(fn, o.beta, optionKeys<B>({ iterations: true, rootIterations: true, intermediate: true, lrAlpha: true, lrBeta: true, batch: true, branching: true, candidates: true }), 'options.beta');
+    const iterations = b.iterations ?? 20;
+    nonNegativeInteger(fn, 'options.beta.iterations', iterations);
+    const rootIterations = b.rootIterations ?? 50;
+    nonNegativeInteger(fn, 'options.beta.rootIterations', rootIterations);
+    const intermediate = b.intermediate ?? 10;
+    nonNegativeInteger(fn, 'options.beta.intermediate', intermediate);
+    const lrAlpha = b.lrAlpha ?? 0.5;
+    if (typeof lrAlpha !== 'number' || !(lrAlpha > 0) || !Number.isFinite(lrAlpha)) throw parameterError(fn, 'options.beta.lrAlpha', 'a finite number > 0', lrAlpha);
+    const lrBeta = b.lrBeta ?? 0.05;
+    if (typeof lrBeta !== 'number' || !(lrBeta > 0) || !Number.isFinite(lrBeta)) throw parameterError(fn, 'options.beta.lrBeta', 'a finite number > 0', lrBeta);
+    const batch = b.batch ?? 8;
+    positiveInteger(fn, 'options.beta.batch', batch);
+    const branching = b.branching ?? 'fsb';
+    if (branching !== 'fsb' && branching !== 'babsr') throw parameterError(fn, 'options.beta.branching', "'fsb' or 'babsr'", branching);
+    const candidates = b.candidates ?? 4;
+    positiveInteger(fn, 'options.beta.candidates', candidates);
+    beta = { iterations, rootIterations, intermediate, lrAlpha, lrBeta, batch, branching, candidates };
+  }
+  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta };
 }
 
 /**
@@ -168,7 +229,7 @@ export function verifyNetwork(
 ): VerifyResult {
   const fn = 'verifyNetwork';
   const net = toNetwork(fn, model);
-  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal } = readVerifyOptions(fn, options, net);
+  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta } = readVerifyOptions(fn, options, net);
   const prop = readOptions(fn, property, optionKeys<OutputProperty>({ C: true, d: true, mode: true }), 'property');
   const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');
   if (!spec) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', prop.C);
@@ -307,10 +368,10 @@ export function verifyNetwork(
     return g;
   };
   /** `starts` PGD runs from uniform random points of the box [lo, hi]; a violation found is the result. */
-  const pgd = (lo: Float64Array, hi: Float64Array, starts: number): VerifyResult | null => {
+  const pgd = (lo: Float64Array, hi: Float64Array, starts: number, from?: Float64Array): VerifyResult | null => {
     for (let r = 0; r < starts && !stop(); r++) {
       const start = R.uniform(n);
-      const x = lo.map((l, j) => l + start[j]! * (hi[j]! - l));
+      const x = r === 0 && from ? from.slice() : lo.map((l, j) => l + start[j]! * (hi[j]! - l));
       for (let t = 0; t <= steps; t++) {
         const y = evaluateNetwork(net, x);
         const v = values(y);
@@ -331,8 +392,93 @@ export function verifyNetwork(
   // most negative bound, where a violation is likeliest), when a start is cheap next to 50 bounding
   // calls: few inputs (2·inputs·steps forward passes) or an exact gradient (2·steps passes).
   const PGD_EVERY = 50;
+  /**
+   * β-CROWN branch and bound from the root node. Every row of C·y + d gets its own subdomain state
+   * (α and β are per row); a node holds the rows still open on it. Returns a verdict, or null when
+   * the search ended with nodes left to the input-split loop below (subdomains without an unstable
+   * ReLU, handed over with their splits).
+   */
+  const betaBab = (rootNode: Node): VerifyResult | null => withScope(fn, (s) => {
+    const o = beta!;
+    const region = { lower: rootNode.lower, upper: rootNode.upper };
+    type BNode = { rows: number[]; doms: BetaDomain[]; score: number };
+    const crows = Array.from({ length: k }, (_, i) => Cflat.slice(i * m, (i + 1) * m));
+    const scoreOf = (doms: BetaDomain[], rows: number[]): number => {
+      let sc = any ? -Infinity : Infinity;
+      doms.forEach((dm, q) => (sc = any ? Math.max(sc, dm.lower + d[rows[q]!]!) : Math.min(sc, dm.lower + d[rows[q]!]!)));
+      return sc;
+    };
+    const closed = (sc: number): boolean => (any ? sc > 0 : sc >= 0);
+    /** Optimises every row of a node; a row's x* that violates the property is a counterexample. */
+    const finish = (doms: BetaDomain[], rows: number[], iterations: number): BNode | VerifyResult | null => {
+      nodes++;
+      const keep: number[] = [];
+      const kept: BetaDomain[] = [];
+      for (const [q, dm] of doms.entries()) {
+        optimiseDomain(s, net, region, dm, crows[rows[q]!]!, iterations, o, stop);
+        const y = evaluateNetwork(net, dm.x);
+        const v = values(y);
+        if (violated(v)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x: dm.x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
+        // 'all': a row proved on this subdomain stays proved on its children
+        if (any || !(dm.lower + d[rows[q]!]! >= 0)) [keep.push(rows[q]!), kept.push(dm)];
+      }
+      if (kept.length === 0) return null;
+      const sc = scoreOf(kept, keep);
+      return closed(sc) ? null : { rows: keep, doms: kept, score: sc };
+    };
+    const rows0 = Array.from({ length: k }, (_, i) => i);
+    const start = rootDomain(rootNode.pre, n);
+    if (o.intermediate > 0) tightenRoot(s, net, region, start, o.intermediate, o, stop);
+    const root = finish(rows0.map(() => ({ ...start })), rows0, o.rootIterations);
+    if (root === null) return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
+    if ('verdict' in root) return root;
+    const queue: BNode[] = [root];
+    while (queue.length > 0) {
+      if (nodes >= maxNodes || stop()) {
+        const stopped = signal?.aborted ? 'aborted' : nodes >= maxNodes ? 'maxNodes' : 'timeout';
+        return { verdict: 'unknown', stopped, nodes, reluSplits, elapsedMs: elapsed() };
+      }
+      // a batch of the worst subdomains, each split once
+      queue.sort((a, b) => b.score - a.score);
+      const batch = queue.splice(Math.max(0, queue.length - o.batch));
+      for (const node of batch) {
+        if (nodes >= nextPgd) {
+          nextPgd = nodes + PGD_EVERY;
+          const r = pgd(region.lower, region.upper, 1, node.doms[0]!.x);
+          if (r) return r;
+        }
+        // branch on the row that decides the node's score
+        let w = 0;
+        node.doms.forEach((dm, q) => {
+          const better = any ? dm.lower + d[node.rows[q]!]! > node.doms[w]!.lower + d[node.rows[w]!]! : dm.lower + d[node.rows[q]!]! < node.doms[w]!.lower + d[node.rows[w]!]!;
+          if (better) w = q;
+        });
+        const pick = chooseNeuron(s, net, region, node.doms[w]!, crows[node.rows[w]!]!, o, stop);
+        if (pick === null) {
+          // no unstable ReLU left: the clamping path (CROWN recomputed with the splits, then input splits) takes over
+          const r = bound(region.lower, region.upper, node.doms[0]!.splits.map(({ layer, neuron, active }) => ({ layer, neuron, active })), 0);
+          if (r !== null && 'verdict' in r) return r;
+          if (r !== null) open.push(r);
+          continue;
+        }
+        reluSplits++;
+        const pairs = node.doms.map((dm) => children(net, dm, pick.layer, pick.neuron));
+        for (const side of [0, 1]) {
+          const kids = pairs.map((pair) => pair[side]!);
+          const r = finish(kids, node.rows, o.iterations);
+          if (r === null) continue;
+          if ('verdict' in r) return r;
+          queue.push(r);
+        }
+      }
+    }
+    return open.length === 0 ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() } : null;
+  });
   let nextPgd = restarts > 0 && (n <= 16 || chain !== null) ? nodes + PGD_EVERY : Infinity;
-  open.push(first);
+  if (reluAfter === 0 && beta !== null && betaApplicable(net)) {
+    const r = betaBab(first);
+    if (r) return r;
+  } else open.push(first);
   while (open.length > 0) {
     if (nodes >= maxNodes || elapsed() > timeout * 1000 || signal?.aborted) {
       const stopped = signal?.aborted ? 'aborted' : nodes >= maxNodes ? 'maxNodes' : 'timeout';
