@@ -4,3 +4,4 @@
  */
 export { lpd, alpd, inexactAlpd, bilinearCoupling, type SaddleCoupling, type SaddleProblem, type SaddleOptions, type SaddleResult, type SaddleCalls, type InexactInnerOptions } from './primal-dual.js';
 export { penaltyBilevel, lvhba, type BilevelFunction, type BilevelProblem, type BilevelOptions, type PenaltyBilevelOptions, type LvhbaOptions, type BilevelResult, type LowerConstraints } from './bilevel.js';
+export { proxyProxPoint, type ProxyProxPointOptions, type ProxyProxPointResult } from './proxy.js';

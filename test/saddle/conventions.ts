@@ -20,6 +20,7 @@ export const SADDLE_WITH_OPTIONS: Record<string, { fn: string; name?: string; ke
     { fn: 'inexactAlpd', name: 'options.inner', key: 'maxIter', call: (o) => api.inexactAlpd(saddle(), { maxIter: 3, inner: { ...o } }) },
   ],
   penaltyBilevel: [{ fn: 'penaltyBilevel', key: 'sigma', call: (o) => api.penaltyBilevel(bq(), { maxIter: 3, ...o }) }],
+  proxyProxPoint: [{ fn: 'proxyProxPoint', key: 'step', call: (o) => api.proxyProxPoint(f, { ...f, lipschitz: 1 }, { step: 1, maxIter: 3, ...o }) }],
   lvhba: [{ fn: 'lvhba', key: 'gamma1', call: (o) => api.lvhba(bq(), { maxIter: 3, ...o }) }],
 };
 
