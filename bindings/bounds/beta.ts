@@ -4,8 +4,9 @@
  * branch and bound fixes some ReLUs active (z ≥ 0) or inactive (z ≤ 0). Its pre-activation boxes are
  * its parent's with the split neuron clamped (a parent's bounds hold on every child), and its lower
  * bound is the CROWN bound of f − Σ β·sign·z, maximised jointly over the lower ReLU slopes α of
- * every layer and the multipliers β ≥ 0 by projected Adam (auto_LiRPA's optimiser and its default
- * rates 0.5 for α and 0.05 for β, decayed by 0.98 per step), warm-started from the parent's α and β.
+ * every layer and the multipliers β ≥ 0 by projected Adam (the optimiser of auto_LiRPA and α,β-CROWN,
+ * with α,β-CROWN's default rates: 0.1 for α at the root, 0.01 for α and 0.05 for β in subdomains,
+ * decayed by 0.98 per step), warm-started from the parent's α and β.
  * β = 0 is α-CROWN on the clamped boxes, and the best iterate is kept, so a subdomain's β-CROWN bound
  * is never below its α-CROWN bound.
  *
@@ -39,6 +40,8 @@ export interface BetaSettings {
   /** Adam steps per subdomain (the root gets `rootIterations`). */
   iterations: number;
   rootIterations: number;
+  /** Adam rate of α at the root. */
+  lrRoot: number;
   /** Adam steps per side for each unstable intermediate neuron of the root (0: CROWN's boxes). */
   intermediate: number;
   /** Adam rates of α and β. */

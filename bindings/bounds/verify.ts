@@ -93,19 +93,21 @@ export interface VerifyOptions {
   beta?:
     | false
     | {
-        /** Adam steps per subdomain (default 20). */
+        /** Adam steps per subdomain (default 10, α,β-CROWN's). */
         iterations?: number;
         /** Adam steps of the root bound, α only (default 50). */
         rootIterations?: number;
+        /** Adam rate of α at the root (the root bound and `intermediate`; default 0.1, α,β-CROWN's α-CROWN rate). */
+        lrRoot?: number;
         /**
          * Adam steps per side for each unstable intermediate neuron at the root (default 10; 0 keeps
          * CROWN's boxes): the pre-activation boxes every subdomain starts from are optimised over the
          * slopes of the layers before them, layer by layer.
          */
         intermediate?: number;
-        /** Adam rate of α (default 0.5, auto_LiRPA's; multiplied by 0.98 per step). */
+        /** Adam rate of α in the subdomains (default 0.01, α,β-CROWN's β-CROWN rate; multiplied by 0.98 per step). */
         lrAlpha?: number;
-        /** Adam rate of β (default 0.05, auto_LiRPA's; multiplied by 0.98 per step). */
+        /** Adam rate of β (default 0.05, α,β-CROWN's; multiplied by 0.98 per step). */
         lrBeta?: number;
         /** Subdomains taken from the queue (the worst bounds first) and split per round (default 8). */
         batch?: number;
@@ -190,14 +192,16 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
   let beta: ReadVerifyOptions['beta'] = null;
   if (o.beta !== false) {
     type B = Exclude<NonNullable<VerifyOptions['beta']>, false>;
-    const b = readOptions(fn, o.beta, optionKeys<B>({ iterations: true, rootIterations: true, intermediate: true, lrAlpha: true, lrBeta: true, batch: true, branching: true, candidates: true }), 'options.beta');
-    const iterations = b.iterations ?? 20;
+    const b = readOptions(fn, o.beta, optionKeys<B>({ iterations: true, rootIterations: true, lrRoot: true, intermediate: true, lrAlpha: true, lrBeta: true, batch: true, branching: true, candidates: true }), 'options.beta');
+    const iterations = b.iterations ?? 10;
     nonNegativeInteger(fn, 'options.beta.iterations', iterations);
     const rootIterations = b.rootIterations ?? 50;
     nonNegativeInteger(fn, 'options.beta.rootIterations', rootIterations);
     const intermediate = b.intermediate ?? 10;
     nonNegativeInteger(fn, 'options.beta.intermediate', intermediate);
-    const lrAlpha = b.lrAlpha ?? 0.5;
+    const lrRoot = b.lrRoot ?? 0.1;
+    if (typeof lrRoot !== 'number' || !(lrRoot > 0) || !Number.isFinite(lrRoot)) throw parameterError(fn, 'options.beta.lrRoot', 'a finite number > 0', lrRoot);
+    const lrAlpha = b.lrAlpha ?? 0.01;
     if (typeof lrAlpha !== 'number' || !(lrAlpha > 0) || !Number.isFinite(lrAlpha)) throw parameterError(fn, 'options.beta.lrAlpha', 'a finite number > 0', lrAlpha);
     const lrBeta = b.lrBeta ?? 0.05;
     if (typeof lrBeta !== 'number' || !(lrBeta > 0) || !Number.isFinite(lrBeta)) throw parameterError(fn, 'options.beta.lrBeta', 'a finite number > 0', lrBeta);
@@ -207,7 +211,7 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
     if (branching !== 'fsb' && branching !== 'babsr') throw parameterError(fn, 'options.beta.branching', "'fsb' or 'babsr'", branching);
     const candidates = b.candidates ?? 4;
     positiveInteger(fn, 'options.beta.candidates', candidates);
-    beta = { iterations, rootIterations, intermediate, lrAlpha, lrBeta, batch, branching, candidates };
+    beta = { iterations, rootIterations, lrRoot, intermediate, lrAlpha, lrBeta, batch, branching, candidates };
   }
   return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta };
 }
@@ -410,12 +414,12 @@ export function verifyNetwork(
     };
     const closed = (sc: number): boolean => (any ? sc > 0 : sc >= 0);
     /** Optimises every row of a node; a row's x* that violates the property is a counterexample. */
-    const finish = (doms: BetaDomain[], rows: number[], iterations: number): BNode | VerifyResult | null => {
+    const finish = (doms: BetaDomain[], rows: number[], iterations: number, settings = o): BNode | VerifyResult | null => {
       nodes++;
       const keep: number[] = [];
       const kept: BetaDomain[] = [];
       for (const [q, dm] of doms.entries()) {
-        optimiseDomain(s, net, region, dm, crows[rows[q]!]!, iterations, o, stop);
+        optimiseDomain(s, net, region, dm, crows[rows[q]!]!, iterations, settings, stop);
         const y = evaluateNetwork(net, dm.x);
         const v = values(y);
         if (violated(v)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x: dm.x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
@@ -428,8 +432,9 @@ export function verifyNetwork(
     };
     const rows0 = Array.from({ length: k }, (_, i) => i);
     const start = rootDomain(rootNode.pre, n);
-    if (o.intermediate > 0) tightenRoot(s, net, region, start, o.intermediate, o, stop);
-    const root = finish(rows0.map(() => ({ ...start })), rows0, o.rootIterations);
+    const atRoot = { ...o, lrAlpha: o.lrRoot };
+    if (o.intermediate > 0) tightenRoot(s, net, region, start, o.intermediate, atRoot, stop);
+    const root = finish(rows0.map(() => ({ ...start })), rows0, o.rootIterations, atRoot);
     if (root === null) return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
     if ('verdict' in root) return root;
     const queue: BNode[] = [root];

@@ -33,7 +33,7 @@ function nodeValues(spec: NetworkSpec, x: number[]): number[][] {
   return vals;
 }
 
-const SETTINGS: BetaSettings = { iterations: 20, rootIterations: 20, intermediate: 0, lrAlpha: 0.5, lrBeta: 0.05, branching: 'fsb', candidates: 3 };
+const SETTINGS: BetaSettings = { iterations: 20, rootIterations: 20, lrRoot: 0.1, intermediate: 0, lrAlpha: 0.5, lrBeta: 0.05, branching: 'fsb', candidates: 3 };
 const never = (): boolean => false;
 
 describe('β-CROWN subdomains', () => {
