@@ -21,9 +21,15 @@ export const SADDLE_WITH_OPTIONS: Record<string, { fn: string; name?: string; ke
   ],
   penaltyBilevel: [{ fn: 'penaltyBilevel', key: 'sigma', call: (o) => api.penaltyBilevel(bq(), { maxIter: 3, ...o }) }],
   proxyProxPoint: [{ fn: 'proxyProxPoint', key: 'step', call: (o) => api.proxyProxPoint(f, { ...f, lipschitz: 1 }, { step: 1, maxIter: 3, ...o }) }],
+  ogd: [{ fn: 'ogd', key: 'eta', call: (o) => api.ogd([[1, 0], [0, 1]], [1, -1], 'hinge', { ...o }) }],
+  ftrl: [{ fn: 'ftrl', key: 'schedule', call: (o) => api.ftrl([[1, 0], [0, 1]], [1, -1], 'hinge', { ...o }) }],
+  implicitFtrl: [{ fn: 'implicitFtrl', key: 'eta', call: (o) => api.implicitFtrl([[1, 0], [0, 1]], [1, -1], 'logistic', { ...o }) }],
+  aProxFtrl: [{ fn: 'aProxFtrl', key: 'comparator', call: (o) => api.aProxFtrl([[1, 0], [0, 1]], [1, -1], 'logistic', { ...o }) }],
+  generalizedImplicitFtrl: [{ fn: 'generalizedImplicitFtrl', key: 'update', call: (o) => api.generalizedImplicitFtrl([[1, 0], [0, 1]], [1, -1], 'hinge', { ...o }) }],
   lvhba: [{ fn: 'lvhba', key: 'gamma1', call: (o) => api.lvhba(bq(), { maxIter: 3, ...o }) }],
 };
 
 export const SADDLE_NO_OPTIONS: Record<string, string> = {
   bilinearCoupling: 'a linear operator and its norm',
+  bestInHindsight: 'the stream, the loss and a radius',
 };
