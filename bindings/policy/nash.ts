@@ -12,6 +12,7 @@ import { stopAfterReport } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveFinite, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
+import * as nn from '../nn/index.js';
 import { policyWasm, type PolicyExports } from './kernels.js';
 
 /** Progress of a tabular Nash solver, reported after every iteration. */
@@ -308,19 +309,37 @@ export function nashResidual(P: MatrixInput, pi: ArrayLike<number>, options?: Na
 
 /** Options of {@link randomPreferenceMatrix}. */
 export interface RandomPreferenceOptions {
-  /** Seed of the uniform draws. Default 0. */
+  /**
+   * 'uniform': P[i][j] uniform on [0, 1] for i < j (intransitive: no ranking explains it);
+   * 'bradleyTerry': P[i][j] = σ(sᵢ − sⱼ) with scores sᵢ ~ N(0, 1) (transitive). Default 'uniform'.
+   */
+  kind?: 'uniform' | 'bradleyTerry';
+  /** Seed of the draws. Default 0. */
   seed?: number | bigint;
 }
 
 /**
- * A random preference matrix: P[i][j] uniform on [0, 1] for i < j, P[j][i] = 1 − P[i][j], P[i][i] = 1/2.
- * Such preferences are intransitive (no ranking explains them). Returns `{ data, rows, cols }`.
+ * A random n × n preference matrix with P[j][i] = 1 − P[i][j] and P[i][i] = 1/2: entries above the
+ * diagonal uniform on [0, 1] (`kind: 'uniform'`, intransitive) or σ(sᵢ − sⱼ) for standard normal scores
+ * (`kind: 'bradleyTerry'`, σ evaluated in WASM). Returns `{ data, rows, cols }`.
  */
 export function randomPreferenceMatrix(n: number, options?: RandomPreferenceOptions): { data: Float64Array; rows: number; cols: number } {
   const fn = 'randomPreferenceMatrix';
-  const o = readOptions(fn, options, optionKeys<RandomPreferenceOptions>({ seed: true }));
-  if (!Number.isSafeInteger(n) || n < 1) throw new ParameterError(`${fn}: n must be a positive integer (got ${n})`);
-  const u = seededRng(fn, o.seed ?? 0, 'options.seed').uniform((n * (n - 1)) / 2);
+  const o = readOptions(fn, options, optionKeys<RandomPreferenceOptions>({ kind: true, seed: true }));
+  if (!Number.isSafeInteger(n) || n < 1 || n > 20000) throw new ParameterError(`${fn}: n must be an integer in [1, 20000] (got ${n})`);
+  const kind = o.kind ?? 'uniform';
+  if (kind !== 'uniform' && kind !== 'bradleyTerry') throw new ParameterError(`${fn}: options.kind must be 'uniform' or 'bradleyTerry' (got ${String(kind)})`);
+  const R = seededRng(fn, o.seed ?? 0, 'options.seed');
+  const m = (n * (n - 1)) / 2;
+  let u: Float64Array;
+  if (kind === 'uniform') u = R.uniform(m);
+  else {
+    const s = R.normal(n);
+    const z = new Float64Array(m);
+    let q = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) z[q++] = s[i]! - s[j]!;
+    u = m === 0 ? z : nn.scope(() => nn.sigmoid(nn.tensor(z)).toArray() as Float64Array);
+  }
   const data = new Float64Array(n * n);
   let k = 0;
   for (let i = 0; i < n; i++) {

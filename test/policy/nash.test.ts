@@ -146,6 +146,25 @@ describe('tabular Nash learning', () => {
     expect(nashMirrorProx(a, { signal: ac.signal }).stopped).toBe('aborted');
   });
 
+  it("'bradleyTerry' matrices are transitive and 'uniform' ones are not; both are preference matrices", () => {
+    const transitive = (P: { data: Float64Array; rows: number }) => {
+      const n = P.rows;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) {
+        if (P.data[i * n + j]! > 0.5 && P.data[j * n + k]! > 0.5 && !(P.data[i * n + k]! > 0.5)) return false;
+      }
+      return true;
+    };
+    const bt = randomPreferenceMatrix(12, { kind: 'bradleyTerry', seed: 3 });
+    const un = randomPreferenceMatrix(12, { seed: 3 });
+    expect(transitive(bt)).toBe(true);
+    expect(transitive(un)).toBe(false);
+    for (const P of [bt, un]) for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) expect(P.data[i * 12 + j]! + P.data[j * 12 + i]!).toBe(1);
+    // with a transitive judge and small β the equilibrium puts most mass on the best-scored response
+    const r = nashMirrorProx(bt, { beta: 0.01 });
+    const top = Array.from({ length: 12 }, (_, i) => i).find((i) => Array.from({ length: 12 }, (_, j) => j).every((j) => j === i || bt.data[i * 12 + j]! > 0.5))!;
+    expect(r.pi[top]!).toBeGreaterThan(0.5);
+  });
+
   it('refuses bad input with typed errors that name the argument, and leaks nothing', () => {
     const before = memoryStats().allocatedBytes;
     expect(() => nashMirrorProx({ data: new Float64Array(6).fill(0.5), rows: 2, cols: 3 })).toThrow(ShapeError);
