@@ -7,7 +7,8 @@
 //   make esbuild give each family its own chunk, so that a consumer's bundler, which keeps every
 //   top-level statement with side effects in a file it includes (d3's locale set-up, the nn namespace
 //   object, option-key tables), includes only the chunks of the families the consumer imports;
-//   dist/cli.js, which imports the entries as sibling files; the .d.ts of the public entries (tsc);
+//   dist/cli.js, which imports the entries as sibling files; dist/scale-worker.js, the worker-thread entry
+//   of scale.workerPool (it imports ./index.js too); the .d.ts of the public entries (tsc);
 //   dist/THIRD_PARTY_LICENSES.txt, the licences of the npm packages bundled into those files.
 // `--if-needed` skips the build when every output is newer than every source (npm test, npm pack).
 import { execFileSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import * as esbuild from 'esbuild';
 import { common, root, wasmDefault } from './esbuild-options.mjs';
 
 const outputs = [
-  'dist/index.js', 'dist/onnx.js', 'dist/cli.js', 'dist/proxkit.wasm', 'dist/index.d.ts', 'dist/onnx.d.ts', 'dist/THIRD_PARTY_LICENSES.txt',
+  'dist/index.js', 'dist/onnx.js', 'dist/cli.js', 'dist/scale-worker.js', 'dist/proxkit.wasm', 'dist/index.d.ts', 'dist/onnx.d.ts', 'dist/THIRD_PARTY_LICENSES.txt',
 ];
 const sources = ['assembly', 'bindings', 'data', 'asconfig.json', 'package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-options.mjs'];
 
@@ -94,12 +95,25 @@ const cli = await esbuild.build({
   plugins: [libraryIsExternal, wasmDefault('beside')],
   metafile: true,
 });
+// The worker-thread entry of scale.workerPool: it imports the public entry beside it (./index.js), so
+// each worker thread gets its own module and WASM instance and the file holds no copy of the runtime.
+const worker = await esbuild.build({
+  ...common,
+  entryPoints: ['bindings/scale/worker.ts'],
+  outfile: `${stage}/scale-worker.js`,
+  platform: 'node',
+  packages: 'external',
+  plugins: [libraryIsExternal, wasmDefault('beside')],
+  metafile: true,
+});
 // init() resolves ./proxkit.wasm against the URL of the file that holds the runtime: it must sit in dist/.
 for (const [file, out] of Object.entries(library.metafile.outputs)) {
   if (Object.keys(out.inputs).some((f) => /bindings[\\/]runtime[\\/]wasm-default\.ts$/.test(f)) && relative(join(root, stage), join(root, file)).includes(sep)) {
     throw new Error(`build: the runtime landed in ${file}, not directly in dist/, where proxkit.wasm is`);
   }
 }
+const runtimeInWorker = Object.keys(worker.metafile.inputs).filter((f) => /bindings[\\/]runtime[\\/](?!errors\.ts$)/.test(f));
+if (runtimeInWorker.length > 0) throw new Error(`build: dist/scale-worker.js bundles runtime code (${runtimeInWorker.join(', ')}); import it through ../index.js`);
 const runtimeInCli = Object.keys(cli.metafile.inputs).filter((f) => /bindings[\\/]runtime[\\/]/.test(f));
 if (runtimeInCli.length > 0) {
   throw new Error(`build: dist/cli.js bundles a second copy of the runtime (${runtimeInCli.join(', ')}); import it through ../index.js`);

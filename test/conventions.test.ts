@@ -158,6 +158,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   fedproxStragglerExperiment: [{ fn: 'fedproxStragglerExperiment', key: 'rounds', call: (o) => fed.fedproxStragglerExperiment({ rounds: 1, seeds: [0], mus: [], ...o }) }],
   decentralizedExperiment: [{ fn: 'decentralizedExperiment', key: 'steps', call: (o) => fed.decentralizedExperiment(fedData(), { steps: 2, seeds: [0], ...o }) }],
   labelSkewExperiment: [{ fn: 'labelSkewExperiment', key: 'clientsPerRound', call: (o) => fed.labelSkewExperiment([0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 0, 1, 0, 1, 0, 1], 1, { clients: 2, rounds: 1, epochs: 1, seeds: [0], ...o }) }],
+  simulateFederatedAsync: [{ fn: 'simulateFederatedAsync', key: 'rounds', call: (o) => fed.simulateFederatedAsync(fedData(), { rounds: 1, epochs: 1, executor: api.scale.inProcessExecutor(), ...o }) }],
+  workerPool: [{ fn: 'workerPool', key: 'workers', call: (o) => api.scale.workerPool({ workers: 1, worker: 'unused-when-the-options-are-refused.js', ...o }).then((p) => p.close()) }],
   lisaTrain: [{ fn: 'lisaTrain', key: 'finetuneSteps', call: (o) => fed.lisaTrain(lisaData(), { cycles: 1, alignSteps: 1, finetuneSteps: 1, ...o }) }],
   lisaExperiment: [{ fn: 'lisaExperiment', key: 'harmfulFraction', call: (o) => fed.lisaExperiment([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 1, { seeds: [0], cycles: 1, alignSteps: 1, finetuneSteps: 1, sourceLabel: 1, targetLabel: 2, harmfulFraction: 0.4, alignmentFraction: 0.3, testFraction: 0.3, alignEpochs: 1, ...o }) }],
 };
@@ -173,6 +175,8 @@ const NO_OPTIONS: Record<string, string> = {
   fedAvg: 'no arguments',
   ringGraph: 'a node count',
   randomRegularGraph: 'a node count, a degree and a seed',
+  clientUpdate: 'a job description and its seed',
+  inProcessExecutor: 'no arguments',
   torusGraph: 'rows and columns',
   mixingMatrix: 'a graph',
   gossip: 'the mixing matrix and the vectors',
@@ -263,8 +267,8 @@ function functionsOf(ns: Record<string, unknown>): string[] {
 const fed = api.federated;
 const fedData = () => fed.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
 const lisaData = () => ({ dim: 1, classes: 2, alignment: { X: Float64Array.of(0, 1), y: Int32Array.of(0, 1) }, finetune: { X: Float64Array.of(1, 0), y: Int32Array.of(0, 1) } });
-const COVERED_NAMESPACES = ['federated', 'nn'];
-const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed), ...functionsOf(api.nn)])].sort();
+const COVERED_NAMESPACES = ['federated', 'nn', 'scale'];
+const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed), ...functionsOf(api.nn), ...functionsOf(api.scale)])].sort();
 
 /**
  * Namespace exports (`export * as x`) whose functions this table does not classify yet, and why. A
@@ -297,7 +301,7 @@ describe('conventions: every exported function is classified', () => {
   });
 
   it('no function listed without options declares a parameter named options (a cross-check of NO_OPTIONS)', () => {
-    const ns = { ...api, ...onnx, ...fed, ...api.nn } as Record<string, unknown>;
+    const ns = { ...api, ...onnx, ...fed, ...api.nn, ...api.scale } as Record<string, unknown>;
     const takesOptions = (k: string): boolean => {
       const src = Function.prototype.toString.call(ns[k]);
       const params = src.slice(src.indexOf('(') + 1, src.indexOf(')'));

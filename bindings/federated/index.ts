@@ -8,9 +8,10 @@ export {
   fedproxSynthetic, partitionClients,
   type FedClient, type FedDataset, type FedproxSyntheticOptions, type FedproxSyntheticTruth, type FedproxSyntheticData, type PartitionOptions,
 } from './data.js';
-export { softmaxRegression, mlpClassifier, type FedModel, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
-export { fedAvg, fedProx, fedSpeed, type FedRule, type FedProxOptions, type FedSpeedOptions } from './rules.js';
+export { softmaxRegression, mlpClassifier, type FedModel, type FedModelSpec, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
+export { fedAvg, fedProx, fedSpeed, type FedRule, type FedRuleSpec, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';
+export { clientUpdate, simulateFederatedAsync, type ClientUpdateArgs, type ClientUpdateResult, type SimulateFederatedAsyncOptions } from './jobs.js';
 export {
   ringGraph, torusGraph, randomRegularGraph, mixingMatrix, gossip, topK, randomK, qsgd, errorFeedback, decentralizedTrain,
   type Graph, type Compressor, type ErrorFeedback, type DecentralizedOptions, type DecentralizedResult, type DecentralizedProgress,

@@ -24,6 +24,22 @@ export interface FedModel {
    * summation order, so the last bits differ).
    */
   readonly kernel?: 'softmaxRegression';
+  /** The model as data (set by softmaxRegression and mlpClassifier): how a worker thread rebuilds it. */
+  readonly spec?: FedModelSpec;
+}
+
+/** A built-in model as JSON-safe data: its constructor's name and arguments. */
+export type FedModelSpec =
+  | { kind: 'softmaxRegression'; dim: number; classes: number; options: SoftmaxRegressionOptions }
+  | { kind: 'mlpClassifier'; sizes: number[]; options: MlpClassifierOptions };
+
+/** The model a spec describes (softmaxRegression(...) or mlpClassifier(...)). */
+export function modelFromSpec(spec: FedModelSpec): FedModel {
+  if (spec !== null && typeof spec === 'object') {
+    if (spec.kind === 'softmaxRegression') return softmaxRegression(spec.dim, spec.classes, spec.options);
+    if (spec.kind === 'mlpClassifier') return mlpClassifier(spec.sizes, spec.options);
+  }
+  throw parameterError('modelFromSpec', 'spec', "{ kind: 'softmaxRegression' | 'mlpClassifier', … }", spec);
 }
 
 const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -57,6 +73,7 @@ export function softmaxRegression(dim: number, classes: number, options?: Softma
     init: () => new Float64Array(d * C + C),
     logits: (p, x) => nn.linear({ W: p[0]!, b: p[1]! }, x),
     ...(kernel ? { kernel: 'softmaxRegression' as const } : {}),
+    spec: { kind: 'softmaxRegression', dim: d, classes: C, options: { kernel } },
   };
 }
 
@@ -91,6 +108,7 @@ export function mlpClassifier(sizes: readonly number[], options?: MlpClassifierO
     name: `mlpClassifier(${sizes.join('→')})`,
     shapes,
     size,
+    spec: { kind: 'mlpClassifier', sizes: [...sizes], options: { seed, activation: act } },
     init: () => {
       const out = new Float64Array(size);
       let at = 0;

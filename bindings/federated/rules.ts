@@ -22,12 +22,33 @@ export interface FedRule {
   /** Whether each client keeps a vector of the model's size across rounds (passed as `state`). */
   readonly stateful: boolean;
   /**
+   * The rule as data (set by fedAvg, fedProx and fedSpeed): how a worker thread or another process
+   * rebuilds it. A rule without it runs only in process.
+   */
+  readonly spec?: FedRuleSpec;
+  /**
    * Direction of one local step at the local iterate w, given the round's global model and the
    * minibatch gradient oracle `gradAt(point)` (the same minibatch at any point).
    */
   direction(w: Float64Array, global: Float64Array, gradAt: (point: Float64Array) => Float64Array, state: Float64Array | null): Float64Array;
   /** The vector the client sends after its local steps (may update its state). */
   upload(w: Float64Array, global: Float64Array, state: Float64Array | null): Float64Array;
+}
+
+/** A built-in rule as JSON-safe data: its constructor's name and options. */
+export type FedRuleSpec =
+  | { kind: 'fedAvg' }
+  | { kind: 'fedProx'; options: { mu: number; stragglers: 'drop' | 'partial' } }
+  | { kind: 'fedSpeed'; options: { lambda: number; rho: number; alpha: number } };
+
+/** The rule a spec describes (fedAvg(), fedProx(options) or fedSpeed(options)). */
+export function ruleFromSpec(spec: FedRuleSpec): FedRule {
+  if (spec !== null && typeof spec === 'object') {
+    if (spec.kind === 'fedAvg') return fedAvg();
+    if (spec.kind === 'fedProx') return fedProx(spec.options);
+    if (spec.kind === 'fedSpeed') return fedSpeed(spec.options);
+  }
+  throw parameterError('ruleFromSpec', 'spec', "{ kind: 'fedAvg' | 'fedProx' | 'fedSpeed', options }", spec);
 }
 
 /**
@@ -41,6 +62,7 @@ export function fedAvg(): FedRule {
     stragglers: 'drop',
     weighting: 'samples',
     stateful: false,
+    spec: { kind: 'fedAvg' },
     direction: (w, _g, gradAt) => gradAt(w),
     upload: (w) => w,
   };
@@ -74,6 +96,7 @@ export function fedProx(options?: FedProxOptions): FedRule {
     stragglers,
     weighting: 'samples',
     stateful: false,
+    spec: { kind: 'fedProx', options: { mu, stragglers } },
     direction: (w, global, gradAt) => {
       const g = gradAt(w);
       for (let i = 0; i < g.length; i++) g[i] = g[i]! + mu * (w[i]! - global[i]!);
@@ -122,6 +145,7 @@ export function fedSpeed(options?: FedSpeedOptions): FedRule {
     stragglers: 'partial',
     weighting: 'uniform',
     stateful: true,
+    spec: { kind: 'fedSpeed', options: { lambda, rho, alpha } },
     direction: (w, global, gradAt, state) => {
       const g1 = gradAt(w);
       const probe = new Float64Array(w.length);

@@ -98,11 +98,24 @@ export function subSeed(base: bigint, i: number): bigint {
  */
 export function simulateFederated(data: FedDataset, options?: SimulateFederatedOptions): SimulateFederatedResult {
   const fn = 'simulateFederated';
-  const { dim, clients } = readDataset(fn, data);
   const o = readOptions(fn, options, optionKeys<SimulateFederatedOptions>({
     rule: true, model: true, init: true, rounds: true, clientsPerRound: true, epochs: true, batchSize: true, learningRate: true,
     dropPercent: true, shuffle: true, seed: true, evalEvery: true, onProgress: true, signal: true,
   }));
+  const run = readRun(fn, data, o);
+  const { model, rule, clients, dim, classes, batch, lr, shuffle } = run;
+  const loop = federatedRounds(run);
+  let step = loop.next();
+  while (!step.done) {
+    const tasks = step.value;
+    step = loop.next(tasks.map((t) => localWork(fn, model, rule, t.global, t.state, clients[t.k]!, dim, classes, t.epochs, batch, lr, shuffle, t.seed)));
+  }
+  return step.value;
+}
+
+/** Validates the data and the options (already checked for unknown keys) of a federated run. */
+export function readRun(fn: string, data: FedDataset, o: SimulateFederatedOptions): RunSettings {
+  const { dim, clients } = readDataset(fn, data);
   const rule = o.rule ?? fedAvg();
   if (!isRule(rule)) throw parameterError(fn, 'options.rule', 'a rule made by fedAvg(), fedProx() or fedSpeed()', rule);
   const model = o.model ?? softmaxRegression(dim, data.classes);
@@ -133,68 +146,129 @@ export function simulateFederated(data: FedDataset, options?: SimulateFederatedO
   const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
   const signal = readSignal(fn, o.signal);
 
-  const states = rule.stateful ? clients.map(() => new Float64Array(model.size)) : null;
-  const optimizer = nn.sgd({ learningRate: lr });
+  return { model, rule, w, dim, classes: data.classes, clients, rounds, m, E, batch, lr, drop, shuffle, seed, evalEvery, onProgress, signal };
+}
+
+/** What the server loop asks of one sampled client in a round. */
+export interface ClientTask {
+  /** The client's index. */
+  k: number;
+  /** Local epochs. */
+  epochs: number;
+  /** The round's global model (shared by the round's tasks: read only). */
+  global: Float64Array;
+  /** The client's state (stateful rules), or null. */
+  state: Float64Array | null;
+  /** Seed of the client's row orders this round. */
+  seed: bigint;
+}
+
+/** One client's answer: its upload and, for stateful rules, its new state. */
+export interface ClientOutcome {
+  upload: Float64Array;
+  state: Float64Array | null;
+}
+
+/** A validated federated run. */
+export interface RunSettings {
+  model: FedModel; rule: FedRule; w: Float64Array; dim: number; classes: number; clients: readonly FedClient[];
+  rounds: number; m: number; E: number; batch: number; lr: number; drop: number; shuffle: boolean; seed: bigint;
+  evalEvery: number; onProgress: ((info: FedRoundInfo) => boolean | void) | undefined; signal: AbortSignalLike | undefined;
+}
+
+/**
+ * The server loop as a generator: it yields each round's client tasks and receives their outcomes (in
+ * task order), so the same loop runs the clients in process (simulateFederated) or on an executor
+ * (simulateFederatedAsync) with the same sampling, order of aggregation and hence the same bits.
+ * Outcomes `null` mean the run was aborted during the round: the loop ends with the last global model.
+ */
+export function* federatedRounds(o: RunSettings): Generator<ClientTask[], SimulateFederatedResult, ClientOutcome[] | null> {
+  const fn = 'simulateFederated';
+  const { model, rule, clients, m } = o;
+  let w: Float64Array = o.w;
+  const states: Float64Array[] | null = rule.stateful ? clients.map(() => new Float64Array(model.size)) : null;
   const history: FedRoundInfo[] = [];
   const t0 = Date.now();
   let stopped: SimulateFederatedResult['stopped'] = 'maxIter';
   let done = 0;
-  for (let t = 0; t < rounds; t++) {
-    if (signal?.aborted) {
+  for (let t = 0; t < o.rounds; t++) {
+    if (o.signal?.aborted) {
       stopped = 'aborted';
       break;
     }
-    const roundSeed = subSeed(seed, t);
+    const roundSeed = subSeed(o.seed, t);
     const R = new Rng(roundSeed);
     const selected = sampleWithoutReplacement(R, clients.length, m);
-    const { epochs: epochsOf, full: isFull } = stragglerEpochs(R, m, E, drop);
-    const uploads: { k: number; v: Float64Array }[] = [];
+    const { epochs: epochsOf, full: isFull } = stragglerEpochs(R, m, o.E, o.drop);
+    const tasks: ClientTask[] = [];
     for (let s = 0; s < m; s++) {
       const k = selected[s]!;
       if (isFull[s] === 0 && rule.stragglers === 'drop') continue;
-      const c = clients[k]!;
-      const n = c.y.length;
-      if (n === 0) continue;
-      const local = w.slice();
-      const state = states ? states[k]! : null;
-      const Rk = new Rng(subSeed(roundSeed, k));
-      const ws = model.kernel === 'softmaxRegression' ? new SoftmaxRegressionWorkspace(fn, c.X, c.y, dim, data.classes, Math.min(batch, n)) : null;
-      try {
-        for (let e = 0; e < epochsOf[s]!; e++) {
-          const order = shuffle ? shuffledOrder(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
-          for (let start = 0; start < n; start += batch) {
-            const rows = order.subarray(start, Math.min(n, start + batch));
-            const gradAt = ws
-              ? (p: Float64Array) => {
-                const g = new Float64Array(p.length);
-                ws.lossAndGrad(p, rows, g);
-                return g;
-              }
-              : (p: Float64Array) => lossAndGrad(model, p, c.X, c.y, dim, rows).grad;
-            const d = rule.direction(local, w, gradAt, state);
-            if (!(d instanceof Float64Array) || d.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose direction is a Float64Array of length ${model.size}`, d);
-            optimizer.step({ w: local }, { w: d });
-          }
-        }
-      } finally {
-        ws?.release();
-      }
-      const up = rule.upload(local, w, state);
-      if (!(up instanceof Float64Array) || up.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose upload is a Float64Array of length ${model.size}`, up);
-      uploads.push({ k, v: up });
+      if (clients[k]!.y.length === 0) continue;
+      tasks.push({ k, epochs: epochsOf[s]!, global: w, state: states ? states[k]! : null, seed: subSeed(roundSeed, k) });
     }
+    const outcomes = tasks.length > 0 ? yield tasks : [];
+    if (outcomes === null) {
+      stopped = 'aborted';
+      break;
+    }
+    const uploads = tasks.map((task, i) => {
+      const r = outcomes[i]!;
+      if (!(r.upload instanceof Float64Array) || r.upload.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose upload is a Float64Array of length ${model.size}`, r.upload);
+      if (states && r.state) states[task.k] = r.state;
+      return { k: task.k, v: r.upload };
+    });
     if (uploads.length > 0) w = average(uploads, rule.weighting === 'samples' ? uploads.map((u) => clients[u.k]!.y.length) : uploads.map(() => 1));
     done = t + 1;
-    if (done % evalEvery === 0 || done === rounds) {
-      const info = evaluate(model, w, clients, dim, done, uploads.length, t0);
+    if (done % o.evalEvery === 0 || done === o.rounds) {
+      const info = evaluate(model, w, clients, o.dim, done, uploads.length, t0);
       history.push(info);
-      if (onProgress && onProgress(info) === false) {
+      if (o.onProgress && o.onProgress(info) === false) {
         stopped = 'callback';
         break;
       }
     }
   }
   return { params: w, model, iterations: done, stopped, history };
+}
+
+/**
+ * One client's local work: its epochs of minibatch steps w ← w − η·d from the global model (d from the
+ * rule, the step applied by nn's sgd) in row orders drawn from `seed`, then the rule's upload. `state`
+ * is updated in place (stateful rules) and returned.
+ */
+export function localWork(
+  fn: string, model: FedModel, rule: FedRule, global: Float64Array, state: Float64Array | null, c: { X: Float64Array; y: Int32Array },
+  dim: number, classes: number, epochs: number, batch: number, lr: number, shuffle: boolean, seed: bigint,
+): ClientOutcome {
+  const n = c.y.length;
+  const local = global.slice();
+  const Rk = new Rng(seed);
+  const optimizer = nn.sgd({ learningRate: lr });
+  const ws = model.kernel === 'softmaxRegression' ? new SoftmaxRegressionWorkspace(fn, c.X, c.y, dim, classes, Math.min(batch, n)) : null;
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const order = shuffle ? shuffledOrder(Rk, n) : Int32Array.from({ length: n }, (_, i) => i);
+      for (let start = 0; start < n; start += batch) {
+        const rows = order.subarray(start, Math.min(n, start + batch));
+        const gradAt = ws
+          ? (p: Float64Array) => {
+            const g = new Float64Array(p.length);
+            ws.lossAndGrad(p, rows, g);
+            return g;
+          }
+          : (p: Float64Array) => lossAndGrad(model, p, c.X, c.y, dim, rows).grad;
+        const d = rule.direction(local, global, gradAt, state);
+        if (!(d instanceof Float64Array) || d.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose direction is a Float64Array of length ${model.size}`, d);
+        optimizer.step({ w: local }, { w: d });
+      }
+    }
+  } finally {
+    ws?.release();
+  }
+  const upload = rule.upload(local, global, state);
+  if (!(upload instanceof Float64Array) || upload.length !== model.size) throw parameterError(fn, 'options.rule', `a rule whose upload is a Float64Array of length ${model.size}`, upload);
+  return { upload, state };
 }
 
 /** Σ_k (a_k / Σa) v_k, accumulated in upload order starting from the first term (so one upload passes through bit for bit). */

@@ -1,0 +1,8 @@
+/**
+ * scale: executors for serialisable jobs ({ command, args, seed } in, JSON-safe results out, in job
+ * order): a worker-thread pool (Node, piscina) and an in-process executor with the same interface.
+ *
+ * @module
+ */
+export { workerPool, inProcessExecutor, type WorkerPoolOptions } from './pool.js';
+export type { Job, JobExecutor, JobProgress, RunJobsOptions } from './types.js';
