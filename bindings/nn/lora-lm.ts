@@ -1,6 +1,7 @@
 /**
  * Low-rank adaptation (LoRA) of a transformer language model: adapters A [in, r], B [r, out] beside
- * chosen matrices of every block, so that each acts as W + (α/r)·A·B. Training only the adapters
+ * chosen matrices of every block (and the token embedding and output projection), so that each acts
+ * as W + (α/r)·A·B. Training only the adapters
  * (`trainLm(…, { trainable: loraOnly })`) leaves the base tensors untouched, bit for bit; `mergeLora`
  * folds the adapters into fresh weights (the base of a next stage, as in ProLLaMA's two stages).
  */
@@ -11,13 +12,17 @@ import { add, copy, matmul, scale } from './ops.js';
 import { initLora, rngOf, type LoraParams, type SeedLike } from './layers.js';
 import type { BlockParams, NormParams, TransformerParams } from './transformer.js';
 
-/** The names of the block matrices an adapter can sit beside. */
-export type LoraTarget = 'Wq' | 'Wk' | 'Wv' | 'Wo' | 'W1' | 'W' | 'V' | 'W2';
+/** The names of the matrices an adapter can sit beside: those of every block, the token embedding and the output projection. */
+export type LoraTarget = BlockTarget | 'tokenEmbedding' | 'output';
 
-const TARGETS: readonly LoraTarget[] = ['Wq', 'Wk', 'Wv', 'Wo', 'W1', 'W', 'V', 'W2'];
+/** The names of the block matrices. */
+type BlockTarget = 'Wq' | 'Wk' | 'Wv' | 'Wo' | 'W1' | 'W' | 'V' | 'W2';
+
+const BLOCK_TARGETS: readonly BlockTarget[] = ['Wq', 'Wk', 'Wv', 'Wo', 'W1', 'W', 'V', 'W2'];
+const TARGETS: readonly LoraTarget[] = [...BLOCK_TARGETS, 'tokenEmbedding', 'output'];
 
 /** The adapters of one block, by the name of the matrix each adapts. */
-export type BlockLora = Partial<Record<LoraTarget, LoraParams>>;
+export type BlockLora = Partial<Record<BlockTarget, LoraParams>>;
 
 /** The adapters of a transformer (`params.lora`). */
 export interface TransformerLora {
@@ -27,6 +32,10 @@ export interface TransformerLora {
   alpha: number;
   /** One entry per block, input side first. */
   blocks: BlockLora[];
+  /** Adapter of the token embedding table [vocabSize, dModel]. */
+  tokenEmbedding?: LoraParams;
+  /** Adapter of the output projection [dModel, vocabSize]. */
+  output?: LoraParams;
 }
 
 /** Options of {@link addLora}. */
@@ -36,9 +45,10 @@ export interface AddLoraOptions {
   /** Scale numerator α (default: rank, i.e. the update is A·B). */
   alpha?: number;
   /**
-   * Which matrices of every block get an adapter (default: all of them: 'Wq', 'Wk', 'Wv', 'Wo' and the
-   * feed-forward matrices the model has, 'W1' and 'W2' ungated, 'W', 'V' and 'W2' gated). Names the
-   * model's feed-forward variant does not have are skipped.
+   * Which matrices get an adapter (default: all of them: in every block 'Wq', 'Wk', 'Wv', 'Wo' and the
+   * feed-forward matrices the model has, 'W1' and 'W2' ungated, 'W', 'V' and 'W2' gated; and the
+   * 'tokenEmbedding' table and the 'output' projection). Names the model's feed-forward variant does
+   * not have are skipped.
    */
   targets?: readonly LoraTarget[];
   /** Seed (or generator) of the A matrices (default 0). */
@@ -53,7 +63,7 @@ function checkModel(fn: string, p: unknown): TransformerParams {
   return q;
 }
 
-function matrixOf(b: BlockParams, t: LoraTarget): Tensor | undefined {
+function matrixOf(b: BlockParams, t: BlockTarget): Tensor | undefined {
   return t === 'Wq' || t === 'Wk' || t === 'Wv' || t === 'Wo' ? b.attn[t] : b.ffn[t];
 }
 
@@ -63,7 +73,8 @@ function matrixOf(b: BlockParams, t: LoraTarget): Tensor | undefined {
  * outputs). Train the adapters alone with `trainLm(adapted, tokens, { trainable: loraOnly })`; the
  * base tensors are then constants of the gradient and stay bit-identical.
  *
- * Defaults: rank 4, alpha = rank, every matrix of every block, seed 0; the dtype is the model's.
+ * Defaults: rank 4, alpha = rank, every matrix (blocks, token embedding, output), seed 0; the dtype
+ * is the model's.
  */
 export function addLora(params: TransformerParams, options?: AddLoraOptions): TransformerParams {
   const fn = 'addLora';
@@ -82,16 +93,20 @@ export function addLora(params: TransformerParams, options?: AddLoraOptions): Tr
   const dtype = p.tokenEmbedding.dtype;
   const blocks = p.blocks.map((b) => {
     const a: BlockLora = {};
-    for (const t of TARGETS) {
+    for (const t of BLOCK_TARGETS) {
       const W = matrixOf(b, t);
       if (W && targets.includes(t)) a[t] = initLora(W.shape[0]!, W.shape[1]!, rank, { seed: R, dtype });
     }
     return a;
   });
-  if (blocks.every((a) => Object.keys(a).length === 0)) {
+  const lora: TransformerLora = { rank, alpha, blocks };
+  const c = p.config;
+  if (targets.includes('tokenEmbedding')) lora.tokenEmbedding = initLora(c.vocabSize, c.dModel, rank, { seed: R, dtype });
+  if (targets.includes('output')) lora.output = initLora(c.dModel, c.vocabSize, rank, { seed: R, dtype });
+  if (blocks.every((a) => Object.keys(a).length === 0) && !lora.tokenEmbedding && !lora.output) {
     throw new ParameterError(`${fn}: options.targets (${targets.join(', ')}) name no matrix of this '${p.config.ffn}' model`);
   }
-  return { ...p, lora: { rank, alpha, blocks } };
+  return { ...p, lora };
 }
 
 /** The trainable-path predicate that selects the adapters only: `trainLm(p, ids, { trainable: loraOnly })`. */
@@ -103,7 +118,8 @@ export function loraOnly(path: string): boolean {
 export function loraParamCount(params: TransformerParams): number {
   const p = checkModel('loraParamCount', params);
   let n = 0;
-  for (const a of p.lora?.blocks ?? []) for (const t of TARGETS) n += (a[t]?.A.size ?? 0) + (a[t]?.B.size ?? 0);
+  const all = [...(p.lora?.blocks ?? []).flatMap((a) => BLOCK_TARGETS.map((t) => a[t])), p.lora?.tokenEmbedding, p.lora?.output];
+  for (const a of all) n += (a?.A.size ?? 0) + (a?.B.size ?? 0);
   return n;
 }
 
@@ -144,11 +160,11 @@ export function mergeLora(params: TransformerParams): TransformerParams {
   });
   return {
     config: { ...p.config },
-    tokenEmbedding: copy(p.tokenEmbedding),
+    tokenEmbedding: fold(p.tokenEmbedding, lora?.tokenEmbedding),
     positionEmbedding: copy(p.positionEmbedding),
     blocks,
     finalNorm: norm(p.finalNorm),
-    output: copy(p.output),
+    output: fold(p.output, lora?.output),
   };
 }
 
@@ -161,6 +177,6 @@ export function freeTransformer(params: TransformerParams): void {
     for (const n of [b.norm1, b.norm2]) all.push(n.gamma, ...(n.beta ? [n.beta] : []));
     all.push(b.attn.Wq, b.attn.Wk, b.attn.Wv, b.attn.Wo, b.ffn.W2, ...[b.ffn.W1, b.ffn.W, b.ffn.V].filter((t): t is Tensor => t !== undefined));
   }
-  for (const a of p.lora?.blocks ?? []) for (const t of TARGETS) if (a[t]) all.push(a[t].A, a[t].B);
+  for (const a of [...(p.lora?.blocks ?? []).flatMap((b) => BLOCK_TARGETS.map((t) => b[t])), p.lora?.tokenEmbedding, p.lora?.output]) if (a) all.push(a.A, a.B);
   for (const t of new Set(all)) if (!t.freed) t.free();
 }

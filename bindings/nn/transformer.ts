@@ -14,7 +14,7 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { positiveInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { Tensor, tensor, type DType } from './tensor.js';
 import { add, concat, gather, gelu, layerNorm, matmul, relu, rmsNorm, scale, slice, softmax, softmaxCrossEntropy } from './ops.js';
-import { glu, initLinear, rngOf, type GluVariant, type InitOptions } from './layers.js';
+import { glu, initLinear, rngOf, type GluVariant, type InitOptions, type LoraParams } from './layers.js';
 import type { BlockLora, TransformerLora } from './lora-lm.js';
 
 /** Feed-forward variants: ungated 'relu' / 'gelu', and the gated variants of {@link glu}. */
@@ -108,7 +108,8 @@ export interface TransformerParams {
   /** Output projection [dModel, vocabSize]. */
   output: Tensor;
   /**
-   * Low-rank adapters on the blocks' matrices (set by {@link addLora}): each adapted matrix W acts as
+   * Low-rank adapters (set by {@link addLora}) on the blocks' matrices, the token embedding and the
+   * output projection: each adapted matrix W acts as
    * W + (alpha/rank)·A·B in the forward pass. Absent: the plain model.
    */
   lora?: TransformerLora;
@@ -309,12 +310,14 @@ export function forwardIds(p: TransformerParams, ids: Int32Array, batch: number,
   const c = p.config;
   const positions = new Int32Array(batch * T);
   for (let i = 0; i < positions.length; i++) positions[i] = i % T;
-  let h = add(gather(p.tokenEmbedding, ids), gather(p.positionEmbedding, positions));
+  const lora = p.lora;
+  const ls = lora ? lora.alpha / lora.rank : 0;
+  let h = add(gather(adapted(p.tokenEmbedding, lora?.tokenEmbedding, ls), ids), gather(p.positionEmbedding, positions));
   const hidden: Tensor[] = collect ? [h] : [];
   const updates: Tensor[] = [];
   const mask = causalMask(T, p.tokenEmbedding.dtype);
   for (let l = 0; l < p.blocks.length; l++) {
-    const blk = p.lora ? adaptedBlock(p.blocks[l]!, p.lora.blocks[l]!, p.lora.alpha / p.lora.rank) : p.blocks[l]!;
+    const blk = lora ? adaptedBlock(p.blocks[l]!, lora.blocks[l]!, ls) : p.blocks[l]!;
     const a = causalSelfAttention(blk.attn, applyNorm(c.norm, blk.norm1, h), batch, c.heads, mask);
     const h1 = add(h, a);
     const f = feedForward(c.ffn, blk.ffn, applyNorm(c.norm, blk.norm2, h1));
@@ -325,12 +328,12 @@ export function forwardIds(p: TransformerParams, ids: Int32Array, batch: number,
     }
     h = h2;
   }
-  const logits = matmul(applyNorm(c.norm, p.finalNorm, h), p.output);
+  const logits = matmul(applyNorm(c.norm, p.finalNorm, h), adapted(p.output, lora?.output, ls));
   return collect ? { logits, hidden, updates } : { logits };
 }
 
 /** W + s·A·B (a differentiable sum: gradients reach A and B, and W when it is trained). */
-function adapted(W: Tensor, a: BlockLora[keyof BlockLora], s: number): Tensor {
+function adapted(W: Tensor, a: LoraParams | undefined, s: number): Tensor {
   return a ? add(W, scale(matmul(a.A, a.B), s)) : W;
 }
 

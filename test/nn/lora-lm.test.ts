@@ -34,12 +34,14 @@ describe('addLora', () => {
     expect(Array.from(z1)).toEqual(Array.from(z0));
     // per block: Wq, Wk, Wv, Wo (16 → 16) and W, V (16 → 32), W2 (32 → 16), each (in + out)·r
     const perBlock = 4 * (16 + 16) * 2 + 2 * (16 + 32) * 2 + (32 + 16) * 2;
-    expect(nn.loraParamCount(A)).toBe(2 * perBlock);
+    // plus the token embedding [vocab, 16] and the output projection [16, vocab]
+    expect(nn.loraParamCount(A)).toBe(2 * perBlock + 2 * (tok.size + 16) * 2);
+    expect(nn.loraParamCount(nn.addLora(P, { rank: 2, targets: ['Wq', 'Wk', 'Wv', 'Wo', 'W', 'V', 'W2'] }))).toBe(2 * perBlock);
     expect(nn.loraParamCount(P)).toBe(0);
     expect(A.tokenEmbedding).toBe(P.tokenEmbedding); // shared, not copied
   });
 
-  it('at the two-stage experiment size, rank-2 adapters on every matrix are under 5 % of the parameters', () => {
+  it('at the two-stage experiment size, rank-2 adapters on every matrix (embedding and output too) are under 5 % of the parameters', () => {
     const P = nn.initTransformer(70, { dModel: 64, heads: 4, layers: 2, dFF: 192, ffn: 'swiglu', contextLength: 64 });
     const A = nn.addLora(P, { rank: 2 });
     const frac = nn.loraParamCount(A) / (nn.transformerParamCount(P) + nn.loraParamCount(A));
@@ -95,16 +97,30 @@ describe('training the adapters only', () => {
       const num = numericGrad((x) => nn.scope(() => nn.lmLoss(with_(nn.tensor(x, { shape })), seqs).item()), x0);
       expect(relErr(g, num), `${k}.${which}`).toBeLessThan(1e-7);
     }
+    // the token-embedding and output adapters
+    const L = A.lora!;
+    for (const k of ['tokenEmbedding', 'output'] as const) L[k]!.B.view().set(Float64Array.from({ length: L[k]!.B.size }, (_, i) => 0.2 * Math.cos(i)));
+    for (const [k, which] of [['tokenEmbedding', 'A'], ['tokenEmbedding', 'B'], ['output', 'A'], ['output', 'B']] as const) {
+      const t = L[k]![which];
+      const shape = [...t.shape];
+      const with_ = (x: nn.Tensor): nn.TransformerParams => ({ ...A, lora: { ...L, [k]: { ...L[k]!, [which]: x } } });
+      const x0 = Float64Array.from(t.toArray() as ArrayLike<number>);
+      const g = nn.scope(() => (nn.grad((x: nn.Tensor) => nn.lmLoss(with_(x), seqs), { argnums: 0 })(nn.tensor(x0, { shape })) as nn.Tensor).toArray());
+      // a smaller step: these gradients are small (the embedding passes an RMSNorm), so h = 1e-3 leaves a truncation error near 1e-7
+      const num = numericGrad((x) => nn.scope(() => nn.lmLoss(with_(nn.tensor(x, { shape })), seqs).item()), x0, 1e-4);
+      expect(relErr(g, num), `${k}.${which}`).toBeLessThan(1e-7);
+    }
   });
 });
 
 describe('mergeLora', () => {
   it('folds W + (alpha/r)·A·B (checked against plain TS) and gives the adapted model outputs', () => {
     const P = nn.initTransformer(tok.size, { dModel: 8, heads: 2, layers: 1, dFF: 12, ffn: 'relu', contextLength: 8, seed: 6 });
-    const A = nn.addLora(P, { rank: 3, alpha: 6, seed: 2, targets: ['Wv', 'W1'] });
+    const A = nn.addLora(P, { rank: 3, alpha: 6, seed: 2, targets: ['Wv', 'W1', 'output'] });
     const ad = A.lora!.blocks[0]!;
     ad.Wv!.B.view().set(Float64Array.from({ length: ad.Wv!.B.size }, (_, i) => Math.cos(i)));
     ad.W1!.B.view().set(Float64Array.from({ length: ad.W1!.B.size }, (_, i) => Math.sin(2 * i)));
+    A.lora!.output!.B.view().set(Float64Array.from({ length: A.lora!.output!.B.size }, (_, i) => Math.sin(3 * i)));
     const M = nn.mergeLora(A);
     expect(M.lora).toBeUndefined();
     expect(M.tokenEmbedding).not.toBe(P.tokenEmbedding);
