@@ -144,6 +144,15 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
     { fn: 'maximalCausesAnalysis', key: 'gamma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, ...o }) },
     { fn: 'maximalCausesAnalysis', name: 'options.init', key: 'sigma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, init: { sigma: 1, ...o } }) },
   ],
+  // forecast
+  fft: [{ fn: 'fft', key: 'inverse', call: (o) => api.fft([1, 2, 3], [0, 0, 0], { ...o }) }],
+  fitRLinear: [{ fn: 'fitRLinear', key: 'horizon', call: (o) => api.fitRLinear([1, 2, 3, 4, 5, 6, 7, 8], { lookback: 4, horizon: 2, ...o }) }],
+  fitHoltWinters: [{ fn: 'fitHoltWinters', key: 'alphas', call: (o) => api.fitHoltWinters([1, 2, 3, 1, 2, 3, 1, 2, 3], { period: 3, ...o }) }],
+  pretrainSuperLinear: [{ fn: 'pretrainSuperLinear', key: 'horizon', call: (o) => api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1, ...o }) }],
+  simulateImageRegression: [{ fn: 'simulateImageRegression', key: 'channels', call: (o) => api.simulateImageRegression({ n: 4, size: 8, ...o }) }],
+  fitTensorGp: [{ fn: 'fitTensorGp', key: 'maxIter', call: (o) => { const d = api.simulateImageRegression({ n: 6, size: 8 }); return api.fitTensorGp(d.X, d.y, { maxIter: 1, ...o }); } }],
+  learnPro2Projection: [{ fn: 'learnPro2Projection', key: 'directions', call: (o) => api.learnPro2Projection(rows, [0, 1, 0, 1, 0, 1], { directions: 1, epochs: 1, ...o }) }],
+  fitLinearProbe: [{ fn: 'fitLinearProbe', key: 'epochs', call: (o) => api.fitLinearProbe(rows, [0, 1, 0, 1, 0, 1], { epochs: 1, ...o }) }],
   // onnx subpath
   exportOnnx: [{ fn: 'exportOnnx', key: 'dtype', call: (o) => onnx.exportOnnx(spec(), { ...o }) }],
   // federated namespace
@@ -171,6 +180,9 @@ const NO_OPTIONS: Record<string, string> = {
   ...CAUSAL_NO_OPTIONS,
   ...POLICY_NO_OPTIONS,
   matchFields: 'two matrices',
+  rfft: 'a vector',
+  periodogram: 'a vector',
+  seasonalNaive: 'series, period, steps: all positional',
   // federated namespace
   fedAvg: 'no arguments',
   ringGraph: 'a node count',

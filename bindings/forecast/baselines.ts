@@ -1,6 +1,6 @@
 /** Classical forecasting baselines: seasonal naive and additive Holt–Winters. */
 import { ShapeError, parameterError } from '../runtime/errors.js';
-import { finiteArray, type VectorInput } from '../runtime/memory.js';
+import { checkCapacity, finiteArray, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 
 /**
@@ -16,6 +16,7 @@ export function seasonalNaive(series: VectorInput, period: number, steps: number
   const x = finiteArray(fn, 'series', series);
   positiveInteger(fn, 'period', period);
   positiveInteger(fn, 'steps', steps);
+  checkCapacity(fn, steps);
   if (x.length < period) throw new ShapeError(`${fn}: series must hold at least one period of ${period} values (got length ${x.length})`);
   const out = new Float64Array(steps);
   for (let h = 0; h < steps; h++) out[h] = x[x.length - period + (h % period)]!;
@@ -119,6 +120,7 @@ export function fitHoltWinters(series: VectorInput, options: HoltWintersOptions)
       const f = 'HoltWintersModel.forecast';
       const y = finiteArray(f, 'series', s);
       positiveInteger(f, 'steps', steps);
+      checkCapacity(f, steps);
       if (y.length < 2 * m) throw new ShapeError(`${f}: series must hold at least 2 periods (${2 * m} values) (got length ${y.length})`);
       const r = runHw(y, m, alpha, gamma);
       const out = new Float64Array(steps);

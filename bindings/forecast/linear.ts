@@ -4,7 +4,7 @@
  * baseline of its own.
  */
 import { ShapeError, parameterError } from '../runtime/errors.js';
-import { finiteArray, type VectorInput } from '../runtime/memory.js';
+import { checkCapacity, finiteArray, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { choleskySolve, normalEquations } from './solve.js';
 
@@ -148,7 +148,9 @@ export function readSeries(fn: string, name: string, series: unknown, L: number)
 /** A count of forecast steps ≥ 1. */
 export function readSteps(fn: string, steps: unknown, fallback: number): number {
   if (steps === undefined) return fallback;
-  return positiveInteger(fn, 'steps', steps);
+  positiveInteger(fn, 'steps', steps);
+  checkCapacity(fn, 2 * (steps as number));
+  return steps as number;
 }
 
 /**
@@ -170,12 +172,14 @@ export function fitRLinear(series: VectorInput | readonly VectorInput[], options
   const ridge = o.ridge ?? 1e-2;
   if (typeof ridge !== 'number' || !(ridge >= 0) || !Number.isFinite(ridge)) throw parameterError(fn, 'options.ridge', 'a finite number >= 0', ridge);
   const stride = o.stride === undefined ? 1 : positiveInteger(fn, 'options.stride', o.stride);
+  checkCapacity(fn, (L + 1) * (L + 1 + H));
   const list = isSeriesList(series) ? series : [series as VectorInput];
   const X: number[] = [];
   const Y: number[] = [];
   let n = 0;
   list.forEach((s, i) => {
     const x = finiteArray(fn, list.length === 1 && !isSeriesList(series) ? 'series' : `series[${i}]`, s);
+    checkCapacity(fn, (n + Math.max(0, Math.floor((x.length - L - H) / stride) + 1)) * (2 * L + H + 1));
     n += collectWindows(x, L, H, stride, X, Y);
   });
   if (n === 0) throw new ShapeError(`${fn}: series must hold at least one window of lookback + horizon = ${L + H} values`);

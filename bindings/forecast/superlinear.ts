@@ -6,7 +6,7 @@
  */
 import * as nn from '../nn/index.js';
 import { ParameterError, parameterError } from '../runtime/errors.js';
-import { finiteArray, type VectorInput } from '../runtime/memory.js';
+import { checkCapacity, finiteArray, type VectorInput } from '../runtime/memory.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
@@ -298,6 +298,8 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
     if (!Array.isArray(c) || (c.length > 0 && !isSeriesList(c))) throw parameterError(fn, 'options.corpus', 'an array of series', c);
     corpus = (o.corpus as readonly VectorInput[]).map((s, i) => finiteArray(fn, `options.corpus[${i}]`, s));
   }
+  // buffers sized by options: synthetic windows and features, and the normal equations of each expert
+  checkCapacity(fn, E * samples * (2 * L + H) + (L + 1) * (L + 1 + H));
   const R = seededRng(fn, o.seed ?? 0, 'options.seed');
   const t0 = Date.now();
   const stop = (info: SuperLinearProgress): void => {
