@@ -33,7 +33,7 @@ export interface SparseCodingInit {
 export interface SparseCodingProgress {
   /** EM iterations done (1, 2, …). */
   iteration: number;
-  /** Truncated log-likelihood Σₙ ln Σ_{s∈Kₙ} p(s, yₙ) at the new parameters (untempered, all points). */
+  /** Truncated log-likelihood Σₙ ln Σ_{s∈Kₙ} p(s, yₙ) at the new parameters (untempered, all points; for MCA while T > 1, of the soft-max model). */
   logLikelihood: number;
   /** Temperature T of the E-step that produced the posteriors of the next iteration. */
   temperature: number;
@@ -194,8 +194,8 @@ function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, 
   const L: Layout = {
     model, N, D, H, Hp, gamma, C, S, combos, sizes,
     Y: s.f64(N * D), W: s.f64(H * D), cand: s.bytes(4 * N * Hp), combosPtr: s.bytes(4 * Math.max(combos.length, 1)),
-    sizesPtr: s.bytes(4 * S), rss: s.f64(N * S), q: s.f64(N * S), logZ: s.f64(N), scratch: s.f64(H * H + 2 * H + gamma),
-    rows: s.bytes(4 * N), num: s.f64(H * D), den: s.f64(H * D), mscratch: s.f64(H * D + gamma),
+    sizesPtr: s.bytes(4 * S), rss: s.f64(N * S), q: s.f64(N * S), logZ: s.f64(N), scratch: s.f64(H * H + 2 * H + gamma + H * D),
+    rows: s.bytes(4 * N), num: s.f64(H * D), den: s.f64(H * D), mscratch: s.f64(2 * H * D + gamma),
   };
   const buf = s.x.memory.buffer;
   new Float64Array(buf, L.Y, N * D).set(Y);
@@ -207,10 +207,13 @@ function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, 
 const f64 = (x: K, ptr: number, n: number): Float64Array => new Float64Array(x.memory.buffer, ptr, n);
 const i32 = (x: K, ptr: number, n: number): Int32Array => new Int32Array(x.memory.buffer, ptr, n);
 
-/** Preselection, residuals and posteriors at the parameters in L.W (kernels only). */
-function eStep(x: K, L: Layout, pi: number, sigma: number, beta: number): void {
+/**
+ * Preselection, residuals and posteriors at the parameters in L.W (kernels only). rho > 0: MCA's states
+ * with several causes use the soft max with that exponent (annealing); 0: the hard max of the model.
+ */
+function eStep(x: K, L: Layout, pi: number, sigma: number, beta: number, rho = 0): void {
   x.sparseSelect(L.model, L.Y, L.N, L.D, L.W, L.H, L.Hp, L.scratch, L.cand);
-  x.sparseResiduals(L.model, L.Y, L.N, L.D, L.W, L.H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss);
+  x.sparseResiduals(L.model, L.Y, L.N, L.D, L.W, L.H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rho);
   x.sparsePosterior(L.rss, L.N, L.S, L.sizesPtr, L.H, L.D, pi, sigma, beta, L.model === Model.mca ? 1 : 0, L.q, L.logZ);
 }
 
@@ -296,13 +299,22 @@ function usedRows(logZ: Float64Array, nUse: number): Int32Array {
 const clampPi = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
 /** One M-step from the posteriors in L.q at the fields in L.W; writes the new W and returns π, σ. */
-function mStep(x: K, L: Layout, rows: Int32Array, rho: number): { pi: number; sigma: number } {
+function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number): { pi: number; sigma: number } {
   const { N, D, H, S } = L;
   const nUse = rows.length;
   i32(x, L.rows, nUse).set(rows);
   const Wold = Float64Array.from(f64(x, L.W, H * D));
   const q = f64(x, L.q, N * S);
   const cand = i32(x, L.cand, N * L.Hp);
+  // Σ q·‖y − f(s, W)‖² over the used points; L.rss holds the residuals of the E-step, at the old fields
+  const expectedRss = (): number => {
+    const rss = f64(x, L.rss, N * S);
+    const qq = f64(x, L.q, N * S);
+    let e = 0;
+    for (const n of rows) for (let s = 0; s < S; s++) e += qq[n * S + s]! * rss[n * S + s]!;
+    return e;
+  };
+  const eOld = expectedRss();
   let activeSum = 0;
   let Wnew: Float64Array;
   if (L.model === Model.bsc) {
@@ -340,13 +352,26 @@ function mStep(x: K, L: Layout, rows: Int32Array, rho: number): { pi: number; si
     const sizes = L.sizes;
     for (const n of rows) for (let s = 1; s < S; s++) activeSum += q[n * S + s]! * sizes[s]!;
   }
-  f64(x, L.W, H * D).set(Wnew);
+  const setW = (Wt: Float64Array): number => {
+    f64(x, L.W, H * D).set(Wt);
+    x.sparseResiduals(L.model, L.Y, N, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rhoE);
+    return expectedRss();
+  };
+  let e = setW(Wnew);
+  if (L.model === Model.mca && e > eOld) {
+    // MCA's update is a fixed-point step, not an exact minimiser, and near convergence it can overshoot
+    // (a two-cycle). Step back towards the old fields until the expected squared residual does not grow,
+    // so that every M-step raises the free energy for the current posteriors (generalised EM).
+    let eta = 1;
+    const Wt = new Float64Array(H * D);
+    for (let k = 0; k < 30 && e > eOld; k++) {
+      eta /= 2;
+      for (let i = 0; i < H * D; i++) Wt[i] = Wold[i]! + eta * (Wnew[i]! - Wold[i]!);
+      e = setW(Wt);
+    }
+    if (e > eOld) e = setW(Wold);
+  }
   // σ² is the posterior-expected squared residual per pixel under the new fields (same states)
-  x.sparseResiduals(L.model, L.Y, N, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss);
-  const rss = f64(x, L.rss, N * S);
-  const q2 = f64(x, L.q, N * S);
-  let e = 0;
-  for (const n of rows) for (let s = 0; s < S; s++) e += q2[n * S + s]! * rss[n * S + s]!;
   return { pi: clampPi(activeSum / (nUse * H)), sigma: Math.max(1e-6, Math.sqrt(e / (nUse * D))) };
 }
 
@@ -476,7 +501,12 @@ function runEm(fn: string, model: number, Yin: MatrixInput, options: SparseCodin
     const cutAt = (t: number): number => (!st.truncate ? 0 : cutEnd === 0 || t >= cutEnd ? 1 : t / cutEnd);
     const ll: number[] = [];
     const sumLogZ = (): number => f64(x, L.logZ, L.N).reduce((a, b) => a + b, 0);
-    eStep(x, L, pi, sigma, 1 / temperatureAt(0));
+    // MCA's soft-max exponent follows the temperature: ρ = 1/(1 − 1/max(T, 1.05)), 4/3 at T = 4, 21 at
+    // T ≤ 1.05. The E-step uses the soft max while T > 1 and the model's hard max at T = 1; the M-step's
+    // update weights always use ρ (a hard max would hand a pixel shared by equal fields to one of them).
+    const rhoOf = (T: number): number => 1 / (1 - 1 / Math.max(T, 1.05));
+    const rhoE = (T: number): number => (model === Model.mca && T > 1 ? rhoOf(T) : 0);
+    eStep(x, L, pi, sigma, 1 / temperatureAt(0), rhoE(temperatureAt(0)));
     ll.push(sumLogZ());
     let stopped: StopState = 'maxIter';
     let converged = false;
@@ -489,12 +519,10 @@ function runEm(fn: string, model: number, Yin: MatrixInput, options: SparseCodin
       const A = massAtMost(st.H, st.gamma, pi);
       const nUse = Math.max(1, Math.floor(L.N * (1 - (1 - A) * cutAt(t))));
       const rows = usedRows(Float64Array.from(f64(x, L.logZ, L.N)), nUse);
-      // MCA's soft-max exponent follows the temperature: ρ = 1/(1 − 1/max(T, 1.05)), 21 at T = 1
-      const rho = 1 / (1 - 1 / Math.max(temperatureAt(t), 1.05));
-      ({ pi, sigma } = mStep(x, L, rows, rho));
+      ({ pi, sigma } = mStep(x, L, rows, rhoOf(temperatureAt(t)), rhoE(temperatureAt(t))));
       t++;
       const T = temperatureAt(t);
-      eStep(x, L, pi, sigma, 1 / T);
+      eStep(x, L, pi, sigma, 1 / T, rhoE(T));
       const F = sumLogZ();
       ll.push(F);
       const info: SparseCodingProgress = { iteration: t, logLikelihood: F, temperature: T, pi, sigma, elapsed: Date.now() - start };
@@ -542,13 +570,16 @@ export function binarySparseCoding(Y: MatrixInput, options: SparseCodingOptions)
 /**
  * Maximal causes analysis: y_d = max_h s_h W_dh + ε_d (the maximum starts at 0), s_h ~ Bernoulli(π),
  * ε ~ N(0, σ² I), learned by truncated variational EM. Candidates are the H′ causes whose fields exceed
- * the point least (smallest Σ_d max(W_dh − y_d, 0)); states as in {@link binarySparseCoding}; the
- * E-step uses the exact (hard) maximum. M-step: in each state, the active causes share the credit for
- * pixel y_d in proportion to W_dh^ρ, and W_dh becomes the posterior-weighted mean of the pixels credited
- * to cause h (the max-superposition update of Lücke & Sahani with a soft max whose exponent
- * ρ = 1/(1 − 1/max(T, 1.05)) grows from 4/3 at T = 4 to 21 at T = 1, so credit goes to the largest
- * field as the annealing ends); fields stay ≥ 1e-4; π and σ as for BSC. Deterministic annealing
- * tempers the whole log-joint.
+ * the point least (smallest Σ_d max(W_dh − y_d, 0)); states as in {@link binarySparseCoding}.
+ * Deterministic annealing (Lücke & Sahani): while the temperature T is above 1, the max is replaced by
+ * the soft max W̄_d(s) = (Σ_{h∈s} W_dh^ρ)^{1/ρ} with ρ = 1/(1 − 1/max(T, 1.05)) (4/3 at T = 4, close to
+ * a sum; 21 near T = 1) and β = 1/T tempers the whole log-joint; at T = 1 the E-step uses the exact max.
+ * M-step (the max-superposition update): W_dh = Σ q·A_dh·y_d / Σ q·A_dh, with A_dh = ∂W̄_d/∂W_dh =
+ * (W_dh/W̄_d)^{ρ−1} for an active cause (1 alone; in the limit, 1 for the largest field and 0 for the
+ * others); fields stay ≥ 1e-4. This update is a fixed-point step, so when it would raise the expected
+ * squared residual Σ q‖y − f(s, W)‖² it is halved back towards the old fields until it does not
+ * (generalised EM: with H′ = γ = H and no annealing or data truncation the log-likelihood never
+ * decreases). π and σ as for BSC.
  *
  * @param Y data, N × D, one point per row.
  * @param options `H` is required; see {@link SparseCodingOptions} (defaults: 300 iterations, T₀ = 4).
@@ -562,19 +593,40 @@ export function maximalCausesAnalysis(Y: MatrixInput, options: SparseCodingOptio
 
 /**
  * One truncated E-step at given parameters (for tests and the bench): the states of every point, their
- * tempered posteriors and the untempered log-marginals.
+ * tempered posteriors and the untempered log-marginals. rho > 0: MCA's soft max with that exponent.
  */
 export function truncatedEStep(model: 'bsc' | 'mca', Y: Float64Array, N: number, D: number, W: Float64Array, H: number,
-  Hp: number, gamma: number, pi: number, sigma: number, beta = 1): { S: number; active: number[][][]; q: Float64Array; logZ: Float64Array } {
+  Hp: number, gamma: number, pi: number, sigma: number, beta = 1, rho = 0): { S: number; active: number[][][]; q: Float64Array; logZ: Float64Array } {
   const fn = 'truncatedEStep';
   return withScope(fn, (s) => {
     const x = sparseWasm(fn);
     const L = layout(s, Model[model], Y, N, D, H, Hp, gamma);
     f64(x, L.W, H * D).set(W);
-    eStep(x, L, pi, sigma, beta);
+    eStep(x, L, pi, sigma, beta, rho);
     const cand = Int32Array.from(i32(x, L.cand, N * Hp));
     const active = Array.from({ length: N }, (_, n) => Array.from({ length: L.S }, (_, st) => activeOf(L, cand, n, st, []).slice()));
     return { S: L.S, active, q: Float64Array.from(f64(x, L.q, N * L.S)), logZ: Float64Array.from(f64(x, L.logZ, N)) };
+  });
+}
+
+/**
+ * MCA's M-step sums at given fields and posteriors (for the tests): runs the E-step (hard max) to get
+ * the states, then the accumulation with exponent rho over all points; returns num and den (H × D) and
+ * the states of every point.
+ */
+export function mcaUpdateSums(Y: Float64Array, N: number, D: number, W: Float64Array, H: number, Hp: number, gamma: number,
+  pi: number, sigma: number, rho: number): { num: Float64Array; den: Float64Array; active: number[][][]; q: Float64Array } {
+  const fn = 'mcaUpdateSums';
+  return withScope(fn, (s) => {
+    const x = sparseWasm(fn);
+    const L = layout(s, Model.mca, Y, N, D, H, Hp, gamma);
+    f64(x, L.W, H * D).set(W);
+    eStep(x, L, pi, sigma, 1);
+    i32(x, L.rows, N).set(Int32Array.from({ length: N }, (_, n) => n));
+    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, N, rho, L.mscratch, L.num, L.den);
+    const cand = Int32Array.from(i32(x, L.cand, N * Hp));
+    const active = Array.from({ length: N }, (_, n) => Array.from({ length: L.S }, (_, st) => activeOf(L, cand, n, st, []).slice()));
+    return { num: Float64Array.from(f64(x, L.num, H * D)), den: Float64Array.from(f64(x, L.den, H * D)), active, q: Float64Array.from(f64(x, L.q, N * L.S)) };
   });
 }
 

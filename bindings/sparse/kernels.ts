@@ -4,7 +4,7 @@ import { wasm, type ProxkitExports } from '../runtime/instance.js';
 export interface SparseKernels {
   sparseSelect(model: number, Y: number, N: number, D: number, W: number, H: number, Hp: number, scratch: number, cand: number): void;
   sparseResiduals(model: number, Y: number, N: number, D: number, W: number, H: number, cand: number, Hp: number,
-    combos: number, C: number, gamma: number, scratch: number, rss: number): void;
+    combos: number, C: number, gamma: number, scratch: number, rss: number, rho: number): void;
   sparsePosterior(rss: number, N: number, S: number, sizes: number, H: number, D: number, pi: number, sigma: number,
     beta: number, temperPrior: number, q: number, logZ: number): void;
   sparseMcaAccumulate(Y: number, D: number, W: number, H: number, cand: number, Hp: number, combos: number, C: number,
