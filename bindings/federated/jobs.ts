@@ -6,7 +6,7 @@
 import { ParameterError, parameterError } from '../runtime/errors.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
 import { checkSeed } from '../rng.js';
-import type { Job, JobExecutor } from '../scale/types.js';
+import type { Job, JobExecutor, JobSignal } from '../scale/types.js';
 import type { FedDataset } from './data.js';
 import { modelFromSpec, type FedModelSpec } from './model.js';
 import { ruleFromSpec, type FedRuleSpec } from './rules.js';
@@ -105,6 +105,8 @@ export async function simulateFederatedAsync(data: FedDataset, options?: Simulat
     if (!r) rows.set(k, (r = { X: Array.from(run.clients[k]!.X), y: Array.from(run.clients[k]!.y) }));
     return r;
   };
+  // a signal that can be listened to also cancels the round's jobs; any signal ends the run between rounds
+  const jobSignal = run.signal && typeof (run.signal as Partial<JobSignal>).addEventListener === 'function' ? (run.signal as JobSignal) : undefined;
   const loop = federatedRounds(run);
   let step = loop.next();
   while (!step.done) {
@@ -119,7 +121,7 @@ export async function simulateFederatedAsync(data: FedDataset, options?: Simulat
     }));
     let outcomes: ClientOutcome[] | null;
     try {
-      const results = await executor.run(jobs, run.signal ? { signal: run.signal as AbortSignal } : {});
+      const results = await executor.run(jobs, jobSignal ? { signal: jobSignal } : {});
       if (!Array.isArray(results) || results.length !== jobs.length) throw parameterError(fn, 'options.executor', `an executor whose run resolves to ${jobs.length} results`, results);
       outcomes = results.map((r) => {
         const u = r as ClientUpdateResult;

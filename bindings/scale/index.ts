@@ -5,4 +5,4 @@
  * @module
  */
 export { workerPool, inProcessExecutor, type WorkerPoolOptions } from './pool.js';
-export type { Job, JobExecutor, JobProgress, RunJobsOptions } from './types.js';
+export type { Job, JobExecutor, JobProgress, JobSignal, RunJobsOptions } from './types.js';

@@ -7,7 +7,7 @@ import { ParameterError, ProxkitError, parameterError } from '../runtime/errors.
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import * as federated from '../federated/index.js';
 import { commandTable, runCommand } from './commands.js';
-import type { Job, JobExecutor, RunJobsOptions } from './types.js';
+import type { Job, JobExecutor, JobSignal, RunJobsOptions } from './types.js';
 
 /** Options of {@link workerPool}. */
 export interface WorkerPoolOptions {
@@ -17,11 +17,15 @@ export interface WorkerPoolOptions {
    * The worker entry module, a file path or URL (default: `scale-worker.js` beside the package's
    * files in `dist/`, which the package build writes).
    */
-  worker?: string | URL;
+  worker?: string | { readonly href: string };
 }
 
 // A name, not a literal, so that bundlers leave the Node-only import to run time (browsers never reach it).
 const PISCINA = 'piscina';
+
+function throwIfAborted(signal: JobSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new ProxkitError('ERR_PARAMETER', 'the jobs were aborted');
+}
 
 function checkJobs(fn: string, jobs: unknown): readonly Job[] {
   if (!Array.isArray(jobs)) throw parameterError(fn, 'jobs', 'an array of jobs { command, args, seed }', jobs);
@@ -48,21 +52,21 @@ export async function workerPool(options?: WorkerPoolOptions): Promise<JobExecut
   const workers = positiveInteger(fn, 'options.workers', o.workers ?? 2);
   if (workers > 256) throw parameterError(fn, 'options.workers', 'at most 256 threads', workers);
   const worker = o.worker ?? new URL('./scale-worker.js', import.meta.url);
-  if (typeof worker !== 'string' && !(worker instanceof URL)) throw parameterError(fn, 'options.worker', 'a file path or a URL', worker);
+  if (typeof worker !== 'string' && (worker === null || typeof worker !== 'object' || typeof worker.href !== 'string')) throw parameterError(fn, 'options.worker', 'a file path or a URL', worker);
   let Piscina: new (o: object) => { run(task: unknown, o?: object): Promise<unknown>; destroy(): Promise<void> };
   try {
     ({ Piscina } = await import(PISCINA));
   } catch (e) {
     throw new ProxkitError('ERR_PARAMETER', `${fn}: the worker pool needs Node's worker threads and the piscina package (${(e as Error).message})`, { cause: e });
   }
-  const pool = new Piscina({ filename: worker instanceof URL ? worker.href : worker, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  const pool = new Piscina({ filename: typeof worker === 'string' ? worker : worker.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
   let closed = false;
   return {
     async run(jobs: readonly Job[], runOptions?: RunJobsOptions): Promise<unknown[]> {
       const list = checkJobs('workerPool.run', jobs);
       if (closed) throw new ParameterError('workerPool.run: the pool is closed');
       const { signal, onProgress } = runOptions ?? {};
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       let done = 0;
       return Promise.all(list.map(async (job) => {
         const r = await pool.run(job, signal ? { signal } : {});
@@ -90,7 +94,7 @@ export function inProcessExecutor(): JobExecutor {
       const { signal, onProgress } = runOptions ?? {};
       const out: unknown[] = [];
       for (const job of list) {
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         out.push(runCommand(commands, job));
         onProgress?.({ done: out.length, total: list.length });
       }

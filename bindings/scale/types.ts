@@ -22,10 +22,22 @@ export interface JobProgress {
   total: number;
 }
 
+/** An `AbortSignal`, as far as an executor reads it (declared structurally: no DOM or Node types needed). */
+export interface JobSignal {
+  /** True once the jobs should stop. */
+  readonly aborted: boolean;
+  /** Why it was aborted. */
+  readonly reason?: unknown;
+  /** Registers the abort listener. */
+  addEventListener(type: 'abort', listener: () => void): void;
+  /** Removes it. */
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** Options of {@link JobExecutor.run}. */
 export interface RunJobsOptions {
-  /** Aborting cancels the jobs not yet finished; `run` then rejects with an AbortError. */
-  signal?: AbortSignal;
+  /** Aborting cancels the jobs not yet finished; `run` then rejects (with the signal's reason). */
+  signal?: JobSignal;
   /** Called whenever a job finishes. */
   onProgress?: (info: JobProgress) => void;
 }

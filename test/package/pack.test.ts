@@ -212,6 +212,23 @@ describe('npm package', { timeout: 180_000 }, () => {
     expect(out.y).toEqual([2]);
   });
 
+  it('scale.workerPool runs from the installed package (its worker entry, dist/scale-worker.js, loads the package) and matches the sequential run', () => {
+    expect(entries).toContain('package/dist/scale-worker.js');
+    writeFileSync(join(app, 'pool.mjs'), [
+      "import { init, federated, scale } from 'proxkit';",
+      'await init();',
+      'const data = federated.fedproxSynthetic({ clients: 6, dim: 4, classes: 3, seed: 1 });',
+      'const o = { rounds: 2, clientsPerRound: 4, epochs: 1, rule: federated.fedSpeed({ lambda: 2 }), seed: 3 };',
+      'const pool = await scale.workerPool({ workers: 2 });',
+      'const par = await federated.simulateFederatedAsync(data, { ...o, executor: pool });',
+      'await pool.close();',
+      'const seq = federated.simulateFederated(data, o);',
+      'console.log(JSON.stringify({ same: par.params.every((v, i) => Object.is(v, seq.params[i])), rounds: par.iterations }));',
+    ].join('\n'));
+    const out = JSON.parse(run(process.execPath, ['pool.mjs'], { cwd: app }).stdout);
+    expect(out).toEqual({ same: true, rounds: 2 });
+  });
+
   it("serves the wasm yourself in Node: the README's snippet as written, a file: URL, a path, and a missing file", () => {
     writeFileSync(join(app, 'readme-wasm.mjs'), readmeBlock('js', "import.meta.resolve('proxkit/wasm')"));
     run(process.execPath, ['readme-wasm.mjs'], { cwd: app });
