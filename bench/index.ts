@@ -29,6 +29,7 @@ import { benchSliced } from './ot/sliced.js';
 import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
 import { benchTrainEpoch } from './nn/train.js';
 import { benchSparseEStep } from './sparse/estep.js';
+import { benchNashStep } from './policy/nash.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -111,6 +112,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'nnMatmulF32', aliases: ['nn', 'matmul'], run: benchMatmulF32 }, // same in f32, vs the f32x4 probe
   { name: 'nnTrainEpoch', aliases: ['nn', 'train', 'digits'], run: benchTrainEpoch }, // one Adam epoch of the 64-64-32-10 digits MLP (1347 rows, batch 32): nn.train vs plain-TS backprop (see bench/nn/train.ts)
   { name: 'sparseEStep', aliases: ['sparse', 'estep'], run: benchSparseEStep }, // one truncated BSC E-step on 1000 bars images (H = 10, H′ = 8, γ = 5: 221 states each): WASM kernels vs plain TS (see bench/sparse/estep.ts)
+  { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
 ];
 
 /** Speed-up thresholds checked at n = 1e6: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is a SKIP. */

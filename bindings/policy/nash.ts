@@ -121,8 +121,8 @@ function readDistribution(fn: string, name: string, v: ArrayLike<number> | undef
 
 type Method = 'mp' | 'md' | 'omd';
 
-/** Workspace in WASM memory for one run: P, log μ, the iterate and its half step, g = P·v. */
-class NashWorkspace {
+/** Workspace in WASM memory for one run: P, log μ, the iterate and its half step, g = P·v (exported for the bench). */
+export class NashWorkspace {
   readonly s: Scope;
   readonly x: PolicyExports;
   readonly pP: number;
