@@ -13,3 +13,4 @@ export * from "./federated/index";
 export * from "./policy/index";
 export * from "./causal/index";
 export * from "./forecast/index";
+export * from "./constrained/index";
