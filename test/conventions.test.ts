@@ -14,6 +14,7 @@ import * as onnx from '../bindings/onnx.js';
 import { NN_NO_OPTIONS, NN_WITH_OPTIONS } from './nn/conventions.js';
 import { SADDLE_NO_OPTIONS, SADDLE_WITH_OPTIONS } from './saddle/conventions.js';
 import { CAUSAL_NO_OPTIONS, CAUSAL_WITH_OPTIONS } from './causal/conventions.js';
+import { CONSTRAINED_NO_OPTIONS, CONSTRAINED_WITH_OPTIONS } from './constrained/conventions.js';
 import { POLICY_NO_OPTIONS, POLICY_WITH_OPTIONS } from './policy/conventions.js';
 import { smallSpec } from './bounds/reference.js';
 
@@ -71,6 +72,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   // saddle family: its rows live with its tests (test/saddle/conventions.ts)
   ...SADDLE_WITH_OPTIONS,
   ...CAUSAL_WITH_OPTIONS,
+  ...CONSTRAINED_WITH_OPTIONS,
   ...POLICY_WITH_OPTIONS,
   // runtime
   init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
@@ -178,6 +180,7 @@ const NO_OPTIONS: Record<string, string> = {
   ...NN_NO_OPTIONS,
   ...SADDLE_NO_OPTIONS,
   ...CAUSAL_NO_OPTIONS,
+  ...CONSTRAINED_NO_OPTIONS,
   ...POLICY_NO_OPTIONS,
   matchFields: 'two matrices',
   rfft: 'a vector',
