@@ -30,6 +30,7 @@ import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
 import { benchTrainEpoch } from './nn/train.js';
 import { benchSparseEStep } from './sparse/estep.js';
 import { benchNashStep } from './policy/nash.js';
+import { LM_VARIANTS, benchLm } from './nn/lm.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -113,6 +114,8 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'nnTrainEpoch', aliases: ['nn', 'train', 'digits'], run: benchTrainEpoch }, // one Adam epoch of the 64-64-32-10 digits MLP (1347 rows, batch 32): nn.train vs plain-TS backprop (see bench/nn/train.ts)
   { name: 'sparseEStep', aliases: ['sparse', 'estep'], run: benchSparseEStep }, // one truncated BSC E-step on 1000 bars images (H = 10, H′ = 8, γ = 5: 221 states each): WASM kernels vs plain TS (see bench/sparse/estep.ts)
   { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
+  // the transformer LM per feed-forward variant, width 32 / 64 / 96 for n = 1e3 / 1e5 / 1e6: forward (WASM vs plain TS), trainLm step and sampleLm in tokens/s (see bench/nn/lm.ts)
+  ...LM_VARIANTS.map((v) => ({ name: `nnLm-${v}`, aliases: ['nn', 'lm', 'transformer'], run: benchLm(v) })),
 ];
 
 /** Speed-up thresholds checked at n = 1e6: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is a SKIP. */
@@ -131,7 +134,8 @@ function fmtTime(s: number): string {
 }
 
 function fmtRate(perSec: number): string {
-  return perSec >= 1e9 ? `${(perSec / 1e9).toFixed(2)} G/s` : `${(perSec / 1e6).toFixed(1)} M/s`;
+  // below 1e5/s (tokens of a language model, examples of a training epoch) M/s would print 0.0
+  return perSec >= 1e9 ? `${(perSec / 1e9).toFixed(2)} G/s` : perSec >= 1e5 ? `${(perSec / 1e6).toFixed(1)} M/s` : `${(perSec / 1e3).toFixed(2)} k/s`;
 }
 
 const fmtRatio = (r: number): string => `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
