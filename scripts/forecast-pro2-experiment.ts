@@ -1,15 +1,16 @@
 /**
- * Pro² (Project and Probe) on the UCI digits with a spurious feature. Every image gets one bright
- * "mark" pixel on its left or right edge (column 0, rows 0–7 mark classes 0–7; column 7, rows 0–1
- * classes 8–9), pixels the digits themselves almost never use. Source domain (half of the images):
- * the mark shows the image's own class with probability 0.9 (else a random other class) — a shortcut
- * a source-trained network learns. Target domain (the other half): the mark is drawn uniformly at
- * random, independent of the class. A 64-64-32-10 ReLU MLP (nn family) is trained on the source; its
- * 32 penultimate ReLU features are the frozen embedding. With k = 4, 16, 64 labelled target images per
- * class (the rest of the target half is the test set), compared: the source network unchanged; a
- * linear probe on all 32 features; Pro² (d orthogonal directions learned on the source, then a linear
- * probe on the d projected features) for d = 4, 8, 16; and fine-tuning the whole network on the target
- * labels. Five seeds (each: new split, marks, network, directions and target sample).
+ * Pro² (Project and Probe) on the UCI digits with spurious features. Every image (pixels / 16) gets a
+ * class code c drawn in two ways: one bright "mark" pixel on its left or right edge (column 0, rows
+ * 0–7 code 0–7; column 7, rows 0–1 code 8–9; pixels the digits almost never use) and a background
+ * brightness 0.3·c/9 added to every pixel (a recolouring). Source domain (half of the images, seeded
+ * split): c is the image's own class, so the code predicts the label perfectly — a shortcut. Target
+ * domain (the other half): c is uniform at random, independent of the class. A 64-128-64-10 ReLU MLP
+ * (nn family) is trained on the source; its 64 penultimate ReLU features are the frozen embedding.
+ * With k = 4, 16, 64 labelled target images per class (the rest of the target half is the test set),
+ * compared: the source network unchanged; a linear probe on all 64 features; Pro² with 1–4 heads
+ * (10 orthogonal directions each, learned on the source; then a linear probe on them); fine-tuning
+ * the whole network on the target labels (about 200 Adam steps). Five seeds (each: split, codes,
+ * network, heads and target sample).
  *
  * Usage: node scripts/forecast.mjs pro2 [--quick] [--out DIR]
  */
@@ -24,8 +25,11 @@ const quick = args.includes('--quick');
 const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
 const seeds = quick ? [1] : [1, 2, 3, 4, 5];
 const shots = [4, 16, 64];
-const dirsList = [4, 8, 16];
+const headsList = [1, 2, 3, 4];
+const P_SOURCE = 1;
+const BRIGHT = 0.3;
 const K = 10;
+const EMB = 64;
 await init();
 const t0 = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
@@ -55,9 +59,11 @@ for (const seed of seeds) {
   const marked = (i: number, source: boolean): number[] => {
     const x = images[i]!.slice();
     let c: number;
-    if (source) c = marks[2 * i]! < 0.9 ? labels[i]! : (labels[i]! + 1 + Math.floor(marks[2 * i + 1]! * 9)) % K;
+    if (source) c = marks[2 * i]! < P_SOURCE ? labels[i]! : (labels[i]! + 1 + Math.floor(marks[2 * i + 1]! * 9)) % K;
     else c = Math.floor(marks[2 * i + 1]! * K);
     x[markPixel(c)] = 1;
+    // recolouring: a background brightness that encodes the same class c
+    for (let q = 0; q < 64; q++) x[q] = x[q]! + BRIGHT * (c / (K - 1));
     return x;
   };
   const src = order.slice(0, half);
@@ -68,7 +74,7 @@ for (const seed of seeds) {
   const yt = tgt.map((i) => labels[i]!);
 
   // source network
-  const net = nn.initMlp([64, 64, 32, 10], { seed });
+  const net = nn.initMlp([64, 128, 64, 10], { seed });
   nn.train({ params: net, loss: (p, x, y) => nn.softmaxCrossEntropy(nn.mlp(p, x), y as Int32Array) }, { X: Xs, y: ys },
     { epochs: 40, batchSize: 32, optimizer: nn.adam({ learningRate: 2e-3 }), seed });
   const logits = (p: nn.MlpParams, X: number[][]) => nn.scope(() => nn.mlp(p, nn.tensor(X)).toArray()) as Float64Array;
@@ -80,8 +86,8 @@ for (const seed of seeds) {
   };
   const sourceTrain = accuracy(logits(net, Xs), ys);
   const Fs = features(Xs);
-  const projections = Object.fromEntries(dirsList.map((d) => [d, learnPro2Projection({ data: Fs, rows: Xs.length, cols: 32 }, ys, { directions: d, seed })]));
-  const ex = { seed, sourceTrain, sourceOnTarget: 0, pro2SourceAccuracy: projections[16]!.sourceAccuracy };
+  const projections = Object.fromEntries(headsList.map((h) => [h, learnPro2Projection({ data: Fs, rows: Xs.length, cols: EMB }, ys, { heads: h, seed })]));
+  const ex = { seed, sourceTrain, sourceOnTarget: 0, pro2SourceAccuracy: projections[headsList.at(-1)!]!.sourceAccuracy };
   extra.push(ex);
 
   for (const k of shots) {
@@ -98,12 +104,12 @@ for (const seed of seeds) {
     const source = accuracy(logits(net, Xte), yte);
     record('source network, no adaptation', k, source);
     if (k === shots[0]) ex.sourceOnTarget = source;
-    const Ftr = { data: features(Xtr), rows: Xtr.length, cols: 32 };
-    const Fte = { data: features(Xte), rows: Xte.length, cols: 32 };
-    record('linear probe, all 32 features', k, fitLinearProbe(Ftr, ytr, { classes: K }).accuracy(Fte, yte));
-    for (const d of dirsList) {
-      const P = projections[d]!;
-      record(`Pro², d = ${d}`, k, fitLinearProbe(P.project(Ftr), ytr, { classes: K }).accuracy(P.project(Fte), yte));
+    const Ftr = { data: features(Xtr), rows: Xtr.length, cols: EMB };
+    const Fte = { data: features(Xte), rows: Xte.length, cols: EMB };
+    record(`linear probe, all ${EMB} features`, k, fitLinearProbe(Ftr, ytr, { classes: K }).accuracy(Fte, yte));
+    for (const h of headsList) {
+      const P = projections[h]!;
+      record(`Pro², ${h} head${h > 1 ? 's' : ''} (d = ${P.count})`, k, fitLinearProbe(P.project(Ftr), ytr, { classes: K }).accuracy(P.project(Fte), yte));
     }
     // fine-tuning: a copy of the source network, every layer trained on the target labels (~200 Adam steps)
     const copy: nn.MlpParams = { layers: net.layers.map((L) => ({ W: nn.tensor(L.W.toArray(), { shape: L.W.shape }), b: nn.tensor(L.b!.toArray(), { shape: L.b!.shape }) })) };
@@ -125,7 +131,7 @@ const meanSd = (a: number[]) => {
 mkdirSync(outDir, { recursive: true });
 const name = quick ? 'forecast-pro2-quick' : 'forecast-pro2';
 const summary = Object.fromEntries(Object.entries(acc).map(([m, r]) => [m, Object.fromEntries(shots.map((k) => [k, meanSd(r[k]!)]))]));
-writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config: { seeds, shots, directions: dirsList, sourceMarkProbability: 0.9, network: [64, 64, 32, 10] }, perSeed: acc, summary, extra }, null, 1));
+writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config: { seeds, shots, heads: headsList, sourceMarkProbability: P_SOURCE, network: [64, 128, 64, 10] }, perSeed: acc, summary, extra }, null, 1));
 writeFileSync(join(outDir, `${name}.svg`), lineFigure({
   title: 'Digits with a spurious edge mark: target accuracy vs labelled target images per class',
   width: 760,
@@ -134,9 +140,9 @@ writeFileSync(join(outDir, `${name}.svg`), lineFigure({
     y: { label: `target test accuracy (mean of ${seeds.length} seeds)` },
     series: Object.entries(summary).map(([m, s]) => ({ name: m, x: shots, y: shots.map((k) => s[k]!.mean) })),
   }],
-  caption: 'Source: the mark pixel shows the class 90 % of the time; target: the mark is random. Embedding: the 32 penultimate ReLU features of a 64-64-32-10 MLP trained on the source. Pro²: d orthogonal directions learned on the source, then a linear probe on them.',
+  caption: `Source: the mark pixel shows the class ${100 * P_SOURCE} % of the time; target: the mark is random. Embedding: the ${EMB} penultimate ReLU features of a 64-128-64-10 MLP trained on the source. Pro²: heads of 10 orthogonal directions each, learned on the source, then a linear probe on them.`,
 }));
 console.log(`\n| method | ${shots.map((k) => `k = ${k}`).join(' | ')} |\n|---|${shots.map(() => '---').join('|')}|`);
 for (const [m, s] of Object.entries(summary)) console.log(`| ${m} | ${shots.map((k) => `${(100 * s[k]!.mean).toFixed(1)} ± ${(100 * s[k]!.sd).toFixed(1)}`).join(' | ')} |`);
-for (const e of extra) console.log(`seed ${e.seed}: source train accuracy ${(100 * e.sourceTrain).toFixed(1)} %, on the target ${(100 * e.sourceOnTarget).toFixed(1)} %; Pro² direction source accuracies ${e.pro2SourceAccuracy.map((a) => (100 * a).toFixed(0)).join(', ')}`);
+for (const e of extra) console.log(`seed ${e.seed}: source train accuracy ${(100 * e.sourceTrain).toFixed(1)} %, on the target ${(100 * e.sourceOnTarget).toFixed(1)} %; Pro² head source accuracies ${e.pro2SourceAccuracy.map((a) => (100 * a).toFixed(0)).join(', ')}`);
 console.log(`wrote ${join(outDir, name + '.json')} and ${name}.svg in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -153,7 +153,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   pretrainSuperLinear: [{ fn: 'pretrainSuperLinear', key: 'horizon', call: (o) => api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1, ...o }) }],
   simulateImageRegression: [{ fn: 'simulateImageRegression', key: 'channels', call: (o) => api.simulateImageRegression({ n: 4, size: 8, ...o }) }],
   fitTensorGp: [{ fn: 'fitTensorGp', key: 'maxIter', call: (o) => { const d = api.simulateImageRegression({ n: 6, size: 8 }); return api.fitTensorGp(d.X, d.y, { maxIter: 1, ...o }); } }],
-  learnPro2Projection: [{ fn: 'learnPro2Projection', key: 'directions', call: (o) => api.learnPro2Projection(rows, [0, 1, 0, 1, 0, 1], { directions: 1, epochs: 1, ...o }) }],
+  learnPro2Projection: [{ fn: 'learnPro2Projection', key: 'heads', call: (o) => api.learnPro2Projection(rows, [0, 1, 0, 1, 0, 1], { heads: 1, epochs: 1, ...o }) }],
   fitLinearProbe: [{ fn: 'fitLinearProbe', key: 'epochs', call: (o) => api.fitLinearProbe(rows, [0, 1, 0, 1, 0, 1], { epochs: 1, ...o }) }],
   // onnx subpath
   exportOnnx: [{ fn: 'exportOnnx', key: 'dtype', call: (o) => onnx.exportOnnx(spec(), { ...o }) }],

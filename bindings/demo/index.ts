@@ -19,11 +19,12 @@ import { nnDemo } from './nn.js';
 import { lmDemo } from './lm.js';
 import { federatedDemo } from './federated.js';
 import { sparseDemo } from './sparse.js';
+import { forecastDemo } from './forecast.js';
 import { policyDemo } from './policy.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 

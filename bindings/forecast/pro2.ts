@@ -13,23 +13,23 @@ import { seededRng } from '../rng.js';
 
 /** Options of {@link learnPro2Projection}. */
 export interface Pro2Options {
-  /** Number d of orthogonal directions (default 8; at most the feature dimension). */
-  directions?: number;
+  /** Number of heads (default 2). Each head is a linear classifier, D × K; its K columns are the directions it adds. */
+  heads?: number;
   /** Number of classes K (default: largest label + 1). */
   classes?: number;
-  /** Epochs of Adam per direction (default 30). */
+  /** Epochs of Adam per head (default 30). */
   epochs?: number;
-  /** Adam step size (default 0.02). */
+  /** Adam step size (default 0.01). */
   learningRate?: number;
   /** Minibatch size (default 64). */
   batchSize?: number;
-  /** Seed of the initialisations and shuffles (default 0). */
+  /** Seed of the shuffles (default 0). */
   seed?: number;
 }
 
 /** The learned projection. */
 export interface Pro2Projection {
-  /** The d directions as rows of a d × D row-major matrix (orthonormal rows). */
+  /** The directions as rows of a d × D row-major matrix (orthonormal rows; d ≤ heads·K). */
   directions: Float64Array;
   /** Number of directions d. */
   count: number;
@@ -37,7 +37,7 @@ export interface Pro2Projection {
   dimension: number;
   /** Mean source feature (subtracted before projecting). */
   center: Float64Array;
-  /** Source training accuracy of each direction's own head (logits a·z + b on its 1-D feature z). */
+  /** Source training accuracy of each head (on the features left after the earlier heads' directions are projected out). */
   sourceAccuracy: number[];
   /** Projected features (x − center)·Πᵀ, n × d, of rows x. */
   project(features: Rows): { data: Float64Array; rows: number; cols: number };
@@ -69,7 +69,7 @@ export interface LinearProbe {
   accuracy(features: Rows, labels: ArrayLike<number>): number;
 }
 
-const PRO2_KEYS = optionKeys<Pro2Options>({ directions: true, classes: true, epochs: true, learningRate: true, batchSize: true, seed: true });
+const PRO2_KEYS = optionKeys<Pro2Options>({ heads: true, classes: true, epochs: true, learningRate: true, batchSize: true, seed: true });
 const PROBE_KEYS = optionKeys<LinearProbeOptions>({ classes: true, l2: true, epochs: true, learningRate: true, seed: true });
 
 function readLabelsOf(fn: string, labels: unknown, n: number, classes: number | undefined): { y: Int32Array; K: number } {
@@ -101,12 +101,13 @@ function argmaxRows(Z: Float64Array, n: number, K: number): Int32Array {
 }
 
 /**
- * Pro²'s projection step (Chen et al., 2023, as we read it): directions v₁, …, v_d of the (centred)
- * source features, learned one after the other. Direction i is v = P u/‖P u‖ with P the projector onto
- * the orthogonal complement of v₁ … v_{i−1}; u and a per-direction head (a ∈ ℝᴷ, b ∈ ℝᴷ) minimise the
- * softmax cross-entropy of the logits a·(xᵀP u) + b on the source labels (Adam, nn.train). The first
- * direction is the most predictive single feature; later ones are predictive features that the
- * earlier ones do not contain, so that some survive a shift that breaks the first.
+ * Pro²'s projection step (Chen et al., 2023, as we read it for K classes): heads W₁, …, W_h (each a
+ * D × K linear classifier of the centred source features) learned one after the other. Head i is
+ * trained (softmax cross-entropy, Adam, nn.train) on the features with the directions of heads
+ * 1 … i − 1 projected out, so its columns span predictive directions orthogonal to the earlier ones;
+ * they are orthonormalised (Gram–Schmidt, dropping columns already spanned) and added to Π. The first
+ * head is the source-optimal linear classifier; later heads hold predictive features the first does
+ * not use, so that some survive a shift that breaks it. Project: z = Π(x − x̄).
  *
  * @param features  source embeddings, n × D rows.
  * @param labels  their classes 0 … K − 1.
@@ -117,19 +118,30 @@ export function learnPro2Projection(features: Rows, labels: ArrayLike<number>, o
   const { data, n, d: D } = readRows(fn, 'features', features);
   if (n === 0) throw new ShapeError(`${fn}: features must have at least one row (got 0)`);
   const { y, K } = readLabelsOf(fn, labels, n, o.classes);
-  const dcount = o.directions === undefined ? Math.min(8, D) : positiveInteger(fn, 'options.directions', o.directions);
-  if (dcount > D) throw parameterError(fn, 'options.directions', `at most the feature dimension ${D}`, dcount);
+  const heads = o.heads === undefined ? 2 : positiveInteger(fn, 'options.heads', o.heads);
+  if (heads * K > D) throw parameterError(fn, 'options.heads', `at most ⌊D/K⌋ = ${Math.floor(D / K)} (each head adds up to K = ${K} directions of the ${D})`, heads);
   const epochs = o.epochs === undefined ? 30 : positiveInteger(fn, 'options.epochs', o.epochs);
-  const lr = o.learningRate === undefined ? 0.02 : positiveFinite(fn, 'options.learningRate', o.learningRate);
+  const lr = o.learningRate === undefined ? 0.01 : positiveFinite(fn, 'options.learningRate', o.learningRate);
   const batch = Math.min(n, o.batchSize === undefined ? 64 : positiveInteger(fn, 'options.batchSize', o.batchSize));
-  const R = seededRng(fn, o.seed ?? 0, 'options.seed');
+  seededRng(fn, o.seed ?? 0, 'options.seed');
+  const seed = Number(o.seed ?? 0) % 2 ** 31;
   const center = new Float64Array(D);
   for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) center[j] = center[j]! + data[i * D + j]! / n;
   const Xc = data.map((v, k) => v - center[k % D]!);
   const dirs: Float64Array[] = [];
   const sourceAccuracy: number[] = [];
-  for (let i = 0; i < dcount; i++) {
-    // features projected onto the complement of the directions so far
+  const orthogonalise = (v: Float64Array): number => {
+    for (const w of dirs) {
+      let s = 0;
+      for (let j = 0; j < D; j++) s += v[j]! * w[j]!;
+      for (let j = 0; j < D; j++) v[j] = v[j]! - s * w[j]!;
+    }
+    let norm = 0;
+    for (let j = 0; j < D; j++) norm += v[j]! ** 2;
+    return Math.sqrt(norm);
+  };
+  for (let i = 0; i < heads; i++) {
+    // features with the directions so far projected out
     const Xp = Float64Array.from(Xc);
     for (const v of dirs) {
       for (let r = 0; r < n; r++) {
@@ -138,50 +150,38 @@ export function learnPro2Projection(features: Rows, labels: ArrayLike<number>, o
         for (let j = 0; j < D; j++) Xp[r * D + j] = Xp[r * D + j]! - s * v[j]!;
       }
     }
-    const u0 = R.normal(D);
-    const params = {
-      u: nn.tensor(u0.map((v) => v / Math.sqrt(D)), { shape: [D, 1] }),
-      a: nn.tensor(R.normal(K), { shape: [1, K] }),
-      b: nn.zeros([K]),
-    };
+    const head = nn.initLinear(D, K, { init: 'glorot', seed: seed + 7919 * (i + 1) });
     try {
       nn.train(
-        { params, loss: (p, x, t) => nn.softmaxCrossEntropy(nn.add(nn.matmul(nn.matmul(x, p.u), p.a), p.b), t as Int32Array) },
+        { params: head, loss: (p, x, t) => nn.softmaxCrossEntropy(nn.linear(p, x), t as Int32Array) },
         { X: { data: Xp, rows: n, cols: D }, y },
-        { epochs, batchSize: batch, optimizer: nn.adam({ learningRate: lr }), seed: 1000 + i },
+        { epochs, batchSize: batch, optimizer: nn.adam({ learningRate: lr }), seed: seed + i },
       );
-      const u = params.u.toArray() as Float64Array;
-      const a = params.a.toArray() as Float64Array;
-      const b = params.b.toArray() as Float64Array;
-      // source accuracy of this head
+      const W = head.W.toArray() as Float64Array;
+      const b = head.b!.toArray() as Float64Array;
       const Z = new Float64Array(n * K);
-      for (let r = 0; r < n; r++) {
-        let z = 0;
-        for (let j = 0; j < D; j++) z += Xp[r * D + j]! * u[j]!;
-        for (let k = 0; k < K; k++) Z[r * K + k] = a[k]! * z + b[k]!;
+      for (let r = 0; r < n; r++) for (let k = 0; k < K; k++) {
+        let s = b[k]!;
+        for (let j = 0; j < D; j++) s += Xp[r * D + j]! * W[j * K + k]!;
+        Z[r * K + k] = s;
       }
       const pred = argmaxRows(Z, n, K);
       let hit = 0;
       for (let r = 0; r < n; r++) if (pred[r] === y[r]) hit++;
       sourceAccuracy.push(hit / n);
-      // v = P u / ‖P u‖ (re-orthogonalised against rounding)
-      const v = Float64Array.from(u);
-      for (const w of dirs) {
-        let s = 0;
-        for (let j = 0; j < D; j++) s += v[j]! * w[j]!;
-        for (let j = 0; j < D; j++) v[j] = v[j]! - s * w[j]!;
+      // the head's columns, orthonormalised against Π and each other
+      for (let k = 0; k < K; k++) {
+        const v = Float64Array.from({ length: D }, (_, j) => W[j * K + k]!);
+        const before = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+        const norm = orthogonalise(v);
+        if (norm > 1e-8 * Math.max(before, 1e-300)) dirs.push(v.map((x) => x / norm));
       }
-      let norm = 0;
-      for (let j = 0; j < D; j++) norm += v[j]! ** 2;
-      norm = Math.sqrt(norm);
-      if (!(norm > 0)) throw parameterError(fn, 'features', `rank ≥ ${i + 1} after centring`, 'a direction of norm 0');
-      dirs.push(v.map((x) => x / norm));
     } finally {
-      params.u.free();
-      params.a.free();
-      params.b.free();
+      head.W.free();
+      head.b?.free();
     }
   }
+  const dcount = dirs.length;
   const P = new Float64Array(dcount * D);
   dirs.forEach((v, i) => P.set(v, i * D));
   return {

@@ -58,7 +58,7 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
     })).toEqual([]);
   });
   const sameProjection = (a: unknown, b: unknown) => expect((a as { directions: Float64Array }).directions).toEqual((b as { directions: Float64Array }).directions);
-  it('learnPro2Projection', () => expect(fuzzArguments('learnPro2Projection', learnPro2Projection, [rows, labels, { directions: 1, classes: 2, epochs: 1, learningRate: 0.02, batchSize: 4, seed: 1 }], {
+  it('learnPro2Projection', () => expect(fuzzArguments('learnPro2Projection', learnPro2Projection, [rows, labels, { heads: 1, classes: 2, epochs: 1, learningRate: 0.02, batchSize: 4, seed: 1 }], {
     optionalFrom: 2, same: sameProjection, kinds: { 'arg2.learningRate': 'real' },
     skip: ['arg2.epochs=1e12'],
     // a batch larger than the data is the whole data
