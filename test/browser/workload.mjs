@@ -86,5 +86,26 @@ export async function workload(lib, sha256) {
     summary[`nn/train-${dtype}/loss-drop`] = r.history[0].loss - r.history[4].loss;
     for (const l of p.layers) (l.W.free(), l.b.free());
   }
+
+  // nn transformer LM: 20 seeded trainLm steps (embeddings, causal attention, SwiGLU, RMSNorm, Adam),
+  // in f64 and f32, then a seeded sample: every weight, loss and sampled token must match bit for bit.
+  const text = 'In the beginning God created the heaven and the earth. And the earth was without form, and void. ';
+  const tok = nn.charTokenizer(text);
+  const stream = tok.encode(text.repeat(3));
+  const samples = [];
+  for (const dtype of ['f64', 'f32']) {
+    const P = nn.initTransformer(tok.size, { contextLength: 16, dModel: 16, heads: 2, layers: 2, dFF: 48, ffn: 'swiglu', seed: 21, dtype });
+    const r = nn.trainLm(P, stream, { steps: 20, batchSize: 4, seed: 22, optimizer: nn.adam({ learningRate: 0.01 }) });
+    const leaves = [P.tokenEmbedding, P.positionEmbedding, P.output, P.finalNorm.gamma, ...P.blocks.flatMap((b) => [b.norm1.gamma, b.norm2.gamma, b.attn.Wq, b.attn.Wk, b.attn.Wv, b.attn.Wo, b.ffn.W, b.ffn.V, b.ffn.W2])];
+    const w = leaves.flatMap((t) => [...t.toArray()]);
+    digests[`nn/trainLm-${dtype}`] = await sha256(bytes(dtype === 'f64' ? Float64Array.from(w) : Float32Array.from(w)));
+    digests[`nn/trainLm-${dtype}/losses`] = await sha256(bytes(r.losses));
+    samples.push(...nn.sampleLm(P, tok.encode('And God'), { length: 24, temperature: 0.8, topK: 5, seed: 23 }));
+    summary[`nn/trainLm-${dtype}/loss-drop`] = r.losses[0] - r.losses[19];
+    nn.freeTransformer(P);
+  }
+  // one digest for both samples: the f64 and f32 models may well draw the same tokens
+  const ids = Int32Array.from(samples);
+  digests['nn/sampleLm'] = await sha256(new Uint8Array(ids.buffer));
   return { digests, summary };
 }
