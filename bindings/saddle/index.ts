@@ -6,3 +6,4 @@ export { lpd, alpd, inexactAlpd, bilinearCoupling, type SaddleCoupling, type Sad
 export { penaltyBilevel, lvhba, type BilevelFunction, type BilevelProblem, type BilevelOptions, type PenaltyBilevelOptions, type LvhbaOptions, type BilevelResult, type LowerConstraints } from './bilevel.js';
 export { proxyProxPoint, type ProxyProxPointOptions, type ProxyProxPointResult } from './proxy.js';
 export { ogd, ftrl, implicitFtrl, generalizedImplicitFtrl, aProxFtrl, bestInHindsight, type OnlineLoss, type OnlineOptions, type GeneralizedImplicitFtrlOptions, type OnlineResult } from './online.js';
+export { bregmanBaryconvexProx, bregmanFirmGap, type BaryconvexProxOptions, type BaryconvexProxResult } from './baryconvex.js';

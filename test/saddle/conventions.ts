@@ -26,10 +26,12 @@ export const SADDLE_WITH_OPTIONS: Record<string, { fn: string; name?: string; ke
   implicitFtrl: [{ fn: 'implicitFtrl', key: 'eta', call: (o) => api.implicitFtrl([[1, 0], [0, 1]], [1, -1], 'logistic', { ...o }) }],
   aProxFtrl: [{ fn: 'aProxFtrl', key: 'comparator', call: (o) => api.aProxFtrl([[1, 0], [0, 1]], [1, -1], 'logistic', { ...o }) }],
   generalizedImplicitFtrl: [{ fn: 'generalizedImplicitFtrl', key: 'update', call: (o) => api.generalizedImplicitFtrl([[1, 0], [0, 1]], [1, -1], 'hinge', { ...o }) }],
+  bregmanBaryconvexProx: [{ fn: 'bregmanBaryconvexProx', key: 'geometry', call: (o) => api.bregmanBaryconvexProx([f], [1, 2], [1], 0.5, { ...o }) }],
   lvhba: [{ fn: 'lvhba', key: 'gamma1', call: (o) => api.lvhba(bq(), { maxIter: 3, ...o }) }],
 };
 
 export const SADDLE_NO_OPTIONS: Record<string, string> = {
   bilinearCoupling: 'a linear operator and its norm',
   bestInHindsight: 'the stream, the loss and a radius',
+  bregmanFirmGap: 'four points and a geometry name',
 };
