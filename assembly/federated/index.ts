@@ -62,3 +62,34 @@ export function fedSoftmaxRegressionGrad(X: usize, y: usize, idx: usize, b: i32,
   }
   return loss * scale;
 }
+
+/**
+ * One gossip round over n node vectors of length d stored one after the other at X (row-major n × d):
+ * out_i = Σ_j W_ij x_j, W row-major n × n. Terms with W_ij = 0 are skipped and the rest added in
+ * increasing j, one rounding for the product and one for the sum per term (no fused multiply-add),
+ * exactly as the plain-TS loop does, so both give the same bits. f64x2 lanes run along the vector.
+ */
+export function fedGossip(W: usize, X: usize, n: i32, d: i32, out: usize): void {
+  const len = <usize>d;
+  const bytes = len << 3;
+  const even = len & ~(<usize>1);
+  for (let i = 0; i < n; i++) {
+    const o = out + <usize>i * bytes;
+    memory.fill(o, 0, bytes);
+    for (let j = 0; j < n; j++) {
+      const w = load<f64>(W + ((<usize>i * <usize>n + <usize>j) << 3));
+      if (w == 0) continue;
+      const x = X + <usize>j * bytes;
+      const wv = f64x2.splat(w);
+      let k: usize = 0;
+      for (; k < even; k += 2) {
+        const p = o + (k << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(wv, v128.load(x + (k << 3)))));
+      }
+      if (k < len) {
+        const p = o + (k << 3);
+        store<f64>(p, load<f64>(p) + w * load<f64>(x + (k << 3)));
+      }
+    }
+  }
+}

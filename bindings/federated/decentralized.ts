@@ -9,7 +9,7 @@ import { Rng, checkSeed, shuffledOrder } from '../rng.js';
 import type { ProxOperator } from '../prox/index.js';
 import type { FedDataset } from './data.js';
 import { softmaxRegression, lossAndGrad, evaluateRows, type FedModel } from './model.js';
-import { SoftmaxRegressionWorkspace } from './kernels.js';
+import { SoftmaxRegressionWorkspace, gossipKernel } from './kernels.js';
 import { readDataset, subSeed } from './simulate.js';
 
 /** An undirected graph on nodes 0…n−1 as sorted neighbour lists (no self loops). */
@@ -163,7 +163,13 @@ export function gossip(W: Float64Array, x: readonly Float64Array[]): Float64Arra
   return mix(W, x);
 }
 
+/** x ← Wx through the WASM kernel (the same bits as {@link mixPlain}). */
 function mix(W: Float64Array, x: readonly Float64Array[]): Float64Array[] {
+  return gossipKernel('gossip', W, x);
+}
+
+/** x ← Wx in plain TS: the reference of the kernel (test and bench). */
+export function mixPlain(W: Float64Array, x: readonly Float64Array[]): Float64Array[] {
   const n = x.length, len = x[0]!.length;
   return x.map((_, i) => {
     const out = new Float64Array(len);

@@ -98,7 +98,13 @@ export async function simulateFederatedAsync(data: FedDataset, options?: Simulat
   const run = readRun(fn, data, rest);
   const ruleSpec = run.rule.spec, modelSpec = run.model.spec;
   if (!ruleSpec) throw parameterError(fn, 'options.rule', 'a rule made by fedAvg(), fedProx() or fedSpeed() (a custom rule cannot travel to an executor)', run.rule.name);
-  if (!modelSpec) throw parameterError(fn, 'options.model', 'a model made by softmaxRegression() or mlpClassifier() (a custom model cannot travel to an executor)', run.model.name);
+  let sameModel = false;
+  try {
+    sameModel = modelSpec !== undefined && modelFromSpec(modelSpec).name === run.model.name;
+  } catch {
+    sameModel = false;
+  }
+  if (!sameModel) throw parameterError(fn, 'options.model', 'a model made by softmaxRegression() or mlpClassifier() (a custom model cannot travel to an executor)', run.model.name);
   const rows = new Map<number, { X: number[]; y: number[] }>();
   const rowsOf = (k: number) => {
     let r = rows.get(k);
@@ -115,7 +121,7 @@ export async function simulateFederatedAsync(data: FedDataset, options?: Simulat
       command: 'federated.clientUpdate',
       seed: t.seed.toString(),
       args: {
-        rule: ruleSpec, model: modelSpec, global: Array.from(t.global), state: t.state ? Array.from(t.state) : null, ...rowsOf(t.k),
+        rule: ruleSpec, model: modelSpec!, global: Array.from(t.global), state: t.state ? Array.from(t.state) : null, ...rowsOf(t.k),
         dim: run.dim, classes: run.classes, epochs: t.epochs, batchSize: run.batch, learningRate: run.lr, shuffle: run.shuffle,
       } satisfies ClientUpdateArgs,
     }));

@@ -4,6 +4,29 @@ import { Scope, f64View } from '../runtime/memory.js';
 
 interface FedKernels {
   fedSoftmaxRegressionGrad(X: number, y: number, idx: number, b: number, d: number, C: number, w: number, g: number, scratch: number): number;
+  fedGossip(W: number, X: number, n: number, d: number, out: number): void;
+}
+
+/**
+ * out_i = Σ_j W_ij x_j for the n node vectors x (the WASM kernel: the same order of operations as the
+ * plain loop, so the same bits). The caller has checked the shapes.
+ */
+export function gossipKernel(fn: string, W: Float64Array, x: readonly Float64Array[]): Float64Array[] {
+  const n = x.length, d = x[0]!.length;
+  if (d === 0) return x.map(() => new Float64Array(0));
+  const s = new Scope(fn);
+  try {
+    const k = fedWasm(fn);
+    const pW = s.f64(n * n), pX = s.f64(n * d), pOut = s.f64(n * d);
+    f64View(k, pW, n * n).set(W);
+    const X = f64View(k, pX, n * d);
+    x.forEach((v, i) => X.set(v, i * d));
+    k.fedGossip(pW, pX, n, d, pOut);
+    const out = f64View(k, pOut, n * d);
+    return x.map((_, i) => out.slice(i * d, (i + 1) * d));
+  } finally {
+    s.release();
+  }
 }
 
 function fedWasm(fn: string): ProxkitExports & FedKernels {

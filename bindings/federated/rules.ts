@@ -167,9 +167,20 @@ export function fedSpeed(options?: FedSpeedOptions): FedRule {
   };
 }
 
+/** Whether a rule's spec, when present, rebuilds a rule of the same name (a spec that says something else is refused). */
+function specMatches(r: FedRule): boolean {
+  if (r.spec === undefined) return true;
+  try {
+    return ruleFromSpec(r.spec).name === r.name;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `r` looks like a FedRule (the simulator's check). */
 export function isRule(r: unknown): r is FedRule {
   return r !== null && typeof r === 'object' && typeof (r as FedRule).direction === 'function' && typeof (r as FedRule).upload === 'function'
+    && specMatches(r as FedRule)
     && typeof (r as FedRule).name === 'string' && typeof (r as FedRule).reference === 'string' && typeof (r as FedRule).stateful === 'boolean'
     && ((r as FedRule).stragglers === 'drop' || (r as FedRule).stragglers === 'partial')
     && ((r as FedRule).weighting === 'samples' || (r as FedRule).weighting === 'uniform');

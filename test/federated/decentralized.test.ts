@@ -11,6 +11,7 @@ import {
   type FedDataset,
 } from '../../bindings/federated/index.js';
 import { Rng } from '../../bindings/rng.js';
+import { mixPlain } from '../../bindings/federated/decentralized.js';
 
 beforeAll(() => init());
 
@@ -82,6 +83,16 @@ describe('graphs, mixing and gossip', () => {
     expect(() => randomRegularGraph(4, 4)).toThrow(/degree must be less than n = 4/);
     expect(() => randomRegularGraph(6, 1)).toThrow(/degree must be at least 2 for n = 6/);
     expect(() => randomRegularGraph(6, 2, -1)).toThrow(ParameterError);
+  });
+
+  it('the WASM gossip kernel gives the bits of the plain-TS loop (odd and even lengths, zero weights, signed zeros)', () => {
+    const R = new Rng(3);
+    for (const [n, d] of [[1, 1], [3, 1], [4, 7], [5, 650], [6, 0], [2, 2]] as const) {
+      const W = R.uniform(n * n).map((u, i) => (i % 3 === 1 ? 0 : u - 0.3));
+      const x = Array.from({ length: n }, (_, i) => R.normal(d).map((v, k) => (k === i ? -0 : v * 10 ** ((k % 7) - 3))));
+      const a = gossip(W, x), b = mixPlain(W, x);
+      for (let i = 0; i < n; i++) expect(Array.from(a[i]!)).toEqual(Array.from(b[i]!));
+    }
   });
 
   it('gossip keeps the mean and converges to it on a connected graph', () => {
