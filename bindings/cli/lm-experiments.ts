@@ -93,8 +93,13 @@ export function proteinRecords(): ProteinRecord[] {
 /** The stage-2 prompt of a family. */
 const promptOf = (family: string): string => `family=${family}\n`;
 
-/** One tokenizer for every experiment: Genesis, the protein letters and the prompt characters. */
-function tokenizer(): nn.CharTokenizer {
+/** The English experiments' tokenizer: the 60 characters of Genesis. */
+function englishTokenizer(): nn.CharTokenizer {
+  return nn.charTokenizer(corpus.endsWith('\n') ? corpus : corpus + '\n');
+}
+
+/** The two-stage experiment's tokenizer: Genesis, the protein letters and the prompt characters. */
+function proteinTokenizer(): nn.CharTokenizer {
   const fams = [...new Set(proteinRecords().map((r) => r.family))];
   return nn.charTokenizer(corpus + proteinText + fams.map(promptOf).join(''));
 }
@@ -131,7 +136,7 @@ export interface GluResult {
 export const gluSteps = (s: LmSettings): number => VARIANTS.length * s.seeds * s.steps;
 
 /** Every feed-forward variant, seeds 1 … s.seeds: held-out perplexity and per-block linearity. */
-export function gluExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = tokenizer()): GluResult {
+export function gluExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = englishTokenizer()): GluResult {
   const e = english(s, tok);
   const T = s.contextLength;
   // 16 consecutive held-out windows (8 in the quick run) for the linearity scores
@@ -244,7 +249,7 @@ function entropyOn(P: nn.TransformerParams, ids: Int32Array): number {
  * genealogies) with cross-entropy and with the PSFT loss: entropy and perplexity on held-out general
  * text and perplexity on held-out narrow text every `every` steps.
  */
-export function psftExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = tokenizer()): PsftResult {
+export function psftExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = englishTokenizer()): PsftResult {
   const lines = corpus.split('\n').filter((l) => l.length > 0);
   const narrow = lines.filter((l) => l.includes('begat'));
   const general = lines.filter((l) => !l.includes('begat'));
@@ -352,7 +357,7 @@ export function markovFamilyClassifier(train: readonly ProteinRecord[]): { famil
 export interface ProllamaResult {
   settings: LmSettings & {
     rank: number; loraLearningRate: number; families: string[]; proteinTrain: number; proteinHeld: number;
-    samplesPerFamily: number; sampleLength: number; temperature: number;
+    samplesPerFamily: number; sampleLength: number; temperature: number; topK: number;
   };
   parameters: { base: number; stage1Adapters: number; stage2Adapters: number; adapterFraction: number };
   /** Digests of the base tensors before and after stage 1 (equal: the frozen weights did not move). */
@@ -361,6 +366,11 @@ export interface ProllamaResult {
   baseBitIdentical: boolean;
   /** Protein and English held-out perplexity along stage 1 (LoRA) and along full fine-tuning, same steps. */
   stage1: { step: number; loraProtein: number; loraEnglish: number; fullProtein: number; fullEnglish: number }[];
+  /**
+   * Perplexity of the held-out protein stream under its training stream's token frequencies (add-one
+   * smoothed): the level a model reaches by learning the amino-acid composition alone.
+   */
+  unigramProteinPerplexity: number;
   /** The classifier's accuracy on real held-out sequences (their first sampleLength residues). */
   classifierAccuracy: number;
   /** Per family: how many generated sequences the classifier assigns to the requested family. */
@@ -369,7 +379,18 @@ export interface ProllamaResult {
   examples: { family: string; stage1: string; stage2: string }[];
 }
 
-export const prollamaSteps = (s: LmSettings): number => s.steps + 3 * s.fineTuneSteps;
+/** Stage 2 trains twice as long as stage 1: the prompts are a new task, not more of the same data. */
+export const prollamaSteps = (s: LmSettings): number => s.steps + 4 * s.fineTuneSteps;
+
+/** exp of the mean negative log-likelihood of `held` under the add-one token frequencies of `train` (plain TS). */
+function unigramPerplexity(train: Int32Array, held: Int32Array, vocab: number): number {
+  const counts = new Float64Array(vocab).fill(1);
+  for (const t of train) counts[t]! += 1;
+  const total = train.length + vocab;
+  let nll = 0;
+  for (let i = 1; i < held.length; i++) nll -= Math.log(counts[held[i]!]! / total);
+  return Math.exp(nll / (held.length - 1));
+}
 
 /** FNV-1a over the bytes of every base tensor (adapters excluded), as hex. */
 function baseDigest(P: nn.TransformerParams): string {
@@ -392,7 +413,7 @@ function baseDigest(P: nn.TransformerParams): string {
  * prompt from the stage-1 and the stage-2 model and count how often a Markov-chain family classifier
  * (trained on the same training sequences, checked on held-out ones) names the requested family.
  */
-export function prollamaExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = tokenizer()): ProllamaResult {
+export function prollamaExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = proteinTokenizer()): ProllamaResult {
   const T = s.contextLength;
   const rank = 2;
   const loraLr = s.quick ? 2e-2 : 1e-2;
@@ -446,7 +467,7 @@ export function prollamaExperiment(s: LmSettings, counter: StepCounter, tok: nn.
   const recIds = tok.encode(recText.join(''));
   const last = recIds.length - T - 1;
   const r2 = nn.trainLm(stage2, recIds, {
-    steps: s.fineTuneSteps, batchSize: s.batch, seed: 300, starts: starts.filter((p) => p <= last), optimizer: nn.adam({ learningRate: loraLr }),
+    steps: 2 * s.fineTuneSteps, batchSize: s.batch, seed: 300, starts: starts.filter((p) => p <= last), optimizer: nn.adam({ learningRate: loraLr }),
     trainable: nn.loraOnly, onProgress: () => counter.tick('prollama: stage 2 (LoRA, family prompts)'),
   });
 
@@ -456,13 +477,14 @@ export function prollamaExperiment(s: LmSettings, counter: StepCounter, tok: nn.
   const classifierAccuracy = mean(held.map((r) => (clf.classify(r.sequence.slice(0, sampleLength)) === r.family ? 1 : 0)));
   const samplesPerFamily = s.quick ? 3 : 12;
   const temperature = 0.8;
+  const topK = 20; // as many as there are amino acids: a model that learned the alphabet samples inside it
   const residues = (text: string): string => text.split('\n')[0]!;
   const familyMatch: ProllamaResult['familyMatch'] = [];
   const examples: ProllamaResult['examples'] = [];
   families.forEach((family, fi) => {
     let m1 = 0, m2 = 0;
     for (let k = 0; k < samplesPerFamily; k++) {
-      const opts = { length: sampleLength, temperature, seed: 1000 * fi + k };
+      const opts = { length: sampleLength, temperature, topK, seed: 1000 * fi + k };
       const g1 = residues(tok.decode(nn.sampleLm(merged, tok.encode(promptOf(family)), opts)));
       const g2 = residues(tok.decode(nn.sampleLm(stage2, tok.encode(promptOf(family)), opts)));
       if (clf.classify(g1) === family) m1++;
@@ -474,12 +496,13 @@ export function prollamaExperiment(s: LmSettings, counter: StepCounter, tok: nn.
   const baseCount = nn.transformerParamCount(base);
   const adapters = nn.loraParamCount(stage1);
   const result: ProllamaResult = {
-    settings: { ...s, rank, loraLearningRate: loraLr, families, proteinTrain: protTrain.length, proteinHeld: protHeld.length - 1, samplesPerFamily, sampleLength, temperature },
+    settings: { ...s, rank, loraLearningRate: loraLr, families, proteinTrain: protTrain.length, proteinHeld: protHeld.length - 1, samplesPerFamily, sampleLength, temperature, topK },
     parameters: { base: baseCount, stage1Adapters: adapters, stage2Adapters: nn.loraParamCount(stage2), adapterFraction: adapters / (baseCount + adapters) },
     baseDigestBefore: digestBefore,
     baseDigestAfter: digestAfter,
     baseBitIdentical: digestBefore === digestAfter,
     stage1: curve,
+    unigramProteinPerplexity: unigramPerplexity(protTrain, protHeld, tok.size),
     classifierAccuracy,
     familyMatch,
     stage2Losses: { first: mean(Array.from(r2.losses.subarray(0, 10))), last: mean(Array.from(r2.losses.subarray(-10))) },
@@ -499,7 +522,11 @@ export function prollamaFigure(r: ProllamaResult): string {
     columns: 3,
     width: 1000,
     panels: [
-      { title: 'stage 1: held-out proteins', x: { label: 'stage-1 step' }, y: { label: 'perplexity per residue' }, series: [{ name: 'LoRA (base frozen)', x: steps, y: r.stage1.map((c) => c.loraProtein) }, { name: 'full fine-tuning', x: steps, y: r.stage1.map((c) => c.fullProtein) }] },
+      {
+        title: 'stage 1: held-out proteins', x: { label: 'stage-1 step' }, y: { label: 'perplexity per residue', scale: 'log' },
+        series: [{ name: 'LoRA (base frozen)', x: steps, y: r.stage1.map((c) => c.loraProtein) }, { name: 'full fine-tuning', x: steps, y: r.stage1.map((c) => c.fullProtein) }],
+        rules: [{ y: r.unigramProteinPerplexity, label: 'amino-acid frequencies alone' }],
+      },
       { title: 'stage 1: held-out English', x: { label: 'stage-1 step' }, y: { label: 'perplexity per character', scale: 'log' }, series: [{ name: 'LoRA (base frozen)', x: steps, y: r.stage1.map((c) => c.loraEnglish) }, { name: 'full fine-tuning', x: steps, y: r.stage1.map((c) => c.fullEnglish) }] },
       {
         title: 'stage 2: samples of the requested family',
@@ -512,7 +539,7 @@ export function prollamaFigure(r: ProllamaResult): string {
         rules: [{ y: 1 / idx.length, label: 'chance' }],
       },
     ],
-    caption: `Base: ${r.parameters.base} parameters, ${s.steps} Adam steps on Genesis. Stage 1: rank-${s.rank} adapters on every block matrix (${r.parameters.stage1Adapters} values, ${(100 * r.parameters.adapterFraction).toFixed(1)} % of the total; η = ${s.loraLearningRate}) vs all weights (η = ${s.learningRate}), ${s.fineTuneSteps} steps on ${s.proteinTrain} residues of ${s.families.length} families. Stage 2: new rank-${s.rank} adapters on "family=<name>" records. Samples: ${s.sampleLength} residues at temperature ${s.temperature}, assigned by a Markov-chain family classifier (accuracy on held-out real sequences: ${(100 * r.classifierAccuracy).toFixed(0)} %).`,
+    caption: `Base: ${r.parameters.base} parameters, ${s.steps} Adam steps on Genesis. Stage 1: rank-${s.rank} adapters on every matrix (blocks, embedding, output: ${r.parameters.stage1Adapters} values, ${(100 * r.parameters.adapterFraction).toFixed(1)} % of the total; η = ${s.loraLearningRate}) vs all weights (η = ${s.learningRate}), ${s.fineTuneSteps} steps on ${s.proteinTrain} residues of ${s.families.length} families. Stage 2: new rank-${s.rank} adapters, ${2 * s.fineTuneSteps} steps on "family=<name>" records. Samples: ${s.sampleLength} residues at temperature ${s.temperature}, top-${s.topK}, assigned by a Markov-chain family classifier (accuracy on held-out real sequences: ${(100 * r.classifierAccuracy).toFixed(0)} %).`,
   });
 }
 
@@ -540,7 +567,6 @@ export async function runLmExperimentsCli(o: LmCliOptions): Promise<void> {
   bar?.start(total, 0, { label: '' });
   let done = 0;
   const counter: StepCounter = { tick: (label) => bar?.update(++done, { label }) };
-  const tok = tokenizer();
   const write = (name: string, json: unknown, svg: string): void => {
     writeFileSync(join(o.out, `lm-${name}.json`), JSON.stringify(json, null, 1) + '\n');
     writeFileSync(join(o.out, `lm-${name}.svg`), svg);
@@ -549,7 +575,7 @@ export async function runLmExperimentsCli(o: LmCliOptions): Promise<void> {
   try {
     mkdirSync(o.out, { recursive: true });
     if (wantGlu) {
-      const r = gluExperiment(s, counter, tok);
+      const r = gluExperiment(s, counter);
       lines.push(`GLU variants (${r.summary[0]!.params} parameters, ${s.steps} steps, ${s.seeds} seed${s.seeds > 1 ? 's' : ''}): held-out perplexity per character`);
       for (const x of r.summary) lines.push(`  ${x.variant.padEnd(9)} ${f2(x.mean)} ± ${f2(x.sd)}  (${f2(x.min)} – ${f2(x.max)})`);
       if (o.only.includes('glu')) write('glu', r, gluFigure(r));
@@ -561,17 +587,17 @@ export async function runLmExperimentsCli(o: LmCliOptions): Promise<void> {
       }
     }
     if (o.only.includes('prollama')) {
-      const r = prollamaExperiment(s, counter, tok);
+      const r = prollamaExperiment(s, counter);
       write('prollama', r, prollamaFigure(r));
       const a = r.stage1[0]!, b = r.stage1.at(-1)!;
       lines.push(`ProLLaMA two-stage LoRA (adapters ${(100 * r.parameters.adapterFraction).toFixed(1)} % of the parameters; base weights bit-identical after stage 1: ${r.baseBitIdentical ? 'yes' : 'NO'})`);
-      lines.push(`  protein perplexity ${f2(a.loraProtein)} → ${f2(b.loraProtein)} with LoRA, → ${f2(b.fullProtein)} with full fine-tuning`);
+      lines.push(`  protein perplexity ${f2(a.loraProtein)} → ${f2(b.loraProtein)} with LoRA, → ${f2(b.fullProtein)} with full fine-tuning (amino-acid frequencies alone: ${f2(r.unigramProteinPerplexity)})`);
       lines.push(`  English perplexity ${f2(a.loraEnglish)} → ${f2(b.loraEnglish)} with LoRA, → ${f2(b.fullEnglish)} with full fine-tuning`);
       const m1 = r.familyMatch.reduce((x, m) => x + m.stage1, 0), m2 = r.familyMatch.reduce((x, m) => x + m.stage2, 0), n = r.familyMatch.reduce((x, m) => x + m.samples, 0);
       lines.push(`  samples of the requested family: ${m1}/${n} after stage 1, ${m2}/${n} after stage 2 (classifier accuracy on held-out sequences ${(100 * r.classifierAccuracy).toFixed(0)} %)`);
     }
     if (o.only.includes('psft')) {
-      const r = psftExperiment(s, counter, tok);
+      const r = psftExperiment(s, counter);
       write('psft', r, psftFigure(r));
       lines.push(`PSFT vs SFT after ${s.fineTuneSteps} fine-tuning steps (start: entropy ${f2(r.curves.SFT[0]!.entropyGeneral)}, general ppl ${f2(r.curves.SFT[0]!.pplGeneral)}, narrow ppl ${f2(r.curves.SFT[0]!.pplNarrow)})`);
       for (const m of ['SFT', 'PSFT'] as const) {
