@@ -15,6 +15,8 @@ export interface AlphaOptions {
   iterations: number;
   /** Step size (default 0.5). */
   lr: number;
+  /** Polled once per step; true ends the optimisation (the best iterate so far is kept). */
+  stop?: () => boolean;
 }
 
 /** The region as bounds.ts prepared it (bounding box placed in `boxes[0]`, optional ball). */
@@ -178,7 +180,7 @@ export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[]
       for (let it = 0; it <= o.iterations; it++) {
         const { value, grad } = evaluate(s, net, boxes, region, acts, crow, up);
         best = up ? Math.min(best, value) : Math.max(best, value);
-        if (it === o.iterations) break;
+        if (it === o.iterations || o.stop?.()) break;
         // Normalised projected step with a decaying rate (the gradient's scale varies with depth).
         let gmax = 0;
         for (const g of grad.values()) for (const v of g) gmax = Math.max(gmax, Math.abs(v));

@@ -288,3 +288,21 @@ export function tightenRoot(s: Scope, net: BoundsNetwork, region: { lower: Float
     if (stop()) return;
   }
 }
+
+/** The last tightened root boxes per network: the clauses of one VNNLIB region share its input box, and so these boxes. */
+const ROOT_CACHE = new WeakMap<BoundsNetwork, { key: string; boxes: PreActivations }>();
+
+/**
+ * The root's pre-activation boxes after `tightenRoot` (`o.intermediate` steps; none when 0), reused
+ * when the same network, box, method and settings come again and the earlier run was not cut short.
+ */
+export function tightenedRoot(s: Scope, net: BoundsNetwork, region: { lower: Float64Array; upper: Float64Array }, pre: PreActivations, method: string, o: BetaSettings, stop: () => boolean): PreActivations {
+  if (o.intermediate === 0) return pre;
+  const key = JSON.stringify([Array.from(region.lower), Array.from(region.upper), method, o.intermediate, o.lrAlpha]);
+  const hit = ROOT_CACHE.get(net);
+  if (hit && hit.key === key) return hit.boxes;
+  const d = rootDomain(pre, net.input);
+  tightenRoot(s, net, region, d, o.intermediate, o, stop);
+  if (!stop()) ROOT_CACHE.set(net, { key, boxes: d.boxes });
+  return d.boxes;
+}

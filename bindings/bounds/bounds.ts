@@ -4,7 +4,7 @@
  */
 import { isMatrixObject, isRowArray, readMatrix, type Matrix } from '../runtime/matrix.js';
 import { NonFiniteError, ParameterError, ShapeError, describe, parameterError } from '../runtime/errors.js';
-import { f64View, numbersOf, withScope, type Scope } from '../runtime/memory.js';
+import { Scope, f64View, numbersOf, withScope } from '../runtime/memory.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { alphaCrownFinal } from './alpha.js';
 import { nodeSize, opOf, shareWeights, toNetwork, type BoundsNetwork, type LinearBound, type NetworkSpec, type PlacedBox } from './model.js';
@@ -55,6 +55,12 @@ export interface ComputeBoundsOptions {
    * upper −∞. Default: none.
    */
   splits?: readonly ReluSplit[];
+  /**
+   * Memory budget of one backward pass, in MiB (default 512): CROWN bounds the rows of a layer (its
+   * neurons, or the rows of C) in chunks whose Λ matrices fit in the budget, so large convolutional
+   * networks run in bounded memory at the cost of more passes. The result reports `peakBytes`.
+   */
+  memoryBudget?: number;
 }
 
 /** One ReLU split: layer index (a 'relu' or 'leaky-relu' layer), neuron index, and its fixed phase. */
@@ -75,6 +81,11 @@ export interface BoundsResult {
   upper: Float64Array;
   /** True when `splits` leave no input (the bounds are then the empty interval [+∞, −∞]). */
   infeasible?: boolean;
+  /**
+   * The most WebAssembly memory the computation held at once, in bytes (`computeBounds` only):
+   * the node boxes and the rows of the backward pass in flight, which `memoryBudget` caps.
+   */
+  peakBytes?: number;
 }
 
 /** A validated input region: its bounding box, and the ball's data when it is a ball. */
@@ -220,14 +231,94 @@ export function backwardPass(s: Scope, net: BoundsNetwork, t: number, lam0: numb
   return { lam: zero, c, k, n: net.input };
 }
 
+/** Thrown between chunks of a bound computation when its `stop` test says so (caught by the branch and bound). */
+export class BoundsStopped extends Error {}
+
 /**
- * One CROWN pass: a linear bound (upper or lower) on Λ0·z_t (Λ0 k × size of node t at `lam0`)
- * propagated back to the input and concretised over the region, written to `out` (k doubles).
+ * Limits of one bound computation: `stop` is polled between chunks of rows (a deadline or an abort),
+ * `budgetBytes` caps the memory of one backward pass (rows are streamed in chunks that fit), and
+ * `meter` records the peak of the memory the computation holds.
  */
-function crownPass(s0: Scope, net: BoundsNetwork, t: number, lam0: number, k: number, boxes: PlacedBox[], region: Region, upper: boolean, out: number): void {
-  withScope(s0.fn, (s) => {
+export interface BoundLimits {
+  stop?: () => boolean;
+  budgetBytes?: number;
+  meter?: { live: number; peak: number };
+}
+
+/** A scope that adds its allocations to a meter (live bytes and their peak). */
+class MeteredScope extends Scope {
+  private mine = 0;
+  constructor(fn: string, private readonly meter: { live: number; peak: number }) {
+    super(fn);
+  }
+  override bytes(n: number): number {
+    const p = super.bytes(n);
+    this.mine += n;
+    this.meter.live += n;
+    this.meter.peak = Math.max(this.meter.peak, this.meter.live);
+    return p;
+  }
+  override release(): void {
+    super.release();
+    this.meter.live -= this.mine;
+    this.mine = 0;
+  }
+}
+
+function withMetered<T>(fn: string, meter: BoundLimits['meter'], body: (s: Scope) => T): T {
+  if (!meter) return withScope(fn, body);
+  const s = new MeteredScope(fn, meter);
+  try {
+    return body(s);
+  } finally {
+    s.release();
+  }
+}
+
+/**
+ * Bytes one row of a backward pass to node t holds at its peak: a Λ row for every node it passes
+ * (the pass keeps them until it ends) and the relaxation lines, with a quarter more for temporaries.
+ */
+function rowBytes(net: BoundsNetwork, t: number): number {
+  let doubles = net.input;
+  for (let i = 0; i <= t; i++) if (net.live[i]) doubles += 2 * net.layers[i]!.outSize;
+  return Math.ceil(8 * doubles * 1.25) + 64;
+}
+
+/** Rows of Λ0 for one chunk: a pointer to `rows` × size(t) doubles holding rows r0 … r0 + rows − 1. */
+type RowSource = (s: Scope, r0: number, rows: number) => number;
+
+/** The rows of a matrix already in memory (k × n at `lam0`). */
+const rowsAt = (lam0: number, n: number): RowSource => (_s, r0) => lam0 + r0 * n * 8;
+
+/** Rows of the n × n identity, made per chunk (the whole identity of a large layer would not fit). */
+const identityRows = (n: number): RowSource => (s, r0, rows) => {
+  const p = s.f64(rows * n);
+  const v = f64View(s.x, p, rows * n);
+  v.fill(0);
+  for (let i = 0; i < rows; i++) v[i * n + r0 + i] = 1;
+  return p;
+};
+
+/**
+ * One CROWN pass: a linear bound (upper or lower) on Λ0·z_t (Λ0 k × size of node t, its rows from
+ * `source`) propagated back to the input and concretised over the region, written to `out` (k
+ * doubles). Rows go through in chunks that keep one pass within `limits.budgetBytes`, and
+ * `limits.stop` is polled before each chunk.
+ */
+function crownPass(s0: Scope, net: BoundsNetwork, t: number, source: RowSource, k: number, boxes: PlacedBox[], region: Region, upper: boolean, out: number, limits: BoundLimits = {}): void {
+  const chunk = limits.budgetBytes === undefined ? k : Math.max(1, Math.floor(limits.budgetBytes / rowBytes(net, t)));
+  for (let r0 = 0; r0 < k; r0 += chunk) {
+    if (limits.stop?.()) throw new BoundsStopped('stopped');
+    const rows = Math.min(chunk, k - r0);
+    crownChunk(s0, net, t, source, r0, rows, boxes, region, upper, out + r0 * 8, limits.meter);
+  }
+}
+
+function crownChunk(s0: Scope, net: BoundsNetwork, t: number, source: RowSource, r0: number, k: number, boxes: PlacedBox[], region: Region, upper: boolean, out: number, meter: BoundLimits['meter']): void {
+  withMetered(s0.fn, meter, (s) => {
     shareWeights(s0, s, net);
-    const B = backwardPass(s, net, t, lam0, k, boxes, upper);
+    const B = backwardPass(s, net, t, source(s, r0, k), k, boxes, upper);
     if (region.ball) {
       const x0 = placeArray(s, region.ball.center);
       s.x.boundConcretizeBall(B.lam, k, net.input, x0, B.c, region.ball.radius, region.ball.dual, upper ? 1 : -1, out);
@@ -240,13 +331,6 @@ function crownPass(s0: Scope, net: BoundsNetwork, t: number, lam0: number, k: nu
   });
 }
 
-function identity(s: Scope, n: number): number {
-  const p = s.f64(n * n);
-  const v = f64View(s.x, p, n * n);
-  v.fill(0);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  return p;
-}
 
 /**
  * Sound lower and upper bounds on every output of `model` (or on C·y) for all inputs in `region`.
@@ -281,11 +365,11 @@ export function computeBounds(model: BoundsNetwork | NetworkSpec | string, regio
 }
 
 /** `computeBounds`, also filling `pre` (when given) with the final pre-activation box of every live ReLU / LeakyReLU layer (for ReLU splitting). */
-export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options?: ComputeBoundsOptions, pre?: PreActivations): BoundsResult {
+export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string, region: BoundsRegion, options?: ComputeBoundsOptions, pre?: PreActivations, limits: BoundLimits = {}): BoundsResult {
   const fn = 'computeBounds';
   const net = network(fn, model);
   const reg = parseRegion(fn, region, net.input);
-  const o = readOptions(fn, options, optionKeys<ComputeBoundsOptions>({ method: true, alpha: true, C: true, splits: true }));
+  const o = readOptions(fn, options, optionKeys<ComputeBoundsOptions>({ method: true, alpha: true, C: true, splits: true, memoryBudget: true }));
   const method = o.method ?? 'crown';
   if (method !== 'ibp' && method !== 'crown' && method !== 'alpha-crown' && method !== 'crown-ibp') {
     throw parameterError(fn, 'options.method', "'ibp', 'crown', 'alpha-crown' or 'crown-ibp'", method);
@@ -293,7 +377,20 @@ export function computeBoundsWithPre(model: BoundsNetwork | NetworkSpec | string
   const { iterations, lr } = readAlpha(fn, o.alpha);
   const spec = parseSpec(fn, o.C, net.output);
   const clamps = parseSplits(fn, net, o.splits);
-  return boundsCore(fn, net, reg, method, spec, { iterations, lr }, clamps, pre);
+  const budget = readMemoryBudget(fn, o.memoryBudget);
+  const meter = limits.meter ?? { live: 0, peak: 0 };
+  const r = boundsCore(fn, net, reg, method, spec, { iterations, lr }, clamps, pre, { ...limits, budgetBytes: limits.budgetBytes ?? budget, meter });
+  return { ...r, peakBytes: meter.peak };
+}
+
+/** Default of `memoryBudget`: 512 MiB for the rows of one backward pass. */
+export const DEFAULT_MEMORY_BUDGET_MIB = 512;
+
+/** `options.memoryBudget` (MiB) in bytes. */
+export function readMemoryBudget(fn: string, mib: unknown): number {
+  const v = mib ?? DEFAULT_MEMORY_BUDGET_MIB;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw parameterError(fn, 'options.memoryBudget', 'a number of MiB > 0', mib);
+  return v * 2 ** 20;
 }
 
 /** The α-CROWN settings (`options.alpha` of computeBounds and of the functions that pass it on), defaults filled in. */
@@ -334,13 +431,13 @@ export type PreActivations = Map<number, { l: Float64Array; u: Float64Array }>;
 /** computeBounds after validation. `pre`, when given, receives the final pre-activation boxes of the ReLU layers. */
 function boundsCore(
   fn: string, net: BoundsNetwork, reg: Region, method: 'ibp' | 'crown' | 'alpha-crown' | 'crown-ibp',
-  spec: { data: Float64Array; k: number } | null, alpha: { iterations: number; lr: number }, clamps: Clamps, pre?: PreActivations,
+  spec: { data: Float64Array; k: number } | null, alpha: { iterations: number; lr: number }, clamps: Clamps, pre: PreActivations | undefined, limits: BoundLimits,
 ): BoundsResult {
   const last = net.layers.length - 1; // the output node (-1: no layers, the output is the input)
   const { iterations, lr } = alpha;
   const k = spec ? spec.k : net.output;
   const empty = (): BoundsResult => ({ lower: new Float64Array(k).fill(Infinity), upper: new Float64Array(k).fill(-Infinity), infeasible: true });
-  return withScope(fn, (s) => {
+  return withMetered(fn, limits.meter, (s) => {
     const viaIbp = method === 'ibp' || method === 'crown-ibp';
     const boxes = viaIbp ? ibpBoxes(s, net, reg, clamps) : [{ l: placeArray(s, reg.l), u: placeArray(s, reg.u), n: net.input }];
     if (!boxes || (!viaIbp && !clampNode(s, clamps, boxes, -1))) return empty();
@@ -355,9 +452,9 @@ function boundsCore(
       }
     } else if (method === 'crown-ibp') {
       // CROWN-IBP: the relaxations use IBP's pre-activation boxes; only the output is bounded by CROWN.
-      const lam0 = spec ? placeArray(s, spec.data) : identity(s, net.output);
-      crownPass(s, net, last, lam0, k, boxes, reg, false, outL);
-      crownPass(s, net, last, lam0, k, boxes, reg, true, outU);
+      const src = spec ? rowsAt(placeArray(s, spec.data), net.output) : identityRows(net.output);
+      crownPass(s, net, last, src, k, boxes, reg, false, outL, limits);
+      crownPass(s, net, last, src, k, boxes, reg, true, outU, limits);
     } else {
       // Node by node in topological order: IBP gives the node's box from its inputs' boxes; when a
       // live nonlinear layer consumes the node, the box is tightened by CROWN (intersected with IBP's).
@@ -371,11 +468,10 @@ function boundsCore(
         if (!feedsRelaxation[t]) continue;
         if (!clampNode(s, clamps, boxes, t)) return empty(); // IBP alone may already show the subdomain empty
         const n = net.layers[t]!.outSize;
-        const I = identity(s, n);
         const lo = s.f64(n);
         const hi = s.f64(n);
-        crownPass(s, net, t, I, n, boxes, reg, false, lo);
-        crownPass(s, net, t, I, n, boxes, reg, true, hi);
+        crownPass(s, net, t, identityRows(n), n, boxes, reg, false, lo, limits);
+        crownPass(s, net, t, identityRows(n), n, boxes, reg, true, hi, limits);
         const box = boxes[t + 1]!;
         const [bl, bu, cl, cu] = [box.l, box.u, lo, hi].map((p) => f64View(s.x, p, n)) as Float64Array[];
         for (let j = 0; j < n; j++) {
@@ -384,15 +480,15 @@ function boundsCore(
         }
         if (!clampNode(s, clamps, boxes, t)) return empty();
       }
-      const lam0 = spec ? placeArray(s, spec.data) : identity(s, net.output);
       if (method === 'alpha-crown') {
-        const C = f64View(s.x, lam0, k * net.output).slice();
-        const r = alphaCrownFinal(s, net, boxes, reg, C, k, { iterations, lr });
+        const C = spec ? spec.data : Float64Array.from({ length: k * net.output }, (_, q) => (q % (net.output + 1) === 0 ? 1 : 0));
+        const r = alphaCrownFinal(s, net, boxes, reg, C, k, { iterations, lr, stop: limits.stop });
         f64View(s.x, outL, k).set(r.lower);
         f64View(s.x, outU, k).set(r.upper);
       } else {
-        crownPass(s, net, last, lam0, k, boxes, reg, false, outL);
-        crownPass(s, net, last, lam0, k, boxes, reg, true, outU);
+        const src = spec ? rowsAt(placeArray(s, spec.data), net.output) : identityRows(net.output);
+        crownPass(s, net, last, src, k, boxes, reg, false, outL, limits);
+        crownPass(s, net, last, src, k, boxes, reg, true, outU, limits);
       }
     }
     if (pre) {
@@ -423,5 +519,24 @@ export function evaluateNetwork(model: BoundsNetwork | NetworkSpec | string, x: 
       opOf(layer).forward(s, layer, layer.inputs.map((j) => vals[j + 1]!), vals[i + 1]!);
     });
     return f64View(s.x, vals[net.layers.length]!, net.output).slice();
+  });
+}
+
+/**
+ * ∇ₓ(c·f(x)) at one input: a backward pass through the tangent line of every op at x (each
+ * activation relaxed on the point box [z, z], where its lines are the tangent), one pass for any
+ * DAG. At a ReLU kink it takes the slope of the active side.
+ */
+export function gradientAt(net: BoundsNetwork, x: Float64Array, c: Float64Array): Float64Array {
+  return withScope('gradientAt', (s) => {
+    const vals: number[] = [placeArray(s, x)];
+    net.layers.forEach((layer, i) => {
+      if (!net.live[i]) return;
+      vals[i + 1] = s.f64(layer.outSize);
+      opOf(layer).forward(s, layer, layer.inputs.map((j) => vals[j + 1]!), vals[i + 1]!);
+    });
+    const boxes: PlacedBox[] = vals.map((p, j) => ({ l: p, u: p, n: nodeSize(net, j - 1) }));
+    const B = backwardPass(s, net, net.layers.length - 1, placeArray(s, c), 1, boxes, false);
+    return f64View(s.x, B.lam, net.input).slice();
   });
 }

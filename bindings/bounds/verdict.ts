@@ -49,6 +49,8 @@ export interface VerifyModelResult {
     nodes: number;
     /** Wall-clock milliseconds spent. */
     timeMs: number;
+    /** The most WebAssembly memory one bounding call held at once, in bytes (capped by `memoryBudget` per backward pass). */
+    peakBytes: number;
   };
 }
 
@@ -65,7 +67,7 @@ export interface VerifyModelResult {
  */
 export function verify(model: BoundsNetwork | NetworkSpec | string, spec: VnnlibProperty | string, options?: VerifyModelOptions): VerifyModelResult {
   const fn = 'verify';
-  const o = readOptions(fn, options, optionKeys<VerifyModelOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true }));
+  const o = readOptions(fn, options, optionKeys<VerifyModelOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true, memoryBudget: true }));
   const timeout = o.timeout ?? 10;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw parameterError(fn, 'options.timeout', 'a number of seconds > 0', timeout);
   const method = o.method ?? 'crown';
@@ -87,7 +89,7 @@ export function verify(model: BoundsNetwork | NetworkSpec | string, spec: Vnnlib
   // verifyNetwork polls `signal.aborted` between nodes: the deadline for all clauses together.
   const signal = { get aborted() { return outer?.aborted === true || performance.now() > deadline; } } as AbortSignal;
   const r = verifyVnnlib(net, p, { ...o, method: method as VerifyOptions['method'], timeout, signal });
-  const statistics = { nodes: r.nodes, timeMs: performance.now() - start };
+  const statistics = { nodes: r.nodes, timeMs: performance.now() - start, peakBytes: r.peakBytes ?? 0 };
   if (r.verdict === 'verified') return { verdict: 'unsat', stopped: 'converged', statistics };
   if (r.verdict === 'falsified' && r.counterexample && r.clause !== undefined && r.region !== undefined) {
     const inputs = Float64Array.from(r.counterexample.x);

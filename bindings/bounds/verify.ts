@@ -12,12 +12,12 @@ import { finiteArray } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { Matrix } from '../runtime/matrix.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
-import { computeBoundsWithPre, evaluateNetwork, parseRegion, parseSpec, type PreActivations, type ReluSplit } from './bounds.js';
+import { BoundsStopped, computeBoundsWithPre, gradientAt, evaluateNetwork, parseRegion, parseSpec, readMemoryBudget, type BoundsResult, type PreActivations, type ReluSplit } from './bounds.js';
 import { toNetwork, type BoundsNetwork, type NetworkSpec } from './model.js';
 import { chainOf, jacobianAt, type Chain } from './lipschitz.js';
 import { checkSeed, rng } from '../rng.js';
 import { withScope } from '../runtime/memory.js';
-import { betaApplicable, children, chooseNeuron, optimiseDomain, rootDomain, tightenRoot, type BetaDomain, type BetaSettings } from './beta.js';
+import { betaApplicable, children, chooseNeuron, optimiseDomain, rootDomain, tightenedRoot, type BetaDomain, type BetaSettings } from './beta.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
 /** The property: every row of C·y + d is ≥ 0 for every input in the box. */
@@ -47,12 +47,11 @@ export interface VerifyOptions {
    * Counterexample search by projected sign-gradient descent (PGD, Madry et al. 2018, eq. 2) on the
    * property's score, run once on the root box before any split: `restarts` random starts (default
    * 2; 0 disables), `steps` per start (default 20), `seed` of the starts (default 0). Gradients are
-   * exact on chains of linear / ReLU / affine layers (one backward pass), else central finite
-   * differences (2·inputs forward passes per step); step j moves each coordinate by
+   * exact (one backward pass through each op's tangent line at the point); step j moves each coordinate by
    * η_j·(its box width) with η_j = 0.25·(1 − j/steps) + 0.01, then clips to the box. The search
-   * stops early at the `timeout` or when `signal` is aborted. With at most 16 inputs (and
-   * `restarts` > 0) one more start runs every 50 branch-and-bound nodes inside the box the search
-   * picks next, so that counterexample search and proof interleave.
+   * stops early at the `timeout` or when `signal` is aborted. With `restarts` > 0 one more start runs
+   * every 50 branch-and-bound nodes inside the box (or, in β-CROWN, from the minimiser of the
+   * subdomain) the search picks next, so that counterexample search and proof interleave.
    */
   pgd?: {
     /** Random starts (default 2; 0 disables the search). */
@@ -80,6 +79,8 @@ export interface VerifyOptions {
    * faster on some instances and time out on others.
    */
   inputSplit?: 'widest' | 'gradient' | 'strong';
+  /** Memory budget of one backward pass in MiB (default 512), as `computeBounds`' `memoryBudget`. */
+  memoryBudget?: number;
   /**
    * β-CROWN ReLU branch and bound (Wang et al. 2021), used when ReLU splits start at the root
    * (`reluSplitAfter` 0, the default above 16 inputs) on networks of linear, conv2d, affine,
@@ -142,6 +143,8 @@ export interface VerifyResult {
   reluSplits: number;
   /** Milliseconds spent. */
   elapsedMs: number;
+  /** The most WebAssembly memory one bounding call held at once, in bytes (see `memoryBudget`). */
+  peakBytes?: number;
 }
 
 /** Validated `VerifyOptions` (defaults filled in), with errors reported under `fn`. */
@@ -155,6 +158,8 @@ export interface ReadVerifyOptions {
   reluAfter: number;
   inputSplit: 'widest' | 'gradient' | 'strong';
   signal: AbortSignalLike | undefined;
+  /** `memoryBudget` in bytes. */
+  budgetBytes: number;
   /** β-CROWN settings, or null when turned off. */
   beta: (BetaSettings & { batch: number }) | null;
 }
@@ -164,7 +169,7 @@ export interface ReadVerifyOptions {
  * reports under its own name). `method` also admits 'crown-ibp' and 'alpha-crown', which `verify` passes on.
  */
 /** The keys of VerifyOptions (also those of `verify`'s options, which pass them through). */
-export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true });
+export const VERIFY_KEYS = optionKeys<VerifyOptions>({ method: true, timeout: true, maxNodes: true, signal: true, pgd: true, reluSplitAfter: true, inputSplit: true, beta: true, memoryBudget: true });
 
 export function readVerifyOptions(fn: string, options: VerifyOptions | undefined, net: BoundsNetwork): ReadVerifyOptions {
   const o = readOptions(fn, options, VERIFY_KEYS);
@@ -213,7 +218,8 @@ export function readVerifyOptions(fn: string, options: VerifyOptions | undefined
     positiveInteger(fn, 'options.beta.candidates', candidates);
     beta = { iterations, rootIterations, lrRoot, intermediate, lrAlpha, lrBeta, batch, branching, candidates };
   }
-  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta };
+  const budgetBytes = readMemoryBudget(fn, o.memoryBudget);
+  return { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta, budgetBytes };
 }
 
 /**
@@ -231,9 +237,22 @@ export function verifyNetwork(
   property: OutputProperty,
   options?: VerifyOptions,
 ): VerifyResult {
+  const meter = { live: 0, peak: 0 };
+  const r = searchNetwork(model, region, property, options, meter);
+  return { ...r, peakBytes: meter.peak };
+}
+
+function searchNetwork(
+  model: BoundsNetwork | NetworkSpec | string,
+  region: { lower: ArrayLike<number>; upper: ArrayLike<number> },
+  property: OutputProperty,
+  options: VerifyOptions | undefined,
+  meter: { live: number; peak: number },
+): VerifyResult {
   const fn = 'verifyNetwork';
   const net = toNetwork(fn, model);
-  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta } = readVerifyOptions(fn, options, net);
+  const { timeout, maxNodes, method, restarts, steps, seed, reluAfter, inputSplit, signal, beta, budgetBytes } = readVerifyOptions(fn, options, net);
+
   const prop = readOptions(fn, property, optionKeys<OutputProperty>({ C: true, d: true, mode: true }), 'property');
   const spec = parseSpec(fn, Array.isArray(prop.C) && prop.C.length === 0 ? undefined : prop.C, net.output, 'property.C');
   if (!spec) throw parameterError(fn, 'property.C', 'a non-empty matrix (number[][])', prop.C);
@@ -248,6 +267,8 @@ export function verifyNetwork(
   const root = { lower: box.l, upper: box.u };
   const start = performance.now();
   const elapsed = (): number => performance.now() - start;
+  // The budget, checked between steps of every long loop (bounding chunks, optimisation steps, PGD steps).
+  const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
   const m = net.output;
   const values = (y: Float64Array): Float64Array => Float64Array.from(d, (di, i) => {
     let s = di;
@@ -261,7 +282,14 @@ export function verifyNetwork(
   const bound = (lower: Float64Array, upper: Float64Array, splits: ReluSplit[] = [], depth = 0): Node | null | VerifyResult => {
     nodes++;
     const pre: PreActivations = new Map();
-    const b = computeBoundsWithPre(net, { lower, upper }, { method, C: Cflat, splits }, pre);
+    let b: BoundsResult;
+    try {
+      b = computeBoundsWithPre(net, { lower, upper }, { method, C: Cflat, splits }, pre, { stop, budgetBytes, meter });
+    } catch (e) {
+      // cut short between two chunks of rows by the deadline or the signal
+      if (!(e instanceof BoundsStopped)) throw e;
+      return { verdict: 'unknown', stopped: signal?.aborted ? 'aborted' : 'timeout', nodes, reluSplits, elapsedMs: elapsed(), peakBytes: meter.peak };
+    }
     if (b.infeasible) return null; // no input of the box has these ReLU phases
     // 'all': closed when min_i lower_i ≥ 0; 'any': closed when max_i lower_i > 0.
     let score = any ? -Infinity : Infinity;
@@ -338,38 +366,28 @@ export function verifyNetwork(
   const violated = (v: Float64Array): boolean => (any ? v.every((z) => z <= 0) : v.some((z) => z < 0));
   const n = net.input;
   const R = rng(seed);
-  const f = (x: Float64Array): number => score(values(evaluateNetwork(net, x)));
   // The starts are drawn one at a time and the budget is checked between steps: many restarts end at the timeout.
-  const stop = (): boolean => elapsed() > timeout * 1000 || signal?.aborted === true;
-  // On a chain of linear/ReLU/affine layers the score's gradient is exact (one backward pass through
-  // the active pattern); elsewhere it is a central difference per coordinate (2·inputs forward passes).
+  // The score's gradient is exact: one backward pass through the active pattern (chains of
+  // linear/ReLU/affine layers) or through every op's tangent lines at x (any other network).
   let chain: Chain | null = null;
   try {
     chain = chainOf(fn, net);
   } catch {
     chain = null;
   }
-  /** A descent direction's signs for the score at x in [lo, hi] (the score's gradient, or its difference quotient). */
-  const gradient = (x: Float64Array, lo: Float64Array, hi: Float64Array): Float64Array => {
+  /** The gradient of the score's deciding row at x (its signs are PGD's step). */
+  const gradient = (x: Float64Array): Float64Array => {
     if (chain !== null) {
       const v = values(evaluateNetwork(net, x));
       let i = 0;
       for (let q = 1; q < k; q++) if (any ? v[q]! > v[i]! : v[q]! < v[i]!) i = q;
       return jacobianAt(chain, x, Cflat.slice(i * m, (i + 1) * m), 1);
     }
-    const g = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const w = hi[j]! - lo[j]!;
-      if (w === 0) continue;
-      const h = 1e-6 * w;
-      const xj = x[j]!;
-      x[j] = Math.min(hi[j]!, xj + h);
-      const fp = f(x);
-      x[j] = Math.max(lo[j]!, xj - h);
-      g[j] = fp - f(x);
-      x[j] = xj;
-    }
-    return g;
+    // any other DAG: one backward pass through the tangent lines at x (exact wherever f is differentiable)
+    const v = values(evaluateNetwork(net, x));
+    let i = 0;
+    for (let q = 1; q < k; q++) if (any ? v[q]! > v[i]! : v[q]! < v[i]!) i = q;
+    return gradientAt(net, x, Cflat.slice(i * m, (i + 1) * m));
   };
   /** `starts` PGD runs from uniform random points of the box [lo, hi]; a violation found is the result. */
   const pgd = (lo: Float64Array, hi: Float64Array, starts: number, from?: Float64Array): VerifyResult | null => {
@@ -382,7 +400,7 @@ export function verifyNetwork(
         if (violated(v)) return { verdict: 'falsified', stopped: 'converged', counterexample: { x, y, values: v }, nodes, reluSplits, elapsedMs: elapsed() };
         if (t === steps || stop()) break;
         const eta = 0.25 * (1 - t / steps) + 0.01;
-        const g = gradient(x, lo, hi);
+        const g = gradient(x);
         for (let j = 0; j < n; j++) x[j] = Math.min(hi[j]!, Math.max(lo[j]!, x[j]! - eta * (hi[j]! - lo[j]!) * Math.sign(g[j]!)));
       }
     }
@@ -431,9 +449,8 @@ export function verifyNetwork(
       return closed(sc) ? null : { rows: keep, doms: kept, score: sc };
     };
     const rows0 = Array.from({ length: k }, (_, i) => i);
-    const start = rootDomain(rootNode.pre, n);
     const atRoot = { ...o, lrAlpha: o.lrRoot };
-    if (o.intermediate > 0) tightenRoot(s, net, region, start, o.intermediate, atRoot, stop);
+    const start = rootDomain(tightenedRoot(s, net, region, rootNode.pre, method, atRoot, stop), n);
     const root = finish(rows0.map(() => ({ ...start })), rows0, o.rootIterations, atRoot);
     if (root === null) return { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() };
     if ('verdict' in root) return root;
@@ -479,8 +496,10 @@ export function verifyNetwork(
     }
     return open.length === 0 ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs: elapsed() } : null;
   });
-  let nextPgd = restarts > 0 && (n <= 16 || chain !== null) ? nodes + PGD_EVERY : Infinity;
+  let nextPgd = restarts > 0 ? nodes + PGD_EVERY : Infinity;
   if (reluAfter === 0 && beta !== null && betaApplicable(net)) {
+    // the root's bound and PGD were this call's first node: with a budget of one node, stop here
+    if (nodes >= maxNodes) return { verdict: 'unknown', stopped: 'maxNodes', nodes, reluSplits, elapsedMs: elapsed() };
     const r = betaBab(first);
     if (r) return r;
   } else open.push(first);

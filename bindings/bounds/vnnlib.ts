@@ -403,6 +403,7 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
   let nodes = 0;
   let reluSplits = 0;
   let elapsedMs = 0;
+  let peakBytes = 0;
   let unknown: VerifyResult['stopped'] | null = null;
   const regions = propertyRegions(p);
   // Two passes. First every clause of every region gets its root bound and the PGD search alone
@@ -422,7 +423,8 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
       nodes += r.nodes;
       reluSplits += r.reluSplits;
       elapsedMs += r.elapsedMs;
-      if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, clause: c, region: g };
+      peakBytes = Math.max(peakBytes, r.peakBytes ?? 0);
+      if (r.verdict === 'falsified') return { ...r, nodes, reluSplits, elapsedMs, peakBytes, clause: c, region: g };
       if (r.verdict === 'unknown') {
         if (pass === 1 && r.stopped === 'maxNodes') open.push([g, c]);
         // the first clause left open says why the search stopped
@@ -430,5 +432,5 @@ export function verifyVnnlib(model: BoundsNetwork | NetworkSpec | string, vnnlib
       }
     }
   }
-  return unknown === null ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs } : { verdict: 'unknown', stopped: unknown, nodes, reluSplits, elapsedMs };
+  return unknown === null ? { verdict: 'verified', stopped: 'converged', nodes, reluSplits, elapsedMs, peakBytes } : { verdict: 'unknown', stopped: unknown, nodes, reluSplits, elapsedMs, peakBytes };
 }
