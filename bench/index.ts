@@ -31,6 +31,7 @@ import { benchTrainEpoch } from './nn/train.js';
 import { benchSparseEStep } from './sparse/estep.js';
 import { benchFft } from './forecast/fft.js';
 import { benchNashStep } from './policy/nash.js';
+import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
@@ -81,7 +82,7 @@ const TIMER: Record<'default' | 'quick', TimerOptions> = {
   quick: { minBatchMs: 2, warmupMs: 30, minRounds: 3, maxRounds: 7, budgetMs: 600 },
 };
 
-const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => CaseResult[] }[] = [
+const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => CaseResult[] | Promise<CaseResult[]> }[] = [
   { name: 'softThreshold', aliases: ['soft-threshold'], run: benchSoftThreshold },
   { name: 'projectSimplex', aliases: ['simplex'], run: benchSimplex },
   { name: 'projectSimplexDense', aliases: ['simplex'], run: benchSimplexDense }, // radius n/4: a dense result
@@ -115,6 +116,8 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'nnTrainEpoch', aliases: ['nn', 'train', 'digits'], run: benchTrainEpoch }, // one Adam epoch of the 64-64-32-10 digits MLP (1347 rows, batch 32): nn.train vs plain-TS backprop (see bench/nn/train.ts)
   { name: 'sparseEStep', aliases: ['sparse', 'estep'], run: benchSparseEStep }, // one truncated BSC E-step on 1000 bars images (H = 10, H′ = 8, γ = 5: 221 states each): WASM kernels vs plain TS (see bench/sparse/estep.ts)
   { name: 'fft', aliases: ['forecast', 'rfft'], run: benchFft }, // real-input FFT, n = 1024 / 131072 / 1048576 for n = 1e3 / 1e5 / 1e6: raw WASM rfft and complex fft, public rfft, plain-TS radix-2 (see bench/forecast/fft.ts)
+  { name: 'fedRound', aliases: ['federated', 'pool', 'scale'], run: benchFedRound }, // one round of 100 clients: sequential vs a 2-thread worker pool (digits 1 epoch / synthetic(1, 1) 2 and 20 epochs for n = 1e3 / 1e5 / 1e6; see bench/federated/federated.ts)
+  { name: 'gossipProx', aliases: ['federated', 'gossip', 'decentralized'], run: benchGossipProx }, // gossip + ℓ1 prox on a 16-node ring, n entries in all: WASM kernels vs plain TS (see bench/federated/federated.ts)
   { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
   // the transformer LM per feed-forward variant, width 32 / 64 / 96 for n = 1e3 / 1e5 / 1e6: forward (WASM vs plain TS), trainLm step and sampleLm in tokens/s (see bench/nn/lm.ts)
   ...LM_VARIANTS.map((v) => ({ name: `nnLm-${v}`, aliases: ['nn', 'lm', 'transformer'], run: benchLm(v) })),
@@ -202,7 +205,7 @@ async function main(): Promise<void> {
   for (const k of kernels) {
     for (const n of SIZES) {
       gc?.(); // start each case from a collected heap (outside any timed region)
-      const [result] = k.run({ sizes: [n], timer });
+      const [result] = await k.run({ sizes: [n], timer });
       cases.push(result!);
       console.log(table(result!));
       console.log();
