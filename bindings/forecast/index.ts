@@ -14,4 +14,4 @@ export {
 export { seasonalNaive, fitHoltWinters, type HoltWintersOptions, type HoltWintersModel } from './baselines.js';
 export { fitTensorGp, type TensorGpOptions, type TensorGpModel, type TensorGpPrediction, type TensorGpProgress, type TensorData } from './tgp.js';
 export { simulateImageRegression, type ImageRegressionOptions, type ImageRegressionData } from './tgp-sim.js';
-export { learnPro2Projection, fitLinearProbe, type Pro2Options, type Pro2Projection, type LinearProbeOptions, type LinearProbe } from './pro2.js';
+export { learnPro2Projection, fitLinearProbe, type Pro2Options, type Pro2Projection, type FeatureMatrix, type LinearProbeOptions, type LinearProbe } from './pro2.js';

@@ -27,6 +27,16 @@ export interface Pro2Options {
   seed?: number;
 }
 
+/** Rows of features: n × d, row-major. */
+export interface FeatureMatrix {
+  /** The entries, row-major. */
+  data: Float64Array;
+  /** Number of rows n. */
+  rows: number;
+  /** Number of columns d. */
+  cols: number;
+}
+
 /** The learned projection. */
 export interface Pro2Projection {
   /** The directions as rows of a d × D row-major matrix (orthonormal rows; d ≤ heads·K). */
@@ -40,7 +50,7 @@ export interface Pro2Projection {
   /** Source training accuracy of each head (on the features left after the earlier heads' directions are projected out). */
   sourceAccuracy: number[];
   /** Projected features (x − center)·Πᵀ, n × d, of rows x. */
-  project(features: Rows): { data: Float64Array; rows: number; cols: number };
+  project(features: Rows): FeatureMatrix;
 }
 
 /** Options of {@link fitLinearProbe}. */
@@ -190,7 +200,7 @@ export function learnPro2Projection(features: Rows, labels: ArrayLike<number>, o
     dimension: D,
     center,
     sourceAccuracy,
-    project(f: Rows) {
+    project(f: Rows): FeatureMatrix {
       const { data: F, n: m } = readRows('Pro2Projection.project', 'features', f, D);
       const out = new Float64Array(m * dcount);
       for (let r = 0; r < m; r++) for (let i = 0; i < dcount; i++) {

@@ -25,7 +25,12 @@ const wasmLogSum = (v: Float64Array): number => {
 };
 
 /** A dense tensor `{ data, shape }`, row-major (as in the tucker family). */
-export type TensorData = { data: ArrayLike<number>; shape: readonly number[] };
+export interface TensorData {
+  /** The entries, row-major (last index fastest), Πshape of them. */
+  data: ArrayLike<number>;
+  /** The sizes of the modes, here [n, H, W, C]. */
+  shape: readonly number[];
+}
 
 /** What `onProgress` receives after each alternating round of {@link fitTensorGp}. */
 export interface TensorGpProgress {
