@@ -12,6 +12,7 @@ import { CLI_METHODS, runBoundsCli, runVerifyCli, type CliMethod } from './verif
 import { runVerifyBatchCli } from './verify-batch.js';
 import { FED_EXPERIMENTS, runFedCli, type FedExperiment } from './fed.js';
 import { LM_EXPERIMENTS, lmSettings, runLmExperimentsCli, type LmExperiment } from './lm-experiments.js';
+import { SADDLE_EXPERIMENTS, runSaddleCli, type SaddleExperiment } from './saddle.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
 
 const EXIT_CODES = `
@@ -184,6 +185,21 @@ command('fed')
       experiment: experiment as FedExperiment, svg, json, quick: opts.quick === true,
       progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
     });
+  });
+
+command('saddle')
+  .description('saddle-point, bilevel and online experiments: ALPD vs LPD gradient calls as L_f grows, bilevel SVM hyper-parameter selection on LIBSVM diabetes (LV-HBA, penalty, grid search), the proxy proximal point on the diabetes regression, online regret on the breast-cancer stream over a grid of learning rates')
+  .argument('<experiment>', `the experiment (${SADDLE_EXPERIMENTS.join(', ')})`)
+  .addOption(opt('--svg <file>', 'where to write the figure (SVG); its folder is created when missing', 'saddle.svg'))
+  .addOption(opt('--json <file>', 'where to write every number of the runs (JSON); its folder is created when missing', 'saddle.json'))
+  .option('--quick', 'a small configuration that runs in seconds')
+  .action(async (experiment: string, opts: { svg: string; json: string; quick?: boolean }) => {
+    if (!(SADDLE_EXPERIMENTS as readonly string[]).includes(experiment)) {
+      throw new UsageError(`unknown experiment ${experiment} (experiments: ${SADDLE_EXPERIMENTS.join(', ')})`);
+    }
+    const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
+    const json = prepareOutputFile('--json', pathOption('--json', opts.json));
+    await runSaddleCli({ experiment: experiment as SaddleExperiment, svg, json, quick: opts.quick === true, log: (line) => console.log(line) });
   });
 
 command('lm-experiments')

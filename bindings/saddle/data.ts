@@ -33,3 +33,20 @@ export function standardized(X: number[][]): number[][] {
   for (const r of X) r.forEach((v, j) => (sd[j]! += (v - mean[j]!) ** 2 / X.length));
   return X.map((r) => r.map((v, j) => (v - mean[j]!) / (Math.sqrt(sd[j]!) || 1)));
 }
+
+/**
+ * A Fisher–Yates permutation of 0…n−1 driven by n given uniforms (from the package's seeded Rng): the
+ * same construction as the training loops' shuffle, kept here because this file must not import the
+ * runtime (the CLI bundle holds one copy of it, reached through the package entry).
+ */
+export function seededOrder(u: Float64Array): Int32Array {
+  const n = u.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.min(i, Math.floor(u[i]! * (i + 1)));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}

@@ -3,14 +3,11 @@
  * LPD gradient calls as L_f grows, and the proxy proximal point vs gradient descent on the diabetes
  * regression. Not part of the library entry (it embeds data).
  */
-import { matrixOperator, type SmoothFunction } from '../prox/algorithms/index.js';
-import { sqrNormL2, translated } from '../prox/index.js';
-import { symmetricEigen } from '../linalg/index.js';
-import { Rng, shuffledOrder } from '../rng.js';
+// A consumer of the public API (like the CLI and the demos): everything through the package entry, so
+// the CLI bundle keeps one copy of the runtime.
+import { Rng, alpd, lpd, matrixOperator, proxyProxPoint, sqrNormL2, symmetricEigen, translated, aProxFtrl, bestInHindsight, ftrl, generalizedImplicitFtrl, implicitFtrl, ogd, type SmoothFunction } from '../index.js';
 import { diabetes } from '../datasets.js';
-import { alpd, lpd } from './primal-dual.js';
-import { proxyProxPoint } from './proxy.js';
-import { standardized } from './data.js';
+import { breastCancerPm, seededOrder, standardized } from './data.js';
 
 /** y = A x (row-major m × n). */
 function mv(A: Float64Array, m: number, n: number, x: ArrayLike<number>): Float64Array {
@@ -225,7 +222,7 @@ export function proxyExperiment(o: { lambda?: number; tol?: number; subsample?: 
   };
 
   const k = o.subsample ?? 60;
-  const order = shuffledOrder(R, N).subarray(0, k);
+  const order = seededOrder(R.uniform(N)).subarray(0, k);
   const Xsub = new Float64Array(k * p);
   const ysub = new Float64Array(k);
   Array.from(order).forEach((r, i) => {
@@ -254,4 +251,74 @@ export function proxyExperiment(o: { lambda?: number; tol?: number; subsample?: 
     });
   }
   return { n: N, features: p, lambda, tol, lipschitz: full.L, proxies: out, gradientDescent: gd() };
+}
+
+export interface OnlineRegretRun {
+  method: string;
+  loss: 'hinge' | 'logistic';
+  eta: number;
+  /** Regret against the best fixed point in the ball after the last round. */
+  finalRegret: number;
+  mistakes: number;
+  /** Regret after each round, thinned to ≤ 120 points as [round, regret]. */
+  curve: [number, number][];
+}
+
+export interface OnlineRegretResult {
+  rounds: number;
+  features: number;
+  radius: number;
+  etas: number[];
+  /** The comparator's total loss per loss. */
+  bestTotalLoss: Record<string, number>;
+  runs: OnlineRegretRun[];
+  /** Per method and loss: min, max and max/min of the final regret over the η grid. */
+  spread: { method: string; loss: string; min: number; max: number; ratio: number; bestEta: number }[];
+}
+
+/**
+ * The breast-cancer data (569 × 30, standardised) streamed once in a seeded order, with the hinge and
+ * logistic losses: the regret of OGD, FTRL, implicit FTRL, generalized implicit FTRL (Fenchel–Young)
+ * and aProx-FTRL against the best fixed point in the ball of `radius`, over a grid of learning rates η
+ * (schedule η/√t).
+ */
+export function onlineRegretExperiment(o: { etas?: number[]; radius?: number; seed?: number; rows?: number } = {}): OnlineRegretResult {
+  const { X: raw, y } = breastCancerPm();
+  const Xs = standardized(raw);
+  const order = seededOrder(new Rng(o.seed ?? 1).uniform(Xs.length));
+  const T = Math.min(o.rows ?? Xs.length, Xs.length);
+  const rows = Array.from(order.subarray(0, T), (i) => Xs[i]!);
+  const labels = Array.from(order.subarray(0, T), (i) => y[i]!);
+  const radius = o.radius ?? 10;
+  const etas = o.etas ?? [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
+  const methods = [
+    ['OGD', ogd],
+    ['FTRL (linearized)', ftrl],
+    ['implicit FTRL', implicitFtrl],
+    ['generalized implicit FTRL (Fenchel–Young)', generalizedImplicitFtrl],
+    ['aProx FTRL (truncated model)', aProxFtrl],
+  ] as const;
+  const runs: OnlineRegretRun[] = [];
+  const bestTotalLoss: Record<string, number> = {};
+  const spread: OnlineRegretResult['spread'] = [];
+  for (const loss of ['hinge', 'logistic'] as const) {
+    const best = bestInHindsight(rows, labels, loss, radius);
+    bestTotalLoss[loss] = best.totalLoss;
+    for (const [name, run] of methods) {
+      const finals: number[] = [];
+      for (const eta of etas) {
+        const r = run(rows, labels, loss, { eta, comparator: best.u });
+        const reg = r.regret!;
+        const step = Math.max(1, Math.floor(reg.length / 120));
+        const curve: [number, number][] = [];
+        for (let t = step - 1; t < reg.length; t += step) curve.push([t + 1, reg[t]!]);
+        runs.push({ method: name, loss, eta, finalRegret: reg.at(-1)!, mistakes: r.mistakes, curve });
+        finals.push(reg.at(-1)!);
+      }
+      const min = Math.min(...finals);
+      const max = Math.max(...finals);
+      spread.push({ method: name, loss, min, max, ratio: max / min, bestEta: etas[finals.indexOf(min)]! });
+    }
+  }
+  return { rounds: T, features: Xs[0]!.length, radius, etas, bestTotalLoss, runs, spread };
 }

@@ -11,10 +11,9 @@
  * ã = (a, 1) carries the bias. Split as in the LV-HBA code: shuffle (seeded), 500 train, 150
  * validation, 118 test.
  */
-import { Rng, shuffledOrder } from '../rng.js';
-import { indBox } from '../prox/index.js';
-import { lvhba, penaltyBilevel, type BilevelFunction } from './bilevel.js';
-import { pimaDiabetes } from './data.js';
+// A consumer of the public API (like the CLI): everything through the package entry.
+import { Rng, indBox, lvhba, penaltyBilevel, type BilevelFunction } from '../index.js';
+import { pimaDiabetes, seededOrder } from './data.js';
 
 export interface SvmSplit {
   d: number;
@@ -26,7 +25,7 @@ export interface SvmSplit {
 /** The seeded 500 / 150 / 118 split of the Pima data, features augmented with a constant 1. */
 export function pimaSplit(seed: number): SvmSplit {
   const { X, y } = pimaDiabetes();
-  const order = shuffledOrder(new Rng(seed), X.length);
+  const order = seededOrder(new Rng(seed).uniform(X.length));
   const d = X[0]!.length + 1;
   const take = (from: number, to: number) => {
     const idx = Array.from(order.subarray(from, to));
