@@ -141,7 +141,7 @@ writeFileSync(join(outDir, `${name}.svg`), lineFigure({
       ],
     },
     {
-      title: `gate: mean weight per expert over ${g96.windows} held-out origins (H = 96)`,
+      title: `gate: mean weight per expert (${g96.windows} origins, H = 96)`,
       x: { label: 'expert period (days)', scale: 'log' },
       y: { label: 'mean mixing weight', domain: [0, 1] },
       series: [{ name: 'gate weight', x: SUPER_LINEAR_PERIODS, y: g96.meanWeights, markersOnly: true }],

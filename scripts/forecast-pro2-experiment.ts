@@ -133,14 +133,14 @@ const name = quick ? 'forecast-pro2-quick' : 'forecast-pro2';
 const summary = Object.fromEntries(Object.entries(acc).map(([m, r]) => [m, Object.fromEntries(shots.map((k) => [k, meanSd(r[k]!)]))]));
 writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config: { seeds, shots, heads: headsList, sourceMarkProbability: P_SOURCE, network: [64, 128, 64, 10] }, perSeed: acc, summary, extra }, null, 1));
 writeFileSync(join(outDir, `${name}.svg`), lineFigure({
-  title: 'Digits with a spurious edge mark: target accuracy vs labelled target images per class',
+  title: 'Digits with a spurious class code: target accuracy vs labelled target images per class',
   width: 760,
   panels: [{
     x: { label: 'labelled target images per class', scale: 'log' },
     y: { label: `target test accuracy (mean of ${seeds.length} seeds)` },
     series: Object.entries(summary).map(([m, s]) => ({ name: m, x: shots, y: shots.map((k) => s[k]!.mean) })),
   }],
-  caption: `Source: the mark pixel shows the class ${100 * P_SOURCE} % of the time; target: the mark is random. Embedding: the ${EMB} penultimate ReLU features of a 64-128-64-10 MLP trained on the source. Pro²: heads of 10 orthogonal directions each, learned on the source, then a linear probe on them.`,
+  caption: `Class code (an edge pixel and a background brightness): equal to the class on the source (${100 * P_SOURCE} % of the images), random on the target. Embedding: the ${EMB} penultimate ReLU features of a 64-128-64-10 MLP trained on the source. Pro²: heads of 10 orthogonal directions each, learned on the source, then a linear probe on them.`,
 }));
 console.log(`\n| method | ${shots.map((k) => `k = ${k}`).join(' | ')} |\n|---|${shots.map(() => '---').join('|')}|`);
 for (const [m, s] of Object.entries(summary)) console.log(`| ${m} | ${shots.map((k) => `${(100 * s[k]!.mean).toFixed(1)} ± ${(100 * s[k]!.sd).toFixed(1)}`).join(' | ')} |`);
