@@ -8,8 +8,8 @@ export {
   fedproxSynthetic, partitionClients,
   type FedClient, type FedDataset, type FedproxSyntheticOptions, type FedproxSyntheticTruth, type FedproxSyntheticData, type PartitionOptions,
 } from './data.js';
-export { softmaxRegression, mlpClassifier, type FedModel, type FedModelSpec, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
-export { fedAvg, fedProx, fedSpeed, type FedRule, type FedRuleSpec, type FedProxOptions, type FedSpeedOptions } from './rules.js';
+export { softmaxRegression, mlpClassifier, type FedModel, type FedModelSpec, type SoftmaxRegressionSpec, type MlpClassifierSpec, type MlpClassifierOptions, type SoftmaxRegressionOptions } from './model.js';
+export { fedAvg, fedProx, fedSpeed, type FedRule, type FedRuleSpec, type FedAvgSpec, type FedProxSpec, type FedSpeedSpec, type FedProxOptions, type FedSpeedOptions } from './rules.js';
 export { simulateFederated, type SimulateFederatedOptions, type SimulateFederatedResult, type FedRoundInfo } from './simulate.js';
 export { clientUpdate, simulateFederatedAsync, type ClientUpdateArgs, type ClientUpdateResult, type SimulateFederatedAsyncOptions } from './jobs.js';
 export {
@@ -26,5 +26,5 @@ export {
 export {
   lisaTrain, lisaExperiment,
   type LabelledRows, type LisaData, type LisaOptions, type LisaProgress, type LisaResult,
-  type LisaExperimentOptions, type LisaExperimentResult, type LisaRunRecord, type LisaFinalMetrics,
+  type LisaExperimentOptions, type LisaExperimentResult, type LisaRunRecord, type LisaFinalMetrics, type LisaRowCounts, type LisaMetrics,
 } from './lisa.js';

@@ -257,15 +257,35 @@ export interface LisaFinalMetrics {
   finetuneAccuracies: number[];
 }
 
+/** Row counts of the toy's split (first seed). */
+export interface LisaRowCounts {
+  /** Clean alignment rows. */
+  alignment: number;
+  /** The user's benign rows (every label but the source label). */
+  benign: number;
+  /** The user's harmful rows (source-label rows relabelled). */
+  harmful: number;
+  /** Held-out rows. */
+  test: number;
+}
+
+/** Harmful rate and fine-tune accuracy of one model. */
+export interface LisaMetrics {
+  /** Fraction of held-out source-label rows classified as the target label. */
+  harmfulRate: number;
+  /** Accuracy on the held-out rows of every other label. */
+  finetuneAccuracy: number;
+}
+
 /** Result of {@link lisaExperiment}. */
 export interface LisaExperimentResult {
   /** The settings used (after defaults). */
   settings: Required<Omit<LisaExperimentOptions, 'onRun'>> & {
     /** Alignment, benign fine-tuning, harmful and test rows of the first seed. */
-    rows: { alignment: number; benign: number; harmful: number; test: number };
+    rows: LisaRowCounts;
   };
   /** The aligned model's metrics per seed, before any fine-tuning. */
-  aligned: { harmfulRate: number; finetuneAccuracy: number }[];
+  aligned: LisaMetrics[];
   /** Every run. */
   runs: LisaRunRecord[];
   /** Per variant (`LisaRunRecord.variant`): the means at the last cycle. */

@@ -28,10 +28,28 @@ export interface FedModel {
   readonly spec?: FedModelSpec;
 }
 
+/** softmaxRegression(dim, classes, options) as data. */
+export interface SoftmaxRegressionSpec {
+  /** The constructor. */
+  kind: 'softmaxRegression';
+  /** Its inputs. */
+  dim: number;
+  /** Its outputs. */
+  classes: number;
+  /** Its options. */
+  options: SoftmaxRegressionOptions;
+}
+/** mlpClassifier(sizes, options) as data. */
+export interface MlpClassifierSpec {
+  /** The constructor. */
+  kind: 'mlpClassifier';
+  /** The layer widths. */
+  sizes: number[];
+  /** Its options. */
+  options: MlpClassifierOptions;
+}
 /** A built-in model as JSON-safe data: its constructor's name and arguments. */
-export type FedModelSpec =
-  | { kind: 'softmaxRegression'; dim: number; classes: number; options: SoftmaxRegressionOptions }
-  | { kind: 'mlpClassifier'; sizes: number[]; options: MlpClassifierOptions };
+export type FedModelSpec = SoftmaxRegressionSpec | MlpClassifierSpec;
 
 /** The model a spec describes (softmaxRegression(...) or mlpClassifier(...)). */
 export function modelFromSpec(spec: FedModelSpec): FedModel {

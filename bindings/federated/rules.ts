@@ -35,11 +35,27 @@ export interface FedRule {
   upload(w: Float64Array, global: Float64Array, state: Float64Array | null): Float64Array;
 }
 
+/** fedAvg() as data. */
+export interface FedAvgSpec {
+  /** The constructor. */
+  kind: 'fedAvg';
+}
+/** fedProx(options) as data. */
+export interface FedProxSpec {
+  /** The constructor. */
+  kind: 'fedProx';
+  /** Its options, every one given. */
+  options: Required<FedProxOptions>;
+}
+/** fedSpeed(options) as data. */
+export interface FedSpeedSpec {
+  /** The constructor. */
+  kind: 'fedSpeed';
+  /** Its options, every one given. */
+  options: Required<FedSpeedOptions>;
+}
 /** A built-in rule as JSON-safe data: its constructor's name and options. */
-export type FedRuleSpec =
-  | { kind: 'fedAvg' }
-  | { kind: 'fedProx'; options: { mu: number; stragglers: 'drop' | 'partial' } }
-  | { kind: 'fedSpeed'; options: { lambda: number; rho: number; alpha: number } };
+export type FedRuleSpec = FedAvgSpec | FedProxSpec | FedSpeedSpec;
 
 /** The rule a spec describes (fedAvg(), fedProx(options) or fedSpeed(options)). */
 export function ruleFromSpec(spec: FedRuleSpec): FedRule {

@@ -4,5 +4,5 @@
  *
  * @module
  */
-export { workerPool, inProcessExecutor, type WorkerPoolOptions } from './pool.js';
+export { workerPool, inProcessExecutor, type WorkerPoolOptions, type WorkerUrl } from './pool.js';
 export type { Job, JobExecutor, JobProgress, JobSignal, RunJobsOptions } from './types.js';

@@ -9,6 +9,12 @@ import * as federated from '../federated/index.js';
 import { commandTable, runCommand } from './commands.js';
 import type { Job, JobExecutor, JobSignal, RunJobsOptions } from './types.js';
 
+/** A `URL` object, as far as the pool reads it. */
+export interface WorkerUrl {
+  /** The absolute address (file: URL). */
+  readonly href: string;
+}
+
 /** Options of {@link workerPool}. */
 export interface WorkerPoolOptions {
   /** Worker threads (default 2). */
@@ -17,7 +23,7 @@ export interface WorkerPoolOptions {
    * The worker entry module, a file path or URL (default: `scale-worker.js` beside the package's
    * files in `dist/`, which the package build writes).
    */
-  worker?: string | { readonly href: string };
+  worker?: string | WorkerUrl;
 }
 
 // A name, not a literal, so that bundlers leave the Node-only import to run time (browsers never reach it).
