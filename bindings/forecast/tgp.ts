@@ -90,6 +90,12 @@ export interface TensorGpModel {
   coefficient: Tensor;
   /** Penalised objective at the start (entry 0) and after each round. */
   history: Float64Array;
+  /**
+   * Penalised objective at the start (entry 0) and after every block step: entries 3r − 2, 3r − 1 and
+   * 3r are the objective after the A-, B- and hyper-parameter steps of round r (a step that found no
+   * decrease leaves its block unchanged and repeats the value).
+   */
+  stepHistory: Float64Array;
   /** Rounds run. */
   iterations: number;
   /** The tol test passed. */
@@ -382,6 +388,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
   let st = gpState(p, A, B, S, logNoise);
   let F = objective(st, A, B);
   const history: number[] = [F];
+  const stepHistory: number[] = [F];
   const steps = { A: 1e-2, B: 1e-2, theta: 1e-2 };
   const t0 = Date.now();
   let stopped: TensorGpModel['stopped'] = 'maxIter';
@@ -442,6 +449,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
         A = res.x;
         st = res.st;
       }
+      stepHistory.push(objective(st, A, B));
     }
     // B-step
     {
@@ -460,6 +468,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
         B = res.x;
         st = res.st;
       }
+      stepHistory.push(objective(st, A, B));
     }
     // hyper-parameter step: θ = (S lower-triangular, log σ²)
     {
@@ -502,6 +511,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
         logNoise = u.logNoise;
         st = res.st;
       }
+      stepHistory.push(objective(st, A, B));
     }
     F = objective(st, A, B);
     history.push(F);
@@ -536,6 +546,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
     latent: { data: Ztrain, shape: [n, h, w, C] },
     coefficient,
     history: Float64Array.from(history),
+    stepHistory: Float64Array.from(stepHistory),
     iterations,
     converged: stopped === 'converged',
     stopped,

@@ -49,12 +49,21 @@ function posterior(Ztr: Float64Array, Zte: Float64Array, n: number, m: number, s
 }
 
 describe('fitTensorGp', () => {
-  it('never increases the penalised objective, round after round (3 seeds)', () => {
+  it('never increases the penalised objective, block step after block step (3 seeds)', () => {
     for (const seed of [1, 2, 3]) {
       const d = split(40, 1, seed);
       const fit = fitTensorGp(d.train, d.y, { maxIter: 25, tol: 0 });
       expect(fit.history.length).toBe(fit.iterations + 1);
       for (let k = 1; k < fit.history.length; k++) expect(fit.history[k]!).toBeLessThanOrEqual(fit.history[k - 1]!);
+      // every block step (A, B, hyper-parameters) of every round: never an increase, and most steps decrease strictly
+      expect(fit.stepHistory.length).toBe(3 * fit.iterations + 1);
+      let strict = 0;
+      for (let k = 1; k < fit.stepHistory.length; k++) {
+        expect(fit.stepHistory[k]!).toBeLessThanOrEqual(fit.stepHistory[k - 1]!);
+        if (fit.stepHistory[k]! < fit.stepHistory[k - 1]!) strict++;
+      }
+      expect(strict).toBeGreaterThan(0.8 * (fit.stepHistory.length - 1));
+      for (let r = 1; r <= fit.iterations; r++) expect(fit.stepHistory[3 * r]).toBe(fit.history[r]);
       // and it does make progress
       expect(fit.history[fit.history.length - 1]!).toBeLessThan(fit.history[0]! - 1);
     }
