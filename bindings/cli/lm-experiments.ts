@@ -135,8 +135,11 @@ export interface GluResult {
 /** Steps the GLU comparison takes. */
 export const gluSteps = (s: LmSettings): number => VARIANTS.length * s.seeds * s.steps;
 
-/** Every feed-forward variant, seeds 1 … s.seeds: held-out perplexity and per-block linearity. */
-export function gluExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = englishTokenizer()): GluResult {
+/**
+ * Every feed-forward variant, seeds 1 … s.seeds: held-out perplexity and per-block linearity.
+ * `onRun` sees each finished run (the command saves the runs so far: a long run stopped early keeps them).
+ */
+export function gluExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharTokenizer = englishTokenizer(), onRun?: (runs: readonly GluRun[]) => void): GluResult {
   const e = english(s, tok);
   const T = s.contextLength;
   // 16 consecutive held-out windows (8 in the quick run) for the linearity scores
@@ -158,6 +161,7 @@ export function gluExperiment(s: LmSettings, counter: StepCounter, tok: nn.CharT
         withResidual: lin.withResidual, withoutResidual: lin.withoutResidual, seconds: (performance.now() - t0) / 1000,
       });
       nn.freeTransformer(P);
+      onRun?.(runs);
     }
   }
   const summary = VARIANTS.map((variant) => {
@@ -575,7 +579,8 @@ export async function runLmExperimentsCli(o: LmCliOptions): Promise<void> {
   try {
     mkdirSync(o.out, { recursive: true });
     if (wantGlu) {
-      const r = gluExperiment(s, counter);
+      // the runs so far, replaced by the full table at the end
+      const r = gluExperiment(s, counter, undefined, (runs) => writeFileSync(join(o.out, 'lm-glu.json'), JSON.stringify({ partial: true, settings: s, runs }, null, 1) + '\n'));
       lines.push(`GLU variants (${r.summary[0]!.params} parameters, ${s.steps} steps, ${s.seeds} seed${s.seeds > 1 ? 's' : ''}): held-out perplexity per character`);
       for (const x of r.summary) lines.push(`  ${x.variant.padEnd(9)} ${f2(x.mean)} ± ${f2(x.sd)}  (${f2(x.min)} – ${f2(x.max)})`);
       if (o.only.includes('glu')) write('glu', r, gluFigure(r));

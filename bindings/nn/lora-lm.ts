@@ -13,16 +13,16 @@ import { initLora, rngOf, type LoraParams, type SeedLike } from './layers.js';
 import type { BlockParams, NormParams, TransformerParams } from './transformer.js';
 
 /** The names of the matrices an adapter can sit beside: those of every block, the token embedding and the output projection. */
-export type LoraTarget = BlockTarget | 'tokenEmbedding' | 'output';
+export type LoraTarget = 'Wq' | 'Wk' | 'Wv' | 'Wo' | 'W1' | 'W' | 'V' | 'W2' | 'tokenEmbedding' | 'output';
 
 /** The names of the block matrices. */
-type BlockTarget = 'Wq' | 'Wk' | 'Wv' | 'Wo' | 'W1' | 'W' | 'V' | 'W2';
+type BlockTarget = Exclude<LoraTarget, 'tokenEmbedding' | 'output'>;
 
 const BLOCK_TARGETS: readonly BlockTarget[] = ['Wq', 'Wk', 'Wv', 'Wo', 'W1', 'W', 'V', 'W2'];
 const TARGETS: readonly LoraTarget[] = [...BLOCK_TARGETS, 'tokenEmbedding', 'output'];
 
 /** The adapters of one block, by the name of the matrix each adapts. */
-export type BlockLora = Partial<Record<BlockTarget, LoraParams>>;
+export type BlockLora = Partial<Record<Exclude<LoraTarget, 'tokenEmbedding' | 'output'>, LoraParams>>;
 
 /** The adapters of a transformer (`params.lora`). */
 export interface TransformerLora {
