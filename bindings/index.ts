@@ -46,5 +46,6 @@ export * as scale from './scale/index.js';
 export * from './saddle/index.js';
 export * from './causal/index.js';
 export * from './constrained/index.js';
+export * from './fractional/index.js';
 export * from './policy/index.js';
 export * from './forecast/index.js';
