@@ -139,6 +139,22 @@ describe('pretrainSuperLinear', () => {
       .toThrow(/aborted by options.signal/);
   });
 
+  it('mixEpochs trains mixing weights over the top-k of the gate (still summing to 1, the mixture still their weighted sum)', () => {
+    const base = { lookback: 32, horizon: 4, periods: [4, 8, 12], samplesPerExpert: 12, gateEpochs: 3, topK: 2, seed: 5 };
+    const plain = pretrainSuperLinear(base);
+    const mixed = pretrainSuperLinear({ ...base, mixEpochs: 3 });
+    const x = periodic(8, 60, 1);
+    const g0 = plain.gate(x);
+    const g1 = mixed.gate(x);
+    // same gate (same seed), so the same selected experts; different weights
+    expect(g1.experts.map((e) => e.index).sort()).toEqual(g0.experts.map((e) => e.index).sort());
+    expect(g1.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    expect(Math.abs(g1.experts[0]!.weight - g0.experts[0]!.weight)).toBeGreaterThan(1e-6);
+    const sum = new Float64Array(4);
+    for (const c of g1.experts) mixed.expertForecast(x, c.index).forEach((v, h) => (sum[h] = sum[h]! + c.weight * v));
+    expect(maxAbs(mixed.forecast(x), sum)).toBeLessThan(1e-9);
+  });
+
   it('resampling by rate r reads x(r·t) with linear interpolation', () => {
     expect(Array.from(resampleSeries(Float64Array.from([0, 2, 4, 6]), 0.5))).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(Array.from(resampleSeries(Float64Array.from([0, 2, 4, 6, 8]), 2))).toEqual([0, 4, 8]);
