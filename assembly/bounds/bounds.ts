@@ -55,6 +55,28 @@ export function boundIntervalMatVec(W: usize, m: i32, n: i32, b: usize, l: usize
 }
 
 /**
+ * y = W·x + b (W m×n row-major; b may be 0): the exact forward pass of a linear layer, with two
+ * independent f64x2 accumulators per row (a quarter of the work of the interval mat-vec with l = u).
+ */
+export function boundMatVec(W: usize, m: i32, n: i32, b: usize, x: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < m; i++) {
+    const row = W + (<usize>i * <usize>n << 3);
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    for (let j = 0; j < n4; j += 4) {
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(ptr(row, j)), v128.load(ptr(x, j))));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(ptr(row, j + 2)), v128.load(ptr(x, j + 2))));
+    }
+    const a = f64x2.add(a0, a1);
+    let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    for (let j = n4; j < n; j++) s += load<f64>(ptr(row, j)) * load<f64>(ptr(x, j));
+    if (b != 0) s += load<f64>(ptr(b, i));
+    store<f64>(ptr(out, i), s);
+  }
+}
+
+/**
  * Backward step of a linear bound through y = Wx + b (CROWN): out = Λ·W (Λ k×m, W m×n, out k×n) and
  * c += Λ·b (b may be 0). out must not alias Λ.
  */

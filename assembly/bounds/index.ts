@@ -1,3 +1,3 @@
 // The bounds family's kernels (IBP / CROWN bound propagation).
-export { boundIntervalMatVec, boundBackLinear, boundBackActivation, boundConcretizeBall, boundActForward, boundActRelax } from "./bounds";
+export { boundIntervalMatVec, boundMatVec, boundBackLinear, boundBackActivation, boundConcretizeBall, boundActForward, boundActRelax } from "./bounds";
 export { boundConvForward, boundConvInterval, boundConvBackward, boundAxpy } from "./conv";

@@ -1,6 +1,7 @@
 /** The bounds family's raw WASM exports (assembly/bounds/), as the bindings call them. */
 export interface BoundsKernels {
   boundIntervalMatVec(W: number, m: number, n: number, b: number, l: number, u: number, outL: number, outU: number): number;
+  boundMatVec(W: number, m: number, n: number, b: number, x: number, out: number): void;
   boundBackLinear(lam: number, k: number, m: number, W: number, n: number, b: number, out: number, c: number): void;
   boundBackActivation(lam: number, k: number, n: number, aL: number, bL: number, aU: number, bU: number, upper: number, out: number, c: number): void;
   boundConcretizeBall(lam: number, k: number, n: number, x0: number, c: number, eps: number, dual: number, sign: number, out: number): void;

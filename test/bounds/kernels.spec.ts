@@ -1,6 +1,6 @@
 // AssemblyScript specs for the bounds kernels: SIMD bodies and scalar tails against scalar definitions,
 // and the activation relaxations against the functions on a grid.
-import { boundIntervalMatVec, boundBackLinear, boundBackActivation, boundActRelax, boundActForward } from "../../assembly/bounds/bounds";
+import { boundIntervalMatVec, boundMatVec, boundBackLinear, boundBackActivation, boundActRelax, boundActForward } from "../../assembly/bounds/bounds";
 import { vec, at, put, sample } from "../spec-helpers";
 
 describe("boundIntervalMatVec", () => {
@@ -23,6 +23,27 @@ describe("boundIntervalMatVec", () => {
         expect(Math.abs(at(oU, i) - hi)).toBeLessThan(1e-12);
       }
       heap.free(W); heap.free(b); heap.free(l); heap.free(u); heap.free(oL); heap.free(oU);
+    }
+  });
+});
+
+describe("boundMatVec", () => {
+  test("matches W·x + b (and W·x without a bias) for widths 0..9", () => {
+    const m = 3;
+    for (let n = 0; n <= 9; n++) {
+      const W = vec(m * n); const b = vec(m); const x = vec(n); const o = vec(m); const o0 = vec(m);
+      for (let i = 0; i < m * n; i++) put(W, i, sample(i + 2));
+      for (let j = 0; j < n; j++) put(x, j, sample(j + 7, 0.5) - 0.3);
+      for (let i = 0; i < m; i++) put(b, i, sample(i + 11));
+      boundMatVec(W, m, n, b, x, o);
+      boundMatVec(W, m, n, 0, x, o0);
+      for (let i = 0; i < m; i++) {
+        let y: f64 = 0;
+        for (let j = 0; j < n; j++) y += at(W, i * n + j) * at(x, j);
+        expect(Math.abs(at(o, i) - (y + at(b, i)))).toBeLessThan(1e-12);
+        expect(Math.abs(at(o0, i) - y)).toBeLessThan(1e-12);
+      }
+      heap.free(W); heap.free(b); heap.free(x); heap.free(o); heap.free(o0);
     }
   });
 });

@@ -42,7 +42,7 @@ export const linear: BoundOp = {
     return { type: 'linear', index, inSize: n, outSize: rows, weight: data, bias };
   },
   forward(s, L, [x], out) {
-    s.x.boundIntervalMatVec(put(s, L.weight!), L.outSize, L.inSize, put(s, L.bias!), x!, x!, out, out);
+    s.x.boundMatVec(put(s, L.weight!), L.outSize, L.inSize, put(s, L.bias!), x!, out);
   },
   interval(s, L, [box]) {
     const l = s.f64(L.outSize);
