@@ -90,7 +90,7 @@ function figure(radii: number[], curves: { name: string; values: number[] }[], a
 
 /** Verifies robustness properties of test images (index, ε), writing each as a VNNLIB file. */
 function verifyCases(ctx: DemoContext, net: ReturnType<typeof loadOnnx>, test: { X: number[][]; y: number[] }, cases: [number, number][]): void {
-  ctx.log('verify (input splitting, then ReLU splitting; CROWN bounds; PGD counterexample search) on test images:');
+  ctx.log('verify (β-CROWN ReLU branch and bound, CROWN root bounds; PGD counterexample search) on test images:');
   for (const [k, eps] of cases) {
     const x = test.X[k]!;
     const label = test.y[k]!;
