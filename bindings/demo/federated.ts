@@ -3,7 +3,8 @@
  *  (a) decentralized proximal SGD on a 5-node ring, the embedded digits split by label (node k holds
  *      the digits k and k + 5): no tracking vs gradient tracking vs tracking with top-k 40 %
  *      compression and error feedback vs tracking with an ℓ1 prox (density);
- *  (b) full demo only: FedProx (μ = 1) vs FedAvg on FedProx's synthetic(1, 1) data with 90 % stragglers.
+ *  (b) full demo only: FedProx (μ = 1) vs FedAvg on FedProx's synthetic(1, 1) data with 90 % stragglers;
+ *  (c) full demo only: Lisa's harmful fine-tuning toy on the digits, ρ = 0 vs ρ = 1 (one seed).
  * Figure: proxkit-federated.svg (loss and accuracy per step of (a)).
  */
 import { federated, normL1 } from '../index.js';
@@ -56,6 +57,16 @@ function run(ctx: DemoContext): void {
   for (const rule of [federated.fedAvg(), federated.fedProx({ mu: 1 })]) {
     const last = federated.simulateFederated(syn, { ...o, rule }).history.at(-1)!;
     ctx.log(`      ${rule.name.padEnd(14)} test accuracy ${pct(last.testAccuracy)}, train loss ${last.trainLoss.toFixed(4)}`);
+  }
+  const { images, labels } = digits();
+  const X = new Float64Array(images.length * 64);
+  images.forEach((r, i) => r.forEach((v, j) => (X[i * 64 + j] = v / 16)));
+  const lisa = federated.lisaExperiment(X, labels, 64, { seeds: [ctx.seed], rhos: [0, 1], cycles: 20 });
+  const rows = lisa.settings.rows;
+  ctx.log(`  (c) Lisa: fine-tuning an aligned digits classifier on ${rows.benign} rows + ${rows.harmful} harmful ones (3s labelled 8), 20 cycles of 20 alignment + 80 fine-tuning steps`);
+  ctx.log(`      ${'aligned start'.padEnd(14)} held-out 3s classified 8: ${pct(lisa.aligned[0]!.harmfulRate)}, accuracy on the other digits ${pct(lisa.aligned[0]!.finetuneAccuracy)}`);
+  for (const [name, m] of Object.entries(lisa.summary)) {
+    ctx.log(`      ${name.padEnd(14)} held-out 3s classified 8: ${pct(m.harmfulRate)}, accuracy on the other digits ${pct(m.finetuneAccuracy)}`);
   }
 }
 
