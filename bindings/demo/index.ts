@@ -21,10 +21,11 @@ import { federatedDemo } from './federated.js';
 import { sparseDemo } from './sparse.js';
 import { forecastDemo } from './forecast.js';
 import { policyDemo } from './policy.js';
+import { saddleDemo } from './saddle.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo, saddleDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 

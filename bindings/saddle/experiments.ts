@@ -282,7 +282,7 @@ export interface OnlineRegretResult {
  * and aProx-FTRL against the best fixed point in the ball of `radius`, over a grid of learning rates η
  * (schedule η/√t).
  */
-export function onlineRegretExperiment(o: { etas?: number[]; radius?: number; seed?: number; rows?: number } = {}): OnlineRegretResult {
+export function onlineRegretExperiment(o: { etas?: number[]; radius?: number; seed?: number; rows?: number; losses?: ('hinge' | 'logistic')[] } = {}): OnlineRegretResult {
   const { X: raw, y } = breastCancerPm();
   const Xs = standardized(raw);
   const order = seededOrder(new Rng(o.seed ?? 1).uniform(Xs.length));
@@ -301,7 +301,7 @@ export function onlineRegretExperiment(o: { etas?: number[]; radius?: number; se
   const runs: OnlineRegretRun[] = [];
   const bestTotalLoss: Record<string, number> = {};
   const spread: OnlineRegretResult['spread'] = [];
-  for (const loss of ['hinge', 'logistic'] as const) {
+  for (const loss of o.losses ?? (['hinge', 'logistic'] as const)) {
     const best = bestInHindsight(rows, labels, loss, radius);
     bestTotalLoss[loss] = best.totalLoss;
     for (const [name, run] of methods) {
