@@ -129,15 +129,6 @@ export function unitCircle(p: number): { c: Float64Array; s: Float64Array } {
   return { c: X.re, s };
 }
 
-/** Settings shared by pretraining and the experiment scripts. */
-export interface PretrainSetup {
-  L: number;
-  H: number;
-  periods: number[];
-  samples: number;
-  R: Rng;
-}
-
 /**
  * One synthetic series of length T whose dominant period is `periods[e]`: up to four harmonics of that
  * period (fundamental amplitude N(0,1) per quadrature, harmonic h scaled by U(0,1)/h), with probability ½
