@@ -5,6 +5,7 @@
  */
 import * as nn from '../nn/index.js';
 import { ParameterError, parameterError } from '../runtime/errors.js';
+import { isNumericArray } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -93,12 +94,17 @@ export function loopTrainLm(
   if (!Array.isArray(prompts) || prompts.length === 0) throw parameterError(fn, 'prompts', 'a non-empty array of token sequences', prompts);
   if (typeof reward !== 'function') throw parameterError(fn, 'reward', 'a function of the generated ids', reward);
   const cfg = params.config;
-  const L = prompts[0]!.length;
+  const first = prompts[0] as unknown;
+  if (!isNumericArray(first) || first.length === 0) throw parameterError(fn, 'prompts[0]', 'a non-empty token sequence', first);
+  const L = first.length;
   const ps = prompts.map((p, i) => {
-    if (p === null || typeof p !== 'object' || p.length !== L) throw parameterError(fn, `prompts[${i}]`, `a token sequence of length ${L} like prompts[0]`, p);
-    const a = Int32Array.from(p);
-    const bad = a.findIndex((t, j) => t !== p[j] || t < 0 || t >= cfg.vocabSize);
-    if (bad >= 0) throw parameterError(fn, `prompts[${i}][${bad}]`, `a token id in [0, ${cfg.vocabSize - 1}]`, p[bad]);
+    if (!isNumericArray(p) || p.length !== L) throw parameterError(fn, `prompts[${i}]`, `a token sequence of length ${L} like prompts[0]`, p);
+    const a = new Int32Array(L);
+    for (let j = 0; j < L; j++) {
+      const t = p[j];
+      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= cfg.vocabSize) throw parameterError(fn, `prompts[${i}][${j}]`, `a token id in [0, ${cfg.vocabSize - 1}]`, t);
+      a[j] = t;
+    }
     return a;
   });
   const k = positiveInteger(fn, 'options.k', o.k ?? 4);
@@ -106,7 +112,7 @@ export function loopTrainLm(
   const perStep = positiveInteger(fn, 'options.promptsPerStep', o.promptsPerStep ?? 4);
   const steps = nonNegativeInteger(fn, 'options.steps', o.steps ?? 50);
   const length = positiveInteger(fn, 'options.length', o.length ?? 16);
-  if (L < 1 || L + length > cfg.contextLength + 1) throw new ParameterError(`${fn}: prompt length + options.length must be <= contextLength + 1 = ${cfg.contextLength + 1} and prompts non-empty (got ${L} + ${length})`);
+  if (L + length > cfg.contextLength + 1) throw new ParameterError(`${fn}: prompt length + options.length must be <= contextLength + 1 = ${cfg.contextLength + 1} (got ${L} + ${length})`);
   const epochs = positiveInteger(fn, 'options.epochs', o.epochs ?? 2);
   const eps = o.epsilon ?? 0.2;
   if (typeof eps !== 'number' || !(eps >= 0 && eps < 1)) throw parameterError(fn, 'options.epsilon', 'a number in [0, 1)', eps);

@@ -158,6 +158,28 @@ export function contextualBandit(options?: ContextualBanditOptions): ContextualB
   return { dim, arms, sharpness, weights, evalContexts, evalMeans, optimalReward: best / m };
 }
 
+/** Checks a ContextualBandit passed back in (a plain object: every field is read, so every field is checked). */
+function readBandit(fn: string, b: unknown): asserts b is ContextualBandit {
+  const what = 'a ContextualBandit (from contextualBandit())';
+  if (b === null || typeof b !== 'object') throw parameterError(fn, 'bandit', what, b);
+  const o = b as Record<string, unknown>;
+  const dim = positiveInteger(fn, 'bandit.dim', o.dim);
+  const arms = positiveInteger(fn, 'bandit.arms', o.arms);
+  if (dim * arms > 1e6) throw new ParameterError(`${fn}: bandit.dim · bandit.arms must be <= 1e6 (got ${dim} · ${arms})`);
+  positiveFinite(fn, 'bandit.sharpness', o.sharpness);
+  const arr = (name: string, len: (n: number) => boolean, expect: string) => {
+    const v = o[name];
+    if (!(v instanceof Float64Array) || !len(v.length)) throw parameterError(fn, `bandit.${name}`, `a Float64Array of ${expect}`, v);
+    const bad = v.findIndex((q) => !Number.isFinite(q));
+    if (bad >= 0) throw parameterError(fn, `bandit.${name}[${bad}]`, 'finite', v[bad]);
+    return v;
+  };
+  arr('weights', (n) => n === dim * arms, `length dim · arms = ${dim * arms}`);
+  const m = arr('evalContexts', (n) => n > 0 && n % dim === 0, 'm · dim entries (m >= 1)').length / dim;
+  arr('evalMeans', (n) => n === m * arms, `length m · arms = ${m * arms}`);
+  if (typeof o.optimalReward !== 'number' || !Number.isFinite(o.optimalReward)) throw parameterError(fn, 'bandit.optimalReward', 'a finite number', o.optimalReward);
+}
+
 /** Progress of {@link banditTrain}, after each update. */
 export interface BanditProgress {
   /** Updates done. */
@@ -258,9 +280,7 @@ export function paramSet(tree: unknown, path = 'p', out: Record<string, nn.Tenso
  */
 export function banditTrain(bandit: ContextualBandit, options?: BanditTrainOptions): BanditTrainResult {
   const fn = 'banditTrain';
-  if (bandit === null || typeof bandit !== 'object' || !(bandit.weights instanceof Float64Array) || !(bandit.evalMeans instanceof Float64Array)) {
-    throw parameterError(fn, 'bandit', 'a ContextualBandit (from contextualBandit())', bandit);
-  }
+  readBandit(fn, bandit);
   const o = readOptions(fn, options, optionKeys<BanditTrainOptions>({
     method: true, k: true, samples: true, batchSize: true, epochs: true, epsilon: true, learningRate: true, seed: true, onProgress: true, signal: true,
   }));

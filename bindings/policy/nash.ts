@@ -4,7 +4,7 @@
  * solved by Mirror Prox (Nash-MP), Nash-MD and online mirror descent, with the fixed-point residual of
  * π⋆ ∝ μ·exp(Pπ⋆/β) and the exploitability as certificates. The mat-vecs and every exp/log run in WASM.
  */
-import { ParameterError, ShapeError } from '../runtime/errors.js';
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { f64View, numbersOf, Scope } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
@@ -326,7 +326,7 @@ export interface RandomPreferenceOptions {
 export function randomPreferenceMatrix(n: number, options?: RandomPreferenceOptions): { data: Float64Array; rows: number; cols: number } {
   const fn = 'randomPreferenceMatrix';
   const o = readOptions(fn, options, optionKeys<RandomPreferenceOptions>({ kind: true, seed: true }));
-  if (!Number.isSafeInteger(n) || n < 1 || n > 20000) throw new ParameterError(`${fn}: n must be an integer in [1, 20000] (got ${n})`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 20000) throw parameterError(fn, 'n', 'an integer in [1, 20000]', n);
   const kind = o.kind ?? 'uniform';
   if (kind !== 'uniform' && kind !== 'bradleyTerry') throw new ParameterError(`${fn}: options.kind must be 'uniform' or 'bradleyTerry' (got ${String(kind)})`);
   const R = seededRng(fn, o.seed ?? 0, 'options.seed');

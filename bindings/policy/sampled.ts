@@ -104,6 +104,29 @@ export function preferenceTask(options?: PreferenceTaskOptions): PreferenceTask 
   return task;
 }
 
+/** Checks a PreferenceTask passed back in (every field is read, so every field is checked). */
+function readTask(fn: string, t: unknown): asserts t is PreferenceTask {
+  if (t === null || typeof t !== 'object') throw parameterError(fn, 'task', 'a PreferenceTask (from preferenceTask())', t);
+  const o = t as Record<string, unknown>;
+  const dim = positiveInteger(fn, 'task.dim', o.dim);
+  const K = positiveInteger(fn, 'task.responses', o.responses);
+  if (dim * K > 1e6) throw new ParameterError(`${fn}: task.dim · task.responses must be <= 1e6 (got ${dim} · ${K})`);
+  const c = nonNegative(fn, 'task.intransitivity', o.intransitivity);
+  if (!Number.isFinite(c)) throw parameterError(fn, 'task.intransitivity', 'finite', c);
+  const arr = (name: string, len: (n: number) => boolean, expect: string) => {
+    const v = o[name];
+    if (!(v instanceof Float64Array) || !len(v.length)) throw parameterError(fn, `task.${name}`, `a Float64Array of ${expect}`, v);
+    const bad = v.findIndex((q) => !Number.isFinite(q));
+    if (bad >= 0) throw parameterError(fn, `task.${name}[${bad}]`, 'finite', v[bad]);
+    return v;
+  };
+  arr('weights', (n) => n === dim * K, `length dim · responses = ${dim * K}`);
+  arr('cycles', (n) => n === K * K, `length responses² = ${K * K}`);
+  const m = arr('evalPrompts', (n) => n > 0 && n % dim === 0, 'm · dim entries (m >= 1)').length / dim;
+  const P = arr('evalPreferences', (n) => n === m * K * K, `length m · responses² = ${m * K * K}`);
+  for (let i = 0; i < P.length; i++) if (!(P[i]! >= 0 && P[i]! <= 1)) throw parameterError(fn, `task.evalPreferences[${i}]`, 'a probability in [0, 1]', P[i]);
+}
+
 /** Progress of {@link nashPolicyTrain}, after each outer iteration. */
 export interface NashPolicyProgress {
   /** Outer iterations done. */
@@ -165,9 +188,7 @@ export interface NashPolicyResult {
  */
 export function nashPolicyTrain(task: PreferenceTask, options?: NashPolicyOptions): NashPolicyResult {
   const fn = 'nashPolicyTrain';
-  if (task === null || typeof task !== 'object' || !(task.evalPreferences instanceof Float64Array) || !(task.weights instanceof Float64Array)) {
-    throw parameterError(fn, 'task', 'a PreferenceTask (from preferenceTask())', task);
-  }
+  readTask(fn, task);
   const o = readOptions(fn, options, optionKeys<NashPolicyOptions>({
     method: true, beta: true, eta: true, iterations: true, innerSteps: true, batchSize: true, learningRate: true, seed: true, onProgress: true, signal: true,
   }));

@@ -133,6 +133,8 @@ describe('contextual bandit', () => {
     expect(() => banditTrain(b, { method: 'loop', k: 1 })).toThrow(/options.k must be an integer >= 2/);
     expect(() => banditTrain(b, { k: 3, batchSize: 64 })).toThrow(/options.batchSize must be a multiple of k = 3/);
     expect(() => banditTrain(b, { method: 'sac' as never })).toThrow(ParameterError);
-    expect(() => banditTrain({} as never)).toThrow(/bandit must be a ContextualBandit/);
+    expect(() => banditTrain({} as never)).toThrow(/banditTrain: bandit.dim must be a positive integer/);
+    expect(() => banditTrain(null as never)).toThrow(/bandit must be a ContextualBandit/);
+    expect(() => banditTrain({ ...b, evalMeans: new Float64Array(3) })).toThrow(/bandit.evalMeans must be a Float64Array of length m · arms = 8/);
   });
 });
