@@ -5,6 +5,7 @@
  */
 import { ProxkitError } from '../runtime/errors.js';
 import { symmetricEigen } from '../linalg/index.js';
+import { backwardSolve, choleskyFactor, forwardSolve } from './solve.js';
 
 /** Row-major n × p rows. */
 export interface Design {
@@ -111,7 +112,7 @@ export function rbfGp(train: Design, y: Float64Array): { lengthscale: number; si
     const n2 = nr * vy;
     const K = D2.map((d) => s2 * Math.exp(-d / (2 * l * l)));
     for (let i = 0; i < n; i++) K[i * n + i] = K[i * n + i]! + n2;
-    const L = chol(K, n);
+    const L = choleskyFactor(K, n);
     if (!L) continue;
     const alpha = solve(L, n, yc);
     let fit = 0;
@@ -140,34 +141,6 @@ export function rbfGp(train: Design, y: Float64Array): { lengthscale: number; si
   };
 }
 
-function chol(K: Float64Array, n: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = K[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= L[j * n + k]! ** 2;
-    if (!(d > 0)) return null;
-    const l = Math.sqrt(d);
-    L[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = K[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-      L[i * n + j] = s / l;
-    }
-  }
-  return L;
-}
-
 function solve(L: Float64Array, n: number, b: Float64Array): Float64Array {
-  const x = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = x[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * x[k]!;
-    x[i] = s / L[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;
-    x[i] = s / L[i * n + i]!;
-  }
-  return x;
+  return backwardSolve(L, n, forwardSolve(L, n, Float64Array.from(b)));
 }

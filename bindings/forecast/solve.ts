@@ -13,42 +13,57 @@ export function normalEquations(A: Float64Array, n: number, p: number, B: Float6
   }) as { G: Float64Array; R: Float64Array };
 }
 
+/** Lower Cholesky factor L (row-major, L·Lᵀ = K) of a symmetric n × n matrix; null when K is not positive definite. */
+export function choleskyFactor(K: ArrayLike<number>, n: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = K[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= L[j * n + k]! ** 2;
+    if (!(d > 0)) return null;
+    const l = Math.sqrt(d);
+    L[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = K[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
+      L[i * n + j] = s / l;
+    }
+  }
+  return L;
+}
+
+/** Solves L·X = B in place for q right-hand sides (B: n × q row-major), L lower triangular. */
+export function forwardSolve(L: Float64Array, n: number, B: Float64Array, q = 1): Float64Array {
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const l = L[i * n + k]!;
+      if (l !== 0) for (let c = 0; c < q; c++) B[i * q + c] = B[i * q + c]! - l * B[k * q + c]!;
+    }
+    const inv = 1 / L[i * n + i]!;
+    for (let c = 0; c < q; c++) B[i * q + c] = B[i * q + c]! * inv;
+  }
+  return B;
+}
+
+/** Solves Lᵀ·X = B in place for q right-hand sides, L lower triangular. */
+export function backwardSolve(L: Float64Array, n: number, B: Float64Array, q = 1): Float64Array {
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const l = L[k * n + i]!;
+      if (l !== 0) for (let c = 0; c < q; c++) B[i * q + c] = B[i * q + c]! - l * B[k * q + c]!;
+    }
+    const inv = 1 / L[i * n + i]!;
+    for (let c = 0; c < q; c++) B[i * q + c] = B[i * q + c]! * inv;
+  }
+  return B;
+}
+
 /**
  * Solves (G + diag(ridge))·X = R for symmetric positive definite G + diag(ridge) (p × p, row-major)
- * and q right-hand sides R (p × q), by Cholesky. G is overwritten by its factor.
+ * and q right-hand sides R (p × q), by Cholesky. G is overwritten (its diagonal gets the ridge).
  */
 export function choleskySolve(fn: string, G: Float64Array, p: number, R: Float64Array, q: number, ridge: ArrayLike<number>): Float64Array {
   for (let i = 0; i < p; i++) G[i * p + i] = G[i * p + i]! + ridge[i]!;
-  for (let j = 0; j < p; j++) {
-    let d = G[j * p + j]!;
-    for (let k = 0; k < j; k++) d -= G[j * p + k]! * G[j * p + k]!;
-    if (!(d > 0)) throw new ProxkitError('ERR_CONVERGENCE', `${fn}: the regularised normal equations are not positive definite at pivot ${j} (got ${d}); raise the ridge`);
-    const l = Math.sqrt(d);
-    G[j * p + j] = l;
-    for (let i = j + 1; i < p; i++) {
-      let s = G[i * p + j]!;
-      for (let k = 0; k < j; k++) s -= G[i * p + k]! * G[j * p + k]!;
-      G[i * p + j] = s / l;
-    }
-  }
-  const X = Float64Array.from(R);
-  // forward: L·Y = R
-  for (let i = 0; i < p; i++) {
-    for (let k = 0; k < i; k++) {
-      const l = G[i * p + k]!;
-      if (l !== 0) for (let c = 0; c < q; c++) X[i * q + c] = X[i * q + c]! - l * X[k * q + c]!;
-    }
-    const inv = 1 / G[i * p + i]!;
-    for (let c = 0; c < q; c++) X[i * q + c] = X[i * q + c]! * inv;
-  }
-  // backward: Lᵀ·X = Y
-  for (let i = p - 1; i >= 0; i--) {
-    for (let k = i + 1; k < p; k++) {
-      const l = G[k * p + i]!;
-      if (l !== 0) for (let c = 0; c < q; c++) X[i * q + c] = X[i * q + c]! - l * X[k * q + c]!;
-    }
-    const inv = 1 / G[i * p + i]!;
-    for (let c = 0; c < q; c++) X[i * q + c] = X[i * q + c]! * inv;
-  }
-  return X;
+  const L = choleskyFactor(G, p);
+  if (!L) throw new ProxkitError('ERR_CONVERGENCE', `${fn}: the regularised normal equations are not positive definite; raise the ridge`);
+  return backwardSolve(L, p, forwardSolve(L, p, Float64Array.from(R), q), q);
 }

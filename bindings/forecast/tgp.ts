@@ -14,6 +14,7 @@ import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallb
 import { modeProduct, type Tensor } from '../tucker/index.js';
 import { softThreshold, totalVariation1D } from '../prox/index.js';
 import * as nn from '../nn/index.js';
+import { backwardSolve, choleskyFactor, forwardSolve } from './solve.js';
 
 /** exp/log in WASM (AssemblyScript's Math), so fits are bit-identical across engines. */
 const wasmExp = (x: number): number => (nn.scope(() => nn.exp(nn.tensor([x])).toArray()) as Float64Array)[0]!;
@@ -135,43 +136,15 @@ function contractImages(X: Tensor, A: Float64Array, H: number, h: number, B: Flo
   return modeProduct(modeProduct(X, transpose(A, H, h), 1), transpose(B, W, w), 2);
 }
 
-/** Cholesky factor (lower, row-major) of an SPD matrix; throws if not positive definite. */
+/** Cholesky factor (lower, row-major) of the GP covariance; a ProxkitError if it is not positive definite. */
 function cholesky(fn: string, K: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = K[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= L[j * n + k]! ** 2;
-    if (!(d > 0)) throw new ProxkitError('ERR_CONVERGENCE', `${fn}: the GP covariance is not positive definite (pivot ${j}: ${d})`);
-    const l = Math.sqrt(d);
-    L[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = K[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-      L[i * n + j] = s / l;
-    }
-  }
+  const L = choleskyFactor(K, n);
+  if (!L) throw new ProxkitError('ERR_CONVERGENCE', `${fn}: the GP covariance is not positive definite`);
   return L;
 }
 
-/** Solves L·x = b (forward) in place. */
-function forward(L: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
-  }
-  return b;
-}
-
-/** Solves Lᵀ·x = b (backward) in place. */
-function backward(L: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * b[k]!;
-    b[i] = s / L[i * n + i]!;
-  }
-  return b;
-}
+const forward = (L: Float64Array, n: number, b: Float64Array): Float64Array => forwardSolve(L, n, b);
+const backward = (L: Float64Array, n: number, b: Float64Array): Float64Array => backwardSolve(L, n, b);
 
 const LOG_2PI = 1.8378770664093453;
 
