@@ -41,7 +41,7 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
     skip: ['arg0.gateEpochs=1e12', 'arg0.mixEpochs=1e12'],
     // corpus series may have different lengths (and be too short for a window: they add none); a bigint seed is valid
     accept: ['arg0.stride=1e12', 'arg0.stride=2^29 + 1', 'arg0.resample.0=0.5', 'arg0.resample.0=2.5', 'arg0.seed=a bigint', 'arg0.corpus=[[1, 2], [3]]'],
-  })).toEqual([]));
+  })).toEqual([]), 180_000); // ~300 pretraining calls: ~17 s on a loaded 2-core machine
   it('simulateImageRegression', () => expect(fuzzArguments('simulateImageRegression', simulateImageRegression, [{ n: 3, size: 8, channels: 2, snr: 9, seed: 1 }], {
     optionalFrom: 0, kinds: { 'arg0.snr': 'real' }, accept: ['arg0.seed=a bigint'],
   })).toEqual([]));
