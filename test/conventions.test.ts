@@ -136,6 +136,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   verifyNetwork: [
     { fn: 'verifyNetwork', key: 'reluSplitAfter', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, ...o }) },
     { fn: 'verifyNetwork', name: 'options.pgd', key: 'restarts', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, pgd: { steps: 2, ...o } }) },
+    { fn: 'verifyNetwork', name: 'options.beta', key: 'candidates', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100] }, { maxNodes: 50, reluSplitAfter: 0, beta: { iterations: 2, ...o } }) },
     { fn: 'verifyNetwork', name: 'property', key: 'mode', call: (o) => api.verifyNetwork(api.parseNetwork(spec()), box(), { C: [[1, 0]], d: [100], ...o }, { maxNodes: 50 }) },
   ],
   // sparse
