@@ -226,11 +226,28 @@ export function bregmanFirmGap(
 ): number {
   const fn = 'bregmanFirmGap';
   if (geometry !== 'euclidean' && geometry !== 'kl') throw parameterError(fn, 'geometry', "'euclidean' or 'kl'", geometry);
+  const read = (name: string, p: unknown, n?: number, m?: number): { x: Float64Array; w: Float64Array } => {
+    const q = p as { x?: unknown; w?: unknown } | null;
+    if (q === null || typeof q !== 'object') throw parameterError(fn, name, 'an object { x, w }', p);
+    const x = vectorArg(fn, `${name}.x`, q.x as never, n);
+    const w = vectorArg(fn, `${name}.w`, q.w as never, m);
+    // the logarithms below need positive weights (and positive x in the KL geometry)
+    w.forEach((v, i) => {
+      if (!(v > 0)) throw new ParameterError(`${fn}: ${name}.w must be positive (got ${v} at index ${i})`);
+    });
+    if (geometry === 'kl') {
+      x.forEach((v, i) => {
+        if (!(v > 0)) throw new ParameterError(`${fn}: ${name}.x must be positive in the KL geometry (got ${v} at index ${i})`);
+      });
+    }
+    return { x, w };
+  };
+  u = read('u', u);
   const n = u.x.length;
   const m = u.w.length;
-  for (const [name, p] of [['v', v], ['Tu', Tu], ['Tv', Tv]] as const) {
-    if (p.x.length !== n || p.w.length !== m) throw new ShapeError(`${fn}: ${name} must have x of length ${n} and w of length ${m} (got ${p.x.length} and ${p.w.length})`);
-  }
+  v = read('v', v, n, m);
+  Tu = read('Tu', Tu, n, m);
+  Tv = read('Tv', Tv, n, m);
   const hx = geometry === 'euclidean' ? (a: number) => a : Math.log;
   let gap = 0;
   for (let j = 0; j < n; j++) {

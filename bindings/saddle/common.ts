@@ -16,6 +16,8 @@ export function checkSmoothArg(fn: string, name: string, f: unknown): SmoothFunc
     throw parameterError(fn, name, 'a SmoothFunction { value(x), gradient(x, out) }', f);
   }
   if (s.dimension !== undefined) dimension(fn, `${name}.dimension`, s.dimension);
+  // An estimate given is validated even when an option overrides it: a NaN there is a caller's bug.
+  if (s.lipschitz !== undefined) nonNegativeOption(fn, `${name}.lipschitz`, s.lipschitz, 0);
   return s;
 }
 

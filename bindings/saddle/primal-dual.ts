@@ -13,7 +13,8 @@ import { parameterError, ShapeError } from '../runtime/errors.js';
 import type { VectorInput } from '../runtime/memory.js';
 import { optionKeys, readCallback, readOptions } from '../runtime/validate.js';
 import { ITERATIVE_KEYS, checkOptions, dimension, iterate, reportingAs, runResult } from '../prox/algorithms/common.js';
-import { operatorNorm, type IterativeOptions, type IterativeResult, type LinearOperator, type SmoothFunction } from '../prox/algorithms/index.js';
+import type { IterativeOptions, IterativeResult, LinearOperator, SmoothFunction } from '../prox/algorithms/index.js';
+import { powerIteration } from '../prox/algorithms/smooth.js';
 import type { ProxOperator } from '../prox/index.js';
 import { checkProxArg, checkSmoothArg, finiteOut, inner, nonNegativeOption, nrm, positiveArg, vectorArg } from './common.js';
 
@@ -42,14 +43,29 @@ export interface SaddleCoupling {
  * (`opNorm` when given, else by power iteration), L_xx = 0.
  */
 export function bilinearCoupling(K: LinearOperator, opNorm?: number): SaddleCoupling {
-  const fn = 'bilinearCoupling';
+  return bilinearAs('bilinearCoupling', 'K', K, opNorm);
+}
+
+/** bilinearCoupling under the name of the calling function and argument (for its messages). */
+function bilinearAs(fn: string, name: string, K: unknown, opNorm?: number): SaddleCoupling {
   const k = K as LinearOperator | null;
   if (k === null || typeof k !== 'object' || typeof k.apply !== 'function' || typeof k.adjoint !== 'function') {
-    throw parameterError(fn, 'K', 'a LinearOperator { rows, cols, apply(x, out), adjoint(y, out) }', K);
+    throw parameterError(fn, name, 'a LinearOperator { rows, cols, apply(x, out), adjoint(y, out) }', K);
   }
-  dimension(fn, 'K.rows', k.rows);
-  dimension(fn, 'K.cols', k.cols);
-  const norm = opNorm === undefined ? operatorNorm(k) : nonNegativeOption(fn, 'opNorm', opNorm, 0);
+  dimension(fn, `${name}.rows`, k.rows);
+  dimension(fn, `${name}.cols`, k.cols);
+  let norm: number;
+  if (opNorm !== undefined) norm = nonNegativeOption(fn, 'opNorm', opNorm, 0);
+  else {
+    // ‖K‖₂ by power iteration on KᵀK, with K's outputs checked under this function's name.
+    const tmp = new Float64Array(k.rows);
+    norm = Math.sqrt(Math.max(0, powerIteration((x, out) => {
+      k.apply(x, tmp);
+      finiteOut(fn, `${name}.apply`, tmp);
+      k.adjoint(tmp, out);
+      finiteOut(fn, `${name}.adjoint`, out);
+    }, k.cols)));
+  }
   return {
     rows: k.rows,
     cols: k.cols,
@@ -139,7 +155,7 @@ function checkCoupling(fn: string, c: unknown): SaddleCoupling {
     nonNegativeOption(fn, 'problem.coupling.lipschitzXX', k.lipschitzXX, NaN);
     return k as SaddleCoupling;
   }
-  if (k !== null && typeof k === 'object' && typeof k.apply === 'function' && typeof k.adjoint === 'function') return bilinearCoupling(k as LinearOperator);
+  if (k !== null && typeof k === 'object' && typeof k.apply === 'function' && typeof k.adjoint === 'function') return bilinearAs(fn, 'problem.coupling', k);
   throw parameterError(fn, 'problem.coupling', 'a SaddleCoupling { rows, cols, map, gradX, lipschitzYX, lipschitzXX } or a LinearOperator', c);
 }
 
@@ -211,7 +227,6 @@ function saddleRun(fn: string, mode: Mode, problem: SaddleProblem, options: Sadd
   const G = checkCoupling(fn, problem.coupling);
   const Lf = options.lipschitz !== undefined ? nonNegativeOption(fn, 'options.lipschitz', options.lipschitz, 0) : f.lipschitz;
   if (Lf === undefined) throw parameterError(fn, 'options.lipschitz', 'given when problem.f has no lipschitz estimate', undefined);
-  nonNegativeOption(fn, 'problem.f.lipschitz', Lf, 0);
   const restart = options.restart ?? true;
   if (typeof restart !== 'boolean') throw parameterError(fn, 'options.restart', 'a boolean', restart);
   const innerO = readOptions(fn, options.inner, INNER_KEYS, 'options.inner');
