@@ -42,7 +42,6 @@ export * as nn from './nn/index.js';
 export * from './sparse/index.js';
 export * as federated from './federated/index.js';
 export * as scale from './scale/index.js';
-export * as scale from './scale/index.js';
 export * from './saddle/index.js';
 export * from './causal/index.js';
 export * from './constrained/index.js';
