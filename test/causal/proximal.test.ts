@@ -21,14 +21,16 @@ function ols(cols: Float64Array[], y: Float64Array): number[] {
   const M = Array.from({ length: p }, () => new Array<number>(p + 1).fill(0));
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < p; r++) {
-      for (let c = 0; c < p; c++) M[r]![c] += col(r, i) * col(c, i);
-      M[r]![p] += col(r, i) * y[i]!;
+      const row = M[r]!;
+      for (let c = 0; c < p; c++) row[c] = row[c]! + col(r, i) * col(c, i);
+      row[p] = row[p]! + col(r, i) * y[i]!;
     }
   }
   for (let k = 0; k < p; k++) {
     for (let r = k + 1; r < p; r++) {
       const f = M[r]![k]! / M[k]![k]!;
-      for (let c = k; c <= p; c++) M[r]![c] -= f * M[k]![c]!;
+      const row = M[r]!;
+      for (let c = k; c <= p; c++) row[c] = row[c]! - f * M[k]![c]!;
     }
   }
   const beta = new Array<number>(p).fill(0);
