@@ -214,13 +214,13 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
 
     // Same set of outputs, then each digest equal (toEqual on the records names the differing key).
     expect(Object.keys(web.digests).sort()).toEqual(Object.keys(node.digests).sort());
-    expect(Object.keys(web.digests)).toHaveLength(29);
+    expect(Object.keys(web.digests)).toHaveLength(35);
     expect(web.digests).toEqual(node.digests);
     expect(web.summary).toEqual(node.summary);
 
     // Non-trivial: every digest is a SHA-256 and all 13 outputs differ (seeds, kernels).
     for (const d of Object.values(web.digests)) expect(d).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(Object.values(web.digests)).size).toBe(29);
+    expect(new Set(Object.values(web.digests)).size).toBe(35);
     for (const seed of [1, 2, 3]) {
       // |N(0,1)| > 0.5 for ~61.7 % of draws; the simplex support is a small part of 1e5.
       expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeGreaterThan(55_000);
@@ -234,5 +234,7 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
     for (const dtype of ['f64', 'f32']) expect(web.summary[`nn/train-${dtype}/loss-drop`]).toBeGreaterThan(0.05);
     // and the 20 trainLm steps of the transformer lowered its loss (from about log 25 = 3.2 nats)
     for (const dtype of ['f64', 'f32']) expect(web.summary[`nn/trainLm-${dtype}/loss-drop`]).toBeGreaterThan(0.3);
+    expect(web.summary['policy/nashMirrorProx/iterations']).toBeGreaterThan(10);
+    expect(web.summary['policy/banditTrain/regret-drop']).toBeGreaterThan(0);
   });
 });

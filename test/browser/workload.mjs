@@ -107,5 +107,26 @@ export async function workload(lib, sha256) {
   // one digest for both samples: the f64 and f32 models may well draw the same tokens
   const ids = Int32Array.from(samples);
   digests['nn/sampleLm'] = await sha256(new Uint8Array(ids.buffer));
+
+  // policy: Nash-MP (mat-vecs, exp/log in WASM), a seeded LOOP run on the bandit (sampling, Bernoulli
+  // rewards, clipped steps on nn's tape) and two iterations of the sampled Nash-MP against the judge
+  const nash = lib.nashMirrorProx(lib.randomPreferenceMatrix(50, { seed: 5 }), { beta: 0.05 });
+  digests['policy/nashMirrorProx'] = await sha256(bytes(nash.pi));
+  summary['policy/nashMirrorProx/iterations'] = nash.iterations;
+  const bandit = lib.banditTrain(lib.contextualBandit({ dim: 3, arms: 4, evalContexts: 20, seed: 2 }), { method: 'loop', samples: 256, batchSize: 32, seed: 3 });
+  digests['policy/banditTrain'] = await sha256(bytes(bandit.theta));
+  summary['policy/banditTrain/regret-drop'] = bandit.history.regret[0] - bandit.history.regret.at(-1);
+  const judged = lib.nashPolicyTrain(lib.preferenceTask({ dim: 3, responses: 4, evalPrompts: 5, seed: 4 }), { iterations: 2, innerSteps: 3, batchSize: 16, seed: 6 });
+  digests['policy/nashPolicyTrain'] = await sha256(bytes(judged.theta));
+  // forecast: the FFT, a small Super-Linear (synthetic pretraining, spectral gate, forecast) and a tensor-GP fit
+  const spectrum = lib.rfft(rng(31).normal(1000));
+  digests['forecast/rfft'] = await sha256(bytes(Float64Array.from([...spectrum.re, ...spectrum.im])));
+  const week = [1, 3, 2, 0, -1, -2, -3];
+  const wiggle = rng(32).normal(200);
+  const weekly = Float64Array.from({ length: 200 }, (_, t) => week[t % 7] + 0.2 * wiggle[t]);
+  const superLinear = lib.pretrainSuperLinear({ lookback: 32, horizon: 4, periods: [4, 7, 12], samplesPerExpert: 8, gateEpochs: 2, seed: 5 });
+  digests['forecast/superLinear'] = await sha256(bytes(superLinear.forecast(weekly, 8)));
+  const images = lib.simulateImageRegression({ n: 8, size: 8, channels: 2, seed: 4 });
+  digests['forecast/tensorGp'] = await sha256(bytes(lib.fitTensorGp(images.X, images.y, { maxIter: 2 }).predict(images.X).mean));
   return { digests, summary };
 }
