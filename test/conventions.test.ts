@@ -174,6 +174,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   labelSkewExperiment: [{ fn: 'labelSkewExperiment', key: 'clientsPerRound', call: (o) => fed.labelSkewExperiment([0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 0, 1, 0, 1, 0, 1], 1, { clients: 2, rounds: 1, epochs: 1, seeds: [0], ...o }) }],
   simulateFederatedAsync: [{ fn: 'simulateFederatedAsync', key: 'rounds', call: (o) => fed.simulateFederatedAsync(fedData(), { rounds: 1, epochs: 1, executor: api.scale.inProcessExecutor(), ...o }) }],
   workerPool: [{ fn: 'workerPool', key: 'workers', call: (o) => api.scale.workerPool({ workers: 1, worker: 'unused-when-the-options-are-refused.js', ...o }).then((p) => p.close()) }],
+  // one round on one thread of the built package's worker (npm test builds dist/ first)
+  federatedOnWorkers: [{ fn: 'federatedOnWorkers', key: 'workers', call: (o) => api.scale.federatedOnWorkers(fedData(), { rounds: 1, epochs: 1, workers: 1, worker: new URL('../dist/scale-worker.js', import.meta.url), ...o }) }],
   lisaTrain: [{ fn: 'lisaTrain', key: 'finetuneSteps', call: (o) => fed.lisaTrain(lisaData(), { cycles: 1, alignSteps: 1, finetuneSteps: 1, ...o }) }],
   lisaExperiment: [{ fn: 'lisaExperiment', key: 'harmfulFraction', call: (o) => fed.lisaExperiment([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 1, { seeds: [0], cycles: 1, alignSteps: 1, finetuneSteps: 1, sourceLabel: 1, targetLabel: 2, harmfulFraction: 0.4, alignmentFraction: 0.3, testFraction: 0.3, alignEpochs: 1, ...o }) }],
 };

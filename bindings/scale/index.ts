@@ -5,4 +5,5 @@
  * @module
  */
 export { workerPool, inProcessExecutor, type WorkerPoolOptions, type WorkerUrl } from './pool.js';
+export { federatedOnWorkers, type FederatedOnWorkersOptions } from './federated.js';
 export type { Job, JobExecutor, JobProgress, JobSignal, RunJobsOptions } from './types.js';

@@ -113,6 +113,17 @@ describe('scale.workerPool', () => {
     await expect(pool.run([])).rejects.toThrow(/the pool is closed/);
   });
 
+  it('federatedOnWorkers (workers: n) makes a pool for the run, gives the sequential bits and closes it', async () => {
+    const { federated, scale } = dist;
+    const data = federated.fedproxSynthetic({ clients: 8, dim: 4, classes: 3, seed: 7 });
+    const o = { ...options, rule: federated.fedProx({ mu: 0.2 }) };
+    const seq = federated.simulateFederated(data, o);
+    const par = await scale.federatedOnWorkers(data, { ...o, workers: 3 });
+    expect(Array.from(par.params)).toEqual(Array.from(seq.params));
+    await expect(scale.federatedOnWorkers(data, { ...o, workres: 2 } as never)).rejects.toThrow(/federatedOnWorkers: .*workres/);
+    await expect(scale.federatedOnWorkers(data, { ...o, rounds: -1 })).rejects.toThrow(/federatedOnWorkers: options\.rounds/);
+  });
+
   it('the in-process executor runs a federated simulation with the same bits as simulateFederated', async () => {
     const { federated, scale } = src;
     const data = federated.fedproxSynthetic({ clients: 8, dim: 4, classes: 3, seed: 7 });
