@@ -299,7 +299,7 @@ function usedRows(logZ: Float64Array, nUse: number): Int32Array {
 const clampPi = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
 /** One M-step from the posteriors in L.q at the fields in L.W; writes the new W and returns π, σ. */
-function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number): { pi: number; sigma: number } {
+function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, safeguard: boolean): { pi: number; sigma: number } {
   const { N, D, H, S } = L;
   const nUse = rows.length;
   i32(x, L.rows, nUse).set(rows);
@@ -358,13 +358,15 @@ function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number): { 
     return expectedRss();
   };
   let e = setW(Wnew);
-  if (L.model === Model.mca && e > eOld) {
+  if (L.model === Model.mca && safeguard && e > eOld) {
     // MCA's update is a fixed-point step, not an exact minimiser, and near convergence it can overshoot
-    // (a two-cycle). Step back towards the old fields until the expected squared residual does not grow,
-    // so that every M-step raises the free energy for the current posteriors (generalised EM).
+    // (a two-cycle). At temperature 1, step back towards the old fields until the expected squared
+    // residual does not grow (at most 10 halvings, else the old fields stay), so that every M-step
+    // raises the free energy for the current posteriors (generalised EM). While annealing (soft max,
+    // small ρ) the update's fixed point is not the least-squares one and the step is taken as it is.
     let eta = 1;
     const Wt = new Float64Array(H * D);
-    for (let k = 0; k < 30 && e > eOld; k++) {
+    for (let k = 0; k < 10 && e > eOld; k++) {
       eta /= 2;
       for (let i = 0; i < H * D; i++) Wt[i] = Wold[i]! + eta * (Wnew[i]! - Wold[i]!);
       e = setW(Wt);
@@ -519,7 +521,7 @@ function runEm(fn: string, model: number, Yin: MatrixInput, options: SparseCodin
       const A = massAtMost(st.H, st.gamma, pi);
       const nUse = Math.max(1, Math.floor(L.N * (1 - (1 - A) * cutAt(t))));
       const rows = usedRows(Float64Array.from(f64(x, L.logZ, L.N)), nUse);
-      ({ pi, sigma } = mStep(x, L, rows, rhoOf(temperatureAt(t)), rhoE(temperatureAt(t))));
+      ({ pi, sigma } = mStep(x, L, rows, rhoOf(temperatureAt(t)), rhoE(temperatureAt(t)), temperatureAt(t) === 1));
       t++;
       const T = temperatureAt(t);
       eStep(x, L, pi, sigma, 1 / T, rhoE(T));
@@ -576,9 +578,9 @@ export function binarySparseCoding(Y: MatrixInput, options: SparseCodingOptions)
  * a sum; 21 near T = 1) and β = 1/T tempers the whole log-joint; at T = 1 the E-step uses the exact max.
  * M-step (the max-superposition update): W_dh = Σ q·A_dh·y_d / Σ q·A_dh, with A_dh = ∂W̄_d/∂W_dh =
  * (W_dh/W̄_d)^{ρ−1} for an active cause (1 alone; in the limit, 1 for the largest field and 0 for the
- * others); fields stay ≥ 1e-4. This update is a fixed-point step, so when it would raise the expected
- * squared residual Σ q‖y − f(s, W)‖² it is halved back towards the old fields until it does not
- * (generalised EM: with H′ = γ = H and no annealing or data truncation the log-likelihood never
+ * others); fields stay ≥ 1e-4. This update is a fixed-point step, so at T = 1, when it would raise
+ * the expected squared residual Σ q‖y − f(s, W)‖², it is halved back towards the old fields until it
+ * does not (generalised EM: with H′ = γ = H and no data truncation the log-likelihood at T = 1 never
  * decreases). π and σ as for BSC.
  *
  * @param Y data, N × D, one point per row.
