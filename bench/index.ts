@@ -33,6 +33,7 @@ import { benchFft } from './forecast/fft.js';
 import { benchNashStep } from './policy/nash.js';
 import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
+import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -119,6 +120,13 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'fedRound', aliases: ['federated', 'pool', 'scale'], run: benchFedRound }, // one round of 100 clients: sequential vs a 2-thread worker pool (digits 1 epoch / synthetic(1, 1) 2 and 20 epochs for n = 1e3 / 1e5 / 1e6; see bench/federated/federated.ts)
   { name: 'gossipProx', aliases: ['federated', 'gossip', 'decentralized'], run: benchGossipProx }, // gossip + ℓ1 prox on a 16-node ring, n entries in all: WASM kernels vs plain TS (see bench/federated/federated.ts)
   { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
+  // the saddle family's solvers, fixed iteration counts, library (callbacks, checks, certificate) vs the same loop in plain TS (see bench/saddle/saddle.ts for the problems per n)
+  { name: 'saddleAlpd', aliases: ['saddle', 'alpd', 'primal-dual'], run: benchSaddleAlpd },
+  { name: 'saddlePenalty', aliases: ['saddle', 'bilevel', 'penalty'], run: benchSaddlePenalty },
+  { name: 'saddleLvhba', aliases: ['saddle', 'bilevel', 'lvhba'], run: benchSaddleLvhba },
+  { name: 'saddleProxy', aliases: ['saddle', 'proxy'], run: benchSaddleProxy },
+  { name: 'saddleOnline', aliases: ['saddle', 'online', 'ftrl'], run: benchSaddleOnline },
+  { name: 'saddleBaryconvex', aliases: ['saddle', 'baryconvex'], run: benchSaddleBaryconvex },
   // the transformer LM per feed-forward variant, width 32 / 64 / 96 for n = 1e3 / 1e5 / 1e6: forward (WASM vs plain TS), trainLm step and sampleLm in tokens/s (see bench/nn/lm.ts)
   ...LM_VARIANTS.map((v) => ({ name: `nnLm-${v}`, aliases: ['nn', 'lm', 'transformer'], run: benchLm(v) })),
 ];
