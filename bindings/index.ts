@@ -46,5 +46,6 @@ export * from './saddle/index.js';
 export * from './causal/index.js';
 export * from './constrained/index.js';
 export * from './fractional/index.js';
+export * from './fair/index.js';
 export * from './policy/index.js';
 export * from './forecast/index.js';

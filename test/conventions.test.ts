@@ -16,6 +16,7 @@ import { SADDLE_NO_OPTIONS, SADDLE_WITH_OPTIONS } from './saddle/conventions.js'
 import { CAUSAL_NO_OPTIONS, CAUSAL_WITH_OPTIONS } from './causal/conventions.js';
 import { CONSTRAINED_NO_OPTIONS, CONSTRAINED_WITH_OPTIONS } from './constrained/conventions.js';
 import { FRACTIONAL_NO_OPTIONS, FRACTIONAL_WITH_OPTIONS } from './fractional/conventions.js';
+import { FAIR_NO_OPTIONS, FAIR_WITH_OPTIONS } from './fair/conventions.js';
 import { POLICY_NO_OPTIONS, POLICY_WITH_OPTIONS } from './policy/conventions.js';
 import { smallSpec } from './bounds/reference.js';
 
@@ -75,6 +76,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   ...CAUSAL_WITH_OPTIONS,
   ...CONSTRAINED_WITH_OPTIONS,
   ...FRACTIONAL_WITH_OPTIONS,
+  ...FAIR_WITH_OPTIONS,
   ...POLICY_WITH_OPTIONS,
   // runtime
   init: [{ fn: 'init', key: 'wasm', call: (o) => api.init({ ...o }) }],
@@ -187,6 +189,7 @@ const NO_OPTIONS: Record<string, string> = {
   ...CAUSAL_NO_OPTIONS,
   ...CONSTRAINED_NO_OPTIONS,
   ...FRACTIONAL_NO_OPTIONS,
+  ...FAIR_NO_OPTIONS,
   ...POLICY_NO_OPTIONS,
   matchFields: 'two matrices',
   rfft: 'a vector',
