@@ -64,6 +64,7 @@ export class OnnxError extends ParameterError {
 export const ONNX_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Add', 'Sub', 'Mul', 'Div', 'BatchNormalization',
   'Flatten', 'Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Dropout', 'Transpose', 'Neg', 'Constant', 'Shape', 'Gather', 'Concat', 'Cast',
+  'Slice', 'Split', 'Pad', 'Clip', 'PRelu', 'MaxPool', 'ReduceMean', 'ReduceSum', 'ConvTranspose',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ function num(v: unknown): number {
   return Number(v);
 }
 
-const FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11;
+const FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11, FLOAT16 = 10, BFLOAT16 = 16;
 const DTYPE_NAMES: Record<number, string> = { 0: 'UNDEFINED', 1: 'FLOAT', 6: 'INT32', 7: 'INT64', 11: 'DOUBLE', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 8: 'STRING', 9: 'BOOL', 10: 'FLOAT16', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128', 16: 'BFLOAT16' };
 
 /** A constant tensor: dims (no batch convention) and its values as doubles (row-major). */
@@ -96,6 +97,23 @@ type Entry = Const | Val;
 
 const prod = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 
+/** IEEE 754 binary16 bits → number (subnormals, infinities and NaN included). */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return sign * f * 2 ** -24;
+  if (e === 31) return f === 0 ? sign * Infinity : NaN;
+  return sign * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+/** bfloat16 bits → number: the upper half of a float32. */
+function bfloat16ToNumber(h: number): number {
+  const v = new DataView(new ArrayBuffer(4));
+  v.setUint32(0, h << 16 >>> 0);
+  return v.getFloat32(0);
+}
+
 function tensorValues(t: ITensor, what: string): Const {
   const dims = (t.dims ?? []).map(num);
   const n = prod(dims);
@@ -103,10 +121,24 @@ function tensorValues(t: ITensor, what: string): Const {
   if (t.dataLocation === 1) throw new OnnxError('unsupported', `${what}: tensors with external data are not supported`);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   let data: Float64Array;
+  if (type === FLOAT16 || type === BFLOAT16) {
+    // 16-bit floats: two little-endian bytes each in raw_data, or one per int32_data entry (ONNX stores their bits there).
+    const half = type === FLOAT16 ? halfToNumber : bfloat16ToNumber;
+    if (raw) {
+      if (raw.byteLength !== 2 * n) throw new OnnxError('malformed', `${what}: raw_data must hold ${n} values of 2 bytes for dims [${dims.join(', ')}] (got ${raw.byteLength} bytes)`);
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      data = Float64Array.from({ length: n }, (_, i) => half(view.getUint16(2 * i, true)));
+    } else {
+      const bits = t.int32Data ?? [];
+      if (bits.length !== n) throw new OnnxError('malformed', `${what}: must hold ${n} values for dims [${dims.join(', ')}] (got ${bits.length})`);
+      data = Float64Array.from(bits, (b) => half(num(b) & 0xffff));
+    }
+    return { kind: 'const', dims, data };
+  }
   if (raw) {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const width = type === FLOAT || type === INT32 ? 4 : type === DOUBLE || type === INT64 ? 8 : 0;
-    if (width === 0) throw new OnnxError('unsupported', `${what}: data type ${DTYPE_NAMES[type] ?? type} is not supported (FLOAT, DOUBLE, INT32, INT64 are)`);
+    if (width === 0) throw new OnnxError('unsupported', `${what}: data type ${DTYPE_NAMES[type] ?? type} is not supported (FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32, INT64 are)`);
     if (raw.byteLength !== n * width) throw new OnnxError('malformed', `${what}: raw_data must hold ${n} values of ${width} bytes for dims [${dims.join(', ')}] (got ${raw.byteLength} bytes)`);
     data = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -115,7 +147,7 @@ function tensorValues(t: ITensor, what: string): Const {
     }
   } else {
     const field = type === FLOAT ? t.floatData : type === DOUBLE ? t.doubleData : type === INT64 ? t.int64Data : type === INT32 ? t.int32Data : undefined;
-    if (field === undefined) throw new OnnxError('unsupported', `${what}: data type ${DTYPE_NAMES[type] ?? type} is not supported (FLOAT, DOUBLE, INT32, INT64 are)`);
+    if (field === undefined) throw new OnnxError('unsupported', `${what}: data type ${DTYPE_NAMES[type] ?? type} is not supported (FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32, INT64 are)`);
     data = Float64Array.from(field ?? [], num);
     if (data.length !== n) throw new OnnxError('malformed', `${what}: must hold ${n} values for dims [${dims.join(', ')}] (got ${data.length})`);
   }
@@ -202,6 +234,26 @@ function broadcastShape(a: readonly number[], b: readonly number[]): number[] | 
     out.push(Math.max(x, y));
   }
   return out;
+}
+
+/** Calls f(multi-index, flat index) for every element of a row-major tensor of shape `dims`. */
+function forEachIndex(dims: readonly number[], f: (idx: number[], flat: number) => void): void {
+  const n = prod(dims);
+  const idx = new Array<number>(dims.length).fill(0);
+  for (let flat = 0; flat < n; flat++) {
+    f(idx, flat);
+    for (let a = dims.length - 1; a >= 0; a--) {
+      if (++idx[a]! < dims[a]!) break;
+      idx[a] = 0;
+    }
+  }
+}
+
+/** The row-major flat index of a multi-index. */
+function flatIndex(dims: readonly number[], idx: readonly number[]): number {
+  let k = 0;
+  for (let a = 0; a < dims.length; a++) k = k * dims[a]! + idx[a]!;
+  return k;
 }
 
 /** Drops leading 1s (the batch dimension and friends) for comparing value shapes. */
@@ -315,8 +367,10 @@ function convert(fn: string, bytes: Uint8Array): NetworkSpec {
       throw new OnnxError('malformed', 'the graph has a cycle', { name: nd.name ?? '', opType: nd.opType ?? '' });
     }
     const nd = pending.splice(k, 1)[0]!;
-    const result = convertNode(nd, env, layers, emit, soleUse, aliases);
-    (nd.output ?? []).slice(0, 1).forEach((o) => env.set(o, result));
+    const result = convertNode(nd, env, layers, emit, soleUse, aliases, (name) => uses.has(name));
+    // Split gives one entry per output (undefined for the outputs nothing reads); every other op one.
+    if (Array.isArray(result)) (nd.output ?? []).forEach((o, i) => result[i] && env.set(o, result[i]));
+    else (nd.output ?? []).slice(0, 1).forEach((o) => env.set(o, result));
   }
   const out = env.get(outName)!;
   if (out.kind === 'const') throw new OnnxError('malformed', `the graph output "${outName}" does not depend on the input`);
@@ -330,7 +384,7 @@ function convert(fn: string, bytes: Uint8Array): NetworkSpec {
 
 type Emit = (layer: Record<string, unknown>, from: number[]) => number;
 
-function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, unknown>[], emit: Emit, soleUse: (ref: number) => boolean, aliases: number[]): Entry {
+function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, unknown>[], emit: Emit, soleUse: (ref: number) => boolean, aliases: number[], used: (name: string) => boolean): Entry | (Entry | undefined)[] {
   const op = nd.opType ?? '';
   const id = { name: nd.name || (nd.output ?? [])[0] || '?', opType: op };
   const fail = (msg: string, reason: OnnxErrorReason = 'shape'): never => {
@@ -374,6 +428,24 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
     if (rows * cols > 2 ** 26) fail(`the equivalent dense layer (${rows}×${cols}) is too large`, 'unsupported');
   };
   const same = (x: Entry, dims: number[]): Entry => (x.kind === 'const' ? { kind: 'const', dims, data: x.data } : alias(x, dims));
+  /**
+   * out[o] = x[srcOf(o)] for every output multi-index o, or `fill` where srcOf points outside x: folded
+   * for a constant, nothing for the identity, else an exact 0/1 linear layer (the fills in its bias).
+   */
+  const select = (x: Entry, dims: number[], srcOf: (o: number[]) => number[], fill = 0): Entry => {
+    const m = prod(dims), n = prod(x.dims);
+    const src = new Int32Array(m);
+    forEachIndex(dims, (o, flat) => {
+      const i = srcOf(o);
+      src[flat] = i.some((v, a) => v < 0 || v >= x.dims[a]!) ? -1 : flatIndex(x.dims, i);
+    });
+    if (x.kind === 'const') return { kind: 'const', dims, data: Float64Array.from(src, (j) => (j < 0 ? fill : x.data[j]!)) };
+    if (m === n && src.every((j, k) => j === k)) return alias(x, dims);
+    dense(m, n);
+    const W = new Float64Array(m * n), bias = new Float64Array(m);
+    src.forEach((j, k) => (j < 0 ? (bias[k] = fill) : (W[k * n + j] = 1)));
+    return { kind: 'val', ref: emit({ type: 'linear', weight: W, shape: [m, n], bias }, [x.ref]), dims };
+  };
 
   switch (op) {
     case 'Constant': {
@@ -433,12 +505,6 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
       const idx = constant(1, 'indices');
       if (x.dims.length !== 1 || attrInt(nd, 'axis', 0) !== 0) fail('Gather is supported on 1-D constants only', 'unsupported');
       return { kind: 'const', dims: idx.dims, data: idx.data.map((i) => x.data[i < 0 ? i + x.data.length : i] ?? fail(`index ${i} out of range`)) };
-    }
-    case 'Concat': {
-      const parts = (nd.input ?? []).map((_, k) => constant(k, 'input'));
-      if (parts.some((p) => p.dims.length !== 1)) fail('Concat is supported on 1-D constants only', 'unsupported');
-      const data = Float64Array.from(parts.flatMap((p) => Array.from(p.data)));
-      return { kind: 'const', dims: [data.length], data };
     }
     case 'Transpose': {
       const x = get(0, 'data');
@@ -526,12 +592,23 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
       const Wc = constant(1, 'W');
       if (Wc.dims.length !== 4) fail(`only 2-D convolutions are supported (W of shape [${Wc.dims.join(', ')}])`, 'unsupported');
       const group = attrInt(nd, 'group', 1);
-      if (group !== 1) fail(`only group = 1 is supported (got ${group})`, 'unsupported');
       const xd = x.dims.length === 3 ? [1, ...x.dims] : x.dims;
       if (xd.length !== 4 || xd[0] !== 1) fail(`X must have shape [1, C, H, W] (got [${x.dims.join(', ')}])`);
       const [, C, H, Wd] = xd as [number, number, number, number];
       const [K, Cw, kh, kw] = Wc.dims as [number, number, number, number];
-      if (Cw !== C) fail(`W must have ${C} input channels, the channels of X (got shape [${Wc.dims.join(', ')}])`);
+      if (!(group >= 1 && C % group === 0 && K % group === 0)) fail(`group ${group} must divide the ${C} input and ${K} output channels`);
+      if (Cw * group !== C) fail(`W must have ${C / group} input channels, ${group > 1 ? `the channels of X per group (${C} / ${group})` : 'the channels of X'} (got shape [${Wc.dims.join(', ')}])`);
+      // Grouped and depthwise convolutions become one dense-channel convolution whose weights are 0 across groups (exact).
+      let weight = Wc.data;
+      if (group > 1) {
+        dense(K, C * kh * kw);
+        weight = new Float64Array(K * C * kh * kw);
+        const kg = K / group, area = kh * kw;
+        for (let k = 0; k < K; k++) {
+          const c0 = Math.floor(k / kg) * Cw;
+          weight.set(Wc.data.subarray(k * Cw * area, (k + 1) * Cw * area), (k * C + c0) * area);
+        }
+      }
       const ks = attrInts(nd, 'kernel_shape');
       if (ks && (ks[0] !== kh || ks[1] !== kw)) fail(`kernel_shape [${ks.join(', ')}] must match W's [${kh}, ${kw}]`);
       const stride = attrInts(nd, 'strides') ?? [1, 1];
@@ -551,7 +628,7 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
       if (!(outH >= 1 && outW >= 1)) fail(`the kernel does not fit the padded input (output ${outH}×${outW})`);
       const bias = ins[2] ? constant(2, 'B').data : new Float64Array(K);
       if (bias.length !== K) fail(`B must have ${K} entries, the output channels (got ${bias.length})`);
-      const layer = { type: 'conv2d', inShape: [C, H, Wd], outChannels: K, kernel: [kh, kw], weight: Wc.data, bias, stride, padding: pads, dilation };
+      const layer = { type: 'conv2d', inShape: [C, H, Wd], outChannels: K, kernel: [kh, kw], weight, bias, stride, padding: pads, dilation };
       return { kind: 'val', ref: emit(layer, [x.ref]), dims: [1, K, outH, outW] };
     }
     case 'AveragePool':
@@ -649,6 +726,279 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
         }
       }
       return { kind: 'val', ref: emit({ type: 'affine', scale, shift }, [x.ref]), dims: x.dims };
+    }
+    case 'Slice': {
+      const x = get(0, 'data');
+      const r = x.dims.length;
+      const legacy = attrInts(nd, 'starts') !== undefined;
+      const starts = legacy ? attrInts(nd, 'starts')! : Array.from(constant(1, 'starts').data);
+      const ends = legacy ? (attrInts(nd, 'ends') ?? fail('ends are required', 'malformed')) : Array.from(constant(2, 'ends').data);
+      const axes = (legacy ? attrInts(nd, 'axes') : ins[3] ? Array.from(constant(3, 'axes').data) : undefined) ?? starts.map((_, i) => i);
+      const steps = !legacy && ins[4] ? Array.from(constant(4, 'steps').data) : starts.map(() => 1);
+      if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) fail('starts, ends, axes and steps must have the same length', 'malformed');
+      const begin = new Array<number>(r).fill(0), step = new Array<number>(r).fill(1), dims = [...x.dims];
+      axes.forEach((a0, k) => {
+        const a = a0 < 0 ? a0 + r : a0;
+        const d = x.dims[a] ?? fail(`axis ${a0} is out of range for rank ${r}`);
+        const s = steps[k]!;
+        if (s === 0) fail('steps must not be 0', 'malformed');
+        let st = starts[k]! < 0 ? starts[k]! + d : starts[k]!;
+        let en = ends[k]! < 0 ? ends[k]! + d : ends[k]!;
+        // ONNX clamps: [0, d] for positive steps, [0, d − 1] / [−1, d − 1] for negative ones.
+        if (s > 0) [st, en] = [Math.min(Math.max(st, 0), d), Math.min(Math.max(en, 0), d)];
+        else [st, en] = [Math.min(Math.max(st, 0), d - 1), Math.min(Math.max(en, -1), d - 1)];
+        begin[a] = st;
+        step[a] = s;
+        dims[a] = Math.max(0, Math.ceil((en - st) / s));
+      });
+      if (prod(dims) === 0) fail(`the slice of shape [${x.dims.join(', ')}] is empty`, 'unsupported');
+      return select(x, dims, (o) => o.map((v, a) => begin[a]! + v * step[a]!));
+    }
+    case 'Split': {
+      const x = get(0, 'input');
+      const r = x.dims.length;
+      let axis = attrInt(nd, 'axis', 0);
+      if (axis < 0) axis += r;
+      const d = x.dims[axis] ?? fail(`axis ${axis} is out of range for rank ${r}`);
+      const k = (nd.output ?? []).length;
+      const given = attrInts(nd, 'split') ?? (ins[1] ? Array.from(constant(1, 'split').data) : undefined);
+      // Without sizes the parts are equal (the last one smaller when d is not a multiple, as opset 18 defines).
+      const part = Math.ceil(d / k);
+      const sizes = given ?? Array.from({ length: k }, (_, i) => Math.max(0, Math.min(part, d - i * part)));
+      if (sizes.length !== k || sizes.reduce((a, b) => a + b, 0) !== d || sizes.some((s) => s <= 0)) fail(`split sizes [${sizes.join(', ')}] must be ${k} positive numbers summing to ${d}, the size of axis ${axis}`);
+      let offset = 0;
+      return sizes.map((s, i) => {
+        const o0 = offset;
+        offset += s;
+        if (!used((nd.output ?? [])[i] ?? '')) return undefined;
+        const dims = x.dims.map((v, a) => (a === axis ? s : v));
+        return select(x, dims, (o) => o.map((v, a) => (a === axis ? v + o0 : v)));
+      });
+    }
+    case 'Concat': {
+      const parts = (nd.input ?? []).map((_, k) => get(k, 'input'));
+      const r = parts[0]!.dims.length;
+      let axis = attrInt(nd, 'axis', 0);
+      if (axis < 0) axis += r;
+      if (!(axis >= 0 && axis < r)) fail(`axis ${attrInt(nd, 'axis', 0)} is out of range for rank ${r}`);
+      for (const p of parts) {
+        if (p.dims.length !== r || p.dims.some((v, a) => a !== axis && v !== parts[0]!.dims[a])) fail(`every input must have the shape of the first outside axis ${axis} (got ${parts.map((q) => `[${q.dims.join(', ')}]`).join(', ')})`);
+      }
+      const dims = parts[0]!.dims.map((v, a) => (a === axis ? parts.reduce((s, p) => s + p.dims[a]!, 0) : v));
+      // For every output element: which input and which flat index in it.
+      const which = new Int32Array(prod(dims)), at = new Int32Array(prod(dims));
+      const starts = parts.map((_, k) => parts.slice(0, k).reduce((s, p) => s + p.dims[axis]!, 0));
+      forEachIndex(dims, (o, flat) => {
+        let k = 0;
+        while (k + 1 < parts.length && o[axis]! >= starts[k + 1]!) k++;
+        which[flat] = k;
+        at[flat] = flatIndex(parts[k]!.dims, o.map((v, a) => (a === axis ? v - starts[k]! : v)));
+      });
+      if (parts.every((p) => p.kind === 'const')) return { kind: 'const', dims, data: Float64Array.from(which, (k, i) => (parts[k] as Const).data[at[i]!]!) };
+      // y = Σ_k E_k x_k + (the constant entries): one exact embedding layer per computed input, summed by add layers.
+      const m = which.length;
+      let acc = -2;
+      let bias: Float64Array | null = new Float64Array(m);
+      parts.forEach((p, k) => {
+        if (p.kind === 'const') which.forEach((q, i) => q === k && (bias![i] = p.data[at[i]!]!));
+      });
+      parts.forEach((p, k) => {
+        if (p.kind !== 'val') return;
+        const n = prod(p.dims);
+        dense(m, n);
+        const W = new Float64Array(m * n);
+        which.forEach((q, i) => q === k && (W[i * n + at[i]!] = 1));
+        const e = emit({ type: 'linear', weight: W, shape: [m, n], bias: bias ?? new Float64Array(m) }, [p.ref]);
+        bias = null;
+        acc = acc === -2 ? e : emit({ type: 'add' }, [acc, e]);
+      });
+      return { kind: 'val', ref: acc, dims };
+    }
+    case 'Pad': {
+      const x = get(0, 'data');
+      const r = x.dims.length;
+      const mode = attrString(nd, 'mode', 'constant');
+      const pads = attrInts(nd, 'pads') ?? Array.from(constant(1, 'pads').data);
+      const fill = attr(nd, 'value') ? attrFloat(nd, 'value', 0) : ins[2] ? (constant(2, 'constant_value').data[0] ?? 0) : 0;
+      const axes = (ins[3] ? Array.from(constant(3, 'axes').data) : Array.from({ length: r }, (_, a) => a)).map((a) => (a < 0 ? a + r : a));
+      if (pads.length !== 2 * axes.length) fail(`pads must have ${2 * axes.length} entries (got ${pads.length})`, 'malformed');
+      if (!['constant', 'reflect', 'edge', 'wrap'].includes(mode)) fail(`mode ${mode} is not supported`, 'unsupported');
+      const lo = new Array<number>(r).fill(0), hi = new Array<number>(r).fill(0);
+      axes.forEach((a, k) => {
+        if (!(a >= 0 && a < r)) fail(`axis ${axes[k]} is out of range for rank ${r}`);
+        lo[a] = pads[k]!;
+        hi[a] = pads[k + axes.length]!;
+      });
+      const dims = x.dims.map((d, a) => d + lo[a]! + hi[a]!);
+      if (dims.some((d) => d <= 0)) fail(`pads [${pads.join(', ')}] leave nothing of shape [${x.dims.join(', ')}]`);
+      if (mode === 'reflect' && x.dims.some((d, a) => (lo[a]! > 0 || hi[a]! > 0) && (lo[a]! >= d || hi[a]! >= d))) fail('reflect padding must be smaller than the padded axis', 'unsupported');
+      // Zero padding of the two spatial axes of [1, C, H, W]: a 1×1 identity convolution with that padding (no dense matrix).
+      if (x.kind === 'val' && mode === 'constant' && fill === 0 && r === 4 && x.dims[0] === 1 && [0, 1].every((a) => lo[a] === 0 && hi[a] === 0) && [...lo, ...hi].every((p) => p >= 0)) {
+        const C = x.dims[1]!;
+        dense(C, C);
+        const weight = new Float64Array(C * C);
+        for (let c = 0; c < C; c++) weight[c * C + c] = 1;
+        const layer = { type: 'conv2d', inShape: x.dims.slice(1), outChannels: C, kernel: [1, 1], weight, bias: new Float64Array(C), stride: [1, 1], padding: [lo[2], lo[3], hi[2], hi[3]], dilation: [1, 1] };
+        return { kind: 'val', ref: emit(layer, [x.ref]), dims };
+      }
+      return select(x, dims, (o) => o.map((v, a) => {
+        const d = x.dims[a]!;
+        const i = v - lo[a]!;
+        if (i >= 0 && i < d) return i;
+        if (mode === 'constant') return -1;
+        if (mode === 'edge') return Math.min(Math.max(i, 0), d - 1);
+        if (mode === 'wrap') return ((i % d) + d) % d;
+        return i < 0 ? -i : 2 * (d - 1) - i; // reflect (without repeating the edge)
+      }), fill);
+    }
+    case 'Clip': {
+      const x = get(0, 'input');
+      const big = 3.4e38; // FLT_MAX: the legacy attributes' "no bound"
+      const lo = attr(nd, 'min') ? attrFloat(nd, 'min', -Infinity) : ins[1] ? constant(1, 'min').data[0]! : -Infinity;
+      const hi = attr(nd, 'max') ? attrFloat(nd, 'max', Infinity) : ins[2] ? constant(2, 'max').data[0]! : Infinity;
+      const [a, b] = [lo <= -big ? -Infinity : lo, hi >= big ? Infinity : hi];
+      if (!(a <= b)) fail(`min must not exceed max (got ${lo} and ${hi})`, 'unsupported');
+      if (x.kind === 'const') return { kind: 'const', dims: x.dims, data: x.data.map((v) => Math.min(Math.max(v, a), b)) };
+      // clip(x) = a + relu(x − a) − relu(x − b): exact with two ReLUs, each relaxed on its own.
+      const n = prod(x.dims);
+      const shifted = (from: number, scale: number, shift: number): number => emit({ type: 'affine', scale: new Float64Array(n).fill(scale), shift: new Float64Array(n).fill(shift) }, [from]);
+      let ref: number;
+      if (a === -Infinity && b === Infinity) return alias(x, x.dims);
+      if (b === Infinity) ref = shifted(emit({ type: 'relu' }, [shifted(x.ref, 1, -a)]), 1, a);
+      else if (a === -Infinity) ref = shifted(emit({ type: 'relu' }, [shifted(x.ref, -1, b)]), -1, b); // b − relu(b − x)
+      else {
+        const r1 = emit({ type: 'relu' }, [shifted(x.ref, 1, -a)]);
+        const r2 = emit({ type: 'relu' }, [shifted(x.ref, 1, -b)]);
+        ref = shifted(emit({ type: 'sub' }, [r1, r2]), 1, a);
+      }
+      return { kind: 'val', ref, dims: x.dims };
+    }
+    case 'PRelu': {
+      const x = value(0, 'X');
+      const s = broadcastTo(constant(1, 'slope'), x.dims, fail);
+      const s0 = s[0]!;
+      if (s.every((v) => v === s0) && s0 >= 0 && s0 <= 1) return { kind: 'val', ref: emit(s0 === 0 ? { type: 'relu' } : { type: 'leaky-relu', alpha: s0 }, [x.ref]), dims: x.dims };
+      // Per-channel (or out-of-[0, 1]) slopes: prelu(x) = s·x + (1 − s)·relu(x), exact for every s.
+      const r = emit({ type: 'relu' }, [x.ref]);
+      const a = emit({ type: 'affine', scale: s.map((v) => 1 - v), shift: new Float64Array(s.length) }, [r]);
+      const b = emit({ type: 'affine', scale: s, shift: new Float64Array(s.length) }, [x.ref]);
+      return { kind: 'val', ref: emit({ type: 'add' }, [a, b]), dims: x.dims };
+    }
+    case 'MaxPool': {
+      const x = value(0, 'X');
+      if (used((nd.output ?? [])[1] ?? '')) fail('the Indices output is not supported', 'unsupported');
+      const xd = x.dims.length === 3 ? [1, ...x.dims] : x.dims;
+      if (xd.length !== 4 || xd[0] !== 1) fail(`X must have shape [1, C, H, W] (got [${x.dims.join(', ')}])`);
+      const [, C, H, Wd] = xd as [number, number, number, number];
+      const ks = attrInts(nd, 'kernel_shape') ?? fail('kernel_shape is required', 'malformed');
+      if (ks.length !== 2) fail('only 2-D pooling is supported', 'unsupported');
+      const [kh, kw] = ks as [number, number];
+      const stride = attrInts(nd, 'strides') ?? [1, 1];
+      const dil = attrInts(nd, 'dilations') ?? [1, 1];
+      let pads = attrInts(nd, 'pads') ?? [0, 0, 0, 0];
+      const autoPad = attrString(nd, 'auto_pad', 'NOTSET');
+      if (autoPad === 'VALID') pads = [0, 0, 0, 0];
+      else if (autoPad !== 'NOTSET') fail(`auto_pad ${autoPad} is not supported`, 'unsupported');
+      const outH = Math.floor((H + pads[0]! + pads[2]! - dil[0]! * (kh - 1) - 1) / stride[0]!) + 1;
+      const outW = Math.floor((Wd + pads[1]! + pads[3]! - dil[1]! * (kw - 1) - 1) / stride[1]!) + 1;
+      if (!(outH >= 1 && outW >= 1)) fail(`the window does not fit the padded input (output ${outH}×${outW})`);
+      if (attrInt(nd, 'ceil_mode', 0) !== 0) {
+        const up = (s: number, p: number, k: number, d: number, st: number) => Math.ceil((s + p - d * (k - 1) - 1) / st) + 1;
+        if (up(H, pads[0]! + pads[2]!, kh, dil[0]!, stride[0]!) !== outH || up(Wd, pads[1]! + pads[3]!, kw, dil[1]!, stride[1]!) !== outW) fail('ceil_mode = 1 with a partial last window is not supported', 'unsupported');
+      }
+      // Padding stands for −∞ in ONNX but a convolution pads with 0: the same only for values ≥ 0 (a ReLU's output).
+      if (pads.some((p) => p !== 0) && !(x.ref >= 0 && layers[x.ref]!.type === 'relu')) fail('padding is supported only on the output of a Relu (values ≥ 0, where zero padding gives the same maximum)', 'unsupported');
+      dense(C, C * kh * kw);
+      // Each window position (p, q) is gathered by a convolution with a one-hot kernel; then pairwise
+      // max(a, b) = a + relu(b − a), an exact rewrite whose ReLUs CROWN relaxes.
+      let level: number[] = [];
+      for (let p = 0; p < kh; p++) {
+        for (let q = 0; q < kw; q++) {
+          const weight = new Float64Array(C * C * kh * kw);
+          for (let c = 0; c < C; c++) weight[(c * C + c) * kh * kw + p * kw + q] = 1;
+          level.push(emit({ type: 'conv2d', inShape: [C, H, Wd], outChannels: C, kernel: [kh, kw], weight, bias: new Float64Array(C), stride, padding: pads, dilation: dil }, [x.ref]));
+        }
+      }
+      while (level.length > 1) {
+        const next: number[] = [];
+        for (let i = 0; i + 1 < level.length; i += 2) {
+          const r = emit({ type: 'relu' }, [emit({ type: 'sub' }, [level[i + 1]!, level[i]!])]);
+          next.push(emit({ type: 'add' }, [level[i]!, r]));
+        }
+        if (level.length % 2) next.push(level[level.length - 1]!);
+        level = next;
+      }
+      return { kind: 'val', ref: level[0]!, dims: [1, C, outH, outW] };
+    }
+    case 'ReduceMean':
+    case 'ReduceSum': {
+      const x = get(0, 'data');
+      const r = x.dims.length;
+      const given = attrInts(nd, 'axes') ?? (ins[1] ? Array.from(constant(1, 'axes').data) : undefined);
+      if (given && given.length === 0 && attrInt(nd, 'noop_with_empty_axes', 0) === 1) return same(x, x.dims);
+      const axes = (given && given.length > 0 ? given : Array.from({ length: r }, (_, a) => a)).map((a) => (a < 0 ? a + r : a));
+      if (axes.some((a) => !(a >= 0 && a < r))) fail(`axes [${given?.join(', ')}] are out of range for rank ${r}`);
+      const keep = attrInt(nd, 'keepdims', 1) === 1;
+      const outFull = x.dims.map((d, a) => (axes.includes(a) ? 1 : d));
+      const count = prod(x.dims) / prod(outFull);
+      const w = op === 'ReduceMean' ? 1 / count : 1;
+      const n = prod(x.dims), m = prod(outFull);
+      const dst = new Int32Array(n);
+      forEachIndex(x.dims, (i, flat) => (dst[flat] = flatIndex(outFull, i.map((v, a) => (axes.includes(a) ? 0 : v)))));
+      const dims = keep ? outFull : x.dims.filter((_, a) => !axes.includes(a));
+      if (x.kind === 'const') {
+        const data = new Float64Array(m);
+        dst.forEach((k, j) => (data[k]! += w * x.data[j]!));
+        return { kind: 'const', dims, data };
+      }
+      dense(m, n);
+      const W = new Float64Array(m * n);
+      dst.forEach((k, j) => (W[k * n + j] = w));
+      return { kind: 'val', ref: emit({ type: 'linear', weight: W, shape: [m, n], bias: new Float64Array(m) }, [x.ref]), dims };
+    }
+    case 'ConvTranspose': {
+      const x = value(0, 'X');
+      const Wc = constant(1, 'W');
+      if (Wc.dims.length !== 4) fail(`only 2-D transposed convolutions are supported (W of shape [${Wc.dims.join(', ')}])`, 'unsupported');
+      const xd = x.dims.length === 3 ? [1, ...x.dims] : x.dims;
+      if (xd.length !== 4 || xd[0] !== 1) fail(`X must have shape [1, C, H, W] (got [${x.dims.join(', ')}])`);
+      const [, C, H, Wd] = xd as [number, number, number, number];
+      const group = attrInt(nd, 'group', 1);
+      const [Cw, Kg, kh, kw] = Wc.dims as [number, number, number, number];
+      if (Cw !== C || !(group >= 1) || C % group !== 0) fail(`W must have ${C} input channels, the channels of X, divisible by group ${group} (got shape [${Wc.dims.join(', ')}])`);
+      const K = Kg * group;
+      const stride = attrInts(nd, 'strides') ?? [1, 1];
+      const dil = attrInts(nd, 'dilations') ?? [1, 1];
+      const outPad = attrInts(nd, 'output_padding') ?? [0, 0];
+      const autoPad = attrString(nd, 'auto_pad', 'NOTSET');
+      if (autoPad !== 'NOTSET' && autoPad !== 'VALID') fail(`auto_pad ${autoPad} is not supported`, 'unsupported');
+      const pads = autoPad === 'VALID' ? [0, 0, 0, 0] : (attrInts(nd, 'pads') ?? [0, 0, 0, 0]);
+      const oH = stride[0]! * (H - 1) + outPad[0]! + (kh - 1) * dil[0]! + 1 - pads[0]! - pads[2]!;
+      const oW = stride[1]! * (Wd - 1) + outPad[1]! + (kw - 1) * dil[1]! + 1 - pads[1]! - pads[3]!;
+      const shape = attrInts(nd, 'output_shape');
+      if (shape && (shape[shape.length - 2] !== oH || shape[shape.length - 1] !== oW)) fail('output_shape that differs from the one the pads give is not supported', 'unsupported');
+      if (!(oH >= 1 && oW >= 1)) fail(`the output would be ${oH}×${oW}`);
+      // Written out as the exact dense matrix: y[k, i·s + p·d − pad] += W[c, k', p, q]·x[c, i, j].
+      const n = C * H * Wd, m = K * oH * oW;
+      dense(m, n);
+      const Wm = new Float64Array(m * n);
+      const cg = C / group;
+      for (let c = 0; c < C; c++) {
+        const g = Math.floor(c / cg);
+        for (let kk = 0; kk < Kg; kk++) {
+          const k = g * Kg + kk;
+          for (let i = 0; i < H; i++) for (let j = 0; j < Wd; j++) for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) {
+            const oi = i * stride[0]! + p * dil[0]! - pads[0]!, oj = j * stride[1]! + q * dil[1]! - pads[1]!;
+            if (oi < 0 || oi >= oH || oj < 0 || oj >= oW) continue;
+            const at = ((k * oH + oi) * oW + oj) * n + (c * H + i) * Wd + j;
+            Wm[at] = Wm[at]! + Wc.data[((c * Kg + kk) * kh + p) * kw + q]!;
+          }
+        }
+      }
+      const b = ins[2] ? constant(2, 'B').data : new Float64Array(K);
+      if (b.length !== K) fail(`B must have ${K} entries, the output channels (got ${b.length})`);
+      const bias = Float64Array.from({ length: m }, (_, o) => b[Math.floor(o / (oH * oW))]!);
+      return { kind: 'val', ref: emit({ type: 'linear', weight: Wm, shape: [m, n], bias }, [x.ref]), dims: [1, K, oH, oW] };
     }
     default:
       return fail(`unsupported operator ${op || '(empty op_type)'} (supported: ${ONNX_OPS.join(', ')})`, 'unsupported');

@@ -6,6 +6,7 @@ import {
 } from '../../bindings/index.js';
 import { ONNX_OPS, OnnxError, exportOnnx, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
 import { firstBitDifference, randomVector, uniforms } from '../helpers.js';
+import { build, type Init } from './onnxbuild.js';
 import * as pw from './protowriter.js';
 import { forwardRef, randomNet } from './reference.js';
 
@@ -15,63 +16,6 @@ beforeAll(() => init());
 
 // ---------------------------------------------------------------------------------------------
 // Building test models with onnx-proto's own encoder (independent of proxkit's exporter).
-
-interface Init {
-  name: string;
-  dims: number[];
-  values: number[];
-  type?: 'float' | 'double' | 'int64' | 'raw32' | 'raw64';
-}
-interface Build {
-  input?: [string, (number | string)[]];
-  nodes: { op: string; name?: string; in: string[]; out: string[]; attrs?: Record<string, number | number[] | string | { float: number } | { floats: number[] }> }[];
-  inits?: Init[];
-  output?: string;
-  opset?: number;
-  ir?: number;
-  /** IR-3 style: list every initializer among the graph inputs, before the real input. */
-  initsAsInputs?: boolean;
-}
-
-function tensorOf(t: Init): import('onnx-proto').onnx.ITensorProto {
-  const type = t.type ?? 'float';
-  if (type === 'raw32' || type === 'raw64') {
-    const w = type === 'raw32' ? 4 : 8;
-    const raw = new Uint8Array(t.values.length * w);
-    const dv = new DataView(raw.buffer);
-    t.values.forEach((v, i) => (w === 4 ? dv.setFloat32(i * 4, v, true) : dv.setFloat64(i * 8, v, true)));
-    return { name: t.name, dims: t.dims, dataType: w === 4 ? 1 : 11, rawData: raw };
-  }
-  if (type === 'int64') return { name: t.name, dims: t.dims, dataType: 7, int64Data: t.values };
-  if (type === 'double') return { name: t.name, dims: t.dims, dataType: 11, doubleData: t.values };
-  return { name: t.name, dims: t.dims, dataType: 1, floatData: t.values };
-}
-
-function build(b: Build): Uint8Array {
-  const [inName, inDims] = b.input ?? ['x', [1, 3]];
-  const vi = (name: string, dims: (number | string)[]) => ({
-    name,
-    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  });
-  const inits = b.inits ?? [];
-  const attr = (name: string, v: number | number[] | string | { float: number } | { floats: number[] }) =>
-    typeof v === 'number' ? { name, type: 2, i: v }
-      : Array.isArray(v) ? { name, type: 7, ints: v }
-        : typeof v === 'string' ? { name, type: 3, s: new TextEncoder().encode(v) }
-          : 'float' in v ? { name, type: 1, f: v.float } : { name, type: 6, floats: v.floats };
-  const model = {
-    irVersion: b.ir ?? 7,
-    opsetImport: [{ domain: '', version: b.opset ?? 13 }],
-    graph: {
-      name: 'g',
-      node: b.nodes.map((n, k) => ({ opType: n.op, name: n.name ?? `n${k}`, input: n.in, output: n.out, attribute: Object.entries(n.attrs ?? {}).map(([a, v]) => attr(a, v)) })),
-      initializer: inits.map(tensorOf),
-      input: [...(b.initsAsInputs ? inits.map((t) => vi(t.name, t.dims)) : []), vi(inName, inDims)],
-      output: [vi(b.output ?? 'y', [1, 1])],
-    },
-  };
-  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish();
-}
 
 /** Asserts an OnnxError (a ParameterError) with this reason whose message contains every piece of `text`. */
 function expectOnnxError(f: () => unknown, reason: OnnxError['reason'], ...text: string[]): OnnxError {
@@ -399,11 +343,11 @@ describe('loadOnnx typed errors', () => {
     const bytes = build({ nodes: [{ op: 'Gemm', name: 'fc', in: ['x', 'W', 'b'], out: ['g'], attrs: { transB: 1 } }, { op: 'Softmax', name: 'probs', in: ['g'], out: ['y'] }], inits: [{ name: 'W', dims: [2, 3], values: [1, 2, 3, 4, 5, 6] }, { name: 'b', dims: [2], values: [0, 0] }] });
     const e = expectOnnxError(() => loadOnnx(bytes), 'unsupported', 'loadOnnx: node "probs" (Softmax): unsupported operator Softmax (supported: Gemm, MatMul, Conv');
     expect([e.node, e.opType]).toEqual(['probs', 'Softmax']);
-    // Products of two computed values and Conv with groups are not affine / not supported.
+    // Products of two computed values are not affine; groups must divide the channels.
     expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'Mul', name: 'sq', in: ['x', 'x'], out: ['y'] }] })), 'unsupported', 'node "sq" (Mul): Mul of two computed values is not supported');
     expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'Cast', name: 'ci', in: ['x'], out: ['y'], attrs: { to: 7 } }] })), 'unsupported', 'node "ci" (Cast): Cast of a computed value to INT64 is not supported (FLOAT and DOUBLE are)');
     expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'MatMul', name: 'mm', in: ['x', 'x'], out: ['y'] }] })), 'unsupported', 'node "mm" (MatMul): MatMul needs one constant operand');
-    expectOnnxError(() => loadOnnx(build({ input: ['x', [1, 1, 3, 3]], nodes: [{ op: 'Conv', name: 'c1', in: ['x', 'w'], out: ['y'], attrs: { group: 2 } }], inits: [{ name: 'w', dims: [1, 1, 2, 2], values: [1, 1, 1, 1] }] })), 'unsupported', 'node "c1" (Conv): only group = 1 is supported (got 2)');
+    expectOnnxError(() => loadOnnx(build({ input: ['x', [1, 1, 3, 3]], nodes: [{ op: 'Conv', name: 'c1', in: ['x', 'w'], out: ['y'], attrs: { group: 2 } }], inits: [{ name: 'w', dims: [1, 1, 2, 2], values: [1, 1, 1, 1] }] })), 'shape', 'node "c1" (Conv): group 2 must divide the 1 input and 1 output channels');
   });
 
   it('ONNX_OPS lists exactly the operators with a converter', () => {
@@ -416,7 +360,7 @@ describe('loadOnnx typed errors', () => {
       }
     };
     for (const op of ONNX_OPS) expect([op, reached(op)]).toEqual([op, true]);
-    for (const op of ['Softmax', 'MaxPool', 'Pad', 'Clip', 'Exp', 'LSTM']) expect([op, reached(op)]).toEqual([op, false]);
+    for (const op of ['Softmax', 'Erf', 'LayerNormalization', 'Elu', 'Exp', 'LSTM']) expect([op, reached(op)]).toEqual([op, false]);
   });
 
   it('shape mismatches name the node', () => {
