@@ -13,6 +13,7 @@ import { runVerifyBatchCli } from './verify-batch.js';
 import { FED_EXPERIMENTS, runFedCli, type FedExperiment } from './fed.js';
 import { LM_EXPERIMENTS, lmSettings, runLmExperimentsCli, type LmExperiment } from './lm-experiments.js';
 import { SADDLE_EXPERIMENTS, runSaddleCli, type SaddleExperiment } from './saddle.js';
+import { POLICY_EXPERIMENTS, runPolicyCli, type PolicyExperiment } from './policy.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
 
 const EXIT_CODES = `
@@ -200,6 +201,25 @@ command('saddle')
     const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
     const json = prepareOutputFile('--json', pathOption('--json', opts.json));
     await runSaddleCli({ experiment: experiment as SaddleExperiment, svg, json, quick: opts.quick === true, log: (line) => console.log(line) });
+  });
+
+command('policy')
+  .description('preference and policy optimisation experiments: tabular Nash-MP vs Nash-MD vs online mirror descent on random preference matrices (iterations to a residual of 1e-10 as n and β vary), LOOP vs REINFORCE-LOO vs PPO with a value network on a contextual bandit, sampled Nash-MP against an intransitive judge, LOOP fine-tuning of a character transformer towards a black-box reward')
+  .argument('<experiment>', `the experiment (${POLICY_EXPERIMENTS.join(', ')})`)
+  .addOption(opt('--svg <file>', 'where to write the figure (SVG): residual, regret, win-rate or reward and KL curves; its folder is created when missing', 'policy.svg'))
+  .addOption(opt('--json <file>', 'where to write every number of the runs (JSON); its folder is created when missing', 'policy.json'))
+  .option('--quick', 'a small configuration that runs in seconds (one seed, smaller problems, fewer steps)')
+  .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
+  .action(async (experiment: string, opts: { svg: string; json: string; quick?: boolean; progress: boolean }) => {
+    if (!(POLICY_EXPERIMENTS as readonly string[]).includes(experiment)) {
+      throw new UsageError(`unknown experiment ${experiment} (experiments: ${POLICY_EXPERIMENTS.join(', ')})`);
+    }
+    const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
+    const json = prepareOutputFile('--json', pathOption('--json', opts.json));
+    await runPolicyCli({
+      experiment: experiment as PolicyExperiment, svg, json, quick: opts.quick === true,
+      progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
+    });
   });
 
 command('lm-experiments')
