@@ -103,8 +103,8 @@ const rate = (s: Setup, t: number): number => (s.sqrt ? s.eta / Math.sqrt(t) : s
 /**
  * The shared loop: at round t the learner holds xₜ, pays ℓₜ(xₜ), then `step` updates its state.
  * `step(t, o, y, margin)` receives the offset o of the row aₜ = S.A[o … o + d), the label and the margin
- * yₜ⟨aₜ, xₜ⟩ and must write x_{t+1} into x. (An offset, not a subarray: a typed-array view per round
- * cost about a third of a round's time in bench/saddle's saddleOnline.)
+ * yₜ⟨aₜ, xₜ⟩ and must write x_{t+1} into x. (An offset rather than a subarray, so that no typed-array
+ * view is created per round.)
  */
 function play(S: Stream, setup: Setup, loss: OnlineLoss, x: Float64Array, step: (t: number, o: number, y: number, margin: number) => void): OnlineResult {
   const cumulativeLoss: number[] = [];
