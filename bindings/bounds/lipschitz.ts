@@ -1,6 +1,7 @@
 /**
  * Local Lipschitz constants of ReLU networks over an input region, w.r.t. the L∞ input norm: a sound
- * upper bound by interval bound propagation over the Clarke Jacobian, and a lower bound from the exact
+ * upper bound by interval bound propagation over the Clarke Jacobian and by the linear relaxation of its
+ * backward graph (lipschitz-linear.ts), whichever is smaller, and a lower bound from the exact
  * Jacobian at sampled points (Shi et al., "Efficiently Computing Local Lipschitz Constants of Neural
  * Networks via Bound Propagation", NeurIPS 2022, §3: the Jacobian as a product of layer Jacobians
  * whose ReLU factors are bounded by the pre-activation bounds).
@@ -14,6 +15,7 @@ import { ParameterError, describe, parameterError } from '../runtime/errors.js';
 import { seededRng } from '../rng.js';
 import { nonNegativeInteger, optionKeys, readOptions } from '../runtime/validate.js';
 import { computeBounds, parseRegion, parseSpec, type BoundsRegion } from './bounds.js';
+import { linearRowBound } from './lipschitz-linear.js';
 import { toNetwork, type BoundsNetwork, type LayerSpec, type NetworkSpec } from './model.js';
 
 /** A model as accepted by the bounds family: a parsed network, its JSON spec, or the JSON text. */
@@ -165,6 +167,11 @@ export interface LocalLipschitzOptions {
   patternSteps?: number;
   /** Seed of the samples and of the search (default 0). */
   seed?: number;
+  /**
+   * Also bound each row by the linear relaxation of the Clarke-Jacobian backward graph (default true)
+   * and keep the smaller of the two upper bounds; false: interval arithmetic and branching only.
+   */
+  linear?: boolean;
 }
 
 /** Result of {@link localLipschitz}: a certified interval [lower, upper] for the local L∞ → L∞ Lipschitz constant. */
@@ -193,12 +200,22 @@ export interface LocalLipschitzResult {
   unstable: number;
   /** Unstable neurons branched on (2^branched leaves). */
   branched: number;
-  /** True when every unstable neuron was branched: `upper` is then the exact maximum over the derivative box. */
+  /** True when every unstable neuron was branched: `upperBy.interval` is then the exact maximum over the derivative box (`upper` may be below it: the linear relaxation also sees how the derivatives co-vary with x). */
   exactOverBox: boolean;
   /** The point where `lower` was attained. */
   argmax: Float64Array;
   /** Points at which the exact Jacobian was evaluated. */
   evaluations: number;
+  /**
+   * The upper bound each method gives on its own: `interval` (interval arithmetic with branching) and
+   * `linear` (the linear relaxation of the backward graph; null with `linear: false`). `upper` is their minimum.
+   */
+  upperBy: {
+    /** Interval arithmetic on the Jacobian product, with branching on δ's. */
+    interval: number;
+    /** Linear relaxation of the Clarke-Jacobian backward graph, or null when not run. */
+    linear: number | null;
+  };
 }
 
 interface LipRegion {
@@ -295,8 +312,9 @@ function matrixTimesInterval(W: Float64Array, k: number, m: number, lo: Float64A
 }
 
 /** Derivative interval [lo, hi] of every activation layer (by layer index), from pre-activation bounds. */
-function derivativeBounds(chain: Chain, region: LipRegion, method: LocalLipschitzOptions['boundsMethod']): { d: Map<number, [Float64Array, Float64Array]>; unstable: number } {
+function derivativeBounds(chain: Chain, region: LipRegion, method: LocalLipschitzOptions['boundsMethod']): { d: Map<number, [Float64Array, Float64Array]>; z: Map<number, [Float64Array, Float64Array]>; unstable: number } {
   const d = new Map<number, [Float64Array, Float64Array]>();
+  const zBox = new Map<number, [Float64Array, Float64Array]>();
   let unstable = 0;
   chain.layers.forEach((L, t) => {
     if (L.kind === 'linear') return;
@@ -317,6 +335,7 @@ function derivativeBounds(chain: Chain, region: LipRegion, method: LocalLipschit
         zu = zu.map((v, r) => Math.min(v, ibp.upper[r]!));
       }
     }
+    zBox.set(t, [zl, zu]);
     const lo = new Float64Array(L.n), hi = new Float64Array(L.n);
     for (let r = 0; r < L.n; r++) {
       // Clarke derivative of max(z, s·z): {1} for z > 0, {s} for z < 0, [s, 1] at 0.
@@ -330,7 +349,7 @@ function derivativeBounds(chain: Chain, region: LipRegion, method: LocalLipschit
     }
     d.set(t, [lo, hi]);
   });
-  return { d, unstable };
+  return { d, z: zBox, unstable };
 }
 
 /**
@@ -522,8 +541,14 @@ function rowNorms(J: Float64Array, k: number, n: number): Float64Array {
  * single δ, so its maximum over the derivative box is attained with the δ's at endpoints, and the
  * leaves cover a maximiser. With every unstable ReLU branched the result is the exact maximum over the
  * derivative box (`exactOverBox`). (A best-first search with the same number of bound evaluations was
- * looser on the digits MLP.) The paper's linear relaxation of the backward graph (which
- * also exploits how the δ's co-vary with x) is not implemented.
+ * looser on the digits MLP.)
+ *
+ * With `linear` (default true) each row is also bounded by the linear relaxation of the backward graph
+ * (Shi et al. §3.2–3.3; lipschitz-linear.ts): McCormick planes for the products g·δ, lines in the
+ * pre-activation z for each δ, and one CROWN call for what then depends on x. That bound sees how the
+ * δ's co-vary with x, so it can fall below the maximum over the derivative box; each row keeps the
+ * smaller of the two bounds, and `upperBy` reports both. The relaxation's two free parameters are
+ * tried on a 3 × 3 grid (not optimised by gradient as in the paper).
  *
  * Lower: the exact norm (of the Clarke element with relu'(0) = 0) at the region's centre, at `samples`
  * seeded uniform points (projected into an L2/L1 ball), along `searchSteps` steps of seeded hill
@@ -533,15 +558,17 @@ function rowNorms(J: Float64Array, k: number, n: number): Float64Array {
  * the worst branch leaf. When that pattern is reached and the leaf was exact, lower == upper.
  *
  * Defaults: norm 'inf' (the only one), C identity, boundsMethod 'crown', branch 10, samples 1000,
- * searchSteps 200, patternSteps 100, seed 0. Sound up to floating-point rounding (no outward rounding), like `computeBounds`.
+ * searchSteps 200, patternSteps 100, seed 0, linear true. Sound up to floating-point rounding (no outward rounding), like `computeBounds`.
  */
 export function localLipschitz(model: ModelInput, region: BoundsRegion, options?: LocalLipschitzOptions): LocalLipschitzResult {
   const fn = 'localLipschitz';
   const chain = chainOf(fn, model);
   const reg = lipRegion(fn, region, chain.input);
   options = readOptions(fn, options, optionKeys<LocalLipschitzOptions>({
-    norm: true, C: true, boundsMethod: true, samples: true, searchSteps: true, branch: true, patternSteps: true, seed: true,
+    norm: true, C: true, boundsMethod: true, samples: true, searchSteps: true, branch: true, patternSteps: true, seed: true, linear: true,
   }));
+  const useLinear = options.linear ?? true;
+  if (typeof useLinear !== 'boolean') throw parameterError(fn, 'options.linear', 'a boolean', useLinear);
   if ((options.norm ?? 'inf') !== 'inf') throw parameterError(fn, 'options.norm', "'inf'", options.norm);
   const method = options.boundsMethod ?? 'crown';
   if (!['ibp', 'crown', 'crown-ibp', 'alpha-crown'].includes(method)) throw parameterError(fn, 'options.boundsMethod', "'ibp', 'crown', 'crown-ibp' or 'alpha-crown'", method);
@@ -557,7 +584,7 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options?
   const { data: C, k } = specMatrix(fn, options.C, chain.output);
   const n = chain.input;
 
-  const { d, unstable } = derivativeBounds(chain, reg, method);
+  const { d, z, unstable } = derivativeBounds(chain, reg, method);
   const { lo: jl, hi: jh, influence } = jacobianEnclosure(chain, C, k, d);
   const rowsUpper = rowBounds(jl, jh, k, n);
   // Branch on the `branch` unstable neurons of largest influence (upstream × downstream magnitude).
@@ -577,6 +604,23 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options?
     const leaves = branchedRowBounds(chain, C, k, d, chosen);
     for (let i = 0; i < k; i++) rowsUpper[i] = Math.min(rowsUpper[i]!, leaves.rows[i]!);
     pattern = leaves.pattern;
+  }
+  const intervalUpper = maxOf(rowsUpper);
+  let linearUpper: number | null = null;
+  if (useLinear) {
+    // The gradient intervals entering every δ_t, per row (copied: the propagation reuses its arrays).
+    const pre = new Map<number, [Float64Array, Float64Array]>();
+    backwardInterval(chain, C, k, d, (t, a, b) => pre.set(t, [a.slice(), b.slice()]));
+    const boxes = { d, z, pre, g0: [jl, jh] as [Float64Array, Float64Array] };
+    const rowsLinear = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      // A small grid over the relaxation's two free parameters (σ = 0 with mix 0.5 is the interval of δ).
+      let b = Infinity;
+      for (const sigma of [0, 0.5, 1]) for (const mix of [0, 0.5, 1]) b = Math.min(b, linearRowBound(chain, C, k, i, boxes, reg.bounds, sigma, mix));
+      rowsLinear[i] = b;
+      rowsUpper[i] = Math.min(rowsUpper[i]!, b);
+    }
+    linearUpper = maxOf(rowsLinear);
   }
 
   const rowsLower = new Float64Array(k);
@@ -645,5 +689,6 @@ export function localLipschitz(model: ModelInput, region: BoundsRegion, options?
     exactOverBox: branched === unstable,
     argmax,
     evaluations,
+    upperBy: { interval: intervalUpper, linear: linearUpper },
   };
 }
