@@ -157,13 +157,13 @@ function denseSolve(A: Float64Array, N: number, b: Float64Array): Float64Array |
   return x;
 }
 
-/** True when the symmetric n × n matrix A + δI has a Cholesky factorisation (is positive definite). */
-function choleskyOk(A: Float64Array, n: number, delta: number): boolean {
+/** True when the symmetric n × n matrix A + δI has a Cholesky factorisation with every pivot above minPivot (is positive definite, not just by rounding). */
+function choleskyOk(A: Float64Array, n: number, delta: number, minPivot = 0): boolean {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let dj = A[j * n + j]! + delta;
     for (let k = 0; k < j; k++) dj -= L[j * n + k]! ** 2;
-    if (!(dj > 0)) return false;
+    if (!(dj > minPivot)) return false;
     const ljj = Math.sqrt(dj);
     L[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -175,12 +175,37 @@ function choleskyOk(A: Float64Array, n: number, delta: number): boolean {
   return true;
 }
 
-/** The shift δ ≥ 0 of the Newton matrix: 0 when H ≻ 0, else the first of 10⁻⁸·s, 10⁻⁷·s, … that works. */
-function regularization(H: Float64Array, n: number): number {
-  if (choleskyOk(H, n, 0)) return 0;
+/**
+ * The shift δ ≥ 0 of the Newton matrix B = H + δI. The KKT matrix [[B, Jᵀ], [J, 0]] has the inertia of
+ * a minimisation step (n positive, m negative eigenvalues) exactly when B is positive definite on the
+ * null space of J, which, for J of full row rank, holds when B + ρJᵀJ is positive definite for a large ρ
+ * (Debreu's lemma); ρ = 10³·s/max_j(JᵀJ)_jj here, s = max(1, max|H_ii|). δ = 0 when H already passes,
+ * else the first of 10⁻²·s, 10⁻¹·s, … that does: a smaller shift would leave a nearly singular B whose
+ * step along weakly curved directions is out of all proportion (1/δ) and must be backtracked away
+ * (and would make the sketched solves crawl).
+ */
+function regularization(H: Float64Array, J: Float64Array, n: number, m: number): number {
   let scale = 1;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(H[i * n + i]!));
-  for (let delta = 1e-8 * scale; ; delta *= 10) if (choleskyOk(H, n, delta)) return delta;
+  let jj = 0;
+  for (let j = 0; j < n; j++) {
+    let t = 0;
+    for (let p = 0; p < m; p++) t += J[p * n + j]! ** 2;
+    jj = Math.max(jj, t);
+  }
+  const rho = jj > 0 ? (1e3 * scale) / jj : 0;
+  const A = H.slice();
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let t = 0;
+      for (let p = 0; p < m; p++) t += J[p * n + i]! * J[p * n + j]!;
+      A[i * n + j] = A[i * n + j]! + rho * t;
+    }
+  }
+  // pivots of ρJᵀJ along the null space of J are rounding (≈ 10⁻¹³·s): demand more than that
+  const minPivot = 1e-8 * scale;
+  if (choleskyOk(A, n, 0, minPivot)) return 0;
+  for (let delta = 1e-2 * scale; ; delta *= 10) if (choleskyOk(A, n, delta, minPivot)) return delta;
 }
 
 const norm2 = (v: ArrayLike<number>): number => {
@@ -320,11 +345,11 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
     }
     iterations++;
     const H = hessianOfL(x, lambda);
-    // The KKT matrix takes B = H + δI with the smallest δ in {0, 10⁻⁸, 10⁻⁷, …}·(1 + max|H_ii|) that makes
-    // B positive definite: away from a solution H can be indefinite and the Newton step then heads for
-    // a saddle or a maximum; near a solution satisfying the second-order conditions with H ≻ 0, δ = 0 and
-    // the step is Newton's. (∇M below always uses the true H.)
-    const delta = regularization(H, n);
+    // The KKT matrix takes B = H + δI with δ = 0 when H is positive definite on the null space of J and
+    // a shift otherwise (see regularization): away from a solution the step would otherwise head for a
+    // saddle or a maximum; near a solution satisfying the second-order conditions δ = 0 and the step is
+    // Newton's. (∇M below always uses the true H.)
+    const delta = regularization(H, e.J, n, m);
     const K = new Float64Array(N * N);
     for (let i = 0; i < n; i++) {
       K.set(H.subarray(i * n, i * n + n), i * N);
@@ -387,6 +412,13 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
       }
     }
     totalFlops += flops;
+    if (!(slope < 0)) {
+      // no penalty made d a descent direction (a failed solve or a degenerate point): stop, do not
+      // let the Armijo test accept a step by rounding
+      stopped = 'lineSearch';
+      iterations--;
+      break;
+    }
     // Armijo backtracking on M
     const m0 = merit(e, lambda);
     let alpha = 1;

@@ -173,6 +173,28 @@ describe('exactAugmentedLagrangian', () => {
     }
   });
 
+  it('nearest point of a circle {1ᵀx = 1, ‖x‖ = 1} to (1, 2, 0) from a start where ∇²L = 0 (the reduced Hessian is singular)', () => {
+    // at x0 = (1, 0, 0) the least-squares multipliers are (2, −1), so ∇²L = (2 + 2λ₂)I = 0: the Newton
+    // matrix needs a shift, and a tiny one gives steps of 1/δ that the line search must cut to nothing
+    const problem: EqualityConstrainedProblem = {
+      dimension: 3, constraints: 2,
+      objective: (x) => (x[0]! - 1) ** 2 + (x[1]! - 2) ** 2 + x[2]! ** 2,
+      gradient: (x, g) => { g[0] = 2 * (x[0]! - 1); g[1] = 2 * (x[1]! - 2); g[2] = 2 * x[2]!; },
+      hessian: (_x, H) => { H.fill(0); H[0] = H[4] = H[8] = 2; },
+      constraint: (x, c) => { c[0] = x[0]! + x[1]! + x[2]! - 1; c[1] = x[0]! ** 2 + x[1]! ** 2 + x[2]! ** 2 - 1; },
+      jacobian: (x, J) => { J[0] = J[1] = J[2] = 1; J[3] = 2 * x[0]!; J[4] = 2 * x[1]!; J[5] = 2 * x[2]!; },
+      constraintHessian: (_x, l, H) => { H.fill(0); H[0] = H[4] = H[8] = 2 * l[1]!; },
+    };
+    // closed form: the circle's centre (1/3)(1, 1, 1), radius √(2/3), towards the projection (0, 1, −1) of (1, 2, 0) − centre
+    const r = Math.sqrt(2 / 3) / Math.SQRT2;
+    const want = [1 / 3, 1 / 3 + r, 1 / 3 - r];
+    for (const solver of ['exact', 'sketch'] as const) {
+      const out = exactAugmentedLagrangian(problem, { x0: [1, 0, 0], solver, tol: 1e-10, maxIter: 40, maxInnerIter: 5000 });
+      expect(out.converged, solver).toBe(true);
+      for (let i = 0; i < 3; i++) expect(Math.abs(out.x[i]! - want[i]!), solver).toBeLessThan(1e-8);
+    }
+  });
+
   describe('constrained logistic regression on breast cancer (1ᵀw = 0 and ‖w‖² = 1)', () => {
     const { X, y } = breastCancer();
     const S = standardize(X);
