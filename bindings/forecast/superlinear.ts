@@ -57,7 +57,8 @@ export interface SuperLinearOptions {
   gateEpochs?: number;
   /**
    * Epochs of Adam (step 1e-2, batches of 64) on the forecast error of the mixture, which learns the
-   * mixing logits among the k experts the spectral gate selects (default 10; 0 mixes them equally).
+   * mixing logits among the k experts the spectral gate selects (default 0: no mixing stage, the
+   * experts are weighted by the softmax of the spectral gate's own top-k logits).
    */
   mixEpochs?: number;
   /** Seed of the synthetic signals and of the gate's initialisation and shuffles (default 0). */
