@@ -22,6 +22,7 @@ import { optionKeys, readOptions } from '../runtime/validate.js';
 import type { SmoothFunction } from '../prox/algorithms/index.js';
 import { checkSmoothArg, finiteOut, nonNegativeOption, positiveArg, vectorArg } from './common.js';
 
+/** Options of `bregmanBaryconvexProx`: the geometry of x and the inner solver's stopping rule. */
 export interface BaryconvexProxOptions {
   /** The geometry of x: 'euclidean' (default, x ∈ ℝⁿ) or 'kl' (x in the relative interior of the simplex, entropic). */
   geometry?: 'euclidean' | 'kl';
@@ -31,6 +32,7 @@ export interface BaryconvexProxOptions {
   maxIter?: number;
 }
 
+/** The image (x⁺, w⁺) of `bregmanBaryconvexProx` and how its inner solver ended. */
 export interface BaryconvexProxResult {
   /** x⁺. */
   x: Float64Array;

@@ -120,8 +120,13 @@ export interface BilevelResult extends IterativeResult {
    * argmin f(x, ·)), f(x, y) − v_γ(x, y, z) (its one-step estimate) for LV-HBA. Near 0 at a bilevel-feasible point.
    */
   valueGap: number[];
-  /** Gradient evaluations by callback: upper (∇ₓF, ∇_yF pairs) and lower (∇ₓf, ∇_yf pairs). */
-  gradientCalls: { upper: number; lower: number };
+  /** Gradient evaluations by callback. */
+  gradientCalls: {
+    /** Gradient evaluations of the upper level F (∇ₓF and ∇_yF, counted as pairs). */
+    upper: number;
+    /** Gradient evaluations of the lower level f (∇ₓf and ∇_yf, counted as pairs). */
+    lower: number;
+  };
 }
 
 const BILEVEL_BASE = { x0: true, y0: true } as const;

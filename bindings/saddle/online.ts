@@ -16,6 +16,7 @@ import { positiveArg, vectorArg } from './common.js';
 /** The per-round losses of the online methods. */
 export type OnlineLoss = 'hinge' | 'logistic';
 
+/** Options of the online methods (`ogd`, `ftrl`, `implicitFtrl`, `aProxFtrl`, `generalizedImplicitFtrl`). */
 export interface OnlineOptions {
   /** The base learning rate η > 0 (default 1). */
   eta?: number;
@@ -25,6 +26,7 @@ export interface OnlineOptions {
   comparator?: ArrayLike<number>;
 }
 
+/** Options of `generalizedImplicitFtrl`: those of every online method and the choice of update. */
 export interface GeneralizedImplicitFtrlOptions extends OnlineOptions {
   /**
    * How gₜ is chosen (Chen & Orabona 2023, §3): 'fenchel-young' (default) minimizes the regret bound's
@@ -35,6 +37,7 @@ export interface GeneralizedImplicitFtrlOptions extends OnlineOptions {
   update?: 'fenchel-young' | 'aprox' | 'linear';
 }
 
+/** What an online method returns after one pass over the stream. */
 export interface OnlineResult {
   /** The final iterate (after the last round). */
   x: Float64Array;
@@ -267,13 +270,21 @@ function generalizedRun(fn: string, X: MatrixInput, y: ArrayLike<number>, loss: 
   });
 }
 
+/** The comparator of the regret: the best fixed point in hindsight and its total loss. */
+export interface BestInHindsight {
+  /** argmin over ‖u‖₂ ≤ radius of Σₜ ℓₜ(u) (to a 1e-9 residual). */
+  u: Float64Array;
+  /** Σₜ ℓₜ(u) at that u. */
+  totalLoss: number;
+}
+
 /**
  * The best fixed point in hindsight within the ball ‖u‖₂ ≤ radius: argmin_u Σₜ φ(yₜ⟨aₜ, u⟩), by
  * Chambolle–Pock (hinge; the sum of hinges composed with diag(y)A) or FISTA (logistic), to a 1e-9
  * residual. Returns u and the total loss Σₜ ℓₜ(u) — the comparator for `regret`.
  * @throws as `ogd`, and ParameterError for a radius that is not a finite number > 0.
  */
-export function bestInHindsight(X: MatrixInput, y: ArrayLike<number>, loss: OnlineLoss, radius: number): { u: Float64Array; totalLoss: number } {
+export function bestInHindsight(X: MatrixInput, y: ArrayLike<number>, loss: OnlineLoss, radius: number): BestInHindsight {
   const fn = 'bestInHindsight';
   const S = readStream(fn, X, y, loss);
   positiveArg(fn, 'radius', radius);
