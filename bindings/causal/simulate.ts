@@ -26,7 +26,18 @@ const OPTION_KEYS = optionKeys<SimulateProximalOptions>({ n: true, seed: true, m
 /** What {@link simulateProximal} returns. */
 export interface SimulatedProximalStudy {
   /** The observations (A, Y, Z, W, X; U stays hidden). */
-  data: { a: Float64Array; y: Float64Array; z: Float64Array; w: Float64Array; x: Float64Array };
+  data: {
+    /** Treatment A. */
+    a: Float64Array;
+    /** Outcome Y. */
+    y: Float64Array;
+    /** Treatment-side proxy Z. */
+    z: Float64Array;
+    /** Outcome-side proxy W. */
+    w: Float64Array;
+    /** Measured covariate X. */
+    x: Float64Array;
+  };
   /** Covariates to give the outcome bridge (X, or |X| when it is misspecified). */
   outcomeCovariates: Float64Array;
   /** Covariates to give the treatment bridge (X, or |X| when it is misspecified). */

@@ -9,7 +9,12 @@ import { logisticKernel } from './kernels.js';
 /** Options of {@link constrainedLogisticProblem}. */
 export interface ConstrainedLogisticOptions {
   /** Linear constraints A w = b on the weights (not the intercept): A has k rows of d entries. */
-  linear?: { A: Rows; b: VectorInput };
+  linear?: {
+    /** k rows of d coefficients. */
+    A: Rows;
+    /** The k right-hand sides. */
+    b: VectorInput;
+  };
   /** Radius r of the nonlinear constraint ‖w‖² = r² on the weights. Omit for none. */
   sphere?: number;
 }

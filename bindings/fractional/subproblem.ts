@@ -24,7 +24,12 @@ export interface FractionalSubproblem {
    * argmin_u G(u) + (u − v)²/(2s). Only with an affine or concave denominator (δ ≤ 0), where each
    * Dinkelbach step is a convex 1-D problem. Exclusive with `lambda`.
    */
-  g?: { value(u: number): number; prox(v: number, s: number): number };
+  g?: {
+    /** G at the coordinate value u. */
+    value(u: number): number;
+    /** argmin_u G(u) + (u − v)²/(2s). */
+    prox(v: number, s: number): number;
+  };
   /** Denominator D(t) = ½δ t² + d₁ t + d₀: δ (≥ 0 convex, ≤ 0 concave). Default 0. */
   d2?: number;
   /** d₁. Default 0. */
