@@ -33,7 +33,7 @@ import { benchFft } from './forecast/fft.js';
 import { benchNashStep } from './policy/nash.js';
 import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
-import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
+import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleImplicitFtrl, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -122,10 +122,12 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
   // the saddle family's solvers, fixed iteration counts, library (callbacks, checks, certificate) vs the same loop in plain TS (see bench/saddle/saddle.ts for the problems per n)
   { name: 'saddleAlpd', aliases: ['saddle', 'alpd', 'primal-dual'], run: benchSaddleAlpd },
+  { name: 'saddleLpd', aliases: ['saddle', 'lpd', 'primal-dual'], run: benchSaddleLpd },
   { name: 'saddlePenalty', aliases: ['saddle', 'bilevel', 'penalty'], run: benchSaddlePenalty },
   { name: 'saddleLvhba', aliases: ['saddle', 'bilevel', 'lvhba'], run: benchSaddleLvhba },
   { name: 'saddleProxy', aliases: ['saddle', 'proxy'], run: benchSaddleProxy },
   { name: 'saddleOnline', aliases: ['saddle', 'online', 'ftrl'], run: benchSaddleOnline },
+  { name: 'saddleImplicitFtrl', aliases: ['saddle', 'online', 'ftrl', 'implicit'], run: benchSaddleImplicitFtrl },
   { name: 'saddleBaryconvex', aliases: ['saddle', 'baryconvex'], run: benchSaddleBaryconvex },
   // the transformer LM per feed-forward variant, width 32 / 64 / 96 for n = 1e3 / 1e5 / 1e6: forward (WASM vs plain TS), trainLm step and sampleLm in tokens/s (see bench/nn/lm.ts)
   ...LM_VARIANTS.map((v) => ({ name: `nnLm-${v}`, aliases: ['nn', 'lm', 'transformer'], run: benchLm(v) })),

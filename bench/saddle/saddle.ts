@@ -31,7 +31,9 @@ import {
   bilinearCoupling,
   bregmanBaryconvexProx,
   generalizedImplicitFtrl,
+  implicitFtrl,
   indBox,
+  lpd,
   leastSquares,
   lvhba,
   matrixOperator,
@@ -97,8 +99,11 @@ const pick = <T>(n: number, table: Record<number, T>): T => {
 
 const ALPD_SIZE: Record<number, { k: number; iterations: number }> = { 1e3: { k: 20, iterations: 200 }, 1e5: { k: 200, iterations: 20 }, 1e6: { k: 500, iterations: 5 } };
 
-/** The plain-TS ALPD (restart on, h absent, g = ½‖y − d‖², μ = 1): the iteration of bindings/saddle/primal-dual.ts. */
-function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Array, n: number, m: number, Lf: number, Lyx: number, iterations: number): Float64Array {
+/**
+ * The plain-TS ALPD (restart on, h absent, g = ½‖y − d‖², μ = 1), or with `plain` LPD (no momentum, the
+ * step a_t/(L_f·a_t + 2L_yx²/μ), no restart): the iterations of bindings/saddle/primal-dual.ts.
+ */
+function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Array, n: number, m: number, Lf: number, Lyx: number, iterations: number, plain = false): Float64Array {
   const mu = 1;
   const xbar = new Float64Array(n);
   let xPrev = new Float64Array(n);
@@ -118,7 +123,7 @@ function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Ar
   const coupling = (2 * Lyx * Lyx) / mu;
   for (let it = 0; it < iterations; it++) {
     tau++;
-    const beta = 2 / (tau + 1);
+    const beta = plain ? 1 : 2 / (tau + 1);
     const phi = mu * (1 + (tau * (tau - 1)) / 2);
     const sigma = tau / phi;
     const theta = (tau - 1) / tau;
@@ -130,7 +135,7 @@ function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Ar
       yNew[j] = (sj - d[j]!) * scale + 0 + d[j]!;
     }
     y = yNew;
-    const eta = tau / (2 * Lf + coupling);
+    const eta = tau / (plain ? Lf * tau + coupling : 2 * Lf + coupling);
     for (let i = 0; i < n; i++) xl[i] = (1 - beta) * xbar[i]! + beta * xPrev[i]!;
     mv(Q, n, n, xl, gf);
     for (let i = 0; i < n; i++) gf[i] = gf[i]! + c[i]!;
@@ -160,7 +165,7 @@ function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Ar
     }
     const cert = Math.max(Math.sqrt(rp), Math.sqrt(rd));
     void (fval + yG - gy / 2); // the objective, as the library computes it
-    if (cert > prevCert) {
+    if (!plain && cert > prevCert) {
       tau = 0;
       xPrev = xbar.slice();
       mv(K, m, n, xPrev, Gcur);
@@ -171,7 +176,12 @@ function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Ar
   return joined(xbar, y);
 }
 
-export function benchSaddleAlpd(ctx: BenchContext): CaseResult[] {
+export const benchSaddleAlpd = (ctx: BenchContext): CaseResult[] => benchPrimalDual(ctx, 'alpd');
+export const benchSaddleLpd = (ctx: BenchContext): CaseResult[] => benchPrimalDual(ctx, 'lpd');
+
+function benchPrimalDual(ctx: BenchContext, method: 'alpd' | 'lpd'): CaseResult[] {
+  const plain = method === 'lpd';
+  const solver = plain ? lpd : alpd;
   return ctx.sizes.map((size) => {
     const { k: n, iterations } = pick(size, ALPD_SIZE);
     const m = (3 * n) / 2;
@@ -211,24 +221,24 @@ export function benchSaddleAlpd(ctx: BenchContext): CaseResult[] {
     const Kop = matrixOperator(K, m, n);
     const Lyx = operatorNorm(Kop); // once, outside the timed calls (as a caller who reuses the coupling)
     const problem = { f, coupling: bilinearCoupling(Kop, Lyx), g: translated(sqrNormL2(1), d), mu: 1 };
-    const reference = alpdRef(Q, c, K, d, n, m, Lf, Lyx, iterations);
+    const reference = alpdRef(Q, c, K, d, n, m, Lf, Lyx, iterations, plain);
     const libOut = new Float64Array(n + m);
     const refOut = new Float64Array(n + m);
     const candidates: CaseCandidate[] = [
       {
         key: 'library',
-        name: 'alpd (callbacks: matrixOperator, sqrNormL2 prox in WASM)',
+        name: `${method} (callbacks: matrixOperator, sqrNormL2 prox in WASM)`,
         call: () => {
-          const r = alpd(problem, { lipschitz: Lf, maxIter: iterations, tol: 0 });
+          const r = solver(problem, { lipschitz: Lf, maxIter: iterations, tol: 0 });
           libOut.set(r.x);
           libOut.set(r.y, n);
         },
         ...onJs(libOut),
       },
-      { key: 'plainTS', name: 'plain-TS ALPD loop', call: () => refOut.set(alpdRef(Q, c, K, d, n, m, Lf, Lyx, iterations)), ...onJs(refOut) },
+      { key: 'plainTS', name: `plain-TS ${method.toUpperCase()} loop`, call: () => refOut.set(alpdRef(Q, c, K, d, n, m, Lf, Lyx, iterations, plain)), ...onJs(refOut) },
     ];
     const result = runCase(
-      { kernel: 'saddleAlpd', n: (2 * n * n + 4 * m * n) * iterations, seed, params: { n, m, iterations } },
+      { kernel: plain ? 'saddleLpd' : 'saddleAlpd', n: (2 * n * n + 4 * m * n) * iterations, seed, params: { n, m, iterations } },
       candidates,
       [reference],
       { 'library vs plain-TS': ['plainTS', 'library'] },
@@ -698,29 +708,35 @@ function onlineRef(A: Float64Array, y: Float64Array, T: number, d: number): Floa
       x[j] = e * theta[j]!;
     }
   }
-  return joined(x, [total, mistakes]);
+  // the mean loss, not the total: a total in the thousands carries rounding above the 1e-12 check
+  return joined(x, [total / T, mistakes]);
+}
+
+/** The bench's stream for size n: breast cancer (standardised) at 1e3, else a seeded Gaussian stream with noisy linear labels. */
+function onlineStream(size: number) {
+  const { T, d } = pick(size, ONLINE_SIZE);
+  const seed = 1830 + Math.log10(size);
+  let A: Float64Array;
+  let labels: Float64Array;
+  if (size === 1e3) {
+    const bc = breastCancerPm();
+    A = Float64Array.from(standardized(bc.X).flat());
+    labels = Float64Array.from(bc.y);
+  } else {
+    const g = rng(seed);
+    A = g.normal(T * d);
+    const w = g.normal(d);
+    const noise = g.normal(T);
+    const score = new Float64Array(T);
+    mv(A, T, d, w, score);
+    labels = score.map((s, i) => (s + 2 * noise[i]! >= 0 ? 1 : -1));
+  }
+  return { T, d, seed, A, labels, X: { data: A, rows: T, cols: d } };
 }
 
 export function benchSaddleOnline(ctx: BenchContext): CaseResult[] {
   return ctx.sizes.map((size) => {
-    const { T, d } = pick(size, ONLINE_SIZE);
-    const seed = 1830 + Math.log10(size);
-    let A: Float64Array;
-    let labels: Float64Array;
-    if (size === 1e3) {
-      const bc = breastCancerPm();
-      A = Float64Array.from(standardized(bc.X).flat());
-      labels = Float64Array.from(bc.y);
-    } else {
-      const g = rng(seed);
-      A = g.normal(T * d);
-      const w = g.normal(d);
-      const noise = g.normal(T);
-      const score = new Float64Array(T);
-      mv(A, T, d, w, score);
-      labels = score.map((s, i) => (s + 2 * noise[i]! >= 0 ? 1 : -1));
-    }
-    const X = { data: A, rows: T, cols: d };
+    const { T, d, seed, A, labels, X } = onlineStream(size);
     const libOut = new Float64Array(d + 2);
     const refOut = new Float64Array(d + 2);
     const candidates: CaseCandidate[] = [
@@ -730,7 +746,7 @@ export function benchSaddleOnline(ctx: BenchContext): CaseResult[] {
         call: () => {
           const r = generalizedImplicitFtrl(X, labels, 'logistic');
           libOut.set(r.x);
-          libOut[d] = r.cumulativeLoss[T - 1]!;
+          libOut[d] = r.cumulativeLoss[T - 1]! / T;
           libOut[d + 1] = r.mistakes;
         },
         ...onJs(libOut),
@@ -741,6 +757,100 @@ export function benchSaddleOnline(ctx: BenchContext): CaseResult[] {
       { kernel: 'saddleOnline', n: T * d, seed, params: { rounds: T, d } },
       candidates,
       [onlineRef(A, labels, T, d)],
+      { 'library vs plain-TS': ['plainTS', 'library'] },
+      ctx.timer,
+    );
+    return { ...result, n: size };
+  });
+}
+
+/** prox of s·log(1 + e^{−m}) at m0 (the root of m − s·σ(−m) − m0): bracketed Newton, as the prox family's logisticProx1d. */
+function logisticProx1d(m0: number, s: number): number {
+  const sigmoidNeg = (m: number): number => {
+    if (m >= 0) {
+      const e = Math.exp(-m);
+      return e / (1 + e);
+    }
+    return 1 / (1 + Math.exp(m));
+  };
+  let lo = m0;
+  let hi = m0 + s;
+  let m = m0 + s * 0.5;
+  for (let it = 0; it < 200; it++) {
+    const sn = sigmoidNeg(m);
+    const h = m - s * sn - m0;
+    if (h > 0) hi = m;
+    else if (h < 0) lo = m;
+    else return m;
+    const dd = 1 + s * sn * (1 - sn);
+    let next = m - h / dd;
+    if (!(next > lo && next < hi)) next = lo + (hi - lo) * 0.5;
+    const tolM = 4 * Number.EPSILON * Math.max(1, Math.abs(m));
+    if (Math.abs(next - m) <= tolM || hi - lo <= tolM) return next;
+    m = next;
+  }
+  return m;
+}
+
+/** One pass of implicit FTRL (logistic, ηₜ = 1/√t) in plain TS: x_{t+1} = prox_{η_{t+1}ℓₜ}(η_{t+1}θₜ) along aₜ in closed form up to the 1-D prox. */
+function implicitRef(A: Float64Array, y: Float64Array, T: number, d: number): Float64Array {
+  const theta = new Float64Array(d);
+  const x = new Float64Array(d);
+  const v = new Float64Array(d);
+  let total = 0;
+  let mistakes = 0;
+  const cumulative: number[] = [];
+  for (let t = 1; t <= T; t++) {
+    const o = (t - 1) * d;
+    const yt = y[t - 1]!;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += A[o + j]! * x[j]!;
+    const margin = yt * s;
+    if (!(margin > 0)) mistakes++;
+    total += logisticLoss(margin);
+    cumulative.push(total);
+    const e = 1 / Math.sqrt(t + 1);
+    let u0 = 0;
+    let aa = 0;
+    for (let j = 0; j < d; j++) {
+      v[j] = e * theta[j]!;
+      u0 += A[o + j]! * v[j]!;
+      aa += A[o + j]! * A[o + j]!;
+    }
+    const u = yt * logisticProx1d(yt * u0, e * aa);
+    const c = -(u0 - u) / aa;
+    for (let j = 0; j < d; j++) {
+      x[j] = v[j]! + c * A[o + j]!;
+      theta[j] = theta[j]! - (v[j]! - x[j]!) / e;
+    }
+  }
+  // the mean loss, not the total: a total in the thousands carries rounding above the 1e-12 check
+  return joined(x, [total / T, mistakes]);
+}
+
+export function benchSaddleImplicitFtrl(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const { T, d, seed, A, labels, X } = onlineStream(size);
+    const libOut = new Float64Array(d + 2);
+    const refOut = new Float64Array(d + 2);
+    const candidates: CaseCandidate[] = [
+      {
+        key: 'library',
+        name: 'implicitFtrl (logistic; lossProx per round, 1-D prox in WASM)',
+        call: () => {
+          const r = implicitFtrl(X, labels, 'logistic');
+          libOut.set(r.x);
+          libOut[d] = r.cumulativeLoss[T - 1]! / T;
+          libOut[d + 1] = r.mistakes;
+        },
+        ...onJs(libOut),
+      },
+      { key: 'plainTS', name: 'plain-TS round loop', call: () => refOut.set(implicitRef(A, labels, T, d)), ...onJs(refOut) },
+    ];
+    const result = runCase(
+      { kernel: 'saddleImplicitFtrl', n: T * d, seed, params: { rounds: T, d } },
+      candidates,
+      [implicitRef(A, labels, T, d)],
       { 'library vs plain-TS': ['plainTS', 'library'] },
       ctx.timer,
     );
