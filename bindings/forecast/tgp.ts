@@ -148,8 +148,11 @@ const backward = (L: Float64Array, n: number, b: Float64Array): Float64Array => 
 
 const LOG_2PI = 1.8378770664093453;
 
-/** Everything the objective and its gradients share at one point. */
-interface GpState {
+/**
+ * Everything the objective and its gradients share at one point.
+ * @internal
+ */
+export interface GpState {
   Z: Float64Array; // n × (hw) × C
   ZK: Float64Array; // Zᵢ K₃
   L: Float64Array; // chol(K + σ²I)
@@ -157,8 +160,11 @@ interface GpState {
   nlml: number;
 }
 
-/** Penalised objective pieces. */
-interface Problem {
+/**
+ * Penalised objective pieces (y centred).
+ * @internal
+ */
+export interface Problem {
   fn: string;
   X: Tensor;
   y: Float64Array;
@@ -199,7 +205,12 @@ function timesChannel(Z: Float64Array, n: number, m: number, C: number, K3: Floa
   return out;
 }
 
-function gpState(p: Problem, A: Float64Array, B: Float64Array, S: Float64Array, logNoise: number): GpState {
+/**
+ * Latent tensors, Cholesky factor, α = K⁻¹y and the NLML at (A, B, S, log σ²). Exported for the
+ * finite-difference test only.
+ * @internal
+ */
+export function gpState(p: Problem, A: Float64Array, B: Float64Array, S: Float64Array, logNoise: number): GpState {
   const { n, C } = p;
   const m = p.h * p.w;
   const Z = contractImages(p.X, A, p.H, p.h, B, p.W, p.w).data;
@@ -263,6 +274,81 @@ function adjoint(G: Float64Array, Zs: Float64Array, n: number, size: number): Fl
     }
   }
   return out;
+}
+
+/**
+ * ∂NLML/∂A (H × h, row-major) at the state `st` reached with column factor B:
+ * Σᵢ,c Xᵢc B Uᵢcᵀ with Uᵢ = ∂NLML/∂Zᵢ. Exported for the finite-difference test only.
+ * @internal
+ */
+export function gradientA(p: Problem, st: GpState, B: Float64Array): Float64Array {
+  const { n, H, W, C, h, w } = p;
+  const U = adjoint(gammaMatrix(st, n), st.ZK, n, h * w * C); // n × (h·w) × C
+  const T = modeProduct(p.X, transpose(B, W, w), 2).data; // [n, H, w, C]
+  const grad = new Float64Array(H * h);
+  for (let i = 0; i < n; i++) for (let a = 0; a < H; a++) for (let b = 0; b < w; b++) for (let c = 0; c < C; c++) {
+    const t = T[((i * H + a) * w + b) * C + c]!;
+    if (t === 0) continue;
+    for (let k = 0; k < h; k++) grad[a * h + k] = grad[a * h + k]! + t * U[((i * h + k) * w + b) * C + c]!;
+  }
+  return grad;
+}
+
+/**
+ * ∂NLML/∂B (W × w, row-major) at the state `st` reached with row factor A: Σᵢ,c Xᵢcᵀ A Uᵢc.
+ * Exported for the finite-difference test only.
+ * @internal
+ */
+export function gradientB(p: Problem, st: GpState, A: Float64Array): Float64Array {
+  const { n, H, W, C, h, w } = p;
+  const U = adjoint(gammaMatrix(st, n), st.ZK, n, h * w * C);
+  const Sx = modeProduct(p.X, transpose(A, H, h), 1).data; // [n, h, W, C]
+  const grad = new Float64Array(W * w);
+  for (let i = 0; i < n; i++) for (let k = 0; k < h; k++) for (let q = 0; q < W; q++) for (let c = 0; c < C; c++) {
+    const s = Sx[((i * h + k) * W + q) * C + c]!;
+    if (s === 0) continue;
+    for (let b = 0; b < w; b++) grad[q * w + b] = grad[q * w + b]! + s * U[((i * h + k) * w + b) * C + c]!;
+  }
+  return grad;
+}
+
+/**
+ * The hyper-parameters θ = (S lower-triangular, C × C row-major with zeros above the diagonal, then
+ * log σ²) and ∂NLML/∂θ at the state `st` reached with them (zero above the diagonal of S).
+ * Exported for the finite-difference test only.
+ * @internal
+ */
+export function gradientTheta(p: Problem, st: GpState, S: Float64Array, logNoise: number): { theta: Float64Array; grad: Float64Array } {
+  const { n, C } = p;
+  const m = p.h * p.w;
+  const G = gammaMatrix(st, n);
+  const Wz = adjoint(G, st.Z, n, m * C);
+  // G₃[c, c′] = ½ Σᵢ ⟨Zᵢc, Wᵢc′⟩ = ∂NLML/∂K₃
+  const G3 = new Float64Array(C * C);
+  for (let i = 0; i < n; i++) for (let t = 0; t < m; t++) for (let c = 0; c < C; c++) for (let d = 0; d < C; d++) {
+    G3[c * C + d] = G3[c * C + d]! + 0.5 * st.Z[(i * m + t) * C + c]! * Wz[(i * m + t) * C + d]!;
+  }
+  const K3 = channelKernel(S, C);
+  let trSS = 0;
+  for (let i = 0; i < C * C; i++) trSS += S[i]! ** 2;
+  let inner = 0;
+  for (let i = 0; i < C * C; i++) inner += G3[i]! * K3[i]!;
+  // ∂/∂(SSᵀ) = (G₃ − ⟨G₃, K₃⟩ I)/tr(SSᵀ); ∂/∂S = (Gs + Gsᵀ) S, kept lower-triangular
+  const Gs = new Float64Array(C * C);
+  for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) Gs[a * C + b] = (G3[a * C + b]! + G3[b * C + a]! - (a === b ? 2 * inner : 0)) / trSS;
+  const theta = new Float64Array(C * C + 1);
+  const grad = new Float64Array(C * C + 1);
+  for (let a = 0; a < C; a++) for (let b = 0; b <= a; b++) {
+    theta[a * C + b] = S[a * C + b]!;
+    let s = 0;
+    for (let k = 0; k < C; k++) s += Gs[a * C + k]! * S[k * C + b]!;
+    grad[a * C + b] = s;
+  }
+  let trG = 0;
+  for (let i = 0; i < n; i++) trG += G[i * n + i]!;
+  theta[C * C] = logNoise;
+  grad[C * C] = 0.5 * trG * wasmExp(logNoise);
+  return { theta, grad };
 }
 
 /** Fused-lasso prox of each column of a row-major r × c factor: soft-threshold(prox_TV(v)) (exact for TV + ℓ1). */
@@ -407,15 +493,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
     const before = F;
     // A-step
     {
-      const G = gammaMatrix(st, n);
-      const U = adjoint(G, st.ZK, n, size); // n × (h·w) × C
-      const T = modeProduct(Xt, transpose(B, W, w), 2).data; // [n, H, w, C]
-      const grad = new Float64Array(H * h);
-      for (let i = 0; i < n; i++) for (let a = 0; a < H; a++) for (let b = 0; b < w; b++) for (let c = 0; c < C; c++) {
-        const t = T[((i * H + a) * w + b) * C + c]!;
-        if (t === 0) continue;
-        for (let k = 0; k < h; k++) grad[a * h + k] = grad[a * h + k]! + t * U[((i * h + k) * w + b) * C + c]!;
-      }
+      const grad = gradientA(p, st, B);
       const res = tryStep('A', A, grad, st.nlml, (z) => penalty(z, H, h, tv, l1),
         (z, eta) => proxFactor(z, H, h, eta, tv, l1), (z) => ({ st: gpState(p, z, B, S, logNoise) }));
       if (res) {
@@ -426,15 +504,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
     }
     // B-step
     {
-      const G = gammaMatrix(st, n);
-      const U = adjoint(G, st.ZK, n, size);
-      const Sx = modeProduct(Xt, transpose(A, H, h), 1).data; // [n, h, W, C]
-      const grad = new Float64Array(W * w);
-      for (let i = 0; i < n; i++) for (let k = 0; k < h; k++) for (let q = 0; q < W; q++) for (let c = 0; c < C; c++) {
-        const s = Sx[((i * h + k) * W + q) * C + c]!;
-        if (s === 0) continue;
-        for (let b = 0; b < w; b++) grad[q * w + b] = grad[q * w + b]! + s * U[((i * h + k) * w + b) * C + c]!;
-      }
+      const grad = gradientB(p, st, A);
       const res = tryStep('B', B, grad, st.nlml, (z) => penalty(z, W, w, tv, l1),
         (z, eta) => proxFactor(z, W, w, eta, tv, l1), (z) => ({ st: gpState(p, A, z, S, logNoise) }));
       if (res) {
@@ -445,33 +515,7 @@ export function fitTensorGp(X: TensorData, y: VectorInput, options?: TensorGpOpt
     }
     // hyper-parameter step: θ = (S lower-triangular, log σ²)
     {
-      const G = gammaMatrix(st, n);
-      const Wz = adjoint(G, st.Z, n, size);
-      // G₃[c, c′] = ½ Σᵢ ⟨Zᵢc, Wᵢc′⟩ = ∂NLML/∂K₃
-      const G3 = new Float64Array(C * C);
-      for (let i = 0; i < n; i++) for (let t = 0; t < m; t++) for (let c = 0; c < C; c++) for (let d = 0; d < C; d++) {
-        G3[c * C + d] = G3[c * C + d]! + 0.5 * st.Z[(i * m + t) * C + c]! * Wz[(i * m + t) * C + d]!;
-      }
-      const K3 = channelKernel(S, C);
-      let trSS = 0;
-      for (let i = 0; i < C * C; i++) trSS += S[i]! ** 2;
-      let inner = 0;
-      for (let i = 0; i < C * C; i++) inner += G3[i]! * K3[i]!;
-      // ∂/∂(SSᵀ) = (G₃ − ⟨G₃, K₃⟩ I)/tr(SSᵀ); ∂/∂S = (Gs + Gsᵀ) S, kept lower-triangular
-      const Gs = new Float64Array(C * C);
-      for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) Gs[a * C + b] = (G3[a * C + b]! + G3[b * C + a]! - (a === b ? 2 * inner : 0)) / trSS;
-      const theta = new Float64Array(C * C + 1);
-      const grad = new Float64Array(C * C + 1);
-      for (let a = 0; a < C; a++) for (let b = 0; b <= a; b++) {
-        theta[a * C + b] = S[a * C + b]!;
-        let s = 0;
-        for (let k = 0; k < C; k++) s += Gs[a * C + k]! * S[k * C + b]!;
-        grad[a * C + b] = s;
-      }
-      let trG = 0;
-      for (let i = 0; i < n; i++) trG += G[i * n + i]!;
-      theta[C * C] = logNoise;
-      grad[C * C] = 0.5 * trG * wasmExp(logNoise);
+      const { theta, grad } = gradientTheta(p, st, S, logNoise);
       const unpack = (z: Float64Array): { S: Float64Array; logNoise: number } => ({ S: z.slice(0, C * C), logNoise: z[C * C]! });
       const res = tryStep('theta', theta, grad, st.nlml, () => 0, (z) => z,
         (z) => {

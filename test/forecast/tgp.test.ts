@@ -1,12 +1,14 @@
 /**
  * The tensor GP with contraction: the objective never increases over the alternating rounds, the
- * analytic gradients of the negative log marginal likelihood match finite differences (through the
- * public fit at maxIter 0 and a re-evaluation), predictions beat the mean and match a plain GP
+ * analytic gradients of the negative log marginal likelihood (in A, B, S and log σ²) match central
+ * differences of the NLML at a random point, predictions beat the mean and match a plain GP
  * posterior computed here from the latent tensors, the planted support is found, and typed errors.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings/index.js';
 import { fitTensorGp, simulateImageRegression } from '../../bindings/forecast/index.js';
+import { gpState, gradientA, gradientB, gradientTheta, type Problem } from '../../bindings/forecast/tgp.js';
+import { seededRng } from '../../bindings/rng.js';
 
 beforeAll(() => init());
 
@@ -67,6 +69,50 @@ describe('fitTensorGp', () => {
       // and it does make progress
       expect(fit.history[fit.history.length - 1]!).toBeLessThan(fit.history[0]! - 1);
     }
+  });
+
+  it('analytic gradients of the NLML in A, B, S and log σ² match central differences of the NLML', () => {
+    // a generic point: h ≠ w so a swapped index shows, a full lower-triangular S so channels couple
+    const n = 12;
+    const h = 2;
+    const w = 3;
+    const all = simulateImageRegression({ n, size: 8, seed: 11 });
+    const [, H, W, C] = all.X.shape as [number, number, number, number];
+    const p: Problem = { fn: 'test', X: { data: all.X.data, shape: [n, H, W, C] }, y: all.y.map((v) => v - 0.3), n, H, W, C, h, w, tv: 0, l1: 0 };
+    const R = seededRng('test', 5);
+    const A = R.normal(H * h).map((v) => 0.5 * v);
+    const B = R.normal(W * w).map((v) => 0.5 * v);
+    const S = new Float64Array(C * C);
+    const z = R.normal(C * C);
+    for (let a = 0; a < C; a++) for (let b = 0; b <= a; b++) S[a * C + b] = (a === b ? 1 : 0) + 0.4 * z[a * C + b]!;
+    const logNoise = Math.log(0.7);
+    const nlml = (a: Float64Array, b: Float64Array, s: Float64Array, ln: number) => gpState(p, a, b, s, ln).nlml;
+    const st = gpState(p, A, B, S, logNoise);
+    const eps = 1e-5;
+    const check = (analytic: Float64Array, at: Float64Array, f: (x: Float64Array) => number, skip: (i: number) => boolean = () => false) => {
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < at.length; i++) {
+        if (skip(i)) continue;
+        const up = Float64Array.from(at);
+        const dn = Float64Array.from(at);
+        up[i] = up[i]! + eps;
+        dn[i] = dn[i]! - eps;
+        const fd = (f(up) - f(dn)) / (2 * eps);
+        worst = Math.max(worst, Math.abs(fd - analytic[i]!));
+        scale = Math.max(scale, Math.abs(fd));
+      }
+      expect(scale).toBeGreaterThan(1e-2); // the check is not on a flat spot
+      expect(worst).toBeLessThan(1e-6 * Math.max(1, scale));
+    };
+    check(gradientA(p, st, B), A, (a) => nlml(a, B, S, logNoise));
+    check(gradientB(p, st, A), B, (b) => nlml(A, b, S, logNoise));
+    const { theta, grad } = gradientTheta(p, st, S, logNoise);
+    expect(Array.from(theta.subarray(0, C * C))).toEqual(Array.from(S));
+    expect(theta[C * C]).toBe(logNoise);
+    // entries above the diagonal of S are not parameters: their gradient entries stay 0
+    for (let a = 0; a < C; a++) for (let b = a + 1; b < C; b++) expect(grad[a * C + b]).toBe(0);
+    check(grad, theta, (t) => nlml(A, B, t.slice(0, C * C), t[C * C]!), (i) => i < C * C && i % C > Math.floor(i / C));
   });
 
   it('predictive mean equals a GP posterior mean computed from its latent tensors, channel kernel and noise', () => {
