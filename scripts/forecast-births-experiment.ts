@@ -43,25 +43,59 @@ const t0 = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
 
 type Forecaster = (x: Float64Array, H: number) => Float64Array;
-function evaluate(f: Forecaster, H: number): { mse: number; mae: number; windows: number } {
+type Score = { mse: number; mae: number; windows: number };
+/** MSE and MAE over every origin, and each origin's own MSE (for the paired bootstrap below). */
+function evaluate(f: Forecaster, H: number): Score & { perOrigin: Float64Array } {
   let se = 0;
   let ae = 0;
   let c = 0;
   let w = 0;
+  const perOrigin: number[] = [];
   for (let t = split; t + H <= N; t += 1) {
     const p = f(z.subarray(0, t), H);
+    let so = 0;
     for (let h = 0; h < H; h++) {
       const d = p[h]! - z[t + h]!;
       se += d * d;
+      so += d * d;
       ae += Math.abs(d);
       c++;
     }
+    perOrigin.push(so / H);
     w++;
   }
-  return { mse: se / c, mae: ae / c, windows: w };
+  return { mse: se / c, mae: ae / c, windows: w, perOrigin: Float64Array.from(perOrigin) };
 }
 
-const results: Record<string, Record<string, { mse: number; mae: number; windows: number }>> = {};
+/**
+ * Paired difference of two methods' MSE over the same origins, with a 95 % interval from a circular
+ * moving-block bootstrap: neighbouring origins share most of their horizon and lookback, so their
+ * errors are correlated and resampling single origins would understate the spread. Blocks of
+ * `block` consecutive origins, `reps` resamples, seeded.
+ */
+function pairedDifference(a: Float64Array, b: Float64Array, block: number, reps: number): { diff: number; lo: number; hi: number; block: number; reps: number } {
+  const n = a.length;
+  const d = a.map((v, i) => v - b[i]!);
+  const mean = d.reduce((s, v) => s + v, 0) / n;
+  const R = seededRng('experiment', 7);
+  const nb = Math.ceil(n / block);
+  const stats = new Float64Array(reps);
+  for (let r = 0; r < reps; r++) {
+    const u = R.uniform(nb);
+    let s = 0;
+    let c = 0;
+    for (let k = 0; k < nb && c < n; k++) {
+      const start = Math.floor(u[k]! * n);
+      for (let j = 0; j < block && c < n; j++, c++) s += d[(start + j) % n]!;
+    }
+    stats[r] = s / n;
+  }
+  stats.sort();
+  return { diff: mean, lo: stats[Math.floor(0.025 * reps)]!, hi: stats[Math.ceil(0.975 * reps) - 1]!, block, reps };
+}
+
+const results: Record<string, Record<string, Score>> = {};
+const paired: Record<string, Record<string, { diff: number; lo: number; hi: number; block: number; reps: number }>> = {};
 const gates: Record<string, { topWeekly: number; meanWeights: number[]; windows: number }> = {};
 let figureData: { H: number; truth: number[]; forecasts: Record<string, number[]> } | null = null;
 for (const H of [96, 7]) {
@@ -89,9 +123,19 @@ for (const H of [96, 7]) {
     [`Holt–Winters (m = 7, α = ${hw.alpha}, γ = ${hw.gamma})`]: (x, h) => hw.forecast(x, h),
   };
   results[`H=${H}`] = {};
+  const perOrigin: Record<string, Float64Array> = {};
   for (const [name, f] of Object.entries(methods)) {
-    results[`H=${H}`]![name] = evaluate(f, H);
-    log(`horizon ${H}: ${name}: MSE ${results[`H=${H}`]![name]!.mse.toFixed(4)}, MAE ${results[`H=${H}`]![name]!.mae.toFixed(4)}`);
+    const { perOrigin: e, ...score } = evaluate(f, H);
+    results[`H=${H}`]![name] = score;
+    perOrigin[name] = e;
+    log(`horizon ${H}: ${name}: MSE ${score.mse.toFixed(4)}, MAE ${score.mae.toFixed(4)}`);
+  }
+  // Super-Linear minus each single RLinear, per origin; blocks of max(H, 28) origins
+  paired[`H=${H}`] = {};
+  for (const other of ['RLinear (same pooled data)', 'RLinear (births 80 % only)']) {
+    const pd = pairedDifference(perOrigin['Super-Linear']!, perOrigin[other]!, Math.max(H, 28), 4000);
+    paired[`H=${H}`]![other] = pd;
+    log(`horizon ${H}: MSE(Super-Linear) − MSE(${other}) = ${pd.diff.toFixed(4)}, 95 % block-bootstrap interval [${pd.lo.toFixed(4)}, ${pd.hi.toFixed(4)}]`);
   }
   gates[`H=${H}`] = gateSummary(sl, H);
   if (H === 96) {
@@ -121,7 +165,7 @@ function gateSummary(m: SuperLinearModel, H: number): { topWeekly: number; meanW
 mkdirSync(outDir, { recursive: true });
 const name = quick ? 'forecast-births-quick' : 'forecast-births';
 const config = { data: 'US daily births 1994–2003 (CDC/NCHS), standardised by the training mean and sd', split, test: N - split, lookback: L, samplesPerExpert: samples, stride, periods: SUPER_LINEAR_PERIODS, topK: 3, seed: 1, mean: mu, sd };
-writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config, results, gates, figure: figureData }, null, 1));
+writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config, results, paired, gates, figure: figureData }, null, 1));
 const fd = figureData!;
 const tTruth = Array.from({ length: fd.truth.length }, (_, i) => i - 21);
 const tFc = Array.from({ length: fd.H }, (_, i) => i);
@@ -154,5 +198,8 @@ const table = (H: number) => [
   ...Object.entries(results[`H=${H}`]!).map(([k, r]) => `| ${k} | ${r.mse.toFixed(4)} | ${r.mae.toFixed(4)} |`),
 ].join('\n');
 console.log('\n' + table(96) + '\n\n' + table(7));
+for (const [k, byOther] of Object.entries(paired)) {
+  for (const [other, pd] of Object.entries(byOther)) console.log(`${k}: MSE(Super-Linear) − MSE(${other}) = ${pd.diff.toFixed(4)} [${pd.lo.toFixed(4)}, ${pd.hi.toFixed(4)}] (95 %, blocks of ${pd.block} origins)`);
+}
 for (const [k, g] of Object.entries(gates)) console.log(`${k}: top expert weekly on ${(100 * g.topWeekly).toFixed(1)} % of ${g.windows} origins; mean weights ${g.meanWeights.map((v) => v.toFixed(3)).join(', ')}`);
 console.log(`wrote ${join(outDir, name + '.json')} and ${join(outDir, name + '.svg')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
