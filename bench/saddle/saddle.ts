@@ -103,7 +103,7 @@ const ALPD_SIZE: Record<number, { k: number; iterations: number }> = { 1e3: { k:
  * The plain-TS ALPD (restart on, h absent, g = ½‖y − d‖², μ = 1), or with `plain` LPD (no momentum, the
  * step a_t/(L_f·a_t + 2L_yx²/μ), no restart): the iterations of bindings/saddle/primal-dual.ts.
  */
-function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Array, n: number, m: number, Lf: number, Lyx: number, iterations: number, plain = false): Float64Array {
+export function alpdRef(Q: Float64Array, c: Float64Array, K: Float64Array, d: Float64Array, n: number, m: number, Lf: number, Lyx: number, iterations: number, plain = false): Float64Array {
   const mu = 1;
   const xbar = new Float64Array(n);
   let xPrev = new Float64Array(n);
