@@ -7,7 +7,8 @@
  */
 export {
   nashMirrorProx, nashMirrorDescent, nashOnlineMirrorDescent, nashResidual, randomPreferenceMatrix, rockPaperScissors,
-  type NashOptions, type NashResult, type NashProgress, type NashResidualOptions, type RandomPreferenceOptions,
+  type NashOptions, type NashResult, type NashProgress, type NashResidualOptions, type RandomPreferenceOptions, type NashCertificate,
+  type PreferenceMatrix,
 } from './nash.js';
 export {
   leaveOneOutAdvantages, loopLoss, reinforceLoss, contextualBandit, banditTrain,

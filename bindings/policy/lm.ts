@@ -20,6 +20,7 @@ export interface LoopLmProgress {
   reward: number;
   /** Mean per-token KL(π‖π_ref) over this step's sampled continuations (before the update), nats. */
   kl: number;
+  /** Wall time since the start (ms). */
   elapsedMs: number;
 }
 
@@ -45,7 +46,9 @@ export interface LoopLmOptions {
   clipNorm?: number;
   /** Seed of the prompt choice and the samples. Default 0. */
   seed?: number | bigint;
+  /** Called after every step; return false to stop. */
   onProgress?: (info: LoopLmProgress) => unknown;
+  /** Stops at the next step when aborted. */
   signal?: AbortSignalLike;
 }
 
@@ -54,11 +57,19 @@ export interface LoopLmResult {
   /** The fine-tuned model (the same object, updated in place). */
   params: nn.TransformerParams;
   /** Per step: mean reward and mean per-token KL to the starting model of the samples drawn at that step. */
-  history: { reward: number[]; kl: number[] };
+  history: {
+    /** Mean reward of each step's samples. */
+    reward: number[];
+    /** Mean per-token KL(π‖π_start) of each step's samples, nats. */
+    kl: number[];
+  };
+  /** Steps done. */
   iterations: number;
   /** Always false: a fixed step budget. */
   converged: boolean;
+  /** Why the run ended: 'maxIter' (all steps done), 'callback' or 'aborted'. */
   stopped: StopState;
+  /** Wall time of the run (ms). */
   elapsedMs: number;
 }
 

@@ -117,8 +117,11 @@ export interface ContextualBanditOptions {
  * w_a ~ N(0, I_d), mean reward μ(x, a) = σ(s·xᵀw_a). The optimal policy picks argmax_a μ(x, a).
  */
 export interface ContextualBandit {
+  /** Context dimension d. */
   dim: number;
+  /** Number of arms K. */
   arms: number;
+  /** Sharpness s of the mean rewards σ(s·xᵀw_a). */
   sharpness: number;
   /** w_a as the columns of a d × K row-major matrix. */
   weights: Float64Array;
@@ -228,14 +231,23 @@ export interface BanditTrainResult {
   /** Policy parameters: logits = [x, 1]·theta, a (d + 1) × K row-major matrix. */
   theta: Float64Array;
   /** One entry per update (entry 0: the uniform start, 0 samples). */
-  history: { samples: number[]; regret: number[]; batchReward: number[] };
+  history: {
+    /** Reward samples used after each update. */
+    samples: number[];
+    /** Exact held-out regret after each update. */
+    regret: number[];
+    /** Mean observed reward of each update's batch (NaN at entry 0). */
+    batchReward: number[];
+  };
   /** Updates done. */
   iterations: number;
   /** Always false: a fixed sample budget. */
   converged: boolean;
+  /** Why the run ended: 'maxIter' (the sample budget is spent), 'callback' or 'aborted'. */
   stopped: StopState;
   /** Trained parameters of the value network ('ppo' only; 0 otherwise). */
   valueParameters: number;
+  /** Wall time of the run (ms). */
   elapsedMs: number;
 }
 

@@ -69,7 +69,30 @@ export interface NashResult {
   /** Preference-matrix products P·v used (Nash-MP: 2 per iteration, the others 1). */
   queries: number;
   /** residual[t] and gap[t] after t iterations (entry 0: at the start). */
-  history: { residual: Float64Array; gap: Float64Array };
+  history: {
+    /** Fixed-point residual after each iteration. */
+    residual: Float64Array;
+    /** Exploitability after each iteration. */
+    gap: Float64Array;
+  };
+}
+
+/** The certificate of a policy returned by {@link nashResidual}. */
+export interface NashCertificate {
+  /** ‖π − softmax(log μ + Pπ/β)‖₁: 0 exactly at the regularised equilibrium π⋆. */
+  residual: number;
+  /** The exploitability 2β·(log Σᵢ μᵢ·exp((Pπ)ᵢ/β) + KL(π‖μ)) − 1 ≥ 0, 0 only at π⋆. */
+  gap: number;
+}
+
+/** A preference matrix as returned by {@link randomPreferenceMatrix} and {@link rockPaperScissors}. */
+export interface PreferenceMatrix {
+  /** P row-major: data[i·n + j] = P[i][j], the probability that response i is preferred to j. */
+  data: Float64Array;
+  /** n. */
+  rows: number;
+  /** n. */
+  cols: number;
 }
 
 /** Options of {@link nashResidual}. */
@@ -283,7 +306,7 @@ export function nashOnlineMirrorDescent(P: MatrixInput, options?: NashOptions): 
  * profile (π, π) for f(π₁, π₂) = π₁ᵀPπ₂ − β·KL(π₁‖μ) + β·KL(π₂‖μ).
  * @param pi  a probability vector (entries ≥ 0, sum 1 within 1e-9).
  */
-export function nashResidual(P: MatrixInput, pi: ArrayLike<number>, options?: NashResidualOptions): { residual: number; gap: number } {
+export function nashResidual(P: MatrixInput, pi: ArrayLike<number>, options?: NashResidualOptions): NashCertificate {
   const fn = 'nashResidual';
   const o = readOptions(fn, options, RESIDUAL_KEYS);
   const { data, n } = readPreferenceMatrix(fn, P);
@@ -323,7 +346,7 @@ export interface RandomPreferenceOptions {
  * diagonal uniform on [0, 1] (`kind: 'uniform'`, intransitive) or σ(sᵢ − sⱼ) for standard normal scores
  * (`kind: 'bradleyTerry'`, σ evaluated in WASM). Returns `{ data, rows, cols }`.
  */
-export function randomPreferenceMatrix(n: number, options?: RandomPreferenceOptions): { data: Float64Array; rows: number; cols: number } {
+export function randomPreferenceMatrix(n: number, options?: RandomPreferenceOptions): PreferenceMatrix {
   const fn = 'randomPreferenceMatrix';
   const o = readOptions(fn, options, optionKeys<RandomPreferenceOptions>({ kind: true, seed: true }));
   if (!Number.isSafeInteger(n) || n < 1 || n > 20000) throw parameterError(fn, 'n', 'an integer in [1, 20000]', n);
@@ -353,6 +376,6 @@ export function randomPreferenceMatrix(n: number, options?: RandomPreferenceOpti
 }
 
 /** Rock–paper–scissors as a preference matrix: a win is 1, a loss 0, a tie 1/2. Its equilibrium is uniform for every β. */
-export function rockPaperScissors(): { data: Float64Array; rows: number; cols: number } {
+export function rockPaperScissors(): PreferenceMatrix {
   return { data: Float64Array.of(0.5, 0, 1, 1, 0.5, 0, 0, 1, 0.5), rows: 3, cols: 3 };
 }

@@ -34,8 +34,11 @@ export interface PreferenceTaskOptions {
  * for c > 0.
  */
 export interface PreferenceTask {
+  /** Prompt dimension d. */
   dim: number;
+  /** Number of responses K. */
   responses: number;
+  /** Weight c of the antisymmetric (cyclic) part of the judge. */
   intransitivity: number;
   /** w_y as the columns of a d × K matrix. */
   weights: Float64Array;
@@ -137,6 +140,7 @@ export interface NashPolicyProgress {
   winRate: number;
   /** Mean over held-out prompts of the exploitability of π(·|x) in that prompt's regularised game. */
   exploitability: number;
+  /** Wall time since the start (ms). */
   elapsedMs: number;
 }
 
@@ -158,7 +162,9 @@ export interface NashPolicyOptions {
   learningRate?: number;
   /** Seed of prompts, samples and judge outcomes. Default 0. */
   seed?: number | bigint;
+  /** Called after every outer iteration; return false to stop. */
   onProgress?: (info: NashPolicyProgress) => unknown;
+  /** Stops at the next outer iteration when aborted. */
   signal?: AbortSignalLike;
 }
 
@@ -167,11 +173,21 @@ export interface NashPolicyResult {
   /** Policy parameters: logits = [x, 1]·theta, (d + 1) × K. */
   theta: Float64Array;
   /** Entry t after t outer iterations (entry 0: the reference itself, win rate 1/2). */
-  history: { queries: number[]; winRate: number[]; exploitability: number[] };
+  history: {
+    /** Judge queries used after each iteration. */
+    queries: number[];
+    /** Win rate against the reference after each iteration. */
+    winRate: number[];
+    /** Mean held-out exploitability after each iteration. */
+    exploitability: number[];
+  };
+  /** Outer iterations done. */
   iterations: number;
   /** Always false: a fixed budget. */
   converged: boolean;
+  /** Why the run ended: 'maxIter' (all iterations done), 'callback' or 'aborted'. */
   stopped: StopState;
+  /** Wall time of the run (ms). */
   elapsedMs: number;
 }
 
