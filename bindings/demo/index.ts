@@ -22,10 +22,14 @@ import { sparseDemo } from './sparse.js';
 import { forecastDemo } from './forecast.js';
 import { policyDemo } from './policy.js';
 import { saddleDemo } from './saddle.js';
+import { causalDemo } from './causal.js';
+import { constrainedDemo } from './constrained.js';
+import { fractionalDemo } from './fractional.js';
+import { fairDemo } from './fair.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo, saddleDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo, saddleDemo, causalDemo, constrainedDemo, fractionalDemo, fairDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
