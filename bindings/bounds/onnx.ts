@@ -19,6 +19,14 @@
  *   Neg → affine with scale −1.
  * - Constant nodes, and Shape / Gather / Concat / Cast / Transpose / arithmetic on constants, are
  *   folded (the PyTorch `x.view(x.size(0), -1)` pattern Shape → Gather → Unsqueeze → Concat → Reshape).
+ * - Ops rewritten into exact graphs of the layers above, so that every bounding method applies unchanged:
+ *   grouped / depthwise Conv → conv2d with weights 0 across groups; MaxPool → one conv2d per window
+ *   position (a one-hot kernel gathers it), then max(a, b) = a + relu(b − a) pairwise (padding only on a
+ *   Relu's output, where zero padding and ONNX's −∞ agree); Clip → a + relu(x − a) − relu(x − b);
+ *   PRelu → leaky-relu for one slope in [0, 1], else s·x + (1 − s)·relu(x); zero Pad of H and W → a 1×1
+ *   identity conv2d with that padding; other Pad modes, Slice, Split and Concat of computed values → 0/1
+ *   linear layers (constants in the bias; Concat sums one embedding per input); ReduceMean / ReduceSum
+ *   and ConvTranspose → their dense matrices. FLOAT16 / BFLOAT16 initializers are widened.
  * - Old IR-3 graphs that list initializers among the graph inputs: the network input is the one graph
  *   input that is not an initializer. Nodes that the graph output does not depend on are ignored.
  */
