@@ -2,3 +2,4 @@
 export { cvarEval, cvarWeights, projectCvarSet } from "./cvar";
 export { cvarStepCoef, cvarEpoch, linearLosses, linearWeightedGradient } from "./step";
 export { selectRank, sortRange, copyNegated } from "./select";
+export { cvarQpMatVec, cvarQpMatTVec, cvarQpMatTVec2, cvarQpGramAdd, cvarQpCholesky, cvarQpCholSolve } from "./qp";

@@ -14,4 +14,10 @@ export interface CvarKernels {
   selectRank(p: number, lo: number, hi: number, k: number): number;
   sortRange(p: number, lo: number, hi: number): void;
   copyNegated(x: number, n: number, s: number): number;
+  cvarQpMatVec(A: number, m: number, n: number, x: number, out: number): void;
+  cvarQpMatTVec(A: number, m: number, n: number, v: number, out: number): void;
+  cvarQpMatTVec2(A: number, m: number, n: number, v: number, w: number, outV: number, outW: number): void;
+  cvarQpGramAdd(A: number, m: number, n: number, out: number): void;
+  cvarQpCholesky(M: number, n: number): number;
+  cvarQpCholSolve(L: number, n: number, b: number): void;
 }

@@ -1,0 +1,444 @@
+/**
+ * cvarQp: quadratic programs with a CVaR constraint on m scenarios,
+ *
+ *   minimise ½xᵀPx + qᵀx   subject to   CVaR_β(Ax) ≤ κ,   l ≤ Bx ≤ u,
+ *
+ * by ADMM on the splitting z = Ax, y = Bx (the set-up of Luxenberg, Pérez-Piñeiro, Diamond & Boyd,
+ * "An operator splitting method for large-scale CVaR-constrained quadratic programs", 2025): the
+ * z-step is the Euclidean projection onto {z : CVaR_β(z) ≤ κ} (`projectCvarSet`, O(m + r log r)),
+ * the y-step a clip, and the x-step one linear system whose n×n matrix P + σI + ρ(AᵀA + BᵀB) is
+ * factored once per ρ (Cholesky in WASM) and reused. The products with A, the Gram matrix and the
+ * factorisation run in assembly/cvar/qp.ts.
+ */
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
+import { f64View, numbersOf, place, Scope, vectorLength, type VectorInput } from '../runtime/memory.js';
+import type { StopState } from '../runtime/stop.js';
+import { stopAfterReport } from '../runtime/stop.js';
+import type { AbortSignalLike } from '../runtime/types.js';
+import { nonNegativeInteger, optionKeys, positiveFinite, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { checkBeta, finiteNumber, tail } from './cvar.js';
+
+/** The problem of {@link cvarQp}. x has n entries; A has one row per scenario. */
+export interface CvarQpProblem {
+  /** n×n symmetric positive semidefinite matrix of the quadratic term. Default 0 (a linear objective). */
+  P?: MatrixInput;
+  /** Linear term, length n. Default 0. */
+  q?: ArrayLike<number>;
+  /**
+   * The m×n scenario matrix: (Ax)ᵢ is the loss of x in scenario i (for a portfolio with returns R,
+   * A = −R). A `{ data, rows, cols }` whose data is an F64Buffer is used in place (no copy).
+   */
+  A: MatrixInput;
+  /** CVaR level β ∈ [0, 1): the constraint bounds the mean of the worst (1 − β)·m losses. */
+  beta: number;
+  /** The bound κ on CVaR_β(Ax). */
+  kappa: number;
+  /** p×n matrix of the two-sided linear constraints l ≤ Bx ≤ u. Default none (p = 0). */
+  B?: MatrixInput;
+  /** Lower bounds, length p; −Infinity for none. Default all −Infinity. */
+  l?: ArrayLike<number>;
+  /** Upper bounds, length p; +Infinity for none. Default all +Infinity. */
+  u?: ArrayLike<number>;
+}
+
+/** A point to start {@link cvarQp} from: any subset of these iterates (a previous {@link CvarQpResult} has them all; its other fields are ignored). */
+export interface CvarQpWarmStart {
+  /** x, length n. */
+  x?: ArrayLike<number>;
+  /** z (the split copy of Ax), length m. */
+  z?: ArrayLike<number>;
+  /** y (the split copy of Bx), length p. */
+  y?: ArrayLike<number>;
+  /** The multiplier λ of z = Ax, length m (as returned in `dualCvar`). */
+  dualCvar?: ArrayLike<number>;
+  /** The multiplier ν of y = Bx, length p (as returned in `dualBox`). */
+  dualBox?: ArrayLike<number>;
+}
+
+/** Progress of {@link cvarQp}, reported every iteration. */
+export interface CvarQpProgress {
+  /** Iterations done (≥ 1). */
+  iteration: number;
+  /** ‖(Ax − z, Bx − y)‖∞. */
+  primalResidual: number;
+  /** ‖Px + q + Aᵀλ + Bᵀν‖∞ (the stationarity of the Lagrangian at the current multipliers). */
+  dualResidual: number;
+  /** The current ρ. */
+  rho: number;
+}
+
+/** Options of {@link cvarQp}. */
+export interface CvarQpOptions {
+  /** Initial ADMM penalty ρ > 0. Default 0.1. */
+  rho?: number;
+  /**
+   * Adapt ρ to balance the (relative) primal and dual residuals, refactoring the n×n system when it
+   * changes by more than 5×; the first change may come after 25 iterations, each later one waits twice
+   * as long as the previous (so ρ settles). Default true.
+   */
+  adaptiveRho?: boolean;
+  /** Over-relaxation α ∈ (0, 2). Default 1.6. */
+  alpha?: number;
+  /** Proximal weight σ > 0 of ½σ‖x − x_k‖² in the x-step (keeps the system definite when P and A are rank-deficient). Default 1e-6. */
+  sigma?: number;
+  /** Iteration budget. Default 10000. */
+  maxIter?: number;
+  /** Absolute tolerance of both residuals. Default 1e-7. */
+  absTol?: number;
+  /** Relative tolerance of both residuals (against the sizes of Ax, z and of Px, Aᵀλ, q). Default 1e-6. */
+  relTol?: number;
+  /** Starting point (e.g. the previous result for a nearby problem). Default x = 0, z = y = 0, zero multipliers. */
+  warmStart?: CvarQpWarmStart;
+  /** Called after every iteration; return false to stop (stopped = 'callback'). */
+  onProgress?: (info: CvarQpProgress) => unknown;
+  /** Checked every iteration; an aborted signal ends the run (stopped = 'aborted'). */
+  signal?: AbortSignalLike;
+}
+
+/** Result of {@link cvarQp}. */
+export interface CvarQpResult {
+  /** The solution x, length n. */
+  x: Float64Array;
+  /** ½xᵀPx + qᵀx at x. */
+  objective: number;
+  /** CVaR_β(Ax) at x (≤ κ up to the primal tolerance when converged). */
+  cvar: number;
+  /** z, the point of the CVaR set that Ax is split against (CVaR_β(z) ≤ κ exactly, up to rounding). */
+  z: Float64Array;
+  /** y = clip(Bx + …, l, u), length p. */
+  y: Float64Array;
+  /**
+   * Multiplier λ of z = Ax (length m). It lies in the normal cone of the CVaR set at z: λ = μ·w with
+   * μ ≥ 0 the multiplier of the CVaR constraint and w a CVaR subgradient weight vector (Σw = 1).
+   */
+  dualCvar: Float64Array;
+  /** Multiplier ν of y = Bx (length p): ≥ 0 where the upper bound is active, ≤ 0 where the lower one is, 0 elsewhere. */
+  dualBox: Float64Array;
+  /** μ = Σλ ≥ 0, the multiplier of the CVaR constraint (0 when it is not active). */
+  cvarMultiplier: number;
+  /**
+   * The certificate at the returned point: stationarity ‖Px + q + Aᵀλ + Bᵀν‖∞, the CVaR violation
+   * max(CVaR_β(Ax) − κ, 0), the bound violation max over rows of the distance of (Bx)ᵢ to [lᵢ, uᵢ],
+   * and the complementarity |μ·(CVaR_β(Ax) − κ)|.
+   */
+  kkt: { stationarity: number; cvarViolation: number; boxViolation: number; complementarity: number };
+  /** ‖(Ax − z, Bx − y)‖∞ at the end. */
+  primalResidual: number;
+  /** ‖Px + q + Aᵀλ + Bᵀν‖∞ at the end. */
+  dualResidual: number;
+  /** ρ at the end. */
+  rho: number;
+  /** Iterations done. */
+  iterations: number;
+  /** Whether both residuals met their tolerances. */
+  converged: boolean;
+  /** Why the run ended. */
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
+  /** How often the n×n system was factored (1 + the ρ changes). */
+  factorizations: number;
+  /** Wall-clock milliseconds: setup (placing A, AᵀA) and the iterations. */
+  timeMs: { setup: number; solve: number };
+}
+
+const KEYS = optionKeys<CvarQpOptions>({
+  rho: true, adaptiveRho: true, alpha: true, sigma: true, maxIter: true, absTol: true, relTol: true, warmStart: true, onProgress: true, signal: true,
+});
+const PROBLEM_KEYS = ['P', 'q', 'A', 'beta', 'kappa', 'B', 'l', 'u'];
+
+const normInf = (v: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) { const a = Math.abs(v[i]!); if (a > m) m = a; }
+  return m;
+};
+
+/** A finite vector of length `n` (a copy). */
+function finiteVector(fn: string, name: string, v: unknown, n: number): Float64Array {
+  const len = vectorLength(fn, name, v);
+  if (len !== n) throw new ShapeError(`${fn}: ${name} must have length ${n} (got ${len})`);
+  const a = numbersOf(fn, name, v);
+  const bad = a.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw parameterError(fn, `${name}[${bad}]`, 'a finite number', a[bad]);
+  return a;
+}
+
+/**
+ * Minimises ½xᵀPx + qᵀx subject to CVaR_β(Ax) ≤ κ and l ≤ Bx ≤ u, by ADMM with the CVaR projection.
+ *
+ * Each iteration, with scaled multipliers u_z, u_y and relaxation α:
+ *   x ← (P + σI + ρAᵀA + ρBᵀB)⁻¹ (σx − q + ρAᵀ(z − u_z) + ρBᵀ(y − u_y))
+ *   ẑ = α·Ax + (1 − α)·z,   z ← Π_{CVaR_β ≤ κ}(ẑ + u_z),   u_z ← u_z + ẑ − z
+ *   ŷ = α·Bx + (1 − α)·y,   y ← clip(ŷ + u_y, l, u),       u_y ← u_y + ŷ − y
+ * with the multipliers λ = ρu_z, ν = ρu_y. The run stops when ‖(Ax − z, Bx − y)‖∞ ≤ absTol +
+ * relTol·max(‖Ax, Bx‖∞, ‖z, y‖∞) and ‖Px + q + Aᵀλ + Bᵀν‖∞ ≤ absTol + relTol·max(‖Px‖∞, ‖Aᵀλ + Bᵀν‖∞, ‖q‖∞).
+ * λ stays in the normal cone of the CVaR set at z by construction (it is a projection residual), so
+ * these two residuals and the returned `kkt` are a certificate of optimality for the convex problem.
+ *
+ * Cost: AᵀA once (m·n²/2), then per iteration two passes over A (one for Ax, one for Aᵀz and Aᵀu_z
+ * together), the projection (O(m + r log r), r the entries at or above its threshold) and an n×n
+ * triangular solve pair.
+ *
+ * @param problem  P (n×n PSD, default 0), q (default 0), A (m×n), β ∈ [0, 1), κ, and optionally B (p×n) with l, u (±Infinity allowed).
+ * @param options  rho (0.1), adaptiveRho (true), alpha (1.6), sigma (1e-6), maxIter (10000), absTol (1e-7), relTol (1e-6), warmStart, onProgress, signal.
+ * @throws ParameterError for bad values (β outside [0, 1), κ not finite, l > u, unknown keys); ShapeError for mismatched sizes;
+ *   ProxkitError ERR_NUMERIC when P is not positive semidefinite enough for the system to factor.
+ */
+export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpResult {
+  const fn = 'cvarQp';
+  const t0 = performance.now();
+  if (typeof problem !== 'object' || problem === null || Array.isArray(problem)) throw parameterError(fn, 'problem', 'an object { P, q, A, beta, kappa, B, l, u }', problem);
+  readOptions(fn, problem, PROBLEM_KEYS, 'problem');
+  const o = readOptions(fn, options, KEYS);
+  const beta = checkBeta(fn, problem.beta, 'problem.beta');
+  const kappa = finiteNumber(fn, 'problem.kappa', problem.kappa);
+  if (problem.A === undefined) throw parameterError(fn, 'problem.A', 'an m × n matrix', undefined);
+  const Am = readMatrix(fn, 'problem.A', problem.A);
+  const [m, n] = [Am.rows, Am.cols];
+  if (m === 0 || n === 0) throw new ShapeError(`${fn}: problem.A must have at least one row and one column (got ${m} × ${n})`);
+  const P = problem.P === undefined ? null : finiteVector(fn, 'problem.P.data', readMatrix(fn, 'problem.P', problem.P, { rows: n, cols: n, label: 'n' }).data, n * n);
+  if (P) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
+      const [a, b] = [P[i * n + j]!, P[j * n + i]!];
+      if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) throw new ParameterError(`${fn}: problem.P must be symmetric (got P[${i}][${j}] = ${a} but P[${j}][${i}] = ${b})`);
+    }
+  }
+  const q = problem.q === undefined ? new Float64Array(n) : finiteVector(fn, 'problem.q', problem.q, n);
+  let p = 0;
+  let B: Float64Array | null = null;
+  if (problem.B !== undefined) {
+    const Bm = readMatrix(fn, 'problem.B', problem.B, { cols: n, label: 'n' });
+    p = Bm.rows;
+    B = finiteVector(fn, 'problem.B.data', Bm.data, p * n);
+  } else if (problem.l !== undefined || problem.u !== undefined) {
+    throw new ParameterError(`${fn}: problem.l and problem.u bound Bx and need problem.B (got no B)`);
+  }
+  const bound = (name: 'l' | 'u', fill: number): Float64Array => {
+    const v = problem[name];
+    if (v === undefined) return new Float64Array(p).fill(fill);
+    const len = vectorLength(fn, `problem.${name}`, v);
+    if (len !== p) throw new ShapeError(`${fn}: problem.${name} must have length ${p} (the rows of B) (got ${len})`);
+    const a = numbersOf(fn, `problem.${name}`, v);
+    const bad = a.findIndex((x) => Number.isNaN(x));
+    if (bad >= 0) throw parameterError(fn, `problem.${name}[${bad}]`, 'a number or ±Infinity', a[bad]);
+    return a;
+  };
+  const lo = bound('l', -Infinity);
+  const hi = bound('u', Infinity);
+  for (let i = 0; i < p; i++) if (!(lo[i]! <= hi[i]!)) throw new ParameterError(`${fn}: problem.l[${i}] must be ≤ problem.u[${i}] (got ${lo[i]} > ${hi[i]})`);
+
+  let rho = o.rho === undefined ? 0.1 : positiveFinite(fn, 'options.rho', o.rho);
+  const adaptive = o.adaptiveRho === undefined ? true : o.adaptiveRho;
+  if (typeof adaptive !== 'boolean') throw parameterError(fn, 'options.adaptiveRho', 'true or false', adaptive);
+  const alpha = o.alpha === undefined ? 1.6 : finiteNumber(fn, 'options.alpha', o.alpha);
+  if (!(alpha > 0 && alpha < 2)) throw parameterError(fn, 'options.alpha', 'in (0, 2)', alpha);
+  const sigma = o.sigma === undefined ? 1e-6 : positiveFinite(fn, 'options.sigma', o.sigma);
+  const maxIter = o.maxIter === undefined ? 10000 : nonNegativeInteger(fn, 'options.maxIter', o.maxIter);
+  const absTol = o.absTol === undefined ? 1e-7 : positiveFinite(fn, 'options.absTol', o.absTol);
+  const relTol = o.relTol === undefined ? 1e-6 : (() => {
+    const r = finiteNumber(fn, 'options.relTol', o.relTol);
+    if (!(r >= 0)) throw parameterError(fn, 'options.relTol', 'finite and ≥ 0', r);
+    return r;
+  })();
+  const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
+  const signal = readSignal(fn, o.signal);
+  const ws = o.warmStart;
+  if (ws !== undefined && (typeof ws !== 'object' || ws === null || Array.isArray(ws))) throw parameterError(fn, 'options.warmStart', 'an object { x, z, y, dualCvar, dualBox }', ws);
+  const warm = (name: keyof CvarQpWarmStart, len: number): Float64Array | null => (ws?.[name] === undefined ? null : finiteVector(fn, `options.warmStart.${name}`, ws[name], len));
+  const x = warm('x', n) ?? new Float64Array(n);
+  const y = warm('y', p) ?? new Float64Array(p);
+  const nu0 = warm('dualBox', p);
+  const z0 = warm('z', m);
+  const lambda0 = warm('dualCvar', m);
+  const k = tail(m, beta);
+
+  const s = new Scope(fn);
+  try {
+    // A in WASM memory (borrowed when it is an F64Buffer), checked finite in one pass
+    const Aptr = place(s, Am.data as VectorInput, m * n).ptr;
+    {
+      const Av = f64View(s.x, Aptr, m * n);
+      for (let i = 0; i < Av.length; i++) if (!Number.isFinite(Av[i]!)) throw parameterError(fn, `problem.A.data[${i}]`, 'a finite number', Av[i]);
+    }
+    const gram = s.f64(n * n);
+    const fac = s.f64(n * n);
+    const ax = s.f64(m);
+    const z = s.f64(m);
+    const uz = s.f64(m);
+    const w = s.f64(m);
+    const scratch = s.f64(m);
+    const info = s.f64(2);
+    const atz = s.f64(n);
+    const atu = s.f64(n);
+    const rhs = s.f64(n);
+    const xPtr = s.f64(n);
+    const evalOut = s.f64(2);
+    const view = (ptr: number, len: number) => f64View(s.x, ptr, len);
+    view(gram, n * n).fill(0);
+    s.x.cvarQpGramAdd(Aptr, m, n, gram);
+    // BᵀB is added in TS (p rows, usually few); G = AᵀA + BᵀB
+    if (B) {
+      const G = view(gram, n * n);
+      for (let r = 0; r < p; r++) for (let i = 0; i < n; i++) {
+        const bi = B[r * n + i]!;
+        if (bi !== 0) for (let j = 0; j < n; j++) G[i * n + j]! += bi * B[r * n + j]!;
+      }
+    }
+    const G = view(gram, n * n).slice();
+    let factorizations = 0;
+    const factor = (): void => {
+      const F = view(fac, n * n);
+      for (let i = 0; i < n * n; i++) F[i] = rho * G[i]! + (P ? P[i]! : 0);
+      for (let i = 0; i < n; i++) F[i * n + i]! += sigma;
+      const bad = s.x.cvarQpCholesky(fac, n);
+      if (bad !== 0) throw new ParameterError(`${fn}: P + σI + ρ(AᵀA + BᵀB) is not positive definite (pivot ${bad} of ${n}); problem.P must be positive semidefinite`);
+      factorizations++;
+    };
+    factor();
+    // the starting iterates: z = Ax unless given, multipliers scaled by 1/ρ
+    view(xPtr, n).set(x);
+    s.x.cvarQpMatVec(Aptr, m, n, xPtr, ax);
+    view(z, m).set(z0 ?? view(ax, m));
+    if (lambda0) { const U = view(uz, m); for (let i = 0; i < m; i++) U[i] = lambda0[i]! / rho; } else view(uz, m).fill(0);
+    const uy = new Float64Array(p);
+    if (nu0) for (let i = 0; i < p; i++) uy[i] = nu0[i]! / rho;
+    if (!ws?.y && B) for (let r = 0; r < p; r++) { let v = 0; for (let j = 0; j < n; j++) v += B[r * n + j]! * x[j]!; y[r] = Math.min(hi[r]!, Math.max(lo[r]!, v)); }
+    s.x.cvarQpMatTVec2(Aptr, m, n, z, uz, atz, atu);
+    const setupMs = performance.now() - t0;
+
+    const bx = new Float64Array(p);
+    const px = new Float64Array(n);
+    const grad = new Float64Array(n);
+    let iterations = 0;
+    let stopped: CvarQpResult['stopped'] = 'maxIter';
+    let primalRes = Infinity;
+    let dualRes = Infinity;
+    let lastRhoUpdate = 0;
+    let rhoInterval = 25;
+    const t1 = performance.now();
+    for (let it = 1; it <= maxIter; it++) {
+      // x-step: (P + σI + ρG) x = σx − q + ρAᵀ(z − u_z) + ρBᵀ(y − u_y)
+      {
+        const R = view(rhs, n), Az = view(atz, n), Au = view(atu, n);
+        for (let j = 0; j < n; j++) R[j] = sigma * x[j]! - q[j]! + rho * (Az[j]! - Au[j]!);
+        if (B) for (let r = 0; r < p; r++) { const c = rho * (y[r]! - uy[r]!); if (c !== 0) for (let j = 0; j < n; j++) R[j]! += c * B[r * n + j]!; }
+      }
+      s.x.cvarQpCholSolve(fac, n, rhs);
+      x.set(view(rhs, n));
+      view(xPtr, n).set(x);
+      s.x.cvarQpMatVec(Aptr, m, n, xPtr, ax);
+      // z-step on the relaxed point: w = α·Ax + (1 − α)·z + u_z, z = Π(w), u_z = w − z
+      {
+        const AX = view(ax, m), Z = view(z, m), U = view(uz, m), W = view(w, m);
+        for (let i = 0; i < m; i++) W[i] = alpha * AX[i]! + (1 - alpha) * Z[i]! + U[i]!;
+      }
+      if (s.x.projectCvarSet(w, m, k, kappa, scratch, z, info) !== 0) { stopped = 'diverged'; iterations = it; break; }
+      let rPrim = 0, axNorm = 0, zNorm = 0;
+      {
+        const AX = view(ax, m), Z = view(z, m), U = view(uz, m), W = view(w, m);
+        for (let i = 0; i < m; i++) {
+          U[i] = W[i]! - Z[i]!;
+          const d = Math.abs(AX[i]! - Z[i]!);
+          if (d > rPrim) rPrim = d;
+          const a = Math.abs(AX[i]!); if (a > axNorm) axNorm = a;
+          const b = Math.abs(Z[i]!); if (b > zNorm) zNorm = b;
+        }
+      }
+      // y-step (box) and its multiplier
+      if (B) {
+        for (let r = 0; r < p; r++) {
+          let v = 0;
+          for (let j = 0; j < n; j++) v += B[r * n + j]! * x[j]!;
+          bx[r] = v;
+          const wr = alpha * v + (1 - alpha) * y[r]! + uy[r]!;
+          y[r] = Math.min(hi[r]!, Math.max(lo[r]!, wr));
+          uy[r] = wr - y[r]!;
+          rPrim = Math.max(rPrim, Math.abs(v - y[r]!));
+          axNorm = Math.max(axNorm, Math.abs(v));
+          zNorm = Math.max(zNorm, Math.abs(y[r]!));
+        }
+      }
+      // Aᵀz and Aᵀu_z in one pass: the next right-hand side and the stationarity Px + q + ρAᵀu_z + ρBᵀu_y
+      s.x.cvarQpMatTVec2(Aptr, m, n, z, uz, atz, atu);
+      let rDual = 0, pxNorm = 0, multNorm = 0;
+      {
+        const Au = view(atu, n);
+        for (let i = 0; i < n; i++) {
+          let v = 0;
+          if (P) for (let j = 0; j < n; j++) v += P[i * n + j]! * x[j]!;
+          px[i] = v;
+          grad[i] = rho * Au[i]!;
+        }
+        if (B) for (let r = 0; r < p; r++) { const c = rho * uy[r]!; if (c !== 0) for (let j = 0; j < n; j++) grad[j]! += c * B[r * n + j]!; }
+        for (let i = 0; i < n; i++) {
+          rDual = Math.max(rDual, Math.abs(px[i]! + q[i]! + grad[i]!));
+          pxNorm = Math.max(pxNorm, Math.abs(px[i]!));
+          multNorm = Math.max(multNorm, Math.abs(grad[i]!));
+        }
+      }
+      iterations = it;
+      primalRes = rPrim;
+      dualRes = rDual;
+      if (!Number.isFinite(rPrim) || !Number.isFinite(rDual)) { stopped = 'diverged'; break; }
+      const epsPrim = absTol + relTol * Math.max(axNorm, zNorm);
+      const epsDual = absTol + relTol * Math.max(pxNorm, multNorm, normInf(q));
+      const why = stopAfterReport({ iteration: it, primalResidual: rPrim, dualResidual: rDual, rho }, onProgress, signal, rPrim <= epsPrim && rDual <= epsDual);
+      if (why !== null) { stopped = why; break; }
+      // ρ from the ratio of the relative residuals (OSQP's rule); a change rescales u = λ/ρ and refactors
+      if (adaptive && it - lastRhoUpdate >= rhoInterval) {
+        const relP = rPrim / Math.max(axNorm, zNorm, 1e-30);
+        const relD = rDual / Math.max(pxNorm, multNorm, normInf(q), 1e-30);
+        const next = Math.min(1e6, Math.max(1e-6, rho * Math.sqrt(relP / Math.max(relD, 1e-30))));
+        if (next > 5 * rho || next < rho / 5) {
+          const scale = rho / next;
+          const U = view(uz, m);
+          for (let i = 0; i < m; i++) U[i]! *= scale;
+          for (let r = 0; r < p; r++) uy[r]! *= scale;
+          const Au = view(atu, n);
+          for (let j = 0; j < n; j++) Au[j]! *= scale;
+          rho = next;
+          factor();
+          lastRhoUpdate = it;
+          // each change waits twice as long as the last: the residual ratio swings and ρ would chase it
+          rhoInterval *= 2;
+        }
+      }
+    }
+    const solveMs = performance.now() - t1;
+    // the certificate at the returned x
+    view(xPtr, n).set(x);
+    s.x.cvarQpMatVec(Aptr, m, n, xPtr, ax);
+    if (s.x.cvarEval(ax, m, k, scratch, evalOut) !== 0) stopped = 'diverged';
+    const cvarAx = view(evalOut, 2)[1]!;
+    const dualCvar = view(uz, m).map((v) => v * rho);
+    const dualBox = uy.map((v) => v * rho);
+    s.x.cvarQpMatTVec(Aptr, m, n, uz, atu);
+    let objective = 0, stationarity = 0;
+    const Au = view(atu, n);
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      if (P) for (let j = 0; j < n; j++) v += P[i * n + j]! * x[j]!;
+      objective += x[i]! * (0.5 * v + q[i]!);
+      let g = v + q[i]! + rho * Au[i]!;
+      if (B) for (let r = 0; r < p; r++) g += dualBox[r]! * B[r * n + i]!;
+      stationarity = Math.max(stationarity, Math.abs(g));
+    }
+    let boxViolation = 0;
+    if (B) for (let r = 0; r < p; r++) {
+      let v = 0;
+      for (let j = 0; j < n; j++) v += B[r * n + j]! * x[j]!;
+      boxViolation = Math.max(boxViolation, lo[r]! - v, v - hi[r]!);
+    }
+    let mu = 0;
+    for (let i = 0; i < m; i++) mu += dualCvar[i]!;
+    return {
+      x: x.slice(), objective, cvar: cvarAx, z: view(z, m).slice(), y: y.slice(), dualCvar, dualBox, cvarMultiplier: mu,
+      kkt: { stationarity, cvarViolation: Math.max(0, cvarAx - kappa), boxViolation, complementarity: Math.abs(mu * (cvarAx - kappa)) },
+      primalResidual: primalRes, dualResidual: dualRes, rho, iterations, converged: stopped === 'converged', stopped, factorizations,
+      timeMs: { setup: setupMs, solve: solveMs },
+    };
+  } finally {
+    s.release();
+  }
+}
+
+

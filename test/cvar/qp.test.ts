@@ -1,0 +1,174 @@
+/**
+ * cvarQp against references it does not share code with: the lifted Rockafellar–Uryasev QP solved by
+ * a plain-TS interior-point method (qp-reference.ts), CVaR by sorting, the unconstrained optimum by a
+ * linear solve; its KKT certificate recomputed here from the returned multipliers.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ParameterError, ShapeError, init, memoryStats } from '../../bindings/index.js';
+import { cvarQp, type CvarQpProblem } from '../../bindings/cvar/qp.js';
+import { randomVector, uniforms } from '../helpers.js';
+import { cvarSortRef } from './reference.js';
+import { liftedQpReference } from './qp-reference.js';
+
+beforeAll(() => init());
+
+/**
+ * A long-only portfolio with a budget: m return scenarios of n assets whose mean and spread both grow
+ * with the asset index (A = −R, the losses), P = γ·(sample covariance + 0.01 I), q = −mean return.
+ */
+function portfolio(seed: number, n: number, m: number, gamma = 1) {
+  const noise = randomVector(seed, m * n);
+  const u = uniforms(seed + 1000);
+  const R = new Float64Array(m * n);
+  const market = randomVector(seed + 1, m, 0.02);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) R[i * n + j] = 0.01 + 0.04 * (j / n) + market[i]! + (0.02 + 0.1 * (j / n) * (0.5 + u())) * noise[i * n + j]!;
+  const mean = new Float64Array(n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) mean[j]! += R[i * n + j]! / m;
+  const P = new Float64Array(n * n);
+  for (let i = 0; i < m; i++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) P[a * n + b]! += (gamma * (R[i * n + a]! - mean[a]!) * (R[i * n + b]! - mean[b]!)) / m;
+  for (let a = 0; a < n; a++) P[a * n + a]! += 0.01 * gamma;
+  const A = R.map((v) => -v);
+  const q = mean.map((v) => -v);
+  // budget row Σx = 1, then x ≥ 0
+  const p = n + 1;
+  const B = new Float64Array(p * n);
+  for (let j = 0; j < n; j++) { B[j] = 1; B[(j + 1) * n + j] = 1; }
+  const l = new Float64Array(p);
+  l[0] = 1;
+  const uB = new Float64Array(p).fill(Infinity);
+  uB[0] = 1;
+  return { n, m, P, q, A, B, p, l, u: uB };
+}
+
+const lossesOf = (A: Float64Array, x: ArrayLike<number>, m: number, n: number): Float64Array => {
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) { let v = 0; for (let j = 0; j < n; j++) v += A[i * n + j]! * x[j]!; out[i] = v; }
+  return out;
+};
+
+const problemOf = (pf: ReturnType<typeof portfolio>, beta: number, kappa: number): CvarQpProblem => ({
+  P: { data: pf.P, rows: pf.n, cols: pf.n }, q: pf.q, A: { data: pf.A, rows: pf.m, cols: pf.n }, beta, kappa,
+  B: { data: pf.B, rows: pf.p, cols: pf.n }, l: pf.l, u: pf.u,
+});
+
+/** κ halfway between the CVaR of the equal-weight portfolio (feasible) and that of the optimum without the CVaR limit. */
+function activeKappa(pf: ReturnType<typeof portfolio>, beta: number): number {
+  const free = cvarQp(problemOf(pf, beta, 1e6), { absTol: 1e-10, relTol: 1e-10 });
+  const eq = new Float64Array(pf.n).fill(1 / pf.n);
+  const cFree = cvarSortRef(lossesOf(pf.A, free.x, pf.m, pf.n), beta);
+  const cEq = cvarSortRef(lossesOf(pf.A, eq, pf.m, pf.n), beta);
+  expect(cFree).toBeGreaterThan(cEq); // the limit will bind between the two
+  return (cFree + cEq) / 2;
+}
+
+describe('cvarQp', () => {
+  it.each([
+    [1, 6, 50, 0.8],  // k = 10
+    [2, 8, 60, 0.85], // k = 9
+    [3, 5, 45, 0.9],  // k = 4.5: the fractional tail
+  ])('seed %i: n = %i, m = %i, β = %f matches the lifted QP solved by an interior-point method', (seed, n, m, beta) => {
+    const pf = portfolio(seed, n, m);
+    const kappa = activeKappa(pf, beta);
+    const r = cvarQp(problemOf(pf, beta, kappa), { absTol: 1e-10, relTol: 1e-10 });
+    expect(r.converged).toBe(true);
+    const ref = liftedQpReference({ n, m, P: pf.P, q: pf.q, A: pf.A, beta, kappa, B: pf.B, p: pf.p, l: pf.l, u: pf.u });
+    expect(ref.residual).toBeLessThan(1e-10);
+    expect(Math.abs(r.objective - ref.objective)).toBeLessThan(1e-6 * Math.max(1, Math.abs(ref.objective)));
+    for (let j = 0; j < n; j++) expect(Math.abs(r.x[j]! - ref.x[j]!)).toBeLessThan(1e-5);
+    // the CVaR limit binds, by sorting the losses
+    const c = cvarSortRef(lossesOf(pf.A, r.x, m, n), beta);
+    expect(Math.abs(c - kappa)).toBeLessThan(1e-6);
+    expect(Math.abs(r.cvar - c)).toBeLessThan(1e-12);
+    expect(r.cvarMultiplier).toBeGreaterThan(1e-6);
+    // the certificate recomputed here: Px + q + Aᵀλ + Bᵀν = 0, λ in the normal cone (0 ≤ λᵢ ≤ μ/k, Σλ = μ)
+    const k = (1 - beta) * m;
+    for (let j = 0; j < n; j++) {
+      let g = pf.q[j]!;
+      for (let i = 0; i < n; i++) g += pf.P[j * n + i]! * r.x[i]!;
+      for (let i = 0; i < m; i++) g += pf.A[i * n + j]! * r.dualCvar[i]!;
+      for (let i = 0; i < pf.p; i++) g += pf.B[i * n + j]! * r.dualBox[i]!;
+      expect(Math.abs(g)).toBeLessThan(1e-6);
+    }
+    for (const v of r.dualCvar) expect(v).toBeGreaterThanOrEqual(-1e-9), expect(v).toBeLessThanOrEqual(r.cvarMultiplier / k + 1e-9);
+    // ν: the budget row is an equality (any sign); x ≥ 0 rows push only where xⱼ = 0 (ν ≤ 0)
+    for (let j = 0; j < n; j++) expect(r.dualBox[j + 1]! * Math.max(r.x[j]!, 0)).toBeLessThan(1e-6);
+    expect(r.kkt.stationarity).toBeLessThan(1e-6);
+    expect(r.kkt.cvarViolation).toBeLessThan(1e-6);
+    expect(r.kkt.boxViolation).toBeLessThan(1e-6);
+  });
+
+  it('a linear objective (P = 0) with box bounds: the LP optimum of the lifted problem', () => {
+    const n = 5, m = 40, beta = 0.75;
+    const A = randomVector(11, m * n);
+    const q = randomVector(12, n);
+    const B = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) B[j * n + j] = 1;
+    const l = new Float64Array(n).fill(-1), u = new Float64Array(n).fill(1);
+    const kappa = 0.5;
+    const r = cvarQp({ q, A: { data: A, rows: m, cols: n }, beta, kappa, B: { data: B, rows: n, cols: n }, l, u }, { absTol: 1e-10, relTol: 1e-10, maxIter: 50000 });
+    expect(r.converged).toBe(true);
+    const ref = liftedQpReference({ n, m, P: null, q, A, beta, kappa, B, p: n, l, u });
+    expect(Math.abs(r.objective - ref.objective)).toBeLessThan(1e-6 * Math.max(1, Math.abs(ref.objective)));
+    expect(cvarSortRef(lossesOf(A, r.x, m, n), beta)).toBeLessThan(kappa + 1e-6);
+  });
+
+  it('an inactive limit gives the unconstrained optimum x = −P⁻¹q and multiplier 0', () => {
+    const n = 4, m = 30;
+    const M = randomVector(21, n * n);
+    const P = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let v = i === j ? 1 : 0; for (let t = 0; t < n; t++) v += M[t * n + i]! * M[t * n + j]!; P[i * n + j] = v; }
+    const q = randomVector(22, n);
+    const A = randomVector(23, m * n, 0.1);
+    const r = cvarQp({ P: { data: P, rows: n, cols: n }, q, A: { data: A, rows: m, cols: n }, beta: 0.9, kappa: 1e3 }, { absTol: 1e-12, relTol: 1e-12 });
+    expect(r.converged).toBe(true);
+    // x⋆ by Gaussian elimination of P x = −q (Cramer-free, plain TS)
+    const aug = Array.from({ length: n }, (_, i) => [...P.subarray(i * n, i * n + n), -q[i]!]);
+    for (let c = 0; c < n; c++) for (let rr = c + 1; rr < n; rr++) { const f = aug[rr]![c]! / aug[c]![c]!; for (let j = c; j <= n; j++) aug[rr]![j]! -= f * aug[c]![j]!; }
+    const xs = new Array<number>(n).fill(0);
+    for (let i = n - 1; i >= 0; i--) { let v = aug[i]![n]!; for (let j = i + 1; j < n; j++) v -= aug[i]![j]! * xs[j]!; xs[i] = v / aug[i]![i]!; }
+    for (let j = 0; j < n; j++) expect(Math.abs(r.x[j]! - xs[j]!)).toBeLessThan(1e-8);
+    expect(r.cvarMultiplier).toBe(0);
+  });
+
+  it('a warm start from the solution stops within a few iterations, with the same answer', () => {
+    const pf = portfolio(4, 6, 50);
+    const kappa = activeKappa(pf, 0.8);
+    const cold = cvarQp(problemOf(pf, 0.8, kappa));
+    const warm = cvarQp(problemOf(pf, 0.8, kappa), { warmStart: cold, rho: cold.rho });
+    expect(cold.converged && warm.converged).toBe(true);
+    expect(warm.iterations).toBeLessThan(Math.max(5, cold.iterations / 5));
+    expect(Math.abs(warm.objective - cold.objective)).toBeLessThan(1e-6);
+  });
+
+  it('reports progress, stops on the callback and on an aborted signal, and frees its memory', () => {
+    const pf = portfolio(5, 5, 40);
+    const before = memoryStats().allocatedBytes;
+    const seen: number[] = [];
+    const r = cvarQp(problemOf(pf, 0.8, 0.01), { onProgress: (i) => { seen.push(i.iteration); return i.iteration < 3; } });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(r.stopped).toBe('callback');
+    const ac = new AbortController();
+    ac.abort();
+    expect(cvarQp(problemOf(pf, 0.8, 0.01), { signal: ac.signal }).stopped).toBe('aborted');
+    expect(memoryStats().allocatedBytes).toBe(before);
+  });
+
+  it('names the argument and what it expected', () => {
+    const pf = portfolio(6, 3, 10);
+    const ok = problemOf(pf, 0.8, 0.1);
+    expect(() => cvarQp({ ...ok, beta: 1 })).toThrow(ParameterError);
+    expect(() => cvarQp({ ...ok, beta: 1 })).toThrow(/cvarQp: problem\.beta/);
+    expect(() => cvarQp({ ...ok, kappa: NaN })).toThrow(/cvarQp: problem\.kappa must be a finite number/);
+    expect(() => cvarQp({ ...ok, q: [1, 2] })).toThrow(ShapeError);
+    expect(() => cvarQp({ ...ok, P: { data: [1, 2, 3, 4, 5, 6, 7, 8, 9], rows: 3, cols: 3 } })).toThrow(/cvarQp: problem\.P must be symmetric/);
+    expect(() => cvarQp({ ...ok, l: new Float64Array(pf.p).fill(2) })).toThrow(/cvarQp: problem\.l\[0\] must be ≤ problem\.u\[0\]/);
+    expect(() => cvarQp({ ...ok, B: undefined })).toThrow(/problem\.l and problem\.u bound Bx and need problem\.B/);
+    expect(() => cvarQp({ ...ok, A: { data: new Float64Array(30).fill(NaN), rows: 10, cols: 3 } })).toThrow(/problem\.A\.data\[0\] must be a finite number/);
+    expect(() => cvarQp(ok, { rho: 0 })).toThrow(/cvarQp: options\.rho must be > 0/);
+    expect(() => cvarQp(ok, { alpha: 2 })).toThrow(/cvarQp: options\.alpha must be in \(0, 2\)/);
+    expect(() => cvarQp(ok, { tol: 1 } as never)).toThrow(/is not a known option/);
+    expect(() => cvarQp({ ...ok, c: 1 } as never)).toThrow(/is not a known option/);
+    // P not positive semidefinite: the system does not factor
+    expect(() => cvarQp({ ...ok, P: { data: [-100, 0, 0, 0, -100, 0, 0, 0, -100], rows: 3, cols: 3 } })).toThrow(/not positive definite/);
+  });
+});
