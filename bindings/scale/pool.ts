@@ -7,6 +7,7 @@ import { ParameterError, ProxkitError, parameterError } from '../runtime/errors.
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import * as federated from '../federated/index.js';
 import { commandTable, runCommand } from './commands.js';
+import { packValue, unpackValue } from './transport.js';
 import type { Job, JobExecutor, JobSignal, RunJobsOptions } from './types.js';
 
 /** A `URL` object, as far as the pool reads it. */
@@ -75,7 +76,10 @@ export async function workerPool(options?: WorkerPoolOptions): Promise<JobExecut
       throwIfAborted(signal);
       let done = 0;
       return Promise.all(list.map(async (job) => {
-        const r = await pool.run(job, signal ? { signal } : {});
+        // long number arrays cross as Float64Arrays, moved rather than copied (see transport.ts)
+        const transferList: unknown[] = [];
+        const task = packValue(job, transferList);
+        const r = unpackValue(await pool.run(task, signal ? { signal, transferList } : { transferList }));
         onProgress?.({ done: ++done, total: list.length });
         return r;
       }));

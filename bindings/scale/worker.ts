@@ -5,6 +5,7 @@
  */
 import { init, federated } from '../index.js';
 import { commandTable, runCommand } from './commands.js';
+import { packValue, unpackValue } from './transport.js';
 import type { Job } from './types.js';
 
 const ready = init();
@@ -13,5 +14,7 @@ const commands = commandTable(federated);
 /** piscina calls the default export with each task. */
 export default async function runJob(job: Job): Promise<unknown> {
   await ready;
-  return runCommand(commands, job);
+  // the pool sends long number arrays as Float64Arrays: the command gets plain arrays back, and its
+  // result's long arrays travel packed the same way (transport.ts)
+  return packValue(runCommand(commands, unpackValue(job) as Job));
 }
