@@ -1,8 +1,8 @@
 /**
  * Demo section `forecast`: Super-Linear on the US daily births 1994–2003 (last 20 % held out) against
  * seasonal naive and RLinear, with the gate's choice of experts; the full demo adds the tensor GP with
- * contraction on simulated multi-channel images (test RMSE against ridge, and where it reads the
- * images). The complete experiments (more seeds, Pro²) are `node scripts/forecast.mjs births|tgp|pro2`.
+ * contraction on simulated multi-channel images (test RMSE beside the noise level, and where it reads
+ * the images; the comparison with ridge and a GP on raw pixels is the tgp experiment). The complete experiments (more seeds, Pro²) are `node scripts/forecast.mjs births|tgp|pro2`.
  */
 import { fitRLinear, fitTensorGp, pretrainSuperLinear, seasonalNaive, simulateImageRegression } from '../index.js';
 import { usBirths } from '../datasets.js';
