@@ -31,9 +31,11 @@ import { benchTrainEpoch } from './nn/train.js';
 import { benchSparseEStep } from './sparse/estep.js';
 import { benchFft } from './forecast/fft.js';
 import { benchNashStep } from './policy/nash.js';
+import { benchCausalGram, benchCausalLuSolve, benchCausalMatmul } from './causal/gram.js';
+import { benchAlLogistic, benchSketchCount, benchSketchDense } from './constrained/sketch.js';
 import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
-import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleImplicitFtrl, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
+import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleImplicitFtrl, benchSaddleInexactAlpd, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -120,9 +122,18 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'fedRound', aliases: ['federated', 'pool', 'scale'], run: benchFedRound }, // one round of 100 clients: sequential vs a 2-thread worker pool (digits 1 epoch / synthetic(1, 1) 2 and 20 epochs for n = 1e3 / 1e5 / 1e6; see bench/federated/federated.ts)
   { name: 'gossipProx', aliases: ['federated', 'gossip', 'decentralized'], run: benchGossipProx }, // gossip + ℓ1 prox on a 16-node ring, n entries in all: WASM kernels vs plain TS (see bench/federated/federated.ts)
   { name: 'nashStep', aliases: ['policy', 'nash'], run: benchNashStep }, // one Nash-MP iteration + certificate on a 1000 × 1000 preference matrix: WASM kernels vs plain TS (see bench/policy/nash.ts)
+  // the causal family's bridge-fit kernels, n = 200 / 400 / 800 units for n = 1e3 / 1e5 / 1e6: WASM vs plain TS (see bench/causal/gram.ts)
+  { name: 'causalGram', aliases: ['causal', 'gram', 'proximal'], run: benchCausalGram },
+  { name: 'causalMatmul', aliases: ['causal', 'matmul', 'proximal'], run: benchCausalMatmul },
+  { name: 'causalLuSolve', aliases: ['causal', 'lu', 'proximal'], run: benchCausalLuSolve },
+  // the constrained family: sketches S·K at KKT order 100 / 200 / 400 (s = N/4), logistic loss/gradient/Hessian on 569 / 2276 / 9104 × 30: WASM vs plain TS (see bench/constrained/sketch.ts)
+  { name: 'sketchDense', aliases: ['constrained', 'sketch'], run: benchSketchDense },
+  { name: 'sketchCount', aliases: ['constrained', 'sketch'], run: benchSketchCount },
+  { name: 'alLogistic', aliases: ['constrained', 'logistic'], run: benchAlLogistic },
   // the saddle family's solvers, fixed iteration counts, library (callbacks, checks, certificate) vs the same loop in plain TS (see bench/saddle/saddle.ts for the problems per n)
   { name: 'saddleAlpd', aliases: ['saddle', 'alpd', 'primal-dual'], run: benchSaddleAlpd },
   { name: 'saddleLpd', aliases: ['saddle', 'lpd', 'primal-dual'], run: benchSaddleLpd },
+  { name: 'saddleInexactAlpd', aliases: ['saddle', 'alpd', 'inexact', 'primal-dual'], run: benchSaddleInexactAlpd },
   { name: 'saddlePenalty', aliases: ['saddle', 'bilevel', 'penalty'], run: benchSaddlePenalty },
   { name: 'saddleLvhba', aliases: ['saddle', 'bilevel', 'lvhba'], run: benchSaddleLvhba },
   { name: 'saddleProxy', aliases: ['saddle', 'proxy'], run: benchSaddleProxy },
