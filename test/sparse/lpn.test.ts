@@ -1,0 +1,159 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, rng } from '../../bindings/index.js';
+import { ShapeError } from '../../bindings/runtime/errors.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, learnedProx, lpnApply, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+// erfc with relative error < 1.2e-7 (Chebyshev fit of Numerical Recipes, 2nd ed., §6.2), for the closed form below
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+const Phi = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
+const phi = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+
+/**
+ * E[x | y] for x ~ Laplace(1), y = x + N(0, 1) in closed form: on x > 0 the posterior is a normal with
+ * mean y − 1 cut at 0 (weight e^{−y}), on x < 0 one with mean y + 1 (weight e^{y}).
+ */
+function mmseClosedForm(y: number): number {
+  const m1 = y - 1;
+  const m2 = y + 1;
+  const c1 = Math.exp(-y);
+  const c2 = Math.exp(y);
+  const num = c1 * (m1 * Phi(m1) + phi(m1)) + c2 * (m2 * Phi(-m2) - phi(m2));
+  const den = c1 * Phi(m1) + c2 * Phi(-m2);
+  return num / den;
+}
+
+describe('learned proximal networks', () => {
+  it('the numerical MMSE reference equals the closed form', () => {
+    for (const y of [-4, -2.5, -1, -0.3, 0, 0.3, 1, 2.5, 4]) expect(laplaceMmse(y)).toBeCloseTo(mmseClosedForm(y), 5);
+    expect(Math.abs(laplaceMmse(0))).toBeLessThan(1e-12);
+    expect(softThreshold1(2.5)).toBe(1.5);
+    expect(softThreshold1(-0.4) === 0).toBe(true);
+    expect(softThreshold1(-3)).toBe(-2);
+  });
+
+  it('f is the gradient of ψ: central differences of ψ recovered from the path integral of f', () => {
+    // ψ(b) − ψ(a) = ∫₀¹ f(a + s(b − a))·(b − a) ds for a gradient field; a non-gradient map fails this on
+    // some pair. Checked with Gauss–Legendre on random pairs, against a second path through a third point.
+    const d = 3;
+    const net = initLpn(d, [8, 8], 3, 1e-3, false, 1);
+    const R = rng(5);
+    const nodes = [-0.9061798459, -0.5384693101, 0, 0.5384693101, 0.9061798459];
+    const weights = [0.2369268851, 0.4786286705, 0.5688888889, 0.4786286705, 0.2369268851];
+    const line = (a: Float64Array, b: Float64Array): number => {
+      const pts = new Float64Array(nodes.length * d);
+      nodes.forEach((u, k) => {
+        for (let i = 0; i < d; i++) pts[k * d + i] = a[i]! + ((u + 1) / 2) * (b[i]! - a[i]!);
+      });
+      const f = lpnApply(net, pts);
+      let s = 0;
+      nodes.forEach((_, k) => {
+        for (let i = 0; i < d; i++) s += (weights[k]! / 2) * f[k * d + i]! * (b[i]! - a[i]!);
+      });
+      return s;
+    };
+    for (let trial = 0; trial < 5; trial++) {
+      const [a, b, c] = [R.normal(d), R.normal(d), R.normal(d)].map((v) => v.map((x) => 0.3 * x));
+      // the integral along a → b equals a → c → b (path independence), to the quadrature's accuracy
+      expect(Math.abs(line(a!, b!) - (line(a!, c!) + line(c!, b!)))).toBeLessThan(1e-4 * (1 + Math.abs(line(a!, b!))));
+    }
+    freeLpn(net);
+  });
+
+  it('f is monotone ((f(a) − f(b))·(a − b) ≥ 0), odd when symmetric, and passes the mean through when centred', () => {
+    const d = 4;
+    const R = rng(7);
+    for (const [symmetric, centre] of [[false, false], [true, false], [false, true]] as const) {
+      const net = initLpn(d, [16, 16], 11, 1e-3, symmetric, 2, R.normal(200 * d), centre);
+      const A = R.normal(100 * d).map((v) => 2 * v);
+      const B = R.normal(100 * d).map((v) => 2 * v);
+      const fa = lpnApply(net, A);
+      const fb = lpnApply(net, B);
+      for (let r = 0; r < 100; r++) {
+        let ip = 0;
+        for (let i = 0; i < d; i++) ip += (fa[r * d + i]! - fb[r * d + i]!) * (A[r * d + i]! - B[r * d + i]!);
+        expect(ip).toBeGreaterThanOrEqual(-1e-12);
+      }
+      if (symmetric) {
+        const fneg = lpnApply(net, A.map((v) => -v));
+        for (let i = 0; i < A.length; i++) expect(fneg[i]!).toBeCloseTo(-fa[i]!, 12);
+      }
+      if (centre) {
+        for (let r = 0; r < 100; r++) {
+          let mf = 0;
+          let my = 0;
+          for (let i = 0; i < d; i++) [mf, my] = [mf + fa[r * d + i]! / d, my + A[r * d + i]! / d];
+          expect(mf).toBeCloseTo(my, 10);
+        }
+      }
+      freeLpn(net);
+    }
+  });
+
+  it('training on the squared error lowers the error towards E[x | y] on the Laplacian toy', () => {
+    const n = 4000;
+    const R = rng(3);
+    const u = R.uniform(2 * n);
+    const z = R.normal(n);
+    const X = new Float64Array(n);
+    const Y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      X[i] = -Math.log(1 - u[2 * i]!) + Math.log(1 - u[2 * i + 1]!);
+      Y[i] = X[i]! + z[i]!;
+    }
+    const net = initLpn(1, [16, 16], 1, 1e-3, true, 5, Y.subarray(0, 500));
+    const grid = Float64Array.from({ length: 41 }, (_, i) => -3 + i * 0.15);
+    const err = (): number => Math.max(...Array.from(lpnApply(net, grid), (v, i) => Math.abs(v - laplaceMmse(grid[i]!))));
+    const before = err();
+    trainLpn(net, X, Y, { loss: 'l2', epochs: 4, learningRate: 1e-2, batchSize: 256, seed: 1 });
+    const after = err();
+    expect(after).toBeLessThan(0.5 * before);
+    expect(after).toBeLessThan(0.5);
+    freeLpn(net);
+  });
+
+  it('patch denoising averages the per-patch outputs; learnedProx is a ProxOperator on the image', () => {
+    const rows = 7;
+    const cols = 9;
+    const p = 3;
+    const img = rng(2).uniform(rows * cols);
+    const net = initLpn(p * p, [8], 4, 1e-3, false, 1, undefined, true);
+    const out = lpnDenoiseImage(net, img, rows, cols, p, 2);
+    // reference: every patch position (corners 0, 2, 4 and the flush one), f per patch, averaged per pixel
+    const rs = [0, 2, 4];
+    const cs = [0, 2, 4, 6];
+    const acc = new Float64Array(rows * cols);
+    const cnt = new Float64Array(rows * cols);
+    for (const r of rs) {
+      for (const c of cs) {
+        const patch = new Float64Array(p * p);
+        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) patch[i * p + j] = img[(r + i) * cols + c + j]!;
+        const f = lpnApply(net, patch);
+        for (let i = 0; i < p; i++) {
+          for (let j = 0; j < p; j++) {
+            acc[(r + i) * cols + c + j]! += f[i * p + j]!;
+            cnt[(r + i) * cols + c + j]! += 1;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < acc.length; i++) expect(out[i]!).toBeCloseTo(acc[i]! / cnt[i]!, 12);
+    expect(imagePatches(img, rows, cols, p, 2).length).toBe(rs.length * cs.length * p * p);
+    const D = learnedProx(net, rows, cols, p, 2);
+    expect(Array.from(D.prox(img))).toEqual(Array.from(out));
+    const into = new Float64Array(rows * cols);
+    expect(D.prox(img, 1, into)).toBe(into);
+    expect(() => D.prox(new Float64Array(5))).toThrow(ShapeError);
+    expect(Number.isNaN(D.value(img))).toBe(true);
+    freeLpn(net);
+  });
+});
