@@ -35,7 +35,7 @@ import { benchCausalGram, benchCausalLuSolve, benchCausalMatmul } from './causal
 import { benchAlLogistic, benchSketchCount, benchSketchDense } from './constrained/sketch.js';
 import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
-import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleImplicitFtrl, benchSaddleInexactAlpd, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
+import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleBaryconvexKl, benchSaddleImplicitFtrl, benchSaddleInexactAlpd, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
   --quick        short smoke run (fewer rounds, shorter batches)
@@ -140,6 +140,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'saddleOnline', aliases: ['saddle', 'online', 'ftrl'], run: benchSaddleOnline },
   { name: 'saddleImplicitFtrl', aliases: ['saddle', 'online', 'ftrl', 'implicit'], run: benchSaddleImplicitFtrl },
   { name: 'saddleBaryconvex', aliases: ['saddle', 'baryconvex'], run: benchSaddleBaryconvex },
+  { name: 'saddleBaryconvexKl', aliases: ['saddle', 'baryconvex', 'kl'], run: benchSaddleBaryconvexKl },
   // the transformer LM per feed-forward variant, width 32 / 64 / 96 for n = 1e3 / 1e5 / 1e6: forward (WASM vs plain TS), trainLm step and sampleLm in tokens/s (see bench/nn/lm.ts)
   ...LM_VARIANTS.map((v) => ({ name: `nnLm-${v}`, aliases: ['nn', 'lm', 'transformer'], run: benchLm(v) })),
 ];

@@ -1067,8 +1067,8 @@ const BARY_SIZE: Record<number, { losses: number; rows: number; cols: number }> 
 };
 const BARY_ITERATIONS = 30;
 
-/** The plain-TS Euclidean baryconvex prox (t = 1, tol 0, BARY_ITERATIONS inner iterations): the loop of bindings/saddle/baryconvex.ts. */
-function baryRef(As: Float64Array[], bs: Float64Array[], rows: number, n: number, x0: Float64Array, w0: Float64Array): Float64Array {
+/** The plain-TS baryconvex prox (t = 1, tol 0, BARY_ITERATIONS inner iterations; Euclidean, or KL with `kl`): the loops of bindings/saddle/baryconvex.ts. */
+function baryRef(As: Float64Array[], bs: Float64Array[], rows: number, n: number, x0: Float64Array, w0: Float64Array, kl = false): Float64Array {
   const t = 1;
   const m = As.length;
   const logw = w0.map(Math.log);
@@ -1102,6 +1102,49 @@ function baryRef(As: Float64Array[], bs: Float64Array[], rows: number, n: number
   let z: Float64Array = x0.slice();
   mixed(z, g);
   let L = 1;
+  if (kl) {
+    // entropic mirror steps in log space, backtracked on the symmetric Bregman test (the library's 'kl' branch)
+    const logx = x0.map(Math.log);
+    const spread = (xv: Float64Array, gv: Float64Array): number => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const rj = gv[j]! + (Math.log(xv[j]!) - logx[j]!) / t;
+        lo = Math.min(lo, rj);
+        hi = Math.max(hi, rj);
+      }
+      return hi - lo;
+    };
+    let residual = spread(z, g);
+    for (let it = 0; it < BARY_ITERATIONS; it++) {
+      let zn: Float64Array;
+      for (;;) {
+        const delta = 1 / (1 + t * L);
+        const lz = z.map((v, j) => (1 - delta) * Math.log(v) + delta * (logx[j]! - t * g[j]!));
+        const mx = Math.max(...lz);
+        const e = lz.map((v) => Math.exp(v - mx));
+        const tot = e.reduce((u, v) => u + v, 0);
+        zn = e.map((v) => v / tot);
+        mixed(zn, gNew);
+        let cross = 0;
+        let sym = 0;
+        for (let j = 0; j < n; j++) {
+          const dj = zn[j]! - z[j]!;
+          cross += (gNew[j]! - g[j]!) * dj;
+          sym += dj * (Math.log(zn[j]!) - Math.log(z[j]!));
+        }
+        if (cross <= L * sym || L > 1e300) break;
+        L *= 2;
+      }
+      z = zn;
+      g.set(gNew);
+      residual = spread(z, g);
+      L *= 0.9;
+    }
+    void residual;
+    mixed(z, g);
+    return joined(z, p);
+  }
   for (let it = 0; it < BARY_ITERATIONS; it++) {
     let zn: Float64Array;
     for (;;) {
@@ -1126,14 +1169,24 @@ function baryRef(As: Float64Array[], bs: Float64Array[], rows: number, n: number
   return joined(z, p);
 }
 
-export function benchSaddleBaryconvex(ctx: BenchContext): CaseResult[] {
+export const benchSaddleBaryconvex = (ctx: BenchContext): CaseResult[] => benchBary(ctx, 'euclidean');
+export const benchSaddleBaryconvexKl = (ctx: BenchContext): CaseResult[] => benchBary(ctx, 'kl');
+
+function benchBary(ctx: BenchContext, geometry: 'euclidean' | 'kl'): CaseResult[] {
+  const kl = geometry === 'kl';
   return ctx.sizes.map((size) => {
     const { losses: m, rows, cols: n } = pick(size, BARY_SIZE);
     const seed = 1840 + Math.log10(size);
     const g = rng(seed);
     const As = Array.from({ length: m }, () => g.normal(rows * n).map((v) => v / Math.sqrt(rows)));
     const bs = Array.from({ length: m }, () => g.normal(rows));
-    const x0 = g.normal(n);
+    let x0 = g.normal(n);
+    if (kl) {
+      // a point of the open simplex: softmax of the Gaussian draw
+      const e = x0.map((v) => Math.exp(v));
+      const tot = e.reduce((u, v) => u + v, 0);
+      x0 = e.map((v) => v / tot);
+    }
     const w0 = new Float64Array(m).fill(1 / m);
     const fs = As.map((A, i) => leastSquares(A, bs[i]!));
     const libOut = new Float64Array(n + m);
@@ -1141,20 +1194,20 @@ export function benchSaddleBaryconvex(ctx: BenchContext): CaseResult[] {
     const candidates: CaseCandidate[] = [
       {
         key: 'library',
-        name: 'bregmanBaryconvexProx (leastSquares losses)',
+        name: `bregmanBaryconvexProx (${geometry}; leastSquares losses)`,
         call: () => {
-          const r = bregmanBaryconvexProx(fs, x0, w0, 1, { tol: 0, maxIter: BARY_ITERATIONS });
+          const r = bregmanBaryconvexProx(fs, x0, w0, 1, { tol: 0, maxIter: BARY_ITERATIONS, geometry });
           libOut.set(r.x);
           libOut.set(r.w, n);
         },
         ...onJs(libOut),
       },
-      { key: 'plainTS', name: 'plain-TS baryconvex prox loop', call: () => refOut.set(baryRef(As, bs, rows, n, x0, w0)), ...onJs(refOut) },
+      { key: 'plainTS', name: 'plain-TS baryconvex prox loop', call: () => refOut.set(baryRef(As, bs, rows, n, x0, w0, kl)), ...onJs(refOut) },
     ];
     const result = runCase(
-      { kernel: 'saddleBaryconvex', n: m * rows * n * BARY_ITERATIONS, seed, params: { losses: m, rows, cols: n, iterations: BARY_ITERATIONS } },
+      { kernel: kl ? 'saddleBaryconvexKl' : 'saddleBaryconvex', n: m * rows * n * BARY_ITERATIONS, seed, params: { losses: m, rows, cols: n, iterations: BARY_ITERATIONS } },
       candidates,
-      [baryRef(As, bs, rows, n, x0, w0)],
+      [baryRef(As, bs, rows, n, x0, w0, kl)],
       { 'library vs plain-TS': ['plainTS', 'library'] },
       ctx.timer,
     );
