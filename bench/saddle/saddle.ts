@@ -10,8 +10,10 @@
  * of every callback output, counters, history, fresh arrays per step) against a hand-written loop.
  *
  * Cases (the bench's size n names the problem; "elements/s" counts matrix entries read per second):
- * - saddleAlpd: alpd on min_x max_y ½xᵀQx + cᵀx + ⟨Kx, y⟩ − ½‖y − d‖² (restart on), x ∈ ℝᵏ, y ∈ ℝ^{3k/2},
- *   k = 20 / 200 / 500 for n = 1e3 / 1e5 / 1e6; 200 / 20 / 5 iterations.
+ * - saddleAlpd, saddleLpd: alpd (restart on) and lpd on min_x max_y ½xᵀQx + cᵀx + ⟨Kx, y⟩ − ½‖y − d‖²,
+ *   x ∈ ℝᵏ, y ∈ ℝ^{3k/2}, k = 20 / 200 / 500 for n = 1e3 / 1e5 / 1e6; 200 / 20 / 5 iterations.
+ * - saddleInexactAlpd: inexactAlpd on the nonlinear coupling Σⱼ yⱼ·½(aⱼᵀx)², y ≥ 0, same k; 50 / 5 / 2
+ *   outer iterations of at most 20 inner steps.
  * - saddlePenalty and saddleLvhba: penaltyBilevel (5 inner steps) and lvhba (with the lower-level
  *   constraint y ≤ ½ and Y = [−1, ½]ᵏ) on the bilevel quadratic min ½‖y − b‖² + (ρ/2)‖x‖² s.t.
  *   y ∈ argmin ½yᵀHy − yᵀBx, k = 20 / 220 / 700; 100 / 10 / 3 (penalty) and 200 / 20 / 6 (LV-HBA) iterations.
@@ -20,9 +22,10 @@
  *   (1000 rows); 20 / 5 / 2 outer iterations of at most 20 proxy steps.
  * - saddleOnline: generalizedImplicitFtrl (logistic loss, Fenchel–Young update: a 1-D Newton solve per
  *   round) over one pass of a stream: n = 1e3 the breast-cancer data (569 × 30, standardised), 1e5 a
- *   2000 × 50 synthetic stream, 1e6 20000 × 50.
- * - saddleBaryconvex: bregmanBaryconvexProx (Euclidean) of m least-squares losses, 30 inner iterations:
- *   m = 4 losses of 25 × 10 / 10 of 100 × 100 / 10 of 1000 × 100 for n = 1e3 / 1e5 / 1e6.
+ *   2000 × 50 synthetic stream, 1e6 20000 × 50. saddleImplicitFtrl: implicitFtrl on the same streams
+ *   (the prox family's lossProx per round).
+ * - saddleBaryconvex, saddleBaryconvexKl: bregmanBaryconvexProx (Euclidean, KL) of m least-squares
+ *   losses, 30 inner iterations: m = 4 losses of 25 × 10 / 10 of 100 × 100 / 10 of 1000 × 100.
  * Outputs of the two candidates agree within 1e-12 (checked before and after timing); they differ only
  * in the summation order of matrix–vector products (the prox family's matVec sums in four lanes).
  */
