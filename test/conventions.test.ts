@@ -96,6 +96,10 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   cvarStep: [{ fn: 'cvarStep', name: 'input', key: 'stepSize', call: (o) => api.cvarStep({ theta: [1], eta: 0, loss: 1, grad: [1], beta: 0.5, stepSize: 0.1, method: 'sgm', ...o }) }],
   minimizeCvar: [{ fn: 'minimizeCvar', key: 'epochs', call: (o) => api.minimizeCvar({ X: rows, y: ys, epochs: 1, ...o }) }],
   cvarReference: [{ fn: 'cvarReference', key: 'beta', call: (o) => api.cvarReference({ X: rows, y: ys, beta: 0.5, ...o }) }],
+  cvarQp: [
+    { fn: 'cvarQp', key: 'maxIter', call: (o) => api.cvarQp({ A: rows, beta: 0.5, kappa: 10 }, { maxIter: 2, ...o }) },
+    { fn: 'cvarQp', name: 'problem', key: 'kappa', call: (o) => api.cvarQp({ A: rows, beta: 0.5, kappa: 10, ...o }, { maxIter: 2 }) },
+  ],
   cvarSweep: [
     { fn: 'cvarSweep', key: 'epochs', call: (o) => sweep(o) },
     { fn: 'cvarSweep', name: 'problems[0]', key: 'loss', call: (o) => sweep({}, o) },

@@ -12,6 +12,7 @@ export {
   type Matrix,
 } from './minimize.js';
 export { cvarReference, type CvarReference, type CvarReferenceOptions } from './reference.js';
+export { cvarQp, type CvarQpProblem, type CvarQpOptions, type CvarQpResult, type CvarQpProgress, type CvarQpWarmStart } from './qp.js';
 export {
   cvarSweep,
   formatSweepTable,

@@ -117,12 +117,17 @@ export interface CvarQpResult {
   dualBox: Float64Array;
   /** μ = Σλ ≥ 0, the multiplier of the CVaR constraint (0 when it is not active). */
   cvarMultiplier: number;
-  /**
-   * The certificate at the returned point: stationarity ‖Px + q + Aᵀλ + Bᵀν‖∞, the CVaR violation
-   * max(CVaR_β(Ax) − κ, 0), the bound violation max over rows of the distance of (Bx)ᵢ to [lᵢ, uᵢ],
-   * and the complementarity |μ·(CVaR_β(Ax) − κ)|.
-   */
-  kkt: { stationarity: number; cvarViolation: number; boxViolation: number; complementarity: number };
+  /** The certificate at the returned point. */
+  kkt: {
+    /** ‖Px + q + Aᵀλ + Bᵀν‖∞ with the returned multipliers. */
+    stationarity: number;
+    /** max(CVaR_β(Ax) − κ, 0). */
+    cvarViolation: number;
+    /** The largest distance of a (Bx)ᵢ to [lᵢ, uᵢ] (0 when all hold). */
+    boxViolation: number;
+    /** |μ·(CVaR_β(Ax) − κ)|: 0 when the limit binds or its multiplier is 0. */
+    complementarity: number;
+  };
   /** ‖(Ax − z, Bx − y)‖∞ at the end. */
   primalResidual: number;
   /** ‖Px + q + Aᵀλ + Bᵀν‖∞ at the end. */
@@ -137,8 +142,13 @@ export interface CvarQpResult {
   stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
   /** How often the n×n system was factored (1 + the ρ changes). */
   factorizations: number;
-  /** Wall-clock milliseconds: setup (placing A, AᵀA) and the iterations. */
-  timeMs: { setup: number; solve: number };
+  /** Wall-clock milliseconds. */
+  timeMs: {
+    /** Reading the problem, placing A in WASM memory, AᵀA and the first factorisation. */
+    setup: number;
+    /** The iterations. */
+    solve: number;
+  };
 }
 
 const KEYS = optionKeys<CvarQpOptions>({
@@ -224,7 +234,11 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
   };
   const lo = bound('l', -Infinity);
   const hi = bound('u', Infinity);
-  for (let i = 0; i < p; i++) if (!(lo[i]! <= hi[i]!)) throw new ParameterError(`${fn}: problem.l[${i}] must be ≤ problem.u[${i}] (got ${lo[i]} > ${hi[i]})`);
+  for (let i = 0; i < p; i++) {
+    if (lo[i] === Infinity) throw parameterError(fn, `problem.l[${i}]`, 'a finite number or -Infinity', lo[i]);
+    if (hi[i] === -Infinity) throw parameterError(fn, `problem.u[${i}]`, 'a finite number or Infinity', hi[i]);
+    if (!(lo[i]! <= hi[i]!)) throw new ParameterError(`${fn}: problem.l[${i}] must be ≤ problem.u[${i}] (got ${lo[i]} > ${hi[i]})`);
+  }
 
   let rho = o.rho === undefined ? 0.1 : positiveFinite(fn, 'options.rho', o.rho);
   const adaptive = o.adaptiveRho === undefined ? true : o.adaptiveRho;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cvar,
   cvarAndVar,
+  cvarQp,
   cvarReference,
   cvarStep,
   cvarSweep,
@@ -89,6 +90,21 @@ describe('cvar: every bad argument gives a typed error, no leak, module usable',
     const loss = { value: (p: number, t: number) => (p - t) ** 2 / 2, derivative: (p: number, t: number) => p - t };
     const options = { X: matrix(), y: Float64Array.from(y), loss, beta: 0.75, method: 'sgm', stepSize: 0.1, epochs: 1 };
     expect(fuzzArguments('minimizeCvar', minimizeCvar, [options], { skip: LONG, same: sameRun })).toEqual([]);
+  });
+
+  it('cvarQp', () => {
+    const problem = {
+      P: { data: [2, 0.5, 0.5, 1], rows: 2, cols: 2 }, q: [1, -1], A: rows, beta: 0.5, kappa: 0.3,
+      B: [[1, 1], [1, 0]], l: [-1, -Infinity], u: [1, 2],
+    };
+    const options = {
+      rho: 0.1, adaptiveRho: true, alpha: 1.6, sigma: 1e-6, maxIter: 30, absTol: 1e-7, relTol: 1e-6,
+      warmStart: { x: [0, 0] }, onProgress: () => true, signal: new AbortController().signal,
+    };
+    // κ is any real and relTol may be 0; a lower bound may be −Infinity and an upper one +Infinity (no bound)
+    const kinds = { 'arg0.kappa': 'real', 'arg1.relTol': 'real' } as const;
+    const accept = ['arg0.l[0]=-Infinity', 'arg0.l[1]=-Infinity', 'arg0.u[0]=Infinity', 'arg0.u[1]=Infinity', 'arg0.u=[Infinity, 1]'];
+    expect(fuzzArguments('cvarQp', cvarQp, [problem, options], { skip: ['arg1.maxIter=1e12'], kinds, accept, optionalFrom: 1, same: (a, b) => expect((a as { x: Float64Array }).x).toEqual((b as { x: Float64Array }).x) })).toEqual([]);
   });
 
   it('cvarReference', () => {

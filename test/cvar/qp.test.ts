@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ParameterError, ShapeError, init, memoryStats } from '../../bindings/index.js';
-import { cvarQp, type CvarQpProblem } from '../../bindings/cvar/qp.js';
+import { cvarQp, type CvarQpProblem } from '../../bindings/index.js';
 import { randomVector, uniforms } from '../helpers.js';
 import { cvarSortRef } from './reference.js';
 import { liftedQpReference } from './qp-reference.js';
