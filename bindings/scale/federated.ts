@@ -4,6 +4,7 @@
  */
 import { optionKeys, readOptions } from '../runtime/validate.js';
 import * as federated from '../federated/index.js';
+import { readRun } from '../federated/simulate.js';
 import { workerPool, type WorkerUrl } from './pool.js';
 
 /** Options of {@link federatedOnWorkers}: those of simulateFederated, and the pool's. */
@@ -29,6 +30,8 @@ export async function federatedOnWorkers(data: federated.FedDataset, options?: F
     dropPercent: true, shuffle: true, seed: true, evalEvery: true, onProgress: true, signal: true, workers: true, worker: true,
   }));
   const { workers, worker, ...rest } = o;
+  // the data and the run's options too, so that a bad call starts no thread
+  readRun(fn, data, rest);
   const pool = await workerPool({ ...(workers !== undefined ? { workers } : {}), ...(worker !== undefined ? { worker } : {}) }).catch((e: Error) => {
     throw Object.assign(e, { message: e.message.replace(/^workerPool: /, `${fn}: `) });
   });

@@ -122,6 +122,11 @@ describe('scale.workerPool', () => {
     expect(Array.from(par.params)).toEqual(Array.from(seq.params));
     await expect(scale.federatedOnWorkers(data, { ...o, workres: 2 } as never)).rejects.toThrow(/federatedOnWorkers: .*workres/);
     await expect(scale.federatedOnWorkers(data, { ...o, rounds: -1 })).rejects.toThrow(/federatedOnWorkers: options\.rounds/);
+    // a bad data set is refused before a pool exists: the worker's address is never read
+    let read = false;
+    const worker = { get href() { read = true; return 'file:///no-such-worker.js'; } };
+    await expect(scale.federatedOnWorkers({ ...data, classes: 0 }, { ...o, worker })).rejects.toThrow(/^federatedOnWorkers: data/);
+    expect(read).toBe(false);
   });
 
   it('the in-process executor runs a federated simulation with the same bits as simulateFederated', async () => {
