@@ -8,6 +8,7 @@
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { backwardPass } from './bounds.js';
 import { opOf, shareWeights, type BoundsNetwork, type LinearBound, type PlacedBox } from './model.js';
+import { smoothLines } from './ops/smooth.js';
 
 /** Gradient-step options of α-CROWN. */
 export interface AlphaOptions {
@@ -162,7 +163,12 @@ export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[]
     const box = boxes[layer.inputs[0]! + 1]!;
     const n = layer.inSize;
     const p = [s.f64(n), s.f64(n), s.f64(n), s.f64(n)] as const;
-    const kind = { relu: 0, 'leaky-relu': 1, sigmoid: 2, tanh: 3 }[layer.type as 'relu']!;
+    const kind = ({ relu: 0, 'leaky-relu': 1, sigmoid: 2, tanh: 3 } as Record<string, number>)[layer.type];
+    if (kind === undefined) {
+      // the TS-relaxed activations (ops/smooth.ts): fixed lines, nothing to optimise
+      base.set(i, { ...smoothLines(layer, f64View(s.x, box.l, n), f64View(s.x, box.u, n)), free: [], lo: 0 });
+      return;
+    }
     s.x.boundActRelax(kind, box.l, box.u, n, layer.alpha ?? 0, p[0], p[1], p[2], p[3]);
     const [aL, bL, aU, bU] = p.map((q) => f64View(s.x, q, n).slice()) as [Float64Array, Float64Array, Float64Array, Float64Array];
     const l = f64View(s.x, box.l, n), u = f64View(s.x, box.u, n);

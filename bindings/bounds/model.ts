@@ -7,7 +7,8 @@
  * indices of EARLIER layers it consumes (-1 = the network input; default `[i − 1]`, so a chain needs
  * no `inputs`). The network output is the last layer's. Layer types: `{ type: 'linear', weight:
  * number[][] | number[], shape?: [out, in], bias?: number[] }`, `{ type: 'relu' }`, `{ type:
- * 'leaky-relu', alpha }`, `{ type: 'sigmoid' }`, `{ type: 'tanh' }`, `{ type: 'affine', scale:
+ * 'leaky-relu', alpha }`, `{ type: 'sigmoid' }`, `{ type: 'tanh' }`, `{ type: 'softplus' }`, `{ type: 'elu',
+ * alpha? }`, `{ type: 'softsign' }`, `{ type: 'affine', scale:
  * number[], shift: number[] }`, `{ type: 'add' | 'sub', inputs: [a, b] }` (element-wise a ± b),
  * `{ type: 'conv2d', inShape: [C, H, W], outChannels, kernel: [kh, kw], weight (K·C·kh·kw, ONNX
  * order), bias?, stride?, padding?: [top, left, bottom, right], dilation? }` and `{ type: 'identity' }`.
@@ -22,6 +23,7 @@ import { FN } from './ops/common.js';
 import { conv2d } from './ops/conv2d.js';
 import { identityOp } from './ops/identity.js';
 import { linear } from './ops/linear.js';
+import { smooth } from './ops/smooth.js';
 
 export { shareWeights } from './ops/common.js';
 
@@ -83,6 +85,20 @@ export type LayerSpec = LayerInputs &
     | {
         /** y = tanh(x), entry-wise. */
         type: 'tanh';
+      }
+    | {
+        /** y = log(1 + eˣ), entry-wise. */
+        type: 'softplus';
+      }
+    | {
+        /** y = x for x ≥ 0, α(eˣ − 1) below, entry-wise. */
+        type: 'elu';
+        /** α ≥ 0 (default 1). */
+        alpha?: number;
+      }
+    | {
+        /** y = x/(1 + |x|), entry-wise. */
+        type: 'softsign';
       }
     | {
         /** y = scale ⊙ x + shift (a folded normalisation). */
@@ -249,6 +265,9 @@ export const BOUND_OPS: Readonly<Record<string, BoundOp>> = {
   sub: combine('sub', -1),
   conv2d,
   identity: identityOp,
+  softplus: smooth('softplus'),
+  elu: smooth('elu'),
+  softsign: smooth('softsign'),
 };
 
 /** The registry entry of a validated layer. */

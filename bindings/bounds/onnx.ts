@@ -10,7 +10,7 @@
  *   folded into its bias / shift.
  * - Conv (group 1, pads, strides, dilations, auto_pad NOTSET / VALID / SAME_UPPER / SAME_LOWER) → conv2d;
  *   AveragePool (no padding or count_include_pad = 1) and GlobalAveragePool → conv2d with weights 1/(kh·kw).
- * - Relu, LeakyRelu, Sigmoid, Tanh → the activations; Add/Sub of two computed values → add / sub.
+ * - Relu, LeakyRelu, Sigmoid, Tanh, Softplus, Softsign, Elu → the activations; Add/Sub of two computed values → add / sub.
  * - Add/Sub/Mul/Div by a constant (numpy broadcasting) and BatchNormalization (inference form
  *   y = γ(x − μ)/√(σ² + ε) + β, per channel) → affine (element-wise scale and shift).
  * - Flatten, Reshape, Identity, Squeeze, Unsqueeze, Dropout, Cast to FLOAT/DOUBLE: no layer (the
@@ -72,7 +72,7 @@ export class OnnxError extends ParameterError {
 export const ONNX_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Add', 'Sub', 'Mul', 'Div', 'BatchNormalization',
   'Flatten', 'Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Dropout', 'Transpose', 'Neg', 'Constant', 'Shape', 'Gather', 'Concat', 'Cast',
-  'Slice', 'Split', 'Pad', 'Clip', 'PRelu', 'MaxPool', 'ReduceMean', 'ReduceSum', 'ConvTranspose',
+  'Slice', 'Split', 'Pad', 'Clip', 'PRelu', 'MaxPool', 'ReduceMean', 'ReduceSum', 'ConvTranspose', 'Softplus', 'Softsign', 'Elu',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -539,10 +539,18 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
     case 'Relu':
     case 'Sigmoid':
     case 'Tanh':
+    case 'Softplus':
+    case 'Softsign':
+    case 'Elu':
     case 'LeakyRelu': {
       const x = value(0, 'X');
-      const type = op === 'Relu' ? 'relu' : op === 'Sigmoid' ? 'sigmoid' : op === 'Tanh' ? 'tanh' : 'leaky-relu';
+      const type = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Elu: 'elu', LeakyRelu: 'leaky-relu' }[op]!;
       const layer: Record<string, unknown> = { type };
+      if (op === 'Elu') {
+        const alpha = attrFloat(nd, 'alpha', 1);
+        if (!(alpha >= 0 && Number.isFinite(alpha))) fail(`alpha must be a finite number ≥ 0 (got ${alpha})`, 'unsupported');
+        layer.alpha = alpha;
+      }
       if (op === 'LeakyRelu') {
         const alpha = attrFloat(nd, 'alpha', 0.01);
         if (!(alpha >= 0 && alpha <= 1)) fail(`alpha must be in [0, 1] (got ${alpha})`, 'unsupported');
@@ -1055,7 +1063,7 @@ const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
 /**
  * Writes `model` as an ONNX model (IR 7, opset 13, producer "proxkit") that `loadOnnx` reads back to
  * the same network: linear → Gemm (transB = 1, W as [out, in], bias as C), relu / leaky-relu /
- * sigmoid / tanh → Relu / LeakyRelu / Sigmoid / Tanh, affine → Mul then Add by constants of the
+ * sigmoid / tanh / softplus / softsign / elu → Relu / LeakyRelu / Sigmoid / Tanh / Softplus / Softsign / Elu, affine → Mul then Add by constants of the
  * value's shape, add / sub → Add / Sub, conv2d → Conv (group 1), identity → Identity; Flatten and
  * Reshape nodes are inserted where a Gemm needs a [1, n] input or a Conv a [1, C, H, W] one. The
  * graph input is "input" of shape [1, ...inputShape] (e.g. [1, n] or [1, C, H, W]), the output
@@ -1119,8 +1127,12 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
         dims = [1, L.outSize];
         break;
       }
-      case 'relu': case 'sigmoid': case 'tanh':
-        out = node(L.type === 'relu' ? 'Relu' : L.type === 'sigmoid' ? 'Sigmoid' : 'Tanh', [x.name]);
+      case 'relu': case 'sigmoid': case 'tanh': case 'softplus': case 'softsign':
+        out = node({ relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softplus: 'Softplus', softsign: 'Softsign' }[L.type]!, [x.name]);
+        dims = x.dims;
+        break;
+      case 'elu':
+        out = node('Elu', [x.name], [{ name: 'alpha', type: ATTR_FLOAT, f: L.alpha! }]);
         dims = x.dims;
         break;
       case 'leaky-relu':

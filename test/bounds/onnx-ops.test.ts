@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeBounds, evaluateNetwork, init, verifyNetwork } from '../../bindings/index.js';
-import { OnnxError, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
+import { OnnxError, exportOnnx, loadOnnx, onnxToSpec } from '../../bindings/onnx.js';
 import { randomVector, uniforms } from '../helpers.js';
 import { build, type Build, type Init } from './onnxbuild.js';
 
@@ -317,6 +317,25 @@ describe('loadOnnx: operators rewritten into exact layer graphs, sound by sampli
       inits: [{ name: 'wt', dims: [C, Kg, kh, kw], values: wt, type: 'double' }, { name: 'bt', dims: [2 * Kg], values: bt, type: 'double' }],
       ref,
     }, 1000);
+  });
+
+  it('Softplus, Elu (α = 0.5 convex, α = 2 not) and Softsign: TS relaxations; exportOnnx writes them back', () => {
+    const w = rand(18, 6 * 4), b = rand(19, 6);
+    const gemm = { op: 'Gemm', in: ['x', 'w', 'b'], out: ['z'], attrs: { transB: 1 } };
+    const inits: Init[] = [{ name: 'w', dims: [6, 4], values: w, type: 'double' }, { name: 'b', dims: [6], values: b, type: 'double' }];
+    const defs: [string, Record<string, { float: number }>, (v: number) => number][] = [
+      ['Softplus', {}, (v) => Math.log(1 + Math.exp(v))],
+      ['Elu', { alpha: { float: 0.5 } }, (v) => (v > 0 ? v : 0.5 * (Math.exp(v) - 1))],
+      ['Elu', { alpha: { float: 2 } }, (v) => (v > 0 ? v : 2 * (Math.exp(v) - 1))],
+      ['Softsign', {}, (v) => v / (1 + Math.abs(v))],
+    ];
+    defs.forEach(([op, attrs, f], k) => {
+      const c: Case = { input: [1, 4], hidden: 6, nodes: [gemm, { op, in: ['z'], out: ['h'], attrs }], inits, ref: (x) => gemmRef(x, w, b).map(f) };
+      check(c, 1200 + 10 * k, 1);
+      const spec = onnxToSpec(model(c, 1200 + 10 * k).bytes);
+      const again = onnxToSpec(exportOnnx(spec, { dtype: 'float64' }));
+      expect(again.layers.map((l) => [l.type, 'alpha' in l ? l.alpha : null])).toEqual(spec.layers.map((l) => [l.type, 'alpha' in l ? l.alpha : null]));
+    });
   });
 
   it('FLOAT16 initializers (int32_data bits and raw bytes), subnormals and the largest finite value included', () => {

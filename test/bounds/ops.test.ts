@@ -27,6 +27,10 @@ const CASES: { spec: LayerSpec; arity: 1 | 2; f: (x: number[], y: number[]) => n
   { spec: { type: 'leaky-relu', alpha: 0.2 }, arity: 1, f: (x) => x.map((v) => (v > 0 ? v : 0.2 * v)) },
   { spec: { type: 'sigmoid' }, arity: 1, f: (x) => x.map((v) => 1 / (1 + Math.exp(-v))) },
   { spec: { type: 'tanh' }, arity: 1, f: (x) => x.map(Math.tanh) },
+  { spec: { type: 'softplus' }, arity: 1, f: (x) => x.map((v) => Math.log(1 + Math.exp(v))) },
+  { spec: { type: 'elu', alpha: 0.7 }, arity: 1, f: (x) => x.map((v) => (v > 0 ? v : 0.7 * (Math.exp(v) - 1))) },
+  { spec: { type: 'elu', alpha: 1.8 }, arity: 1, f: (x) => x.map((v) => (v > 0 ? v : 1.8 * (Math.exp(v) - 1))) }, // not convex: the grid lines
+  { spec: { type: 'softsign' }, arity: 1, f: (x) => x.map((v) => v / (1 + Math.abs(v))) },
   { spec: { type: 'affine', scale: [2, -1, 0, 0.5, -3, 1], shift: [1, 0, 0, -2, 0.5, 0] }, arity: 1, f: (x) => x.map((v, j) => [2, -1, 0, 0.5, -3, 1][j]! * v + [1, 0, 0, -2, 0.5, 0][j]!) },
   { spec: { type: 'identity' }, arity: 1, f: (x) => x.slice() },
   { spec: { type: 'add', inputs: [-1, 0] }, arity: 2, f: (x, y) => x.map((v, j) => v + y[j]!) },

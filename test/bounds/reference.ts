@@ -89,6 +89,9 @@ function stepOf(L: LayerSpec, size: (j: number) => number, i: number): Step {
     case 'leaky-relu': return (v) => at(v, 0).map((z) => (z > 0 ? z : L.alpha * z));
     case 'sigmoid': return (v) => at(v, 0).map((z) => 1 / (1 + Math.exp(-z)));
     case 'tanh': return (v) => at(v, 0).map((z) => Math.tanh(z));
+    case 'softplus': return (v) => at(v, 0).map((z) => Math.log(1 + Math.exp(z)));
+    case 'elu': return (v) => at(v, 0).map((z) => (z > 0 ? z : (L.alpha ?? 1) * (Math.exp(z) - 1)));
+    case 'softsign': return (v) => at(v, 0).map((z) => z / (1 + Math.abs(z)));
     case 'affine': return (v) => at(v, 0).map((z, j) => (L.scale[j] as number) * z + ((L.shift?.[j] as number | undefined) ?? 0));
     case 'add': return (v) => at(v, 0).map((z, j) => z + at(v, 1)[j]!);
     case 'sub': return (v) => at(v, 0).map((z, j) => z - at(v, 1)[j]!);

@@ -1,0 +1,130 @@
+/**
+ * Element-wise smooth activations without a WASM relaxation: softplus, elu and softsign. Forward in
+ * plain TS; IBP by monotonicity (all three increase); CROWN lines per neuron on [l, u]:
+ * - convex f (softplus; elu with α ≤ 1): the chord above, the tangent at the midpoint below;
+ * - otherwise (softsign; elu with α > 1): both lines take the chord's slope a, and each intercept is
+ *   the extreme of f(x) − a·x over a grid of G + 1 points plus h/2·sup|f′ − a| (h the grid step),
+ *   which bounds how far f − a·x can move between a point and its nearest grid point.
+ * On a point box [z, z] both lines are the tangent at z (the gradient pass of verify uses them).
+ */
+import { ParameterError, describe } from '../../runtime/errors.js';
+import { f64View } from '../../runtime/memory.js';
+import type { BoundOp, NetworkLayer } from '../model.js';
+import { where } from './common.js';
+
+interface Smooth {
+  f(x: number, alpha: number): number;
+  df(x: number, alpha: number): number;
+  convex(alpha: number): boolean;
+  /** sup over ℝ of |f′| (for the grid margin). */
+  dmax(alpha: number): number;
+  /** Takes a parameter `alpha` (elu). */
+  param: boolean;
+}
+
+export const SMOOTH: Record<string, Smooth> = {
+  softplus: {
+    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^{−|x|})
+    f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    df: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    convex: () => true,
+    dmax: () => 1,
+    param: false,
+  },
+  elu: {
+    f: (x, a) => (x >= 0 ? x : a * Math.expm1(x)),
+    df: (x, a) => (x >= 0 ? 1 : a * Math.exp(x)),
+    convex: (a) => a <= 1,
+    dmax: (a) => Math.max(1, a),
+    param: true,
+  },
+  softsign: {
+    f: (x) => x / (1 + Math.abs(x)),
+    df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+    convex: () => false,
+    dmax: () => 1,
+    param: false,
+  },
+};
+
+const G = 32;
+
+/** Lower and upper lines y ≥ aL·x + bL, y ≤ aU·x + bU of each entry on its box [l, u]. */
+export function smoothLines(layer: NetworkLayer, l: ArrayLike<number>, u: ArrayLike<number>): { aL: Float64Array; bL: Float64Array; aU: Float64Array; bU: Float64Array } {
+  const F = SMOOTH[layer.type]!;
+  const al = layer.alpha ?? 0;
+  const n = l.length;
+  const aL = new Float64Array(n), bL = new Float64Array(n), aU = new Float64Array(n), bU = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const lo = l[j]!, hi = u[j]!;
+    const fl = F.f(lo, al);
+    if (!(hi > lo)) {
+      const d = F.df(lo, al);
+      [aL[j], bL[j], aU[j], bU[j]] = [d, fl - d * lo, d, fl - d * lo];
+      continue;
+    }
+    const fh = F.f(hi, al);
+    const a = (fh - fl) / (hi - lo);
+    if (F.convex(al)) {
+      const m = 0.5 * (lo + hi);
+      const d = F.df(m, al);
+      [aU[j], bU[j]] = [a, fl - a * lo];
+      [aL[j], bL[j]] = [d, F.f(m, al) - d * m];
+      continue;
+    }
+    const h = (hi - lo) / G;
+    let top = -Infinity, bottom = Infinity;
+    for (let q = 0; q <= G; q++) {
+      const x = q === G ? hi : lo + q * h;
+      const g = F.f(x, al) - a * x;
+      top = Math.max(top, g);
+      bottom = Math.min(bottom, g);
+    }
+    const margin = 0.5 * h * (F.dmax(al) + Math.abs(a));
+    [aU[j], bU[j], aL[j], bL[j]] = [a, top + margin, a, bottom - margin];
+  }
+  return { aL, bL, aU, bU };
+}
+
+/** The registry entry of one smooth activation type. */
+export function smooth(type: keyof typeof SMOOTH): BoundOp {
+  const F = SMOOTH[type]!;
+  return {
+    type,
+    arity: 1,
+    nonlinear: true,
+    parse(spec, index, [n = 0]) {
+      let alpha: number | undefined;
+      if (F.param) {
+        alpha = spec.alpha === undefined ? 1 : (spec.alpha as number);
+        if (typeof alpha !== 'number' || !(alpha >= 0 && Number.isFinite(alpha))) {
+          throw new ParameterError(`${where(index, type)}: alpha must be a finite number ≥ 0 (got ${describe(spec.alpha)})`);
+        }
+      }
+      return { type, index, inSize: n, outSize: n, ...(alpha === undefined ? {} : { alpha }) };
+    },
+    forward(s, L, [x], out) {
+      const v = f64View(s.x, x!, L.inSize);
+      const o = f64View(s.x, out, L.inSize);
+      for (let j = 0; j < L.inSize; j++) o[j] = F.f(v[j]!, L.alpha ?? 0);
+    },
+    interval(s, L, [b]) {
+      const box = b!;
+      const l = s.f64(box.n), u = s.f64(box.n);
+      const [bl, bu, ol, ou] = [f64View(s.x, box.l, box.n), f64View(s.x, box.u, box.n), f64View(s.x, l, box.n), f64View(s.x, u, box.n)];
+      for (let j = 0; j < box.n; j++) [ol[j], ou[j]] = [F.f(bl[j]!, L.alpha ?? 0), F.f(bu[j]!, L.alpha ?? 0)]; // increasing
+      return { l, u, n: box.n };
+    },
+    backward(s, L, B, [box], upper) {
+      const n = box!.n;
+      const lines = smoothLines(L, f64View(s.x, box!.l, n), f64View(s.x, box!.u, n));
+      const p = [lines.aL, lines.bL, lines.aU, lines.bU].map((a) => {
+        const q = s.f64(n);
+        f64View(s.x, q, n).set(a);
+        return q;
+      }) as [number, number, number, number];
+      s.x.boundBackActivation(B.lam, B.k, n, p[0], p[1], p[2], p[3], upper ? 1 : 0, B.lam, B.c);
+      return [B];
+    },
+  };
+}
