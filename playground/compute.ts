@@ -1,0 +1,504 @@
+/**
+ * What each playground panel computes, with proxkit's public API only, from JSON parameters and the
+ * shipped data. The page runs these functions in a Web Worker; the Node test runs the same functions on
+ * the same parameters and compares the SHA-256 digests of the numbers: the "same seed, same bits"
+ * promise, checked. No DOM and no Node API here; the figures are SVG strings (bindings/plot/svg.ts),
+ * and pictures inside them are passed in as data URIs by the caller (the worker encodes PNGs with an
+ * OffscreenCanvas; the test does not need them).
+ *
+ * Only IEEE-exact arithmetic (+ − × ÷ √) runs in JavaScript here; everything transcendental happens in
+ * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
+ */
+import {
+  computeBounds, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
+  type CvarProblem,
+} from '../bindings/index.js';
+import { imageFigure, lineFigure } from '../bindings/plot/svg.js';
+import { PHOTOS, type Photo, type PhotoName, type PlaygroundData } from './data.js';
+
+/** A picture the figure embeds: rows × cols RGB values in [0, 1]. */
+export interface Picture {
+  rgb: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** One panel's output. */
+export interface PanelResult {
+  /** The numbers the panel's digest covers, in a fixed order. */
+  values: Float64Array[];
+  /** One or two lines for the panel's status (what was computed). */
+  summary: string;
+  /** Pictures for the figure, to be encoded as data URIs by the caller. */
+  pictures: Picture[];
+  /** The SVG figure, given the data URIs of `pictures` in the same order. */
+  figure(uris: string[]): string;
+}
+
+/** Reports progress of a long panel: a fraction in [0, 1] and what is being done. */
+export type Progress = (fraction: number, what: string) => void;
+
+/** A panel: default parameters (JSON) for a seed, and the computation. */
+export interface PanelSpec<P> {
+  title: string;
+  defaults(data: PlaygroundData, seed: number): P;
+  run(params: P, data: PlaygroundData, progress: Progress): PanelResult;
+}
+
+// ---------------------------------------------------------------------------------------------- prox
+
+/** Parameters of the prox panel. */
+export interface ProxParams {
+  /** The 1-D signal (the visitor draws it). */
+  signal: number[];
+  /** λ of the soft-threshold and of the TV penalty. */
+  lambda: number;
+  /** Radius r of the simplex {x ≥ 0, Σx = r}. */
+  radius: number;
+}
+
+/** A piecewise-constant signal with Gaussian noise (seeded), the prox panel's starting signal. */
+export function defaultSignal(seed: number, n = 96): number[] {
+  const noise = rng(seed).normal(n);
+  const level = (i: number) => (i < n / 4 ? 0.2 : i < n / 2 ? 1.6 : i < (3 * n) / 4 ? -0.8 : 0.6);
+  return Array.from({ length: n }, (_, i) => level(i) + 0.35 * noise[i]!);
+}
+
+const proxPanel: PanelSpec<ProxParams> = {
+  title: 'prox',
+  defaults: (_data, seed) => ({ signal: defaultSignal(seed), lambda: 0.5, radius: 8 }),
+  run(p) {
+    const x = Float64Array.from(p.signal);
+    const soft = softThreshold(x, p.lambda);
+    const tv = totalVariation1D(p.lambda).prox(x);
+    const simplex = projectSimplex(x, p.radius);
+    const idx = Array.from(x, (_, i) => i);
+    const input = { name: 'signal', x: idx, y: x, markersOnly: true };
+    const nonzero = soft.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0);
+    const support = simplex.reduce((c, v) => c + (v > 0 ? 1 : 0), 0);
+    let jumps = 0;
+    for (let i = 1; i < tv.length; i++) if (Math.abs(tv[i]! - tv[i - 1]!) > 1e-9) jumps++;
+    return {
+      values: [soft, tv, simplex],
+      summary: `soft-threshold keeps ${nonzero} of ${x.length} entries; TV leaves ${jumps} jumps; the simplex projection has ${support} positive entries (sum ${p.radius})`,
+      pictures: [],
+      figure: () => lineFigure({
+        title: `Three proximal maps of the same ${x.length}-point signal (λ = ${p.lambda}, simplex radius ${p.radius})`,
+        columns: 3,
+        width: 960,
+        plotHeight: 200,
+        panels: [
+          { title: 'soft-threshold S_λ(x)', x: { label: 'index' }, y: { label: 'value' }, series: [input, { name: 'result', x: idx, y: soft }] },
+          { title: 'TV denoising prox_λTV(x)', x: { label: 'index' }, y: { label: 'value' }, series: [input, { name: 'result', x: idx, y: tv }] },
+          { title: `projection onto the simplex (Σ = ${p.radius})`, x: { label: 'index' }, y: { label: 'value' }, series: [input, { name: 'result', x: idx, y: simplex }] },
+        ],
+        caption: 'Dots: the signal you drew. Soft-thresholding shrinks every entry towards 0 by λ; the 1-D total-variation prox (exact, O(n)) flattens the signal into steps; the simplex projection keeps the largest entries, shifted so that they sum to the radius.',
+      }),
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------- ot: colour
+
+/** Parameters of the colour-transfer panel. */
+export interface ColourParams {
+  source: PhotoName;
+  target: PhotoName;
+  /** Entropic regularisation of Sinkhorn (colours in [0, 1]³, squared distance). */
+  reg: number;
+  /** Pixels sampled from each photograph. */
+  samples: number;
+  seed: number;
+}
+
+/** `count` distinct indices of 0..n−1 drawn by a partial Fisher–Yates shuffle with proxkit's seeded generator. */
+function sampleIndices(n: number, count: number, seed: number): Int32Array {
+  const u = rng(seed).uniform(count);
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  for (let k = 0; k < count; k++) {
+    const j = k + Math.floor(u[k]! * (n - k));
+    const t = idx[k]!;
+    idx[k] = idx[j]!;
+    idx[j] = t;
+  }
+  return idx.slice(0, count);
+}
+
+const pickColours = (img: Float64Array, idx: Int32Array): Float64Array => {
+  const out = new Float64Array(idx.length * 3);
+  idx.forEach((p, k) => out.set(img.subarray(p * 3, p * 3 + 3), k * 3));
+  return out;
+};
+
+/**
+ * Colour transfer by entropic OT: the Sinkhorn plan P between the two clouds of sampled colours, each
+ * source colour sent to the P-weighted mean of the target colours (barycentric map), and every pixel
+ * moved by the displacement of its nearest sampled colour.
+ */
+function colourTransfer(p: ColourParams, data: PlaygroundData, progress: Progress): { out: Float64Array; src: Photo; tgt: Photo; iterations: number; cost: number } {
+  const src = data.photos[p.source];
+  const tgt = data.photos[p.target];
+  if (!src || !tgt) throw new Error(`colour transfer: unknown photograph ${!src ? p.source : p.target}`);
+  const n = p.samples;
+  const Xs = pickColours(src.data, sampleIndices(src.rows * src.cols, n, p.seed));
+  const Xt = pickColours(tgt.data, sampleIndices(tgt.rows * tgt.cols, n, p.seed + 1));
+  progress(0.1, 'Sinkhorn');
+  const M = costMatrix({ data: Xs, rows: n, cols: 3 }, { data: Xt, rows: n, cols: 3 });
+  const a = new Float64Array(n).fill(1 / n);
+  // Scaling form where the Gibbs kernel exp(−M/reg) stays far from underflow (M ≤ 3), log domain below.
+  const r = sinkhorn(a, a, M, { reg: p.reg, tol: 1e-9, maxIter: 5000, method: p.reg >= 0.01 ? 'sinkhorn' : 'log' });
+  progress(0.6, 'mapping every pixel');
+  const T = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    let mass = 0;
+    for (let j = 0; j < n; j++) {
+      const w = r.plan[i * n + j]!;
+      mass += w;
+      for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! + w * Xt[j * 3 + k]!;
+    }
+    for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! / mass;
+  }
+  const pixels = src.rows * src.cols;
+  const out = new Float64Array(pixels * 3);
+  for (let q = 0; q < pixels; q++) {
+    let best = 0;
+    let bd = Infinity;
+    for (let s = 0; s < n; s++) {
+      const d0 = src.data[q * 3]! - Xs[s * 3]!;
+      const d1 = src.data[q * 3 + 1]! - Xs[s * 3 + 1]!;
+      const d2 = src.data[q * 3 + 2]! - Xs[s * 3 + 2]!;
+      const dd = d0 * d0 + d1 * d1 + d2 * d2;
+      if (dd < bd) {
+        bd = dd;
+        best = s;
+      }
+    }
+    for (let k = 0; k < 3; k++) out[q * 3 + k] = Math.min(1, Math.max(0, src.data[q * 3 + k]! + T[best * 3 + k]! - Xs[best * 3 + k]!));
+  }
+  return { out, src, tgt, iterations: r.iterations, cost: r.cost };
+}
+
+const colourPanel: PanelSpec<ColourParams> = {
+  title: 'ot-colour',
+  defaults: (_data, seed) => ({ source: 'canyon', target: 'alpine', reg: 0.01, samples: 300, seed }),
+  run(p, data, progress) {
+    const r = colourTransfer(p, data, progress);
+    const H = 200;
+    const pic = (ph: Photo) => ({ width: Math.round((H * ph.cols) / ph.rows), height: H });
+    return {
+      values: [r.out, Float64Array.of(r.cost)],
+      summary: `Sinkhorn on ${p.samples} + ${p.samples} colours, reg ${p.reg}: ${r.iterations} iterations, transport cost ${r.cost.toFixed(5)}`,
+      pictures: [r.src.data, r.tgt.data, r.out].map((rgb, k) => ({ rgb, rows: k === 1 ? r.tgt.rows : r.src.rows, cols: k === 1 ? r.tgt.cols : r.src.cols })),
+      figure: (uris) => imageFigure({
+        title: `Colour transfer by entropic optimal transport (Sinkhorn, reg ${p.reg})`,
+        panels: [
+          { href: uris[0]!, ...pic(r.src), label: 'source', note: PHOTOS[p.source].label },
+          { href: uris[1]!, ...pic(r.tgt), label: 'target palette', note: PHOTOS[p.target].label },
+          { href: uris[2]!, ...pic(r.src), label: 'result', note: `cost ⟨P, M⟩ = ${r.cost.toFixed(5)}` },
+        ],
+        caption: `${p.samples} colours of each photograph (seed ${p.seed}) are coupled by the entropic plan; each pixel of the source moves by the displacement of its nearest sampled colour. A larger reg blurs the plan and mixes the palette.`,
+      }),
+    };
+  },
+};
+
+// ------------------------------------------------------------------------------------ ot: barycenter
+
+/** Parameters of the digit-barycenter panel: 8 × 8 drawings (values in [0, 1]) and the regularisation. */
+export interface BarycenterParams {
+  images: number[][];
+  reg: number;
+}
+
+/** 8 × 8 greyscale in [0, 1] (1 = ink) as RGB, dark ink on white, scaled to `max`. */
+export function inkPicture(v: ArrayLike<number>, max: number): Picture {
+  const rgb = new Float64Array(64 * 3);
+  for (let t = 0; t < 64; t++) rgb.fill(1 - Math.min(1, max > 0 ? v[t]! / max : 0), t * 3, t * 3 + 3);
+  return { rgb, rows: 8, cols: 8 };
+}
+
+const maxOf = (v: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, v[i]!);
+  return m;
+};
+
+const barycenterPanel: PanelSpec<BarycenterParams> = {
+  title: 'ot-barycenter',
+  defaults: (data) => {
+    // Three handwritten 3s of the data set (the visitor can clear and redraw each pad).
+    const threes = data.digits.images.filter((_, i) => data.digits.labels[i] === 3).slice(0, 3);
+    return { images: threes.map((im) => Array.from(im)), reg: 0.004 };
+  },
+  run(p) {
+    const drawn = p.images.filter((im) => im.some((v) => v > 0));
+    if (drawn.length < 2) throw new Error(`draw on at least two pads (${drawn.length} has ink)`);
+    const normalised = drawn.map((im) => {
+      const s = im.reduce((a, b) => a + b, 0);
+      return Float64Array.from(im, (v) => v / s);
+    });
+    const r = convolutionalBarycenter(normalised, 8, 8, { reg: p.reg, tol: 1e-7, maxIter: 5000 });
+    const mean = new Float64Array(64);
+    normalised.forEach((h) => h.forEach((v, t) => (mean[t] = mean[t]! + v / normalised.length)));
+    const shared = Math.max(maxOf(r.barycenter), maxOf(mean));
+    const S = 110;
+    return {
+      values: [r.barycenter, mean],
+      summary: `convolutional Wasserstein barycenter of ${drawn.length} drawings, reg ${p.reg}: ${r.iterations} iterations${r.warning ? ` (${r.warning})` : ''}`,
+      pictures: [...normalised.map((h) => inkPicture(h, maxOf(h))), inkPicture(r.barycenter, shared), inkPicture(mean, shared)],
+      figure: (uris) => imageFigure({
+        title: `Averaging ${drawn.length} drawn digits: Wasserstein barycenter vs pixel mean (reg ${p.reg})`,
+        panels: [
+          ...normalised.map((_, k) => ({ href: uris[k]!, width: S, height: S, pixelated: true, label: `drawing ${k + 1}` })),
+          { href: uris[normalised.length]!, width: S, height: S, pixelated: true, label: 'Wasserstein', note: 'barycenter' },
+          { href: uris[normalised.length + 1]!, width: S, height: S, pixelated: true, label: 'pixel mean', note: 'same grey scale' },
+        ],
+        caption: 'Each drawing is a distribution of ink over the 8 × 8 grid. The mean adds them pixel by pixel and blurs strokes drawn in different places; the barycenter moves ink along the grid to where the strokes agree.',
+      }),
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------- cvar
+
+/** Parameters of the CVaR panel: a quick step-size sweep on the diabetes data. */
+export interface CvarParams {
+  /** log10 of the smallest and largest step size, and how many on the grid. */
+  logMin: number;
+  logMax: number;
+  steps: number;
+  epochs: number;
+  beta: number;
+  seeds: number;
+}
+
+/** Diabetes regression as a CVaR problem: standardised features and target. */
+export function diabetesProblem(data: PlaygroundData): CvarProblem {
+  const { X, y } = data.diabetes;
+  const rows = X.length;
+  const cols = X[0]!.length;
+  const Xs = new Float64Array(rows * cols);
+  const standardise = (col: number[]) => {
+    const mean = col.reduce((a, b) => a + b, 0) / col.length;
+    const sd = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / col.length) || 1;
+    return col.map((v) => (v - mean) / sd);
+  };
+  for (let j = 0; j < cols; j++) standardise(X.map((r) => r[j]!)).forEach((v, i) => (Xs[i * cols + j] = v));
+  return { name: 'diabetes (442 × 10)', X: { data: Xs, rows, cols }, y: Float64Array.from(standardise(y)), loss: 'squared' };
+}
+
+const cvarPanel: PanelSpec<CvarParams> = {
+  title: 'cvar',
+  defaults: () => ({ logMin: -3, logMax: 1.5, steps: 7, epochs: 5, beta: 0.9, seeds: 1 }),
+  run(p, data, progress) {
+    // 10 ** x is JavaScript's pow, which engines may round differently in the last bit: rounding to 6
+    // significant digits makes the grid the same everywhere.
+    const stepSizes = Array.from({ length: p.steps }, (_, k) => Number((10 ** (p.logMin + ((p.logMax - p.logMin) * k) / Math.max(1, p.steps - 1))).toPrecision(6)));
+    const result = cvarSweep({
+      problems: [diabetesProblem(data)], stepSizes, seeds: p.seeds, epochs: p.epochs, betas: [p.beta],
+      onProgress: (done, total, label) => progress(done / total, label),
+    });
+    const values = result.panels.flatMap((panel) => panel.methods.map((m) => Float64Array.from(m.suboptimality.flat())));
+    const best = result.panels[0]!.methods.map((m) => `${m.method}: ${m.goodCount} of ${stepSizes.length} step sizes within ${result.tol * 100} %`);
+    return { values: [Float64Array.from(stepSizes), ...values], summary: best.join('; '), pictures: [], figure: () => sweepSvg(result) };
+  },
+};
+
+// -------------------------------------------------------------------------------------------- tucker
+
+/** Parameters of the Tucker panel: the parameter budget (core + factor entries) and the photograph. */
+export interface TuckerParams {
+  budget: number;
+  photo: PhotoName;
+}
+
+const tuckerPanel: PanelSpec<TuckerParams> = {
+  title: 'tucker',
+  defaults: () => ({ budget: 2400, photo: 'boats' }),
+  run(p, data, progress) {
+    const ph = data.photos[p.photo];
+    if (!ph) throw new Error(`tucker: unknown photograph ${p.photo}`);
+    const X = { data: ph.data, shape: [ph.rows, ph.cols, 3] };
+    progress(0.1, 'Tucker-packing DP');
+    const chosen = selectCoreShape(X, p.budget, { method: 'dp', evaluate: false });
+    progress(0.4, 'HOOI on the chosen shape');
+    const fit = hooi(X, chosen.shape, { maxIter: 5, tol: 1e-6 });
+    const uniform = uniformCoreShape(X.shape, p.budget);
+    progress(0.7, 'HOOI on the uniform shape');
+    const fitU = hooi(X, uniform, { maxIter: 5, tol: 1e-6 });
+    const clip = (t: Float64Array) => t.map((v) => Math.min(1, Math.max(0, v)));
+    const rec = clip(tuckerReconstruct(fit).data);
+    const recU = clip(tuckerReconstruct(fitU).data);
+    const H = 200;
+    const W = Math.round((H * ph.cols) / ph.rows);
+    const entries = ph.rows * ph.cols * 3;
+    return {
+      values: [Float64Array.from(chosen.shape), rec, Float64Array.from(uniform), recU],
+      summary: `budget ${p.budget}: the DP chooses core ${chosen.shape.join(' × ')} (error ${fit.relativeError.toFixed(4)}), uniform scaling ${uniform.join(' × ')} (error ${fitU.relativeError.toFixed(4)})`,
+      pictures: [ph.data, rec, recU].map((rgb) => ({ rgb, rows: ph.rows, cols: ph.cols })),
+      figure: (uris) => imageFigure({
+        title: `Tucker compression of a ${ph.rows} × ${ph.cols} × 3 photograph to ${p.budget} parameters (${((100 * p.budget) / entries).toFixed(1)} % of ${entries})`,
+        panels: [
+          { href: uris[0]!, width: W, height: H, label: 'original', note: PHOTOS[p.photo].label },
+          { href: uris[1]!, width: W, height: H, label: `DP core ${chosen.shape.join('×')}`, note: `relative error ${fit.relativeError.toFixed(4)}` },
+          { href: uris[2]!, width: W, height: H, label: `uniform core ${uniform.join('×')}`, note: `relative error ${fitU.relativeError.toFixed(4)}` },
+        ],
+        caption: 'Both reconstructions are HOOI fits (5 sweeps) with at most the budget in core and factor entries; the Tucker-packing DP chooses how to split the budget between the modes, the uniform rule keeps the same fraction of every mode.',
+      }),
+    };
+  },
+};
+
+// -------------------------------------------------------------------------------------------- bounds
+
+/** Parameters of the bounds panel: the drawn digit, 64 values in [0, 1]. */
+export interface BoundsParams {
+  pixels: number[];
+}
+
+const METHODS = ['ibp', 'crown', 'alpha-crown'] as const;
+const METHOD_LABEL = { ibp: 'IBP', crown: 'CROWN', 'alpha-crown': 'α-CROWN' } as const;
+/** ε grid of the figure and the search range; pixels are in [0, 1]. */
+const EPS_MAX = 0.2;
+const EPS_GRID = 9;
+const BISECTIONS = 10;
+
+/** The smallest margin lower bound y_label − y_j over j ≠ label and the L∞ box of radius ε, clipped to [0, 1]. */
+function worstMargin(model: PlaygroundData['model'], x: ArrayLike<number>, label: number, eps: number, method: (typeof METHODS)[number]): number {
+  const C = Array.from({ length: 9 }, (_, r) => {
+    const j = r < label ? r : r + 1;
+    const row = new Array<number>(10).fill(0);
+    row[label] = 1;
+    row[j] = -1;
+    return row;
+  });
+  const lower = Array.from(x, (v) => Math.max(0, v - eps));
+  const upper = Array.from(x, (v) => Math.min(1, v + eps));
+  const b = computeBounds(model, { lower, upper }, { method, C, alpha: { iterations: 20 } });
+  return Math.min(...b.lower);
+}
+
+const boundsPanel: PanelSpec<BoundsParams> = {
+  title: 'bounds',
+  defaults: (data) => ({ pixels: Array.from(data.digits.images[0]!) }),
+  run(p, data, progress) {
+    if (p.pixels.length !== 64) throw new Error(`bounds: expected 64 pixels, got ${p.pixels.length}`);
+    const logits = evaluateNetwork(data.model, p.pixels);
+    let label = 0;
+    for (let j = 1; j < 10; j++) if (logits[j]! > logits[label]!) label = j;
+    const grid = Array.from({ length: EPS_GRID }, (_, k) => (EPS_MAX * k) / (EPS_GRID - 1));
+    const curves: Float64Array[] = [];
+    const radii: number[] = [];
+    METHODS.forEach((method, m) => {
+      progress(m / 3, `${METHOD_LABEL[method]}: margins on the ε grid`);
+      curves.push(Float64Array.from(grid, (eps) => worstMargin(data.model, p.pixels, label, eps, method)));
+      // Largest proven ε by bisection: lo is always proven (ε = 0: the class is the argmax).
+      let lo = 0;
+      let hi = EPS_MAX;
+      if (worstMargin(data.model, p.pixels, label, hi, method) > 0) lo = hi;
+      else {
+        for (let k = 0; k < BISECTIONS; k++) {
+          const mid = (lo + hi) / 2;
+          if (worstMargin(data.model, p.pixels, label, mid, method) > 0) lo = mid;
+          else hi = mid;
+        }
+      }
+      radii.push(lo);
+    });
+    const digit = inkPicture(p.pixels, 1);
+    const fmt = (e: number) => e.toFixed(4);
+    return {
+      values: [logits, ...curves, Float64Array.from(radii)],
+      summary: `classified as ${label}; largest proven L∞ radius: ${METHODS.map((m, k) => `${METHOD_LABEL[m]} ${fmt(radii[k]!)}`).join(', ')}`,
+      pictures: [digit],
+      figure: () => lineFigure({
+        title: `The digits MLP reads a ${label}: the worst margin it can prove over the L∞ ball of radius ε`,
+        width: 640,
+        panels: [{
+          x: { label: 'L∞ radius ε (pixels in [0, 1])', domain: [0, EPS_MAX] },
+          y: { label: `proven min_j (y_${label} − y_j)` },
+          series: METHODS.map((m, k) => ({ name: `${METHOD_LABEL[m]} (ε* = ${fmt(radii[k]!)})`, x: grid, y: curves[k]! })),
+          rules: [{ y: 0, label: 'margin 0: class no longer proven', color: '#666666', dash: '4 3' }],
+        }],
+        caption: 'A positive proven margin certifies that no perturbation of at most ε per pixel changes the class. ε*: the largest radius proven (bisection). α-CROWN optimises the ReLU relaxation (20 steps) and is never looser than CROWN; IBP propagates boxes.',
+      }),
+    };
+  },
+};
+
+// -------------------------------------------------------------------------------------------- policy
+
+/** Parameters of the Nash panel: rock–paper–scissors with KL regularisation β, from a starting policy. */
+export interface NashParams {
+  beta: number;
+  init: [number, number, number];
+}
+
+const nashPanel: PanelSpec<NashParams> = {
+  title: 'policy',
+  defaults: () => ({ beta: 0.1, init: [0.7, 0.2, 0.1] }),
+  run(p) {
+    const r = nashMirrorProx(rockPaperScissors(), { beta: p.beta, init: p.init, maxIter: 2000 });
+    const it = Array.from(r.history.residual, (_, i) => i);
+    // Residual 0 (converged to the last bit) has no place on a log axis: plot from the first positive floor.
+    const floor = (v: Float64Array) => Array.from(v, (x) => (x > 0 ? x : NaN));
+    return {
+      values: [r.pi, r.history.residual, r.history.gap],
+      summary: `Nash-MP reaches π = (${Array.from(r.pi, (v) => v.toFixed(4)).join(', ')}) in ${r.iterations} iterations, residual ${r.residual.toExponential(1)}`,
+      pictures: [],
+      figure: () => lineFigure({
+        title: `Nash learning from preferences on rock–paper–scissors by Mirror Prox (β = ${p.beta})`,
+        width: 640,
+        panels: [{
+          x: { label: 'iteration' },
+          y: { label: 'residual / exploitability', scale: 'log' },
+          series: [
+            { name: 'fixed-point residual', x: it, y: floor(r.history.residual) },
+            { name: 'exploitability', x: it, y: floor(r.history.gap) },
+          ],
+        }],
+        caption: `From (${p.init.join(', ')}), the regularised game's equilibrium is the uniform policy; the residual ‖π − softmax(log μ + Pπ/β)‖₁ and the duality gap fall linearly.`,
+      }),
+    };
+  },
+};
+
+/** Every panel, in the order of the page. */
+export const PANELS = {
+  prox: proxPanel,
+  'ot-colour': colourPanel,
+  'ot-barycenter': barycenterPanel,
+  cvar: cvarPanel,
+  tucker: tuckerPanel,
+  bounds: boundsPanel,
+  policy: nashPanel,
+} as const;
+
+export type PanelName = keyof typeof PANELS;
+
+/** Runs panel `name` on JSON parameters (as the page sends them). */
+export function runPanel(name: PanelName, params: unknown, data: PlaygroundData, progress: Progress = () => {}): PanelResult {
+  const spec = PANELS[name] as PanelSpec<unknown> | undefined;
+  if (!spec) throw new Error(`unknown panel ${String(name)}`);
+  return spec.run(params, data, progress);
+}
+
+/** SHA-256 (hex) of the panel's numbers: every array's little-endian float64 bytes, one after another. */
+export async function digest(values: Float64Array[]): Promise<string> {
+  const total = values.reduce((s, v) => s + v.length, 0);
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const v of values) {
+    all.set(v, at);
+    at += v.length;
+  }
+  const view = new DataView(all.buffer);
+  // Fixed byte order whatever the platform's (every platform proxkit runs on is little-endian, but say so).
+  const bytes = new Uint8Array(total * 8);
+  for (let i = 0; i < total; i++) for (let b = 0; b < 8; b++) bytes[i * 8 + b] = view.getUint8(i * 8 + (isLittleEndian ? b : 7 - b));
+  const hash = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const isLittleEndian = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;

@@ -1,0 +1,224 @@
+// The playground (playground/, built by scripts/playground.mjs) in headless Chromium: the page loads
+// from a local static server with no request leaving it, every panel runs to a non-empty figure without
+// a console error, and each panel's digest (SHA-256 of its numbers) equals the digest of the same
+// computation in Node, on the parameters the page reports — first for the defaults, then after drawing
+// and dragging like a visitor. Cancelling a run leaves the panel usable. A phone-size viewport must not
+// scroll sideways. A screenshot of each panel (and of both whole pages) goes to build/test-output/playground/
+// (or PROXKIT_PLAYGROUND_SHOTS), with the measured load times in timings.json (recorded, not asserted).
+// Needs Chromium (/usr/bin/chromium or PROXKIT_CHROMIUM); skipped with a one-line notice without it.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { init } from '../../bindings/index.js';
+import { DATA_FILES as SITE_FILES, buildPlayground, servePlayground } from '../../scripts/playground.mjs';
+import { DATA_FILES, loadData, type PlaygroundData } from '../../playground/data.js';
+import { PANELS, digest, runPanel, type PanelName } from '../../playground/compute.js';
+
+const chromiumPath = process.env.PROXKIT_CHROMIUM || '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) {
+  console.warn(`[proxkit playground spec] SKIPPED: no Chromium at ${chromiumPath} (apt-get install chromium, or set PROXKIT_CHROMIUM to a Chromium binary)`);
+}
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const shots = process.env.PROXKIT_PLAYGROUND_SHOTS || join(repo, 'build/test-output/playground');
+const NAMES = Object.keys(PANELS) as PanelName[];
+
+interface PanelState {
+  name: PanelName;
+  state: string;
+  params: unknown;
+  digest: string;
+  figure: { width: number; height: number; marks: number; images: number; decoded: boolean };
+}
+
+/** Every panel's state, parameters, digest and what its figure holds (visible marks and decoded pictures). */
+async function panelStates(page: Page): Promise<PanelState[]> {
+  return page.$$eval('section.panel', async (sections) => Promise.all(sections.map(async (s) => {
+    const svg = s.querySelector('.figure svg');
+    const box = svg?.getBoundingClientRect();
+    const marks = svg ? Array.from(svg.querySelectorAll('path, circle, rect, polyline, line')).filter((m) => {
+      const b = m.getBoundingClientRect();
+      return b.width > 0 || b.height > 0;
+    }).length : 0;
+    const images = svg ? Array.from(svg.querySelectorAll('image')) : [];
+    const decoded = await Promise.all(images.map((im) => {
+      const probe = new Image();
+      probe.src = im.getAttribute('href') ?? '';
+      return probe.decode().then(() => probe.naturalWidth > 0, () => false);
+    }));
+    const el = s as HTMLElement;
+    return {
+      name: el.dataset.panel,
+      state: el.dataset.state ?? '',
+      params: el.dataset.params ? JSON.parse(el.dataset.params) : null,
+      digest: el.dataset.digest ?? '',
+      figure: { width: box?.width ?? 0, height: box?.height ?? 0, marks, images: images.length, decoded: decoded.every(Boolean) },
+    };
+  }))) as Promise<PanelState[]>;
+}
+
+/** Waits until every panel (or the named ones) is done or failed. */
+async function settled(page: Page, names: readonly string[] = NAMES, timeout = 45_000): Promise<void> {
+  await page.waitForFunction((ns) => ns.every((n) => {
+    const s = document.querySelector<HTMLElement>(`section[data-panel="${n}"]`)?.dataset.state;
+    return s === 'done' || s === 'error';
+  }), names, { timeout });
+}
+
+describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equal to Node', () => {
+  let site = '';
+  let server: Server | undefined;
+  let url = '';
+  let browser: Browser | undefined;
+  let data: PlaygroundData;
+  const nodeDigest = async (name: PanelName, params: unknown) => digest(runPanel(name, params, data).values);
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await init();
+    data = await loadData(async (f) => new Uint8Array(readFileSync(join(repo, f))));
+    site = mkdtempSync(join(tmpdir(), 'proxkit-playground-'));
+    await buildPlayground(site);
+    ({ server, url } = await servePlayground(site, 0));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    mkdirSync(shots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    if (site) rmSync(site, { recursive: true, force: true });
+    if (Object.keys(timings).length > 0) writeFileSync(join(shots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  });
+
+  /** A fresh page that records console errors, page errors and every request that leaves the local server. */
+  async function open(viewport: { width: number; height: number }, mobile = false) {
+    const context = await browser!.newContext({ viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const foreign: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    context.on('request', (r) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+    });
+    context.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    const t0 = Date.now();
+    await page.goto(url);
+    const load = Date.now() - t0;
+    return { page, errors, foreign, load, close: () => context.close() };
+  }
+
+  it('the data files the site carries are the ones the panels read', () => {
+    expect(SITE_FILES.filter((f) => !f.endsWith('README.md')).sort()).toEqual([...DATA_FILES].sort());
+  });
+
+  it('desktop 1280 × 800: every panel runs, its figure is drawn, its digest equals Node\'s; drawing and dragging too; cancel works', async () => {
+    const { page, errors, foreign, load, close } = await open({ width: 1280, height: 800 });
+    try {
+      await settled(page);
+      timings.desktopLoadEventMs = load;
+      timings.desktopFirstPanelMs = await page.evaluate(() => Math.min(...Array.from(document.querySelectorAll<HTMLElement>('section.panel'), (s) => Number(s.dataset.firstDoneMs))));
+      timings.desktopAllPanelsMs = Number(await page.evaluate(() => document.body.dataset.ready ?? NaN));
+      const states = await panelStates(page);
+      expect(states.map((s) => s.name)).toEqual(NAMES);
+      for (const s of states) {
+        expect(s.state, `${s.name}: ${await page.locator(`#panel-${s.name} .what`).textContent()}`).toBe('done');
+        expect(s.figure.width, `${s.name}: figure width`).toBeGreaterThan(200);
+        expect(s.figure.height, `${s.name}: figure height`).toBeGreaterThan(100);
+        expect(s.figure.marks + s.figure.images, `${s.name}: marks in the figure`).toBeGreaterThan(2);
+        expect(s.figure.decoded, `${s.name}: pictures decode`).toBe(true);
+        expect(s.digest, `${s.name}: digest`).toMatch(/^[0-9a-f]{64}$/);
+        expect(s.digest, `${s.name}: Chromium vs Node on ${JSON.stringify(s.params).slice(0, 120)}`).toBe(await nodeDigest(s.name, s.params));
+        await page.locator(`#panel-${s.name}`).screenshot({ path: join(shots, `desktop-${s.name}.png`) });
+      }
+      // The defaults are the Node defaults (the page asked its worker for them with seed 42).
+      const defaults = states.find((s) => s.name === 'prox')!.params;
+      expect(defaults).toEqual(JSON.parse(JSON.stringify(PANELS.prox.defaults(data, 42))));
+      // The footer shows each digest.
+      for (const s of states) expect(await page.locator(`#digest-${s.name}`).textContent()).toBe(s.digest.slice(0, 16));
+
+      // A visitor: draws on the prox pad, moves λ, draws a digit for the bounds panel and on a barycenter pad.
+      const before = Object.fromEntries(states.map((s) => [s.name, s.digest]));
+      const stroke = async (selector: string, points: [number, number][]) => {
+        const box = (await page.locator(selector).boundingBox())!;
+        await page.mouse.move(box.x + points[0]![0] * box.width, box.y + points[0]![1] * box.height);
+        await page.mouse.down();
+        for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 6 });
+        await page.mouse.up();
+      };
+      await stroke('#panel-prox canvas.signal', [[0.1, 0.2], [0.3, 0.8], [0.5, 0.3]]);
+      await page.locator('#panel-prox input[type="range"]').first().fill('1.2');
+      await page.locator('#panel-bounds button', { hasText: 'Clear' }).click();
+      await stroke('#panel-bounds canvas.pad', [[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]); // a 1
+      await page.locator('#panel-ot-barycenter button', { hasText: 'Clear the pads' }).click();
+      await stroke('#panel-ot-barycenter canvas.pad >> nth=0', [[0.3, 0.2], [0.7, 0.2], [0.7, 0.8]]);
+      await stroke('#panel-ot-barycenter canvas.pad >> nth=1', [[0.2, 0.5], [0.8, 0.5]]);
+      const changed = ['prox', 'bounds', 'ot-barycenter'] as const;
+      await page.waitForFunction((b) => Object.entries(b).every(([n, d]) => {
+        const s = document.querySelector<HTMLElement>(`section[data-panel="${n}"]`)!;
+        return s.dataset.state === 'done' && s.dataset.digest !== d;
+      }), { prox: before.prox, bounds: before.bounds, 'ot-barycenter': before['ot-barycenter'] }, { timeout: 30_000 });
+      await page.waitForTimeout(300); // a last queued run of a live panel
+      await settled(page, changed);
+      const after = await panelStates(page);
+      for (const name of changed) {
+        const s = after.find((x) => x.name === name)!;
+        expect(s.state).toBe('done');
+        expect(s.digest, `${name} after drawing`).not.toBe(before[name]);
+        expect(s.digest, `${name} after drawing: Chromium vs Node`).toBe(await nodeDigest(name, s.params));
+        await page.locator(`#panel-${name}`).screenshot({ path: join(shots, `desktop-${name}-drawn.png`) });
+      }
+      expect((after.find((x) => x.name === 'prox')!.params as { lambda: number }).lambda).toBe(1.2);
+      expect((after.find((x) => x.name === 'bounds')!.params as { pixels: number[] }).pixels.some((v) => v > 0)).toBe(true);
+
+      // Cancel: start the sweep, cancel it, run it again to the same digest.
+      await page.locator('#panel-cvar button.run').click();
+      await page.locator('#panel-cvar button.cancel').click();
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'cancelled');
+      expect(await page.locator('#panel-cvar .what').textContent()).toBe('cancelled');
+      await page.locator('#panel-cvar button.run').click();
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'done', undefined, { timeout: 30_000 });
+      expect((await panelStates(page)).find((x) => x.name === 'cvar')!.digest).toBe(before.cvar);
+
+      await page.screenshot({ path: join(shots, 'desktop-page.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('phone 390 × 844: the page fits the width, every panel runs and shows its figure', async () => {
+    const { page, errors, foreign, load, close } = await open({ width: 390, height: 844 }, true);
+    try {
+      await settled(page);
+      timings.phoneLoadEventMs = load;
+      const states = await panelStates(page);
+      for (const s of states) {
+        expect(s.state, s.name).toBe('done');
+        expect(s.figure.width, `${s.name}: figure fits`).toBeLessThanOrEqual(390);
+        expect(s.figure.height, `${s.name}: figure height`).toBeGreaterThan(50);
+        await page.locator(`#panel-${s.name}`).screenshot({ path: join(shots, `phone-${s.name}.png`) });
+      }
+      const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      expect(width.scroll, 'no sideways scrolling').toBeLessThanOrEqual(width.inner);
+      await page.screenshot({ path: join(shots, 'phone-page.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
