@@ -159,7 +159,7 @@ export function evaluate(
 export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[], region: AlphaRegion, C: Float64Array, k: number, o: AlphaOptions): { lower: Float64Array; upper: Float64Array } {
   const base = new Map<number, ActInfo>();
   net.layers.forEach((layer, i) => {
-    if (!net.live[i] || !opOf(layer).nonlinear) return;
+    if (!net.live[i] || !opOf(layer).nonlinear || opOf(layer).arity === 2) return; // mul keeps its own McCormick planes
     const box = boxes[layer.inputs[0]! + 1]!;
     const n = layer.inSize;
     const p = [s.f64(n), s.f64(n), s.f64(n), s.f64(n)] as const;

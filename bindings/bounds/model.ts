@@ -9,7 +9,7 @@
  * number[][] | number[], shape?: [out, in], bias?: number[] }`, `{ type: 'relu' }`, `{ type:
  * 'leaky-relu', alpha }`, `{ type: 'sigmoid' }`, `{ type: 'tanh' }`, `{ type: 'softplus' }`, `{ type: 'elu',
  * alpha? }`, `{ type: 'softsign' }`, `{ type: 'affine', scale:
- * number[], shift: number[] }`, `{ type: 'add' | 'sub', inputs: [a, b] }` (element-wise a ± b),
+ * number[], shift: number[] }`, `{ type: 'add' | 'sub' | 'mul', inputs: [a, b] }` (element-wise a ± b, a·b),
  * `{ type: 'conv2d', inShape: [C, H, W], outChannels, kernel: [kh, kw], weight (K·C·kh·kw, ONNX
  * order), bias?, stride?, padding?: [top, left, bottom, right], dilation? }` and `{ type: 'identity' }`.
  * Layers that the output does not depend on are allowed; they are evaluated by nothing (ignored).
@@ -23,6 +23,7 @@ import { FN } from './ops/common.js';
 import { conv2d } from './ops/conv2d.js';
 import { identityOp } from './ops/identity.js';
 import { linear } from './ops/linear.js';
+import { mul } from './ops/mul.js';
 import { smooth } from './ops/smooth.js';
 
 export { shareWeights } from './ops/common.js';
@@ -118,6 +119,12 @@ export type LayerSpec = LayerInputs &
         /** y = x₁ − x₂. */
         type: 'sub';
         /** The two layers subtracted, x₁ first (indices of earlier layers; −1 = the network input). */
+        inputs: readonly [number, number];
+      }
+    | {
+        /** y = x₁ ⊙ x₂, entry-wise (bounded by McCormick planes). */
+        type: 'mul';
+        /** The two layers multiplied (indices of earlier layers; −1 = the network input). */
         inputs: readonly [number, number];
       }
     | ConvSpec
@@ -268,6 +275,7 @@ export const BOUND_OPS: Readonly<Record<string, BoundOp>> = {
   softplus: smooth('softplus'),
   elu: smooth('elu'),
   softsign: smooth('softsign'),
+  mul,
 };
 
 /** The registry entry of a validated layer. */

@@ -10,7 +10,8 @@
  *   folded into its bias / shift.
  * - Conv (group 1, pads, strides, dilations, auto_pad NOTSET / VALID / SAME_UPPER / SAME_LOWER) → conv2d;
  *   AveragePool (no padding or count_include_pad = 1) and GlobalAveragePool → conv2d with weights 1/(kh·kw).
- * - Relu, LeakyRelu, Sigmoid, Tanh, Softplus, Softsign, Elu → the activations; Add/Sub of two computed values → add / sub.
+ * - Relu, LeakyRelu, Sigmoid, Tanh, Softplus, Softsign, Elu → the activations; Add/Sub/Mul of two computed values →
+ *   add / sub / mul; MatMul of two computed matrices → 0/1 gathers of every product's factors, a mul, a 0/1 sum.
  * - Add/Sub/Mul/Div by a constant (numpy broadcasting) and BatchNormalization (inference form
  *   y = γ(x − μ)/√(σ² + ε) + β, per channel) → affine (element-wise scale and shift).
  * - Flatten, Reshape, Identity, Squeeze, Unsqueeze, Dropout, Cast to FLOAT/DOUBLE: no layer (the
@@ -601,7 +602,27 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
         for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let c = 0; c < q; c++) W[(i * q + c) * n * q + j * q + c] = x0.data[i * n + j]!;
         return { kind: 'val', ref: emit({ type: 'linear', weight: W, shape: [m * q, n * q], bias: new Float64Array(m * q) }, [x1.ref]), dims: [...x1.dims.slice(0, -2), m, q] };
       }
-      return fail('MatMul needs one constant operand (a product of two computed values is not supported)', 'unsupported');
+      if (x0.kind === 'val' && x1.kind === 'val') {
+        // A [m, n] times B [n, q], both computed: every product A_ij·B_jk is one entry of a mul layer
+        // (its two inputs gathered by 0/1 layers), and a 0/1 layer sums them over j.
+        const strip = (d: number[]): number[] => (d.length > 2 && prod(d.slice(0, -2)) === 1 ? d.slice(-2) : d);
+        const [da, db] = [strip(x0.dims), strip(x1.dims)];
+        if (da.length !== 2 || db.length !== 2 || da[1] !== db[0]) fail(`A [m, n] and B [n, q] must be matrices of matching sizes (got [${x0.dims.join(', ')}] and [${x1.dims.join(', ')}])`);
+        const [m, n, q] = [da[0]!, da[1]!, db[1]!];
+        const gather = (x: Val, src: (i: number, j: number, k: number) => number): number => {
+          const size = prod(x.dims);
+          dense(m * n * q, size);
+          const W = new Float64Array(m * n * q * size);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let k = 0; k < q; k++) W[((i * n + j) * q + k) * size + src(i, j, k)] = 1;
+          return emit({ type: 'linear', weight: W, shape: [m * n * q, size], bias: new Float64Array(m * n * q) }, [x.ref]);
+        };
+        const p = emit({ type: 'mul' }, [gather(x0, (i, j) => i * n + j), gather(x1, (_, j, k) => j * q + k)]);
+        dense(m * q, m * n * q);
+        const S = new Float64Array(m * q * m * n * q);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let k = 0; k < q; k++) S[(i * q + k) * m * n * q + (i * n + j) * q + k] = 1;
+        return { kind: 'val', ref: emit({ type: 'linear', weight: S, shape: [m * q, m * n * q], bias: new Float64Array(m * q) }, [p]), dims: [...x0.dims.slice(0, -1), q] };
+      }
+      return fail('MatMul of two constants is not supported', 'unsupported');
     }
     case 'Conv': {
       const x = value(0, 'X');
@@ -702,10 +723,10 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
         return { kind: 'const', dims, data: x.map((p, i) => f(p, y[i]!)) };
       }
       if (a.kind === 'val' && b.kind === 'val') {
-        if (op === 'Mul' || op === 'Div') fail(`${op} of two computed values is not supported (not affine)`, 'unsupported');
+        if (op === 'Div') fail('Div of two computed values is not supported', 'unsupported');
         if (core(a.dims) !== core(b.dims)) fail(`both operands must have the same shape (got [${a.dims.join(', ')}] and [${b.dims.join(', ')}])`);
         const dims = a.dims.length >= b.dims.length ? a.dims : b.dims;
-        return { kind: 'val', ref: emit({ type: op === 'Add' ? 'add' : 'sub' }, [a.ref, b.ref]), dims };
+        return { kind: 'val', ref: emit({ type: op === 'Add' ? 'add' : op === 'Sub' ? 'sub' : 'mul' }, [a.ref, b.ref]), dims };
       }
       const x = (a.kind === 'val' ? a : b) as Val;
       const c = broadcastTo((a.kind === 'const' ? a : b) as Const, x.dims, fail);
@@ -1064,7 +1085,7 @@ const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
  * Writes `model` as an ONNX model (IR 7, opset 13, producer "proxkit") that `loadOnnx` reads back to
  * the same network: linear → Gemm (transB = 1, W as [out, in], bias as C), relu / leaky-relu /
  * sigmoid / tanh / softplus / softsign / elu → Relu / LeakyRelu / Sigmoid / Tanh / Softplus / Softsign / Elu, affine → Mul then Add by constants of the
- * value's shape, add / sub → Add / Sub, conv2d → Conv (group 1), identity → Identity; Flatten and
+ * value's shape, add / sub / mul → Add / Sub / Mul, conv2d → Conv (group 1), identity → Identity; Flatten and
  * Reshape nodes are inserted where a Gemm needs a [1, n] input or a Conv a [1, C, H, W] one. The
  * graph input is "input" of shape [1, ...inputShape] (e.g. [1, n] or [1, C, H, W]), the output
  * "output" of shape [1, m]. Layers the output does not depend on are written too (and ignored when read). With `dtype: 'float32'` (default) parameters are rounded to
@@ -1145,9 +1166,9 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
         dims = x.dims;
         break;
       }
-      case 'add': case 'sub': {
+      case 'add': case 'sub': case 'mul': {
         const b = reshaped(from[1]!, x.dims);
-        out = node(L.type === 'add' ? 'Add' : 'Sub', [x.name, b]);
+        out = node(L.type === 'add' ? 'Add' : L.type === 'sub' ? 'Sub' : 'Mul', [x.name, b]);
         dims = x.dims;
         break;
       }

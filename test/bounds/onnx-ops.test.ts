@@ -338,6 +338,26 @@ describe('loadOnnx: operators rewritten into exact layer graphs, sound by sampli
     });
   });
 
+  it('Mul and MatMul of two computed values (McCormick planes), exported back as Mul', () => {
+    const w = rand(20, 6 * 4), b = rand(21, 6), v = rand(22, 6 * 4), c = rand(23, 6);
+    const inits: Init[] = [{ name: 'w', dims: [6, 4], values: w, type: 'double' }, { name: 'b', dims: [6], values: b, type: 'double' }, { name: 'v', dims: [6, 4], values: v, type: 'double' }, { name: 'c', dims: [6], values: c, type: 'double' }];
+    const two = [{ op: 'Gemm', in: ['x', 'w', 'b'], out: ['p'], attrs: { transB: 1 } }, { op: 'Gemm', in: ['x', 'v', 'c'], out: ['q'], attrs: { transB: 1 } }];
+    const mulCase: Case = { input: [1, 4], hidden: 6, nodes: [...two, { op: 'Mul', in: ['p', 'q'], out: ['h'] }], inits, ref: (x) => gemmRef(x, w, b).map((z, j) => z * gemmRef(x, v, c)[j]!) };
+    check(mulCase, 1300, 0.5);
+    const spec = onnxToSpec(model(mulCase, 1300).bytes);
+    expect(onnxToSpec(exportOnnx(spec, { dtype: 'float64' })).layers.map((l) => l.type)).toEqual(spec.layers.map((l) => l.type));
+    // p reshaped to [1, 2, 3], q to [1, 3, 2]: (P·Q)_ik = Σ_j P_ij·Q_jk.
+    check({
+      input: [1, 4], hidden: 4,
+      nodes: [...two, { op: 'Reshape', in: ['p', 's23'], out: ['P'] }, { op: 'Reshape', in: ['q', 's32'], out: ['Q'] }, { op: 'MatMul', in: ['P', 'Q'], out: ['h'] }],
+      inits: [...inits, { name: 's23', dims: [3], values: [1, 2, 3], type: 'int64' }, { name: 's32', dims: [3], values: [1, 3, 2], type: 'int64' }],
+      ref: (x) => {
+        const [P, Q] = [gemmRef(x, w, b), gemmRef(x, v, c)];
+        return [0, 1].flatMap((i) => [0, 1].map((k) => [0, 1, 2].reduce((s, j) => s + P[i * 3 + j]! * Q[j * 2 + k]!, 0)));
+      },
+    }, 1310, 0.5);
+  });
+
   it('FLOAT16 initializers (int32_data bits and raw bytes), subnormals and the largest finite value included', () => {
     const values = [0.5, -1.25, 3 * 2 ** -24, 65504, -0, 2 ** -14, 1 / 1024 + 1, -7.5];
     for (const type of ['half', 'rawhalf'] as const) {

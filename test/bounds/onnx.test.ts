@@ -343,10 +343,10 @@ describe('loadOnnx typed errors', () => {
     const bytes = build({ nodes: [{ op: 'Gemm', name: 'fc', in: ['x', 'W', 'b'], out: ['g'], attrs: { transB: 1 } }, { op: 'Softmax', name: 'probs', in: ['g'], out: ['y'] }], inits: [{ name: 'W', dims: [2, 3], values: [1, 2, 3, 4, 5, 6] }, { name: 'b', dims: [2], values: [0, 0] }] });
     const e = expectOnnxError(() => loadOnnx(bytes), 'unsupported', 'loadOnnx: node "probs" (Softmax): unsupported operator Softmax (supported: Gemm, MatMul, Conv');
     expect([e.node, e.opType]).toEqual(['probs', 'Softmax']);
-    // Products of two computed values are not affine; groups must divide the channels.
-    expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'Mul', name: 'sq', in: ['x', 'x'], out: ['y'] }] })), 'unsupported', 'node "sq" (Mul): Mul of two computed values is not supported');
+    // Quotients of two computed values are refused; matrix sizes must match; groups must divide the channels.
+    expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'Div', name: 'q', in: ['x', 'x'], out: ['y'] }] })), 'unsupported', 'node "q" (Div): Div of two computed values is not supported');
     expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'Cast', name: 'ci', in: ['x'], out: ['y'], attrs: { to: 7 } }] })), 'unsupported', 'node "ci" (Cast): Cast of a computed value to INT64 is not supported (FLOAT and DOUBLE are)');
-    expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'MatMul', name: 'mm', in: ['x', 'x'], out: ['y'] }] })), 'unsupported', 'node "mm" (MatMul): MatMul needs one constant operand');
+    expectOnnxError(() => loadOnnx(build({ nodes: [{ op: 'MatMul', name: 'mm', in: ['x', 'x'], out: ['y'] }] })), 'shape', 'node "mm" (MatMul): A [m, n] and B [n, q] must be matrices of matching sizes (got [1, 3] and [1, 3])');
     expectOnnxError(() => loadOnnx(build({ input: ['x', [1, 1, 3, 3]], nodes: [{ op: 'Conv', name: 'c1', in: ['x', 'w'], out: ['y'], attrs: { group: 2 } }], inits: [{ name: 'w', dims: [1, 1, 2, 2], values: [1, 1, 1, 1] }] })), 'shape', 'node "c1" (Conv): group 2 must divide the 1 input and 1 output channels');
   });
 

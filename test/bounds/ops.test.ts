@@ -35,6 +35,7 @@ const CASES: { spec: LayerSpec; arity: 1 | 2; f: (x: number[], y: number[]) => n
   { spec: { type: 'identity' }, arity: 1, f: (x) => x.slice() },
   { spec: { type: 'add', inputs: [-1, 0] }, arity: 2, f: (x, y) => x.map((v, j) => v + y[j]!) },
   { spec: { type: 'sub', inputs: [-1, 0] }, arity: 2, f: (x, y) => x.map((v, j) => v - y[j]!) },
+  { spec: { type: 'mul', inputs: [-1, 0] }, arity: 2, f: (x, y) => x.map((v, j) => v * y[j]!) },
   { spec: conv, arity: 1, f: (x) => Array.from({ length: convT.m }, (_, i) => x.reduce((s, v, j) => s + convT.T[i * N + j]! * v, convT.bias[i]!)) },
 ];
 

@@ -95,6 +95,7 @@ function stepOf(L: LayerSpec, size: (j: number) => number, i: number): Step {
     case 'affine': return (v) => at(v, 0).map((z, j) => (L.scale[j] as number) * z + ((L.shift?.[j] as number | undefined) ?? 0));
     case 'add': return (v) => at(v, 0).map((z, j) => z + at(v, 1)[j]!);
     case 'sub': return (v) => at(v, 0).map((z, j) => z - at(v, 1)[j]!);
+    case 'mul': return (v) => at(v, 0).map((z, j) => z * at(v, 1)[j]!);
     case 'identity': return (v) => at(v, 0).slice();
   }
 }
