@@ -32,8 +32,11 @@ export interface PanelResult {
   summary: string;
   /** Pictures for the figure, to be encoded as data URIs by the caller. */
   pictures: Picture[];
-  /** The SVG figure, given the data URIs of `pictures` in the same order. */
-  figure(uris: string[]): string;
+  /**
+   * The SVG figure, given the data URIs of `pictures` in the same order; `narrow` lays it out for a
+   * phone-size screen (one column, about 360 px wide). The layout never changes the numbers.
+   */
+  figure(uris: string[], narrow?: boolean): string;
 }
 
 /** Reports progress of a long panel: a fraction in [0, 1] and what is being done. */
@@ -83,11 +86,11 @@ const proxPanel: PanelSpec<ProxParams> = {
       values: [soft, tv, simplex],
       summary: `soft-threshold keeps ${nonzero} of ${x.length} entries; TV leaves ${jumps} jumps; the simplex projection has ${support} positive entries (sum ${p.radius})`,
       pictures: [],
-      figure: () => lineFigure({
+      figure: (_uris, narrow) => lineFigure({
         title: `Three proximal maps of the same ${x.length}-point signal (λ = ${p.lambda}, simplex radius ${p.radius})`,
-        columns: 3,
-        width: 960,
-        plotHeight: 200,
+        columns: narrow ? 1 : 3,
+        width: narrow ? 360 : 960,
+        plotHeight: narrow ? 150 : 200,
         panels: [
           { title: 'soft-threshold S_λ(x)', x: { label: 'index' }, y: { label: 'value' }, series: [input, { name: 'result', x: idx, y: soft }] },
           { title: 'TV denoising prox_λTV(x)', x: { label: 'index' }, y: { label: 'value' }, series: [input, { name: 'result', x: idx, y: tv }] },
@@ -184,18 +187,19 @@ const colourPanel: PanelSpec<ColourParams> = {
   defaults: (_data, seed) => ({ source: 'canyon', target: 'alpine', reg: 0.01, samples: 300, seed }),
   run(p, data, progress) {
     const r = colourTransfer(p, data, progress);
-    const H = 200;
-    const pic = (ph: Photo) => ({ width: Math.round((H * ph.cols) / ph.rows), height: H });
+    // Every picture at one display height; on a phone, one per row at the screen's width.
+    const pic = (ph: Photo, narrow?: boolean) => (narrow ? { width: 330, height: Math.round((330 * ph.rows) / ph.cols) } : { width: Math.round((200 * ph.cols) / ph.rows), height: 200 });
     return {
       values: [r.out, Float64Array.of(r.cost)],
       summary: `Sinkhorn on ${p.samples} + ${p.samples} colours, reg ${p.reg}: ${r.iterations} iterations, transport cost ${r.cost.toFixed(5)}`,
       pictures: [r.src.data, r.tgt.data, r.out].map((rgb, k) => ({ rgb, rows: k === 1 ? r.tgt.rows : r.src.rows, cols: k === 1 ? r.tgt.cols : r.src.cols })),
-      figure: (uris) => imageFigure({
+      figure: (uris, narrow) => imageFigure({
         title: `Colour transfer by entropic optimal transport (Sinkhorn, reg ${p.reg})`,
+        ...(narrow ? { columns: 1 } : {}),
         panels: [
-          { href: uris[0]!, ...pic(r.src), label: 'source', note: PHOTOS[p.source].label },
-          { href: uris[1]!, ...pic(r.tgt), label: 'target palette', note: PHOTOS[p.target].label },
-          { href: uris[2]!, ...pic(r.src), label: 'result', note: `cost ⟨P, M⟩ = ${r.cost.toFixed(5)}` },
+          { href: uris[0]!, ...pic(r.src, narrow), label: 'source', note: PHOTOS[p.source].label },
+          { href: uris[1]!, ...pic(r.tgt, narrow), label: 'target palette', note: PHOTOS[p.target].label },
+          { href: uris[2]!, ...pic(r.src, narrow), label: 'result', note: `cost ⟨P, M⟩ = ${r.cost.toFixed(5)}` },
         ],
         caption: `${p.samples} colours of each photograph (seed ${p.seed}) are coupled by the entropic plan; each pixel of the source moves by the displacement of its nearest sampled colour. A larger reg blurs the plan and mixes the palette.`,
       }),
@@ -247,7 +251,8 @@ const barycenterPanel: PanelSpec<BarycenterParams> = {
       values: [r.barycenter, mean],
       summary: `convolutional Wasserstein barycenter of ${drawn.length} drawings, reg ${p.reg}: ${r.iterations} iterations${r.warning ? ` (${r.warning})` : ''}`,
       pictures: [...normalised.map((h) => inkPicture(h, maxOf(h))), inkPicture(r.barycenter, shared), inkPicture(mean, shared)],
-      figure: (uris) => imageFigure({
+      figure: (uris, narrow) => imageFigure({
+        ...(narrow ? { columns: 3 } : {}),
         title: `Averaging ${drawn.length} drawn digits: Wasserstein barycenter vs pixel mean (reg ${p.reg})`,
         panels: [
           ...normalised.map((_, k) => ({ href: uris[k]!, width: S, height: S, pixelated: true, label: `drawing ${k + 1}` })),
@@ -330,19 +335,20 @@ const tuckerPanel: PanelSpec<TuckerParams> = {
     const clip = (t: Float64Array) => t.map((v) => Math.min(1, Math.max(0, v)));
     const rec = clip(tuckerReconstruct(fit).data);
     const recU = clip(tuckerReconstruct(fitU).data);
-    const H = 200;
-    const W = Math.round((H * ph.cols) / ph.rows);
+    const W = Math.round((200 * ph.cols) / ph.rows);
     const entries = ph.rows * ph.cols * 3;
+    const size = (narrow?: boolean) => (narrow ? { width: 330, height: Math.round((330 * ph.rows) / ph.cols) } : { width: W, height: 200 });
     return {
       values: [Float64Array.from(chosen.shape), rec, Float64Array.from(uniform), recU],
       summary: `budget ${p.budget}: the DP chooses core ${chosen.shape.join(' × ')} (error ${fit.relativeError.toFixed(4)}), uniform scaling ${uniform.join(' × ')} (error ${fitU.relativeError.toFixed(4)})`,
       pictures: [ph.data, rec, recU].map((rgb) => ({ rgb, rows: ph.rows, cols: ph.cols })),
-      figure: (uris) => imageFigure({
+      figure: (uris, narrow) => imageFigure({
+        ...(narrow ? { columns: 1 } : {}),
         title: `Tucker compression of a ${ph.rows} × ${ph.cols} × 3 photograph to ${p.budget} parameters (${((100 * p.budget) / entries).toFixed(1)} % of ${entries})`,
         panels: [
-          { href: uris[0]!, width: W, height: H, label: 'original', note: PHOTOS[p.photo].label },
-          { href: uris[1]!, width: W, height: H, label: `DP core ${chosen.shape.join('×')}`, note: `relative error ${fit.relativeError.toFixed(4)}` },
-          { href: uris[2]!, width: W, height: H, label: `uniform core ${uniform.join('×')}`, note: `relative error ${fitU.relativeError.toFixed(4)}` },
+          { href: uris[0]!, ...size(narrow), label: 'original', note: PHOTOS[p.photo].label },
+          { href: uris[1]!, ...size(narrow), label: `DP core ${chosen.shape.join('×')}`, note: `relative error ${fit.relativeError.toFixed(4)}` },
+          { href: uris[2]!, ...size(narrow), label: `uniform core ${uniform.join('×')}`, note: `relative error ${fitU.relativeError.toFixed(4)}` },
         ],
         caption: 'Both reconstructions are HOOI fits (5 sweeps) with at most the budget in core and factor entries; the Tucker-packing DP chooses how to split the budget between the modes, the uniform rule keeps the same fraction of every mode.',
       }),
@@ -412,9 +418,9 @@ const boundsPanel: PanelSpec<BoundsParams> = {
       values: [logits, ...curves, Float64Array.from(radii)],
       summary: `classified as ${label}; largest proven L∞ radius: ${METHODS.map((m, k) => `${METHOD_LABEL[m]} ${fmt(radii[k]!)}`).join(', ')}`,
       pictures: [digit],
-      figure: () => lineFigure({
+      figure: (_uris, narrow) => lineFigure({
         title: `The digits MLP reads a ${label}: the worst margin it can prove over the L∞ ball of radius ε`,
-        width: 640,
+        width: narrow ? 360 : 640,
         panels: [{
           x: { label: 'L∞ radius ε (pixels in [0, 1])', domain: [0, EPS_MAX] },
           y: { label: `proven min_j (y_${label} − y_j)` },
@@ -447,9 +453,9 @@ const nashPanel: PanelSpec<NashParams> = {
       values: [r.pi, r.history.residual, r.history.gap],
       summary: `Nash-MP reaches π = (${Array.from(r.pi, (v) => v.toFixed(4)).join(', ')}) in ${r.iterations} iterations, residual ${r.residual.toExponential(1)}`,
       pictures: [],
-      figure: () => lineFigure({
+      figure: (_uris, narrow) => lineFigure({
         title: `Nash learning from preferences on rock–paper–scissors by Mirror Prox (β = ${p.beta})`,
-        width: 640,
+        width: narrow ? 360 : 640,
         panels: [{
           x: { label: 'iteration' },
           y: { label: 'residual / exploitability', scale: 'log' },

@@ -17,6 +17,8 @@ export interface Job {
   kind?: 'run' | 'defaults';
   params?: unknown;
   seed?: number;
+  /** Lay the figure out for a phone-size screen. */
+  narrow?: boolean;
 }
 
 /** What the worker posts back. */
@@ -66,7 +68,7 @@ async function pngUri(p: Picture): Promise<string> {
 }
 
 scope.onmessage = async (e) => {
-  const { id, panel, params, kind, seed } = e.data;
+  const { id, panel, params, kind, seed, narrow } = e.data;
   try {
     const data = await prepare();
     if (kind === 'defaults') {
@@ -77,7 +79,7 @@ scope.onmessage = async (e) => {
     const result = runPanel(panel, params, data, (fraction, what) => scope.postMessage({ id, kind: 'progress', fraction, what }));
     const ms = performance.now() - t0;
     const uris = await Promise.all(result.pictures.map(pngUri));
-    scope.postMessage({ id, kind: 'done', summary: result.summary, digest: await digest(result.values), svg: result.figure(uris), ms });
+    scope.postMessage({ id, kind: 'done', summary: result.summary, digest: await digest(result.values), svg: result.figure(uris, narrow), ms });
   } catch (err) {
     scope.postMessage({ id, kind: 'error', message: err instanceof Error ? err.message : String(err) });
   }
