@@ -10,7 +10,7 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  computeBounds, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  federated, nn, normL1, computeBounds, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
   rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
@@ -470,6 +470,110 @@ const nashPanel: PanelSpec<NashParams> = {
   },
 };
 
+// ------------------------------------------------------------------------------------------------ lm
+
+/** Parameters of the language-model panel: a small character transformer trained on Genesis, then sampled. */
+export interface LmParams {
+  steps: number;
+  prompt: string;
+  temperature: number;
+  length: number;
+  seed: number;
+}
+
+const lmPanel: PanelSpec<LmParams> = {
+  title: 'lm',
+  defaults: (_data, seed) => ({ steps: 40, prompt: 'And God said', temperature: 0.8, length: 80, seed }),
+  run(p, data, progress) {
+    const corpus = data.genesis;
+    const tok = nn.charTokenizer(corpus);
+    const unknown = [...p.prompt].filter((ch) => !tok.vocab.includes(ch));
+    if (unknown.length > 0) throw new Error(`the prompt uses characters Genesis (KJV) does not: ${JSON.stringify(unknown.join(''))}`);
+    // The first 90 % of the verses train, the rest (its first 2048 characters) measures perplexity.
+    const lines = corpus.split('\n').filter((l) => l.length > 0);
+    const cut = Math.floor(lines.length * 0.9);
+    const train = tok.encode(lines.slice(0, cut).join('\n') + '\n');
+    const held = tok.encode(lines.slice(cut).join('\n') + '\n').subarray(0, 2049);
+    const P = nn.initTransformer(tok.size, { dModel: 32, heads: 4, layers: 2, contextLength: 32, dFF: 96, ffn: 'swiglu', seed: p.seed });
+    const before = nn.lmPerplexity(P, held).perplexity;
+    const r = nn.trainLm(P, train, {
+      steps: p.steps, batchSize: 8, seed: p.seed, optimizer: nn.adam({ learningRate: 1e-2 }),
+      onProgress: (info) => progress(info.step / p.steps, `training: step ${info.step} of ${p.steps}, loss ${info.loss.toFixed(3)}`),
+    });
+    const after = nn.lmPerplexity(P, held).perplexity;
+    const sample = nn.sampleLm(P, tok.encode(p.prompt), { length: p.length, temperature: p.temperature, topK: 10, seed: p.seed });
+    const text = p.prompt + tok.decode(sample);
+    const steps = Array.from(r.losses, (_, i) => i + 1);
+    return {
+      values: [r.losses, Float64Array.from(sample), Float64Array.of(before, after)],
+      summary: `${nn.transformerParamCount(P)} parameters, ${r.steps} Adam steps: held-out perplexity ${before.toFixed(2)} → ${after.toFixed(2)} per character. Sample: “${text.replace(/\n/g, ' / ')}”`,
+      pictures: [],
+      figure: (_uris, narrow) => lineFigure({
+        title: `A ${nn.transformerParamCount(P)}-parameter character transformer trained on Genesis (KJV) in your browser`,
+        width: narrow ? 360 : 640,
+        panels: [{
+          x: { label: 'Adam step' },
+          y: { label: 'cross-entropy (nats per character)' },
+          series: [{ name: 'minibatch loss', x: steps, y: r.losses, width: 1.5, size: 2 }],
+          rules: [{ y: Math.log(after), label: `held-out after training: ${Math.log(after).toFixed(2)}` }],
+        }],
+        caption: `Batch 8 × 32 characters, Adam η = 0.01, seed ${p.seed}; sampled at temperature ${p.temperature} (top-10) from the prompt. A few dozen steps learn the letter statistics; words need many more.`,
+      }),
+    };
+  },
+};
+
+// ------------------------------------------------------------------------------------------- federated
+
+/** Parameters of the federated panel: decentralized proximal SGD on a 5-node ring of digit holders. */
+export interface FederatedParams {
+  steps: number;
+  /** Fraction of coordinates top-k compression keeps. */
+  topK: number;
+  /** λ of the ℓ1 prox variant. */
+  l1: number;
+  seed: number;
+}
+
+const federatedPanel: PanelSpec<FederatedParams> = {
+  title: 'federated',
+  defaults: (_data, seed) => ({ steps: 200, topK: 0.4, l1: 0.002, seed }),
+  run(p, data, progress) {
+    const X = new Float64Array(data.digits.images.length * 64);
+    data.digits.images.forEach((im, i) => X.set(im, i * 64));
+    // Node k holds the digits k and k + 5: every node alone sees only two classes.
+    const split = federated.partitionClients(X, data.digits.labels, 64, { clients: 5, split: 'labels', trainFraction: 0.8, seed: 0 });
+    const variants: [string, federated.DecentralizedOptions][] = [
+      ['no tracking', { tracking: false }],
+      ['gradient tracking', { tracking: true }],
+      [`tracking + top-k ${Math.round(p.topK * 100)} %`, { tracking: true, compressor: federated.topK(p.topK) }],
+      [`tracking + ℓ1 prox (λ = ${p.l1})`, { tracking: true, prox: normL1(p.l1) }],
+    ];
+    const runs = variants.map(([name, extra], k) => {
+      progress(k / variants.length, name);
+      const r = federated.decentralizedTrain(split, { steps: p.steps, batchSize: 16, learningRate: 0.5, seed: p.seed, evalEvery: 20, ...extra });
+      return { name, r };
+    });
+    const last = (r: (typeof runs)[number]['r']) => r.history[r.history.length - 1]!;
+    return {
+      values: runs.flatMap(({ r }) => [Float64Array.from(r.history.flatMap((h) => [h.step, h.trainLoss, h.testAccuracy, h.consensusError, h.density]))]),
+      summary: runs.map(({ name, r }) => `${name}: test accuracy ${(100 * last(r).testAccuracy).toFixed(1)} %, consensus error ${last(r).consensusError.toExponential(1)}, density ${last(r).density.toFixed(2)}`).join('; '),
+      pictures: [],
+      figure: (_uris, narrow) => lineFigure({
+        title: `Decentralized proximal SGD on a 5-node ring; node k holds only the digits k and k + 5 (${p.steps} steps)`,
+        columns: narrow ? 1 : 3,
+        width: narrow ? 360 : 960,
+        panels: [
+          { title: 'training loss', x: { label: 'step' }, y: { label: 'cross-entropy', scale: 'log' }, series: runs.map(({ name, r }) => ({ name, x: r.history.map((h) => h.step), y: r.history.map((h) => h.trainLoss) })) },
+          { title: 'disagreement between nodes', x: { label: 'step' }, y: { label: 'consensus error', scale: 'log' }, series: runs.map(({ name, r }) => ({ name, x: r.history.map((h) => h.step), y: r.history.map((h) => h.consensusError) })) },
+          { title: 'test accuracy', x: { label: 'step' }, y: { label: 'accuracy' }, series: runs.map(({ name, r }) => ({ name, x: r.history.map((h) => h.step), y: r.history.map((h) => h.testAccuracy) })) },
+        ],
+        caption: `Softmax regression on every node, neighbours averaged with Metropolis weights each step, seed ${p.seed}. The averaged models reach similar accuracy; gradient tracking keeps the nodes' models closer together (consensus error), also when gossip sends only the largest ${Math.round(p.topK * 100)} % of coordinates (with error feedback), and the ℓ1 prox zeroes weights (density in the summary below).`,
+      }),
+    };
+  },
+};
+
 /** Every panel, in the order of the page. */
 export const PANELS = {
   prox: proxPanel,
@@ -479,6 +583,8 @@ export const PANELS = {
   tucker: tuckerPanel,
   bounds: boundsPanel,
   policy: nashPanel,
+  lm: lmPanel,
+  federated: federatedPanel,
 } as const;
 
 export type PanelName = keyof typeof PANELS;

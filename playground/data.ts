@@ -29,6 +29,7 @@ export const DATA_FILES = [
   'data/datasets/diabetes_data_raw.csv',
   'data/datasets/diabetes_target.csv',
   'data/models/digits-mlp.json',
+  'data/text/genesis-kjv.txt',
 ] as const;
 
 /** Everything the panels compute on. */
@@ -40,6 +41,8 @@ export interface PlaygroundData {
   diabetes: { X: number[][]; y: number[] };
   /** The digits MLP (64 inputs in [0, 1], 10 logits). */
   model: NetworkSpec;
+  /** The book of Genesis (King James Version), the language model's corpus. */
+  genesis: string;
 }
 
 /** A binary PPM (P6, maxval < 256) as an RGB picture in [0, 1]. */
@@ -76,8 +79,9 @@ export async function loadData(read: (file: string) => Promise<Uint8Array>): Pro
   const photoEntries = await Promise.all(
     (Object.keys(PHOTOS) as PhotoName[]).map(async (k) => [k, parsePpm(await read(PHOTOS[k].file), PHOTOS[k].file)] as const),
   );
-  const [digitsCsv, xText, yText, modelJson] = await Promise.all([
+  const [digitsCsv, xText, yText, modelJson, genesis] = await Promise.all([
     text('data/datasets/digits.csv'), text('data/datasets/diabetes_data_raw.csv'), text('data/datasets/diabetes_target.csv'), text('data/models/digits-mlp.json'),
+    text('data/text/genesis-kjv.txt'),
   ]);
   const rows = numberRows(digitsCsv, /,/);
   return {
@@ -85,5 +89,6 @@ export async function loadData(read: (file: string) => Promise<Uint8Array>): Pro
     digits: { images: rows.map((r) => Float64Array.from(r.slice(0, 64), (v) => v / 16)), labels: rows.map((r) => r[64]!) },
     diabetes: { X: numberRows(xText, /\s+/), y: numberRows(yText, /\s+/).map((r) => r[0]!) },
     model: JSON.parse(modelJson) as NetworkSpec,
+    genesis,
   };
 }

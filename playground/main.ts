@@ -434,6 +434,32 @@ function build(): void {
     beta.input.addEventListener('input', () => schedule(p));
     start.input.addEventListener('change', () => schedule(p));
   }
+  // lm
+  {
+    const steps = slider('training steps', 10, 300, 10, 40);
+    const temperature = slider('temperature', 0.1, 1.5, 0.1, 0.8);
+    const prompt = el('input', { type: 'text', value: 'And God said', maxlength: '40', size: '18', 'aria-label': 'prompt' });
+    addPanel({
+      name: 'lm', live: false,
+      params: () => ({ steps: Number(steps.input.value), prompt: prompt.value, temperature: Number(temperature.input.value), length: 80, seed }),
+      reset: () => {},
+    }, 'nn: a tiny language model, trained here',
+    'A two-block character transformer learns from the book of Genesis (KJV) inside this page, then continues your prompt. Train longer for better spelling; Cancel stops it.',
+    [steps.root, temperature.root, el('label', {}, 'prompt ', prompt)]);
+  }
+  // federated
+  {
+    const steps = slider('steps', 40, 600, 20, 200);
+    const topK = slider('top-k kept', 0.05, 1, 0.05, 0.4, (v) => `${Math.round(v * 100)} %`);
+    const l1 = slider('ℓ1 λ', 0, 0.01, 0.001, 0.002);
+    addPanel({
+      name: 'federated', live: false,
+      params: () => ({ steps: Number(steps.input.value), topK: Number(topK.input.value), l1: Number(l1.input.value), seed }),
+      reset: () => {},
+    }, 'federated: five nodes, each seeing two digits',
+    'Decentralized proximal SGD on a ring of five nodes; each node holds only two of the ten digit classes. Compare gradient tracking, compressed gossip and an ℓ1 prox.',
+    [steps.root, topK.root, l1.root]);
+  }
 }
 
 async function start(): Promise<void> {
@@ -442,7 +468,7 @@ async function start(): Promise<void> {
   seedInput.value = String(seed);
   seedInput.addEventListener('change', async () => {
     seed = Math.max(0, Math.floor(Number(seedInput.value) || 0));
-    for (const p of panels.filter((q) => q.name === 'prox' || q.name === 'ot-colour')) {
+    for (const p of panels.filter((q) => ['prox', 'ot-colour', 'lm', 'federated'].includes(q.name))) {
       p.reset(await defaultsFor(p));
       void run(p);
     }

@@ -21,10 +21,12 @@ export const DATA_FILES = [
   'data/datasets/diabetes_data_raw.csv',
   'data/datasets/diabetes_target.csv',
   'data/models/digits-mlp.json',
+  'data/text/genesis-kjv.txt',
   // Their sources and licences travel with them.
   'data/images/README.md',
   'data/datasets/README.md',
   'data/models/README.md',
+  'data/text/README.md',
 ];
 
 /** Builds the site into `out` (emptied first); returns the list of files written. */
@@ -54,7 +56,7 @@ export async function buildPlayground(out = join(root, 'build/playground')) {
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.wasm': 'application/wasm',
 };
 
 /** Serves the folder `dir` on 127.0.0.1:`port` (0: any free port); resolves with the server and its URL. */
