@@ -21,7 +21,7 @@ async function run(ctx: DemoContext): Promise<void> {
   // the tour: fewer images and iterations (the fields are rougher); the full demo: ProSper's bars test
   // for BSC (1000 images, 150 iterations) and a shorter MCA run (500 images, 150 iterations)
   const runs = [
-    { name: 'BSC', superposition: 'linear' as const, N: quick ? 300 : 1000, maxIter: quick ? 40 : 150, fit: binarySparseCoding },
+    { name: 'BSC', superposition: 'linear' as const, N: quick ? 200 : 1000, maxIter: quick ? 30 : 150, fit: binarySparseCoding },
     ...(quick ? [] : [{ name: 'MCA', superposition: 'max' as const, N: 500, maxIter: 150, fit: maximalCausesAnalysis }]),
   ];
   const panels: ImagePanel[] = [];
@@ -45,7 +45,7 @@ async function run(ctx: DemoContext): Promise<void> {
     }
   }
   writeOutput(ctx, 'proxkit-sparse-bars.svg', imageFigure({
-    title: `Bars test: true bars and learned fields${quick ? ' (quick tour: 300 images, 40 iterations)' : ''}`,
+    title: `Bars test: true bars and learned fields${quick ? ' (quick tour: 200 images, 30 iterations)' : ''}`,
     panels,
     columns: 10,
     caption: 'First row: the ten true bars (5 × 5 pixels, value 10). Below: the field each model learned for that bar ' +
