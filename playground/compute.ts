@@ -15,7 +15,7 @@ import {
   type CvarProblem,
 } from '../bindings/index.js';
 import { imageFigure, lineFigure } from '../bindings/plot/svg.js';
-import { PHOTOS, type Photo, type PhotoName, type PlaygroundData } from './data.js';
+import { PHOTOS, type DataPart, type Photo, type PhotoName, type PlaygroundData } from './data.js';
 
 /** A picture the figure embeds: rows × cols RGB values in [0, 1]. */
 export interface Picture {
@@ -42,9 +42,9 @@ export interface PanelResult {
 /** Reports progress of a long panel: a fraction in [0, 1] and what is being done. */
 export type Progress = (fraction: number, what: string) => void;
 
-/** A panel: default parameters (JSON) for a seed, and the computation. */
+/** A panel: the data it reads, default parameters (JSON) for a seed, and the computation. */
 export interface PanelSpec<P> {
-  title: string;
+  needs: readonly DataPart[];
   defaults(data: PlaygroundData, seed: number): P;
   run(params: P, data: PlaygroundData, progress: Progress): PanelResult;
 }
@@ -69,7 +69,7 @@ export function defaultSignal(seed: number, n = 96): number[] {
 }
 
 const proxPanel: PanelSpec<ProxParams> = {
-  title: 'prox',
+  needs: [],
   defaults: (_data, seed) => ({ signal: defaultSignal(seed), lambda: 0.5, radius: 8 }),
   run(p) {
     const x = Float64Array.from(p.signal);
@@ -183,7 +183,7 @@ function colourTransfer(p: ColourParams, data: PlaygroundData, progress: Progres
 }
 
 const colourPanel: PanelSpec<ColourParams> = {
-  title: 'ot-colour',
+  needs: ['photos'],
   defaults: (_data, seed) => ({ source: 'canyon', target: 'alpine', reg: 0.01, samples: 300, seed }),
   run(p, data, progress) {
     const r = colourTransfer(p, data, progress);
@@ -229,7 +229,7 @@ const maxOf = (v: ArrayLike<number>): number => {
 };
 
 const barycenterPanel: PanelSpec<BarycenterParams> = {
-  title: 'ot-barycenter',
+  needs: ['digits'],
   defaults: (data) => {
     // Three handwritten 3s of the data set (the visitor can clear and redraw each pad).
     const threes = data.digits.images.filter((_, i) => data.digits.labels[i] === 3).slice(0, 3);
@@ -294,7 +294,7 @@ export function diabetesProblem(data: PlaygroundData): CvarProblem {
 }
 
 const cvarPanel: PanelSpec<CvarParams> = {
-  title: 'cvar',
+  needs: ['diabetes'],
   defaults: () => ({ logMin: -3, logMax: 1.5, steps: 7, epochs: 5, beta: 0.9, seeds: 1 }),
   run(p, data, progress) {
     // 10 ** x is JavaScript's pow, which engines may round differently in the last bit: rounding to 6
@@ -319,7 +319,7 @@ export interface TuckerParams {
 }
 
 const tuckerPanel: PanelSpec<TuckerParams> = {
-  title: 'tucker',
+  needs: ['photos'],
   defaults: () => ({ budget: 2400, photo: 'boats' }),
   run(p, data, progress) {
     const ph = data.photos[p.photo];
@@ -386,7 +386,7 @@ function worstMargin(model: PlaygroundData['model'], x: ArrayLike<number>, label
 }
 
 const boundsPanel: PanelSpec<BoundsParams> = {
-  title: 'bounds',
+  needs: ['model', 'digits'],
   defaults: (data) => ({ pixels: Array.from(data.digits.images[0]!) }),
   run(p, data, progress) {
     if (p.pixels.length !== 64) throw new Error(`bounds: expected 64 pixels, got ${p.pixels.length}`);
@@ -442,7 +442,7 @@ export interface NashParams {
 }
 
 const nashPanel: PanelSpec<NashParams> = {
-  title: 'policy',
+  needs: [],
   defaults: () => ({ beta: 0.1, init: [0.7, 0.2, 0.1] }),
   run(p) {
     const r = nashMirrorProx(rockPaperScissors(), { beta: p.beta, init: p.init, maxIter: 2000 });
@@ -482,7 +482,7 @@ export interface LmParams {
 }
 
 const lmPanel: PanelSpec<LmParams> = {
-  title: 'lm',
+  needs: ['genesis'],
   defaults: (_data, seed) => ({ steps: 40, prompt: 'And God said', temperature: 0.8, length: 80, seed }),
   run(p, data, progress) {
     const corpus = data.genesis;
@@ -536,7 +536,7 @@ export interface FederatedParams {
 }
 
 const federatedPanel: PanelSpec<FederatedParams> = {
-  title: 'federated',
+  needs: ['digits'],
   defaults: (_data, seed) => ({ steps: 200, topK: 0.4, l1: 0.002, seed }),
   run(p, data, progress) {
     const X = new Float64Array(data.digits.images.length * 64);

@@ -73,22 +73,38 @@ export function parsePpm(bytes: Uint8Array, name = 'PPM'): Photo {
 const numberRows = (text: string, sep: RegExp): number[][] =>
   text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).map((l) => l.split(sep).map(Number));
 
-/** Reads every data file through `read` (a fetch in the page, a file read in Node) and parses it. */
-export async function loadData(read: (file: string) => Promise<Uint8Array>): Promise<PlaygroundData> {
+/** The parts of {@link PlaygroundData}; a panel's worker loads only the parts that panel reads. */
+export type DataPart = 'photos' | 'digits' | 'diabetes' | 'model' | 'genesis';
+
+export const ALL_PARTS: readonly DataPart[] = ['photos', 'digits', 'diabetes', 'model', 'genesis'];
+
+/**
+ * Reads the data files of `parts` through `read` (a fetch in the page, a file read in Node) and
+ * parses them. A part not loaded throws when a panel reaches for it (a missing `needs` entry).
+ */
+export async function loadData(read: (file: string) => Promise<Uint8Array>, parts: readonly DataPart[] = ALL_PARTS): Promise<PlaygroundData> {
   const text = async (file: string) => new TextDecoder().decode(await read(file));
-  const photoEntries = await Promise.all(
-    (Object.keys(PHOTOS) as PhotoName[]).map(async (k) => [k, parsePpm(await read(PHOTOS[k].file), PHOTOS[k].file)] as const),
-  );
-  const [digitsCsv, xText, yText, modelJson, genesis] = await Promise.all([
-    text('data/datasets/digits.csv'), text('data/datasets/diabetes_data_raw.csv'), text('data/datasets/diabetes_target.csv'), text('data/models/digits-mlp.json'),
-    text('data/text/genesis-kjv.txt'),
-  ]);
-  const rows = numberRows(digitsCsv, /,/);
-  return {
-    photos: Object.fromEntries(photoEntries) as Record<PhotoName, Photo>,
-    digits: { images: rows.map((r) => Float64Array.from(r.slice(0, 64), (v) => v / 16)), labels: rows.map((r) => r[64]!) },
-    diabetes: { X: numberRows(xText, /\s+/), y: numberRows(yText, /\s+/).map((r) => r[0]!) },
-    model: JSON.parse(modelJson) as NetworkSpec,
-    genesis,
+  const loaders: Record<DataPart, () => Promise<unknown>> = {
+    photos: async () => Object.fromEntries(await Promise.all(
+      (Object.keys(PHOTOS) as PhotoName[]).map(async (k) => [k, parsePpm(await read(PHOTOS[k].file), PHOTOS[k].file)] as const),
+    )),
+    digits: async () => {
+      const rows = numberRows(await text('data/datasets/digits.csv'), /,/);
+      return { images: rows.map((r) => Float64Array.from(r.slice(0, 64), (v) => v / 16)), labels: rows.map((r) => r[64]!) };
+    },
+    diabetes: async () => {
+      const [xText, yText] = await Promise.all([text('data/datasets/diabetes_data_raw.csv'), text('data/datasets/diabetes_target.csv')]);
+      return { X: numberRows(xText, /\s+/), y: numberRows(yText, /\s+/).map((r) => r[0]!) };
+    },
+    model: async () => JSON.parse(await text('data/models/digits-mlp.json')) as NetworkSpec,
+    genesis: () => text('data/text/genesis-kjv.txt'),
   };
+  const data = {} as Record<DataPart, unknown>;
+  const loaded = await Promise.all(parts.map((part) => loaders[part]()));
+  for (const part of ALL_PARTS) {
+    const k = parts.indexOf(part);
+    if (k >= 0) data[part] = loaded[k];
+    else Object.defineProperty(data, part, { get: () => { throw new Error(`playground: the data part '${part}' was not loaded for this panel`); } });
+  }
+  return data as unknown as PlaygroundData;
 }

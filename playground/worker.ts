@@ -1,5 +1,5 @@
 /**
- * The playground's Web Worker: one per panel, so that a long computation never blocks the page and a
+ * The playground's Web Worker: one per panel (it loads only that panel's data), so that a long computation never blocks the page and a
  * panel's run can be cancelled by terminating its worker. It instantiates proxkit (the WASM bytes are
  * inlined into this bundle), fetches the shipped data from the site once, and answers
  * `{ id, panel, params }` with progress messages and then the result: the panel's summary, the SHA-256
@@ -37,7 +37,8 @@ const scope = self as unknown as WorkerScope;
 
 let ready: Promise<PlaygroundData> | undefined;
 
-function prepare(): Promise<PlaygroundData> {
+/** proxkit and the data files of `panel` (each worker serves one panel, so one set of files). */
+function prepare(panel: PanelName): Promise<PlaygroundData> {
   ready ??= (async () => {
     await init();
     return loadData(async (file) => {
@@ -45,7 +46,7 @@ function prepare(): Promise<PlaygroundData> {
       const res = await fetch(new URL(file, scope.location.href));
       if (!res.ok) throw new Error(`fetch ${file}: HTTP ${res.status}`);
       return new Uint8Array(await res.arrayBuffer());
-    });
+    }, PANELS[panel].needs);
   })();
   return ready;
 }
@@ -70,7 +71,7 @@ async function pngUri(p: Picture): Promise<string> {
 scope.onmessage = async (e) => {
   const { id, panel, params, kind, seed, narrow } = e.data;
   try {
-    const data = await prepare();
+    const data = await prepare(panel);
     if (kind === 'defaults') {
       scope.postMessage({ id, kind: 'defaults', params: PANELS[panel].defaults(data, seed ?? 0) });
       return;
