@@ -8,7 +8,7 @@
  * no `inputs`). The network output is the last layer's. Layer types: `{ type: 'linear', weight:
  * number[][] | number[], shape?: [out, in], bias?: number[] }`, `{ type: 'relu' }`, `{ type:
  * 'leaky-relu', alpha }`, `{ type: 'sigmoid' }`, `{ type: 'tanh' }`, `{ type: 'softplus' }`, `{ type: 'elu',
- * alpha? }`, `{ type: 'softsign' }`, `{ type: 'affine', scale:
+ * alpha? }`, `{ type: 'softsign' }`, `{ type: 'erf' }`, `{ type: 'gelu' }`, `{ type: 'affine', scale:
  * number[], shift: number[] }`, `{ type: 'add' | 'sub' | 'mul', inputs: [a, b] }` (element-wise a ± b, a·b),
  * `{ type: 'conv2d', inShape: [C, H, W], outChannels, kernel: [kh, kw], weight (K·C·kh·kw, ONNX
  * order), bias?, stride?, padding?: [top, left, bottom, right], dilation? }` and `{ type: 'identity' }`.
@@ -100,6 +100,14 @@ export type LayerSpec = LayerInputs &
     | {
         /** y = x/(1 + |x|), entry-wise. */
         type: 'softsign';
+      }
+    | {
+        /** y = erf(x), entry-wise. */
+        type: 'erf';
+      }
+    | {
+        /** y = x·Φ(x) = x·(1 + erf(x/√2))/2, entry-wise (GELU). */
+        type: 'gelu';
       }
     | {
         /** y = scale ⊙ x + shift (a folded normalisation). */
@@ -275,6 +283,8 @@ export const BOUND_OPS: Readonly<Record<string, BoundOp>> = {
   softplus: smooth('softplus'),
   elu: smooth('elu'),
   softsign: smooth('softsign'),
+  erf: smooth('erf'),
+  gelu: smooth('gelu'),
   mul,
 };
 

@@ -10,7 +10,7 @@
  *   folded into its bias / shift.
  * - Conv (group 1, pads, strides, dilations, auto_pad NOTSET / VALID / SAME_UPPER / SAME_LOWER) → conv2d;
  *   AveragePool (no padding or count_include_pad = 1) and GlobalAveragePool → conv2d with weights 1/(kh·kw).
- * - Relu, LeakyRelu, Sigmoid, Tanh, Softplus, Softsign, Elu → the activations; Add/Sub/Mul of two computed values →
+ * - Relu, LeakyRelu, Sigmoid, Tanh, Softplus, Softsign, Elu, Erf, Gelu (exact form) → the activations; Add/Sub/Mul of two computed values →
  *   add / sub / mul; MatMul of two computed matrices → 0/1 gathers of every product's factors, a mul, a 0/1 sum.
  * - Add/Sub/Mul/Div by a constant (numpy broadcasting) and BatchNormalization (inference form
  *   y = γ(x − μ)/√(σ² + ε) + β, per channel) → affine (element-wise scale and shift).
@@ -73,7 +73,7 @@ export class OnnxError extends ParameterError {
 export const ONNX_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Conv', 'AveragePool', 'GlobalAveragePool', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Add', 'Sub', 'Mul', 'Div', 'BatchNormalization',
   'Flatten', 'Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Dropout', 'Transpose', 'Neg', 'Constant', 'Shape', 'Gather', 'Concat', 'Cast',
-  'Slice', 'Split', 'Pad', 'Clip', 'PRelu', 'MaxPool', 'ReduceMean', 'ReduceSum', 'ConvTranspose', 'Softplus', 'Softsign', 'Elu',
+  'Slice', 'Split', 'Pad', 'Clip', 'PRelu', 'MaxPool', 'ReduceMean', 'ReduceSum', 'ConvTranspose', 'Softplus', 'Softsign', 'Elu', 'Erf', 'Gelu',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -543,9 +543,12 @@ function convertNode(nd: INode, env: Map<string, Entry>, layers: Record<string, 
     case 'Softplus':
     case 'Softsign':
     case 'Elu':
+    case 'Erf':
+    case 'Gelu':
     case 'LeakyRelu': {
       const x = value(0, 'X');
-      const type = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Elu: 'elu', LeakyRelu: 'leaky-relu' }[op]!;
+      const type = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Elu: 'elu', Erf: 'erf', Gelu: 'gelu', LeakyRelu: 'leaky-relu' }[op]!;
+      if (op === 'Gelu' && attrString(nd, 'approximate', 'none') !== 'none') fail(`approximate = ${attrString(nd, 'approximate', 'none')} is not supported (the exact x·Φ(x) is)`, 'unsupported');
       const layer: Record<string, unknown> = { type };
       if (op === 'Elu') {
         const alpha = attrFloat(nd, 'alpha', 1);
@@ -1082,7 +1085,7 @@ interface AnyLayer {
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
 
 /**
- * Writes `model` as an ONNX model (IR 7, opset 13, producer "proxkit") that `loadOnnx` reads back to
+ * Writes `model` as an ONNX model (IR 7, opset 13 — 20 when a gelu layer is written as ONNX Gelu — producer "proxkit") that `loadOnnx` reads back to
  * the same network: linear → Gemm (transB = 1, W as [out, in], bias as C), relu / leaky-relu /
  * sigmoid / tanh / softplus / softsign / elu → Relu / LeakyRelu / Sigmoid / Tanh / Softplus / Softsign / Elu, affine → Mul then Add by constants of the
  * value's shape, add / sub / mul → Add / Sub / Mul, conv2d → Conv (group 1), identity → Identity; Flatten and
@@ -1129,6 +1132,7 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
   const inDims = [1, ...(net.inputShape ?? [net.input])];
   // Name and dims of every value: index -1 is the input.
   const vals = new Map<number, { name: string; dims: number[] }>([[-1, { name: 'input', dims: inDims }]]);
+  let opset = 13; // 20 when a gelu layer is written as ONNX Gelu
   const reshaped = (i: number, dims: number[]): string => {
     const v = vals.get(i)!;
     if (v.dims.join() === dims.join()) return v.name;
@@ -1148,12 +1152,17 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
         dims = [1, L.outSize];
         break;
       }
-      case 'relu': case 'sigmoid': case 'tanh': case 'softplus': case 'softsign':
-        out = node({ relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softplus: 'Softplus', softsign: 'Softsign' }[L.type]!, [x.name]);
+      case 'relu': case 'sigmoid': case 'tanh': case 'softplus': case 'softsign': case 'erf':
+        out = node({ relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softplus: 'Softplus', softsign: 'Softsign', erf: 'Erf' }[L.type]!, [x.name]);
         dims = x.dims;
         break;
       case 'elu':
         out = node('Elu', [x.name], [{ name: 'alpha', type: ATTR_FLOAT, f: L.alpha! }]);
+        dims = x.dims;
+        break;
+      case 'gelu':
+        out = node('Gelu', [x.name]); // an opset-20 operator
+        opset = 20;
         dims = x.dims;
         break;
       case 'leaky-relu':
@@ -1201,7 +1210,7 @@ export function exportOnnx(model: BoundsNetwork | NetworkSpec, options?: ExportO
     irVersion: 7,
     producerName: 'proxkit',
     producerVersion: typeof PROXKIT_VERSION === 'string' ? PROXKIT_VERSION : '',
-    opsetImport: [{ domain: '', version: 13 }],
+    opsetImport: [{ domain: '', version: opset }],
     graph: { name: graphName, node: nodes, initializer: inits, input: [info('input', inDims)], output: [info('output', outDims)] },
   };
   const bytes = onnx.ModelProto.encode(onnx.ModelProto.fromObject(message)).finish();

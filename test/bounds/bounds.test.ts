@@ -227,7 +227,7 @@ describe('parseNetwork and evaluateNetwork', () => {
     expect(bad([{ type: 'relu' }, { type: 'linear', weight: [[1, NaN]] }])).toThrow(NonFiniteError);
     expect(bad([{ type: 'relu' }, { type: 'linear', weight: [[1, NaN]] }])).toThrow('parseNetwork: layers[1].weight must be finite (got NaN at index 1)');
     expect(bad([{ type: 'conv' }])).toThrow(ParameterError);
-    expect(bad([{ type: 'conv' }])).toThrow('parseNetwork: layers[0].type must be one of linear, relu, leaky-relu, sigmoid, tanh, affine, add, sub, conv2d, identity, softplus, elu, softsign, mul (got "conv")');
+    expect(bad([{ type: 'conv' }])).toThrow('parseNetwork: layers[0].type must be one of linear, relu, leaky-relu, sigmoid, tanh, affine, add, sub, conv2d, identity, softplus, elu, softsign, erf, gelu, mul (got "conv")');
     expect(bad([{ type: 'leaky-relu', alpha: 2 }])).toThrow('parseNetwork: layers[0] (leaky-relu): alpha must be in [0, 1] (got 2)');
     expect(bad([{ type: 'affine', scale: [1] }])).toThrow('parseNetwork: layers[0] (affine): scale must have length 2 (got 1)');
     expect(bad([], 0)).toThrow('parseNetwork: input must be a positive integer (got 0)');

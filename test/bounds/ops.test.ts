@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BOUND_OPS, init, memoryStats, parseNetwork, type LayerSpec, type NetworkLayer } from '../../bindings/index.js';
 import { f64View, withScope, type Scope } from '../../bindings/runtime/memory.js';
 import { uniforms } from '../helpers.js';
-import { toeplitz } from './reference.js';
+import { erfRef, toeplitz } from './reference.js';
 
 beforeAll(() => init());
 
@@ -31,6 +31,8 @@ const CASES: { spec: LayerSpec; arity: 1 | 2; f: (x: number[], y: number[]) => n
   { spec: { type: 'elu', alpha: 0.7 }, arity: 1, f: (x) => x.map((v) => (v > 0 ? v : 0.7 * (Math.exp(v) - 1))) },
   { spec: { type: 'elu', alpha: 1.8 }, arity: 1, f: (x) => x.map((v) => (v > 0 ? v : 1.8 * (Math.exp(v) - 1))) }, // not convex: the grid lines
   { spec: { type: 'softsign' }, arity: 1, f: (x) => x.map((v) => v / (1 + Math.abs(v))) },
+  { spec: { type: 'erf' }, arity: 1, f: (x) => x.map(erfRef) },
+  { spec: { type: 'gelu' }, arity: 1, f: (x) => x.map((v) => 0.5 * v * (1 + erfRef(v / Math.SQRT2))) },
   { spec: { type: 'affine', scale: [2, -1, 0, 0.5, -3, 1], shift: [1, 0, 0, -2, 0.5, 0] }, arity: 1, f: (x) => x.map((v, j) => [2, -1, 0, 0.5, -3, 1][j]! * v + [1, 0, 0, -2, 0.5, 0][j]!) },
   { spec: { type: 'identity' }, arity: 1, f: (x) => x.slice() },
   { spec: { type: 'add', inputs: [-1, 0] }, arity: 2, f: (x, y) => x.map((v, j) => v + y[j]!) },

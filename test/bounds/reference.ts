@@ -59,6 +59,15 @@ export function convAsLinear(L: Extract<LayerSpec, { type: 'conv2d' }>): LayerSp
 
 type Step = (vals: Float64Array[]) => Float64Array;
 
+/** erf(x) = (2/√π)∫₀ˣ e^{−t²} dt by composite Simpson on 4096 intervals of [0, min(|x|, 7)] (error far below 1e-13). */
+export function erfRef(x: number): number {
+  const a = Math.min(Math.abs(x), 7);
+  const N = 4096, h = a / N;
+  let s = 1 + Math.exp(-a * a);
+  for (let i = 1; i < N; i++) s += (i % 2 ? 4 : 2) * Math.exp(-((i * h) ** 2));
+  return (Math.sign(x) * 2 * h * s) / (3 * Math.sqrt(Math.PI));
+}
+
 /** One plain-TS step per layer from the definitions (flat row-major arrays). */
 function stepOf(L: LayerSpec, size: (j: number) => number, i: number): Step {
   const ins = L.inputs ?? [i - 1];
@@ -92,6 +101,8 @@ function stepOf(L: LayerSpec, size: (j: number) => number, i: number): Step {
     case 'softplus': return (v) => at(v, 0).map((z) => Math.log(1 + Math.exp(z)));
     case 'elu': return (v) => at(v, 0).map((z) => (z > 0 ? z : (L.alpha ?? 1) * (Math.exp(z) - 1)));
     case 'softsign': return (v) => at(v, 0).map((z) => z / (1 + Math.abs(z)));
+    case 'erf': return (v) => at(v, 0).map(erfRef);
+    case 'gelu': return (v) => at(v, 0).map((z) => 0.5 * z * (1 + erfRef(z / Math.SQRT2)));
     case 'affine': return (v) => at(v, 0).map((z, j) => (L.scale[j] as number) * z + ((L.shift?.[j] as number | undefined) ?? 0));
     case 'add': return (v) => at(v, 0).map((z, j) => z + at(v, 1)[j]!);
     case 'sub': return (v) => at(v, 0).map((z, j) => z - at(v, 1)[j]!);

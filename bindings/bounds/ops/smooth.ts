@@ -1,8 +1,9 @@
 /**
- * Element-wise smooth activations without a WASM relaxation: softplus, elu and softsign. Forward in
- * plain TS; IBP by monotonicity (all three increase); CROWN lines per neuron on [l, u]:
+ * Element-wise smooth activations without a WASM relaxation: softplus, elu, softsign, erf and gelu
+ * (x·Φ(x)). Forward in plain TS; IBP by monotonicity, or for gelu (not monotone) the extremes on a grid
+ * widened by h/2·sup|f′|; CROWN lines per neuron on [l, u]:
  * - convex f (softplus; elu with α ≤ 1): the chord above, the tangent at the midpoint below;
- * - otherwise (softsign; elu with α > 1): both lines take the chord's slope a, and each intercept is
+ * - otherwise (softsign, erf, gelu; elu with α > 1): both lines take the chord's slope a, and each intercept is
  *   the extreme of f(x) − a·x over a grid of G + 1 points plus h/2·sup|f′ − a| (h the grid step),
  *   which bounds how far f − a·x can move between a point and its nearest grid point.
  * On a point box [z, z] both lines are the tangent at z (the gradient pass of verify uses them).
@@ -12,10 +13,38 @@ import { f64View } from '../../runtime/memory.js';
 import type { BoundOp, NetworkLayer } from '../model.js';
 import { where } from './common.js';
 
+/**
+ * erf(x) to about 1e-15: the Maclaurin series 2/√π Σ (−1)ⁿ x^{2n+1}/(n!(2n + 1)) for |x| ≤ 2 (its
+ * largest term is below 3 there, so little is cancelled), and above that 1 − erfc(x) with erfc's
+ * continued fraction e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) evaluated from the tail.
+ */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a <= 2) {
+    let term = x, sum = x;
+    for (let n = 1; n < 60; n++) {
+      term *= (-x * x) / n;
+      const t = term / (2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (a > 6) return Math.sign(x); // erfc(6) < 2.2e-17
+  let f = a;
+  for (let n = 60; n >= 1; n--) f = a + n / 2 / f;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+
 interface Smooth {
   f(x: number, alpha: number): number;
   df(x: number, alpha: number): number;
   convex(alpha: number): boolean;
+  /** Increasing on ℝ (else the interval comes from the grid too). */
+  increasing: boolean;
   /** sup over ℝ of |f′| (for the grid margin). */
   dmax(alpha: number): number;
   /** Takes a parameter `alpha` (elu). */
@@ -28,6 +57,7 @@ export const SMOOTH: Record<string, Smooth> = {
     f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
     df: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     convex: () => true,
+    increasing: true,
     dmax: () => 1,
     param: false,
   },
@@ -35,6 +65,7 @@ export const SMOOTH: Record<string, Smooth> = {
     f: (x, a) => (x >= 0 ? x : a * Math.expm1(x)),
     df: (x, a) => (x >= 0 ? 1 : a * Math.exp(x)),
     convex: (a) => a <= 1,
+    increasing: true,
     dmax: (a) => Math.max(1, a),
     param: true,
   },
@@ -42,12 +73,44 @@ export const SMOOTH: Record<string, Smooth> = {
     f: (x) => x / (1 + Math.abs(x)),
     df: (x) => 1 / (1 + Math.abs(x)) ** 2,
     convex: () => false,
+    increasing: true,
     dmax: () => 1,
+    param: false,
+  },
+  erf: {
+    f: (x) => erf(x),
+    df: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+    convex: () => false,
+    increasing: true,
+    dmax: () => 2 / Math.sqrt(Math.PI),
+    param: false,
+  },
+  gelu: {
+    // x·Φ(x) = x·(1 + erf(x/√2))/2; not monotone (minimum ≈ −0.17 at x ≈ −0.75); |gelu′| < 1.13
+    f: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)),
+    df: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
+    convex: () => false,
+    increasing: false,
+    dmax: () => 1.13,
     param: false,
   },
 };
 
 const G = 32;
+
+/** [min, max] of f on [l, u]: the extremes on a grid of G + 1 points widened by h/2·sup|f′|. */
+function gridRange(F: Smooth, al: number, l: number, u: number): [number, number] {
+  if (!(u > l)) return [F.f(l, al), F.f(l, al)];
+  const h = (u - l) / G;
+  let lo = Infinity, hi = -Infinity;
+  for (let q = 0; q <= G; q++) {
+    const v = F.f(q === G ? u : l + q * h, al);
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const m = 0.5 * h * F.dmax(al);
+  return [lo - m, hi + m];
+}
 
 /** Lower and upper lines y ≥ aL·x + bL, y ≤ aU·x + bU of each entry on its box [l, u]. */
 export function smoothLines(layer: NetworkLayer, l: ArrayLike<number>, u: ArrayLike<number>): { aL: Float64Array; bL: Float64Array; aU: Float64Array; bU: Float64Array } {
@@ -112,7 +175,10 @@ export function smooth(type: keyof typeof SMOOTH): BoundOp {
       const box = b!;
       const l = s.f64(box.n), u = s.f64(box.n);
       const [bl, bu, ol, ou] = [f64View(s.x, box.l, box.n), f64View(s.x, box.u, box.n), f64View(s.x, l, box.n), f64View(s.x, u, box.n)];
-      for (let j = 0; j < box.n; j++) [ol[j], ou[j]] = [F.f(bl[j]!, L.alpha ?? 0), F.f(bu[j]!, L.alpha ?? 0)]; // increasing
+      for (let j = 0; j < box.n; j++) {
+        if (F.increasing) [ol[j], ou[j]] = [F.f(bl[j]!, L.alpha ?? 0), F.f(bu[j]!, L.alpha ?? 0)];
+        else [ol[j], ou[j]] = gridRange(F, L.alpha ?? 0, bl[j]!, bu[j]!);
+      }
       return { l, u, n: box.n };
     },
     backward(s, L, B, [box], upper) {
