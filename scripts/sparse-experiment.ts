@@ -123,14 +123,32 @@ if (mode === 'lpn-toy') {
   const inputScale = Number(opt('scale', '5'));
   const rng = seededRng('lpn-toy', 5, 'seed');
   // every stage gets fresh pairs: x ~ Laplace(1) as the difference of two unit exponentials, y = x + N(0, 1)
+  // With --keep q < 1 a pair with |y| ≤ 2 is kept only with probability q: the tails, where few pairs fall,
+  // get more of each batch. The choice depends on y alone, so the conditional law of x given y, and with
+  // it the MAP and the MMSE denoiser, is unchanged (only the weight of each y in the loss changes).
+  const keep = Number(opt('keep', '1'));
   const draw = (): { X: Float64Array; Y: Float64Array } => {
-    const u = rng.uniform(2 * n);
-    const z = rng.normal(n);
     const X = new Float64Array(n);
     const Y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      X[i] = -Math.log(1 - u[2 * i]!) + Math.log(1 - u[2 * i + 1]!);
-      Y[i] = X[i]! + z[i]!;
+    if (keep >= 1) {
+      const u = rng.uniform(2 * n);
+      const z = rng.normal(n);
+      for (let i = 0; i < n; i++) {
+        X[i] = -Math.log(1 - u[2 * i]!) + Math.log(1 - u[2 * i + 1]!);
+        Y[i] = X[i]! + z[i]!;
+      }
+      return { X, Y };
+    }
+    for (let i = 0; i < n; ) {
+      const u = rng.uniform(3 * n);
+      const z = rng.normal(n);
+      for (let k = 0; k < n && i < n; k++) {
+        const x = -Math.log(1 - u[3 * k]!) + Math.log(1 - u[3 * k + 1]!);
+        const y = x + z[k]!;
+        if (Math.abs(y) <= 2 && u[3 * k + 2]! >= keep) continue;
+        [X[i], Y[i]] = [x, y];
+        i++;
+      }
     }
     return { X, Y };
   };
@@ -147,15 +165,17 @@ if (mode === 'lpn-toy') {
   const stages: { loss: string; gamma?: number; lossValue: number; vsSoftThreshold: number; seconds: number }[] = [];
   const warm = trainLpn(pm, d.X, d.Y, { loss: 'l1', epochs, learningRate: lr, batchSize, seed: 1 });
   stages.push({ loss: 'l1', lossValue: warm[0]!, vsSoftThreshold: maxAbs(lpnApply(pm, grid), st), seconds: (Date.now() - t0) / 1000 });
+  const snapshots: Float64Array[] = [];
   gammas.forEach((g, k) => {
     d = draw();
     const r = trainLpn(pm, d.X, d.Y, { loss: 'pm', gammas: [g], epochs, learningRate: lr * decay ** k, batchSize, seed: 2 + k });
-    stages.push({ loss: 'pm', gamma: g, lossValue: r[0]!, vsSoftThreshold: maxAbs(lpnApply(pm, grid), st), seconds: (Date.now() - t0) / 1000 });
+    snapshots.push(lpnApply(pm, grid));
+    stages.push({ loss: 'pm', gamma: g, lossValue: r[0]!, vsSoftThreshold: maxAbs(snapshots[k]!, st), seconds: (Date.now() - t0) / 1000 });
     console.error(JSON.stringify(stages[stages.length - 1]));
   });
   // the squared-error network gets as many stages, on fresh pairs, with the same step schedule
   const l2Stages: { lossValue: number; vsMmse: number }[] = [];
-  for (let k = 0; k <= gammas.length; k++) {
+  for (let k = 0; k <= (opt('only', '') === 'pm' ? -1 : gammas.length); k++) {
     d = draw();
     const r = trainLpn(l2, d.X, d.Y, { loss: 'l2', epochs, learningRate: lr * decay ** Math.max(0, k - 1), batchSize, seed: 100 + k });
     l2Stages.push({ lossValue: r[0]!, vsMmse: maxAbs(lpnApply(l2, grid), mmse) });
@@ -163,13 +183,17 @@ if (mode === 'lpn-toy') {
   }
   const fPm = lpnApply(pm, grid);
   const fL2 = lpnApply(l2, grid);
+  // snapshot average: the mean of f over the networks after the last `average` stages. A mean of gradients of
+  // convex functions is the gradient of their (convex) mean, so the average is itself an LPN (ψ = mean ψ_k).
+  const average = Math.min(Number(opt('average', '3')), snapshots.length);
+  const fAvg = grid.map((_, i) => snapshots.slice(-average).reduce((a, f) => a + f[i]!, 0) / average);
   const res = {
-    command: `node scripts/sparse.mjs ${argv.join(' ')}`, n, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
-    pmVsSoftThreshold: maxAbs(fPm, st), pmVsMmse: maxAbs(fPm, mmse), l2VsMmse: maxAbs(fL2, mmse), l2VsSoftThreshold: maxAbs(fL2, st),
+    command: `node scripts/sparse.mjs ${argv.join(' ')}`, n, keep, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
+    pmVsSoftThreshold: maxAbs(fPm, st), pmVsMmse: maxAbs(fPm, mmse), average, pmAverageVsSoftThreshold: maxAbs(fAvg, st), pmAverageVsMmse: maxAbs(fAvg, mmse), l2VsMmse: maxAbs(fL2, mmse), l2VsSoftThreshold: maxAbs(fL2, st),
     stages, l2Stages,
-    grid: Array.from(grid), pm: Array.from(fPm), l2: Array.from(fL2), softThreshold: st, mmse,
+    grid: Array.from(grid), pm: Array.from(fPm), pmAverage: Array.from(fAvg), l2: Array.from(fL2), softThreshold: st, mmse,
   };
-  console.log(JSON.stringify({ ...res, grid: undefined, pm: undefined, l2: undefined, softThreshold: undefined, mmse: undefined, stages: undefined, l2Stages: undefined }));
+  console.log(JSON.stringify({ ...res, grid: undefined, pm: undefined, pmAverage: undefined, l2: undefined, softThreshold: undefined, mmse: undefined, stages: undefined, l2Stages: undefined }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'sparse-lpn-toy.json'), JSON.stringify(res, null, 1));
   freeLpn(pm);
@@ -237,6 +261,8 @@ if (mode === 'lpn-image') {
   const psnr1 = (x: ArrayLike<number>): number => psnr(Array.from(x, (v) => 255 * v), Array.from(clean, (v) => 255 * v));
   const D = learnedProx(net, rows, cols, p, stride);
   const direct = D.prox(y);
+  // the same denoiser with every patch position (stride 1): more patches averaged per pixel, 4× the work
+  const direct1 = opt('directStride1', '') === 'yes' ? learnedProx(net, rows, cols, p, 1).prox(y) : undefined;
   const pnp = lambdas.map((lambda) => {
     // PnP-ADMM: x ← prox of (λ/2)‖x − y‖² / ρ, z ← the LPN denoiser, u ← u + x − z (ρ = 1)
     const r = admm(translated(sqrNormL2(lambda), y), D, { maxIter: Number(opt('iters', '20')), tol: 0, z0: y });
@@ -250,7 +276,7 @@ if (mode === 'lpn-image') {
   const res = {
     command: `node scripts/sparse.mjs ${argv.join(' ')}`, patch: p, sigma: sigma * 255, hidden, epochs, lr, batchSize, stride, gammas,
     trainingPatches: X.length / (p * p), seconds: (Date.now() - t0) / 1000, stages,
-    psnrNoisy: psnr1(y), psnrDirect: psnr1(direct), pnp, tv, bestPnp: best(pnp), bestTv: best(tv),
+    psnrNoisy: psnr1(y), psnrDirect: psnr1(direct), psnrDirectStride1: direct1 ? psnr1(direct1) : undefined, pnp, tv, bestPnp: best(pnp), bestTv: best(tv),
   };
   console.log(JSON.stringify(res));
   mkdirSync(outDir, { recursive: true });
@@ -332,6 +358,7 @@ if (mode === 'figures') {
         series: [
           { name: 'soft-threshold at 1 (MAP)', x: j.grid, y: j.softThreshold },
           { name: 'LPN, proximal matching', x: j.grid, y: j.pm },
+          ...(j.pmAverage ? [{ name: `LPN, proximal matching, mean of the last ${j.average} stages`, x: j.grid, y: j.pmAverage }] : []),
           { name: 'E[x | y] (MMSE, numerical integration)', x: j.grid, y: j.mmse },
           { name: 'LPN, squared error', x: j.grid, y: j.l2 },
         ],
@@ -339,7 +366,8 @@ if (mode === 'figures') {
       width: 640,
       plotHeight: 320,
       caption: `Both networks are f = ∇ψ with ψ input-convex (so f is a proximal operator). Max |f − soft-threshold| on [−4, 4]: ` +
-        `${j.pmVsSoftThreshold.toFixed(3)} for proximal matching (γ down to ${j.gammas[j.gammas.length - 1]}); max |f − MMSE|: ${j.l2VsMmse.toFixed(3)} for the ` +
+        `${j.pmVsSoftThreshold.toFixed(3)} for proximal matching (γ down to ${j.gammas[j.gammas.length - 1]})` +
+        `${j.pmAverage ? `, ${j.pmAverageVsSoftThreshold.toFixed(3)} for the mean of its last ${j.average} stages (itself an LPN: ψ = mean of the ψ's)` : ''}; max |f − MMSE|: ${j.l2VsMmse.toFixed(3)} for the ` +
         `squared-error network (${j.pmVsMmse.toFixed(3)} for proximal matching, ${j.l2VsSoftThreshold.toFixed(3)} from the squared-error network to the soft-threshold).`,
     }));
   }
