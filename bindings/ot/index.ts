@@ -10,3 +10,7 @@ export { wassersteinCpDictionary, type WassersteinCpOptions, type WassersteinCpR
 export { convolutionalBarycenter, type ConvolutionalBarycenterOptions, type ConvolutionalBarycenterResult } from './convolutional.js';
 export { slicedWasserstein, slicedWassersteinDetails, type SlicedWassersteinOptions, type SlicedWassersteinDetails } from './sliced.js';
 export { classBasedOt, classPurity, type ClassBasedOtOptions, type ClassBasedOtResult } from './classbased.js';
+export {
+  gromovWasserstein, fusedGromovWasserstein, entropicGromovWasserstein,
+  type GromovOptions, type FusedGromovOptions, type GromovResult, type EntropicGromovOptions, type EntropicGromovResult,
+} from './gromov.js';
