@@ -411,7 +411,7 @@ function build(): void {
       params: () => ({ pixels: pad.values.slice() }),
       reset: (d) => pad.set((d as { pixels: number[] }).pixels),
     }, 'bounds: certify the digit you draw',
-    'Draw a digit: the digits MLP classifies it, and IBP, CROWN and α-CROWN prove the largest L∞ radius ε within which no perturbation changes the class.',
+    'Clear the pad and draw a digit (or take another from the test set): the digits MLP classifies it, and IBP, CROWN and α-CROWN prove the largest L∞ radius ε within which no perturbation changes the class.',
     [pad.canvas, clear, next]);
     clear.addEventListener('click', () => pad.clear());
     next.addEventListener('click', async () => {
