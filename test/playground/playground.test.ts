@@ -192,11 +192,14 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
       expect((after.find((x) => x.name === 'prox')!.params as { lambda: number }).lambda).toBe(1.2);
       expect((after.find((x) => x.name === 'bounds')!.params as { pixels: number[] }).pixels.some((v) => v > 0)).toBe(true);
 
-      // Cancel: start the sweep, cancel it, run it again to the same digest.
+      // Cancel: start a long sweep (20 epochs, seconds), cancel it, then run the default one again to the same digest.
+      const epochs = page.locator('#panel-cvar input[type="range"]').first();
+      await epochs.fill('20');
       await page.locator('#panel-cvar button.run').click();
       await page.locator('#panel-cvar button.cancel').click();
       await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'cancelled');
       expect(await page.locator('#panel-cvar .what').textContent()).toBe('cancelled');
+      await epochs.fill('5');
       await page.locator('#panel-cvar button.run').click();
       await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'done', undefined, { timeout: 90_000 });
       expect((await panelStates(page)).find((x) => x.name === 'cvar')!.digest).toBe(before.cvar);
