@@ -284,15 +284,31 @@ async function run(p: PanelUi): Promise<void> {
   $(`#digest-${p.name}`).textContent = reply.digest.slice(0, 16);
 }
 
-/** Re-runs a live panel at most once per animation frame while its controls move. */
+/**
+ * Re-runs a live panel as its controls move: at most once per animation frame, and never by cancelling
+ * its own running job (on a slow device every drag event would cancel the last one and nothing would
+ * finish); a change that comes in meanwhile runs as soon as that job is done, with the latest values.
+ */
+const liveState = new Map<PanelUi, { queued: boolean; running: boolean; again: boolean }>();
 function schedule(p: PanelUi): void {
   if (!p.live) return;
-  const s = p.section as HTMLElement & { queued?: boolean };
-  if (s.queued) return;
-  s.queued = true;
-  requestAnimationFrame(() => {
-    s.queued = false;
-    void run(p);
+  let st = liveState.get(p);
+  if (!st) liveState.set(p, (st = { queued: false, running: false, again: false }));
+  if (st.running) {
+    st.again = true;
+    return;
+  }
+  if (st.queued) return;
+  st.queued = true;
+  requestAnimationFrame(async () => {
+    st.queued = false;
+    st.running = true;
+    await run(p);
+    st.running = false;
+    if (st.again) {
+      st.again = false;
+      schedule(p);
+    }
   });
 }
 
