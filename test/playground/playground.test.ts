@@ -104,6 +104,12 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
   async function open(viewport: { width: number; height: number }, mobile = false) {
     const context = await browser!.newContext({ viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 });
     const page = await context.newPage();
+    // Main-thread tasks over 50 ms (the browser's "long task"): recorded for the report, not asserted.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    });
     const errors: string[] = [];
     const foreign: string[] = [];
     page.on('console', (m) => {
@@ -204,6 +210,9 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
       await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'done', undefined, { timeout: 90_000 });
       expect((await panelStates(page)).find((x) => x.name === 'cvar')!.digest).toBe(before.cvar);
 
+      const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+      timings.desktopLongTasks = longTasks.length;
+      timings.desktopLongestMainThreadTaskMs = Math.round(Math.max(0, ...longTasks));
       await page.screenshot({ path: join(shots, 'desktop-page.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(foreign).toEqual([]);
