@@ -102,13 +102,13 @@ function denseCopy(fn: string, name: string, data: VectorInput, len: number): Fl
   return out;
 }
 
-/** log(x + 1e-15) entrywise, computed in WASM (deterministic across engines). */
-function wasmLog(fn: string, x: Float64Array): Float64Array {
+/** log(x + offset) entrywise, computed in WASM (deterministic across engines). */
+export function wasmLog(fn: string, x: Float64Array, offset = 1e-15): Float64Array {
   return withScope(fn, (s) => {
     const n = x.length;
     const p = s.f64(Math.max(n, 1));
     const v = f64View(s.x, p, n);
-    for (let k = 0; k < n; k++) v[k] = x[k]! + 1e-15;
+    for (let k = 0; k < n; k++) v[k] = x[k]! + offset;
     s.x.otLogVec(p, n, p);
     return f64View(s.x, p, n).slice();
   });

@@ -14,3 +14,4 @@ export {
   gromovWasserstein, fusedGromovWasserstein, entropicGromovWasserstein,
   type GromovOptions, type FusedGromovOptions, type GromovResult, type EntropicGromovOptions, type EntropicGromovResult,
 } from './gromov.js';
+export { sinkhornDivergence, type SinkhornDivergenceOptions, type SinkhornDivergenceResult } from './divergence.js';
