@@ -6,8 +6,7 @@
 // scroll sideways. A screenshot of each panel (and of both whole pages) goes to build/test-output/playground/
 // (or PROXKIT_PLAYGROUND_SHOTS), with the measured load times in timings.json (recorded, not asserted).
 // Needs Chromium (/usr/bin/chromium or PROXKIT_CHROMIUM); skipped with a one-line notice without it.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
