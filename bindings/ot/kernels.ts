@@ -30,6 +30,11 @@ export interface OtKernels {
   otKvF32(K: number, n: number, m: number, v: number, out: number): void;
   otKtuF32(K: number, n: number, m: number, u: number, out: number): void;
   otPlanF32(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
+  otGibbsF32x4(M: number, len: number, reg: number, K: number): number;
+  otKvF32x4(K: number, n: number, m: number, v: number, vf: number, out: number): void;
+  otKtuF32x4(K: number, n: number, m: number, u: number, uf: number, out: number): void;
+  otStepF32x4(K: number, n: number, m: number, a: number, v: number, scratch: number, u: number, w: number): number;
+  otPlanF32x2(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
   otNetworkSimplexWork(n: number, m: number): number;
   otNetworkSimplex(M: number, n: number, m: number, a: number, b: number, P: number, f: number, g: number, work: number, maxIter: number): number;
   otEmd(M: number, n: number, m: number, sup: number, dem: number, P: number, pot: number, dist: number, pred: number, seen: number, maxAug: number): number;
