@@ -37,7 +37,9 @@ const opt = (name: string, fallback: string): string => {
   return i >= 0 ? argv[i + 1]! : fallback;
 };
 const outDir = opt('out', 'docs/experiments');
+// '1-10' or a comma list '10,9'
 const range = (s: string): number[] => {
+  if (s.includes(',')) return s.split(',').map(Number);
   const [a, b] = s.split('-').map(Number);
   return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
 };
@@ -62,10 +64,11 @@ if (mode === 'bars') {
     const row = { seed, minCosine: m.minCosine, pi: r.pi, sigma: r.sigma, recovered: ok, seconds: (Date.now() - t0) / 1000, W: Array.from(r.W.data), pairs: Array.from(m.pairs) };
     rows.push(row);
     console.log(`${model} seed ${seed}: min cosine ${m.minCosine.toFixed(4)} pi ${r.pi.toFixed(4)} sigma ${r.sigma.toFixed(4)} ${ok ? 'ok' : 'MISS'} (${row.seconds.toFixed(1)} s)`);
+    // written after every seed, so that an interrupted run keeps the seeds it finished
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `sparse-bars-${model}.json`), JSON.stringify({ command: `node scripts/sparse.mjs ${argv.join(' ')}`, model, good, total: rows.length, rows }, null, 1));
   }
   console.log(`${model}: ${good} of ${seeds.length} recovered`);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `sparse-bars-${model}.json`), JSON.stringify({ command: `node scripts/sparse.mjs ${argv.join(' ')}`, model, good, total: seeds.length, rows }, null, 1));
 }
 
 if (mode === 'proxsparse') {
@@ -314,8 +317,8 @@ if (mode === 'figures') {
     const lines: string[] = [];
     for (const model of ['bsc', 'mca']) {
       const j = read(`sparse-bars-${model}.json`);
-      const row = j.rows.find((r: any) => r.seed === 1);
-      const fit = matchFields({ data: Float64Array.from(row.W), rows: 10, cols: D }, barsTest({ seed: 1, superposition: model === 'bsc' ? 'linear' : 'max' }).W);
+      const row = j.rows.find((r: any) => r.seed === 1) ?? j.rows[0];
+      const fit = matchFields({ data: Float64Array.from(row.W), rows: 10, cols: D }, barsTest({ seed: row.seed, superposition: model === 'bsc' ? 'linear' : 'max' }).W);
       for (let h = 0; h < 10; h++) {
         const k = fit.pairs[h]!;
         panels.push(field(row.W.slice(k * D, (k + 1) * D), model.toUpperCase(), `cos ${fit.cosine[h]!.toFixed(3)}`));
