@@ -5,7 +5,8 @@
 // The site is self-contained: main.js (the page), worker.js (proxkit with the WASM bytes inlined, and
 // the panels' computations), index.html, style.css and the data files the panels read (copied from
 // data/). No CDN, no network beyond the server it is loaded from; any static server works.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +30,25 @@ export const DATA_FILES = [
   'data/text/README.md',
 ];
 
+/** The newest modification time under `path` (a file or a folder). */
+function newest(path) {
+  const st = statSync(path);
+  return st.isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : st.mtimeMs;
+}
+
+/**
+ * build/proxkit.wasm, compiled (as scripts/build.mjs does) when it is missing or older than a file of
+ * assembly/: the worker inlines it, and it must match the bindings bundled beside it.
+ */
+function ensureWasm() {
+  const wasm = join(root, 'build/proxkit.wasm');
+  if (existsSync(wasm) && newest(join(root, 'assembly')) <= statSync(wasm).mtimeMs) return;
+  execFileSync(join(root, 'node_modules/.bin/asc'), ['assembly/index.ts', '--target', 'release'], { cwd: root, stdio: 'inherit' });
+}
+
 /** Builds the site into `out` (emptied first); returns the list of files written. */
 export async function buildPlayground(out = join(root, 'build/playground')) {
+  ensureWasm();
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await esbuild.build({
