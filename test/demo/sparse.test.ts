@@ -14,7 +14,7 @@ describe('demo sparse (quick)', () => {
       await runDemo(['sparse'], { seed: 42, log: (l) => lines.push(l), figures: dir, quick: true });
       const m = lines.map((l) => /BSC .* (\d+) of 10 bars found .* π̂ = ([\d.]+) .* σ̂ = ([\d.]+)/.exec(l)).find(Boolean);
       expect(m).toBeTruthy();
-      // seed 42, 300 images, 40 iterations: all ten bars are found (worst cosine 0.997)
+      // seed 42, 200 images, 30 iterations (the tour since it was cut to fit its 2 s budget): passes with ≥ 9 bars
       expect(Number(m![1])).toBeGreaterThanOrEqual(9);
       expect(Math.abs(Number(m![2]) - 0.2)).toBeLessThan(0.05);
       expect(Math.abs(Number(m![3]) - 2)).toBeLessThan(0.2);
