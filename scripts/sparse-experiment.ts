@@ -317,16 +317,17 @@ if (mode === 'figures') {
     const lines: string[] = [];
     for (const model of ['bsc', 'mca']) {
       const j = read(`sparse-bars-${model}.json`);
-      const row = j.rows.find((r: any) => r.seed === 1) ?? j.rows[0];
+      // seed 1 when its fields were recorded, else the first seed that has them
+      const row = j.rows.find((r: any) => r.seed === 1 && r.W) ?? j.rows.find((r: any) => r.W);
       const fit = matchFields({ data: Float64Array.from(row.W), rows: 10, cols: D }, barsTest({ seed: row.seed, superposition: model === 'bsc' ? 'linear' : 'max' }).W);
       for (let h = 0; h < 10; h++) {
         const k = fit.pairs[h]!;
-        panels.push(field(row.W.slice(k * D, (k + 1) * D), model.toUpperCase(), `cos ${fit.cosine[h]!.toFixed(3)}`));
+        panels.push(field(row.W.slice(k * D, (k + 1) * D), `${model.toUpperCase()} s${row.seed}`, `cos ${fit.cosine[h]!.toFixed(3)}`));
       }
       lines.push(`${model.toUpperCase()}: all bars, π̂ and σ̂ recovered in ${j.good} of ${j.total} seeds`);
     }
     writeFileSync(join(outDir, 'sparse-bars.svg'), imageFigure({
-      title: 'Bars test (seed 1): the true bars and the fields learned by truncated EM',
+      title: 'Bars test: the true bars and the fields learned by truncated EM (label: model and seed)',
       panels,
       columns: 10,
       caption: 'First row: the ten true bars (5 × 5 pixels, value 10). Second row: binary sparse coding on summed bars; third row: maximal causes ' +
