@@ -116,6 +116,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   fusedGromovWasserstein: [{ fn: 'fusedGromovWasserstein', key: 'alpha', call: (o) => api.fusedGromovWasserstein(M2, M2, M2, a2, a2, { ...o }) }],
   entropicGromovWasserstein: [{ fn: 'entropicGromovWasserstein', key: 'maxIter', call: (o) => api.entropicGromovWasserstein(M2, M2, a2, a2, { reg: 0.5, ...o }) }],
   sinkhornDivergence: [{ fn: 'sinkhornDivergence', key: 'objective', call: (o) => api.sinkhornDivergence([0, 1], [0, 2], { reg: 0.5, ...o }) }],
+  sinkhornLazy: [{ fn: 'sinkhornLazy', key: 'checkEvery', call: (o) => api.sinkhornLazy([0, 1], [0, 2], { reg: 0.5, ...o }) }],
   costMatrix: [{ fn: 'costMatrix', key: 'metric', call: (o) => api.costMatrix([0, 1], [0, 2], { ...o }) }],
   slicedWasserstein: [{ fn: 'slicedWasserstein', key: 'projections', call: (o) => api.slicedWasserstein([0, 1], [0, 2], { projections: 3, ...o }) }],
   slicedWassersteinDetails: [{ fn: 'slicedWassersteinDetails', key: 'weightsX', call: (o) => api.slicedWassersteinDetails([0, 1], [0, 2], { projections: 3, ...o }) }],

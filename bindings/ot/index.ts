@@ -15,3 +15,4 @@ export {
   type GromovOptions, type FusedGromovOptions, type GromovResult, type EntropicGromovOptions, type EntropicGromovResult,
 } from './gromov.js';
 export { sinkhornDivergence, type SinkhornDivergenceOptions, type SinkhornDivergenceResult } from './divergence.js';
+export { sinkhornLazy, type SinkhornLazyOptions, type SinkhornLazyResult } from './lazy.js';
