@@ -146,7 +146,7 @@ export interface BenchContext {
  * names speed-ups as [slower key, faster key].
  */
 export function runCase(
-  c: { kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number },
+  c: { kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number; /** absolute tolerance of the output check (default 1e-12) */ tol?: number },
   candidates: readonly CaseCandidate[],
   references: readonly ArrayLike<number>[],
   ratios: Record<string, [slower: string, faster: string]>,
@@ -155,7 +155,7 @@ export function runCase(
   const check = (cand: CaseCandidate, i: number, when: string): void => {
     cand.poison();
     cand.call(i);
-    assertClose(`${c.kernel} n=${c.n} input ${i} ${cand.name}${when}`, cand.output(), references[i]!);
+    assertClose(`${c.kernel} n=${c.n} input ${i} ${cand.name}${when}`, cand.output(), references[i]!, c.tol);
   };
   const k = references.length;
   for (const cand of candidates) for (let i = 0; i < k; i++) check(cand, i, '');

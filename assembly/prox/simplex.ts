@@ -261,3 +261,60 @@ export function projectSimplexScalar(y: usize, n: i32, a: f64, w: usize, out: us
   }
   return i32(flag != 0);
 }
+
+/**
+ * The bench's Condat-only baseline: Condat's Algorithm 1 (Math. Program. 158, 2016) as written — one
+ * pass with restarts (step 2), the set-aside entries revisited (step 3), then removals until the
+ * candidate set stops changing (step 4) — and the same SIMD final pass, out = max(y − τ, 0). No block
+ * skipping and no Newton stage. w: n f64 scratch (not y). Returns the non-finite flag.
+ */
+export function projectSimplexCondat(y: usize, n: i32, a: f64, w: usize, out: usize): i32 {
+  if (n <= 0) return 0;
+  const y0 = load<f64>(y);
+  store<f64>(w, y0);
+  let vs = 0; // w[0..vs): ṽ, w[vs..ve): v
+  let ve = 1;
+  let rho = y0 - a;
+  for (let i = 1; i < n; i++) {
+    const yi = load<f64>(y + (<usize>i << 3));
+    if (yi > rho) {
+      rho += (yi - rho) / <f64>(ve - vs + 1);
+      if (rho > yi - a) {
+        store<f64>(w + (<usize>ve << 3), yi);
+        ve++;
+      } else {
+        vs = ve;
+        store<f64>(w + (<usize>ve << 3), yi);
+        ve++;
+        rho = yi - a;
+      }
+    }
+  }
+  // Step 3: the entries of ṽ above ρ join v (appended after it).
+  for (let k = 0; k < vs; k++) {
+    const x = load<f64>(w + (<usize>k << 3));
+    if (x > rho) {
+      store<f64>(w + (<usize>ve << 3), x);
+      ve++;
+      rho += (x - rho) / <f64>(ve - vs);
+    }
+  }
+  // Step 4: remove the entries at or below ρ until v no longer changes.
+  let size = ve - vs;
+  while (true) {
+    let kept = vs;
+    for (let k = vs; k < ve; k++) {
+      const x = load<f64>(w + (<usize>k << 3));
+      if (x > rho) {
+        store<f64>(w + (<usize>kept << 3), x);
+        kept++;
+      } else {
+        size--;
+        rho += (rho - x) / <f64>size;
+      }
+    }
+    if (kept == ve) break;
+    ve = kept;
+  }
+  return shiftPositive(y, n, 0, rho, out);
+}

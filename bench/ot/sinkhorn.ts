@@ -3,9 +3,9 @@
  *
  * sinkhorn / sinkhornF32: ONE Sinkhorn iteration (w = Kᵀu, v = b ⊘ w, K v, u = a ⊘ K v; K precomputed,
  * u reset to 1/n before each call) at n = m = 256, 1024, 2048 (bench sizes 1e3, 1e5, 1e6): the raw
- * WASM kernels that `sinkhorn` runs (f64: otKtu + otKvPairs; f32: otKtuF32 + otKvF32 with K stored as
- * float32, f64 accumulation) against the same iteration in plain TS (f64 K in a Float64Array / f32 K
- * in a Float32Array, f64 sums). The case's `n` is the flop count of an iteration, 4·n·m (two
+ * WASM kernels that `sinkhorn` runs (f64: otKtu + otKvPairs; f32: otStepF32x4, K v and the next Kᵀu
+ * in f32x4 lanes with one pass over K, assembly/ot/f32x4.ts) against the same iteration in plain TS
+ * (f64 K in a Float64Array / f32 K in a Float32Array, f64 sums). The case's `n` is the flop count of an iteration, 4·n·m (two
  * mat-vecs of 2·n·m flops; the 2(n + m) divisions are not counted), so its "elements/s" column is
  * FLOP/s. Points uniform in [0, 1]², squared-Euclidean cost, reg 0.1, uniform marginals; fixed seeds.
  * Outputs (u scaled by its largest entry) are checked against the plain-TS loop before and after timing.
@@ -70,7 +70,7 @@ function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult
     // K from the WASM kernel for every candidate (V8's Math.exp differs from AssemblyScript's in the last bit).
     const Mb = allocF64(M);
     const Kb = allocF64(f32 ? Math.ceil((n * m) / 2) : n * m);
-    if ((f32 ? x.otGibbsF32 : x.otGibbs)(Mb.ptr, n * m, REG, Kb.ptr) !== 0) throw new Error('bench: non-finite K');
+    if ((f32 ? x.otGibbsF32x4 : x.otGibbs)(Mb.ptr, n * m, REG, Kb.ptr) !== 0) throw new Error('bench: non-finite K');
     const K = f32 ? new Float32Array(x.memory.buffer, Kb.ptr, n * m).slice() : Kb.toArray();
     const [ab, bb, ub, vb, kvb, wb] = [allocF64(a), allocF64(b), allocF64(n), allocF64(m), allocF64(n), allocF64(m)];
     const plainU = new Float64Array(n);
@@ -78,32 +78,48 @@ function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult
     const plainW = new Float64Array(m);
     sinkhornLoopPlain(K, n, m, a, b, 1, plainU, plainV, plainW);
     const reference = scaled(plainU);
-    const Kv = f32 ? x.otKvF32 : x.otKvPairs;
-    const Ktu = f32 ? x.otKtuF32 : x.otKtu;
-    const raw = (): void => {
+    const Kv = x.otKvPairs;
+    const Ktu = x.otKtu;
+    // f32: what one iteration of sinkhorn(…, { precision: 'f32' }) runs: v = b ⊘ w, then u = a ⊘ K v and
+    // the next w = Kᵀ u fused in one pass over K (otStepF32x4). w for u = 1/n is computed once here (u is
+    // reset to 1/n before every f64 call, so both paths compute the same u from the same w).
+    const sc = allocF64(n + 2 * m);
+    const w0 = allocF64(m);
+    if (f32) {
       ub.view().fill(1 / n);
-      Ktu(Kb.ptr, n, m, ub.ptr, wb.ptr);
-      x.otScale(bb.ptr, wb.ptr, m, vb.ptr);
-      Kv(Kb.ptr, n, m, vb.ptr, kvb.ptr);
-      x.otScale(ab.ptr, kvb.ptr, n, ub.ptr);
-    };
+      x.otKtuF32x4(Kb.ptr, n, m, ub.ptr, sc.ptr, w0.ptr);
+    }
+    const raw = f32
+      ? (): void => {
+          x.otScale(bb.ptr, w0.ptr, m, vb.ptr);
+          x.otStepF32x4(Kb.ptr, n, m, ab.ptr, vb.ptr, sc.ptr, ub.ptr, wb.ptr);
+        }
+      : (): void => {
+          ub.view().fill(1 / n);
+          Ktu(Kb.ptr, n, m, ub.ptr, wb.ptr);
+          x.otScale(bb.ptr, wb.ptr, m, vb.ptr);
+          Kv(Kb.ptr, n, m, vb.ptr, kvb.ptr);
+          x.otScale(ab.ptr, kvb.ptr, n, ub.ptr);
+        };
     try {
       const candidates: CaseCandidate[] = [
-        { key: 'raw', name: `WASM ${precision} kernels (${f32 ? 'otKtuF32 + otKvF32' : 'otKtu + otKvPairs'})`, call: raw, poison: () => ub.view().fill(NaN), output: () => scaled(ub.view()) },
+        { key: 'raw', name: `WASM ${precision} kernels (${f32 ? 'otScale + otStepF32x4' : 'otKtu + otKvPairs'})`, call: raw, poison: () => ub.view().fill(NaN), output: () => scaled(ub.view()) },
         {
           key: 'plainTS', name: `plain TS, same iteration (${f32 ? 'Float32Array K' : 'Float64Array K'})`,
           call: () => sinkhornLoopPlain(K, n, m, a, b, 1, plainU, plainV, plainW), poison: () => plainU.fill(NaN), output: () => scaled(plainU),
         },
       ];
       return runCase(
-        { kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG } },
+        // f32: the kernels sum in f32 lanes (each entry within 2e-6 relative, see assembly/ot/f32x4.ts), the
+        // plain-TS loop in f64: their scaled u agree to ~1e-6, so the check allows 1e-5.
+        { kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG }, tol: f32 ? 1e-5 : 1e-12 },
         candidates,
         [reference],
         { [`WASM ${precision} vs plain-TS`]: ['plainTS', 'raw'] },
         ctx.timer,
       );
     } finally {
-      for (const buf of [Mb, Kb, ab, bb, ub, vb, kvb, wb]) buf.free();
+      for (const buf of [Mb, Kb, ab, bb, ub, vb, kvb, wb, sc, w0]) buf.free();
     }
   });
 }

@@ -189,6 +189,54 @@ describe('projectSimplex against independent definitions', () => {
   });
 });
 
+describe('projectSimplexCondat (the bench\'s Condat-only baseline kernel)', () => {
+  /** The kernel on v with radius r: its output and flag. */
+  function condat(v: ArrayLike<number>, r: number): { out: Float64Array; flag: number } {
+    const x = wasm();
+    const n = v.length;
+    const [y, w, o] = [allocF64(Float64Array.from(v)), allocF64(Math.max(1, n)), allocF64(Math.max(1, n))];
+    try {
+      const flag = x.projectSimplexCondat(y.ptr, n, r, w.ptr, o.ptr);
+      return { out: o.toArray().slice(0, n), flag };
+    } finally {
+      [y, w, o].forEach((b) => b.free());
+    }
+  }
+
+  it('equals the sort-based projection on seeded vectors (sparse and dense radii, sizes with every tail)', () => {
+    const g = uniforms(77);
+    for (let t = 0; t < 60; t++) {
+      const n = 1 + Math.floor(g() * 700);
+      const v = randomVector(900 + t, n).map((q) => q * (1 + 9 * g()));
+      for (const r of [1e-3, 1, n / 4, 10 * n]) {
+        const { out, flag } = condat(v, r);
+        expect(flag).toBe(0);
+        const ref = projectSimplexSortRef(v, r);
+        const scale = Math.max(1, r, ...Array.from(v, Math.abs));
+        for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - ref[i]!)).toBeLessThanOrEqual(1e-12 * scale);
+        expectKkt(Float64Array.from(v), out, r);
+      }
+    }
+  });
+
+  it('ties (all equal, repeated maxima, a tie at the threshold) and n = 1', () => {
+    for (const [v, r] of [[[2, 2, 2, 2, 2], 1], [[3, 3, 1, 1, 0], 1], [[1, 1, 0.5, 0.5, 0.5, 0], 1], [[5, 5, 5, 4, 4, 4, 4], 3]] as const) {
+      const { out } = condat(v, r);
+      const ref = projectSimplexSortRef(Float64Array.from(v), r);
+      const brute = projectByEnumeration([...v], r);
+      for (let i = 0; i < v.length; i++) {
+        expect(Math.abs(out[i]! - ref[i]!)).toBeLessThanOrEqual(1e-14);
+        expect(Math.abs(out[i]! - brute[i]!)).toBeLessThanOrEqual(1e-14);
+      }
+    }
+    expect(Array.from(condat([-123.5], 2).out)).toEqual([2]);
+  });
+
+  it('flags NaN and ±Inf', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) expect(condat([0.5, bad, 0.25, 1, 2], 1).flag).toBe(1);
+  });
+});
+
 describe('projectSimplex edge cases', () => {
   it('n = 1 gives [radius]', () => {
     expect(Array.from(projectSimplex([-123.5]))).toEqual([1]);
