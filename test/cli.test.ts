@@ -59,6 +59,10 @@ describe('proxkit CLI', () => {
     const fed = flat(run('fed', '--help').stdout);
     expect(fed).toMatch(/--svg <file> where to write the figure \(SVG\).*created when missing \(default: fed\.svg\)/);
     expect(fed).toMatch(/--json <file> where to write every number of the runs \(JSON\).*\(default: fed\.json\)/);
+    const policy = flat(run('policy', '--help').stdout);
+    expect(policy).toMatch(/--svg <file> where to write the figure \(SVG\).*created when missing \(default: policy\.svg\)/);
+    expect(policy).toMatch(/--json <file> where to write every number of the runs \(JSON\).*\(default: policy\.json\)/);
+    expect(policy).toMatch(/experiment the experiment \(nash, bandit, sampled, lm\)/);
   });
 
   it('demo prox runs on the embedded data and reproduces the published lasso order', () => {
