@@ -187,12 +187,20 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   workerPool: [{ fn: 'workerPool', key: 'workers', call: (o) => api.scale.workerPool({ workers: 1, worker: 'unused-when-the-options-are-refused.js', ...o }).then((p) => p.close()) }],
   // one round on one thread of the built package's worker (npm test builds dist/ first)
   federatedOnWorkers: [{ fn: 'federatedOnWorkers', key: 'workers', call: (o) => api.scale.federatedOnWorkers(fedData(), { rounds: 1, epochs: 1, workers: 1, worker: new URL('../dist/scale-worker.js', import.meta.url), ...o }) }],
+  cvarSweepOn: [{ fn: 'cvarSweepOn', key: 'seeds', call: (o) => api.scale.cvarSweepOn(api.scale.inProcessExecutor(), { problems: [cvarProblem()], stepSizes: [0.1], betas: [0.9], methods: ['spl+'], seeds: 1, epochs: 1, ...o }) }],
+  // no Redis is needed: the executor connects on its first batch
+  queueExecutor: [{ fn: 'queueExecutor', key: 'pollMs', call: (o) => api.scale.queueExecutor({ url: 'redis://127.0.0.1:1', ...o }).then((q) => q.close()) }],
+  // options are checked before it connects; with no Redis on port 1 it then gives up after connectMs (that refusal is expected here)
+  queueWorker: [{ fn: 'queueWorker', key: 'concurrency', call: (o) => api.scale.queueWorker({ url: 'redis://127.0.0.1:1', connectMs: 300, worker: new URL('../dist/scale-worker.js', import.meta.url), ...o }).then((w) => w.close(), (e: Error) => {
+    if (!/did not answer within 300 ms/.test(e.message)) throw e;
+  }) }],
   lisaTrain: [{ fn: 'lisaTrain', key: 'finetuneSteps', call: (o) => fed.lisaTrain(lisaData(), { cycles: 1, alignSteps: 1, finetuneSteps: 1, ...o }) }],
   lisaExperiment: [{ fn: 'lisaExperiment', key: 'harmfulFraction', call: (o) => fed.lisaExperiment([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 1, { seeds: [0], cycles: 1, alignSteps: 1, finetuneSteps: 1, sourceLabel: 1, targetLabel: 2, harmfulFraction: 0.4, alignmentFraction: 0.3, testFraction: 0.3, alignEpochs: 1, ...o }) }],
 };
 
 /** Exported functions that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
+  jobId: 'scale: a job description in, its queue id out',
   ...NN_NO_OPTIONS,
   ...SADDLE_NO_OPTIONS,
   ...CAUSAL_NO_OPTIONS,
@@ -225,7 +233,8 @@ const NO_OPTIONS: Record<string, string> = {
   projectSimplex: 'vector, radius, out: all positional',
   ...Object.fromEntries(
     ['normL1', 'normL2', 'sqrNormL2', 'elasticNet', 'normLinf', 'normL21', 'huberLoss', 'indBox', 'indNonnegative', 'indSimplex',
-      'indBallL1', 'indBallL2', 'indBallLinf', 'indHyperplane', 'indHalfspace', 'totalVariation1D', 'nmSparsity', 'proxSparse', 'lossProx', 'nuclearNorm']
+      'indBallL1', 'indBallL2', 'indBallLinf', 'indHyperplane', 'indHalfspace', 'totalVariation1D', 'nmSparsity', 'proxSparse', 'lossProx', 'nuclearNorm',
+      'indPsd', 'indSoc', 'indBallL0', 'normL0', 'indSphereL2', 'indRank', 'indStiefel']
       .map((k) => [k, 'an operator factory: its parameters are positional scalars / vectors (the math of f)']),
   ),
   tv1dScratchLength: 'a length',

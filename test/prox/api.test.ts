@@ -32,6 +32,13 @@ import {
   normL21,
   normLinf,
   nuclearNorm,
+  indPsd,
+  indSoc,
+  indBallL0,
+  normL0,
+  indSphereL2,
+  indRank,
+  indStiefel,
   ParameterError,
   projectSimplex,
   proxSparse,
@@ -140,7 +147,7 @@ describe('prox: every bad argument gives a typed error, no leak, module usable',
     sweepOperator('indHalfspace', indHalfspace, [[1, 2, 3], 1], v, { kinds: { arg1: 'real' } });
   });
 
-  it('total variation, N:M sparsity, proxSparse, loss proxes, nuclear norm', () => {
+  it('total variation, N:M sparsity, proxSparse, loss proxes, nuclear norm, cones, nonconvex sets', () => {
     sweepOperator('totalVariation1D', totalVariation1D, [0.5], [1, 3, 2], ALL_OPTIONAL);
     sweepOperator('totalVariation1D', totalVariation1D, [0.5, [1, 2]], [1, 3, 2], ALL_OPTIONAL);
     sweepOperator('nmSparsity', nmSparsity, [2, 4], [1, -2, 3, 0.5], ALL_OPTIONAL);
@@ -149,6 +156,13 @@ describe('prox: every bad argument gives a typed error, no leak, module usable',
     sweepOperator('lossProx', lossProx, ['squared', [1, 2, 3], 0.5], [1, -2, 3], { optionalFrom: 2 });
     sweepOperator('lossProx', lossProx, ['logistic', [1, 2, 3], 1], [1, -2, 3], { optionalFrom: 2, kinds: { arg2: 'real' } });
     sweepOperator('nuclearNorm', nuclearNorm, [0.5, 2, 2], [1, 2, 3, 4]);
+    sweepOperator('indPsd', indPsd, [2], [1, 2, 3, 4]);
+    sweepOperator('indSoc', indSoc, [], [1, 2, 3]);
+    sweepOperator('indBallL0', indBallL0, [1], [1, -2, 3], { kinds: countEntries('arg0') });
+    sweepOperator('normL0', normL0, [0.5], [1, -2, 3], ALL_OPTIONAL);
+    sweepOperator('indSphereL2', indSphereL2, [1], [1, -2, 3], { optionalFrom: 0, kinds: { arg0: 'real' } });
+    sweepOperator('indRank', indRank, [1, 2, 2], [1, 2, 3, 4], { kinds: countEntries('arg0') });
+    sweepOperator('indStiefel', indStiefel, [2, 2], [1, 2, 3, 4]);
   });
 
   it('tv1dScratchLength', () => {
