@@ -24,6 +24,8 @@ export interface LiftedQp {
   p?: number;
   l?: Float64Array;
   u?: Float64Array;
+  /** Scenario probabilities (Σ = 1): the slack sᵢ then counts pᵢ/(1 − β) instead of 1/k. Default uniform. */
+  weights?: Float64Array;
 }
 
 /** Solves a dense linear system M·x = b (N×N, row-major copies) by Gaussian elimination with partial pivoting. */
@@ -64,7 +66,7 @@ export function liftedQpReference(pr: LiftedQp): { x: Float64Array; t: number; o
   {
     const g = new Float64Array(N);
     g[n] = 1;
-    for (let i = 0; i < m; i++) g[n + 1 + i] = 1 / k;
+    for (let i = 0; i < m; i++) g[n + 1 + i] = pr.weights ? pr.weights[i]! / (1 - beta) : 1 / k;
     rows.push({ g, h: kappa });
   }
   for (let i = 0; i < m; i++) {
