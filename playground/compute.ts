@@ -10,7 +10,7 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  federated, nn, normL1, computeBounds, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
   rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
@@ -574,6 +574,87 @@ const federatedPanel: PanelSpec<FederatedParams> = {
   },
 };
 
+// ------------------------------------------------------------------------------------------ forecast
+
+/** Parameters of the forecast panel: RLinear's lookback and the horizon held out at the end of the births series. */
+export interface ForecastParams {
+  lookback: number;
+  horizon: number;
+}
+
+const forecastPanel: PanelSpec<ForecastParams> = {
+  needs: ['births'],
+  defaults: () => ({ lookback: 364, horizon: 56 }),
+  run(p, data) {
+    const y = data.births.births;
+    const n = y.length;
+    const H = p.horizon;
+    const train = y.slice(0, n - H);
+    const truth = y.slice(n - H);
+    const model = fitRLinear(train, { lookback: p.lookback, horizon: H, stride: 2 });
+    const rl = model.forecast(train, H);
+    const naive = seasonalNaive(train, 7, H);
+    const mse = (f: ArrayLike<number>) => {
+      let s = 0;
+      for (let i = 0; i < H; i++) s += (f[i]! - truth[i]!) ** 2;
+      return s / H;
+    };
+    // The spectrum of the training part (mean removed), against the period in days.
+    const mean = train.reduce((a, b) => a + b, 0) / train.length;
+    const power = periodogram(train.map((v) => v - mean));
+    // For the figure, the strongest frequency in each of 120 bins of equal width in log(period) between 2
+    // and 400 days (a marker per frequency would be ~1800 of them); the digest covers every frequency.
+    const BINS = 120;
+    const best = new Array<number>(BINS).fill(-1);
+    const ratio = 400 / 2;
+    for (let k = 1; k < power.length; k++) {
+      const period = train.length / k;
+      if (period < 2 || period > 400) continue;
+      // Bin edges 2·ratio^(b/BINS): JavaScript's pow, which only places markers in the figure.
+      let b = 0;
+      while (b < BINS - 1 && period >= 2 * ratio ** ((b + 1) / BINS)) b++;
+      if (best[b]! < 0 || power[k]! > power[best[b]!]!) best[b] = k;
+    }
+    const kept = best.filter((k) => k >= 0);
+    const periods = kept.map((k) => train.length / k);
+    const powers = kept.map((k) => power[k]!);
+    const shown = 3 * H;
+    const days = Array.from({ length: shown }, (_, i) => i - (shown - H));
+    const history = y.slice(n - shown);
+    const pad = (f: ArrayLike<number>) => [...new Array<number>(shown - H).fill(NaN), ...Array.from(f)];
+    const k = (v: number) => Math.sqrt(v).toFixed(0);
+    return {
+      values: [rl, naive, power],
+      summary: `last ${H} days of 2003 held out: RLinear (lookback ${p.lookback}) RMSE ${k(mse(rl))} births/day, seasonal naive (7 days) ${k(mse(naive))}`,
+      pictures: [],
+      figure: (_uris, narrow) => lineFigure({
+        title: `US daily births: the last ${H} days of 2003 forecast by RLinear (lookback ${p.lookback}) and by the weekly seasonal-naive rule`,
+        columns: narrow ? 1 : 2,
+        width: narrow ? 360 : 960,
+        panels: [
+          {
+            title: 'forecast vs what happened',
+            x: { label: `day (0 = ${data.births.dates[n - H]})` },
+            y: { label: 'births per day' },
+            series: [
+              { name: 'observed', x: days, y: history, width: 1.5, size: 1.5 },
+              { name: `RLinear (RMSE ${k(mse(rl))})`, x: days, y: pad(rl), width: 1.5, size: 2 },
+              { name: `seasonal naive (RMSE ${k(mse(naive))})`, x: days, y: pad(naive), width: 1.5, size: 2 },
+            ],
+          },
+          {
+            title: 'periodogram of the training days',
+            x: { label: 'period (days, log scale)', scale: 'log' },
+            y: { label: 'power', scale: 'log' },
+            series: [{ name: 'power', x: periods, y: powers, markersOnly: true, size: 1.5 }],
+          },
+        ],
+        caption: 'RLinear: one ridge-regularised linear map from the last lookback days to the next horizon days, on instance-normalised windows. The periodogram (FFT in WebAssembly) shows why a weekly rule does well: the power sits at 7 days and its harmonics, and at the year.',
+      }),
+    };
+  },
+};
+
 /** Every panel, in the order of the page. */
 export const PANELS = {
   prox: proxPanel,
@@ -585,6 +666,7 @@ export const PANELS = {
   policy: nashPanel,
   lm: lmPanel,
   federated: federatedPanel,
+  forecast: forecastPanel,
 } as const;
 
 export type PanelName = keyof typeof PANELS;

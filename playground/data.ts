@@ -30,6 +30,7 @@ export const DATA_FILES = [
   'data/datasets/diabetes_target.csv',
   'data/models/digits-mlp.json',
   'data/text/genesis-kjv.txt',
+  'data/datasets/us_births_1994_2003.csv',
 ] as const;
 
 /** Everything the panels compute on. */
@@ -43,6 +44,8 @@ export interface PlaygroundData {
   model: NetworkSpec;
   /** The book of Genesis (King James Version), the language model's corpus. */
   genesis: string;
+  /** US daily births 1994–2003 (3652 days, no gaps). */
+  births: { dates: string[]; births: number[] };
 }
 
 /** A binary PPM (P6, maxval < 256) as an RGB picture in [0, 1]. */
@@ -74,9 +77,9 @@ const numberRows = (text: string, sep: RegExp): number[][] =>
   text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).map((l) => l.split(sep).map(Number));
 
 /** The parts of {@link PlaygroundData}; a panel's worker loads only the parts that panel reads. */
-export type DataPart = 'photos' | 'digits' | 'diabetes' | 'model' | 'genesis';
+export type DataPart = 'photos' | 'digits' | 'diabetes' | 'model' | 'genesis' | 'births';
 
-export const ALL_PARTS: readonly DataPart[] = ['photos', 'digits', 'diabetes', 'model', 'genesis'];
+export const ALL_PARTS: readonly DataPart[] = ['photos', 'digits', 'diabetes', 'model', 'genesis', 'births'];
 
 /**
  * Reads the data files of `parts` through `read` (a fetch in the page, a file read in Node) and
@@ -98,6 +101,11 @@ export async function loadData(read: (file: string) => Promise<Uint8Array>, part
     },
     model: async () => JSON.parse(await text('data/models/digits-mlp.json')) as NetworkSpec,
     genesis: () => text('data/text/genesis-kjv.txt'),
+    births: async () => {
+      // date,year,month,day,day_of_week,births
+      const rows = (await text('data/datasets/us_births_1994_2003.csv')).trim().split('\n').slice(1).map((l) => l.split(','));
+      return { dates: rows.map((r) => r[0]!), births: rows.map((r) => Number(r[5])) };
+    },
   };
   const data = {} as Record<DataPart, unknown>;
   const loaded = await Promise.all(parts.map((part) => loaders[part]()));

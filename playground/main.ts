@@ -476,6 +476,20 @@ function build(): void {
     'Decentralized proximal SGD on a ring of five nodes; each node holds only two of the ten digit classes. Compare gradient tracking, compressed gossip and an ℓ1 prox.',
     [steps.root, topK.root, l1.root]);
   }
+  // forecast
+  {
+    const lookback = slider('lookback', 28, 728, 28, 364, (v) => `${v} days`);
+    const horizon = select('horizon', [['14', '14 days'], ['28', '28 days'], ['56', '56 days'], ['112', '112 days']], '56');
+    const p = addPanel({
+      name: 'forecast', live: false,
+      params: () => ({ lookback: Number(lookback.input.value), horizon: Number(horizon.input.value) }),
+      reset: () => {},
+    }, 'forecast: US daily births, the last weeks of 2003',
+    'RLinear (a ridge-regularised linear map from the last lookback days to the next ones) against the weekly seasonal-naive rule, and the periodogram of the series.',
+    [lookback.root, horizon.root]);
+    lookback.input.addEventListener('change', () => void run(p));
+    horizon.input.addEventListener('change', () => void run(p));
+  }
 }
 
 async function start(): Promise<void> {

@@ -23,6 +23,7 @@ export const DATA_FILES = [
   'data/datasets/diabetes_target.csv',
   'data/models/digits-mlp.json',
   'data/text/genesis-kjv.txt',
+  'data/datasets/us_births_1994_2003.csv',
   // Their sources and licences travel with them.
   'data/images/README.md',
   'data/datasets/README.md',
