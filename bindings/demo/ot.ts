@@ -13,6 +13,7 @@
 import { barycenter, convolutionalBarycenter, costMatrix, rng, sinkhorn, wassersteinCpDictionary } from '../index.js';
 import { pngDataUri, writeOutput, type DemoContext, type DemoSection } from './context.js';
 import { imageFigure } from '../plot/svg.js';
+import { gradientFlow, gwMatching } from './ot-geometry.js';
 import { digits } from '../datasets.js';
 import { png } from './png.js';
 import { parsePpm } from './tucker.js';
@@ -300,10 +301,12 @@ function digitDictionary(ctx: DemoContext): void {
 
 export const otDemo: DemoSection = {
   name: 'ot',
-  title: 'colour transfer, Wasserstein barycenter of digits, Wasserstein CP-dictionary learning',
+  title: 'colour transfer, Wasserstein barycenter of digits, Wasserstein CP-dictionary learning, a Sinkhorn-divergence gradient flow, Gromov–Wasserstein matching',
   run(ctx) {
     colourTransfer(ctx);
     digitBarycenter(ctx);
     digitDictionary(ctx);
+    gradientFlow(ctx);
+    gwMatching(ctx);
   },
 };
