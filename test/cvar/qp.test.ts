@@ -9,6 +9,7 @@ import { cvarQp, type CvarQpProblem } from '../../bindings/index.js';
 import { randomVector, uniforms } from '../helpers.js';
 import { cvarSortRef } from './reference.js';
 import { liftedQpReference } from './qp-reference.js';
+import { weightedCvar } from '../../bindings/cvar/weighted.js';
 
 beforeAll(() => init());
 
@@ -95,6 +96,35 @@ describe('cvarQp', () => {
     expect(r.kkt.stationarity).toBeLessThan(1e-6);
     expect(r.kkt.cvarViolation).toBeLessThan(1e-6);
     expect(r.kkt.boxViolation).toBeLessThan(1e-6);
+  });
+
+  it('scenario weights: the same solution as the sample with each row repeated by its weight, and as the weighted lifted QP', () => {
+    const pf = portfolio(1, 6, 50);
+    const beta = 0.8;
+    const u = uniforms(81);
+    const counts = Array.from({ length: pf.m }, () => 1 + Math.floor(3 * u()));
+    const rowsOut: number[] = [];
+    counts.forEach((c, i) => { for (let r = 0; r < c; r++) rowsOut.push(...pf.A.subarray(i * pf.n, (i + 1) * pf.n)); });
+    const mBig = rowsOut.length / pf.n;
+    // κ between the weighted CVaR of the equal-weight portfolio and that of the optimum without the limit
+    const free = cvarQp({ ...problemOf(pf, beta, 1e6), weights: counts }, { absTol: 1e-10, relTol: 1e-10 });
+    const probs = Float64Array.from(counts, (c) => c / counts.reduce((a, b) => a + b, 0));
+    const cEq = weightedCvar(lossesOf(pf.A, new Float64Array(pf.n).fill(1 / pf.n), pf.m, pf.n), probs, beta);
+    expect(free.cvar).toBeGreaterThan(cEq);
+    const kappa = (free.cvar + cEq) / 2;
+    const base = problemOf(pf, beta, kappa);
+    const weighted = cvarQp({ ...base, weights: counts }, { absTol: 1e-10, relTol: 1e-10 });
+    const repeated = cvarQp({ ...base, A: { data: Float64Array.from(rowsOut), rows: mBig, cols: pf.n } }, { absTol: 1e-10, relTol: 1e-10 });
+    expect(weighted.converged && repeated.converged).toBe(true);
+    expect(Math.abs(weighted.objective - repeated.objective)).toBeLessThan(1e-8);
+    for (let j = 0; j < pf.n; j++) expect(Math.abs(weighted.x[j]! - repeated.x[j]!)).toBeLessThan(1e-6);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const ref = liftedQpReference({ n: pf.n, m: pf.m, P: pf.P, q: pf.q, A: pf.A, beta, kappa, B: pf.B, p: pf.p, l: pf.l, u: pf.u, weights: Float64Array.from(counts, (c) => c / total) });
+    expect(Math.abs(weighted.objective - ref.objective)).toBeLessThan(1e-6 * Math.max(1, Math.abs(ref.objective)));
+    expect(Math.abs(weighted.cvar - kappa)).toBeLessThan(1e-6); // the limit binds
+    expect(weighted.cvarMultiplier).toBeGreaterThan(1e-6);
+    expect(() => cvarQp({ ...base, weights: new Array(pf.m).fill(0) })).toThrow(/cvarQp: problem\.weights must have a positive sum/);
+    expect(() => cvarQp({ ...base, weights: [-1, ...new Array(pf.m - 1).fill(1)] })).toThrow(/cvarQp: problem\.weights\[0\] must be ≥ 0/);
   });
 
   it('a linear objective (P = 0) with box bounds: the LP optimum of the lifted problem', () => {
