@@ -187,7 +187,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   workerPool: [{ fn: 'workerPool', key: 'workers', call: (o) => api.scale.workerPool({ workers: 1, worker: 'unused-when-the-options-are-refused.js', ...o }).then((p) => p.close()) }],
   // one round on one thread of the built package's worker (npm test builds dist/ first)
   federatedOnWorkers: [{ fn: 'federatedOnWorkers', key: 'workers', call: (o) => api.scale.federatedOnWorkers(fedData(), { rounds: 1, epochs: 1, workers: 1, worker: new URL('../dist/scale-worker.js', import.meta.url), ...o }) }],
-  cvarSweepOn: [{ fn: 'cvarSweepOn', key: 'seeds', call: (o) => api.scale.cvarSweepOn(api.scale.inProcessExecutor(), { problems: [cvarProblem()], stepSizes: [0.1], betas: [0.9], methods: ['spl+'], seeds: 1, epochs: 1, ...o }) }],
+  cvarSweepOn: [{ fn: 'cvarSweepOn', key: 'epochs', call: (o) => api.scale.cvarSweepOn(api.scale.inProcessExecutor(), { problems: [cvarProblem()], stepSizes: [0.1], betas: [0.9], methods: ['spl+'], seeds: 1, epochs: 1, ...o }) }],
   // no Redis is needed: the executor connects on its first batch
   queueExecutor: [{ fn: 'queueExecutor', key: 'pollMs', call: (o) => api.scale.queueExecutor({ url: 'redis://127.0.0.1:1', ...o }).then((q) => q.close()) }],
   // options are checked before it connects; with no Redis on port 1 it then gives up after connectMs (that refusal is expected here)

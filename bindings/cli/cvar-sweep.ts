@@ -1,7 +1,7 @@
 /** `proxkit cvar-sweep`: the step-size experiment on the embedded data, with a progress bar. */
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { cvarSweep, formatSweepTable, init, sweepSvg, type CvarSweepResult } from '../index.js';
+import { cvarSweep, formatSweepTable, init, scale, sweepSvg, type CvarSweepOptions, type CvarSweepResult } from '../index.js';
 import { diabetesProblem, sweepProblems } from '../cvar/data.js';
 
 export interface CvarSweepCliOptions {
@@ -17,6 +17,8 @@ export interface CvarSweepCliOptions {
   tolerance: number;
   /** Show a progress bar (default: when stderr is a terminal). */
   progress: boolean;
+  /** Runs the sweep's runs as jobs on it (a worker pool or the queue); default: in this thread. */
+  executor?: scale.JobExecutor;
   log(line: string): void;
 }
 
@@ -50,7 +52,7 @@ export async function runCvarSweepCli(o: CvarSweepCliOptions): Promise<CvarSweep
   const stepSizes = o.quick ? Array.from({ length: 7 }, (_, i) => 10 ** (-4 + i)) : undefined;
   const bar = o.progress ? new cliProgress.SingleBar({ format: 'cvar-sweep [{bar}] {percentage}% | {value}/{total} runs | {label}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let started = false;
-  const result = cvarSweep({
+  const options: CvarSweepOptions = {
     problems,
     stepSizes,
     betas: o.quick ? [0.9] : [0.9, 0.99],
@@ -66,7 +68,9 @@ export async function runCvarSweepCli(o: CvarSweepCliOptions): Promise<CvarSweep
       }
       bar.update(done, { label });
     },
-  });
+  };
+  // the same result bit for bit either way (the runs are pure functions of their jobs); timeMs aside
+  const result = o.executor ? await scale.cvarSweepOn(o.executor, options) : cvarSweep(options);
   bar?.stop();
   o.log(formatSweepTable(result));
   o.log('');

@@ -15,6 +15,8 @@ import { LM_EXPERIMENTS, lmSettings, runLmExperimentsCli, type LmExperiment } fr
 import { SADDLE_EXPERIMENTS, runSaddleCli, type SaddleExperiment } from './saddle.js';
 import { POLICY_EXPERIMENTS, runPolicyCli, type PolicyExperiment } from './policy.js';
 import { CommandFailure, UsageError, describeFailure, oneLine, prepareOutputFile, prepareOutputFolder } from './io.js';
+import { openExecutor } from './executor.js';
+import { runWorkerCli } from './worker.js';
 
 const EXIT_CODES = `
 Exit codes: 0 done (for verify: whatever the verdict); 1 an input file or output folder cannot be
@@ -108,7 +110,9 @@ command('cvar-sweep')
   .addOption(opt('--tolerance <t>', 'relative suboptimality that counts as reaching the optimum', '0.01'))
   .option('--quick', 'a small configuration: diabetes only, β = 0.9, 7 step sizes (default: both data sets, β = 0.9 and 0.99)')
   .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
-  .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; tolerance: string; quick?: boolean; progress: boolean }) => {
+  .option('--workers <n>', 'run the runs on n worker threads (default: in the main thread); the same numbers either way')
+  .option('--redis <url>', 'send the runs as jobs to the Redis queue at redis://host:port, where `proxkit worker` processes run them')
+  .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; tolerance: string; quick?: boolean; progress: boolean; workers?: string; redis?: string }) => {
     const epochs = integerOption('--epochs', opts.epochs, 1);
     const seeds = integerOption('--seeds', opts.seeds, 1);
     const tolerance = Number(opts.tolerance);
@@ -117,11 +121,16 @@ command('cvar-sweep')
     }
     const svg = prepareOutputFile('--svg', pathOption('--svg', opts.svg));
     const json = opts.json === undefined ? undefined : prepareOutputFile('--json', pathOption('--json', opts.json));
-    await runCvarSweepCli({
-      svg, json, epochs, seeds, tolerance, quick: opts.quick === true,
-      schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
-      log: (line) => console.log(line),
-    });
+    const executor = await openExecutor(executorChoice(opts));
+    try {
+      await runCvarSweepCli({
+        svg, json, epochs, seeds, tolerance, quick: opts.quick === true,
+        schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
+        ...(executor ? { executor } : {}), log: (line) => console.log(line),
+      });
+    } finally {
+      await executor?.close();
+    }
   });
 
 command('verify')
@@ -159,14 +168,33 @@ command('verify-batch')
   .addOption(opt('--out <file>', 'the results CSV (rewritten after every instance); its folder is created when missing', 'results.csv'))
   .option('--counterexamples <dir>', 'also write each sat instance\'s counterexample as <onnx>_<vnnlib>.counterexample in this folder (default: none)')
   .option('--json', 'print one JSON object {benchmark, results: [...]} at the end instead of one line per instance')
-  .action(async (csv: string, opts: { timeoutScale: string; method: string; out: string; counterexamples?: string; json?: boolean }) => {
+  .option('--workers <n>', 'decide the instances on n worker threads (default: one after another in the main thread)')
+  .option('--redis <url>', 'send the instances as jobs to the Redis queue at redis://host:port, where `proxkit worker` processes decide them')
+  .action(async (csv: string, opts: { timeoutScale: string; method: string; out: string; counterexamples?: string; json?: boolean; workers?: string; redis?: string }) => {
     const timeoutScale = Number(opts.timeoutScale);
     if (!(timeoutScale > 0 && Number.isFinite(timeoutScale)) || opts.timeoutScale.trim() === '') {
       throw new UsageError(`--timeout-scale must be a finite number > 0 (got ${opts.timeoutScale})`);
     }
     const out = prepareOutputFile('--out', pathOption('--out', opts.out));
     const counterexamples = opts.counterexamples === undefined ? null : prepareOutputFolder('--counterexamples', pathOption('--counterexamples', opts.counterexamples));
-    await runVerifyBatchCli(csv, { timeoutScale, method: opts.method as CliMethod, out, counterexamples, json: opts.json === true, log: (line) => console.log(line) });
+    const executor = await openExecutor(executorChoice(opts));
+    try {
+      await runVerifyBatchCli(csv, { timeoutScale, method: opts.method as CliMethod, out, counterexamples, json: opts.json === true, ...(executor ? { executor } : {}), log: (line) => console.log(line) });
+    } finally {
+      await executor?.close();
+    }
+  });
+
+command('worker')
+  .description('take jobs (verify-batch instances, cvar-sweep runs, federated client updates) from the Redis queue and run them until stopped (Ctrl-C or SIGTERM: the running jobs finish first); start one per machine')
+  .requiredOption('--redis <url>', 'the Redis server of the queue, redis://host:port')
+  .addOption(opt('--concurrency <n>', 'jobs at once, each on its own worker thread', '1'))
+  .addOption(opt('--queue <name>', 'the queue (producers must use the same)', 'proxkit'))
+  .option('--lock <ms>', 'how long a job stays with a worker that stopped answering before another worker takes it over (default 30000)')
+  .action(async (opts: { redis: string; concurrency: string; queue: string; lock?: string }) => {
+    const concurrency = integerOption('--concurrency', opts.concurrency, 1);
+    const lockMs = opts.lock === undefined ? undefined : integerOption('--lock', opts.lock, 200);
+    await runWorkerCli({ url: opts.redis, concurrency, queue: opts.queue, ...(lockMs !== undefined ? { lockMs } : {}), log: (line) => console.log(line) });
   });
 
 command('fed')
@@ -245,6 +273,14 @@ command('lm-experiments')
       progress: opts.progress && process.stderr.isTTY === true, log: (line) => console.log(line),
     });
   });
+
+/** The --workers / --redis flags of a batch command. */
+function executorChoice(opts: { workers?: string; redis?: string }): { workers?: number; redis?: string } {
+  return {
+    ...(opts.workers !== undefined ? { workers: integerOption('--workers', opts.workers, 1) } : {}),
+    ...(opts.redis !== undefined ? { redis: opts.redis } : {}),
+  };
+}
 
 const commandNames = (): string => program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ');
 

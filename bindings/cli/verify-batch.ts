@@ -11,8 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ParameterError, evaluateNetwork, init, parseVnnlib, verify, type BoundsNetwork, type VnnlibProperty } from '../index.js';
-import { loadOnnx } from '../onnx.js';
+import { ParameterError, init, scale } from '../index.js';
 import type { CliMethod } from './verify.js';
 import { FileError, errnoText, isProxkitError } from './io.js';
 
@@ -49,6 +48,8 @@ export interface VerifyBatchCliOptions {
   /** Absolute folder for `<onnx>_<vnnlib>.counterexample` files, or null. */
   counterexamples: string | null;
   json: boolean;
+  /** Runs the instances as 'bounds.verifyInstance' jobs (a worker pool or the queue; default: in this thread, one after another). */
+  executor?: scale.JobExecutor;
   log(line: string): void;
 }
 
@@ -94,17 +95,6 @@ export function readInstances(csvPath: string): Instance[] {
   return rows;
 }
 
-/** Whether `inputs` lies in one of the property's regions and the forward pass there satisfies one of its clauses. */
-function confirmed(net: BoundsNetwork, p: VnnlibProperty, inputs: Float64Array): Float64Array | null {
-  const y = evaluateNetwork(net, inputs);
-  const regions = p.regions ?? [{ inputLower: p.inputLower, inputUpper: p.inputUpper, clauses: p.clauses }];
-  for (const r of regions) {
-    if (!inputs.every((v, i) => v >= r.inputLower[i]! && v <= r.inputUpper[i]!)) continue;
-    if (r.clauses.some(({ C, d }) => C.every((row, i) => row.reduce((s, v, j) => s + v * y[j]!, d[i]!) >= 0))) return y;
-  }
-  return null;
-}
-
 const seconds = (ms: number): number => Math.round(ms) / 1000;
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -114,59 +104,83 @@ function counterexampleText(inputs: ArrayLike<number>, outputs: ArrayLike<number
   return `sat\n(${pairs.join('\n ')})\n`;
 }
 
-/** Runs every instance of `csvPath` in order and writes the results CSV (see the module notes). */
+/** What an instance's job returns ('bounds.verifyInstance'). */
+interface InstanceResult {
+  result: BatchRow['result'];
+  counterexample?: { inputs: number[]; outputs: number[] };
+  error?: string;
+  errorIn?: 'model' | 'property';
+  prepareTime: number;
+  runTime: number;
+}
+
+/**
+ * Runs every instance of `csvPath` (see the module notes): each is a 'bounds.verifyInstance' job carrying
+ * its files' contents, run by `o.executor` (by default one after another in this thread), so that the
+ * verdicts are the same wherever the jobs run. The results CSV lists the instances in csv order and is
+ * rewritten whenever the next one in that order is decided.
+ */
 export async function runVerifyBatchCli(csvPath: string, o: VerifyBatchCliOptions): Promise<BatchRow[]> {
   await init();
   const instances = readInstances(csvPath);
   const root = dirname(resolve(csvPath));
   const benchmark = basename(root);
-  const models = new Map<string, BoundsNetwork | Error>();
-  const rows: BatchRow[] = [];
+  // each model file is read and encoded once; a file that cannot be read is an error row without a job
+  const models = new Map<string, string | Error>();
+  const modelOf = (onnx: string): string | Error => {
+    let m = models.get(onnx);
+    if (m === undefined) {
+      try {
+        m = readMaybeGz('model', join(root, onnx)).toString('base64');
+      } catch (e) {
+        if (!isProxkitError(e)) throw e;
+        m = new Error(messageOf(e));
+      }
+      models.set(onnx, m);
+    }
+    return m;
+  };
+  const executor = o.executor ?? scale.inProcessExecutor();
+  const rows: (BatchRow | undefined)[] = new Array(instances.length);
+  let written = 0;
+  let finished = 0;
   const csv: string[] = [];
-  for (const [k, inst] of instances.entries()) {
-    const timeout = inst.timeout * o.timeoutScale;
-    const row: BatchRow = { onnx: inst.onnx, vnnlib: inst.vnnlib, timeout, result: 'error', prepareTime: 0, runTime: 0 };
-    const t0 = performance.now();
-    let net = models.get(inst.onnx);
-    if (net === undefined) {
-      try {
-        const bytes = readMaybeGz('model', join(root, inst.onnx));
-        net = loadOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      } catch (e) {
-        if (!isProxkitError(e)) throw e;
-        net = new Error(`${inst.onnx}: ${messageOf(e)}`);
-      }
-      models.set(inst.onnx, net);
-      row.prepareTime = seconds(performance.now() - t0);
-    }
-    const t1 = performance.now();
-    if (net instanceof Error) row.error = net.message;
-    else {
-      try {
-        const p = parseVnnlib(readMaybeGz('property', join(root, inst.vnnlib)).toString('utf8'));
-        const r = verify(net, p, { timeout, method: o.method });
-        row.result = r.verdict;
-        if (r.verdict === 'sat') {
-          const y = r.counterexample ? confirmed(net, p, r.counterexample.inputs) : null;
-          if (y === null) row.result = 'unknown';
-          else row.counterexample = { inputs: Array.from(r.counterexample!.inputs), outputs: Array.from(y) };
-        }
-      } catch (e) {
-        if (!isProxkitError(e)) throw e;
-        row.error = `${inst.vnnlib}: ${messageOf(e)}`;
-      }
-    }
-    row.runTime = seconds(performance.now() - t1);
+  const record = (k: number, r: InstanceResult): void => {
+    const inst = instances[k]!;
+    const row: BatchRow = { onnx: inst.onnx, vnnlib: inst.vnnlib, timeout: inst.timeout * o.timeoutScale, result: r.result, prepareTime: r.prepareTime, runTime: r.runTime };
+    if (r.counterexample) row.counterexample = r.counterexample;
+    if (r.error !== undefined) row.error = `${r.errorIn === 'model' ? inst.onnx : inst.vnnlib}: ${r.error}`;
     if (row.counterexample && o.counterexamples !== null) {
       const name = `${basename(inst.onnx).replace(/\.onnx(\.gz)?$/, '')}_${basename(inst.vnnlib).replace(/\.vnnlib(\.gz)?$/, '')}.counterexample`;
       writeFileSync(join(o.counterexamples, name), counterexampleText(row.counterexample.inputs, row.counterexample.outputs));
     }
-    rows.push(row);
-    csv.push([benchmark, inst.onnx, inst.vnnlib, row.prepareTime, row.result, row.runTime].join(','));
-    // Written after every instance, so that an interrupted run keeps what it decided.
-    writeFileSync(o.out, `${csv.join('\n')}\n`);
-    if (!o.json) o.log(`${k + 1}/${instances.length} ${inst.onnx} ${inst.vnnlib}: ${row.result} in ${row.runTime} s${row.error ? ` (${row.error})` : ''}`);
-  }
-  if (o.json) o.log(JSON.stringify({ benchmark, results: rows }));
-  return rows;
+    rows[k] = row;
+    finished++;
+    // Written whenever the csv order can advance, so that an interrupted run keeps what it decided.
+    const before = written;
+    while (written < rows.length && rows[written]) {
+      const w = rows[written]!;
+      csv.push([benchmark, w.onnx, w.vnnlib, w.prepareTime, w.result, w.runTime].join(','));
+      written++;
+    }
+    if (written > before) writeFileSync(o.out, `${csv.join('\n')}\n`);
+    if (!o.json) o.log(`${finished}/${instances.length} ${inst.onnx} ${inst.vnnlib}: ${row.result} in ${row.runTime} s${row.error ? ` (${row.error})` : ''}`);
+  };
+  await Promise.all(instances.map(async (inst, k) => {
+    const timeout = inst.timeout * o.timeoutScale;
+    const model = modelOf(inst.onnx);
+    if (model instanceof Error) return record(k, { result: 'error', error: model.message, errorIn: 'model', prepareTime: 0, runTime: 0 });
+    let vnnlib: string;
+    try {
+      vnnlib = readMaybeGz('property', join(root, inst.vnnlib)).toString('utf8');
+    } catch (e) {
+      if (!isProxkitError(e)) throw e;
+      return record(k, { result: 'error', error: messageOf(e), errorIn: 'property', prepareTime: 0, runTime: 0 });
+    }
+    const [r] = await executor.run([{ command: 'bounds.verifyInstance', args: { onnx: model, vnnlib, timeout, method: o.method }, seed: '0' }]);
+    record(k, r as InstanceResult);
+  }));
+  const done = rows as BatchRow[];
+  if (o.json) o.log(JSON.stringify({ benchmark, results: done }));
+  return done;
 }

@@ -166,29 +166,58 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
   };
 }
 
+/** One run of a sweep as data: the problem by its index in {@link SweepPlan.problems}. */
+export interface SweepRun {
+  /** Index into the plan's problems. */
+  problem: number;
+  /** The CVaR level β. */
+  beta: number;
+  /** The method. */
+  method: CvarMethod;
+  /** The step size γ. */
+  stepSize: number;
+  /** The run's seed. */
+  seed: number;
+  /** What the progress callback shows for it. */
+  label: string;
+}
+
+/** The validated options of a sweep and its runs, in the order cvarSweep runs them. */
+export type SweepPlan = ReturnType<typeof readSweepOptions> & { runs: SweepRun[] };
+
 /**
- * Runs the sweep (synchronously; a few seconds at the defaults).
- * @throws ParameterError/ShapeError/NonFiniteError for bad options (all checked before the first run);
- *   the signal's reason when it aborts.
+ * The sweep split in two so that its runs can be executed anywhere (one after the other here, on
+ * threads or machines in scale): the generator validates the options, yields the plan, takes back
+ * each run's final objective (in plan order; a non-finite one marks a diverged run) and returns the
+ * result. The reference optima are computed here, after the runs.
  */
-export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
-  const fn = 'cvarSweep';
+export function* sweepSteps(fn: string, options: CvarSweepOptions): Generator<SweepPlan, CvarSweepResult, number[]> {
   const started = performance.now();
-  const { stepSizes, seeds, epochs, betas, methods, schedule, tol, onProgress, signal, problems } = readSweepOptions(fn, options);
-  const total = problems.length * betas.length * methods.length * stepSizes.length * seeds;
-  let done = 0;
+  const o = readSweepOptions(fn, options);
+  const { stepSizes, seeds, epochs, betas, methods, schedule, tol, problems } = o;
+  const runs: SweepRun[] = [];
+  problems.forEach((p, problem) => {
+    for (const beta of betas) {
+      for (const method of methods) {
+        for (const stepSize of stepSizes) {
+          for (let seed = 0; seed < seeds; seed++) runs.push({ problem, beta, method, stepSize, seed, label: `${p.name} β=${beta} ${method} γ=${stepSize.toExponential(1)}` });
+        }
+      }
+    }
+  });
+  const objectives = yield { ...o, runs };
+  if (!Array.isArray(objectives) || objectives.length !== runs.length) throw new ShapeError(`${fn}: expected ${runs.length} run objectives (got ${describe(objectives)})`);
+  let k = 0;
   const panels: CvarSweepPanel[] = [];
   for (const p of problems) {
     for (const beta of betas) {
       const ref = cvarReference({ X: p.X, y: p.y, loss: p.loss, beta });
       const opt = ref.objective;
       const rows: CvarSweepMethod[] = methods.map((method) => {
-        const suboptimality = stepSizes.map((stepSize) =>
-          Array.from({ length: seeds }, (_, seed) => {
-            if (signal?.aborted) throw signal.reason ?? new ParameterError(`${fn}: aborted`);
-            const r = minimizeCvar({ X: p.X, y: p.y, loss: p.loss, beta, method, stepSize, schedule, epochs, seed });
-            onProgress?.(++done, total, `${p.name} β=${beta} ${method} γ=${stepSize.toExponential(1)}`);
-            return Number.isFinite(r.objective) ? Math.max(0, (r.objective - opt) / Math.abs(opt)) : Infinity;
+        const suboptimality = stepSizes.map(() =>
+          Array.from({ length: seeds }, () => {
+            const f = objectives[k++]!;
+            return Number.isFinite(f) ? Math.max(0, (f - opt) / Math.abs(opt)) : Infinity;
           }),
         );
         const median = suboptimality.map((s) => {
@@ -211,6 +240,26 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
     }
   }
   return { stepSizes, epochs, seeds, tol, schedule, panels, timeMs: performance.now() - started };
+}
+
+/**
+ * Runs the sweep (synchronously; a few seconds at the defaults).
+ * @throws ParameterError/ShapeError/NonFiniteError for bad options (all checked before the first run);
+ *   the signal's reason when it aborts.
+ */
+export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
+  const fn = 'cvarSweep';
+  const steps = sweepSteps(fn, options);
+  const plan = steps.next().value as SweepPlan;
+  const { runs, problems, schedule, epochs, onProgress, signal } = plan;
+  const objectives = runs.map((r, i) => {
+    if (signal?.aborted) throw signal.reason ?? new ParameterError(`${fn}: aborted`);
+    const p = problems[r.problem]!;
+    const { objective } = minimizeCvar({ X: p.X, y: p.y, loss: p.loss, beta: r.beta, method: r.method, stepSize: r.stepSize, schedule, epochs, seed: r.seed });
+    onProgress?.(i + 1, runs.length, r.label);
+    return objective;
+  });
+  return steps.next(objectives).value as CvarSweepResult;
 }
 
 /**

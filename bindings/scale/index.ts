@@ -6,4 +6,6 @@
  */
 export { workerPool, inProcessExecutor, type WorkerPoolOptions, type WorkerUrl } from './pool.js';
 export { federatedOnWorkers, type FederatedOnWorkersOptions } from './federated.js';
+export { cvarSweepOn } from './cvar.js';
+export { queueExecutor, queueWorker, jobId, JobFailedError, type JobFailure, type QueueExecutorOptions, type QueueWorkerOptions, type QueueWorker } from './queue.js';
 export type { Job, JobExecutor, JobProgress, JobSignal, RunJobsOptions } from './types.js';

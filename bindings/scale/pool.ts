@@ -6,7 +6,9 @@
 import { ParameterError, ProxkitError, parameterError } from '../runtime/errors.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import * as federated from '../federated/index.js';
-import { commandTable, runCommand } from './commands.js';
+import { minimizeCvar } from '../cvar/index.js';
+import { evaluateNetwork, parseVnnlib, verify } from '../bounds/index.js';
+import { commandTable, runCommand, type Command } from './commands.js';
 import { packValue, unpackValue } from './transport.js';
 import type { Job, JobExecutor, JobSignal, RunJobsOptions } from './types.js';
 
@@ -92,12 +94,21 @@ export async function workerPool(options?: WorkerPoolOptions): Promise<JobExecut
   };
 }
 
+/** The command table over the families as this module sees them (the in-process executor, the queue's worker). */
+export function localCommands(): Readonly<Record<string, Command>> {
+  return commandTable({
+    federated, minimizeCvar, verify, evaluateNetwork, parseVnnlib,
+    // the ONNX reader is the package's second entry: loaded when a job first needs it
+    loadOnnx: async () => (await import('../onnx.js')).loadOnnx,
+  });
+}
+
 /**
  * An executor that runs jobs one after the other in the calling thread (after `await init()`), with
  * the pool's interface: the sequential reference and a fallback without threads.
  */
 export function inProcessExecutor(): JobExecutor {
-  const commands = commandTable(federated);
+  const commands = localCommands();
   return {
     async run(jobs: readonly Job[], runOptions?: RunJobsOptions): Promise<unknown[]> {
       const list = checkJobs('inProcessExecutor.run', jobs);
@@ -105,7 +116,7 @@ export function inProcessExecutor(): JobExecutor {
       const out: unknown[] = [];
       for (const job of list) {
         throwIfAborted(signal);
-        out.push(runCommand(commands, job));
+        out.push(await runCommand(commands, job));
         onProgress?.({ done: out.length, total: list.length });
       }
       return out;

@@ -101,7 +101,7 @@ describe('scale.workerPool', () => {
 
   it('typed errors: unknown command, malformed job, custom rule, bad options, closed pool', async () => {
     const { federated, scale } = src;
-    await expect(scale.inProcessExecutor().run([{ command: 'nope', args: {}, seed: '1' }])).rejects.toThrow(/runJob: job\.command must be a registered command \(federated\.clientUpdate\)/);
+    await expect(scale.inProcessExecutor().run([{ command: 'nope', args: {}, seed: '1' }])).rejects.toThrow(/runJob: job\.command must be a registered command \(federated\.clientUpdate, cvar\.minimize, bounds\.verifyInstance\)/);
     await expect(scale.inProcessExecutor().run([{ command: 'federated.clientUpdate', args: {}, seed: 1 } as never])).rejects.toThrow(/jobs\[0\] must be a job/);
     const custom = { ...federated.fedAvg(), spec: undefined, name: 'mine' };
     const data = federated.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
