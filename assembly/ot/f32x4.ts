@@ -59,27 +59,26 @@ function roundToF32(src: usize, len: i32, dst: usize): void {
 export function otGibbsF32x4(M: usize, len: i32, reg: f64, K: usize): i32 {
   const nr = f64x2.splat(-1.0 / reg);
   let bad = f64x2.splat(0);
-  for (let k = 0; k < len; k += 4) {
-    // A last partial step (len mod 4 ≠ 0) reads only M's entries, pads with 0 and stores only its own.
-    let x0: v128, x1: v128;
-    if (k + 4 <= len) {
-      x0 = v128.load(M + (<usize>k << 3));
-      x1 = v128.load(M + (<usize>k << 3), 16);
-    } else {
-      x0 = f64x2.splat(0);
-      x1 = f64x2.splat(0);
-      x0 = f64x2.replace_lane(x0, 0, load<f64>(M + (<usize>k << 3)));
-      if (k + 1 < len) x0 = f64x2.replace_lane(x0, 1, load<f64>(M + (<usize>k << 3), 8));
-      if (k + 2 < len) x1 = f64x2.replace_lane(x1, 0, load<f64>(M + (<usize>k << 3), 16));
-    }
+  const l4 = len & ~3;
+  for (let k = 0; k < l4; k += 4) {
+    const x0 = v128.load(M + (<usize>k << 3));
+    const x1 = v128.load(M + (<usize>k << 3), 16);
+    bad = f64x2.add(bad, f64x2.add(f64x2.sub(x0, x0), f64x2.sub(x1, x1)));
+    v128.store(K + (<usize>k << 2), exp4(f64x2.mul(x0, nr), f64x2.mul(x1, nr)));
+  }
+  if (l4 < len) {
+    // The last len mod 4 entries: padded with 0 (read from M only where it has entries), stored one by one.
+    const k = l4;
+    let x0 = f64x2.splat(0);
+    let x1 = f64x2.splat(0);
+    x0 = f64x2.replace_lane(x0, 0, load<f64>(M + (<usize>k << 3)));
+    if (k + 1 < len) x0 = f64x2.replace_lane(x0, 1, load<f64>(M + (<usize>k << 3), 8));
+    if (k + 2 < len) x1 = f64x2.replace_lane(x1, 0, load<f64>(M + (<usize>k << 3), 16));
     bad = f64x2.add(bad, f64x2.add(f64x2.sub(x0, x0), f64x2.sub(x1, x1)));
     const e = exp4(f64x2.mul(x0, nr), f64x2.mul(x1, nr));
-    if (k + 4 <= len) v128.store(K + (<usize>k << 2), e);
-    else {
-      store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 0));
-      if (k + 1 < len) store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 1), 4);
-      if (k + 2 < len) store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 2), 8);
-    }
+    store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 0));
+    if (k + 1 < len) store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 1), 4);
+    if (k + 2 < len) store<f32>(K + (<usize>k << 2), f32x4.extract_lane(e, 2), 8);
   }
   return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) == 0 ? 0 : 1;
 }

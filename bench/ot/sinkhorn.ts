@@ -101,6 +101,17 @@ function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult
           Kv(Kb.ptr, n, m, vb.ptr, kvb.ptr);
           x.otScale(ab.ptr, kvb.ptr, n, ub.ptr);
         };
+    // f32 only: the f64 iteration on the same problem, interleaved, for the f32 / f64 ratio.
+    const K64 = f32 ? allocF64(n * m) : null;
+    if (K64) x.otGibbs(Mb.ptr, n * m, REG, K64.ptr);
+    const f64Out = allocF64(n);
+    const f64Iteration = (): void => {
+      f64Out.view().fill(1 / n);
+      x.otKtu(K64!.ptr, n, m, f64Out.ptr, wb.ptr);
+      x.otScale(bb.ptr, wb.ptr, m, vb.ptr);
+      x.otKvPairs(K64!.ptr, n, m, vb.ptr, kvb.ptr);
+      x.otScale(ab.ptr, kvb.ptr, n, f64Out.ptr);
+    };
     try {
       const candidates: CaseCandidate[] = [
         { key: 'raw', name: `WASM ${precision} kernels (${f32 ? 'otScale + otStepF32x4' : 'otKtu + otKvPairs'})`, call: raw, poison: () => ub.view().fill(NaN), output: () => scaled(ub.view()) },
@@ -109,17 +120,19 @@ function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult
           call: () => sinkhornLoopPlain(K, n, m, a, b, 1, plainU, plainV, plainW), poison: () => plainU.fill(NaN), output: () => scaled(plainU),
         },
       ];
+      if (f32) candidates.push({ key: 'f64', name: 'WASM f64 kernels, same problem (otKtu + otKvPairs)', call: f64Iteration, poison: () => f64Out.view().fill(NaN), output: () => scaled(f64Out.view()) });
       return runCase(
         // f32: the kernels sum in f32 lanes (each entry within 2e-6 relative, see assembly/ot/f32x4.ts), the
         // plain-TS loop in f64: their scaled u agree to ~1e-6, so the check allows 1e-5.
         { kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG }, tol: f32 ? 1e-5 : 1e-12 },
         candidates,
         [reference],
-        { [`WASM ${precision} vs plain-TS`]: ['plainTS', 'raw'] },
+        f32 ? { 'WASM f32 vs plain-TS': ['plainTS', 'raw'], 'WASM f32 vs WASM f64': ['f64', 'raw'] } : { 'WASM f64 vs plain-TS': ['plainTS', 'raw'] },
         ctx.timer,
       );
     } finally {
-      for (const buf of [Mb, Kb, ab, bb, ub, vb, kvb, wb, sc, w0]) buf.free();
+      for (const buf of [Mb, Kb, ab, bb, ub, vb, kvb, wb, sc, w0, f64Out]) buf.free();
+      K64?.free();
     }
   });
 }
