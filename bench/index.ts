@@ -21,12 +21,13 @@ import { benchCvarQpIteration } from './cvar/qp.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 import { benchSvd } from './linalg/svd.js';
 import { benchBoundsCrown, benchBoundsIbp, benchBoundsCrownIbp, benchBoundsAlphaCrown, benchBoundsConvIbp, benchBoundsConvCrown } from './bounds/bounds.js';
-import { benchSinkhorn, benchSinkhornBatch, benchSinkhornF32 } from './ot/sinkhorn.js';
+import { benchSinkhorn, benchSinkhornBatch, benchSinkhornCall, benchSinkhornF32 } from './ot/sinkhorn.js';
 import { benchSinkhornBatchLog } from './ot/sinkhorn.js';
 import { benchEmd } from './ot/emd.js';
 import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } from './bounds/lipschitz.js';
 import { benchConvolutionalBarycenter } from './ot/convolutional.js';
 import { benchSliced } from './ot/sliced.js';
+import { benchGwIteration, benchSinkhornLazy } from './ot/geometry.js';
 import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
 import { benchTrainEpoch } from './nn/train.js';
 import { benchSparseEStep } from './sparse/estep.js';
@@ -110,12 +111,15 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'sinkhornBatch', aliases: ['ot', 'batch'], run: benchSinkhornBatch }, // 10, 100, 1000 problems of n = 32 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornBatchLog', aliases: ['ot', 'batch', 'log'], run: benchSinkhornBatchLog }, // method 'log' at reg 1e-3, 10, 100, 1000 problems of n = 32, 20 iterations (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornF32', aliases: ['ot', 'f32'], run: benchSinkhornF32 }, // one f32-kernel iteration at n = m = 256, 1024, 2048 (see bench/ot/sinkhorn.ts)
+  { name: 'sinkhornCall', aliases: ['ot', 'f32'], run: benchSinkhornCall }, // a whole 50-iteration sinkhorn call incl. K and the plan, f32 vs f64, n = m = 256, 1024, 2048 (see bench/ot/sinkhorn.ts)
   { name: 'emd', aliases: ['ot', 'exact'], run: benchEmd }, // dense n × n, n = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/emd.ts)
   { name: 'boundsDigitsIbp', aliases: ['bounds', 'ibp', 'digits', 'lipschitz'], run: benchBoundsDigitsIbp }, // the 64-64-32-10 digits MLP, L∞ radius 0.005 / 0.02 / 0.05 for n = 1e3 / 1e5 / 1e6 (see bench/bounds/lipschitz.ts)
   { name: 'boundsDigitsCrown', aliases: ['bounds', 'crown', 'digits', 'lipschitz'], run: benchBoundsDigitsCrown }, // same
   { name: 'localLipschitz', aliases: ['bounds', 'lipschitz'], run: benchLocalLipschitz }, // same network and radii
   { name: 'convolutionalBarycenter', aliases: ['ot', 'convolutional'], run: benchConvolutionalBarycenter }, // one Bregman iteration, 2 images, 16², 32², 64² grids for n = 1e3, 1e5, 1e6: separable vs dense K (see bench/ot/convolutional.ts)
   { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
+  { name: 'gwIteration', aliases: ['ot', 'gromov', 'gw'], run: benchGwIteration }, // one GW conditional-gradient iteration, n = 16, 48, 96 points, decomposed vs n²m² definition (see bench/ot/geometry.ts)
+  { name: 'sinkhornLazy', aliases: ['ot', 'lazy'], run: benchSinkhornLazy }, // 10 log-domain iterations, n = m = 200, 1000, 2000, lazy cost vs stored cost (see bench/ot/geometry.ts)
   { name: 'nnMatmulF64', aliases: ['nn', 'matmul'], run: benchMatmulF64 }, // square order 256 / 512 / 1024 for n = 1e3 / 1e5 / 1e6, vs plain TS and the f64x2 peak probe (see bench/nn/matmul.ts)
   { name: 'nnMatmulF32', aliases: ['nn', 'matmul'], run: benchMatmulF32 }, // same in f32, vs the f32x4 probe
   { name: 'nnTrainEpoch', aliases: ['nn', 'train', 'digits'], run: benchTrainEpoch }, // one Adam epoch of the 64-64-32-10 digits MLP (1347 rows, batch 32): nn.train vs plain-TS backprop (see bench/nn/train.ts)

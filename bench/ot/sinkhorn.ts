@@ -279,3 +279,28 @@ export const benchSinkhornBatchLog = (ctx: BenchContext): CaseResult[] => benchB
   },
   plain: (M, n, as, bs, out) => batchLogPlain(M, n, as, bs, LOG_REG, LOG_ITERS, out),
 });
+
+/**
+ * sinkhornCall: a whole public `sinkhorn` call of 50 iterations (maxIter 50, tol 0, one marginal check)
+ * including the copy of M, building K, the loop and the plan, f32 vs f64, at n = m = 256, 1024, 2048 on
+ * the iteration bench's problems. Output: the plan scaled by its largest entry; the f32 plan is checked
+ * against the f64 one to 1e-5 (its documented accuracy is ~1e-6 relative per entry).
+ */
+export function benchSinkhornCall(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const n = SIDES[size] ?? 256;
+    const seed = 7000 + n;
+    const g = rng(seed);
+    const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
+    const a = new Float64Array(n).fill(1 / n);
+    const o: SinkhornOptions = { reg: REG, maxIter: 50, tol: 0, checkEvery: 1000 };
+    let p64 = new Float64Array(0);
+    let p32 = new Float64Array(0);
+    const reference = scaled(sinkhorn(a, a, M, o).plan);
+    const candidates: CaseCandidate[] = [
+      { key: 'f32', name: "sinkhorn(…, { precision: 'f32' }), 50 iterations", call: () => (p32 = sinkhorn(a, a, M, { ...o, precision: 'f32' }).plan), poison: () => p32.fill(NaN), output: () => scaled(p32) },
+      { key: 'f64', name: 'sinkhorn(…), f64, 50 iterations', call: () => (p64 = sinkhorn(a, a, M, o).plan), poison: () => p64.fill(NaN), output: () => scaled(p64) },
+    ];
+    return runCase({ kernel: 'sinkhornCall', n: n * n, seed, params: { n, m: n, iterations: 50, reg: REG }, tol: 1e-5 }, candidates, [reference], { 'f32 vs f64 (whole call)': ['f64', 'f32'] }, ctx.timer);
+  });
+}
