@@ -86,6 +86,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   totalVariation2D: [{ fn: 'totalVariation2D', key: 'maxIter', call: (o) => api.totalVariation2D(0.5, 2, 3, { maxIter: 5, ...o }) }],
   proximalGradient: [{ fn: 'proximalGradient', key: 'lipschitz', call: (o) => api.proximalGradient(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
   fista: [{ fn: 'fista', key: 'restart', call: (o) => api.fista(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
+  panoc: [{ fn: 'panoc', key: 'memory', call: (o) => api.panoc(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
   lasso: [{ fn: 'lasso', key: 'maxIter', call: (o) => api.lasso(A, b, 0.1, { maxIter: 3, ...o }) }],
   admm: [{ fn: 'admm', key: 'relaxation', call: (o) => api.admm(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],
   douglasRachford: [{ fn: 'douglasRachford', key: 'gamma', call: (o) => api.douglasRachford(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],

@@ -92,7 +92,7 @@ describe('indPsd', () => {
         for (let i = 0; i < 4; i++) q += (X[i]! - v[i]!) ** 2;
         return q;
       };
-      let best = { x: new Float64Array(3), value: Infinity };
+      let best: { x: Float64Array; value: number } = { x: new Float64Array(3), value: Infinity };
       for (const start of [[1, 0, 1], [-1, 0.5, 0.5], [0.3, -1, 0.2]]) {
         const r = patternSearch(F, start);
         if (r.value < best.value) best = r;
@@ -108,7 +108,7 @@ describe('indPsd', () => {
   it('leaves a PSD matrix unchanged, maps an NSD one to 0, ignores t and works in place', () => {
     const B = randomVector(31, 4 * 4);
     const G = new Float64Array(16);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) G[i * 4 + j] += B[i * 4 + k]! * B[j * 4 + k]!;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) G[i * 4 + j] = G[i * 4 + j]! + B[i * 4 + k]! * B[j * 4 + k]!;
     const op = indPsd(4);
     expect(maxDiff(op.prox(G), G)).toBeLessThan(1e-13 * fro(G));
     expect(maxDiff(op.prox(G.map((x) => -x)), new Float64Array(16))).toBeLessThan(1e-13 * fro(G));
@@ -138,7 +138,7 @@ describe('indSoc', () => {
       // (t, x) = (‖w‖ + u², w) sweeps the whole cone as (u, w) ranges over ℝ³.
       const toPoint = (z: Float64Array) => [Math.hypot(z[1]!, z[2]!) + z[0]! ** 2, z[1]!, z[2]!];
       const F = (z: Float64Array) => toPoint(z).reduce((a, p, i) => a + (p - v[i]!) ** 2, 0);
-      let best = { x: new Float64Array(3), value: Infinity };
+      let best: { x: Float64Array; value: number } = { x: new Float64Array(3), value: Infinity };
       for (const start of [[1, 0, 0], [0.1, v[1]!, v[2]!], [0, 0.5, -0.5]]) {
         const r = patternSearch(F, start);
         if (r.value < best.value) best = r;
@@ -155,7 +155,7 @@ describe('indSoc', () => {
     for (const [seed, n] of [[51, 1], [52, 2], [53, 5], [54, 50], [55, 1000]] as const) {
       for (const shift of [-3, 0, 3]) {
         const v = randomVector(seed, n);
-        v[0] += shift;
+        v[0] = v[0]! + shift;
         const op = indSoc();
         const P = op.prox(v);
         const Q = op.prox(v.map((x) => -x));

@@ -36,11 +36,11 @@ function orthonormalColumns(M: Float64Array, rows: number, cols: number): Float6
     for (let b = 0; b < a; b++) {
       let p = 0;
       for (let i = 0; i < rows; i++) p += Q[i * cols + a]! * Q[i * cols + b]!;
-      for (let i = 0; i < rows; i++) Q[i * cols + a] -= p * Q[i * cols + b]!;
+      for (let i = 0; i < rows; i++) Q[i * cols + a] = Q[i * cols + a]! - p * Q[i * cols + b]!;
     }
     let nrm = 0;
     for (let i = 0; i < rows; i++) nrm += Q[i * cols + a]! ** 2;
-    for (let i = 0; i < rows; i++) Q[i * cols + a] /= Math.sqrt(nrm);
+    for (let i = 0; i < rows; i++) Q[i * cols + a] = Q[i * cols + a]! / Math.sqrt(nrm);
   }
   return Q;
 }
@@ -184,7 +184,7 @@ describe('indStiefel', () => {
       expect(indStiefel(rows, cols).value(P)).toBe(0);
       // Optimality (polar decomposition V = P·H): H = PᵀV is symmetric positive definite.
       const H = new Float64Array(cols * cols);
-      for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) for (let i = 0; i < rows; i++) H[a * cols + b] += P[i * cols + a]! * v[i * cols + b]!;
+      for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) for (let i = 0; i < rows; i++) H[a * cols + b] = H[a * cols + b]! + P[i * cols + a]! * v[i * cols + b]!;
       for (let a = 0; a < cols; a++) for (let b = 0; b < a; b++) expect(Math.abs(H[a * cols + b]! - H[b * cols + a]!)).toBeLessThan(1e-12);
       const ours = sqDist(P, v);
       for (let trial = 0; trial < (seed === 41 ? 5000 : 200); trial++) {

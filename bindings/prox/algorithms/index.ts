@@ -7,3 +7,4 @@ export { chambollePock, pdhg, matrixOperator, operatorNorm, type LinearOperator,
 export { douglasRachford, type DouglasRachfordOptions, type DouglasRachfordResult } from './douglas-rachford.js';
 export { bcdProx, type BcdBlock, type BcdOptions, type BcdResult } from './bcd.js';
 export { totalVariation2D, type TotalVariation2D, type TotalVariation2DOptions, type TotalVariation2DReport } from './tv2d.js';
+export { panoc, type PanocOptions, type PanocResult } from './panoc.js';

@@ -17,6 +17,7 @@ import {
   matrixOperator,
   normL1,
   operatorNorm,
+  panoc,
   pdhg,
   proximalGradient,
   totalVariation2D,
@@ -68,6 +69,13 @@ describe('prox algorithms: every bad argument gives a typed error, no leak, modu
     }
     const o = { optionalFrom: 2, accept: [...unread(0, 'prox'), ...unread(1)], kinds: { 'arg0.lipschitz': 'real' } as const };
     expect(fuzzArguments('fista', solve(fista as never), [smooth(), normL1(0.1), { maxIter: 3, restart: 'function' }], o)).toEqual([]);
+  });
+
+  it('panoc', () => {
+    const kinds = { 'arg0.lipschitz': 'real', 'arg2.lipschitz': 'real' } as const;
+    const o = (...fields: string[]) => ({ optionalFrom: 2, accept: [...unread(0, 'prox', ...fields), ...unread(1), looseTol(2)], kinds });
+    expect(fuzzArguments('panoc', solve(panoc as never), [leastSquares(A, b), normL1(0.1), { ...common(), x0: [0, 0], memory: 3 }], o())).toEqual([]);
+    expect(fuzzArguments('panoc', solve(panoc as never), [smooth(), indBox(-0.5, 0.5), { ...common(), lipschitz: 2 }], o('lipschitz'))).toEqual([]);
   });
 
   it('lasso and lassoDualityGap', () => {
