@@ -16,3 +16,4 @@ export {
 } from './gromov.js';
 export { sinkhornDivergence, type SinkhornDivergenceOptions, type SinkhornDivergenceResult } from './divergence.js';
 export { sinkhornLazy, type SinkhornLazyOptions, type SinkhornLazyResult } from './lazy.js';
+export { otMapping, barycentricProjection, type OtMapping, type OtMappingOptions } from './maps.js';
