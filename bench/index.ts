@@ -16,6 +16,7 @@ import { benchSimplex, benchSimplexDense } from './prox/simplex.js';
 import { benchSoftThreshold } from './prox/soft-threshold.js';
 import { OPERATOR_BENCHES } from './prox/operators.js';
 import { benchFistaLasso } from './prox/algorithms.js';
+import { benchIndPsd } from './prox/cones.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchCvarQpIteration } from './cvar/qp.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
@@ -93,6 +94,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'projectSimplexDense', aliases: ['simplex'], run: benchSimplexDense }, // radius n/4: a dense result
   ...OPERATOR_BENCHES, // the prox operator catalogue, one entry per operator (--filter operators)
   { name: 'fistaLasso', aliases: ['fista', 'lasso', 'algorithms'], run: benchFistaLasso }, // n = 1e3: diabetes; 1e5, 1e6: synthetic (see bench/prox/algorithms.ts)
+  { name: 'indPsd', aliases: ['psd', 'cones'], run: benchIndPsd }, // orders 64, 128, 256 for n = 1e3, 1e5, 1e6 (plain TS up to 128; see bench/prox/cones.ts)
   { name: 'cvar', aliases: ['cvar-value'], run: benchCvar },
   { name: 'projectCvarSet', aliases: ['cvar-projection'], run: benchProjectCvarSet },
   { name: 'splPlusEpoch', aliases: ['spl', 'cvar-epoch'], run: benchSplEpoch }, // n = 1e3: breast cancer (569 × 30); 1e5, 1e6: synthetic (see bench/cvar/cvar.ts)
