@@ -8,7 +8,9 @@
  * goes on. Skipped (with the reason) only outside CI when redis-server is not installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,6 +240,32 @@ describe.skipIf(!haveRedis)('scale: the Redis queue (redis-server, proxkit worke
       await events.close();
       await q.close();
       await producer.close();
+      w.proc.kill('SIGTERM');
+      await waitExit(w.proc);
+    }
+  }, 240_000);
+
+  it('proxkit cvar-sweep --redis: the runs go through the queue to a worker process, and the sweep equals the one run in the main thread', async () => {
+    const w = startWorker(url, 'proxkit');
+    await w.waitFor(/^worker: taking jobs/);
+    const dir = mkdtempSync(join(tmpdir(), 'proxkit-queue-cli-'));
+    try {
+      const sweep = (...flags: string[]) => {
+        const r = spawnSync(process.execPath, [cli, 'cvar-sweep', '--quick', '--epochs', '10', '--seeds', '2', '--svg', 's.svg', '--json', 'r.json', '--no-progress', ...flags], { cwd: dir, encoding: 'utf8', env: { ...process.env, PROXKIT_DEBUG: '' } });
+        expect([r.status, r.stderr]).toEqual([0, '']);
+        const { timeMs, ...rest } = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { timeMs: number };
+        expect(timeMs).toBeGreaterThan(0);
+        return rest;
+      };
+      const here = sweep();
+      const queued = await new Promise<unknown>((resolve) => setImmediate(() => resolve(sweep('--redis', url))));
+      expect(queued).toEqual(here);
+      // 2 data sets × 3 methods × 7 step sizes × 2 seeds, all run by the worker (its log is read once this loop is free again)
+      const ran = () => w.lines.filter((l) => l.startsWith('done cvar.minimize')).length;
+      for (let t = 0; t < 100 && ran() < 84; t++) await new Promise((r) => setTimeout(r, 100));
+      expect(ran()).toBe(84);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       w.proc.kill('SIGTERM');
       await waitExit(w.proc);
     }
