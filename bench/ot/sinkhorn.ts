@@ -294,8 +294,8 @@ export function benchSinkhornCall(ctx: BenchContext): CaseResult[] {
     const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
     const a = new Float64Array(n).fill(1 / n);
     const o: SinkhornOptions = { reg: REG, maxIter: 50, tol: 0, checkEvery: 1000 };
-    let p64 = new Float64Array(0);
-    let p32 = new Float64Array(0);
+    let p64 = new Float64Array(0) as Float64Array<ArrayBufferLike>;
+    let p32 = new Float64Array(0) as Float64Array<ArrayBufferLike>;
     const reference = scaled(sinkhorn(a, a, M, o).plan);
     const candidates: CaseCandidate[] = [
       { key: 'f32', name: "sinkhorn(…, { precision: 'f32' }), 50 iterations", call: () => (p32 = sinkhorn(a, a, M, { ...o, precision: 'f32' }).plan), poison: () => p32.fill(NaN), output: () => scaled(p32) },
