@@ -31,7 +31,7 @@ export {
   scaled, translated, separableSum, conjugate, moreauEnvelope, type MoreauEnvelope,
   type ProxOperator, type OperatorProperties, type StridedTV1DOptions,
   nuclearNorm,
-  indPsd, indSoc, indBallL0, normL0, indSphereL2, indRank, indStiefel,
+  indPsd, indSoc, indBallL0, normL0, indSphereL2, indRank, indStiefel, precomposed, tilted,
 } from './prox/index.js';
 export * from './prox/algorithms/index.js';
 export * from './cvar/index.js';

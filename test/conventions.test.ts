@@ -242,6 +242,8 @@ const NO_OPTIONS: Record<string, string> = {
   tv1dScratchLength: 'a length',
   scaled: 'calculus on operators: an operator and a scalar/vector',
   translated: 'calculus on operators: an operator and a scalar/vector',
+  tilted: 'calculus on operators: an operator and a vector',
+  precomposed: 'calculus on operators: an operator and a matrix',
   separableSum: 'calculus on operators: a list of [operator, length]',
   conjugate: 'calculus on operators: one operator',
   moreauEnvelope: 'calculus on operators: an operator and t',

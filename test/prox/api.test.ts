@@ -50,6 +50,8 @@ import {
   totalVariation1D,
   totalVariation1DStrided,
   translated,
+  precomposed,
+  tilted,
   tv1dScratchLength,
   type F64Buffer,
   type ProxOperator,
@@ -219,6 +221,8 @@ describe('prox: every bad argument gives a typed error, no leak, module usable',
     // the scale is a real > 0
     sweepOperator('scaled', scaled, [normL1(0.5), 2], v, { kinds: { arg1: 'real' }, accept: [FREE_NAME('arg0')] });
     sweepOperator('translated', translated, [indBox(0, 1), [1, 2, 3]], v, { accept: [FREE_NAME('arg0')] });
+    sweepOperator('tilted', tilted, [normL1(0.5), [1, 2, 3]], v, { accept: [FREE_NAME('arg0')] });
+    sweepOperator('precomposed', precomposed, [normL1(0.5), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]], v, { accept: [FREE_NAME('arg0')] });
     sweepOperator('separableSum', separableSum, [[[normL1(0.5), 2], [indBox(0, 1), 1]]], v, { accept: [FREE_NAME('arg0[0][0]')] });
     // conjugate(f).value throws by design (not computable from the prox): sweep factory and prox only.
     expect(fuzzArguments('conjugate', (f: unknown) => summary(conjugate(f as ProxOperator)), [normL1(0.5)], { accept: [FREE_NAME('arg0')] })).toEqual([]);

@@ -26,7 +26,7 @@ const FLAGS = ['convex', 'separable', 'indicator'] as const;
  * A ProxOperator argument, hand-made ones included: the rules copy and combine its properties into
  * the new operator's (and conjugate trusts `convex`), so they must be what OperatorProperties says.
  */
-function operatorArg(fn: string, name: string, f: unknown): ProxOperator {
+export function operatorArg(fn: string, name: string, f: unknown): ProxOperator {
   if (!isOperator(f)) throw parameterError(fn, name, 'a ProxOperator', f);
   const p = f.properties;
   for (const k of FLAGS) if (typeof p[k] !== 'boolean') throw parameterError(fn, `${name}.properties.${k}`, 'a boolean', p[k]);
@@ -38,13 +38,13 @@ function operatorArg(fn: string, name: string, f: unknown): ProxOperator {
  * The step a rule hands to f.prox, derived from the caller's valid t: when it overflows to Infinity
  * (or underflows to 0) the error must name the outer call and its t, not f.prox.
  */
-function stepFor(fn: string, f: ProxOperator, t: number, step: number): number {
+export function stepFor(fn: string, f: ProxOperator, t: number, step: number): number {
   if (!(step > 0) || !Number.isFinite(step)) throw new ParameterError(`${fn}: t must give ${f.name} a finite step > 0 (got t = ${t}, step ${step})`);
   return step;
 }
 
 /** Builds an operator whose prox is computed on plain Float64Arrays (the calculus rules). */
-function derived(
+export function derived(
   name: string,
   properties: ProxOperator['properties'],
   value: (x: Float64Array) => number,

@@ -9,3 +9,4 @@ export { scaled, translated, separableSum, conjugate, moreauEnvelope, type Morea
 export { nuclearNorm } from './nuclear.js';
 export { indPsd, indSoc } from './cones.js';
 export { indBallL0, normL0, indSphereL2, indRank, indStiefel } from './nonconvex.js';
+export { precomposed, tilted } from './precompose.js';
