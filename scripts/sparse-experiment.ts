@@ -317,8 +317,8 @@ if (mode === 'figures') {
     const lines: string[] = [];
     for (const model of ['bsc', 'mca']) {
       const j = read(`sparse-bars-${model}.json`);
-      // seed 1 when its fields were recorded, else the first seed that has them
-      const row = j.rows.find((r: any) => r.seed === 1 && r.W) ?? j.rows.find((r: any) => r.W);
+      // seed 1 when its fields were recorded, else the first recovered seed that has them, else any
+      const row = j.rows.find((r: any) => r.seed === 1 && r.W) ?? j.rows.find((r: any) => r.W && r.recovered) ?? j.rows.find((r: any) => r.W);
       const fit = matchFields({ data: Float64Array.from(row.W), rows: 10, cols: D }, barsTest({ seed: row.seed, superposition: model === 'bsc' ? 'linear' : 'max' }).W);
       for (let h = 0; h < 10; h++) {
         const k = fit.pairs[h]!;
