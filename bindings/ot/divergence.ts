@@ -136,6 +136,7 @@ export function sinkhornDivergence(X: MatrixInput, Y: MatrixInput, options: Sink
   const o = readOptions(fn, options, KEYS);
   const reg = positiveFinite(fn, 'options.reg', o.reg);
   const { metric = 'sqeuclidean', objective = 'entropic', gradient = false, maxIter = 10000, tol = 1e-10, dim } = o;
+  if (metric !== 'sqeuclidean' && metric !== 'euclidean' && metric !== 'cityblock') throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
   if (objective !== 'entropic' && objective !== 'transport') throw parameterError(fn, 'options.objective', "'entropic' or 'transport'", objective);
   if (typeof gradient !== 'boolean') throw parameterError(fn, 'options.gradient', 'a boolean', gradient);
   if (gradient && objective !== 'entropic') throw parameterError(fn, 'options.objective', "'entropic' when options.gradient is true", objective);

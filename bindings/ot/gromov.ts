@@ -363,26 +363,22 @@ function solveGw(fn: string, M: Float64Array | null, alpha: number, C1: MatrixIn
   const s = gwSettings(fn, o);
   const g = gwProblem(fn, C1, C2, p, q, s.loss);
   const { n, m } = g;
-  const starts: (() => Float64Array)[] = [];
   const init = o.init ?? 'product';
-  if (init === 'product') starts.push(() => productCoupling(g.p, g.q));
+  let first: Float64Array;
+  if (init === 'product') first = productCoupling(g.p, g.q);
   else if (typeof init === 'string') throw parameterError(fn, 'options.init', "'product' or an n × m coupling", init);
-  else {
-    const P0 = readCoupling(fn, init, n, m);
-    starts.push(() => P0);
-  }
-  if (s.restarts > 0) {
-    const R = seededRng(fn, s.seed, 'options.seed');
-    for (let r = 0; r < s.restarts; r++) starts.push(() => emd(g.p, g.q, R.uniform(n * m)).plan);
-  }
+  else first = readCoupling(fn, init, n, m);
+  const R = s.restarts > 0 ? seededRng(fn, s.seed, 'options.seed') : null;
   let best: Run | null = null;
   let bestStart = 0;
   const startValues: number[] = [];
-  starts.forEach((start, k) => {
-    const run = conditionalGradient(g, M, alpha, start(), s.maxIter, s.tol);
+  // Starts are drawn one at a time (a large `restarts` only runs long).
+  for (let k = 0; k <= s.restarts; k++) {
+    const start = k === 0 ? first : emd(g.p, g.q, R!.uniform(n * m)).plan;
+    const run = conditionalGradient(g, M, alpha, start, s.maxIter, s.tol);
     startValues.push(run.value);
     if (best === null || run.value < best.value) { best = run; bestStart = k; }
-  });
+  }
   const b = best as unknown as Run;
   return { value: b.value, plan: b.plan, iterations: b.iterations, innerIterations: b.inner, converged: b.converged, startValues, bestStart };
 }

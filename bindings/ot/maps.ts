@@ -95,6 +95,7 @@ export function otMapping(Xs: MatrixInput, Xt: MatrixInput, options?: OtMappingO
   const fn = 'otMapping';
   const o = readOptions(fn, options, KEYS);
   const { reg = 0, metric = 'sqeuclidean', dim } = o;
+  if (metric !== 'sqeuclidean' && metric !== 'euclidean' && metric !== 'cityblock') throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
   nonNegative(fn, 'options.reg', reg);
   if (!Number.isFinite(reg)) throw parameterError(fn, 'options.reg', 'finite', reg);
   const xs = points(fn, 'Xs', Xs, dim);
