@@ -436,7 +436,7 @@ export function fusedGromovWasserstein(M: MatrixInput, C1: MatrixInput, C2: Matr
  * regularisation ε: P_{k+1} = sinkhorn(p, q, ∇GW(P_k), ε). The value reported is the GW objective at the
  * final plan (no entropy term), as POT's entropic_gromov_wasserstein2.
  *
- * @param C1  n × n structure; @param C2  m × m structure; @param p, q  weights with equal sums.
+ * @param C1  n × n structure; @param C2  m × m structure; @param p  source weights; @param q  target weights (same sum).
  * @throws as {@link gromovWasserstein}; ParameterError for a missing or non-positive reg.
  */
 export function entropicGromovWasserstein(C1: MatrixInput, C2: MatrixInput, p: VectorInput, q: VectorInput, options: EntropicGromovOptions): EntropicGromovResult {
