@@ -38,7 +38,14 @@ export interface SinkhornDivergenceResult {
   /** The divergence. */
   value: number;
   /** The three terms: `xy` = OT(α, β), `xx` = OT(α, α), `yy` = OT(β, β) (entropic values or transport parts, per `objective`). */
-  terms: { xy: number; xx: number; yy: number };
+  terms: {
+    /** OT(α, β). */
+    xy: number;
+    /** OT(α, α). */
+    xx: number;
+    /** OT(β, β). */
+    yy: number;
+  };
   /** Sinkhorn iterations of the three solves together. */
   iterations: number;
   /** True when all three solves reached `tol`. */
@@ -48,7 +55,16 @@ export interface SinkhornDivergenceResult {
    * the simplex: only differences a_i − a_k are meaningful), and ∂S/∂X, ∂S/∂Y (row-major like X, Y), by
    * the envelope theorem on the dual potentials.
    */
-  grad?: { a: Float64Array; b: Float64Array; X: Float64Array; Y: Float64Array };
+  grad?: {
+    /** ∂S/∂a (length n). */
+    a: Float64Array;
+    /** ∂S/∂b (length m). */
+    b: Float64Array;
+    /** ∂S/∂X (n × d). */
+    X: Float64Array;
+    /** ∂S/∂Y (m × d). */
+    Y: Float64Array;
+  };
 }
 
 /** Entropic OT between two weighted point sets: value, Feydy potentials and plan. */
