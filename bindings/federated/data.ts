@@ -175,18 +175,11 @@ export interface PartitionOptions {
 }
 
 /**
- * Splits a centralised labelled data set (n rows of `dim` features, row-major, and n labels) over
- * clients. 'iid': a seeded permutation cut into near-equal parts. 'labels': client k gets the rows of
- * the labels c with c mod K = k. 'dirichlet': for every class c, the
- * shares p_c ~ Dir(α·1_K) of the K clients are drawn (as normalised Gamma(α) variables, Marsaglia–Tsang
- * with the α < 1 boost) and the class's rows, in a seeded order, are cut at the cumulative shares, so
- * small α gives each client a few dominant labels. Each client's rows are then shuffled and the first
- * ⌊trainFraction·n_k⌋ become its training set.
- *
- * Defaults: clients 10, split 'iid', alpha 0.5, trainFraction 0.8, seed 0.
+ * Checks a labelled data set given as row-major features X (n·dim numbers, finite) and labels y
+ * (n non-negative integers) and copies it into typed arrays; `classes` is 1 + the largest label.
+ * Errors name `fn` and the argument.
  */
-export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim: number, options?: PartitionOptions): FedDataset {
-  const fn = 'partitionClients';
+export function readLabelledRows(fn: string, X: ArrayLike<number>, y: ArrayLike<number>, dim: number): { d: number; n: number; xs: Float64Array; labels: Int32Array; classes: number } {
   const d = positiveInteger(fn, 'dim', dim);
   if (X === null || typeof X !== 'object' || typeof (X as ArrayLike<number>).length !== 'number') throw parameterError(fn, 'X', 'an array of numbers (n·dim, row-major)', X);
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<number>).length !== 'number') throw parameterError(fn, 'y', 'an array of integer labels', y);
@@ -199,13 +192,30 @@ export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim
     xs[i] = v;
   }
   const labels = new Int32Array(n);
-  let C = 0;
+  let classes = 0;
   for (let i = 0; i < n; i++) {
     const v = y[i];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e6) throw new ParameterError(`${fn}: y[${i}] must be a non-negative integer label (got ${describe(v)})`);
     labels[i] = v;
-    C = Math.max(C, v + 1);
+    classes = Math.max(classes, v + 1);
   }
+  return { d, n, xs, labels, classes };
+}
+
+/**
+ * Splits a centralised labelled data set (n rows of `dim` features, row-major, and n labels) over
+ * clients. 'iid': a seeded permutation cut into near-equal parts. 'labels': client k gets the rows of
+ * the labels c with c mod K = k. 'dirichlet': for every class c, the
+ * shares p_c ~ Dir(α·1_K) of the K clients are drawn (as normalised Gamma(α) variables, Marsaglia–Tsang
+ * with the α < 1 boost) and the class's rows, in a seeded order, are cut at the cumulative shares, so
+ * small α gives each client a few dominant labels. Each client's rows are then shuffled and the first
+ * ⌊trainFraction·n_k⌋ become its training set.
+ *
+ * Defaults: clients 10, split 'iid', alpha 0.5, trainFraction 0.8, seed 0.
+ */
+export function partitionClients(X: ArrayLike<number>, y: ArrayLike<number>, dim: number, options?: PartitionOptions): FedDataset {
+  const fn = 'partitionClients';
+  const { d, n, xs, labels, classes: C } = readLabelledRows(fn, X, y, dim);
   const o = readOptions(fn, options, optionKeys<PartitionOptions>({ clients: true, split: true, alpha: true, trainFraction: true, seed: true }));
   const K = positiveInteger(fn, 'options.clients', o.clients ?? 10);
   if (K > n) throw parameterError(fn, 'options.clients', `at most the number of rows (${n})`, K);

@@ -12,6 +12,7 @@ import { Rng, checkSeed, shuffledOrder } from '../rng.js';
 import { softmaxRegression, lossAndGrad, evaluateRows, type FedModel } from './model.js';
 import { SoftmaxRegressionWorkspace } from './kernels.js';
 import { subSeed } from './simulate.js';
+import { readLabelledRows } from './data.js';
 
 /** Labelled rows: `X` row-major with `dim` columns, integer labels `y`. */
 export interface LabelledRows {
@@ -311,25 +312,7 @@ export function lisaExperiment(X: ArrayLike<number>, y: ArrayLike<number>, dim: 
     seeds: true, rhos: true, sourceLabel: true, targetLabel: true, harmfulFraction: true, alignmentFraction: true, testFraction: true, alignEpochs: true,
     cycles: true, alignSteps: true, finetuneSteps: true, batchSize: true, learningRate: true, onRun: true,
   }));
-  const d = positiveInteger(fn, 'dim', dim);
-  if (X === null || typeof X !== 'object' || typeof X.length !== 'number') throw parameterError(fn, 'X', 'an array of numbers (n·dim, row-major)', X);
-  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') throw parameterError(fn, 'y', 'an array of integer labels', y);
-  const n = y.length;
-  if (X.length !== n * d) throw new ShapeError(`${fn}: X must hold y.length · dim = ${n * d} numbers (got ${X.length})`);
-  const xs = new Float64Array(X.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = X[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ParameterError(`${fn}: X[${i}] must be a finite number (got ${describe(v)})`);
-    xs[i] = v;
-  }
-  const labels = new Int32Array(n);
-  let classes = 0;
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e5) throw new ParameterError(`${fn}: y[${i}] must be a non-negative integer label (got ${describe(v)})`);
-    labels[i] = v;
-    classes = Math.max(classes, v + 1);
-  }
+  const { d, n, xs, labels, classes } = readLabelledRows(fn, X, y, dim);
   const seeds = o.seeds ?? [0, 1, 2];
   if (!Array.isArray(seeds) || seeds.length === 0) throw parameterError(fn, 'options.seeds', 'a non-empty array of seeds', seeds);
   seeds.forEach((s, i) => nonNegativeInteger(fn, `options.seeds[${i}]`, s));
