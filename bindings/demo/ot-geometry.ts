@@ -135,10 +135,11 @@ export function gwMatching(ctx: DemoContext): void {
   writeOutput(ctx, 'proxkit-ot-gw.svg', lineFigure({
     title: `Gromov–Wasserstein matching of a spiral (2-D) and a shuffled, noisy copy rotated into 3-D${ctx.quick ? ' (quick tour)' : ''}`,
     panels: [
-      { title: 'shape A (2-D), coloured by position along the spiral', x: { label: 'x' }, y: { label: 'y' }, series: sa },
-      { title: 'shape B (3-D, seen from the side), coloured by its GW match in A', x: { label: 'x' }, y: { label: 'z' }, series: sb },
+      { title: 'A (2-D), by place on the spiral', x: { label: 'x' }, y: { label: 'y' }, series: sa },
+      { title: 'B (3-D, side view), by GW match', x: { label: 'x' }, y: { label: 'z' }, series: sb },
     ],
-    caption: `GW compares only the distance matrices inside each shape: B has other coordinates, another dimension and its points in another order. ` +
+    caption: `Left: A coloured by the quarter of the spiral a point lies on. Right: B seen in its (x, z) plane, each point coloured like its GW match in A. ` +
+      `GW compares only the distance matrices inside each shape: B has other coordinates, another dimension and its points in another order. ` +
       `${correct} of ${n} points of B are matched to their true counterpart in A; GW value ${r.value.toExponential(2)}.`,
   }), 'figure: GW matching');
 }
