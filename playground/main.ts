@@ -490,6 +490,18 @@ function build(): void {
     lookback.input.addEventListener('change', () => void run(p));
     horizon.input.addEventListener('change', () => void run(p));
   }
+  // sparse
+  {
+    const noise = slider('noise σ', 0.5, 4, 0.5, 2);
+    const iterations = slider('EM iterations', 10, 80, 10, 30);
+    addPanel({
+      name: 'sparse', live: false,
+      params: () => ({ N: 200, noise: Number(noise.input.value), iterations: Number(iterations.input.value), seed }),
+      reset: () => {},
+    }, 'sparse: binary sparse coding on the bars test',
+    'Each 5 × 5 image is a sum of randomly chosen horizontal and vertical bars plus noise. Truncated variational EM learns the ten bars without being told what they are; more noise needs more iterations.',
+    [noise.root, iterations.root]);
+  }
 }
 
 async function start(): Promise<void> {
