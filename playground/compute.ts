@@ -10,11 +10,11 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  barsTest, binarySparseCoding, matchFields, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  barsTest, binarySparseCoding, matchFields, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
   rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
-import { imageFigure, lineFigure } from '../bindings/plot/svg.js';
+import { esc, imageFigure, lineFigure } from '../bindings/plot/svg.js';
 import { PHOTOS, type DataPart, type Photo, type PhotoName, type PlaygroundData } from './data.js';
 
 /** A picture the figure embeds: rows × cols RGB values in [0, 1]. */
@@ -723,6 +723,108 @@ const sparsePanel: PanelSpec<SparseParams> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------- fair
+
+/** Parameters of the fair panel: a seeded random instance of mixed goods and chores. */
+export interface FairParams {
+  agents: number;
+  items: number;
+  /** 'mixed': each agent's own integer utilities in −5…5; 'same-size': |u_i(o)| = the item's weight (1…5) for every agent, the sign drawn per agent. */
+  kind: 'mixed' | 'same-size';
+  seed: number;
+}
+
+/** The seeded utilities of the fair panel: integers, drawn with floor(u·k) (IEEE-exact, so Node and the browser agree). */
+export function fairUtilities(p: FairParams): number[][] {
+  const { agents: n, items: m } = p;
+  const v = rng(p.seed).uniform(n * m + m);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, o) => {
+    const r = v[i * m + o]!;
+    if (p.kind === 'mixed') return Math.floor(r * 11) - 5;
+    const weight = Math.floor(v[n * m + o]! * 5) + 1;
+    return r < 0.5 ? -weight : weight;
+  }));
+}
+
+const PROPERTIES = ['ef', 'ef1', 'efx', 'efx0', 'ef1Three', 'efxThree', 'po'] as const;
+const PROPERTY_LABELS = ['EF', 'EF1', 'EFX', 'EFX₀', 'EF1³', 'EFX³', 'PO'];
+
+/** The allocation as a table: agents × items, each cell the agent's utility, the owner's cell filled; the bundle values and verdicts beside it. */
+function allocationTable(title: string, u: number[][], owner: Int32Array, verdicts: (boolean | null)[], y0: number, narrow: boolean): { svg: string; height: number } {
+  const n = u.length;
+  const m = u[0]!.length;
+  const cw = narrow ? 22 : 40;
+  const ch = narrow ? 22 : 26;
+  const left = narrow ? 56 : 74;
+  const fs = narrow ? 10 : 12;
+  const parts: string[] = [];
+  const x0 = 12;
+  parts.push(`<text x="${x0}" y="${y0 + 14}" font-size="${fs + 2}" font-weight="bold">${esc(title)}</text>`);
+  const top = y0 + 24;
+  for (let o = 0; o < m; o++) {
+    const good = u.some((row) => row[o]! > 0);
+    parts.push(`<text x="${x0 + left + o * cw + cw / 2}" y="${top + 12}" font-size="${fs - 1}" text-anchor="middle" fill="${good ? '#006d4f' : '#a14100'}">${good ? 'g' : 'c'}${o + 1}</text>`);
+  }
+  parts.push(`<text x="${x0 + left + m * cw + 8}" y="${top + 12}" font-size="${fs - 1}">${narrow ? 'sum' : 'own bundle'}</text>`);
+  for (let i = 0; i < n; i++) {
+    const y = top + 18 + i * ch;
+    parts.push(`<text x="${x0}" y="${y + ch / 2 + 4}" font-size="${fs}">agent ${i + 1}</text>`);
+    let value = 0;
+    for (let o = 0; o < m; o++) {
+      const v = u[i]![o]!;
+      const mine = owner[o] === i;
+      if (mine) value += v;
+      const fill = mine ? (v > 0 ? '#009E73' : v < 0 ? '#D55E00' : '#888888') : '#ffffff';
+      parts.push(`<rect x="${x0 + left + o * cw}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${fill}" stroke="#bbbbbb"/>`);
+      parts.push(`<text x="${x0 + left + o * cw + (cw - 2) / 2}" y="${y + ch / 2 + 3}" font-size="${fs}" text-anchor="middle" fill="${mine ? '#ffffff' : '#333333'}"${mine ? ' font-weight="bold"' : ''}>${v}</text>`);
+    }
+    parts.push(`<text x="${x0 + left + m * cw + 8}" y="${y + ch / 2 + 4}" font-size="${fs}">${value}</text>`);
+  }
+  const vy = top + 18 + n * ch + 16;
+  const verdict = (v: boolean | null) => (v === null ? '?' : v ? '✓' : '✗');
+  parts.push(`<text x="${x0}" y="${vy}" font-size="${fs}">${PROPERTY_LABELS.map((l, k) => `${l} ${verdict(verdicts[k]!)}`).join(' · ')}</text>`);
+  return { svg: parts.join(''), height: vy - y0 + 14 };
+}
+
+const fairPanel: PanelSpec<FairParams> = {
+  needs: [],
+  defaults: (_data, seed) => ({ agents: 4, items: 12, kind: 'mixed', seed }),
+  run(p) {
+    const u = fairUtilities(p);
+    const runs = ([['double round-robin', doubleRoundRobin(u)], ['greedy EFX + PO', greedyEfxPo(u)]] as const).map(([name, owner]) => {
+      const report = checkAllocation(u, owner);
+      return { name, owner, report, verdicts: PROPERTIES.map((k) => report[k]) };
+    });
+    const code = (v: boolean | null) => (v === null ? -1 : v ? 1 : 0);
+    const holds = (r: (typeof runs)[number]) => PROPERTY_LABELS.filter((_, k) => r.verdicts[k] === true).join(', ') || 'none';
+    return {
+      values: [Float64Array.from(u.flat()), ...runs.flatMap((r) => [Float64Array.from(r.owner), Float64Array.from(r.verdicts, code)])],
+      summary: runs.map((r) => `${r.name}: ${holds(r)}`).join('; '),
+      pictures: [],
+      figure: (_uris, narrow) => {
+        const width = narrow ? 360 : 760;
+        const fs = narrow ? 13 : 15;
+        let y = 8;
+        const body: string[] = [`<text x="12" y="${y + fs}" font-size="${fs}" font-weight="bold">${esc(`${p.agents} agents, ${p.items} items (${p.kind === 'mixed' ? 'mixed utilities' : 'same size for all agents'}), seed ${p.seed}`)}</text>`];
+        y += fs + 12;
+        for (const r of runs) {
+          const t = allocationTable(r.name, u, r.owner, r.verdicts, y, !!narrow);
+          body.push(t.svg);
+          y += t.height + 10;
+        }
+        const note = narrow
+          ? ['Filled cell: the item goes to that agent', '(green: liked, orange: disliked).', 'g = good (someone likes it), c = chore.', '✓ / ✗: each property checked exactly.']
+          : ['Each cell is the agent\'s utility for the item; the filled cell is its owner (green: the owner likes it, orange: a chore it bears).', 'g = good (someone likes it), c = chore (nobody does). ✓ / ✗: each property checked exactly, PO by exhaustive search.'];
+        note.forEach((line) => {
+          body.push(`<text x="12" y="${y + 11}" font-size="11.5" fill="#444444">${esc(line)}</text>`);
+          y += 16;
+        });
+        return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${y + 6}" width="${width}" height="${y + 6}" font-family="DejaVu Sans, Verdana, Arial, Helvetica, sans-serif" role="img"><rect width="${width}" height="${y + 6}" fill="#ffffff"/>${body.join('')}</svg>`;
+      },
+    };
+  },
+};
+
 /** Every panel, in the order of the page. */
 export const PANELS = {
   prox: proxPanel,
@@ -736,6 +838,7 @@ export const PANELS = {
   federated: federatedPanel,
   forecast: forecastPanel,
   sparse: sparsePanel,
+  fair: fairPanel,
 } as const;
 
 export type PanelName = keyof typeof PANELS;

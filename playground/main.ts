@@ -502,6 +502,22 @@ function build(): void {
     'Each 5 × 5 image is a sum of randomly chosen horizontal and vertical bars plus noise. Truncated variational EM learns the ten bars without being told what they are; more noise needs more iterations.',
     [noise.root, iterations.root]);
   }
+  // fair
+  {
+    const agents = slider('agents', 2, 5, 1, 4);
+    const items = slider('items', 4, 12, 1, 12);
+    const kind = select('utilities', [['mixed', 'each agent its own (−5…5)'], ['same-size', 'same size, sign per agent']], 'mixed');
+    const p = addPanel({
+      name: 'fair', live: true,
+      params: () => ({ agents: Number(agents.input.value), items: Number(items.input.value), kind: kind.input.value, seed }),
+      reset: () => {},
+    }, 'fair: dividing goods and chores',
+    'A random instance where some items are liked and others disliked. The double round-robin is always EF1; the greedy rule is always Pareto optimal. Each property of both allocations is checked exactly.',
+    [agents.root, items.root, kind.root]);
+    agents.input.addEventListener('input', () => schedule(p));
+    items.input.addEventListener('input', () => schedule(p));
+    kind.input.addEventListener('change', () => schedule(p));
+  }
 }
 
 async function start(): Promise<void> {
