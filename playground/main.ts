@@ -518,6 +518,20 @@ function build(): void {
     items.input.addEventListener('input', () => schedule(p));
     kind.input.addEventListener('change', () => schedule(p));
   }
+  // causal
+  {
+    const n = slider('sample size', 100, 600, 50, 300);
+    const mis = select('misspecified', [['none', 'none'], ['outcome', 'outcome bridge'], ['treatment', 'treatment bridge'], ['both', 'both']], 'none');
+    const p = addPanel({
+      name: 'causal', live: false,
+      params: () => ({ n: Number(n.input.value), misspecify: mis.input.value, seed }),
+      reset: () => {},
+    }, 'causal: a dose-response curve despite a hidden confounder',
+    'A simulated study where an unobserved variable drives both the dose and the outcome. Two proxies of it recover the causal curve; misspecify one bridge and the doubly robust estimate still follows the truth.',
+    [n.root, mis.root]);
+    n.input.addEventListener('change', () => void run(p));
+    mis.input.addEventListener('change', () => void run(p));
+  }
 }
 
 async function start(): Promise<void> {
