@@ -10,7 +10,7 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  barsTest, binarySparseCoding, matchFields, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  barsTest, binarySparseCoding, matchFields, exactAugmentedLagrangian, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
   rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
@@ -962,6 +962,84 @@ const saddlePanel: PanelSpec<SaddleParams> = {
   },
 };
 
+// --------------------------------------------------------------------------------------- constrained
+
+/** Parameters of the constrained panel: the nearest point of a circle in ℝⁿ to a seeded target. */
+export interface ConstrainedParams {
+  /** Dimension n. */
+  n: number;
+  seed: number;
+}
+
+const constrainedPanel: PanelSpec<ConstrainedParams> = {
+  needs: [],
+  defaults: (_data, seed) => ({ n: 30, seed }),
+  run(p, _data, progress) {
+    const n = p.n;
+    const target = rng(p.seed).normal(n);
+    // min ‖x − p‖² subject to Σx = 1 and ‖x‖² = 1 (a circle: the sphere cut by a hyperplane).
+    const problem = {
+      dimension: n, constraints: 2,
+      objective: (x: Float64Array) => { let s = 0; for (let i = 0; i < n; i++) s += (x[i]! - target[i]!) ** 2; return s; },
+      gradient: (x: Float64Array, g: Float64Array) => { for (let i = 0; i < n; i++) g[i] = 2 * (x[i]! - target[i]!); },
+      hessian: (_x: Float64Array, H: Float64Array) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2; },
+      constraint: (x: Float64Array, c: Float64Array) => {
+        let s = 0;
+        let q = 0;
+        for (let i = 0; i < n; i++) { s += x[i]!; q += x[i]! * x[i]!; }
+        c[0] = s - 1;
+        c[1] = q - 1;
+      },
+      jacobian: (x: Float64Array, J: Float64Array) => { for (let i = 0; i < n; i++) { J[i] = 1; J[n + i] = 2 * x[i]!; } },
+      constraintHessian: (_x: Float64Array, l: Float64Array, H: Float64Array) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2 * l[1]!; },
+    };
+    // The closed form it is checked against: the circle's centre 1/n plus its radius √(1 − 1/n) times the
+    // unit direction of the target's component in the hyperplane Σx = 0.
+    const mean = target.reduce((a, b) => a + b, 0) / n;
+    const dir = target.map((v) => v - mean);
+    const norm = Math.sqrt(dir.reduce((a, b) => a + b * b, 0));
+    const truth = dir.map((v) => 1 / n + (Math.sqrt(1 - 1 / n) * v) / norm);
+    const x0 = new Array<number>(n).fill(1 / n);
+    x0[0] = x0[0]! + 0.5;
+    const variants = [['exact LU', { solver: 'exact' }], ['row sketch (block Kaczmarz)', { solver: 'sketch', sketch: 'rows' }], ['count sketch', { solver: 'sketch', sketch: 'count' }]] as const;
+    const runs = variants.map(([name, o], k) => {
+      progress(k / variants.length, name);
+      return { name, r: exactAugmentedLagrangian(problem, { x0, ...o, tol: 1e-10, seed: p.seed }) };
+    });
+    const err = (x: Float64Array) => Math.sqrt(x.reduce((a, v, i) => a + (v - truth[i]!) ** 2, 0));
+    const idx = Array.from({ length: n }, (_, i) => i + 1);
+    return {
+      values: runs.flatMap(({ r }) => [r.x, Float64Array.from(r.history, (h) => h.kktResidual)]),
+      summary: runs.map(({ name, r }) => `${name}: ${r.iterations} iterations, KKT residual ${r.kktResidual.toExponential(1)}, distance to the closed form ${err(r.x).toExponential(1)}`).join('; '),
+      pictures: [],
+      figure: (_uris, narrow) => lineFigure({
+        title: `The point of the circle {Σx = 1, ‖x‖ = 1} in ℝ^${n} nearest to a random point (exact augmented Lagrangian)`,
+        columns: narrow ? 1 : 2,
+        width: narrow ? 360 : 960,
+        panels: [
+          {
+            title: 'KKT residual per Newton step',
+            x: { label: 'iteration' },
+            y: { label: '‖(∇ₓL, c)‖', scale: 'log' },
+            series: runs.map(({ name, r }) => ({ name, x: r.history.map((h) => h.iteration), y: r.history.map((h) => h.kktResidual) })),
+          },
+          {
+            title: 'the solution against the closed form',
+            x: { label: 'coordinate i' },
+            y: { label: 'value' },
+            series: [
+              { name: 'target point', x: idx, y: target, markersOnly: true, color: '#8c8c8c', marker: 'circle', filled: true, size: 2.5 },
+              { name: 'closed form', x: idx, y: truth, markersOnly: true, color: '#000000', marker: 'square', filled: false, size: 6 },
+              { name: 'solution (exact LU)', x: idx, y: runs[0]!.r.x, markersOnly: true, color: '#0072B2', marker: 'circle', filled: true, size: 3 },
+            ],
+          },
+        ],
+        caption: 'Each Newton–KKT system is solved by LU or inexactly by sketch-and-project, to an accuracy that tightens as the residual falls; a line search on the exact augmented Lagrangian picks the step. Near the solution unit steps are taken and the residual falls superlinearly.',
+      }),
+    };
+  },
+};
+
 /** Every panel, in the order of the page. */
 export const PANELS = {
   prox: proxPanel,
@@ -978,6 +1056,7 @@ export const PANELS = {
   fair: fairPanel,
   causal: causalPanel,
   saddle: saddlePanel,
+  constrained: constrainedPanel,
 } as const;
 
 export type PanelName = keyof typeof PANELS;

@@ -546,6 +546,18 @@ function build(): void {
     rounds.input.addEventListener('change', () => void run(p));
     flip.input.addEventListener('change', () => void run(p));
   }
+  // constrained
+  {
+    const n = slider('dimension n', 5, 40, 5, 30);
+    const p = addPanel({
+      name: 'constrained', live: false,
+      params: () => ({ n: Number(n.input.value), seed }),
+      reset: () => {},
+    }, 'constrained: Newton steps on an equality-constrained problem',
+    'The nearest point of a circle (a sphere cut by a hyperplane) to a random point, solved as min f(x) subject to c(x) = 0 with exact and sketched linear solves, and checked against its closed form.',
+    [n.root]);
+    n.input.addEventListener('change', () => void run(p));
+  }
 }
 
 async function start(): Promise<void> {
