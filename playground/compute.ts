@@ -10,7 +10,7 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  barsTest, binarySparseCoding, matchFields, exactAugmentedLagrangian, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
+  fractionalCD, fractionalDinkelbach, sparseFisherProblem, barsTest, binarySparseCoding, matchFields, exactAugmentedLagrangian, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
   rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
@@ -1040,6 +1040,164 @@ const constrainedPanel: PanelSpec<ConstrainedParams> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------- fractional
+
+/** Parameters of the fractional panel: a sparse Fisher discriminant between two digits. */
+export interface FractionalParams {
+  /** The two digit classes (0–9, distinct); the second is the positive class. */
+  a: number;
+  b: number;
+  /** λ of the ℓ1 term. */
+  lambda: number;
+  /** Seed of the 70/30 train/test split. */
+  seed: number;
+}
+
+/** The λ path the panel runs coordinate descent over (the sparsity–accuracy trade-off). */
+export const FRACTIONAL_LAMBDAS = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
+
+/** A signed 8 × 8 weight picture: blue for weight towards the second digit, orange for the first, white for 0. */
+function signedPicture(w: ArrayLike<number>, max: number): Picture {
+  const rgb = new Float64Array(64 * 3);
+  for (let t = 0; t < 64; t++) {
+    const s = max > 0 ? Math.min(1, Math.abs(w[t]!) / max) : 0;
+    // Okabe–Ito blue (0, 114, 178) and vermilion (213, 94, 0), faded towards white as |w| falls.
+    const [r, g, b] = w[t]! >= 0 ? [0, 114 / 255, 178 / 255] : [213 / 255, 94 / 255, 0];
+    rgb.set([1 - s * (1 - r), 1 - s * (1 - g), 1 - s * (1 - b)], t * 3);
+  }
+  return { rgb, rows: 8, cols: 8 };
+}
+
+/** Two SVG figures (from lineFigure / imageFigure) one above the other, as one SVG. */
+function stackFigures(svgs: string[]): string {
+  let y = 0;
+  let width = 0;
+  const parts = svgs.map((svg) => {
+    const open = /^<svg[^>]*>/.exec(svg)![0];
+    const w = Number(/width="([\d.]+)"/.exec(open)![1]);
+    const h = Number(/height="([\d.]+)"/.exec(open)![1]);
+    const font = /font-family="([^"]*)"/.exec(open)?.[1] ?? '';
+    const inner = svg.slice(open.length, svg.lastIndexOf('</svg>'));
+    const g = `<g transform="translate(0,${y})" font-family="${font}">${inner}</g>`;
+    y += h;
+    width = Math.max(width, w);
+    return g;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}"><rect width="${width}" height="${y}" fill="#fff"/>${parts.join('')}</svg>`;
+}
+
+const fractionalPanel: PanelSpec<FractionalParams> = {
+  needs: ['digits'],
+  defaults: (_data, seed) => ({ a: 3, b: 8, lambda: 0.01, seed }),
+  run(p, data, progress) {
+    if (!(Number.isInteger(p.a) && Number.isInteger(p.b) && p.a >= 0 && p.b <= 9 && p.b >= 0 && p.a <= 9 && p.a !== p.b)) {
+      throw new Error(`fractional panel: choose two different digits 0–9 (got ${p.a} and ${p.b})`);
+    }
+    const rows: number[] = [];
+    data.digits.labels.forEach((l, i) => (l === p.a || l === p.b) && rows.push(i));
+    // A seeded 70/30 split: rows ordered by seeded uniforms (comparisons only, so exact everywhere).
+    const u = rng(p.seed).uniform(rows.length);
+    const order = rows.map((r, k) => [r, u[k]!] as const).sort((x, y) => x[1] - y[1]).map((x) => x[0]);
+    const nTest = Math.round(0.3 * rows.length);
+    const test = order.slice(0, nTest);
+    const train = order.slice(nTest);
+    const X = (idx: number[]) => idx.map((i) => data.digits.images[i]!);
+    const y = (idx: number[]) => idx.map((i) => (data.digits.labels[i] === p.b ? 1 : 0));
+    const Xtr = X(train);
+    const ytr = y(train);
+    const dot = (w: ArrayLike<number>, x: ArrayLike<number>) => { let s = 0; for (let j = 0; j < 64; j++) s += w[j]! * x[j]!; return s; };
+    // Classify by wᵀx against the midpoint of the two projected training class means.
+    const accuracy = (w: Float64Array) => {
+      let m0 = 0, m1 = 0, n1 = 0;
+      Xtr.forEach((x, i) => {
+        if (ytr[i] === 1) { m1 += dot(w, x); n1++; } else m0 += dot(w, x);
+      });
+      const cut = (m0 / (Xtr.length - n1) + m1 / n1) / 2;
+      let right = 0;
+      for (const i of test) right += ((dot(w, data.digits.images[i]!) > cut ? p.b : p.a) === data.digits.labels[i] ? 1 : 0);
+      return right / test.length;
+    };
+    const solve = (lambda: number) => {
+      const problem = sparseFisherProblem(Xtr, ytr, lambda);
+      return { problem, cd: fractionalCD(problem, { x0: problem.e as Float64Array }) };
+    };
+    const path = FRACTIONAL_LAMBDAS.map((lambda, k) => {
+      progress(k / (FRACTIONAL_LAMBDAS.length + 2), `coordinate descent at λ = ${lambda}`);
+      const { cd } = solve(lambda);
+      return { lambda, nonzeros: cd.x.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0), accuracy: accuracy(cd.x) };
+    });
+    progress(FRACTIONAL_LAMBDAS.length / (FRACTIONAL_LAMBDAS.length + 2), `coordinate descent and Dinkelbach at λ = ${p.lambda}`);
+    const t0 = performance.now();
+    const { problem, cd } = solve(p.lambda);
+    const t1 = performance.now();
+    const dk = fractionalDinkelbach(problem, { x0: problem.e as Float64Array });
+    const t2 = performance.now();
+    const best = Math.min(cd.objective, dk.objective);
+    const nnz = (w: Float64Array) => w.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
+    const classMean = (label: number) => {
+      const m = new Float64Array(64);
+      let c = 0;
+      for (const i of train) if (data.digits.labels[i] === label) { c++; for (let j = 0; j < 64; j++) m[j] = m[j]! + data.digits.images[i]![j]!; }
+      return m.map((v) => v / c);
+    };
+    let wMax = 0;
+    for (const w of [cd.x, dk.x]) for (let j = 0; j < 64; j++) wMax = Math.max(wMax, Math.abs(w[j]!));
+    const gap = (h: number[]) => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      // F − F*: the points at F* itself have no place on a log axis and are left out.
+      h.forEach((f, k) => { if (f - best > 0) { xs.push(k); ys.push(f - best); } });
+      return { x: xs, y: ys };
+    };
+    const cdGap = gap(cd.history);
+    const dkGap = gap(dk.history);
+    const rel = Math.abs(cd.objective - dk.objective) / Math.abs(best);
+    return {
+      values: [
+        cd.x, Float64Array.from(cd.history), dk.x, Float64Array.from(dk.history),
+        Float64Array.from(path, (q) => q.nonzeros), Float64Array.from(path, (q) => q.accuracy),
+      ],
+      summary: `${p.a} vs ${p.b} (${train.length} training, ${test.length} test images), λ = ${p.lambda}: coordinate descent F = ${cd.objective.toPrecision(8)} in ${cd.iterations} sweeps (${(t1 - t0).toFixed(0)} ms), Dinkelbach F = ${dk.objective.toPrecision(8)} in ${dk.iterations} outer iterations (${(t2 - t1).toFixed(0)} ms), relative difference ${rel.toExponential(1)}; ${nnz(cd.x)} of 64 pixels used, test accuracy ${(100 * accuracy(cd.x)).toFixed(1)} %`,
+      pictures: [inkPicture(classMean(p.a), 1), inkPicture(classMean(p.b), 1), signedPicture(cd.x, wMax), signedPicture(dk.x, wMax)],
+      figure: (uris, narrow) => {
+        const S = narrow ? 74 : 120;
+        const images = imageFigure({
+          title: `Sparse Fisher discriminant: ${p.a} vs ${p.b}, λ = ${p.lambda}`,
+          columns: 4,
+          gap: narrow ? 8 : 14,
+          panels: [
+            { href: uris[0]!, width: S, height: S, pixelated: true, label: `mean ${p.a}` },
+            { href: uris[1]!, width: S, height: S, pixelated: true, label: `mean ${p.b}` },
+            { href: uris[2]!, width: S, height: S, pixelated: true, label: 'w, CD', note: `${nnz(cd.x)} of 64 pixels` },
+            { href: uris[3]!, width: S, height: S, pixelated: true, label: 'w, Dinkelbach', note: `${nnz(dk.x)} of 64 pixels` },
+          ],
+        });
+        const lines = lineFigure({
+          title: 'min (½wᵀS_w w + λ‖w‖₁ + ½) / (mᵀw): coordinate descent against Dinkelbach, and the λ path',
+          columns: narrow ? 1 : 2,
+          width: narrow ? 360 : 960,
+          panels: [
+            {
+              title: `objective above the best found, λ = ${p.lambda}`,
+              x: { label: 'sweep (CD) or outer iteration (Dinkelbach)' },
+              y: { label: 'F(w) − F*', scale: 'log' },
+              series: [{ name: `coordinate descent (${cd.iterations} sweeps)`, ...cdGap }, { name: `Dinkelbach + FISTA (${dk.iterations} iterations)`, ...dkGap }],
+            },
+            {
+              title: `accuracy vs sparsity, λ = ${FRACTIONAL_LAMBDAS[0]}…${FRACTIONAL_LAMBDAS[FRACTIONAL_LAMBDAS.length - 1]}`,
+              x: { label: 'pixels used (nonzero weights)' },
+              y: { label: 'test accuracy (%)' },
+              series: [{ name: 'coordinate descent over λ', x: path.map((q) => q.nonzeros), y: path.map((q) => 100 * q.accuracy) }],
+            },
+          ],
+          caption: `The ratio is not convex, but along one coordinate it is a ratio of two quadratics plus |·|, which coordinate descent minimises exactly; Dinkelbach's method solves a convex problem by FISTA at every outer step. Both reach the same minimum. In the pictures blue pixels push towards ${p.b}, orange towards ${p.a}; larger λ uses fewer pixels.`,
+        });
+        return stackFigures([images, lines]);
+      },
+    };
+  },
+};
+
 /** Every panel, in the order of the page. */
 export const PANELS = {
   prox: proxPanel,
@@ -1057,6 +1215,7 @@ export const PANELS = {
   causal: causalPanel,
   saddle: saddlePanel,
   constrained: constrainedPanel,
+  fractional: fractionalPanel,
 } as const;
 
 export type PanelName = keyof typeof PANELS;
