@@ -133,6 +133,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
     { fn: 'selectCoreShape', name: 'options.hooi', key: 'maxIter', call: (o) => api.selectCoreShape(tensor(), 12, { hooi: { maxIter: 2, ...o } }) },
   ],
   solveTuckerPacking: [{ fn: 'solveTuckerPacking', key: 'epsilon', call: (o) => api.solveTuckerPacking(api.modeSpectra(tensor()), 12, { ...o }) }],
+  multiModeProduct: [{ fn: 'multiModeProduct', key: 'modes', call: (o) => api.multiModeProduct(tensor(), [[1, 0]], { modes: [1], ...o }) }],
   // bounds
   computeBounds: [
     { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
@@ -270,6 +271,9 @@ const NO_OPTIONS: Record<string, string> = {
   tuckerParameterCount: 'dims and a core shape',
   tuckerReconstruct: 'a decomposition { core, factors } (data, not options)',
   uniformCoreShape: 'dims and a budget',
+  unfold: 'a tensor and a mode',
+  fold: 'a matrix, a mode and a shape',
+  khatriRao: 'a list of matrices',
   parseNetwork: 'a network spec (data, validated layer by layer)',
   evaluateNetwork: 'a network and an input',
   parseVnnlib: 'VNNLIB text',

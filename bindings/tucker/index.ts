@@ -2,3 +2,4 @@ export { modeGram, modeProduct, frobeniusNorm, type Tensor, type TensorInput } f
 export { hosvd, hooi, tuckerReconstruct, modeSpectra, type TuckerDecomposition, type HooiOptions, type HooiResult, type HooiProgress } from './decompose.js';
 export { solveTuckerPacking, tuckerParameterCount, InfeasibleBudgetError, type PackingOptions, type PackingResult } from './packing.js';
 export { selectCoreShape, uniformCoreShape, type SelectCoreShapeOptions, type CoreShapeSelection } from './select.js';
+export { unfold, fold, khatriRao, multiModeProduct, type RowMajorMatrix, type MultiModeProductOptions } from './unfold.js';

@@ -1,10 +1,13 @@
 /** The bad-input sweep (test/fuzz.ts) over the tucker family's public API. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  fold,
   frobeniusNorm,
   hooi,
   hosvd,
   init,
+  khatriRao,
+  multiModeProduct,
   modeGram,
   modeProduct,
   modeSpectra,
@@ -13,6 +16,7 @@ import {
   tuckerParameterCount,
   tuckerReconstruct,
   uniformCoreShape,
+  unfold,
 } from '../../bindings/index.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
 
@@ -50,6 +54,12 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
     const plain = () => ({ core: { data: Array.from(d().core.data), shape: [1, 2, 1] }, factors: d().factors.map((U) => Array.from(U)) });
     expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [plain()], { kinds: countEntries('arg0.core.shape[0]', 'arg0.core.shape[2]') })).toEqual([]);
   });
+  it('unfold', () => expect(fuzzArguments('unfold', unfold, [X(), 1], SHAPE)).toEqual([]));
+  it('fold', () => expect(fuzzArguments('fold', fold, [{ data: X().data, rows: 3, cols: 4 }, 1, [2, 3, 2]], { kinds: countEntries('arg2[0]', 'arg2[2]') })).toEqual([]));
+  it('khatriRao', () => expect(fuzzArguments('khatriRao', khatriRao, [[[[1, 2], [3, 4]], { data: [0.5, -1, 2, 0.25, 1, 1], rows: 3, cols: 2 }]])).toEqual([]));
+  // options are optional; the matrices may be given flat (K inferred)
+  it('multiModeProduct', () =>
+    expect(fuzzArguments('multiModeProduct', multiModeProduct, [X(), [[1, 0.5, -1], [[0.5, 1], [2, -1]]], { modes: [1, 2], transpose: false }], { ...SHAPE, optionalFrom: 2 })).toEqual([]));
   it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()], SHAPE)).toEqual([]));
   it('solveTuckerPacking', () =>
     // the modes' spectra may have different lengths (ragged is valid); options are optional
