@@ -26,10 +26,6 @@ export interface OtKernels {
   otBatchLogStep(L: number, n: number, m: number, LA: number, LB: number, F: number, G: number, MX: number, S: number, idx: number, count: number): void;
   otBatchLogMarginalError(L: number, n: number, m: number, F: number, G: number, Bm: number, S: number, idx: number, count: number, err: number): void;
   otExpPairs(x: number, n: number, out: number): void;
-  otGibbsF32(M: number, len: number, reg: number, K: number): number;
-  otKvF32(K: number, n: number, m: number, v: number, out: number): void;
-  otKtuF32(K: number, n: number, m: number, u: number, out: number): void;
-  otPlanF32(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
   otGibbsF32x4(M: number, len: number, reg: number, K: number): number;
   otKvF32x4(K: number, n: number, m: number, v: number, vf: number, out: number): void;
   otKtuF32x4(K: number, n: number, m: number, u: number, uf: number, out: number): void;

@@ -22,21 +22,7 @@ function cloud(seed: number, n: number, m: number): { a: Float64Array; b: Float6
   return { a: h(n), b: h(m), M: costMatrix(X, Y, { dim: 2 }) };
 }
 
-/** The f32 Gibbs kernel as the WASM kernel stores it, read back (f64 copies of the f32 values). */
-function gibbsF32(M: Float64Array, reg: number): Float64Array {
-  const x = wasm('test');
-  const Mb = allocF64(M);
-  const Kb = allocF64(Math.ceil(M.length / 2));
-  try {
-    expect(x.otGibbsF32(Mb.ptr, M.length, reg, Kb.ptr)).toBe(0);
-    return Float64Array.from(new Float32Array(x.memory.buffer, Kb.ptr, M.length));
-  } finally {
-    Mb.free();
-    Kb.free();
-  }
-}
-
-/** The same through otGibbsF32x4 (the kernel sinkhorn's f32 path builds K with). */
+/** The f32 Gibbs kernel built by otGibbsF32x4 (the kernel sinkhorn's f32 path builds K with). */
 function gibbsF32x4(M: Float64Array, reg: number): Float32Array {
   const x = wasm('test');
   const Mb = allocF64(M);
@@ -49,89 +35,6 @@ function gibbsF32x4(M: Float64Array, reg: number): Float32Array {
     Kb.free();
   }
 }
-
-describe('f32 kernels against plain-TS loops from the definitions', () => {
-  // n = 37 (4-row blocks + 1), m = 23 (16-column chunks + 7; quads + 3): every tail.
-  const n = 37;
-  const m = 23;
-  const g = uniforms(5);
-  const M = Float64Array.from({ length: n * m }, () => 3 * g());
-  const reg = 0.3;
-
-  it('otGibbsF32: exp(−M/reg) rounded to f32 (within one f32 ulp of JS exp, which may differ in its last f64 bit)', () => {
-    const K = gibbsF32(M, reg);
-    for (let k = 0; k < M.length; k++) {
-      const want = Math.fround(Math.exp(-M[k]! / reg));
-      expect(Math.abs(K[k]! - want)).toBeLessThanOrEqual(2 * U32 * want);
-      expect(Math.fround(K[k]!)).toBe(K[k]!); // an f32 value
-    }
-    expect(() => gibbsF32(Float64Array.from([1, NaN]), 1)).toThrow(); // flag 1 for NaN
-  });
-
-  it('otKvF32 / otKtuF32 / otPlanF32: the same bits as plain TS summing in the documented order (f64 sums of f32 K)', () => {
-    const x = wasm('test');
-    const K = gibbsF32(M, reg);
-    const u = Float64Array.from({ length: n }, () => g());
-    const v = Float64Array.from({ length: m }, () => g());
-    const Mb = allocF64(M);
-    const Kb = allocF64(Math.ceil((n * m) / 2));
-    const [ub, vb, kvb, ktub, Pb] = [allocF64(u), allocF64(v), allocF64(n), allocF64(m), allocF64(n * m)];
-    try {
-      x.otGibbsF32(Mb.ptr, n * m, reg, Kb.ptr);
-      x.otKvF32(Kb.ptr, n, m, vb.ptr, kvb.ptr);
-      x.otKtuF32(Kb.ptr, n, m, ub.ptr, ktub.ptr);
-      const cost = x.otPlanF32(Kb.ptr, Mb.ptr, n, m, ub.ptr, vb.ptr, Pb.ptr);
-      const kv = Float64Array.from({ length: n }, (_, i) => {
-        const l = [0, 0, 0, 0]; // lanes j ≡ 0, 1, 2, 3 (mod 4)
-        const m4 = m - (m % 4);
-        for (let j = 0; j < m4; j++) l[j % 4] = l[j % 4]! + K[i * m + j]! * v[j]!;
-        let t = (l[0]! + l[2]!) + (l[1]! + l[3]!);
-        for (let j = m4; j < m; j++) t += K[i * m + j]! * v[j]!;
-        return t;
-      });
-      const ktu = new Float64Array(m);
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) ktu[j] = ktu[j]! + K[i * m + j]! * u[i]!;
-      expect(firstBitDifference(kvb.toArray(), kv)).toBe(-1);
-      expect(firstBitDifference(ktub.toArray(), ktu)).toBe(-1);
-      let c = 0;
-      const P = new Float64Array(n * m);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < m; j++) {
-          P[i * m + j] = u[i]! * K[i * m + j]! * v[j]!;
-          s += P[i * m + j]! * M[i * m + j]!;
-        }
-        c += s;
-      }
-      expect(firstBitDifference(Pb.toArray(), P)).toBe(-1);
-      expect(cost).toBe(c);
-    } finally {
-      for (const b of [Mb, Kb, ub, vb, kvb, ktub, Pb]) b.free();
-    }
-  });
-});
-
-describe('otKtuF32 over several row blocks', () => {
-  it('n = 1800, m = 40 (rowBlock 1638: two blocks): bit for bit the in-order f64 sum of the f32 entries', () => {
-    const x = wasm('test');
-    const n = 1800;
-    const m = 40;
-    const g = uniforms(13);
-    const M = Float64Array.from({ length: n * m }, () => 2 * g());
-    const K = gibbsF32(M, 0.5);
-    const u = Float64Array.from({ length: n }, () => g());
-    const [Mb, Kb, ub, wb] = [allocF64(M), allocF64((n * m) / 2), allocF64(u), allocF64(m)];
-    try {
-      x.otGibbsF32(Mb.ptr, n * m, 0.5, Kb.ptr);
-      x.otKtuF32(Kb.ptr, n, m, ub.ptr, wb.ptr);
-      const w = new Float64Array(m);
-      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) w[j] = w[j]! + K[i * m + j]! * u[i]!;
-      expect(firstBitDifference(wb.toArray(), w)).toBe(-1);
-    } finally {
-      for (const b of [Mb, Kb, ub, wb]) b.free();
-    }
-  });
-});
 
 describe('f32x4 kernels (the f32 path of sinkhorn) against f64 sums of the same f32 inputs', () => {
   /** The documented entrywise bounds: K v lanes sum 16 terms, Kᵀu lanes 32 (+2 for the input and product roundings). */
