@@ -447,3 +447,4 @@ describe('conventions: a matrix is { data, rows, cols }, and an array of rows is
     expect(() => bounds({ data: [1, 2, 3], rows: 1, cols: 3 })).toThrow(new api.ShapeError("computeBounds: C must have the network's output size = 2 columns (got 1 × 3)"));
   });
 });
+  fineTuneSuperLinear: [{ fn: 'fineTuneSuperLinear', key: 'prior', call: (o) => api.fineTuneSuperLinear(api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1 }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9], { ...o }) }],

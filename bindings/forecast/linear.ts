@@ -55,10 +55,13 @@ export interface LinearMap {
 }
 
 /**
- * Ridge least squares on normalised windows: minimises Σ‖W·x̂ + b − ŷ‖² + λ·‖W‖² with
- * λ = ridge · trace(X̂ᵀX̂)/L (a relative penalty; the bias is not penalised beyond 1e-9).
+ * Ridge least squares on normalised windows: minimises Σ‖W·x̂ + b − ŷ‖² + λ·‖W − W₀‖² with
+ * λ = ridge · trace(X̂ᵀX̂)/L (a relative penalty; the bias is not penalised beyond 1e-9). W₀ is 0, or
+ * the map `toward` (same shape): the fine-tuning of a pretrained map, whose solution runs from W₀
+ * (λ → ∞) to the unregularised fit (λ → 0); then the bias is pulled toward W₀'s bias by λ as well,
+ * so that a large λ keeps the pretrained map whole.
  */
-export function fitLinearMap(fn: string, w: Windows, L: number, H: number, ridge: number): LinearMap {
+export function fitLinearMap(fn: string, w: Windows, L: number, H: number, ridge: number, toward?: LinearMap): LinearMap {
   const p = L + 1;
   const A = new Float64Array(w.n * p);
   for (let r = 0; r < w.n; r++) {
@@ -71,6 +74,11 @@ export function fitLinearMap(fn: string, w: Windows, L: number, H: number, ridge
   const lam = ridge * (tr / L) + 1e-9;
   const d = new Float64Array(p).fill(lam);
   d[L] = 1e-9 * Math.max(1, w.n);
+  if (toward) {
+    // (G + D)·W = R + D·W₀: the normal equations of the penalty λ‖W − W₀‖² (bias included)
+    d[L] = lam;
+    for (let i = 0; i < p; i++) for (let h = 0; h < H; h++) R[i * H + h] = R[i * H + h]! + d[i]! * toward.W[i * H + h]!;
+  }
   return { L, H, W: choleskySolve(fn, G, p, R, H, d) };
 }
 

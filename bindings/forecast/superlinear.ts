@@ -5,7 +5,7 @@
  * mixes the top-k experts by a softmax over their logits.
  */
 import * as nn from '../nn/index.js';
-import { ParameterError, parameterError } from '../runtime/errors.js';
+import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { checkCapacity, finiteArray, type VectorInput } from '../runtime/memory.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -392,7 +392,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
  */
 function trainMixer(
   fn: string, all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[], experts: LinearMap[],
-  F: number, E: number, H: number, epochs: number, report: (step: number) => void,
+  F: number, E: number, H: number, epochs: number, report: (step: number) => void, start?: GateParams, seed = 2,
 ): GateParams {
   const n = all.length;
   const cols = F + E * H + E;
@@ -406,7 +406,7 @@ function trainMixer(
     for (let e = 0; e < E; e++) X[row + F + E * H + e] = w.top.includes(e) ? 0 : -30;
     Y.set(w.y, r * H);
   });
-  const mixer = nn.initLinear(F, E, { init: 'zeros' });
+  const mixer = start ? { W: nn.tensor(start.W, { shape: [F, E] }), b: nn.tensor(start.b, { shape: [E] }) } : nn.initLinear(F, E, { init: 'zeros' });
   try {
     nn.train(
       {
@@ -421,7 +421,7 @@ function trainMixer(
         },
       },
       { X: { data: X, rows: n, cols }, y: { data: Y, rows: n, cols: H } },
-      { epochs, batchSize: 64, optimizer: nn.adam({ learningRate: 1e-2 }), seed: 2, onProgress: (info) => report(info.epoch) },
+      { epochs, batchSize: 64, optimizer: nn.adam({ learningRate: 1e-2 }), seed, onProgress: (info) => report(info.epoch) },
     );
     return { W: mixer.W.toArray() as Float64Array, b: mixer.b!.toArray() as Float64Array, F, E };
   } finally {
@@ -430,7 +430,21 @@ function trainMixer(
   }
 }
 
+/** What a model is built from, for {@link fineTuneSuperLinear}; keyed by the model object. */
+interface ModelParts {
+  experts: LinearMap[];
+  gate: GateParams;
+  mixer: GateParams;
+}
+const PARTS = new WeakMap<SuperLinearModel, ModelParts>();
+
 function superLinearModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[]): SuperLinearModel {
+  const model = buildModel(L, H, periods, topK, experts, g, mixer, counts);
+  PARTS.set(model, { experts, gate: g, mixer });
+  return model;
+}
+
+function buildModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[]): SuperLinearModel {
   const E = periods.length;
   const decide = (fn: string, xn: Float64Array): SuperLinearGate => {
     const { features, power } = gateFeatures(fn, xn);
@@ -482,3 +496,119 @@ function superLinearModel(L: number, H: number, periods: number[], topK: number,
 }
 
 
+
+/** Options of {@link fineTuneSuperLinear}. */
+export interface SuperLinearFineTuneOptions {
+  /**
+   * Pull of each expert toward its pretrained weights W₀, relative like the ridge of
+   * {@link fitRLinear}: λ = prior · tr(X̂ᵀX̂)/L over the target windows the expert receives (default
+   * 1e-2). Large values keep the pretrained expert; 0 refits it from the target windows alone.
+   */
+  prior?: number;
+  /** Target windows start every `stride` values (default 1). */
+  stride?: number;
+  /** Refit the experts on the target windows (default true); false fine-tunes the gate's mixing only. */
+  experts?: boolean;
+  /**
+   * Epochs of Adam (step 1e-2, batches of 64) on the mixture's forecast error over the target
+   * windows, starting from the model's mixing logits (default 0: the mixing is kept). The gate's
+   * choice of the top k experts is not changed.
+   */
+  gateEpochs?: number;
+  /** Seed of the shuffles of the gate's fine-tuning (default 0). */
+  seed?: number | bigint;
+  /** Called after every refitted expert and every gate epoch; return false to stop (an error). */
+  onProgress?: (info: SuperLinearProgress) => boolean | void;
+  /** Cancels the fine-tuning between steps: a ParameterError names the abort. */
+  signal?: AbortSignalLike;
+}
+
+const FINE_TUNE_KEYS = optionKeys<SuperLinearFineTuneOptions>({
+  prior: true, stride: true, experts: true, gateEpochs: true, seed: true, onProgress: true, signal: true,
+});
+
+/**
+ * Fine-tunes a pretrained Super-Linear model on the training part of a target series (the paper's
+ * full-shot setting): a new model, the input model is not changed.
+ *
+ * Every window of the target series (lookback L, horizon H, every `stride` values) is routed by the
+ * model's gate to its top-k experts, as the corpus is in pretraining. Each expert e that receives
+ * windows is refitted in closed form with a pull toward its pretrained weights W₀:
+ *
+ *   min_{W,b} Σ_windows ‖W·x̂ + b − ŷ‖² + λ‖(W, b) − (W₀, b₀)‖²,   λ = prior · tr(X̂ᵀX̂)/L,
+ *
+ * i.e. RLinear with its ridge centred on the pretrained map instead of on 0 (and the bias pulled
+ * toward the pretrained bias too). Then, if `gateEpochs`
+ * > 0, the mixing logits over each window's top-k experts are trained by Adam on the mixture's
+ * squared forecast error, starting from the model's own. The returned model's `trainingWindows`
+ * counts the target windows each expert was refitted on.
+ *
+ * @param model   a model returned by {@link pretrainSuperLinear} or by this function.
+ * @param series  the target training series, or an array of them (each needs L + H values for a window).
+ */
+export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput | readonly VectorInput[], options?: SuperLinearFineTuneOptions): SuperLinearModel {
+  const fn = 'fineTuneSuperLinear';
+  const parts = model !== null && typeof model === 'object' ? PARTS.get(model) : undefined;
+  if (!parts) throw parameterError(fn, 'model', 'a model returned by pretrainSuperLinear or fineTuneSuperLinear', model);
+  const o = readOptions(fn, options, FINE_TUNE_KEYS);
+  const prior = o.prior === undefined ? 1e-2 : nonNegative(fn, 'options.prior', o.prior);
+  if (!Number.isFinite(prior)) throw parameterError(fn, 'options.prior', 'finite', prior);
+  const stride = o.stride === undefined ? 1 : positiveInteger(fn, 'options.stride', o.stride);
+  if (o.experts !== undefined && typeof o.experts !== 'boolean') throw parameterError(fn, 'options.experts', 'true or false', o.experts);
+  const refit = o.experts !== false;
+  const gateEpochs = o.gateEpochs === undefined ? 0 : nonNegativeInteger(fn, 'options.gateEpochs', o.gateEpochs);
+  const seed = seededRng(fn, o.seed ?? 0, 'options.seed').uniform(1)[0]!;
+  const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
+  const signal = readSignal(fn, o.signal);
+  const { lookback: L, horizon: H, topK } = model;
+  const periods = [...model.periods];
+  const E = periods.length;
+  const list = isSeriesList(series) ? series : [series as VectorInput];
+  const xs = list.map((s, i) => finiteArray(fn, list.length === 1 && !isSeriesList(series) ? 'series' : `series[${i}]`, s));
+  let total = 0;
+  for (const x of xs) total += Math.max(0, Math.floor((x.length - L - H) / stride) + 1);
+  if (total === 0) throw new ShapeError(`${fn}: series must hold at least one window of lookback + horizon = ${L + H} values`);
+  checkCapacity(fn, total * (2 * L + H + 1) * Math.max(topK, 1) + (L + 1) * (L + 1 + H) + (gateEpochs > 0 ? total * (Math.floor(L / 2) + E * (H + 1)) : 0));
+  const t0 = Date.now();
+  const stop = (info: SuperLinearProgress): void => {
+    if (onProgress && onProgress(info) === false) throw new ParameterError(`${fn}: stopped by options.onProgress at ${info.stage} step ${info.step} of ${info.total}`);
+    if (signal?.aborted) throw new ParameterError(`${fn}: aborted by options.signal at ${info.stage} step ${info.step} of ${info.total}`);
+  };
+
+  // route every target window to the gate's top k
+  const Xs: number[][] = periods.map(() => []);
+  const Ys: number[][] = periods.map(() => []);
+  const counts = periods.map(() => 0);
+  const all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[] = [];
+  for (const x of xs) {
+    const X: number[] = [];
+    const Y: number[] = [];
+    const n = collectWindows(x, L, H, stride, X, Y);
+    for (let w = 0; w < n; w++) {
+      const xn = Float64Array.from(X.slice(w * L, (w + 1) * L));
+      const f = gateFeatures(fn, xn).features;
+      const top = topIndices(gateLogits(parts.gate, f), topK);
+      const y = Float64Array.from(Y.slice(w * H, (w + 1) * H));
+      if (gateEpochs > 0) all.push({ xn, y, f, top });
+      for (const e of top) {
+        for (let i = 0; i < L; i++) Xs[e]!.push(xn[i]!);
+        for (let i = 0; i < H; i++) Ys[e]!.push(y[i]!);
+        counts[e]!++;
+      }
+    }
+  }
+
+  // experts: ridge centred on the pretrained map; an expert without target windows is kept
+  const experts = parts.experts.map((m, e) => {
+    if (!refit || counts[e] === 0) return m;
+    const fitted = fitLinearMap(fn, { X: Float64Array.from(Xs[e]!), Y: Float64Array.from(Ys[e]!), n: counts[e]! }, L, H, prior, m);
+    Xs[e] = [];
+    Ys[e] = [];
+    stop({ stage: 'experts', step: e + 1, total: E, elapsed: Date.now() - t0 });
+    return fitted;
+  });
+  const mixer = gateEpochs > 0 && topK > 1
+    ? trainMixer(fn, all, experts, Math.floor(L / 2), E, H, gateEpochs, (step) => stop({ stage: 'mix', step, total: gateEpochs, elapsed: Date.now() - t0 }), parts.mixer, Math.floor(seed * 2 ** 31))
+    : parts.mixer;
+  return superLinearModel(L, H, periods, topK, experts, parts.gate, mixer, refit ? counts : [...model.trainingWindows]);
+}

@@ -1,7 +1,7 @@
 /** The bad-input sweep (test/fuzz.ts) over the forecast family's public API. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, fft, rfft, periodogram, fitRLinear, pretrainSuperLinear, seasonalNaive, fitHoltWinters, fitTensorGp,
+  init, fft, rfft, periodogram, fitRLinear, pretrainSuperLinear, fineTuneSuperLinear, seasonalNaive, fitHoltWinters, fitTensorGp,
   simulateImageRegression, learnPro2Projection, fitLinearProbe,
 } from '../../bindings/index.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
@@ -42,6 +42,16 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
     // corpus series may have different lengths (and be too short for a window: they add none); a bigint seed is valid
     accept: ['arg0.stride=1e12', 'arg0.stride=2^29 + 1', 'arg0.resample.0=0.5', 'arg0.resample.0=2.5', 'arg0.seed=a bigint', 'arg0.corpus=[[1, 2], [3]]'],
   })).toEqual([]), 180_000); // ~300 pretraining calls: ~17 s on a loaded 2-core machine
+  it('fineTuneSuperLinear', () => {
+    const pre = pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], topK: 2, samplesPerExpert: 2, gateEpochs: 1, seed: 1 });
+    expect(fuzzArguments('fineTuneSuperLinear', fineTuneSuperLinear, [pre, wave(30, 4), { prior: 0.01, stride: 2, experts: true, gateEpochs: 1, seed: 1, onProgress: () => true, signal: new AbortController().signal }], {
+      optionalFrom: 2, kinds: { 'arg2.prior': 'real' },
+      same: (a, b) => expect((a as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))).toEqual((b as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))),
+      skip: ['arg2.gateEpochs=1e12'],
+      // a huge stride is valid (one window); a bigint seed is valid
+      accept: ['arg2.stride=1e12', 'arg2.stride=2^29 + 1', 'arg2.seed=a bigint'],
+    })).toEqual([]);
+  });
   it('simulateImageRegression', () => expect(fuzzArguments('simulateImageRegression', simulateImageRegression, [{ n: 3, size: 8, channels: 2, snr: 9, seed: 1 }], {
     optionalFrom: 0, kinds: { 'arg0.snr': 'real' }, accept: ['arg0.seed=a bigint'],
   })).toEqual([]));

@@ -5,8 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings/index.js';
-import { fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, type SuperLinearModel } from '../../bindings/forecast/index.js';
+import { fineTuneSuperLinear, fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, type SuperLinearModel } from '../../bindings/forecast/index.js';
 import { resampleSeries } from '../../bindings/forecast/superlinear.js';
+import { fitLinearMap } from '../../bindings/forecast/linear.js';
+import { seededRng } from '../../bindings/rng.js';
 
 beforeAll(() => init());
 
@@ -169,5 +171,103 @@ describe('pretrainSuperLinear', () => {
     expect(() => pretrainSuperLinear({ lookbak: 8 } as never)).toThrow(/lookbak.*lookback/);
     expect(() => model.gate(periodic(4, 50))).toThrow(/SuperLinearModel.gate: series must hold at least the lookback of 96 values \(got length 50\)/);
     expect(() => model.expertForecast(periodic(4, 100), 4)).toThrow(/index must be an integer in \[0, 3\]/);
+  });
+});
+
+describe('fineTuneSuperLinear', () => {
+  const base = { lookback: 32, horizon: 4, periods: [4, 7, 12], samplesPerExpert: 12, gateEpochs: 3, seed: 4 };
+  /** a target unlike the synthetic pretraining signals: period 7 with a slow second period and noise */
+  const target = Float64Array.from({ length: 300 }, (_, t) => Math.cos((2 * Math.PI * t) / 7) + 0.5 * Math.sin((2 * Math.PI * t) / 50) + 0.1 * Math.sin(1.7 * t * t));
+  let pre: SuperLinearModel;
+  beforeAll(() => {
+    pre = pretrainSuperLinear({ ...base, topK: 3 });
+  });
+
+  it('the refit is the minimiser of Σ‖W·x̂ + b − ŷ‖² + λ‖(W, b) − (W₀, b₀)‖²: its gradient, summed in plain loops, vanishes', () => {
+    const R = seededRng('test', 11);
+    const n = 40;
+    const L = 6;
+    const H = 3;
+    const X = R.normal(n * L);
+    const Y = R.normal(n * H);
+    const W0 = { L, H, W: R.normal((L + 1) * H) };
+    const m = fitLinearMap('test', { X, Y, n }, L, H, 0.3, W0);
+    let tr = 0;
+    for (let r = 0; r < n; r++) for (let i = 0; i < L; i++) tr += X[r * L + i]! ** 2;
+    const lam = 0.3 * (tr / L) + 1e-9;
+    let worst = 0;
+    for (let i = 0; i <= L; i++) {
+      for (let h = 0; h < H; h++) {
+        let g = 0;
+        for (let r = 0; r < n; r++) {
+          let pred = m.W[L * H + h]!;
+          for (let k = 0; k < L; k++) pred += X[r * L + k]! * m.W[k * H + h]!;
+          g += (pred - Y[r * H + h]!) * (i === L ? 1 : X[r * L + i]!);
+        }
+        g += lam * (m.W[i * H + h]! - W0.W[i * H + h]!);
+        worst = Math.max(worst, Math.abs(g));
+      }
+    }
+    expect(worst).toBeLessThan(1e-9);
+    // and a different centre gives a different answer (the pull is real)
+    const m0 = fitLinearMap('test', { X, Y, n }, L, H, 0.3);
+    expect(maxAbs(m.W, m0.W)).toBeGreaterThan(1e-3);
+  });
+
+  it('prior 0 with every expert chosen (topK = all) refits each expert as an RLinear on the target windows alone', () => {
+    const ft = fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 0 });
+    const rl = fitRLinear(target.subarray(0, 200), { lookback: 32, horizon: 4, ridge: 0 });
+    const x = target.subarray(0, 260);
+    for (let e = 0; e < 3; e++) expect(maxAbs(ft.expertForecast(x, e), rl.forecast(x))).toBeLessThan(1e-6);
+    expect(Array.from(ft.trainingWindows)).toEqual([165, 165, 165]); // 200 − 36 + 1 windows, each to all three experts
+  });
+
+  it('a very large prior keeps the pretrained experts; the input model is unchanged', () => {
+    const x = target.subarray(0, 260);
+    const before = Array.from(pre.forecast(x));
+    const ft = fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 1e9 });
+    expect(maxAbs(ft.forecast(x), before)).toBeLessThan(1e-6);
+    expect(maxAbs(ft.forecast(x), pre.expertForecast(x, 0))).toBeGreaterThan(1e-6); // (the check can tell experts apart)
+    expect(Array.from(pre.forecast(x))).toEqual(before);
+  });
+
+  it('lowers the error on held-out target values below the pretrained model (fit on the first 200, scored on the rest)', () => {
+    const ft = fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 1e-2 });
+    let a = 0;
+    let b = 0;
+    for (let t = 200; t + 4 <= 300; t++) {
+      const x = target.subarray(0, t);
+      const y = target.subarray(t, t + 4);
+      pre.forecast(x).forEach((v, h) => (a += (v - y[h]!) ** 2));
+      ft.forecast(x).forEach((v, h) => (b += (v - y[h]!) ** 2));
+    }
+    expect(b).toBeLessThan(0.5 * a);
+  });
+
+  it('gateEpochs trains the mixing from the model\'s own weights (gate choice unchanged, weights sum to 1, mixture = weighted sum)', () => {
+    const two = pretrainSuperLinear({ ...base, topK: 2 });
+    const ft = fineTuneSuperLinear(two, target.subarray(0, 200), { experts: false, gateEpochs: 5, seed: 1 });
+    const x = target.subarray(0, 230);
+    const g0 = two.gate(x);
+    const g1 = ft.gate(x);
+    expect(g1.experts.map((e) => e.index).sort()).toEqual(g0.experts.map((e) => e.index).sort());
+    expect(g1.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    expect(Math.abs(g1.experts[0]!.weight - g0.experts[0]!.weight)).toBeGreaterThan(1e-6);
+    for (let e = 0; e < 3; e++) expect(Array.from(ft.expertForecast(x, e))).toEqual(Array.from(two.expertForecast(x, e))); // experts: false
+    const sum = new Float64Array(4);
+    for (const c of g1.experts) ft.expertForecast(x, c.index).forEach((v, h) => (sum[h] = sum[h]! + c.weight * v));
+    expect(maxAbs(ft.forecast(x), sum)).toBeLessThan(1e-9);
+    const again = fineTuneSuperLinear(two, target.subarray(0, 200), { experts: false, gateEpochs: 5, seed: 1 });
+    expect(Array.from(again.forecast(x))).toEqual(Array.from(ft.forecast(x)));
+  });
+
+  it('refuses a model it did not build, short series, bad options; onProgress false stops it', () => {
+    expect(() => fineTuneSuperLinear({ lookback: 32 } as never, target)).toThrow(/fineTuneSuperLinear: model must be a model returned by pretrainSuperLinear or fineTuneSuperLinear/);
+    expect(() => fineTuneSuperLinear(pre, target.subarray(0, 35))).toThrow(/fineTuneSuperLinear: series must hold at least one window of lookback \+ horizon = 36 values/);
+    expect(() => fineTuneSuperLinear(pre, target, { prior: -1 })).toThrow(/options.prior/);
+    expect(() => fineTuneSuperLinear(pre, target, { experts: 1 as never })).toThrow(/options.experts must be true or false/);
+    expect(() => fineTuneSuperLinear(pre, target, { prio: 1 } as never)).toThrow(/prio.*prior/);
+    expect(() => fineTuneSuperLinear(pre, [1, NaN, ...target])).toThrow(NonFiniteError);
+    expect(() => fineTuneSuperLinear(pre, target, { onProgress: () => false })).toThrow(/fineTuneSuperLinear: stopped by options.onProgress at experts step 1 of 3/);
   });
 });
