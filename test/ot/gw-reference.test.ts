@@ -93,4 +93,23 @@ describe("gromovWasserstein against POT's conditional gradient (the plain-TS ref
     }
     expect(equalProduct).toBeGreaterThanOrEqual(20);
   });
+
+  it('reaches the best permutation (enumeration) more often with the spectral starts than from the product coupling alone (n = 5…8)', () => {
+    // Each start ends in a local optimum; the best permutation bounds the global optimum from above.
+    // Measured on these pairs: product only 5/1/1/0 of 20 at n = 5/6/7/8, with the default spectral
+    // starts 15/6/7/7, and the mean gap to the best permutation falls from 56–99 % to 2–10 %.
+    const hits = { product: 0, spectral: 0 };
+    for (const n of [5, 6, 7, 8]) for (let t = 0; t < 20; t++) {
+      const { C1, C2 } = pair(t, n);
+      const best = bestPermutation(C1, C2, n).value;
+      const r = gromovWasserstein(C1, C2, uniform(n), uniform(n));
+      const product = gromovWasserstein(C1, C2, uniform(n), uniform(n), { spectral: 0 });
+      expect(r.startValues).toHaveLength(5);
+      expect(product.value).toBe(r.startValues[0]);
+      if (r.value <= best + 1e-12) hits.spectral++;
+      if (product.value <= best + 1e-12) hits.product++;
+    }
+    expect(hits.product).toBeLessThanOrEqual(10);
+    expect(hits.spectral).toBeGreaterThanOrEqual(30);
+  });
 });
