@@ -3,3 +3,4 @@ export { cvarEval, cvarWeights, projectCvarSet } from "./cvar";
 export { cvarStepCoef, cvarEpoch, linearLosses, linearWeightedGradient } from "./step";
 export { selectRank, sortRange, copyNegated } from "./select";
 export { cvarQpMatVec, cvarQpMatTVec, cvarQpMatTVec2, cvarQpGramAdd, cvarQpCholesky, cvarQpCholSolve } from "./qp";
+export { weightedCvarEval, projectWeightedCvarSet } from "./weighted";

@@ -20,4 +20,6 @@ export interface CvarKernels {
   cvarQpGramAdd(A: number, m: number, n: number, out: number): void;
   cvarQpCholesky(M: number, n: number): number;
   cvarQpCholSolve(L: number, n: number, b: number): void;
+  weightedCvarEval(v: number, p: number, n: number, alpha: number, s: number, out: number): number;
+  projectWeightedCvarSet(v: number, p: number, n: number, alpha: number, kappa: number, s: number, out: number, info: number): number;
 }

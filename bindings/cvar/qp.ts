@@ -18,7 +18,7 @@ import { stopAfterReport } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegativeInteger, optionKeys, positiveFinite, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { checkBeta, finiteNumber, tail } from './cvar.js';
-import { normalizeWeights, projectWeightedCvarSet, weightedCvar } from './weighted.js';
+import { readWeights } from './weighted.js';
 
 /** The problem of {@link cvarQp}. x has n entries; A has one row per scenario. */
 export interface CvarQpProblem {
@@ -44,7 +44,8 @@ export interface CvarQpProblem {
   /**
    * Scenario weights, length m, ≥ 0 with a positive sum (normalised to probabilities): the CVaR is then
    * the mean of the worst 1 − β of the probability mass. Default equal weights. The weighted projection
-   * runs in plain TS by bisection (O(m) per step, about 10⁴ steps): for moderate m.
+   * (WASM) is a safeguarded Newton iteration of O(m) passes, warm-started from the previous iteration's
+   * multiplier.
    */
   weights?: ArrayLike<number>;
 }
@@ -271,14 +272,7 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
   const z0 = warm('z', m);
   const lambda0 = warm('dualCvar', m);
   const k = tail(m, beta);
-  let probabilities: Float64Array | null = null;
-  if (problem.weights !== undefined) {
-    const wts = finiteVector(fn, 'problem.weights', problem.weights, m);
-    const neg = wts.findIndex((v) => v < 0);
-    if (neg >= 0) throw parameterError(fn, `problem.weights[${neg}]`, '≥ 0', wts[neg]);
-    if (!(wts.reduce((a, b) => a + b, 0) > 0)) throw new ParameterError(`${fn}: problem.weights must have a positive sum (got all 0)`);
-    probabilities = normalizeWeights(wts);
-  }
+  const probabilities = problem.weights === undefined ? null : readWeights(fn, 'problem.weights', problem.weights, m);
 
   const s = new Scope(fn);
   try {
@@ -295,13 +289,17 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
     const uz = s.f64(m);
     const w = s.f64(m);
     const scratch = s.f64(m);
-    const info = s.f64(2);
+    const info = s.f64(3);
+    // the weighted projection: probabilities in WASM memory, 2m scratch, μ of the last iteration as its warm start
+    const pPtr = probabilities ? place(s, probabilities, m).ptr : 0;
+    const scratch2 = probabilities ? s.f64(2 * m) : 0;
     const atz = s.f64(n);
     const atu = s.f64(n);
     const rhs = s.f64(n);
     const xPtr = s.f64(n);
     const evalOut = s.f64(2);
     const view = (ptr: number, len: number) => f64View(s.x, ptr, len);
+    view(info, 3).fill(0);
     view(gram, n * n).fill(0);
     s.x.cvarQpGramAdd(Aptr, m, n, gram);
     // BᵀB is added in TS (p rows, usually few); G = AᵀA + BᵀB
@@ -361,9 +359,7 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
         for (let i = 0; i < m; i++) W[i] = alpha * AX[i]! + (1 - alpha) * Z[i]! + U[i]!;
       }
       if (probabilities) {
-        const W = view(w, m);
-        if (!W.every(Number.isFinite)) { stopped = 'diverged'; iterations = it; break; }
-        view(z, m).set(projectWeightedCvarSet(W.slice(), probabilities, beta, kappa).x);
+        if (s.x.projectWeightedCvarSet(w, pPtr, m, 1 - beta, kappa, scratch2, z, info) !== 0) { stopped = 'diverged'; iterations = it; break; }
       } else if (s.x.projectCvarSet(w, m, k, kappa, scratch, z, info) !== 0) { stopped = 'diverged'; iterations = it; break; }
       let rPrim = 0, axNorm = 0, zNorm = 0;
       {
@@ -441,8 +437,10 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
     view(xPtr, n).set(x);
     s.x.cvarQpMatVec(Aptr, m, n, xPtr, ax);
     let cvarAx: number;
-    if (probabilities) cvarAx = weightedCvar(view(ax, m).slice(), probabilities, beta);
-    else {
+    if (probabilities) {
+      if (s.x.weightedCvarEval(ax, pPtr, m, 1 - beta, scratch2, evalOut) !== 0) stopped = 'diverged';
+      cvarAx = view(evalOut, 2)[1]!;
+    } else {
       if (s.x.cvarEval(ax, m, k, scratch, evalOut) !== 0) stopped = 'diverged';
       cvarAx = view(evalOut, 2)[1]!;
     }

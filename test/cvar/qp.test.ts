@@ -9,7 +9,7 @@ import { cvarQp, type CvarQpProblem } from '../../bindings/index.js';
 import { randomVector, uniforms } from '../helpers.js';
 import { cvarSortRef } from './reference.js';
 import { liftedQpReference } from './qp-reference.js';
-import { weightedCvar } from '../../bindings/cvar/weighted.js';
+import { weightedCvar } from './weighted-reference.js';
 
 beforeAll(() => init());
 
