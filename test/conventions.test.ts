@@ -134,6 +134,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   ],
   solveTuckerPacking: [{ fn: 'solveTuckerPacking', key: 'epsilon', call: (o) => api.solveTuckerPacking(api.modeSpectra(tensor()), 12, { ...o }) }],
   multiModeProduct: [{ fn: 'multiModeProduct', key: 'modes', call: (o) => api.multiModeProduct(tensor(), [[1, 0]], { modes: [1], ...o }) }],
+  cp: [{ fn: 'cp', key: 'maxIter', call: (o) => api.cp(tensor(), 2, { maxIter: 2, ...o }) }],
+  parafac: [{ fn: 'cp', key: 'maxIter', call: (o) => api.parafac(tensor(), 2, { maxIter: 2, ...o }) }],
   // bounds
   computeBounds: [
     { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
@@ -274,6 +276,8 @@ const NO_OPTIONS: Record<string, string> = {
   unfold: 'a tensor and a mode',
   fold: 'a matrix, a mode and a shape',
   khatriRao: 'a list of matrices',
+  cpReconstruct: 'a CP model { factors, weights } (data, not options)',
+  uniformCoreShape: 'dims and a budget',
   parseNetwork: 'a network spec (data, validated layer by layer)',
   evaluateNetwork: 'a network and an input',
   parseVnnlib: 'VNNLIB text',

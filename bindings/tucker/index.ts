@@ -3,3 +3,4 @@ export { hosvd, hooi, tuckerReconstruct, modeSpectra, type TuckerDecomposition, 
 export { solveTuckerPacking, tuckerParameterCount, InfeasibleBudgetError, type PackingOptions, type PackingResult } from './packing.js';
 export { selectCoreShape, uniformCoreShape, type SelectCoreShapeOptions, type CoreShapeSelection } from './select.js';
 export { unfold, fold, khatriRao, multiModeProduct, type RowMajorMatrix, type MultiModeProductOptions } from './unfold.js';
+export { cp, parafac, cpReconstruct, type CpOptions, type CpResult, type CpProgress, type CpDecomposition } from './cp.js';

@@ -5,6 +5,8 @@ import {
   frobeniusNorm,
   hooi,
   hosvd,
+  cp,
+  cpReconstruct,
   init,
   khatriRao,
   multiModeProduct,
@@ -60,6 +62,15 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   // options are optional; the matrices may be given flat (K inferred)
   it('multiModeProduct', () =>
     expect(fuzzArguments('multiModeProduct', multiModeProduct, [X(), [[1, 0.5, -1], [[0.5, 1], [2, -1]]], { modes: [1, 2], transpose: false }], { ...SHAPE, optionalFrom: 2 })).toEqual([]));
+  // Options are optional; a tolerance of Infinity stops at the first check (as hooi).
+  const cpSweep = { ...SHAPE, optionalFrom: 2, accept: ['arg2.tol=Infinity', 'arg2.seed=a bigint'] }; // seeds may be bigints (documented)
+  it('cp', () => expect(fuzzArguments('cp', cp, [X(), 2, { maxIter: 3, tol: 1e-6, init: 'random', seed: 1, lineSearch: true, onProgress: () => true, signal: new AbortController().signal }], cpSweep)).toEqual([]));
+  it('cp (non-negative, masked, given start)', () => {
+    const start = [[0.5, 1, 0.2, 0.3], [1, 0.5, 0.1, 0.9, 0.4, 0.3], [0.7, 0.2, 0.6, 0.8]];
+    const mask = [1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1];
+    expect(fuzzArguments('cp', cp, [X(), 2, { maxIter: 3, tol: 1e-6, init: start, nonNegative: true, lineSearch: false, mask }], cpSweep)).toEqual([]);
+  });
+  it('cpReconstruct', () => expect(fuzzArguments('cpReconstruct', cpReconstruct, [{ factors: [[1, 0.5, -1, 2], [0.3, 1, 1, -0.2, 0.5, 0.5]], weights: [2, 1] }])).toEqual([]));
   it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()], SHAPE)).toEqual([]));
   it('solveTuckerPacking', () =>
     // the modes' spectra may have different lengths (ragged is valid); options are optional
