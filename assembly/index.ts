@@ -14,3 +14,4 @@ export * from "./policy/index";
 export * from "./causal/index";
 export * from "./forecast/index";
 export * from "./constrained/index";
+export { rooflineRead, rooflineTriad } from "./roofline"; // the bench's bandwidth probes

@@ -6,6 +6,7 @@
  * divided by its calls; the report is the median over rounds. No randomness anywhere.
  */
 import { allocF64, rng, type F64Buffer } from '../bindings/index.js';
+import { rate, type RoofSpec, type RooflineProbes, type RooflineRating } from './roofline.js';
 
 export interface Candidate {
   name: string;
@@ -21,6 +22,12 @@ export interface TimerOptions {
   maxRounds: number;
   /** After `minRounds`, no new round starts that would end after this much time (ms) in the rounds. */
   budgetMs: number;
+  /**
+   * 'wall' (default): performance.now(). 'cpu': the process's CPU time (user + system,
+   * process.cpuUsage), which on a shared machine leaves out the time other processes hold the core;
+   * only for single-threaded candidates (worker threads' time would be added).
+   */
+  clock?: 'wall' | 'cpu';
 }
 
 export interface Timing {
@@ -37,11 +44,15 @@ export interface Timing {
 }
 
 const now = (): number => performance.now();
+const cpuNow = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
-function timeBatch(fn: () => unknown, calls: number): number {
-  const t0 = now();
+function timeBatch(fn: () => unknown, calls: number, clock: () => number): number {
+  const t0 = clock();
   for (let i = 0; i < calls; i++) fn();
-  return now() - t0;
+  return clock() - t0;
 }
 
 /** Linear-interpolated quantile of an ascending array. */
@@ -53,12 +64,13 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 export function measure(candidates: readonly Candidate[], o: TimerOptions): { rounds: number; timings: Timing[] } {
+  const clock = o.clock === 'cpu' ? cpuNow : now;
   const batch = candidates.map(({ fn }) => {
     const t0 = now();
     for (let calls = 0; calls < 3 || now() - t0 < o.warmupMs; calls++) fn();
     // Calibrate: grow the batch until one lasts minBatchMs (aim 25 % above, so noise stays above it).
     let b = 1;
-    for (let ms = timeBatch(fn, b); ms < o.minBatchMs; ms = timeBatch(fn, b)) {
+    for (let ms = timeBatch(fn, b, clock); ms < o.minBatchMs; ms = timeBatch(fn, b, clock)) {
       b = Math.ceil(b * Math.min(100, Math.max(1.25, (1.25 * o.minBatchMs) / Math.max(ms, 1e-3))));
     }
     return b;
@@ -72,7 +84,7 @@ export function measure(candidates: readonly Candidate[], o: TimerOptions): { ro
     if (rounds > 0 && rounds >= o.minRounds && elapsed + elapsed / rounds > o.budgetMs) break;
     for (let j = 0; j < k; j++) {
       const i = (j + rounds) % k;
-      samples[i]!.push(timeBatch(candidates[i]!.fn, batch[i]!) / batch[i]! / 1000);
+      samples[i]!.push(timeBatch(candidates[i]!.fn, batch[i]!, clock) / batch[i]! / 1000);
     }
     rounds++;
   }
@@ -120,6 +132,8 @@ export interface CandidateResult extends Timing {
   elementsPerSec: number;
   /** Bytes moved per second (GB/s), for memory-bound kernels that declare their bytes per element. */
   gbPerSec?: number;
+  /** Share of the roofline (bench/roofline.ts), for the candidates the case's `roof` spec names. */
+  roofline?: RooflineRating;
 }
 
 export interface CaseResult {
@@ -140,13 +154,23 @@ export interface BenchContext {
   timer: TimerOptions;
 }
 
+/** The probes of this process (set once by bench/index.ts before the cases; null: no roofline column). */
+let probes: RooflineProbes | null = null;
+export function setRooflineProbes(p: RooflineProbes | null): void {
+  probes = p;
+}
+
 /**
  * Checks every candidate's output on every input against `references` (within 1e-12), times them
  * interleaved, and checks once more after timing. `bytesPerElement` adds a GB/s column; `ratios`
  * names speed-ups as [slower key, faster key].
  */
 export function runCase(
-  c: { kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number; /** absolute tolerance of the output check (default 1e-12) */ tol?: number },
+  c: {
+    kernel: string; n: number; seed: number; params: Record<string, number>; bytesPerElement?: number; /** absolute tolerance of the output check (default 1e-12) */ tol?: number;
+    /** What one call must move and compute, to rate candidates against the roofline probes (bench/roofline.ts); several specs for candidates that move different bytes (each candidate: the first spec naming it). */
+    roof?: RoofSpec | RoofSpec[];
+  },
   candidates: readonly CaseCandidate[],
   references: readonly ArrayLike<number>[],
   ratios: Record<string, [slower: string, faster: string]>,
@@ -159,6 +183,10 @@ export function runCase(
   };
   const k = references.length;
   for (const cand of candidates) for (let i = 0; i < k; i++) check(cand, i, '');
+  // An elementwise case that declares its bytes per element is rated as a read-and-write pass over its
+  // inputs (k vectors cycled) and one output.
+  const roofs: RoofSpec[] = c.roof ? [c.roof].flat() : c.bytesPerElement ? [{ bytes: c.n * c.bytesPerElement, workingSet: (k + 1) * c.n * 8, pattern: 'triad' }] : [];
+  const roofOf = (key: string): RoofSpec | undefined => roofs.find((r) => r.keys === undefined || r.keys.includes(key));
   const { rounds, timings } = measure(
     candidates.map(({ name, call }) => {
       let next = 0;
@@ -167,12 +195,16 @@ export function runCase(
     timer,
   );
   for (const cand of candidates) check(cand, 0, ' (after timing)');
-  const results: CandidateResult[] = timings.map((t, i) => ({
-    key: candidates[i]!.key,
-    ...t,
-    elementsPerSec: c.n / t.median,
-    ...(c.bytesPerElement ? { gbPerSec: (c.n * c.bytesPerElement) / t.median / 1e9 } : {}),
-  }));
+  const results: CandidateResult[] = timings.map((t, i) => {
+    const roof = roofOf(candidates[i]!.key);
+    return {
+      key: candidates[i]!.key,
+      ...t,
+      elementsPerSec: c.n / t.median,
+      ...(c.bytesPerElement ? { gbPerSec: (c.n * c.bytesPerElement) / t.median / 1e9 } : {}),
+      ...(roof && probes ? { roofline: rate(roof, t.median, probes) } : {}),
+    };
+  });
   const median = (key: string): number => {
     const r = results.find((x) => x.key === key);
     if (!r) throw new Error(`ratio names unknown candidate ${key}`);

@@ -11,7 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { init } from '../bindings/index.js';
-import type { BenchContext, CaseResult, TimerOptions } from './harness.js';
+import { setRooflineProbes, type BenchContext, type CaseResult, type TimerOptions } from './harness.js';
+import { runProbes, type RooflineProbes } from './roofline.js';
 import { benchSimplex, benchSimplexDense } from './prox/simplex.js';
 import { benchSoftThreshold } from './prox/soft-threshold.js';
 import { OPERATOR_BENCHES } from './prox/operators.js';
@@ -40,8 +41,10 @@ import { benchFedRound, benchGossipProx } from './federated/federated.js';
 import { LM_VARIANTS, benchLm } from './nn/lm.js';
 import { benchSaddleAlpd, benchSaddleBaryconvex, benchSaddleBaryconvexKl, benchSaddleImplicitFtrl, benchSaddleInexactAlpd, benchSaddleLpd, benchSaddleLvhba, benchSaddleOnline, benchSaddlePenalty, benchSaddleProxy } from './saddle/saddle.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail]
+const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [--no-fail] [--cpu-time]
   --quick        short smoke run (fewer rounds, shorter batches)
+  --cpu-time     time with the process's CPU time instead of the wall clock (a shared machine:
+                 leaves out the time other processes hold the core; not for the worker-pool cases)
   --filter TEXT  only the kernels whose name contains TEXT (softThreshold, projectSimplex)
   --json FILE    also write every number (medians, ratios, n, rounds, cpu, node) to FILE
                  (its folder is created when missing)
@@ -57,10 +60,11 @@ interface Args {
   json: string | null;
   /** Whether a FAILed threshold makes the exit code 1 (default); --no-fail turns it off. */
   fail: boolean;
+  cpuTime: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, filter: null, json: null, fail: true };
+  const args: Args = { quick: false, filter: null, json: null, fail: true, cpuTime: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--filter') args.filter = value();
     else if (flag === '--json') args.json = value();
     else if (flag === '--no-fail' && inline === undefined) args.fail = false;
+    else if (flag === '--cpu-time' && inline === undefined) args.cpuTime = true;
     else if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -178,13 +183,15 @@ const fmtRatio = (r: number): string => `${r >= 100 ? r.toFixed(0) : r >= 10 ? r
 function table(c: CaseResult): string {
   const params = Object.entries(c.params).map(([k, v]) => `${k} = ${v}`).join(', ');
   const hasGB = c.candidates.some((r) => r.gbPerSec !== undefined);
-  const header = ['candidate', 'median/call', 'IQR', 'elements/s', ...(hasGB ? ['GB/s'] : []), 'calls/batch'];
+  const hasRoof = c.candidates.some((r) => r.roofline !== undefined);
+  const header = ['candidate', 'median/call', 'IQR', 'elements/s', ...(hasGB ? ['GB/s'] : []), ...(hasRoof ? ['roofline'] : []), 'calls/batch'];
   const rows = c.candidates.map((r) => [
     r.name,
     fmtTime(r.median),
     `±${(((r.p75 - r.p25) / 2 / r.median) * 100).toFixed(1)} %`,
     fmtRate(r.elementsPerSec),
     ...(hasGB ? [r.gbPerSec!.toFixed(2)] : []),
+    ...(hasRoof ? [r.roofline ? `${r.roofline.pct.toFixed(0)} % of ${r.roofline.probe}` : ''] : []),
     String(r.batch),
   ]);
   const width = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
@@ -203,7 +210,7 @@ function table(c: CaseResult): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const mode = args.quick ? 'quick' : 'default';
-  const timer = TIMER[mode];
+  const timer: TimerOptions = { ...TIMER[mode], clock: args.cpuTime ? 'cpu' : 'wall' };
   const filter = args.filter?.toLowerCase() ?? null;
   const kernels = KERNELS.filter((k) => filter === null || [k.name, ...k.aliases].some((s) => s.toLowerCase().includes(filter)));
   if (kernels.length === 0) throw new UsageError(`--filter ${args.filter} matches no kernel (${KERNELS.map((k) => k.name).join(', ')})`);
@@ -224,11 +231,17 @@ async function main(): Promise<void> {
   console.log(`CPU: ${cpu} (${cpus().length} logical cores), Node ${process.version} ${process.platform}-${process.arch}`);
   console.log(
     `timer: interleaved round-robin (order rotated per round), batch ≥ ${timer.minBatchMs} ms, ` +
-      `${timer.minRounds}–${timer.maxRounds} rounds within ~${timer.budgetMs / 1000} s per case; medians per call`,
+      `${timer.minRounds}–${timer.maxRounds} rounds within ~${timer.budgetMs / 1000} s per case; medians per call` +
+      (args.cpuTime ? ' of CPU time' : ''),
   );
-  console.log();
 
   await init();
+  // The roofline column's yardsticks, measured in this process with the same timer (bench/roofline.ts).
+  const probes: RooflineProbes = runProbes({ ...timer, budgetMs: Math.min(timer.budgetMs, 1500) });
+  setRooflineProbes(probes);
+  const bw = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  console.log(`roofline probes (GB/s): read ${bw(probes.read)}; triad ${bw(probes.triad)}; mul+add peak f64x2 ${probes.peak.f64.toFixed(1)}, f32x4 ${probes.peak.f32.toFixed(1)} GFLOP/s`);
+  console.log();
   const gc = (globalThis as { gc?: () => void }).gc;
   const cases: CaseResult[] = [];
   const started = performance.now();
@@ -264,7 +277,8 @@ async function main(): Promise<void> {
       platform: `${process.platform}-${process.arch}`,
       mode,
       timer,
-      units: { median: 'seconds per call', elementsPerSec: 'elements per second', gbPerSec: '1e9 bytes per second (16 bytes/element)' },
+      units: { median: 'seconds per call', elementsPerSec: 'elements per second', gbPerSec: '1e9 bytes per second (16 bytes/element)', roofline: '% of the roofline time max(bytes / probe bandwidth, flops / probe peak)' },
+      roofline: probes,
       cases,
       thresholds,
       totalSeconds: seconds,

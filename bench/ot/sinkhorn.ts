@@ -124,7 +124,15 @@ function benchIteration(ctx: BenchContext, precision: 'f64' | 'f32'): CaseResult
       return runCase(
         // f32: the kernels sum in f32 lanes (each entry within 2e-6 relative, see assembly/ot/f32x4.ts), the
         // plain-TS loop in f64: their scaled u agree to ~1e-6, so the check allows 1e-5.
-        { kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG }, tol: f32 ? 1e-5 : 1e-12 },
+        {
+          kernel: f32 ? 'sinkhornF32' : 'sinkhorn', n: 4 * n * m, seed, params: { n, m, flopsPerIteration: 4 * n * m, reg: REG }, tol: f32 ? 1e-5 : 1e-12,
+          // Roofline: K read once per iteration (the f32 step does; the f64 one reads it twice, in two
+          // mat-vecs) and 4·n·m flops; the f64 iteration of the f32 case on its own f64 K.
+          roof: [
+            { bytes: (f32 ? 4 : 8) * n * m, flops: 4 * n * m, pattern: 'read', precision: precision, keys: ['raw'] },
+            { bytes: 8 * n * m, flops: 4 * n * m, pattern: 'read', precision: 'f64', keys: ['f64'] },
+          ],
+        },
         candidates,
         [reference],
         f32 ? { 'WASM f32 vs plain-TS': ['plainTS', 'raw'], 'WASM f32 vs WASM f64': ['f64', 'raw'] } : { 'WASM f64 vs plain-TS': ['plainTS', 'raw'] },

@@ -49,7 +49,9 @@ function simplexCases(ctx: BenchContext, kernel: string, radiusOf: (n: number) =
       { key: 'sort', name: 'plain TS, sort (projectSimplexSortRef)', call: (i) => projectSimplexSortRef(inputs[i]!, radius, sortOut), ...onJs(sortOut) },
     ];
     return runCase(
-      { kernel, n, seed, params: { radius } },
+      // Roofline: the least traffic any projection needs (v read once, the result written once), in the
+      // working set of the cycled inputs, the output and the workspace w.
+      { kernel, n, seed, params: { radius }, roof: { bytes: 16 * n, workingSet: (inputs.length + 2) * 8 * n, pattern: 'triad', keys: ['zeroCopy', 'simd', 'scalar', 'condat'] } },
       candidates,
       references,
       {
