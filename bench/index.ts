@@ -21,6 +21,7 @@ import { benchIndPsd } from './prox/cones.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchCvarQpIteration } from './cvar/qp.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
+import { benchCpAls } from './tucker/cp.js';
 import { benchSvd } from './linalg/svd.js';
 import { benchBoundsCrown, benchBoundsIbp, benchBoundsCrownIbp, benchBoundsAlphaCrown, benchBoundsConvIbp, benchBoundsConvCrown } from './bounds/bounds.js';
 import { benchSinkhorn, benchSinkhornBatch, benchSinkhornCall, benchSinkhornF32 } from './ot/sinkhorn.js';
@@ -107,6 +108,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'modeGram', aliases: ['tucker', 'gram'], run: benchModeGram }, // n = 1e3: 10³, 1e5: 40×50×50, 1e6: 100³ (see bench/tucker/tucker.ts)
   { name: 'symmetricEigen', aliases: ['tucker', 'eigen', 'linalg'], run: benchSymmetricEigen }, // order 64, 128, 512 for n = 1e3, 1e5, 1e6
   { name: 'selectCoreShape', aliases: ['tucker', 'core-shape', 'dp'], run: benchSelectCoreShape }, // 8×10×12, 20×30×40, 40×50×60 planted rank
+  { name: 'cpAlsSweep', aliases: ['tucker', 'cp', 'parafac'], run: benchCpAls }, // one CP-ALS sweep: 10³ rank 5, 40×50×50 rank 10, 100³ rank 10 (see bench/tucker/cp.ts)
   { name: 'svd', aliases: ['linalg', 'jacobi-svd', 'nuclear'], run: benchSvd }, // 64×64, 256×128, 512×256 for n = 1e3, 1e5, 1e6 (plain TS up to 256×128)
   { name: 'boundsIbp', aliases: ['bounds', 'ibp'], run: benchBoundsIbp }, // 5-50×6-3, 100-128-128-10, 784-256-256-10 ReLU MLPs for n = 1e3, 1e5, 1e6 (see bench/bounds/bounds.ts)
   { name: 'boundsCrown', aliases: ['bounds', 'crown'], run: benchBoundsCrown }, // same MLPs
