@@ -32,6 +32,7 @@ export {
   type ProxOperator, type OperatorProperties, type StridedTV1DOptions,
   nuclearNorm,
   indPsd, indSoc, indBallL0, normL0, indSphereL2, indRank, indStiefel, precomposed, tilted,
+  indExpCone, indAffine, quadratic,
 } from './prox/index.js';
 export * from './prox/algorithms/index.js';
 export * from './cvar/index.js';

@@ -89,6 +89,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   panoc: [{ fn: 'panoc', key: 'memory', call: (o) => api.panoc(api.leastSquares(A, b), api.normL1(0.1), { maxIter: 3, ...o }) }],
   lasso: [{ fn: 'lasso', key: 'maxIter', call: (o) => api.lasso(A, b, 0.1, { maxIter: 3, ...o }) }],
   admm: [{ fn: 'admm', key: 'relaxation', call: (o) => api.admm(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],
+  davisYin: [{ fn: 'davisYin', key: 'relaxation', call: (o) => api.davisYin(api.normL1(1), api.indBox(-1, 1), api.leastSquares(A, b), { maxIter: 3, ...o }) }],
+  vuCondat: [{ fn: 'vuCondat', key: 'lipschitz', call: (o) => api.vuCondat(api.normL1(1), api.indBox(-1, 1), api.leastSquares(A, b), api.matrixOperator(A, 2, 2), { maxIter: 3, ...o }) }],
   douglasRachford: [{ fn: 'douglasRachford', key: 'gamma', call: (o) => api.douglasRachford(api.normL1(1), api.indBox(-1, 1), { dimension: 2, maxIter: 3, ...o }) }],
   pdhg: [{ fn: 'pdhg', key: 'sigma', call: (o) => api.pdhg(api.normL1(1), api.indBox(-1, 1), api.matrixOperator(A, 2, 2), { maxIter: 3, ...o }) }],
   chambollePock: [{ fn: 'chambollePock', key: 'opNorm', call: (o) => api.chambollePock(api.normL1(1), api.indBox(-1, 1), api.matrixOperator(A, 2, 2), { maxIter: 3, ...o }) }],
@@ -239,7 +241,7 @@ const NO_OPTIONS: Record<string, string> = {
   ...Object.fromEntries(
     ['normL1', 'normL2', 'sqrNormL2', 'elasticNet', 'normLinf', 'normL21', 'huberLoss', 'indBox', 'indNonnegative', 'indSimplex',
       'indBallL1', 'indBallL2', 'indBallLinf', 'indHyperplane', 'indHalfspace', 'totalVariation1D', 'nmSparsity', 'proxSparse', 'lossProx', 'nuclearNorm',
-      'indPsd', 'indSoc', 'indBallL0', 'normL0', 'indSphereL2', 'indRank', 'indStiefel']
+      'indPsd', 'indSoc', 'indBallL0', 'normL0', 'indSphereL2', 'indRank', 'indStiefel', 'indExpCone', 'indAffine', 'quadratic']
       .map((k) => [k, 'an operator factory: its parameters are positional scalars / vectors (the math of f)']),
   ),
   tv1dScratchLength: 'a length',

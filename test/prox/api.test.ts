@@ -39,6 +39,9 @@ import {
   indSphereL2,
   indRank,
   indStiefel,
+  indExpCone,
+  indAffine,
+  quadratic,
   ParameterError,
   projectSimplex,
   proxSparse,
@@ -165,6 +168,9 @@ describe('prox: every bad argument gives a typed error, no leak, module usable',
     sweepOperator('indSphereL2', indSphereL2, [1], [1, -2, 3], { optionalFrom: 0, kinds: { arg0: 'real' } });
     sweepOperator('indRank', indRank, [1, 2, 2], [1, 2, 3, 4], { kinds: countEntries('arg0') });
     sweepOperator('indStiefel', indStiefel, [2, 2], [1, 2, 3, 4]);
+    sweepOperator('indExpCone', indExpCone, [], [1, 2, 3]);
+    sweepOperator('indAffine', indAffine, [[[1, 2, 0], [0, 1, 1]], [1, 2]], [1, -2, 3]);
+    sweepOperator('quadratic', quadratic, [[[2, 1], [1, 2]], [1, -1]], [1, -2], { optionalFrom: 1 });
   });
 
   it('tv1dScratchLength', () => {

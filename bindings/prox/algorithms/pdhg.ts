@@ -5,12 +5,13 @@
 import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../../runtime/matrix.js';
 import { ShapeError, parameterError } from '../../runtime/errors.js';
 import { numbersOf, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
-import { readCallback } from '../../runtime/validate.js';
+import { readCallback, readOptions } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 import { optionKeys } from '../../runtime/validate.js';
 import { ITERATIVE_KEYS, callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
-import { matTVec, matVec, powerIteration } from './smooth.js';
+import { matTVec, matVec, powerIteration, type SmoothFunction } from './smooth.js';
+import { checkSmooth } from './proximal-gradient.js';
 
 /** A linear map K: ℝⁿ → ℝᵐ as callbacks over Float64Array (views of WASM memory during the call). */
 export interface LinearOperator {
@@ -144,14 +145,65 @@ export function pdhg(f: ProxOperator, g: ProxOperator, K: LinearOperator, option
   return pdhgRun('pdhg', f, g, K, options);
 }
 
-const PDHG_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<PdhgOptions, keyof IterativeOptions>>({ tau: true, sigma: true, opNorm: true, relaxation: true, x0: true, y0: true, gap: true })];
+export interface VuCondatOptions extends PdhgOptions {
+  /** L, a Lipschitz constant of ∇h (≥ 0). Default h.lipschitz (required when h has none). */
+  lipschitz?: number;
+}
 
-function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator, options: PdhgOptions): PdhgResult {
+/**
+ * The Vũ–Condat primal–dual algorithm (Condat 2013, "A primal–dual splitting method for convex
+ * optimization involving Lipschitzian, proximable and linear composite terms", JOTA 158,
+ * Algorithm 3.1; Vũ 2013), for min_x f(Kx) + g(x) + h(x) with h convex and L-smooth — PDHG with a
+ * gradient step on h:
+ *
+ *   x̃ = prox_{τg}(x − τ(∇h(x) + Kᵀy)),  ỹ = prox_{σf*}(y + σK(2x̃ − x)),  (x, y) ← ρ(x̃, ỹ) + (1 − ρ)(x, y).
+ *
+ * Converges (Condat 2013, Theorem 3.1) when 1/τ − σ‖K‖² > L/2 and ρ ∈ (0, 2 − (L/2)(1/τ − σ‖K‖²)⁻¹).
+ * Defaults: σ = 0.95/‖K‖, τ = 0.95/(L/2 + σ‖K‖²/0.95) (with L = 0 these are chambollePock's), ρ = 1.
+ * One ∇h per iteration when ρ = 1 (two otherwise), one apply and one adjoint of K.
+ *
+ * Certificate ('primal-dual residual'): max(‖p‖, ‖d‖) with p = (x − x̃)/τ − Kᵀ(y − ỹ) − (∇h(x) − ∇h(x̃))
+ * ∈ ∂g(x̃) + ∇h(x̃) + Kᵀỹ and d as in `chambollePock`; or the caller's gap.
+ *
+ * @param f  the term composed with K (a ProxOperator on ℝᵐ).
+ * @param g  the term on x (a ProxOperator on ℝⁿ).
+ * @param h  the smooth term on x: { value(x), gradient(x, out), lipschitz? } (gradient values checked finite).
+ * @param K  the linear operator (see `matrixOperator`).
+ */
+export function vuCondat(f: ProxOperator, g: ProxOperator, h: SmoothFunction, K: LinearOperator, options: VuCondatOptions = {}): PdhgResult {
+  const fn = 'vuCondat';
+  checkOperator(fn, 'f', f);
+  checkOperator(fn, 'g', g);
+  checkSmooth(fn, h, 'h');
+  checkLinear(fn, K);
+  options = readOptions(fn, options, VU_CONDAT_KEYS);
+  const finiteL = (v: unknown): v is number => typeof v === 'number' && v >= 0 && Number.isFinite(v);
+  if (h.lipschitz !== undefined && !finiteL(h.lipschitz)) throw parameterError(fn, 'h.lipschitz', 'a finite number >= 0', h.lipschitz);
+  const L = options.lipschitz !== undefined ? options.lipschitz : h.lipschitz;
+  if (!finiteL(L)) {
+    throw parameterError(fn, options.lipschitz !== undefined ? 'options.lipschitz' : 'h.lipschitz', 'a finite number >= 0 (give options.lipschitz when h has none)', L);
+  }
+  if (h.dimension !== undefined && h.dimension !== K.cols) {
+    throw new ShapeError(`${fn}: h.dimension must equal K.cols = ${K.cols} (got ${h.dimension})`);
+  }
+  return pdhgRun(fn, f, g, K, options, { h, L });
+}
+
+const PDHG_KEYS = [...ITERATIVE_KEYS, ...optionKeys<Omit<PdhgOptions, keyof IterativeOptions>>({ tau: true, sigma: true, opNorm: true, relaxation: true, x0: true, y0: true, gap: true })];
+const VU_CONDAT_KEYS = [...PDHG_KEYS, ...optionKeys<Omit<VuCondatOptions, keyof PdhgOptions>>({ lipschitz: true })];
+
+/** The smooth term of vuCondat and its Lipschitz constant. */
+interface SmoothPart {
+  h: SmoothFunction;
+  L: number;
+}
+
+function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator, options: PdhgOptions, smooth?: SmoothPart): PdhgResult {
   checkOperator(fn, 'f', f);
   checkOperator(fn, 'g', g);
   checkLinear(fn, K);
-  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, PDHG_KEYS);
-  const rhoRelax = positiveOption(fn, 'options.relaxation', options.relaxation, 1, 2);
+  const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, smooth ? VU_CONDAT_KEYS : PDHG_KEYS);
+  const L = smooth?.L ?? 0;
   const gap = options.gap;
   readCallback(fn, 'options.gap', gap);
   const m = K.rows;
@@ -160,15 +212,33 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
   const givenSigma = options.sigma === undefined ? undefined : positiveOption(fn, 'options.sigma', options.sigma, 1);
   let tau: number;
   let sigma: number;
+  let norm: number | undefined;
   if (givenTau !== undefined && givenSigma !== undefined) [tau, sigma] = [givenTau, givenSigma];
   else {
-    // The missing step(s) from στ‖K‖² = 0.95² (a margin over the power-iteration estimate of ‖K‖).
-    const norm = options.opNorm !== undefined ? positiveOption(fn, 'options.opNorm', options.opNorm, 1) : linearNorm(fn, K);
-    const other = (given: number): number => (norm > 0 ? (0.95 * 0.95) / (norm * norm * given) : 1);
-    if (givenTau !== undefined) [tau, sigma] = [givenTau, other(givenTau)];
-    else if (givenSigma !== undefined) [tau, sigma] = [other(givenSigma), givenSigma];
-    else [tau, sigma] = norm > 0 ? [0.95 / norm, 0.95 / norm] : [1, 1];
+    // The missing step(s) from 1/τ = L/(2·0.95) + σ‖K‖²/0.95²: for L = 0 that is στ‖K‖² = 0.95² (a
+    // margin over the power-iteration estimate of ‖K‖), and Condat's 1/τ − σ‖K‖² > L/2 holds for any L.
+    const nrm = options.opNorm !== undefined ? positiveOption(fn, 'options.opNorm', options.opNorm, 1) : linearNorm(fn, K);
+    norm = nrm;
+    const k2 = (nrm * nrm) / (0.95 * 0.95);
+    const tauOf = (s: number): number => 1 / (L / 1.9 + s * k2);
+    if (L === 0) {
+      // chambollePock's rule, in its own arithmetic (same bits as before vuCondat existed).
+      const other = (given: number): number => (nrm > 0 ? (0.95 * 0.95) / (nrm * nrm * given) : 1);
+      if (givenTau !== undefined) [tau, sigma] = [givenTau, other(givenTau)];
+      else if (givenSigma !== undefined) [tau, sigma] = [other(givenSigma), givenSigma];
+      else [tau, sigma] = nrm > 0 ? [0.95 / nrm, 0.95 / nrm] : [1, 1];
+    } else if (givenTau !== undefined) {
+      const room = 1 / givenTau - L / 1.9;
+      if (!(room > 0)) throw parameterError(fn, 'options.tau', `< 1.9/L = ${1.9 / L} (Condat's step condition with a 5 % margin)`, givenTau);
+      [tau, sigma] = [givenTau, nrm > 0 ? room / k2 : 1];
+    } else if (givenSigma !== undefined) [tau, sigma] = [tauOf(givenSigma), givenSigma];
+    else {
+      sigma = nrm > 0 ? 0.95 / nrm : 1;
+      tau = tauOf(sigma);
+    }
   }
+  const rhoMax = smooth ? 2 - L / (2 * (1 / tau - sigma * (norm ?? 0) ** 2)) : 2;
+  const rhoRelax = positiveOption(fn, 'options.relaxation', options.relaxation, 1, rhoMax > 0 ? rhoMax : 2);
   return reportingAs(fn, () => withWorkspace((ws) => {
     const x = ws.own(startingPoint(fn, 'options.x0', options.x0, n));
     const y = ws.own(startingPoint(fn, 'options.y0', options.y0, m));
@@ -185,17 +255,31 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
     };
     apply(x, Kx);
     adjoint(y, Kty);
+    // vuCondat: ∇h at x (gx) and at x̃ (gxt); hxt = h(x̃).
+    const [gx, gxt] = smooth ? [ws.zeros(n), ws.zeros(n)] : [undefined, undefined];
+    let hxt = 0;
+    const gradient = (src: F64Buffer, dst: F64Buffer): number => {
+      const h = smooth!.h;
+      const v = callOnViews(src, dst, (a, b) => h.gradient(a, b));
+      checkFiniteOutput(fn, 'h.gradient', dst.view());
+      return typeof v === 'number' ? v : callOnViews(src, src, (a) => h.value(a));
+    };
+    if (gx) gradient(x, gx);
     let cert = NaN;
     let objective = NaN;
     const outcome = iterate(opts, () => {
-      // x̃ = prox_{τg}(x − τKᵀy)
+      // x̃ = prox_{τg}(x − τ(Kᵀy + ∇h(x)))
       {
         const xv = x.view();
         const kv = Kty.view();
         const v = vn.view();
-        for (let i = 0; i < n; i++) v[i] = xv[i]! - tau * kv[i]!;
+        if (gx) {
+          const gv = gx.view();
+          for (let i = 0; i < n; i++) v[i] = xv[i]! - tau * (kv[i]! + gv[i]!);
+        } else for (let i = 0; i < n; i++) v[i] = xv[i]! - tau * kv[i]!;
       }
       g.prox(vn, tau, xt);
+      if (gxt) hxt = gradient(xt, gxt);
       apply(xt, Kxt);
       // ỹ = prox_{σf*}(w), w = y + σK(2x̃ − x); prox_{σf*}(w) = w − σ·prox_{f/σ}(w/σ)
       {
@@ -224,8 +308,10 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
         const xtv = xt.view();
         const a = Kty.view();
         const b = Ktyt.view();
+        const gv = gx?.view();
+        const gtv = gxt?.view();
         for (let i = 0; i < n; i++) {
-          const p = (xv[i]! - xtv[i]!) / tau - (a[i]! - b[i]!);
+          const p = (xv[i]! - xtv[i]!) / tau - (a[i]! - b[i]!) - (gv ? gv[i]! - gtv![i]! : 0);
           pp += p * p;
         }
         const yv = y.view();
@@ -237,7 +323,7 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
           dd += q * q;
         }
       }
-      objective = f.value(Kxt) + g.value(xt);
+      objective = f.value(Kxt) + g.value(xt) + hxt;
       // Relaxed update (all four cached vectors are linear in the iterates).
       const mix = (to: F64Buffer, from: F64Buffer): void => {
         const a = to.view();
@@ -249,6 +335,10 @@ function pdhgRun(fn: string, f: ProxOperator, g: ProxOperator, K: LinearOperator
       mix(y, yt);
       mix(Kx, Kxt);
       mix(Kty, Ktyt);
+      if (gx) {
+        if (rhoRelax === 1) gx.view().set(gxt!.view());
+        else gradient(x, gx);
+      }
       cert = gap !== undefined ? callOnViews(x, y, (a, b) => gap(a, b)) : Math.sqrt(Math.max(pp, dd));
       return { objective, residual: cert };
     });

@@ -62,12 +62,13 @@ interface Setup {
   restart: 'gradient' | 'function' | 'none';
 }
 
-function checkSmooth(fn: string, f: unknown): SmoothFunction {
+/** Validates that `f` looks like a SmoothFunction (value and gradient callbacks, a valid dimension if any). */
+export function checkSmooth(fn: string, f: unknown, name = 'f'): SmoothFunction {
   const s = f as SmoothFunction | null;
   if (s === null || typeof s !== 'object' || typeof s.value !== 'function' || typeof s.gradient !== 'function') {
-    throw parameterError(fn, 'f', 'a smooth function { value(x), gradient(x, out) }', f);
+    throw parameterError(fn, name, 'a smooth function { value(x), gradient(x, out) }', f);
   }
-  if (s.dimension !== undefined) dimension(fn, 'f.dimension', s.dimension);
+  if (s.dimension !== undefined) dimension(fn, `${name}.dimension`, s.dimension);
   return s;
 }
 

@@ -7,6 +7,7 @@ export { lossProx, type LossKind } from './losses.js';
 export { klSimplex, type KlSimplexOperator, type KlSimplexOptions } from './entropic.js';
 export { scaled, translated, separableSum, conjugate, moreauEnvelope, type MoreauEnvelope } from './calculus.js';
 export { nuclearNorm } from './nuclear.js';
-export { indPsd, indSoc } from './cones.js';
+export { indPsd, indSoc, indExpCone } from './cones.js';
+export { indAffine, quadratic } from './affine.js';
 export { indBallL0, normL0, indSphereL2, indRank, indStiefel } from './nonconvex.js';
 export { precomposed, tilted } from './precompose.js';

@@ -7,6 +7,7 @@ import {
   admm,
   bcdProx,
   chambollePock,
+  davisYin,
   douglasRachford,
   fista,
   indBox,
@@ -19,6 +20,7 @@ import {
   operatorNorm,
   panoc,
   pdhg,
+  vuCondat,
   proximalGradient,
   totalVariation2D,
 } from '../../../bindings/index.js';
@@ -124,6 +126,19 @@ describe('prox algorithms: every bad argument gives a typed error, no leak, modu
       expect(fuzzArguments(name, run, [normL1(1), indBox(-1, 1), matrixOperator([1, -1, 0, 1, 1, 1], 3, 2), { maxIter: 3, tau: 0.3, sigma: 0.3 }], o)).toEqual([]);
       expect(fuzzArguments(name, run, [normL1(1), indBox(-1, 1), K, { maxIter: 3, sigma: 0.3 }], o)).toEqual([]);
     }
+  });
+
+  it('davisYin and vuCondat', () => {
+    const ls = leastSquares(A, b);
+    // f, g are used through their prox; h through value, gradient and lipschitz (its prox is unread)
+    const kinds = { 'arg2.lipschitz': 'real', 'arg3.gamma': 'real', 'arg3.lipschitz': 'real' } as const;
+    const o = { optionalFrom: 3, accept: [...unread(0, 'gradient', 'lipschitz'), ...unread(1), ...unread(2, 'prox'), looseTol(3)], kinds };
+    expect(fuzzArguments('davisYin', solve(davisYin as never), [normL1(0.1), indBox(-0.5, 0.5), ls, { ...common(), gamma: 0.3, relaxation: 1.2, z0: [0, 0], dimension: 2 }], o)).toEqual([]);
+    expect(fuzzArguments('davisYin', solve(davisYin as never), [normL1(0.1), indBox([-1, -1], [1, 1]), smooth(), { maxIter: 3, lipschitz: 2 }], o)).toEqual([]);
+    const K = matrixOperator([1, -1, 0, 1], 2, 2);
+    const ov = { optionalFrom: 4, accept: [...unread(0), ...unread(1), ...unread(2, 'prox'), looseTol(4)], kinds: { 'arg2.lipschitz': 'real', 'arg4.lipschitz': 'real' } as const };
+    expect(fuzzArguments('vuCondat', solve(vuCondat as never), [normL1(1), indBox(-1, 1), smooth(), K, { ...common(), relaxation: 1.2, x0: [0.5, 0], y0: [0, 0], opNorm: 1.7, gap: () => 0 }], ov)).toEqual([]);
+    expect(fuzzArguments('vuCondat', solve(vuCondat as never), [normL1(1), indBox(-1, 1), ls, K, { maxIter: 3, lipschitz: 4, sigma: 0.3 }], ov)).toEqual([]);
   });
 
   it('matrixOperator and operatorNorm', () => {

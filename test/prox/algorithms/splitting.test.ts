@@ -5,6 +5,7 @@ import {
   admm,
   bcdProx,
   chambollePock,
+  davisYin,
   douglasRachford,
   indBallL2,
   indBox,
@@ -18,6 +19,7 @@ import {
   operatorNorm,
   pdhg,
   totalVariation1D,
+  vuCondat,
   type BcdBlock,
   type LinearOperator,
   type ProxOperator,
@@ -315,6 +317,8 @@ describe('progress, abort and errors for every splitting algorithm', () => {
     admm: (o) => admm(leastSquares(A, b), normL1(0.1), o),
     chambollePock: (o) => chambollePock(normL1(0.1), halfSquaredDistance(a), matrixOperator(differences(n), n - 1, n), o),
     douglasRachford: (o) => douglasRachford(leastSquares(A, b), normL1(0.1), o),
+    davisYin: (o) => davisYin(normL1(0.1), indBox(-1, 1), leastSquares(A, b), o),
+    vuCondat: (o) => vuCondat(normL1(0.1), indBox(-1, 1), leastSquares(A, b), matrixOperator(differences(n), n - 1, n), o),
     bcdProx: (o) =>
       bcdProx((t) => t[0]!.reduce((s, x, i) => s + (x - a[i]!) ** 2, 0), [{ x0: new Float64Array(n), update: (t, c, out) => out.set(t[0]!.map((x, i) => (a[i]! + c * x) / (1 + c))) }], o),
   };
