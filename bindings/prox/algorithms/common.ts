@@ -349,6 +349,20 @@ export function distance(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(s);
 }
 
+/**
+ * The governing-sequence update of the Douglas–Rachford family, z ← z + λ(y − x), returning the
+ * fixed-point residual ‖y − x‖ (zero exactly at a fixed point).
+ */
+export function relaxedStep(z: Float64Array, x: Float64Array, y: Float64Array, lambda: number): number {
+  let s = 0;
+  for (let i = 0; i < z.length; i++) {
+    const d = y[i]! - x[i]!;
+    s += d * d;
+    z[i] = z[i]! + lambda * d;
+  }
+  return Math.sqrt(s);
+}
+
 /** out = α·a + β·b (out may alias a or b). */
 export function axpby(alpha: number, a: Float64Array, beta: number, b: Float64Array, out: Float64Array): void {
   for (let i = 0; i < out.length; i++) out[i] = alpha * a[i]! + beta * b[i]!;

@@ -3,7 +3,7 @@ import { parameterError } from '../../runtime/errors.js';
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { optionKeys } from '../../runtime/validate.js';
-import { ITERATIVE_KEYS, callOnViews, checkFiniteOutput, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, relaxedStep, callOnViews, checkFiniteOutput, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { checkSmooth } from './proximal-gradient.js';
 import type { SmoothFunction } from './smooth.js';
@@ -85,15 +85,7 @@ export function davisYin(f: ProxOperator, g: ProxOperator, h: SmoothFunction, op
         for (let i = 0; i < n; i++) wv[i] = 2 * xv[i]! - zv[i]! - gamma * gv[i]!; // w = 2x − z − γ∇h(x)
       }
       f.prox(w, gamma, y); // y = prox_{γf}(w)
-      // z ← z + λ(y − x), and the certificate ‖y − x‖
-      const [xv, yv, zv] = [x.view(), y.view(), z.view()];
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const d = yv[i]! - xv[i]!;
-        s += d * d;
-        zv[i] = zv[i]! + lambda * d;
-      }
-      cert = Math.sqrt(s);
+      cert = relaxedStep(z.view(), x.view(), y.view(), lambda); // z ← z + λ(y − x); ‖y − x‖
       objective = f.value(y) + g.value(x) + hx;
       return { objective, residual: cert };
     });

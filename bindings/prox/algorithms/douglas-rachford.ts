@@ -2,7 +2,7 @@
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { optionKeys } from '../../runtime/validate.js';
-import { ITERATIVE_KEYS, axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, relaxedStep, axpby, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 
 export interface DouglasRachfordOptions extends IterativeOptions {
@@ -59,15 +59,7 @@ export function douglasRachford(f: ProxOperator, g: ProxOperator, options: Dougl
       f.prox(z, gamma, x); // x = prox_{γf}(z)
       axpby(2, x.view(), -1, z.view(), w.view()); // w = 2x − z
       g.prox(w, gamma, y); // y = prox_{γg}(w)
-      // z ← z + λ(y − x), and the certificate ‖y − x‖
-      const [xv, yv, zv] = [x.view(), y.view(), z.view()];
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const d = yv[i]! - xv[i]!;
-        s += d * d;
-        zv[i] = zv[i]! + lambda * d;
-      }
-      cert = Math.sqrt(s);
+      cert = relaxedStep(z.view(), x.view(), y.view(), lambda); // z ← z + λ(y − x); ‖y − x‖
       objective = f.value(x) + g.value(y);
       return { objective, residual: cert };
     });

@@ -227,3 +227,13 @@ export function simplexLeastSquaresBrute(A: Float64Array, b: Float64Array, m: nu
   return best!;
 }
 
+
+/** The (n − 1) × n forward-difference matrix D (row-major): (Dx)ᵢ = xᵢ₊₁ − xᵢ. */
+export function differences(n: number): Float64Array {
+  const D = new Float64Array((n - 1) * n);
+  for (let i = 0; i < n - 1; i++) {
+    D[i * n + i] = -1;
+    D[i * n + i + 1] = 1;
+  }
+  return D;
+}

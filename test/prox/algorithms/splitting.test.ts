@@ -25,7 +25,7 @@ import {
   type ProxOperator,
 } from '../../../bindings/index.js';
 import { randomVector } from '../../helpers.js';
-import { diabetesProblem, lassoCoordinateDescentRef, simplexLeastSquaresBrute, simplexOp } from './reference.js';
+import { diabetesProblem, differences, lassoCoordinateDescentRef, simplexLeastSquaresBrute, simplexOp } from './reference.js';
 
 beforeAll(() => init());
 
@@ -71,16 +71,6 @@ function projectBoxHyperplaneBrute(a: Float64Array, lo: number, hi: number, w: F
     else r = mid;
   }
   return at((l + r) / 2);
-}
-
-/** Forward differences D: ℝⁿ → ℝⁿ⁻¹, (Dx)ᵢ = xᵢ₊₁ − xᵢ, as a row-major matrix. */
-function differences(n: number): Float64Array {
-  const D = new Float64Array((n - 1) * n);
-  for (let i = 0; i < n - 1; i++) {
-    D[i * n + i] = -1;
-    D[i * n + i + 1] = 1;
-  }
-  return D;
 }
 
 describe('admm', () => {

@@ -23,7 +23,7 @@ import {
 } from '../../../bindings/index.js';
 import { randomVector } from '../../helpers.js';
 import { expectErrors, maxDiff } from '../check.js';
-import { diabetesProblem, lassoCoordinateDescentRef, simplexLeastSquaresBrute } from './reference.js';
+import { diabetesProblem, differences, lassoCoordinateDescentRef, simplexLeastSquaresBrute } from './reference.js';
 
 beforeAll(() => init());
 
@@ -41,15 +41,6 @@ function halfSquared(a: Float64Array): SmoothFunction {
 
 /** The zero function as a SmoothFunction (L = 0 is allowed; davisYin then needs a step). */
 const zero = (n: number): SmoothFunction => ({ dimension: n, lipschitz: 0, value: () => 0, gradient: (_x, out) => void out.fill(0) });
-
-function differences(n: number): Float64Array {
-  const D = new Float64Array((n - 1) * n);
-  for (let i = 0; i < n - 1; i++) {
-    D[i * n + i] = -1;
-    D[i * n + i + 1] = 1;
-  }
-  return D;
-}
 
 describe('davisYin', () => {
   it('least squares over the simplex (f = x ≥ 0, g = Σx = 1, h = ½‖Ax − b‖²) equals the brute-force KKT enumeration', () => {
