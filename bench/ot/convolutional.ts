@@ -71,7 +71,16 @@ export function benchConvolutionalBarycenter(ctx: BenchContext): CaseResult[] {
         { key: 'dense', name: 'dense N × N Gibbs kernel (otKv, K in memory)', call: () => iteration(dense), poison: () => q.view().fill(NaN), output: () => q.view() },
       ];
       return runCase(
-        { kernel: 'convolutionalBarycenter', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG } },
+        {
+          kernel: 'convolutionalBarycenter', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG },
+          // Roofline, counting the multiply-adds of the four applications of K only (the N logs and exps
+          // are left out): separable, two 1-D passes of side terms per entry, 4·side³ flops per application;
+          // dense, 2·N² flops and the N × N kernel read once per application.
+          roof: [
+            { bytes: 4 * 8 * 2 * N, flops: 16 * side ** 3, workingSet: 12 * 8 * N, pattern: 'read', keys: ['separable', 'public'] },
+            { bytes: 4 * 8 * N * N, flops: 8 * N * N, workingSet: 8 * N * N, pattern: 'read', keys: ['dense'] },
+          ],
+        },
         candidates,
         [reference],
         { 'separable vs dense K': ['dense', 'separable'], 'public API vs dense K': ['dense', 'public'] },

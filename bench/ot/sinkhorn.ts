@@ -216,7 +216,13 @@ function benchBatch(ctx: BenchContext, spec: BatchSpec): CaseResult[] {
       { key: 'plainTS', name: spec.names.plainTS, call: () => spec.plain(M, n, as, bs, plainOut), poison: () => plainOut.fill(NaN), output: () => plainOut },
     ];
     return runCase(
-      { kernel: spec.kernel, n: count * n * n, seed, params: { problems: count, n, iterations: opts.maxIter!, reg: opts.reg } },
+      {
+        kernel: spec.kernel, n: count * n * n, seed, params: { problems: count, n, iterations: opts.maxIter!, reg: opts.reg },
+        // Roofline of the scaling batch: 4·n² multiply-add flops per problem and iteration (K v and Kᵀu; K,
+        // 8 KiB, stays in L1), the plans written once. The log batch's exps are not flops of this count, so it
+        // is not rated.
+        ...(spec.opts.method === 'log' ? {} : { roof: { bytes: 8 * count * n * n, flops: 4 * n * n * opts.maxIter! * count, workingSet: 8 * n * n * 6, pattern: 'read' as const, keys: ['batch', 'separate'] } }),
+      },
       candidates,
       [reference],
       { 'batch vs separate calls': ['separate', 'batch'], 'batch vs plain-TS': ['plainTS', 'batch'] },

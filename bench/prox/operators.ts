@@ -50,6 +50,8 @@ interface OperatorBench {
   make(n: number): ProxOperator;
   /** The plain-TS reference of prox_{t f} at t = 1. */
   ref(n: number): (v: Float64Array, out: Float64Array<ArrayBuffer>) => ArrayLike<number>;
+  /** Parameter vectors of length n the prox reads (weights, bounds, a normal), for the roofline's byte count; default 0. */
+  vectors?: number;
 }
 
 const det = (n: number, f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
@@ -58,7 +60,7 @@ const plane = (n: number) => det(n, (i) => ((i % 5) - 2) * 0.5 + 0.1);
 
 const OPERATORS: OperatorBench[] = [
   { name: 'normL1', make: () => normL1(1), ref: () => (v, o) => softThresholdRef(v, 1, o) },
-  { name: 'normL1 (weighted)', make: (n) => normL1(1, weights(n)), ref: (n) => { const w = weights(n); return (v, o) => weightedSoftThresholdRef(v, w, 1, o); } },
+  { name: 'normL1 (weighted)', make: (n) => normL1(1, weights(n)), ref: (n) => { const w = weights(n); return (v, o) => weightedSoftThresholdRef(v, w, 1, o); }, vectors: 1 },
   { name: 'normL2', make: () => normL2(100), ref: () => (v, o) => blockSoftThresholdRef(v, 100, o) },
   { name: 'sqrNormL2', make: () => sqrNormL2(0.5), ref: () => (v, o) => scaleRef(v, 1 / 1.5, o) },
   { name: 'elasticNet', make: () => elasticNet(1, 0.5), ref: () => (v, o) => elasticNetRef(v, 1, 0.5, o) },
@@ -66,17 +68,17 @@ const OPERATORS: OperatorBench[] = [
   { name: 'normL21 (groups of 8)', make: (n) => normL21(Array.from({ length: n / 8 }, (_, g) => Array.from({ length: 8 }, (_, k) => 8 * g + k)), 2), ref: () => (v, o) => groupSoftThresholdRef(v, 8, 2, o) },
   { name: 'huberLoss', make: () => huberLoss(1), ref: () => (v, o) => huberRef(v, 1, 1, o) },
   { name: 'indBox (scalar)', make: () => indBox(-0.5, 1), ref: () => (v, o) => clampRef(v, -0.5, 1, o) },
-  { name: 'indBox (vector)', make: (n) => indBox(weights(n).map((x) => -x), weights(n)), ref: (n) => { const w = weights(n); const l = w.map((x) => -x); return (v, o) => clampVectorRef(v, l, w, o); } },
+  { name: 'indBox (vector)', make: (n) => indBox(weights(n).map((x) => -x), weights(n)), ref: (n) => { const w = weights(n); const l = w.map((x) => -x); return (v, o) => clampVectorRef(v, l, w, o); }, vectors: 2 },
   { name: 'indNonnegative', make: () => indNonnegative(), ref: () => (v, o) => clampRef(v, 0, Infinity, o) },
   { name: 'indSimplex', make: () => indSimplex(1), ref: () => (v, o) => projectSimplexLinearRef(v, 1, o) },
   { name: 'indBallL1', make: (n) => indBallL1(n / 4), ref: (n) => (v, o) => projectL1BallRef(v, n / 4, o) },
   { name: 'indBallL2', make: (n) => indBallL2(Math.sqrt(n) / 2), ref: (n) => (v, o) => projectL2BallRef(v, Math.sqrt(n) / 2, o) },
   { name: 'indBallLinf', make: () => indBallLinf(0.7), ref: () => (v, o) => clampRef(v, -0.7, 0.7, o) },
-  { name: 'indHyperplane', make: (n) => indHyperplane(plane(n), 3), ref: (n) => { const a = plane(n); return (v, o) => projectHalfspaceRef(v, a, 3, true, o); } },
-  { name: 'indHalfspace', make: (n) => indHalfspace(plane(n), -3), ref: (n) => { const a = plane(n); return (v, o) => projectHalfspaceRef(v, a, -3, false, o); } },
+  { name: 'indHyperplane', make: (n) => indHyperplane(plane(n), 3), ref: (n) => { const a = plane(n); return (v, o) => projectHalfspaceRef(v, a, 3, true, o); }, vectors: 1 },
+  { name: 'indHalfspace', make: (n) => indHalfspace(plane(n), -3), ref: (n) => { const a = plane(n); return (v, o) => projectHalfspaceRef(v, a, -3, false, o); }, vectors: 1 },
   { name: 'totalVariation1D', make: () => totalVariation1D(1), ref: (n) => { const lam = new Float64Array(n - 1).fill(1); return (v, o) => tv1dTautStringRef(v, lam, o); } },
   { name: 'totalVariation1D (vs the same DP in TS)', make: () => totalVariation1D(1), ref: () => (v, o) => tv1dDpRef(v, 1, o) },
-  { name: 'totalVariation1D (weighted)', make: (n) => totalVariation1D(1, weights(n - 1)), ref: (n) => { const lam = weights(n - 1); return (v, o) => tv1dTautStringRef(v, lam, o); } },
+  { name: 'totalVariation1D (weighted)', make: (n) => totalVariation1D(1, weights(n - 1)), ref: (n) => { const lam = weights(n - 1); return (v, o) => tv1dTautStringRef(v, lam, o); }, vectors: 1 },
   { name: 'nmSparsity (2:4)', make: () => nmSparsity(2, 4), ref: () => (v, o) => project24Ref(v, o) },
 ];
 
@@ -98,7 +100,12 @@ function benchOperator(spec: OperatorBench, ctx: BenchContext): CaseResult[] {
       { key: 'plainTS', name: 'plain TS reference', call: (i) => ref(inputs[i]!, refOut), ...onJs(refOut) },
     ];
     return runCase(
-      { kernel: spec.name, n, seed, params: { t: 1 }, bytesPerElement: 16 },
+      // Roofline: v read and the result written once, plus the parameter vectors read once (the public
+      // API's copies of v and of the result are not counted: its share shows what they cost).
+      {
+        kernel: spec.name, n, seed, params: { t: 1 }, bytesPerElement: 16,
+        roof: { bytes: (16 + 8 * (spec.vectors ?? 0)) * n, workingSet: (inputs.length + 1 + (spec.vectors ?? 0)) * 8 * n, pattern: 'triad', keys: ['zeroCopy', 'public'] },
+      },
       candidates,
       references,
       { 'public API vs plain-TS': ['plainTS', 'public'], 'zero-copy vs plain-TS': ['plainTS', 'zeroCopy'] },
