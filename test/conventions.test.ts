@@ -139,6 +139,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   cp: [{ fn: 'cp', key: 'maxIter', call: (o) => api.cp(tensor(), 2, { maxIter: 2, ...o }) }],
   parafac: [{ fn: 'cp', key: 'maxIter', call: (o) => api.parafac(tensor(), 2, { maxIter: 2, ...o }) }],
   // bounds
+  nonNegativeTucker: [{ fn: 'nonNegativeTucker', key: 'maxIter', call: (o) => api.nonNegativeTucker({ data: [1, 2, 3, 4, 5, 6, 7, 8], shape: [2, 2, 2] }, [1, 1, 1], { maxIter: 2, ...o }) }],
+  partialTucker: [{ fn: 'partialTucker', key: 'modes', call: (o) => api.partialTucker(tensor(), [1], { modes: [0], ...o }) }],
   computeBounds: [
     { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
     { fn: 'computeBounds', name: 'options.alpha', key: 'iterations', call: (o) => api.computeBounds(spec(), box(), { method: 'alpha-crown', alpha: { iterations: 1, ...o } }) },

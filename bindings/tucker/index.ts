@@ -4,3 +4,4 @@ export { solveTuckerPacking, tuckerParameterCount, InfeasibleBudgetError, type P
 export { selectCoreShape, uniformCoreShape, type SelectCoreShapeOptions, type CoreShapeSelection } from './select.js';
 export { unfold, fold, khatriRao, multiModeProduct, type RowMajorMatrix, type MultiModeProductOptions } from './unfold.js';
 export { cp, parafac, cpReconstruct, type CpOptions, type CpResult, type CpProgress, type CpDecomposition } from './cp.js';
+export { nonNegativeTucker, partialTucker, type NonNegativeTuckerOptions, type NonNegativeTuckerResult, type PartialTuckerOptions, type PartialTuckerResult, type TensorFitProgress } from './nonnegative.js';

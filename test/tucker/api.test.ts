@@ -10,6 +10,8 @@ import {
   init,
   khatriRao,
   multiModeProduct,
+  nonNegativeTucker,
+  partialTucker,
   modeGram,
   modeProduct,
   modeSpectra,
@@ -71,6 +73,10 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
     expect(fuzzArguments('cp', cp, [X(), 2, { maxIter: 3, tol: 1e-6, init: start, nonNegative: true, lineSearch: false, mask }], cpSweep)).toEqual([]);
   });
   it('cpReconstruct', () => expect(fuzzArguments('cpReconstruct', cpReconstruct, [{ factors: [[1, 0.5, -1, 2], [0.3, 1, 1, -0.2, 0.5, 0.5]], weights: [2, 1] }])).toEqual([]));
+  const loop = { maxIter: 3, tol: 1e-6, onProgress: () => true, signal: new AbortController().signal };
+  const loopSweep = { ...RANKS, optionalFrom: 2, accept: ['arg2.tol=Infinity', 'arg2.seed=a bigint'] };
+  it('nonNegativeTucker', () => expect(fuzzArguments('nonNegativeTucker', nonNegativeTucker, [{ data: X().data.map(Math.abs), shape: [2, 3, 2] }, [1, 2, 1], { ...loop, init: 'random', seed: 2 }], loopSweep)).toEqual([]));
+  it('partialTucker', () => expect(fuzzArguments('partialTucker', partialTucker, [X(), [2, 1], { ...loop, modes: [1, 0] }], { ...SHAPE, optionalFrom: 2, accept: ['arg2.tol=Infinity'], kinds: countEntries('arg0.shape[0]', 'arg0.shape[2]', 'arg1[0]', 'arg1[1]') })).toEqual([]));
   it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()], SHAPE)).toEqual([]));
   it('solveTuckerPacking', () =>
     // the modes' spectra may have different lengths (ragged is valid); options are optional
