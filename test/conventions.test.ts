@@ -121,6 +121,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   sinkhornDivergence: [{ fn: 'sinkhornDivergence', key: 'objective', call: (o) => api.sinkhornDivergence([0, 1], [0, 2], { reg: 0.5, ...o }) }],
   sinkhornLazy: [{ fn: 'sinkhornLazy', key: 'checkEvery', call: (o) => api.sinkhornLazy([0, 1], [0, 2], { reg: 0.5, ...o }) }],
   otMapping: [{ fn: 'otMapping', key: 'metric', call: (o) => api.otMapping([0, 1], [0, 2], { ...o }) }],
+  otLoss: [{ fn: 'otLoss', key: 'metric', call: (o) => api.otLoss([0, 1], [0, 2], { ...o }) }],
   costMatrix: [{ fn: 'costMatrix', key: 'metric', call: (o) => api.costMatrix([0, 1], [0, 2], { ...o }) }],
   slicedWasserstein: [{ fn: 'slicedWasserstein', key: 'projections', call: (o) => api.slicedWasserstein([0, 1], [0, 2], { projections: 3, ...o }) }],
   slicedWassersteinDetails: [{ fn: 'slicedWassersteinDetails', key: 'weightsX', call: (o) => api.slicedWassersteinDetails([0, 1], [0, 2], { projections: 3, ...o }) }],

@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, throwNonFinite, type VectorInput } from '../runtime/memory.js';
+import { F64Buffer, throwNonFinite, vectorLength, type VectorInput } from '../runtime/memory.js';
 import type { MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { costMatrix, points, type CostMetric } from './cost.js';
@@ -68,12 +68,12 @@ export interface SinkhornDivergenceResult {
 }
 
 /** Entropic OT between two weighted point sets: value, Feydy potentials and plan. */
-interface Solved { value: number; transport: number; f: Float64Array; g: Float64Array; plan: Float64Array; iterations: number; converged: boolean }
+export interface Solved { value: number; transport: number; f: Float64Array; g: Float64Array; plan: Float64Array; iterations: number; converged: boolean }
 
 const KEYS = optionKeys<SinkhornDivergenceOptions>({ reg: true, a: true, b: true, metric: true, dim: true, objective: true, gradient: true, maxIter: true, tol: true });
 
 /** log-domain Sinkhorn on C with potentials f, g normalised as P_ij = a_i b_j exp((f_i + g_j − C_ij)/ε). */
-function solve(fn: string, a: Float64Array, b: Float64Array, la: Float64Array, lb: Float64Array, C: Float64Array, reg: number, maxIter: number, tol: number): Solved {
+export function solve(fn: string, a: Float64Array, b: Float64Array, la: Float64Array, lb: Float64Array, C: Float64Array, reg: number, maxIter: number, tol: number): Solved {
   const r = sinkhorn(a, b, C, { reg, method: 'log', maxIter, tol });
   const n = a.length;
   const m = b.length;
@@ -95,7 +95,7 @@ function solve(fn: string, a: Float64Array, b: Float64Array, la: Float64Array, l
 }
 
 /** ∇_x c(x, y) for the metric, added with weight w into out[0..d). */
-function addCostGradient(metric: CostMetric, x: Float64Array, xi: number, y: Float64Array, yj: number, d: number, w: number, out: Float64Array, oi: number): void {
+export function addCostGradient(metric: CostMetric, x: Float64Array, xi: number, y: Float64Array, yj: number, d: number, w: number, out: Float64Array, oi: number): void {
   if (w === 0) return;
   if (metric === 'sqeuclidean') {
     for (let k = 0; k < d; k++) out[oi + k] = out[oi + k]! + 2 * w * (x[xi + k]! - y[yj + k]!);
@@ -110,14 +110,14 @@ function addCostGradient(metric: CostMetric, x: Float64Array, xi: number, y: Flo
   }
 }
 
-function dense(v: VectorInput, n: number): Float64Array {
+export function dense(v: VectorInput, n: number): Float64Array {
   const src: ArrayLike<number> = v instanceof F64Buffer ? v.view() : v;
   return Float64Array.from({ length: n }, (_, k) => Number(src[k]));
 }
 
-function weights(fn: string, name: string, w: VectorInput | undefined, n: number): Float64Array {
+export function weights(fn: string, name: string, w: VectorInput | undefined, n: number): Float64Array {
   if (w === undefined) return new Float64Array(n).fill(1 / n);
-  const len = (w as ArrayLike<number>).length;
+  const len = vectorLength(fn, `options.${name}`, w); // typed error for null, symbols, non-arrays
   if (len !== n) throw new ShapeError(`${fn}: options.${name} must have length ${n} (got ${len})`);
   const s = histogram(fn, `options.${name}`, w, n);
   if (Math.abs(s - 1) > 1e-8) throw new ParameterError(`${fn}: options.${name} must sum to 1 within 1e-8 (got ${s})`);

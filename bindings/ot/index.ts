@@ -17,3 +17,4 @@ export {
 export { sinkhornDivergence, type SinkhornDivergenceOptions, type SinkhornDivergenceResult } from './divergence.js';
 export { sinkhornLazy, type SinkhornLazyOptions, type SinkhornLazyResult } from './lazy.js';
 export { otMapping, barycentricProjection, type OtMapping, type OtMappingOptions } from './maps.js';
+export { otLoss, type OtLossOptions, type OtLossResult } from './loss.js';

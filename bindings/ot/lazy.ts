@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, f64View, throwNonFinite, withScope, type VectorInput } from '../runtime/memory.js';
+import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import type { MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, optionKeys, positiveFinite, positiveInteger, readOptions, readSignal } from '../runtime/validate.js';
 import type { AbortSignalLike } from '../runtime/types.js';
@@ -55,7 +55,7 @@ const KEYS = optionKeys<SinkhornLazyOptions>({ reg: true, a: true, b: true, metr
 
 function readWeights(fn: string, name: string, w: VectorInput | undefined, n: number): Float64Array {
   if (w === undefined) return new Float64Array(n).fill(1 / n);
-  const len = (w as ArrayLike<number>).length;
+  const len = vectorLength(fn, `options.${name}`, w); // typed error for null, symbols, non-arrays
   if (len !== n) throw new ShapeError(`${fn}: options.${name} must have length ${n} (got ${len})`);
   histogram(fn, `options.${name}`, w, n);
   const src: ArrayLike<number> = w instanceof F64Buffer ? w.view() : w;

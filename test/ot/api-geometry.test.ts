@@ -1,7 +1,7 @@
 /** The bad-input sweep (test/fuzz.ts) over the OT family's GW, divergence, lazy and mapping functions. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  barycentricProjection, entropicGromovWasserstein, fusedGromovWasserstein, gromovWasserstein, init, otMapping, sinkhornDivergence, sinkhornLazy,
+  barycentricProjection, entropicGromovWasserstein, fusedGromovWasserstein, gromovWasserstein, init, otLoss, otMapping, sinkhornDivergence, sinkhornLazy,
 } from '../../bindings/index.js';
 import { fuzzArguments } from '../fuzz.js';
 
@@ -17,14 +17,16 @@ const looseTol = (i: number): string => `arg${i}.tol=Infinity`;
 describe('ot geometry: every bad argument gives a typed error, no leak, module usable', () => {
   it('gromovWasserstein, fusedGromovWasserstein, entropicGromovWasserstein', () => {
     // restarts = 1e12 is a valid count that only runs long; a bigint seed is valid
-    expect(fuzzArguments('gromovWasserstein', gromovWasserstein, [C(), C(), p, p, { loss: 'square', maxIter: 20, tol: 1e-9, restarts: 1, seed: 1 }], { accept: [looseTol(4), 'arg4.seed=a bigint'], skip: ['arg4.restarts=1e12'], optionalFrom: 4 })).toEqual([]);
+    expect(fuzzArguments('gromovWasserstein', gromovWasserstein, [C(), C(), p, p, { loss: 'square', maxIter: 20, tol: 1e-9, restarts: 1, seed: 1, spectral: 2 }], { accept: [looseTol(4), 'arg4.seed=a bigint'], skip: ['arg4.restarts=1e12'], optionalFrom: 4 })).toEqual([]);
     expect(fuzzArguments('fusedGromovWasserstein', fusedGromovWasserstein, [C(), C(), C(), p, p, { alpha: 0.5, maxIter: 20 }], { kinds: { 'arg5.alpha': 'real' }, optionalFrom: 5 })).toEqual([]);
     expect(fuzzArguments('entropicGromovWasserstein', entropicGromovWasserstein, [C(), C(), p, p, { reg: 0.5, maxIter: 5, innerMaxIter: 50 }])).toEqual([]);
   });
 
-  it('sinkhornDivergence, sinkhornLazy', () => {
-    expect(fuzzArguments('sinkhornDivergence', sinkhornDivergence, [X(), Y(), { reg: 0.5, metric: 'euclidean', maxIter: 100, tol: 1e-6, gradient: true }], { accept: [looseTol(2)] })).toEqual([]);
-    expect(fuzzArguments('sinkhornLazy', sinkhornLazy, [X(), Y(), { reg: 0.5, maxIter: 50, tol: 1e-6, checkEvery: 5 }], { accept: [looseTol(2)] })).toEqual([]);
+  it('sinkhornDivergence, otLoss, sinkhornLazy', () => {
+    expect(fuzzArguments('sinkhornDivergence', sinkhornDivergence, [X(), Y(), { reg: 0.5, metric: 'euclidean', maxIter: 100, tol: 1e-6, gradient: true, a: p, b: p }], { accept: [looseTol(2)] })).toEqual([]);
+    expect(fuzzArguments('otLoss', otLoss, [X(), Y(), { metric: 'euclidean', a: p, b: p }], { optionalFrom: 2 })).toEqual([]);
+    expect(fuzzArguments('otLoss', otLoss, [X(), Y(), { reg: 0.5, maxIter: 100, tol: 1e-6 }], { accept: [looseTol(2)], optionalFrom: 2 })).toEqual([]);
+    expect(fuzzArguments('sinkhornLazy', sinkhornLazy, [X(), Y(), { reg: 0.5, maxIter: 50, tol: 1e-6, checkEvery: 5, a: p, b: p }], { accept: [looseTol(2)] })).toEqual([]);
   });
 
   it('otMapping, barycentricProjection', () => {
