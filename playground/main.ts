@@ -585,23 +585,55 @@ function build(): void {
 
 async function start(): Promise<void> {
   build();
+  // A panel's first run, from its defaults (started once; later runs come from its controls).
+  const firstRuns = new Map<PanelUi, Promise<void>>();
+  const begin = (p: PanelUi): Promise<void> => {
+    let r = firstRuns.get(p);
+    if (!r) {
+      r = (async () => {
+        p.reset(await defaultsFor(p));
+        await run(p);
+      })();
+      firstRuns.set(p, r);
+    }
+    return r;
+  };
   const seedInput = $<HTMLInputElement>('#seed');
   seedInput.value = String(seed);
-  seedInput.addEventListener('change', async () => {
+  // A new seed re-runs every panel that has run and draws from it (a panel not started yet reads it when it starts).
+  seedInput.addEventListener('change', () => {
     seed = Math.max(0, Math.floor(Number(seedInput.value) || 0));
-    for (const p of panels.filter((q) => ['prox', 'ot-colour', 'lm', 'federated'].includes(q.name))) {
-      p.reset(await defaultsFor(p));
-      void run(p);
+    const seeded = panels.filter((p) => firstRuns.has(p) && (p.name === 'prox' || Object.hasOwn(p.params() as object, 'seed')));
+    for (const p of seeded) {
+      void (async () => {
+        p.reset(await defaultsFor(p));
+        await run(p);
+      })();
     }
   });
-  // Every panel's first run, from its defaults; the panels compute side by side in their workers. The
-  // instant panels go first, so that the page shows results while the longer ones start.
-  const first = async (p: PanelUi) => {
-    p.reset(await defaultsFor(p));
-    await run(p);
-  };
-  await Promise.all(panels.filter((p) => p.live).map(first));
-  await Promise.all(panels.filter((p) => !p.live).map(first));
+  // The panels on (or just below) the first screen run at once, each in its own worker; the others
+  // follow in page order once the first screen is drawn, (cores − 1) at a time but at least two, and a
+  // panel scrolled towards the screen jumps the queue. Every panel computes once in
+  // the end, scrolled to or not.
+  const nearScreen = (p: PanelUi) => p.section.getBoundingClientRect().top < window.innerHeight * 1.25;
+  const onScreen = panels.filter(nearScreen);
+  const observer = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const p = panels.find((q) => q.section === e.target);
+      if (e.isIntersecting && p) void begin(p);
+    }
+  }, { rootMargin: '0px 0px 50% 0px' });
+  for (const p of panels) observer.observe(p.section);
+  await Promise.all(onScreen.map(begin));
+  document.body.dataset.firstScreen = String(Math.round(performance.now() - started));
+  document.body.dataset.firstScreenPanels = onScreen.map((p) => p.name).join(' ');
+  const queue = panels.filter((p) => !firstRuns.has(p));
+  const lanes = Math.max(2, (navigator.hardwareConcurrency || 2) - 1);
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) await begin(p);
+  }));
+  await Promise.all(panels.map(begin));
+  observer.disconnect();
   document.body.dataset.ready = String(Math.round(performance.now() - started));
   // When this script started, after navigation start (performance.now()'s origin): the panels' times count from here.
   document.body.dataset.started = String(Math.round(started));

@@ -144,6 +144,7 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
       await settled(page);
       timings.desktopLoadEventMs = load;
       timings.desktopFirstPanelMs = await page.evaluate(() => Math.min(...Array.from(document.querySelectorAll<HTMLElement>('section.panel'), (s) => Number(s.dataset.firstDoneMs))));
+      timings.desktopFirstScreenMs = Number(await page.evaluate(() => document.body.dataset.firstScreen ?? NaN));
       timings.desktopAllPanelsMs = Number(await page.evaluate(() => document.body.dataset.ready ?? NaN));
       const states = await panelStates(page);
       expect(states.map((s) => s.name)).toEqual(NAMES);
