@@ -141,6 +141,8 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   parafac: [{ fn: 'cp', key: 'maxIter', call: (o) => api.parafac(tensor(), 2, { maxIter: 2, ...o }) }],
   // bounds
   nonNegativeTucker: [{ fn: 'nonNegativeTucker', key: 'maxIter', call: (o) => api.nonNegativeTucker({ data: [1, 2, 3, 4, 5, 6, 7, 8], shape: [2, 2, 2] }, [1, 1, 1], { maxIter: 2, ...o }) }],
+  tensorTrain: [{ fn: 'tensorTrain', key: 'rank', call: (o) => api.tensorTrain(tensor(), { tol: 0.1, ...o }) }],
+  // bounds
   partialTucker: [{ fn: 'partialTucker', key: 'modes', call: (o) => api.partialTucker(tensor(), [1], { modes: [0], ...o }) }],
   computeBounds: [
     { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
@@ -281,6 +283,7 @@ const NO_OPTIONS: Record<string, string> = {
   unfold: 'a tensor and a mode',
   fold: 'a matrix, a mode and a shape',
   khatriRao: 'a list of matrices',
+  ttReconstruct: 'a tensor train { cores } (data, not options)',
   cpReconstruct: 'a CP model { factors, weights } (data, not options)',
   uniformCoreShape: 'dims and a budget',
   parseNetwork: 'a network spec (data, validated layer by layer)',

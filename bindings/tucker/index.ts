@@ -5,3 +5,4 @@ export { selectCoreShape, uniformCoreShape, type SelectCoreShapeOptions, type Co
 export { unfold, fold, khatriRao, multiModeProduct, type RowMajorMatrix, type MultiModeProductOptions } from './unfold.js';
 export { cp, parafac, cpReconstruct, type CpOptions, type CpResult, type CpProgress, type CpDecomposition } from './cp.js';
 export { nonNegativeTucker, partialTucker, type NonNegativeTuckerOptions, type NonNegativeTuckerResult, type PartialTuckerOptions, type PartialTuckerResult, type TensorFitProgress } from './nonnegative.js';
+export { tensorTrain, ttReconstruct, type TensorTrain, type TensorTrainOptions, type TensorTrainResult } from './tt.js';

@@ -12,6 +12,8 @@ import {
   multiModeProduct,
   nonNegativeTucker,
   partialTucker,
+  tensorTrain,
+  ttReconstruct,
   modeGram,
   modeProduct,
   modeSpectra,
@@ -77,6 +79,10 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   const loopSweep = { ...RANKS, optionalFrom: 2, accept: ['arg2.tol=Infinity', 'arg2.seed=a bigint'] };
   it('nonNegativeTucker', () => expect(fuzzArguments('nonNegativeTucker', nonNegativeTucker, [{ data: X().data.map(Math.abs), shape: [2, 3, 2] }, [1, 2, 1], { ...loop, init: 'random', seed: 2 }], loopSweep)).toEqual([]));
   it('partialTucker', () => expect(fuzzArguments('partialTucker', partialTucker, [X(), [2, 1], { ...loop, modes: [1, 0] }], { ...SHAPE, optionalFrom: 2, accept: ['arg2.tol=Infinity'], kinds: countEntries('arg0.shape[0]', 'arg0.shape[2]', 'arg1[0]', 'arg1[1]') })).toEqual([]));
+  // rank may also be one number for every bond, and a cap above every possible rank is valid
+  it('tensorTrain', () => expect(fuzzArguments('tensorTrain', tensorTrain, [X(), { rank: [2, 1], tol: 0.1 }], { ...SHAPE, optionalFrom: 1, accept: ['arg1.rank=1e12', 'arg1.rank=2^29 + 1'] })).toEqual([]));
+  it('tensorTrain (one rank cap)', () => expect(fuzzArguments('tensorTrain', tensorTrain, [X(), { rank: 2 }], { ...SHAPE, optionalFrom: 1 })).toEqual([]));
+  it('ttReconstruct', () => expect(fuzzArguments('ttReconstruct', ttReconstruct, [{ cores: [{ data: [1, 2, 0.5, -1], shape: [1, 2, 2] }, { data: [1, 0, 2, 1, 1, 1], shape: [2, 3, 1] }] }], { kinds: countEntries('arg0.cores[0].shape[0]', 'arg0.cores[0].shape[2]') })).toEqual([]));
   it('modeSpectra', () => expect(fuzzArguments('modeSpectra', modeSpectra, [X()], SHAPE)).toEqual([]));
   it('solveTuckerPacking', () =>
     // the modes' spectra may have different lengths (ragged is valid); options are optional
