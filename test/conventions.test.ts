@@ -139,11 +139,10 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   multiModeProduct: [{ fn: 'multiModeProduct', key: 'modes', call: (o) => api.multiModeProduct(tensor(), [[1, 0]], { modes: [1], ...o }) }],
   cp: [{ fn: 'cp', key: 'maxIter', call: (o) => api.cp(tensor(), 2, { maxIter: 2, ...o }) }],
   parafac: [{ fn: 'cp', key: 'maxIter', call: (o) => api.parafac(tensor(), 2, { maxIter: 2, ...o }) }],
-  // bounds
   nonNegativeTucker: [{ fn: 'nonNegativeTucker', key: 'maxIter', call: (o) => api.nonNegativeTucker({ data: [1, 2, 3, 4, 5, 6, 7, 8], shape: [2, 2, 2] }, [1, 1, 1], { maxIter: 2, ...o }) }],
+  partialTucker: [{ fn: 'partialTucker', key: 'modes', call: (o) => api.partialTucker(tensor(), [1], { modes: [0], ...o }) }],
   tensorTrain: [{ fn: 'tensorTrain', key: 'rank', call: (o) => api.tensorTrain(tensor(), { tol: 0.1, ...o }) }],
   // bounds
-  partialTucker: [{ fn: 'partialTucker', key: 'modes', call: (o) => api.partialTucker(tensor(), [1], { modes: [0], ...o }) }],
   computeBounds: [
     { fn: 'computeBounds', key: 'method', call: (o) => api.computeBounds(spec(), box(), { method: 'ibp', ...o }) },
     { fn: 'computeBounds', name: 'options.alpha', key: 'iterations', call: (o) => api.computeBounds(spec(), box(), { method: 'alpha-crown', alpha: { iterations: 1, ...o } }) },
@@ -279,7 +278,6 @@ const NO_OPTIONS: Record<string, string> = {
   hosvd: 'a tensor and a core shape',
   tuckerParameterCount: 'dims and a core shape',
   tuckerReconstruct: 'a decomposition { core, factors } (data, not options)',
-  uniformCoreShape: 'dims and a budget',
   unfold: 'a tensor and a mode',
   fold: 'a matrix, a mode and a shape',
   khatriRao: 'a list of matrices',
