@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NonFiniteError, ParameterError, allocF64, costMatrix, init, memoryStats, sinkhorn, sinkhorn2 } from '../../bindings/index.js';
+import { NonFiniteError, ParameterError, allocF64, barycenter, convolutionalBarycenter, costMatrix, init, memoryStats, sinkhorn, sinkhorn2 } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
 import { marginals, relDiff } from './reference.js';
@@ -212,5 +212,58 @@ describe("sinkhorn(…, { precision: 'f32' })", () => {
     bad[3] = NaN;
     expect(() => sinkhorn(a, b, bad, { reg: 1, precision: 'f32' })).toThrow(NonFiniteError);
     expect(memoryStats().allocatedBytes).toBe(before);
+  });
+});
+
+/** max_j |p_j − q_j| / |q_j|: the largest relative error of one entry. */
+function entrywise(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let e = 0;
+  for (let j = 0; j < q.length; j++) e = Math.max(e, Math.abs(p[j]! - q[j]!) / Math.abs(q[j]!));
+  return e;
+}
+
+describe("barycenter(…, { method: 'sinkhorn', precision: 'f32' })", () => {
+  it("POT's barycenter-1d-n50 fixture: within 1e-5 relative per entry of the f64 barycenter and of POT's", () => {
+    const fixture = JSON.parse(readFileSync(new URL('./pot-reference.json', import.meta.url), 'utf8')) as { cases: { name: string; A: number[][]; M: number[][]; reg: number; weights: number[]; barycenter: number[] }[] };
+    const c = fixture.cases.find((k) => k.name === 'barycenter-1d-n50')!;
+    const A = { data: c.A.flat(), rows: c.A.length, cols: c.A[0]!.length };
+    const o = { reg: c.reg, weights: c.weights, method: 'sinkhorn' as const, tol: 1e-9, maxIter: 100000 };
+    const r64 = barycenter(A, c.M.flat(), o);
+    const r32 = barycenter(A, c.M.flat(), { ...o, precision: 'f32' });
+    expect(r32.method).toBe('sinkhorn');
+    expect(r32.converged).toBe(true);
+    expect(entrywise(r32.barycenter, r64.barycenter)).toBeLessThan(1e-5);
+    expect(entrywise(r32.barycenter, c.barycenter)).toBeLessThan(1e-5);
+  });
+
+  for (const [d, nh, seed] of [[37, 3, 31], [300, 4, 32]] as const) {
+    it(`d = ${d}, ${nh} random histograms, 200 iterations: within 1e-5 relative per entry of f64, not the same bits (the f32 kernels ran)`, () => {
+      const u = uniforms(seed);
+      const hs = Array.from({ length: nh }, () => {
+        const h = Float64Array.from({ length: d }, () => 0.05 + u());
+        const t = h.reduce((acc, x) => acc + x, 0);
+        return h.map((x) => x / t);
+      });
+      const X = Float64Array.from({ length: 2 * d }, () => u());
+      const M = costMatrix(X, X, { dim: 2 });
+      const o = { reg: 0.05, method: 'sinkhorn' as const, tol: 0, maxIter: 200 };
+      const before = memoryStats().allocatedBytes;
+      const r64 = barycenter(hs, M, o);
+      const r32 = barycenter(hs, M, { ...o, precision: 'f32' });
+      expect(memoryStats().allocatedBytes).toBe(before);
+      expect(r32.iterations).toBe(200);
+      expect(entrywise(r32.barycenter, r64.barycenter)).toBeLessThan(1e-5);
+      expect(firstBitDifference(r32.barycenter, r64.barycenter)).not.toBe(-1);
+      // the f32 run's own stopping criterion is small too (plans' barycenter-side marginals agree)
+      expect(r32.marginalError).toBeLessThan(1e-4);
+    });
+  }
+
+  it('typed errors: f32 with method log, an unknown precision; convolutionalBarycenter has no precision option', () => {
+    const h = [new Float64Array([0.5, 0.5]), new Float64Array([0.25, 0.75])];
+    const M = [0, 1, 1, 0];
+    expect(() => barycenter(h, M, { reg: 1, precision: 'f32' })).toThrow("barycenter: options.method must be 'sinkhorn' when options.precision is 'f32' (got \"log\")");
+    expect(() => barycenter(h, M, { reg: 1, method: 'sinkhorn', precision: 'f16' as 'f32' })).toThrow(ParameterError);
+    expect(() => convolutionalBarycenter([new Float64Array([0.5, 0.5])], 1, 2, { reg: 1, precision: 'f32' } as never)).toThrow(ParameterError);
   });
 });
