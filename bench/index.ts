@@ -46,7 +46,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--filter TEXT] [--json FILE] [
   --quick        short smoke run (fewer rounds, shorter batches)
   --cpu-time     time with the process's CPU time instead of the wall clock (a shared machine:
                  leaves out the time other processes hold the core; not for the worker-pool cases)
-  --filter TEXT  only the kernels whose name contains TEXT (softThreshold, projectSimplex)
+  --filter TEXT  only the kernels whose name (or an alias) contains TEXT (softThreshold, projectSimplex);
+                 several comma-separated: any of them (simplex,operators)
   --json FILE    also write every number (medians, ratios, n, rounds, cpu, node) to FILE
                  (its folder is created when missing)
   --no-fail      exit with 0 even when a threshold FAILs (exploratory runs); by default a FAIL
@@ -213,8 +214,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const mode = args.quick ? 'quick' : 'default';
   const timer: TimerOptions = { ...TIMER[mode], clock: args.cpuTime ? 'cpu' : 'wall' };
-  const filter = args.filter?.toLowerCase() ?? null;
-  const kernels = KERNELS.filter((k) => filter === null || [k.name, ...k.aliases].some((s) => s.toLowerCase().includes(filter)));
+  const filters = args.filter?.toLowerCase().split(',').filter((f) => f !== '') ?? null;
+  const kernels = KERNELS.filter((k) => filters === null || [k.name, ...k.aliases].some((s) => filters.some((f) => s.toLowerCase().includes(f))));
   if (kernels.length === 0) throw new UsageError(`--filter ${args.filter} matches no kernel (${KERNELS.map((k) => k.name).join(', ')})`);
   // The report's folder is made (or refused) now, not after minutes of measuring.
   const jsonFile = args.json === null ? null : resolve(args.json);
