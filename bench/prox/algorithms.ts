@@ -65,7 +65,11 @@ export function benchFistaLasso(ctx: BenchContext): CaseResult[] {
       { key: 'plainTS', name: 'plain-TS FISTA (lassoFistaRef)', call: () => refOut.set(lassoFistaRef(X, y, p, lambda, L, iterations)), ...onJs(refOut) },
     ];
     const result = runCase(
-      { kernel: 'fistaLasso', n: m * p * iterations, seed, params: { m, p, iterations, lambda: Number(lambda.toPrecision(6)) } },
+      {
+        kernel: 'fistaLasso', n: m * p * iterations, seed, params: { m, p, iterations, lambda: Number(lambda.toPrecision(6)) },
+        // Roofline: per iteration X·w and Xᵀr, 4·m·p flops, X read at least once.
+        roof: { bytes: 8 * m * p * iterations, flops: 4 * m * p * iterations, workingSet: 8 * m * p, pattern: 'read', keys: ['library'] },
+      },
       candidates,
       [reference],
       { 'library vs plain-TS': ['plainTS', 'library'] },

@@ -53,7 +53,9 @@ export function benchModeGram(ctx: BenchContext): CaseResult[] {
         { key: 'raw', name: 'raw WASM kernel, X already in memory', call: () => k.modeGram(xb.ptr, L, I, R, gb.ptr, col.ptr), ...onWasm(gb) },
         { key: 'plainTS', name: 'plain TS, same loops (modeGramPlain)', call: () => modeGramPlain(x, L, I, R, plainOut), ...onJs(plainOut) },
       ];
-      return runCase({ kernel: 'modeGram', n, seed, params: { L, I, R } }, candidates, [reference], { 'public API vs plain-TS': ['plainTS', 'public'], 'raw kernel vs plain-TS': ['plainTS', 'raw'] }, ctx.timer);
+      // Roofline: X read once, L·I(I+1)/2·R multiply-adds (the upper triangle, mirrored).
+      const roof = { bytes: 8 * n, flops: L * I * (I + 1) * R, pattern: 'read' as const, keys: ['raw', 'public'] };
+      return runCase({ kernel: 'modeGram', n, seed, params: { L, I, R }, roof }, candidates, [reference], { 'public API vs plain-TS': ['plainTS', 'public'], 'raw kernel vs plain-TS': ['plainTS', 'raw'] }, ctx.timer);
     } finally {
       col.free();
       gb.free();
