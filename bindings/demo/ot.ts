@@ -2,15 +2,15 @@
  * The OT family's section of `proxkit demo`, on data embedded in the package (data/images/README.md,
  * data/datasets/README.md):
  *  (a) colour transfer between two photographs (O'Sullivan's Black Cañon, 1871 → the palette of
- *      Braun's alpine landscape, c. 1865–1870) by entropic OT between sampled colour clouds and the
- *      barycentric map;
+ *      Braun's alpine landscape, c. 1865–1870) by entropic OT between sampled colour clouds, the
+ *      barycentric map and its nearest-sample extension to every pixel (the public otMapping);
  *  (b) the Wasserstein barycenter of the handwritten 3s next to their Euclidean mean;
  *  (c) a Wasserstein CP-dictionary learned from handwritten digits (objective per BCD-PR sweep).
  * Figures (SVG with the pictures embedded, each with a label strip) go to the `figures` folder:
  * proxkit-ot-colour.svg, proxkit-ot-barycenter.svg, proxkit-ot-wcp.svg, and the recoloured photograph
  * itself as proxkit-ot-colour-result.png.
  */
-import { barycenter, convolutionalBarycenter, costMatrix, rng, sinkhorn, wassersteinCpDictionary } from '../index.js';
+import { barycenter, convolutionalBarycenter, costMatrix, otMapping, rng, wassersteinCpDictionary } from '../index.js';
 import { pngDataUri, writeOutput, type DemoContext, type DemoSection } from './context.js';
 import { imageFigure } from '../plot/svg.js';
 import { gradientFlow, gwMatching } from './ot-geometry.js';
@@ -75,7 +75,7 @@ function sample(n: number, count: number, seed: number): Int32Array {
  * (a) Colour transfer (Ferradans, Papadakis, Peyré & Aujol 2014; POT's `SinkhornTransport` example):
  * n pixels of each photograph (seeded), the entropic plan P between the two RGB clouds with the squared
  * Euclidean cost, the barycentric map T(xᵢ) = Σⱼ Pᵢⱼ yⱼ / Σⱼ Pᵢⱼ on the samples, extended to every pixel
- * by its nearest source sample: x ↦ x + T(x_s) − x_s (POT's out-of-sample rule).
+ * by its nearest source sample: x ↦ x + T(x_s) − x_s (POT's out-of-sample rule) — all of it `otMapping`.
  */
 function colourTransfer(ctx: DemoContext): void {
   const src = parsePpm(SOURCE.ppm);
@@ -93,37 +93,12 @@ function colourTransfer(ctx: DemoContext): void {
   const Xs = pick(src.data, sample(hs * ws, n, ctx.seed));
   const Xt = pick(tgt.data, sample(ht * wt, n, ctx.seed + 1));
   const t0 = performance.now();
-  const M = costMatrix({ data: Xs, rows: n, cols: 3 }, { data: Xt, rows: n, cols: 3 });
-  const a = new Float64Array(n).fill(1 / n);
-  const r = sinkhorn(a, a, M, { reg, tol: 1e-9, maxIter: 5000 });
+  // The fit: entropic plan between the two colour clouds and the barycentric images of the samples.
+  const map = otMapping({ data: Xs, rows: n, cols: 3 }, { data: Xt, rows: n, cols: 3 }, { reg, method: 'sinkhorn', tol: 1e-9, maxIter: 5000 });
   const tSolve = performance.now() - t0;
-  const T = new Float64Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    let mass = 0;
-    for (let j = 0; j < n; j++) {
-      const p = r.plan[i * n + j]!;
-      mass += p;
-      for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! + p * Xt[j * 3 + k]!;
-    }
-    for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! / mass;
-  }
   const t1 = performance.now();
-  const out = new Float64Array(src.data.length);
-  for (let p = 0; p < hs * ws; p++) {
-    let best = 0;
-    let bd = Infinity;
-    for (let s = 0; s < n; s++) {
-      const d0 = src.data[p * 3]! - Xs[s * 3]!;
-      const d1 = src.data[p * 3 + 1]! - Xs[s * 3 + 1]!;
-      const d2 = src.data[p * 3 + 2]! - Xs[s * 3 + 2]!;
-      const dd = d0 * d0 + d1 * d1 + d2 * d2;
-      if (dd < bd) {
-        bd = dd;
-        best = s;
-      }
-    }
-    for (let k = 0; k < 3; k++) out[p * 3 + k] = Math.min(1, Math.max(0, src.data[p * 3 + k]! + T[best * 3 + k]! - Xs[best * 3 + k]!));
-  }
+  // Every pixel moves by the displacement of its nearest sample (transform), clipped to the RGB cube.
+  const out = map.transform({ data: src.data, rows: hs * ws, cols: 3 }).map((v) => Math.min(1, Math.max(0, v)));
   const tMap = performance.now() - t1;
   const meanColour = (v: Float64Array): string => {
     const m = [0, 0, 0];
@@ -131,9 +106,9 @@ function colourTransfer(ctx: DemoContext): void {
     return m.map((x) => (x / (v.length / 3)).toFixed(3)).join(', ');
   };
   ctx.log(`(a) Colour transfer: ${SOURCE.name} (${ws}×${hs}) → palette of ${TARGET.name} (${wt}×${ht})`);
-  ctx.log(`  ${n} pixels sampled from each (seed ${ctx.seed}), RGB in [0, 1], squared Euclidean cost, sinkhorn(reg ${reg}, method ${r.method}):`);
-  ctx.log(`  transport cost ⟨P, M⟩ = ${r.cost.toFixed(5)}, ${r.iterations} iterations, marginal error ${r.marginalError.toExponential(1)}, ${tSolve.toFixed(0)} ms (cost matrix + solve)`);
-  ctx.log(`  barycentric map on the samples, every pixel moved by its nearest sample's displacement: ${tMap.toFixed(0)} ms for ${hs * ws} pixels`);
+  ctx.log(`  ${n} pixels sampled from each (seed ${ctx.seed}), RGB in [0, 1], squared Euclidean cost, otMapping (entropic plan, reg ${reg}, Sinkhorn scaling iteration):`);
+  ctx.log(`  transport cost ⟨P, M⟩ = ${map.cost.toFixed(5)}, ${map.iterations} iterations, marginal error ${map.marginalError.toExponential(1)}, ${tSolve.toFixed(0)} ms (fit: cost matrix, plan, barycentric images)`);
+  ctx.log(`  map.transform: every pixel moved by its nearest sample's displacement, ${tMap.toFixed(0)} ms for ${hs * ws} pixels`);
   ctx.log(`  mean colour: source (${meanColour(src.data)}), target (${meanColour(tgt.data)}), result (${meanColour(out)})`);
   const Ts = pick(out, sample(hs * ws, n, ctx.seed));
   const panel = (img: Float64Array, rows: number, cols: number, colours: Float64Array, label: string, note: string) => {
@@ -151,7 +126,7 @@ function colourTransfer(ctx: DemoContext): void {
     ],
     caption:
       `Under each picture: ${n} of its pixel colours sorted by brightness (its palette). The plan P couples ${n} colours of each photograph ` +
-      `(squared RGB distance, entropic regularisation ${reg}, ${r.iterations} Sinkhorn iterations, marginal error ${r.marginalError.toExponential(1)}); ` +
+      `(squared RGB distance, entropic regularisation ${reg}, ${map.iterations} Sinkhorn iterations, marginal error ${map.marginalError.toExponential(1)}); ` +
       `each source colour moves to the P-weighted mean of the target colours it is sent to. The result keeps the source's picture and takes the target's palette.`,
   }), 'figure: source | target | result, with palettes');
   writeOutput(ctx, 'proxkit-ot-colour-result.png', rgbPng(out, hs, ws), 'the recoloured photograph, PNG');

@@ -1,7 +1,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, throwNonFinite, type VectorInput } from '../runtime/memory.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
-import { nonNegative, optionKeys, readOptions } from '../runtime/validate.js';
+import { nonNegative, optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { costMatrix, points, type CostMetric } from './cost.js';
 import { emd } from './emd.js';
 import { sinkhorn } from './sinkhorn.js';
@@ -18,6 +18,16 @@ export interface OtMappingOptions {
   metric?: CostMetric;
   /** Point dimension d when the clouds are flat arrays. Default 1. */
   dim?: number;
+  /**
+   * Entropic plan (`reg` > 0): 'log' (default) the log-domain Sinkhorn, finite at any ε; 'sinkhorn' the
+   * scaling iteration, several times faster per iteration but it fails (NonFiniteError) once
+   * exp(−C/ε) underflows, i.e. for ε below about max C / 700.
+   */
+  method?: 'log' | 'sinkhorn';
+  /** Entropic plan (`reg` > 0): Sinkhorn iteration cap. Default 1000. */
+  maxIter?: number;
+  /** Entropic plan: Sinkhorn's marginal-error tolerance. Default 1e-9. */
+  tol?: number;
 }
 
 /** A fitted transport map (result of {@link otMapping}). */
@@ -28,6 +38,12 @@ export interface OtMapping {
   mapped: Float64Array;
   /** Point dimension d. */
   dim: number;
+  /** The transport part ⟨P, C⟩ of the plan (C the ground cost between the source and target points). */
+  cost: number;
+  /** Network-simplex pivots (exact plan) or Sinkhorn iterations (entropic plan). */
+  iterations: number;
+  /** Exact plan: 0. Entropic plan: Sinkhorn's final marginal error. */
+  marginalError: number;
   /**
    * Maps new points (k × d, same forms as the fit's clouds): each point x moves by the displacement of its
    * nearest source point x_s (Euclidean), x ↦ x + T(x_s) − x_s; a source point itself goes to T(x_s).
@@ -80,7 +96,7 @@ function project(P: Float64Array, n: number, m: number, Y: Float64Array, d: numb
   return T;
 }
 
-const KEYS = optionKeys<OtMappingOptions>({ reg: true, a: true, b: true, metric: true, dim: true });
+const KEYS = optionKeys<OtMappingOptions>({ reg: true, a: true, b: true, metric: true, dim: true, method: true, maxIter: true, tol: true });
 
 /**
  * Fits an OT map from source points Xs to target points Xt, as POT's `EMDTransport` / `SinkhornTransport`
@@ -94,7 +110,10 @@ const KEYS = optionKeys<OtMappingOptions>({ reg: true, a: true, b: true, metric:
 export function otMapping(Xs: MatrixInput, Xt: MatrixInput, options?: OtMappingOptions): OtMapping {
   const fn = 'otMapping';
   const o = readOptions(fn, options, KEYS);
-  const { reg = 0, metric = 'sqeuclidean', dim } = o;
+  const { reg = 0, metric = 'sqeuclidean', dim, maxIter = 1000, tol = 1e-9, method = 'log' } = o;
+  if (method !== 'log' && method !== 'sinkhorn') throw parameterError(fn, 'options.method', "'log' or 'sinkhorn'", method);
+  positiveInteger(fn, 'options.maxIter', maxIter);
+  nonNegative(fn, 'options.tol', tol);
   if (metric !== 'sqeuclidean' && metric !== 'euclidean' && metric !== 'cityblock') throw parameterError(fn, 'options.metric', "'sqeuclidean', 'euclidean' or 'cityblock'", metric);
   nonNegative(fn, 'options.reg', reg);
   if (!Number.isFinite(reg)) throw parameterError(fn, 'options.reg', 'finite', reg);
@@ -109,17 +128,26 @@ export function otMapping(Xs: MatrixInput, Xt: MatrixInput, options?: OtMappingO
   const sa = Array.from(a as ArrayLike<number>).reduce((s, x) => s + Number(x), 0);
   const b = o.b ?? new Float64Array(m).fill(sa / m);
   const C = costMatrix({ data: S, rows: n, cols: d }, { data: T, rows: m, cols: d }, { metric });
-  let plan: Float64Array;
+  let plan: Float64Array, iterations: number, marginalError = 0;
   try {
-    plan = reg === 0 ? emd(a, b, C).plan : sinkhorn(a, b, C, { reg, method: 'log' }).plan;
+    if (reg === 0) {
+      const r = emd(a, b, C);
+      ({ plan } = r);
+      iterations = r.augmentations;
+    } else {
+      const r = sinkhorn(a, b, C, { reg, method, maxIter, tol });
+      ({ plan, iterations, marginalError } = r);
+    }
   } catch (e) {
     // the solvers name their arguments a and b: here they are options.a and options.b
     if (e instanceof ParameterError || e instanceof ShapeError) e.message = e.message.replace(/^(emd|sinkhorn): (a|b)\b/, `${fn}: options.$2`);
     throw e;
   }
   const mapped = project(plan, n, m, T, d);
+  let cost = 0;
+  for (let k = 0; k < n * m; k++) cost += plan[k]! * C[k]!;
   return {
-    plan, mapped, dim: d,
+    plan, mapped, dim: d, cost, iterations, marginalError,
     transform(X: MatrixInput): Float64Array {
       const f = 'otMapping.transform';
       const x = points(f, 'X', X, d);

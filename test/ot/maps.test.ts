@@ -44,10 +44,34 @@ describe('otMapping and barycentricProjection', () => {
     expect(Array.from(barycentricProjection([[0, 0], [1, 0]], [[5], [7]]))).toEqual([NaN, 5]);
   });
 
+  it('reports the transport cost ⟨P, C⟩ and the solver\'s iterations and marginal error', () => {
+    const n = 6, m = 5, d = 2;
+    const Xs = cloud(5, n, d), Xt = cloud(6, m, d);
+    for (const reg of [0, 0.2]) {
+      const map = otMapping({ data: Xs, rows: n, cols: d }, { data: Xt, rows: m, cols: d }, { reg, tol: 1e-12, maxIter: 5000 });
+      let cost = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) cost += map.plan[i * m + j]! * ((Xs[i * d]! - Xt[j * d]!) ** 2 + (Xs[i * d + 1]! - Xt[j * d + 1]!) ** 2);
+      expect(map.cost).toBeCloseTo(cost, 14);
+      expect(map.iterations).toBeGreaterThan(0);
+      expect(map.marginalError).toBeLessThanOrEqual(reg === 0 ? 0 : 1e-12);
+    }
+    // the iteration cap is passed to Sinkhorn
+    const capped = otMapping({ data: Xs, rows: n, cols: d }, { data: Xt, rows: m, cols: d }, { reg: 0.01, tol: 0, maxIter: 7 });
+    expect(capped.iterations).toBe(7);
+    expect(capped.marginalError).toBeGreaterThan(0);
+    // the scaling iteration gives the same plan as the log-domain one where it is finite
+    const scaled = otMapping({ data: Xs, rows: n, cols: d }, { data: Xt, rows: m, cols: d }, { reg: 0.2, tol: 1e-13, maxIter: 5000, method: 'sinkhorn' });
+    const logd = otMapping({ data: Xs, rows: n, cols: d }, { data: Xt, rows: m, cols: d }, { reg: 0.2, tol: 1e-13, maxIter: 5000 });
+    scaled.plan.forEach((x, k) => expect(Math.abs(x - logd.plan[k]!)).toBeLessThan(1e-13));
+  });
+
   it('rejects bad input with typed errors', () => {
     expect(() => otMapping([[0, 0]], [[0, 0, 0]])).toThrow(ShapeError);
     expect(() => otMapping([[0, 0]], [[1, 1]], { reg: -1 })).toThrow(ParameterError);
     expect(() => otMapping([[0, 0]], [[1, 1]], { regularisation: 1 } as object)).toThrow(/reg/);
+    expect(() => otMapping([[0, 0]], [[1, 1]], { reg: 1, maxIter: 0 })).toThrow(/otMapping: options.maxIter/);
+    expect(() => otMapping([[0, 0]], [[1, 1]], { reg: 1, tol: -1 })).toThrow(/otMapping: options.tol/);
+    expect(() => otMapping([[0, 0]], [[1, 1]], { reg: 1, method: 'stabilized' as 'log' })).toThrow(/otMapping: options.method must be 'log' or 'sinkhorn'/);
     expect(() => otMapping([[0, 0], [1, 1]], [[1, 1]], { a: [1, -1] })).toThrow(/otMapping: options.a/);
     expect(() => otMapping([[0, NaN]], [[1, 1]])).toThrow(NonFiniteError);
     expect(() => otMapping([[0, 0]], [[1, 1]]).transform([[1, 2, 3]])).toThrow(ShapeError);
