@@ -19,6 +19,7 @@ import type { ProxkitExports } from '../runtime/instance.js';
 
 type K = ProxkitExports & SparseKernels;
 
+
 /** Starting values for {@link binarySparseCoding} and {@link maximalCausesAnalysis}; each one left out gets its default. */
 export interface SparseCodingInit {
   /** Fields, H × D, one per row (default: the per-pixel data mean plus N(0, (σ₀/4)²) noise, σ₀ the mean per-pixel standard deviation). */
@@ -122,6 +123,8 @@ const INIT_KEYS = optionKeys<SparseCodingInit>({ W: true, pi: true, sigma: true 
 
 /** Largest number of truncated states per data point (the posterior is N × S doubles). */
 const MAX_STATES = 1 << 16;
+/** Largest number of stored soft-max roots (doubles; 64 MiB); larger runs recompute them in the M-step. */
+const MAX_ROOTS = 1 << 23;
 
 /** C(n, k) as a double (exact for the sizes allowed here). */
 function binomial(n: number, k: number): number {
@@ -178,6 +181,10 @@ interface Layout {
   num: number;
   den: number;
   mscratch: number;
+  /** MCA: the soft-max roots (Σ P)^(1/ρ) of every (point, combination, pixel) from the last E-step, or 0 (too large). */
+  roots: number;
+  /** The ρ of the roots in `roots` at the current fields, 0 when they are stale. */
+  rootsRho: number;
 }
 
 function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, H: number, Hp: number, gamma: number): Layout {
@@ -196,6 +203,7 @@ function layout(s: Scope, model: number, Y: Float64Array, N: number, D: number, 
     Y: s.f64(N * D), W: s.f64(H * D), cand: s.bytes(4 * N * Hp), combosPtr: s.bytes(4 * Math.max(combos.length, 1)),
     sizesPtr: s.bytes(4 * S), rss: s.f64(N * S), q: s.f64(N * S), logZ: s.f64(N), scratch: s.f64(H * H + 2 * H + gamma + H * D),
     rows: s.bytes(4 * N), num: s.f64(H * D), den: s.f64(H * D), mscratch: s.f64(2 * H * D + gamma),
+    roots: model === Model.mca && N * C * D <= MAX_ROOTS ? s.f64(Math.max(1, N * C * D)) : 0, rootsRho: 0,
   };
   const buf = s.x.memory.buffer;
   new Float64Array(buf, L.Y, N * D).set(Y);
@@ -213,7 +221,8 @@ const i32 = (x: K, ptr: number, n: number): Int32Array => new Int32Array(x.memor
  */
 function eStep(x: K, L: Layout, pi: number, sigma: number, beta: number, rho = 0): void {
   x.sparseSelect(L.model, L.Y, L.N, L.D, L.W, L.H, L.Hp, L.scratch, L.cand);
-  x.sparseResiduals(L.model, L.Y, L.N, L.D, L.W, L.H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rho);
+  x.sparseResiduals(L.model, L.Y, L.N, L.D, L.W, L.H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rho, rho > 0 ? L.roots : 0);
+  L.rootsRho = rho > 0 && L.roots ? rho : 0;
   x.sparsePosterior(L.rss, L.N, L.S, L.sizesPtr, L.H, L.D, pi, sigma, beta, L.model === Model.mca ? 1 : 0, L.q, L.logZ);
 }
 
@@ -277,16 +286,21 @@ export function bscSolveW(A: Float64Array, B: Float64Array, H: number, D: number
   return W;
 }
 
-/** P(at most γ of H independent Bernoulli(π) causes on), by integer powers (no transcendental). */
-function massAtMost(H: number, gamma: number, pi: number): number {
-  let total = 0;
+/**
+ * A = P(at most γ of H independent Bernoulli(π) causes on) and B = E[|s|; |s| ≤ γ] (so B/A is the mean
+ * number of causes on among the states the truncation allows), by integer powers.
+ */
+function countMoments(H: number, gamma: number, pi: number): { A: number; B: number } {
+  let A = 0;
+  let B = 0;
   for (let k = 0; k <= Math.min(gamma, H); k++) {
     let t = binomial(H, k);
     for (let i = 0; i < k; i++) t *= pi;
     for (let i = k; i < H; i++) t *= 1 - pi;
-    total += t;
+    A += t;
+    B += k * t;
   }
-  return total;
+  return { A, B };
 }
 
 /** The N_use points with the largest truncated log-marginal, ties by index. */
@@ -299,7 +313,7 @@ function usedRows(logZ: Float64Array, nUse: number): Int32Array {
 const clampPi = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
 
 /** One M-step from the posteriors in L.q at the fields in L.W; writes the new W and returns π, σ. */
-function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, safeguard: boolean): { pi: number; sigma: number } {
+function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, safeguard: boolean, piOld: number): { pi: number; sigma: number } {
   const { N, D, H, S } = L;
   const nUse = rows.length;
   i32(x, L.rows, nUse).set(rows);
@@ -343,7 +357,8 @@ function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, saf
     }
     Wnew = bscSolveW(A, B, H, D, Wold);
   } else {
-    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, nUse, rho, L.mscratch, L.num, L.den);
+    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, nUse, rho, L.mscratch, L.num, L.den, L.rootsRho === rho ? L.roots : 0);
+    L.rootsRho = 0;
     const num = f64(x, L.num, H * D);
     const den = f64(x, L.den, H * D);
     Wnew = new Float64Array(H * D);
@@ -354,10 +369,12 @@ function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, saf
   }
   const setW = (Wt: Float64Array): number => {
     f64(x, L.W, H * D).set(Wt);
-    x.sparseResiduals(L.model, L.Y, N, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rhoE);
+    x.sparseResiduals(L.model, L.Y, N, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.scratch, L.rss, rhoE, 0);
     return expectedRss();
   };
-  let e = setW(Wnew);
+  // While annealing (MCA, T > 1), σ comes from the E-step's residuals at the old fields, as in ProSper:
+  // re-evaluating the soft max at the new fields would double the cost of an iteration.
+  let e = L.model === Model.bsc || safeguard ? setW(Wnew) : (f64(x, L.W, H * D).set(Wnew), eOld);
   if (L.model === Model.mca && safeguard && e > eOld) {
     // MCA's update is a fixed-point step, not an exact minimiser, and near convergence it can overshoot
     // (a two-cycle). At temperature 1, step back towards the old fields until the expected squared
@@ -373,8 +390,14 @@ function mStep(x: K, L: Layout, rows: Int32Array, rho: number, rhoE: number, saf
     }
     if (e > eOld) e = setW(Wold);
   }
-  // σ² is the posterior-expected squared residual per pixel under the new fields (same states)
-  return { pi: clampPi(activeSum / (nUse * H)), sigma: Math.max(1e-6, Math.sqrt(e / (nUse * D))) };
+  // σ² is the posterior-expected squared residual per pixel (same states; new fields except while annealing MCA)
+  const sigma = Math.max(1e-6, Math.sqrt(e / (nUse * D)));
+  if (L.model === Model.bsc) return { pi: clampPi(activeSum / (nUse * H)), sigma };
+  // MCA (as ProSper's MCA-ET): the truncated states allow at most γ causes, whose prior mean count is
+  // B/A = E[|s| | |s| ≤ γ] < Hπ, so the plain estimate mean⟨|s|⟩/H is biased low; π ← π·mean⟨|s|⟩/(B/A)
+  // has the data's π as its fixed point (with γ = H it is the plain estimate).
+  const { A, B } = countMoments(H, L.gamma, piOld);
+  return { pi: clampPi((A / B) * piOld * (activeSum / nUse)), sigma };
 }
 
 function posteriorOf(x: K, L: Layout): SparsePosterior {
@@ -518,10 +541,10 @@ function runEm(fn: string, model: number, Yin: MatrixInput, options: SparseCodin
         stopped = 'aborted';
         break;
       }
-      const A = massAtMost(st.H, st.gamma, pi);
+      const { A } = countMoments(st.H, st.gamma, pi);
       const nUse = Math.max(1, Math.floor(L.N * (1 - (1 - A) * cutAt(t))));
       const rows = usedRows(Float64Array.from(f64(x, L.logZ, L.N)), nUse);
-      ({ pi, sigma } = mStep(x, L, rows, rhoOf(temperatureAt(t)), rhoE(temperatureAt(t)), temperatureAt(t) === 1));
+      ({ pi, sigma } = mStep(x, L, rows, rhoOf(temperatureAt(t)), rhoE(temperatureAt(t)), temperatureAt(t) === 1, pi));
       t++;
       const T = temperatureAt(t);
       eStep(x, L, pi, sigma, 1 / T, rhoE(T));
@@ -576,12 +599,16 @@ export function binarySparseCoding(Y: MatrixInput, options: SparseCodingOptions)
  * Deterministic annealing (Lücke & Sahani): while the temperature T is above 1, the max is replaced by
  * the soft max W̄_d(s) = (Σ_{h∈s} W_dh^ρ)^{1/ρ} with ρ = 1/(1 − 1/max(T, 1.05)) (4/3 at T = 4, close to
  * a sum; 21 near T = 1) and β = 1/T tempers the whole log-joint; at T = 1 the E-step uses the exact max.
- * M-step (the max-superposition update): W_dh = Σ q·A_dh·y_d / Σ q·A_dh, with A_dh = ∂W̄_d/∂W_dh =
- * (W_dh/W̄_d)^{ρ−1} for an active cause (1 alone; in the limit, 1 for the largest field and 0 for the
- * others); fields stay ≥ 1e-4. This update is a fixed-point step, so at T = 1, when it would raise
- * the expected squared residual Σ q‖y − f(s, W)‖², it is halved back towards the old fields until it
- * does not (generalised EM: with H′ = γ = H and no data truncation the log-likelihood at T = 1 never
- * decreases). π and σ as for BSC.
+ * M-step (the max-superposition update, weighted as in ProSper's MCA-ET): W_dh = Σ q·A_dh·y_d / Σ q·A_dh.
+ * In a state with several causes A_dh = ∂W̄_d/∂W_dh = (W_dh/W̄_d)^{ρ−1} for an active cause (in the limit
+ * 1 for the largest field and 0 for the others); in a single-cause state A_dh = W_dh², so that a cause
+ * seen alone updates mostly the pixels it already explains. Fields stay ≥ 1e-4. π = π_old·mean⟨|s|⟩/(B/A),
+ * with B/A = E[|s| | |s| ≤ γ] under π_old, the mean number of causes the truncated states can hold (with
+ * γ = H: mean⟨|s|⟩/H). σ² is the mean expected squared residual per pixel, at the new fields once T = 1
+ * and, while annealing, at the fields of the E-step (as ProSper does; it saves a second soft-max pass).
+ * The W update is a fixed-point step, so at T = 1, when it would raise the expected squared residual
+ * Σ q‖y − f(s, W)‖², it is halved back towards the old fields until it does not (generalised EM: with
+ * H′ = γ = H and no data truncation the log-likelihood at T = 1 never decreases).
  *
  * @param Y data, N × D, one point per row.
  * @param options `H` is required; see {@link SparseCodingOptions} (defaults: 300 iterations, T₀ = 4).
@@ -612,20 +639,21 @@ export function truncatedEStep(model: 'bsc' | 'mca', Y: Float64Array, N: number,
 }
 
 /**
- * MCA's M-step sums at given fields and posteriors (for the tests): runs the E-step (hard max) to get
- * the states, then the accumulation with exponent rho over all points; returns num and den (H × D) and
- * the states of every point.
+ * MCA's M-step sums at given fields and posteriors (for the tests): runs the E-step to get the states
+ * and posteriors (the hard max, or with `softE` the soft max with exponent rho, whose roots the sums
+ * then reuse as in a run), then the accumulation with exponent rho over all points; returns num and den
+ * (H × D), the states of every point and their posteriors.
  */
 export function mcaUpdateSums(Y: Float64Array, N: number, D: number, W: Float64Array, H: number, Hp: number, gamma: number,
-  pi: number, sigma: number, rho: number): { num: Float64Array; den: Float64Array; active: number[][][]; q: Float64Array } {
+  pi: number, sigma: number, rho: number, softE = false): { num: Float64Array; den: Float64Array; active: number[][][]; q: Float64Array } {
   const fn = 'mcaUpdateSums';
   return withScope(fn, (s) => {
     const x = sparseWasm(fn);
     const L = layout(s, Model.mca, Y, N, D, H, Hp, gamma);
     f64(x, L.W, H * D).set(W);
-    eStep(x, L, pi, sigma, 1);
+    eStep(x, L, pi, sigma, 1, softE ? rho : 0);
     i32(x, L.rows, N).set(Int32Array.from({ length: N }, (_, n) => n));
-    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, N, rho, L.mscratch, L.num, L.den);
+    x.sparseMcaAccumulate(L.Y, D, L.W, H, L.cand, L.Hp, L.combosPtr, L.C, L.gamma, L.q, L.rows, N, rho, L.mscratch, L.num, L.den, L.rootsRho === rho ? L.roots : 0);
     const cand = Int32Array.from(i32(x, L.cand, N * Hp));
     const active = Array.from({ length: N }, (_, n) => Array.from({ length: L.S }, (_, st) => activeOf(L, cand, n, st, []).slice()));
     return { num: Float64Array.from(f64(x, L.num, H * D)), den: Float64Array.from(f64(x, L.den, H * D)), active, q: Float64Array.from(f64(x, L.q, N * L.S)) };

@@ -114,8 +114,9 @@ describe('MCA annealed model and update', () => {
       }
     });
 
-    it(`ρ = ${rho.toFixed(2)}: the update weights are the derivative of the soft max (central differences)`, () => {
-      const u = mcaUpdateSums(Y, N, D, W, H, H, H, pi, sigma, rho);
+    // softE: the E-step uses the same soft max and the sums reuse its stored roots, as in a run while annealing
+    for (const softE of [false, true]) it(`ρ = ${rho.toFixed(2)}${softE ? ', roots stored by the soft-max E-step' : ''}: the update weights are W² for one cause and the derivative of the soft max (central differences) for several`, () => {
+      const u = mcaUpdateSums(Y, N, D, W, H, H, H, pi, sigma, rho, softE);
       const S = u.active[0]!.length;
       const num = new Float64Array(H * D);
       const den = new Float64Array(H * D);
@@ -127,7 +128,7 @@ describe('MCA annealed model and update', () => {
           for (let d = 0; d < D; d++) {
             for (const h of act) {
               const f = (dw: number): number => softMax(act.map((g) => W[g * D + d]! + (g === h ? dw : 0)), rho);
-              const A = (f(1e-6) - f(-1e-6)) / 2e-6;
+              const A = act.length === 1 ? W[h * D + d]! ** 2 : (f(1e-6) - f(-1e-6)) / 2e-6;
               num[h * D + d] = num[h * D + d]! + q * A * Y[n * D + d]!;
               den[h * D + d] = den[h * D + d]! + q * A;
             }
@@ -301,6 +302,28 @@ describe('EM runs', () => {
     const z = binarySparseCoding(data.Y, { H: 6, maxIter: 0, init: { W: data.W, pi: 0.3, sigma: 1.5 } });
     expect(Array.from(z.W.data)).toEqual(Array.from(data.W.data));
     expect([z.pi, z.sigma]).toEqual([0.3, 1.5]);
+  });
+
+  // The truncated states hold at most γ causes, so the π update divides by their prior mean count
+  // B/A = E[|s| | |s| ≤ γ] instead of H: written out here from the E-step's posteriors and the binomial law.
+  it('MCA π update: π·mean⟨|s|⟩/E[|s| | |s| ≤ γ] from the posteriors at the start (γ < H)', () => {
+    const data = barsTest({ N: 200, size: 3, superposition: 'max', seed: 6 });
+    const [H, Hp, gamma, pi0, sigma0] = [6, 4, 2, 0.3, 1.5];
+    const W0 = data.W.data.map((w, i) => w + 0.5 + 0.1 * (i % 3));
+    const e = truncatedEStep('mca', data.Y.data, 200, 9, W0, H, Hp, gamma, pi0, sigma0);
+    let active = 0;
+    for (let n = 0; n < 200; n++) for (let s = 0; s < e.S; s++) active += e.q[n * e.S + s]! * e.active[n]![s]!.length;
+    let A = 0;
+    let B = 0;
+    const choose = (n: number, k: number): number => (k === 0 ? 1 : (choose(n, k - 1) * (n - k + 1)) / k);
+    for (let k = 0; k <= gamma; k++) {
+      const p = choose(H, k) * pi0 ** k * (1 - pi0) ** (H - k);
+      A += p;
+      B += k * p;
+    }
+    const r = maximalCausesAnalysis(data.Y, { H, Hprime: Hp, gamma, maxIter: 1, temperature: 1, dataTruncation: false, init: { W: { data: W0, rows: H, cols: 9 }, pi: pi0, sigma: sigma0 } });
+    expect(r.pi).toBeCloseTo((pi0 * (active / 200)) / (B / A), 12);
+    expect(r.pi).not.toBeCloseTo(active / (200 * H), 3);
   });
 
   it('MCA with exact E-step, started at the truth on clean max-superposed data, keeps the bars', () => {
