@@ -6,7 +6,7 @@
  *           retraining: node scripts/sparse.mjs proxsparse --seeds 1-3 [--lambda 1] [--epochs 20] [--retrain 5]
  *   lpn-toy — learned proximal network on x ~ Laplace(1), y = x + N(0, 1): proximal matching vs squared
  *           error, against the soft-threshold at 1 and the MMSE by numerical integration:
- *           node scripts/sparse.mjs lpn-toy [--n 100000] [--epochs 2]
+ *           node scripts/sparse.mjs lpn-toy [--n 100000] [--epochs 2] [--ylaw uniform --yrange 5]
  *   lpn-image — a patch LPN trained on two photographs, used as the prox of the regulariser in admm to
  *           denoise a third, against 2-D TV at the same noise: node scripts/sparse.mjs lpn-image [--sigma 25]
  *
@@ -26,7 +26,7 @@ import boatsPgm from '../data/images/nagasaki-boats-256.pgm';
 import canyonPpm from '../data/images/black-canyon-rgb-128.ppm';
 import alpinePpm from '../data/images/french-alpine-landscape-rgb-128.ppm';
 import { digitsData } from '../bindings/demo/bounds.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, learnedProx, lpnApply, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorPairs, learnedProx, lpnApply, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
 import { seededRng } from '../bindings/rng.js';
 import { accuracyOf, cloneMaskedMlp, fitMaskedMlp, freeMaskedMlp, freeze24, initMaskedMlp, isExactly24, share24 } from '../bindings/sparse/masks.js';
 
@@ -130,7 +130,12 @@ if (mode === 'lpn-toy') {
   // get more of each batch. The choice depends on y alone, so the conditional law of x given y, and with
   // it the MAP and the MMSE denoiser, is unchanged (only the weight of each y in the loss changes).
   const keep = Number(opt('keep', '1'));
+  // With --ylaw uniform, y is uniform on [−R, R] (--yrange R, default 5) and x is drawn from p(x | y)
+  // (laplacePosteriorPairs): the tails get as many pairs as the centre, the law of x given y is the model's.
+  const ylaw = opt('ylaw', 'model');
+  const yrange = Number(opt('yrange', '5'));
   const draw = (): { X: Float64Array; Y: Float64Array } => {
+    if (ylaw === 'uniform') return laplacePosteriorPairs(n, yrange, (k) => rng.uniform(k), (k) => rng.normal(k));
     const X = new Float64Array(n);
     const Y = new Float64Array(n);
     if (keep >= 1) {
@@ -191,7 +196,7 @@ if (mode === 'lpn-toy') {
   const average = Math.min(Number(opt('average', '3')), snapshots.length);
   const fAvg = grid.map((_, i) => snapshots.slice(-average).reduce((a, f) => a + f[i]!, 0) / average);
   const res = {
-    command: `node scripts/sparse.mjs ${argv.join(' ')}`, n, keep, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
+    command: `node scripts/sparse.mjs ${argv.join(' ')}`, n, keep, ylaw, yrange, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
     pmVsSoftThreshold: maxAbs(fPm, st), pmVsMmse: maxAbs(fPm, mmse), average, pmAverageVsSoftThreshold: maxAbs(fAvg, st), pmAverageVsMmse: maxAbs(fAvg, mmse), l2VsMmse: maxAbs(fL2, mmse), l2VsSoftThreshold: maxAbs(fL2, st),
     stages, l2Stages,
     grid: Array.from(grid), pm: Array.from(fPm), pmAverage: Array.from(fAvg), l2: Array.from(fL2), softThreshold: st, mmse,

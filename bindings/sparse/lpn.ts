@@ -196,6 +196,35 @@ export function laplaceMmse(y: number, b = 1, sigma = 1, steps = 20000): number 
   return num / den;
 }
 
+/**
+ * n pairs (x, y) of the Laplacian toy with y spread uniformly over [−R, R] and x drawn from the exact
+ * posterior p(x | y) ∝ e^{−|x|}·e^{−(x−y)²/2} (x ~ Laplace(1), unit Gaussian noise), by rejection:
+ * x = y + N(0, 1) is kept with probability e^{−|x|}. Every y has the conditional law of x it has under
+ * the model, so the per-y minimisers of a training loss (the MAP as γ → 0 for proximal matching, the
+ * MMSE for the squared error) are unchanged; only the weight of each y in the loss is, which puts as
+ * many pairs at |y| = 4 as at 0 (under the model's own law of y, 50 times fewer). `draw(k)` returns k
+ * uniforms on [0, 1) and `normal(k)` k standard normals.
+ */
+export function laplacePosteriorPairs(n: number, R: number, draw: (k: number) => Float64Array, normal: (k: number) => Float64Array): { X: Float64Array; Y: Float64Array } {
+  const X = new Float64Array(n);
+  const Y = new Float64Array(n);
+  const uy = draw(n);
+  for (let i = 0; i < n; i++) Y[i] = R * (2 * uy[i]! - 1);
+  let todo = Array.from({ length: n }, (_, i) => i);
+  while (todo.length > 0) {
+    const z = normal(todo.length);
+    const u = draw(todo.length);
+    const next: number[] = [];
+    todo.forEach((i, k) => {
+      const x = Y[i]! + z[k]!;
+      if (u[k]! < Math.exp(-Math.abs(x))) X[i] = x;
+      else next.push(i);
+    });
+    todo = next;
+  }
+  return { X, Y };
+}
+
 /** The top-left corners of p × p patches with the given stride, the last row and column flush with the edge. */
 function patchCorners(len: number, p: number, stride: number): number[] {
   const out: number[] = [];

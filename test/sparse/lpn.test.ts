@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, rng } from '../../bindings/index.js';
 import { ShapeError } from '../../bindings/runtime/errors.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, learnedProx, lpnApply, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorPairs, learnedProx, lpnApply, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
 
 beforeAll(async () => {
   await init();
@@ -39,6 +39,38 @@ describe('learned proximal networks', () => {
     expect(softThreshold1(2.5)).toBe(1.5);
     expect(softThreshold1(-0.4) === 0).toBe(true);
     expect(softThreshold1(-3)).toBe(-2);
+  });
+
+  it('posterior pairs: y uniform on [−R, R], and x given y has the posterior mean and mass at x > 0 of the closed form', () => {
+    const R = 5;
+    const g = rng(11);
+    const { X, Y } = laplacePosteriorPairs(400000, R, (k) => g.uniform(k), (k) => g.normal(k));
+    // y: uniform (each of 10 bins holds a tenth, within 5 standard errors)
+    const bins = new Float64Array(10);
+    for (const y of Y) bins[Math.min(9, Math.floor(((y + R) / (2 * R)) * 10))]! += 1;
+    for (const b of bins) expect(Math.abs(b / 400000 - 0.1)).toBeLessThan(5 * Math.sqrt(0.09 / 400000));
+    // x | y in narrow windows of y: the mean against E[x | y] (closed form), P(x > 0 | y) against the
+    // normal masses of the two pieces (weights e^{∓y}·Φ(±y − 1) of the closed form above)
+    for (const y0 of [-4, -1.5, 0.3, 1, 2.5, 4]) {
+      let m = 0;
+      let pos = 0;
+      let c = 0;
+      let v = 0;
+      for (let i = 0; i < Y.length; i++) {
+        if (Math.abs(Y[i]! - y0) > 0.02) continue;
+        m += X[i]!;
+        v += X[i]! * X[i]!;
+        pos += X[i]! > 0 ? 1 : 0;
+        c++;
+      }
+      m /= c;
+      const sd = Math.sqrt(v / c - m * m);
+      // the window's spread of y moves the mean by at most 0.02·max|dE/dy| ≤ 0.02
+      expect(Math.abs(m - mmseClosedForm(y0))).toBeLessThan(5 * sd / Math.sqrt(c) + 0.02);
+      const wPos = Math.exp(-y0) * Phi(y0 - 1);
+      const wNeg = Math.exp(y0) * Phi(-y0 - 1);
+      expect(Math.abs(pos / c - wPos / (wPos + wNeg))).toBeLessThan(5 * Math.sqrt(0.25 / c) + 0.02);
+    }
   });
 
   it('f is the gradient of ψ: central differences of ψ recovered from the path integral of f', () => {
