@@ -31,14 +31,18 @@ export function khatriRaoKernel(a: usize, I: i32, b: usize, J: i32, R: i32, out:
 
 /** Row length R′ from which mttkrp takes dot products along the tensor's contiguous rows. */
 const DOT_MIN_RIGHT: i32 = 4;
+/** Rank from which mttkrp's short-row path updates whole factor rows (length R) instead of columns (length I). */
+const DOT_MIN_RANK: i32 = 8;
 
 /**
  * Matricized tensor times Khatri–Rao product for mode n (Bader & Kolda 2008, Sec. 3.5):
  * out[i, r] = Σ_{l, q} x[l, i, q] · kl[l, r] · krt[r, q], with x viewed around mode n as (L, I, R′),
  * kl (L×R) the Khatri–Rao product of the factors before mode n (a row of ones when n = 0) and krt
  * (R×R′) the TRANSPOSE of that of the factors after n (ones when n = N−1). out is I×R.
- * For R′ ≥ 4 each tensor row is dotted with the R rows of krt (contiguous, f64x2); for short rows the
- * result is accumulated transposed in `tmp` (R×I doubles) by axpys over i, then transposed into out.
+ * For R′ ≥ 4 each tensor row is dotted with the R rows of krt (contiguous, f64x2). For short rows
+ * (R′ < 4, e.g. the last mode) and R ≥ 8, each entry adds x·(kl[l] ∘ kr[q]) to a factor row (axpys of
+ * length R); for R < 8 the result is accumulated transposed in `tmp` by axpys over i (length I) and
+ * transposed into out. `tmp` holds I×R doubles.
  * Never forms the unfolding nor the full Khatri–Rao product.
  */
 export function mttkrp(x: usize, L: i32, I: i32, Rp: i32, kl: usize, krt: usize, R: i32, out: usize, tmp: usize): void {
@@ -54,6 +58,24 @@ export function mttkrp(x: usize, L: i32, I: i32, Rp: i32, kl: usize, krt: usize,
           if (w == 0) continue;
           const p = o + (<usize>r << 3);
           store<f64>(p, load<f64>(p) + w * dot(xr, krt + ((<usize>r * <usize>Rp) << 3), Rp));
+        }
+      }
+    }
+    return;
+  }
+  if (R >= DOT_MIN_RANK) {
+    // Long factor rows: out[i, :] += x[l, i, q]·(kl[l, :] ∘ kr[q, :]), the product row built once per
+    // (l, q) in `tmp` (R doubles), then one contiguous axpy of length R per tensor entry.
+    for (let l = 0; l < L; l++) {
+      const klr = kl + ((<usize>l * <usize>R) << 3);
+      const xs = x + ((<usize>l * <usize>I * <usize>Rp) << 3);
+      for (let q = 0; q < Rp; q++) {
+        for (let r = 0; r < R; r++) {
+          store<f64>(tmp + (<usize>r << 3), load<f64>(klr + (<usize>r << 3)) * load<f64>(krt + ((<usize>r * <usize>Rp + <usize>q) << 3)));
+        }
+        for (let i = 0; i < I; i++) {
+          const w = load<f64>(xs + ((<usize>i * <usize>Rp + <usize>q) << 3));
+          if (w != 0) axpy(out + ((<usize>i * <usize>R) << 3), tmp, R, w);
         }
       }
     }
@@ -87,45 +109,29 @@ export function mttkrp(x: usize, L: i32, I: i32, Rp: i32, kl: usize, krt: usize,
 
 /**
  * Residual of a CP model against a tensor viewed as L×I (I = the last mode): the model's entry is
- * x̂[l, i] = Σ_r k[l, r]·at[r, i] (k: L×R, the Khatri–Rao product of the other factors with the
- * weights folded in; at: R×I, the last factor transposed). Returns Σ m[l, i]·(x[l, i] − x̂[l, i])²
- * with m = the 0/1 mask at `mask`, or 1 everywhere when mask = 0. When fill ≠ 0 it also writes
- * fill[l, i] = x[l, i] where m = 1 and x̂[l, i] where m = 0 (the EM imputation of missing entries);
- * fill may equal x only when mask = 0. `row` is scratch for I doubles.
+ * x̂[l, i] = Σ_r k[l, r]·a[i, r] (k: L×R, the Khatri–Rao product of the other factors with the
+ * weights folded in; a: I×R, the last factor), one f64x2 dot of two contiguous rows per entry.
+ * Returns Σ m[l, i]·(x[l, i] − x̂[l, i])² with m = the 0/1 mask at `mask`, or 1 everywhere when
+ * mask = 0. When fill ≠ 0 it also writes fill[l, i] = x[l, i] where m = 1 and x̂[l, i] where m = 0
+ * (the EM imputation of missing entries); fill must not overlap x.
  */
-export function cpResidual(x: usize, mask: usize, k: usize, L: i32, at: usize, I: i32, R: i32, fill: usize, row: usize): f64 {
+export function cpResidual(x: usize, mask: usize, k: usize, L: i32, a: usize, I: i32, R: i32, fill: usize): f64 {
   let total = 0.0;
-  const I2 = I & ~1;
   for (let l = 0; l < L; l++) {
-    memory.fill(row, 0, <usize>I << 3);
     const kr = k + ((<usize>l * <usize>R) << 3);
-    for (let r = 0; r < R; r++) {
-      const c = load<f64>(kr + (<usize>r << 3));
-      if (c != 0) axpy(row, at + ((<usize>r * <usize>I) << 3), I, c);
-    }
-    const xr = x + ((<usize>l * <usize>I) << 3);
-    if (mask == 0) {
-      let acc = f64x2.splat(0);
-      for (let i = 0; i < I2; i += 2) {
-        const d = f64x2.sub(v128.load(xr + (<usize>i << 3)), v128.load(row + (<usize>i << 3)));
-        acc = f64x2.add(acc, f64x2.mul(d, d));
-      }
-      total += f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-      if (I2 < I) {
-        const d = load<f64>(xr + (<usize>I2 << 3)) - load<f64>(row + (<usize>I2 << 3));
+    const o = (<usize>l * <usize>I) << 3;
+    for (let i = 0; i < I; i++) {
+      const oi = o + (<usize>i << 3);
+      const xv = load<f64>(x + oi);
+      const hv = dot(kr, a + ((<usize>i * <usize>R) << 3), R);
+      const d = xv - hv;
+      if (mask == 0) {
         total += d * d;
-      }
-      if (fill != 0) memory.copy(fill + ((<usize>l * <usize>I) << 3), xr, <usize>I << 3);
-    } else {
-      const mr = mask + ((<usize>l * <usize>I) << 3);
-      for (let i = 0; i < I; i++) {
-        const o = <usize>i << 3;
-        const xv = load<f64>(xr + o);
-        const hv = load<f64>(row + o);
-        const m = load<f64>(mr + o);
-        const d = xv - hv;
+        if (fill != 0) store<f64>(fill + oi, xv);
+      } else {
+        const m = load<f64>(mask + oi);
         total += m * d * d;
-        if (fill != 0) store<f64>(fill + ((<usize>l * <usize>I) << 3) + o, m != 0 ? xv : hv);
+        if (fill != 0) store<f64>(fill + oi, m != 0 ? xv : hv);
       }
     }
   }

@@ -166,9 +166,9 @@ function residualIn(s: Scope, x: number, mask: number, fill: number, dims: reado
   const placed = placeFactors(s, factors.slice(0, N - 1), dims);
   const K = khatriRaoIn(s, placed, R);
   const I = dims[N - 1]!;
-  const at = s.f64(R * I);
-  f64View(s.x, at, R * I).set(transpose(factors[N - 1]!, I, R));
-  return s.x.cpResidual(x, mask, K.ptr, K.rows, at, I, R, fill, s.f64(I));
+  const a = s.f64(R * I);
+  f64View(s.x, a, R * I).set(factors[N - 1]!);
+  return s.x.cpResidual(x, mask, K.ptr, K.rows, a, I, R, fill);
 }
 
 /** Gram matrix AᵀA (R × R) of an I × R matrix. */

@@ -8,6 +8,6 @@ export interface TuckerKernels {
   tuckerPackWorkBytes(cap: number): number;
   khatriRaoKernel(a: number, I: number, b: number, J: number, R: number, out: number): void;
   mttkrp(x: number, L: number, I: number, Rp: number, kl: number, krt: number, R: number, out: number, tmp: number): void;
-  cpResidual(x: number, mask: number, k: number, L: number, at: number, I: number, R: number, fill: number, row: number): number;
+  cpResidual(x: number, mask: number, k: number, L: number, a: number, I: number, R: number, fill: number): number;
   sumSquaredDiff(a: number, b: number, n: number): number;
 }
