@@ -77,7 +77,7 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   it('cpReconstruct', () => expect(fuzzArguments('cpReconstruct', cpReconstruct, [{ factors: [[1, 0.5, -1, 2], [0.3, 1, 1, -0.2, 0.5, 0.5]], weights: [2, 1] }])).toEqual([]));
   const loop = { maxIter: 3, tol: 1e-6, onProgress: () => true, signal: new AbortController().signal };
   const loopSweep = { ...RANKS, optionalFrom: 2, accept: ['arg2.tol=Infinity', 'arg2.seed=a bigint'] };
-  it('nonNegativeTucker', () => expect(fuzzArguments('nonNegativeTucker', nonNegativeTucker, [{ data: X().data.map(Math.abs), shape: [2, 3, 2] }, [1, 2, 1], { ...loop, init: 'random', seed: 2 }], loopSweep)).toEqual([]));
+  it('nonNegativeTucker', () => expect(fuzzArguments('nonNegativeTucker', nonNegativeTucker, [{ data: X().data.map(Math.abs), shape: [2, 3, 2] }, [1, 2, 1], { ...loop, init: 'random', seed: 2, method: 'mu' }], loopSweep)).toEqual([]));
   it('partialTucker', () => expect(fuzzArguments('partialTucker', partialTucker, [X(), [2, 1], { ...loop, modes: [1, 0] }], { ...SHAPE, optionalFrom: 2, accept: ['arg2.tol=Infinity'], kinds: countEntries('arg0.shape[0]', 'arg0.shape[2]', 'arg1[0]', 'arg1[1]') })).toEqual([]));
   // rank may also be one number for every bond, and a cap above every possible rank is valid
   it('tensorTrain', () => expect(fuzzArguments('tensorTrain', tensorTrain, [X(), { rank: [2, 1], tol: 0.1 }], { ...SHAPE, optionalFrom: 1, accept: ['arg1.rank=1e12', 'arg1.rank=2^29 + 1'] })).toEqual([]));
