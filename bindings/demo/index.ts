@@ -12,6 +12,7 @@ import type { DemoContext, DemoSection } from './context.js';
 import { proxDemo } from './prox.js';
 import { cvarDemo } from './cvar.js';
 import { tuckerDemo } from './tucker.js';
+import { tensorDemo } from './tensor.js';
 import { tvDemo } from './tv.js';
 import { boundsDemo } from './bounds.js';
 import { otDemo } from './ot.js';
@@ -29,7 +30,7 @@ import { fairDemo } from './fair.js';
 
 export { writeOutput, type DemoContext, type DemoSection } from './context.js';
 
-export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo, saddleDemo, causalDemo, constrainedDemo, fractionalDemo, fairDemo];
+export const sections: DemoSection[] = [proxDemo, cvarDemo, tuckerDemo, tensorDemo, tvDemo, boundsDemo, otDemo, nnDemo, lmDemo, federatedDemo, sparseDemo, policyDemo, forecastDemo, saddleDemo, causalDemo, constrainedDemo, fractionalDemo, fairDemo];
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
