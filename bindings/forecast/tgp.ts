@@ -13,15 +13,15 @@ import type { StopState } from '../runtime/stop.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { modeProduct, type Tensor } from '../tucker/index.js';
 import { softThreshold, totalVariation1D } from '../prox/index.js';
-import * as nn from '../nn/index.js';
+import { mathWasm } from '../runtime/math.js';
 import { backwardSolve, choleskyFactor, forwardSolve } from './solve.js';
 
-/** exp/log in WASM (AssemblyScript's Math), so fits are bit-identical across engines. */
-const wasmExp = (x: number): number => (nn.scope(() => nn.exp(nn.tensor([x])).toArray()) as Float64Array)[0]!;
+/** exp/log in WASM (AssemblyScript's Math, the runtime's scalar kernels), so fits are bit-identical across engines. */
+const wasmExp = (x: number): number => mathWasm('fitTensorGp').mathExp(x);
 const wasmLogSum = (v: Float64Array): number => {
-  const l = nn.scope(() => nn.log(nn.tensor(v)).toArray()) as Float64Array;
+  const M = mathWasm('fitTensorGp');
   let s = 0;
-  for (let i = 0; i < l.length; i++) s += l[i]!;
+  for (let i = 0; i < v.length; i++) s += M.mathLog(v[i]!);
   return s;
 };
 

@@ -9,6 +9,7 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { F64Buffer, numbersOf, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
+import { mathWasm, type MathKernels } from '../runtime/math.js';
 import { chambollePock, fista, type SmoothFunction } from '../prox/algorithms/index.js';
 import { indBallL2, lossProx, type ProxOperator } from '../prox/index.js';
 import { positiveArg, vectorArg } from './common.js';
@@ -54,16 +55,19 @@ export interface OnlineResult {
 const ONLINE_KEYS = optionKeys<OnlineOptions>({ eta: true, schedule: true, comparator: true });
 const GIFTRL_KEYS = optionKeys<GeneralizedImplicitFtrlOptions>({ eta: true, schedule: true, comparator: true, update: true });
 
-/** φ(u) for the loss. */
-function phi(loss: OnlineLoss, u: number): number {
+/**
+ * φ(u) for the loss. The logistic loss is computed in WASM (M, the module's scalar kernels): with
+ * JavaScript's Math.exp / Math.log1p the results differed bitwise between Node and Chromium.
+ */
+function phi(loss: OnlineLoss, u: number, M: MathKernels | null): number {
   if (loss === 'hinge') return Math.max(0, 1 - u);
-  return u > 0 ? Math.log1p(Math.exp(-u)) : -u + Math.log1p(Math.exp(u));
+  return M!.logisticLoss(u);
 }
 
-/** φ'(u) (for the hinge, the subgradient −1 when u < 1, else 0). */
-function dphi(loss: OnlineLoss, u: number): number {
+/** φ'(u) (for the hinge, the subgradient −1 when u < 1, else 0); the logistic slope in WASM as φ. */
+function dphi(loss: OnlineLoss, u: number, M: MathKernels | null): number {
   if (loss === 'hinge') return u < 1 ? -1 : 0;
-  return -1 / (1 + Math.exp(u));
+  return M!.logisticSlope(u);
 }
 
 interface Stream {
@@ -71,6 +75,8 @@ interface Stream {
   y: Float64Array;
   T: number;
   d: number;
+  /** The WASM scalar kernels for the logistic loss (null for the hinge, which needs none). */
+  M: MathKernels | null;
 }
 
 function readStream(fn: string, X: MatrixInput, y: ArrayLike<number>, loss: unknown): Stream {
@@ -83,7 +89,7 @@ function readStream(fn: string, X: MatrixInput, y: ArrayLike<number>, loss: unkn
   labels.forEach((v, i) => {
     if (v !== 1 && v !== -1) throw new ParameterError(`${fn}: y must hold labels -1 or +1 (got ${v} at index ${i})`);
   });
-  return { A, y: labels, T: m.rows, d: m.cols };
+  return { A, y: labels, T: m.rows, d: m.cols, M: loss === 'logistic' ? mathWasm(fn) : null };
 }
 
 interface Setup {
@@ -123,12 +129,12 @@ function play(S: Stream, setup: Setup, loss: OnlineLoss, x: Float64Array, step: 
     for (let j = 0; j < S.d; j++) s += A[o + j]! * x[j]!;
     const margin = yt * s;
     if (!(margin > 0)) mistakes++;
-    total += phi(loss, margin);
+    total += phi(loss, margin, S.M);
     cumulativeLoss.push(total);
     if (setup.u && regret) {
       let su = 0;
       for (let j = 0; j < S.d; j++) su += A[o + j]! * setup.u[j]!;
-      totalU += phi(loss, yt * su);
+      totalU += phi(loss, yt * su, S.M);
       regret.push(total - totalU);
     }
     step(t, o, yt, margin);
@@ -148,7 +154,7 @@ export function ogd(X: MatrixInput, y: ArrayLike<number>, loss: OnlineLoss, opti
   const setup = readSetup(fn, readOptions(fn, options, ONLINE_KEYS), S.d);
   const x = new Float64Array(S.d);
   return play(S, setup, loss, x, (t, o, yt, margin) => {
-    const c = rate(setup, t) * dphi(loss, margin) * yt;
+    const c = rate(setup, t) * dphi(loss, margin, S.M) * yt;
     for (let j = 0; j < S.d; j++) x[j] = x[j]! - c * S.A[o + j]!;
   });
 }
@@ -211,9 +217,9 @@ export function aProxFtrl(X: MatrixInput, y: ArrayLike<number>, loss: OnlineLoss
   return generalizedRun('aProxFtrl', X, y, loss, options, 'aprox', ONLINE_KEYS);
 }
 
-/** s ∈ [−1, 0] minimizing (e/2)‖θ − s y a‖² + φ*(s) for the logistic φ: the root of e‖a‖²s − e y⟨a, θ⟩ + log((1 + s)/(−s)). */
-function logisticDualStep(e: number, aa: number, ya_theta: number): number {
-  const F = (s: number): number => e * aa * s - e * ya_theta + Math.log((1 + s) / -s);
+/** s ∈ [−1, 0] minimizing (e/2)‖θ − s y a‖² + φ*(s) for the logistic φ: the root of e‖a‖²s − e y⟨a, θ⟩ + log((1 + s)/(−s)) (the log in WASM). */
+function logisticDualStep(e: number, aa: number, ya_theta: number, M: MathKernels): number {
+  const F = (s: number): number => e * aa * s - e * ya_theta + M.mathLog((1 + s) / -s);
   // F increases from −∞ (s → −1) to +∞ (s → 0): bisection to bracket, then Newton.
   let lo = -1;
   let hi = 0;
@@ -249,16 +255,16 @@ function generalizedRun(fn: string, X: MatrixInput, y: ArrayLike<number>, loss: 
     const yat = yt * at;
     // g = s·y·a (for 'aprox': g = s·g′ with g′ = φ'(margin)·y·a, i.e. the coefficient s·φ'(margin)).
     let coef: number;
-    if (update === 'linear') coef = dphi(loss, margin);
+    if (update === 'linear') coef = dphi(loss, margin, S.M);
     else if (update === 'fenchel-young') {
       if (aa === 0) coef = 0;
       else if (loss === 'hinge') coef = Math.min(0, Math.max(-1, (e * yat - 1) / (e * aa)));
-      else coef = logisticDualStep(e, aa, yat);
+      else coef = logisticDualStep(e, aa, yat, S.M!);
     } else {
       // Truncated model max(b + ⟨g′, x⟩, 0), b = ℓ(xₜ) − ⟨g′, xₜ⟩: its conjugate is −s·b on g = s·g′, s ∈ [0, 1].
-      const d1 = dphi(loss, margin);
+      const d1 = dphi(loss, margin, S.M);
       const gg = d1 * d1 * aa;
-      const b = phi(loss, margin) - d1 * margin;
+      const b = phi(loss, margin, S.M) - d1 * margin;
       const gtheta = d1 * yat;
       const s = gg === 0 ? 0 : Math.min(1, Math.max(0, (e * gtheta + b) / (e * gg)));
       coef = s * d1;
@@ -301,7 +307,7 @@ export function bestInHindsight(X: MatrixInput, y: ArrayLike<number>, loss: Onli
         for (let t = 0; t < T; t++) {
           let s = 0;
           for (let j = 0; j < d; j++) s += A[t * d + j]! * w[j]!;
-          const c = dphi(loss, S.y[t]! * s) * S.y[t]!;
+          const c = dphi(loss, S.y[t]! * s, S.M) * S.y[t]!;
           for (let j = 0; j < d; j++) out[j] = out[j]! + c * A[t * d + j]!;
         }
       },
@@ -360,7 +366,7 @@ function totalLoss(S: Stream, loss: OnlineLoss, w: ArrayLike<number>): number {
   for (let t = 0; t < S.T; t++) {
     let s = 0;
     for (let j = 0; j < S.d; j++) s += S.A[t * S.d + j]! * w[j]!;
-    total += phi(loss, S.y[t]! * s);
+    total += phi(loss, S.y[t]! * s, S.M);
   }
   return total;
 }

@@ -12,7 +12,7 @@
  * validation, 118 test.
  */
 // A consumer of the public API (like the CLI): everything through the package entry.
-import { Rng, indBox, lvhba, penaltyBilevel, type BilevelFunction } from '../index.js';
+import { Rng, indBox, lvhba, nn, penaltyBilevel, type BilevelFunction } from '../index.js';
 import { pimaDiabetes, seededOrder } from './data.js';
 
 export interface SvmSplit {
@@ -50,18 +50,29 @@ export function accuracy(w: ArrayLike<number>, data: { X: Float64Array; y: Float
   return ok / data.y.length;
 }
 
-/** Mean logistic loss log(1 + exp(−ℓ wᵀã)) and its gradient in w (into g). */
+/**
+ * Mean logistic loss log(1 + exp(−ℓ wᵀã)) and its gradient in w (into g). φ(m) = softplus(−m) and
+ * −φ'(m) = sigmoid(−m) are computed in WASM (the nn family's elementwise ops) so that the run has the
+ * same bits in every engine; JavaScript's Math.exp / Math.log1p differ between Node and Chromium.
+ */
 function logisticLoss(w: ArrayLike<number>, data: { X: Float64Array; y: Float64Array }, d: number, g?: Float64Array): number {
   const n = data.y.length;
-  let loss = 0;
-  g?.fill(0);
+  const negMargin = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += data.X[i * d + j]! * w[j]!;
-    const m = data.y[i]! * s;
-    loss += m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
-    if (g) {
-      const c = (-data.y[i]! / (1 + Math.exp(m))) / n;
+    negMargin[i] = -data.y[i]! * s;
+  }
+  const [phi, sig] = nn.scope(() => {
+    const t = nn.tensor(negMargin);
+    return [nn.softplus(t).toArray(), g ? nn.sigmoid(t).toArray() : null];
+  }) as [Float64Array, Float64Array | null];
+  let loss = 0;
+  for (let i = 0; i < n; i++) loss += phi[i]!;
+  if (g && sig) {
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = (-data.y[i]! * sig[i]!) / n;
       for (let j = 0; j < d; j++) g[j] = g[j]! + c * data.X[i * d + j]!;
     }
   }

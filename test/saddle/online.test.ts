@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, ParameterError, ShapeError } from '../../bindings/index.js';
 import { aProxFtrl, bestInHindsight, ftrl, generalizedImplicitFtrl, implicitFtrl, ogd } from '../../bindings/saddle/online.js';
 import { randomVector } from '../helpers.js';
+import { mathWasm } from '../../bindings/runtime/math.js';
+import { vi } from 'vitest';
 
 beforeAll(() => init());
 
@@ -106,5 +108,56 @@ describe('argument checks', () => {
     expect(() => ftrl(X, y, 'hinge', { comparator: [1, 2] })).toThrow(/ftrl: options\.comparator must have length 5/);
     expect(() => bestInHindsight(X, y, 'hinge', 0)).toThrow(/bestInHindsight: radius/);
     expect(() => ogd(X, y, 'hinge', { etaa: 1 } as never)).toThrow(/did you mean options\.eta/);
+  });
+});
+
+describe('the logistic path is deterministic across engines: its transcendentals run in WASM', () => {
+  it('OGD with the logistic loss gives the same bits as a loop written here over the WASM kernels φ and φ\'', () => {
+    const M = mathWasm('test');
+    const eta = 0.4;
+    const u = randomVector(14, d);
+    const x = new Float64Array(d);
+    const cumulative: number[] = [];
+    const regret: number[] = [];
+    let total = 0;
+    let totalU = 0;
+    for (let t = 1; t <= T; t++) {
+      const row = A.subarray((t - 1) * d, t * d);
+      let s = 0;
+      let su = 0;
+      for (let j = 0; j < d; j++) s += row[j]! * x[j]!;
+      for (let j = 0; j < d; j++) su += row[j]! * u[j]!;
+      const m = y[t - 1]! * s;
+      total += M.logisticLoss(m);
+      totalU += M.logisticLoss(y[t - 1]! * su);
+      cumulative.push(total);
+      regret.push(total - totalU);
+      const c = (eta / Math.sqrt(t)) * M.logisticSlope(m) * y[t - 1]!;
+      for (let j = 0; j < d; j++) x[j] = x[j]! - c * row[j]!;
+    }
+    const r = ogd(X, y, 'logistic', { eta, comparator: u });
+    expect(Array.from(r.x)).toEqual(Array.from(x));
+    expect(r.cumulativeLoss).toEqual(cumulative);
+    expect(r.regret).toEqual(regret);
+  });
+
+  it('no logistic method calls JavaScript\'s Math.exp, Math.log or Math.log1p (they differ between Node and Chromium)', () => {
+    const u = randomVector(15, d, 0.3);
+    const spies = (['exp', 'log', 'log1p'] as const).map((k) => vi.spyOn(Math, k).mockImplementation(() => {
+      throw new Error(`Math.${k} called on the logistic path`);
+    }));
+    try {
+      for (const schedule of ['sqrt', 'constant'] as const) {
+        ogd(X, y, 'logistic', { eta: 0.5, schedule, comparator: u });
+        ftrl(X, y, 'logistic', { eta: 0.5, schedule, comparator: u });
+        implicitFtrl(X, y, 'logistic', { eta: 0.5, schedule, comparator: u });
+        aProxFtrl(X, y, 'logistic', { eta: 0.5, schedule, comparator: u });
+        for (const update of ['fenchel-young', 'aprox', 'linear'] as const) generalizedImplicitFtrl(X, y, 'logistic', { eta: 0.5, schedule, update, comparator: u });
+      }
+      bestInHindsight(X, y, 'logistic', 1);
+      for (const s of spies) expect(s).not.toHaveBeenCalled();
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
   });
 });

@@ -1,0 +1,30 @@
+// Scalar transcendentals for the bindings' sequential loops (online learning over a stream, 1-D root
+// finding, hyper-parameter steps). They run AssemblyScript's own Math, compiled into the module, so a
+// result has the same bits in every engine; V8's Math.exp / Math.log1p are not correctly rounded and
+// differ between builds (Node vs Chromium) on some inputs. A call from JS costs a few nanoseconds.
+
+/** eˣ. */
+export function mathExp(x: f64): f64 {
+  return Math.exp(x);
+}
+
+/** ln x (NaN for x < 0, −∞ at 0). */
+export function mathLog(x: f64): f64 {
+  return Math.log(x);
+}
+
+/** ln(1 + x), accurate for small |x|. */
+export function mathLog1p(x: f64): f64 {
+  return Math.log1p(x);
+}
+
+/** The logistic loss φ(m) = ln(1 + e⁻ᵐ) of a margin m, without overflow for either sign of m. */
+export function logisticLoss(m: f64): f64 {
+  return m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
+}
+
+/** φ'(m) = −1/(1 + eᵐ), the slope of the logistic loss (in (−1, 0)). */
+export function logisticSlope(m: f64): f64 {
+  return -1 / (1 + Math.exp(m));
+}
+

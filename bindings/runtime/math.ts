@@ -1,0 +1,26 @@
+/**
+ * Scalar transcendentals computed in WebAssembly (assembly/math.ts) for the bindings' sequential
+ * loops. V8's Math.exp, Math.log and Math.log1p are not correctly rounded and differ bitwise between
+ * engine builds on some inputs; these are AssemblyScript's own implementations inside the module, so
+ * a seeded run gives the same bits in Node and in a browser.
+ */
+import { wasm } from './instance.js';
+
+/** The scalar exports of assembly/math.ts. */
+export interface MathKernels {
+  /** eˣ. */
+  mathExp(x: number): number;
+  /** ln x. */
+  mathLog(x: number): number;
+  /** ln(1 + x). */
+  mathLog1p(x: number): number;
+  /** ln(1 + e⁻ᵐ), stable for either sign of m. */
+  logisticLoss(m: number): number;
+  /** −1/(1 + eᵐ). */
+  logisticSlope(m: number): number;
+}
+
+/** The module's scalar transcendentals; `fn` names the caller in the error when proxkit is not initialised. */
+export function mathWasm(fn: string): MathKernels {
+  return wasm(fn) as unknown as MathKernels;
+}
