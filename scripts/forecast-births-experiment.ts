@@ -11,13 +11,14 @@
  *
  * Usage: node scripts/forecast.mjs births [--quick] [--out DIR]  (JSON + SVG + Markdown table)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../bindings/index.js';
 import { fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, SUPER_LINEAR_PERIODS, type SuperLinearModel } from '../bindings/forecast/index.js';
 import { syntheticSeries, unitCircle } from '../bindings/forecast/superlinear.js';
 import { seededRng } from '../bindings/rng.js';
 import { lineFigure } from '../bindings/plot/svg.js';
+import { evaluate, loadBirths, pairedDifference, type Forecaster, type Paired, type Score } from './forecast-births-data.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -27,75 +28,12 @@ const samples = quick ? 60 : 300;
 const stride = quick ? 8 : 1;
 
 await init();
-const rows = readFileSync('data/datasets/us_births_1994_2003.csv', 'utf8').trim().split('\n').slice(1);
-const births = Float64Array.from(rows.map((r) => Number(r.split(',')[5])));
-const N = births.length;
-const split = Math.floor(0.8 * N);
-let mu = 0;
-for (let i = 0; i < split; i++) mu += births[i]!;
-mu /= split;
-let sd = 0;
-for (let i = 0; i < split; i++) sd += (births[i]! - mu) ** 2;
-sd = Math.sqrt(sd / split);
-const z = births.map((v) => (v - mu) / sd);
-const train = z.slice(0, split);
+const { z, N, split, mu, sd, train } = loadBirths();
 const t0 = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
 
-type Forecaster = (x: Float64Array, H: number) => Float64Array;
-type Score = { mse: number; mae: number; windows: number };
-/** MSE and MAE over every origin, and each origin's own MSE (for the paired bootstrap below). */
-function evaluate(f: Forecaster, H: number): Score & { perOrigin: Float64Array } {
-  let se = 0;
-  let ae = 0;
-  let c = 0;
-  let w = 0;
-  const perOrigin: number[] = [];
-  for (let t = split; t + H <= N; t += 1) {
-    const p = f(z.subarray(0, t), H);
-    let so = 0;
-    for (let h = 0; h < H; h++) {
-      const d = p[h]! - z[t + h]!;
-      se += d * d;
-      so += d * d;
-      ae += Math.abs(d);
-      c++;
-    }
-    perOrigin.push(so / H);
-    w++;
-  }
-  return { mse: se / c, mae: ae / c, windows: w, perOrigin: Float64Array.from(perOrigin) };
-}
-
-/**
- * Paired difference of two methods' MSE over the same origins, with a 95 % interval from a circular
- * moving-block bootstrap: neighbouring origins share most of their horizon and lookback, so their
- * errors are correlated and resampling single origins would understate the spread. Blocks of
- * `block` consecutive origins, `reps` resamples, seeded.
- */
-function pairedDifference(a: Float64Array, b: Float64Array, block: number, reps: number): { diff: number; lo: number; hi: number; block: number; reps: number } {
-  const n = a.length;
-  const d = a.map((v, i) => v - b[i]!);
-  const mean = d.reduce((s, v) => s + v, 0) / n;
-  const R = seededRng('experiment', 7);
-  const nb = Math.ceil(n / block);
-  const stats = new Float64Array(reps);
-  for (let r = 0; r < reps; r++) {
-    const u = R.uniform(nb);
-    let s = 0;
-    let c = 0;
-    for (let k = 0; k < nb && c < n; k++) {
-      const start = Math.floor(u[k]! * n);
-      for (let j = 0; j < block && c < n; j++, c++) s += d[(start + j) % n]!;
-    }
-    stats[r] = s / n;
-  }
-  stats.sort();
-  return { diff: mean, lo: stats[Math.floor(0.025 * reps)]!, hi: stats[Math.ceil(0.975 * reps) - 1]!, block, reps };
-}
-
 const results: Record<string, Record<string, Score>> = {};
-const paired: Record<string, Record<string, { diff: number; lo: number; hi: number; block: number; reps: number }>> = {};
+const paired: Record<string, Record<string, Paired>> = {};
 const gates: Record<string, { topWeekly: number; meanWeights: number[]; windows: number }> = {};
 let figureData: { H: number; truth: number[]; forecasts: Record<string, number[]> } | null = null;
 for (const H of [96, 7]) {
@@ -125,7 +63,7 @@ for (const H of [96, 7]) {
   results[`H=${H}`] = {};
   const perOrigin: Record<string, Float64Array> = {};
   for (const [name, f] of Object.entries(methods)) {
-    const { perOrigin: e, ...score } = evaluate(f, H);
+    const { perOrigin: e, ...score } = evaluate(z, f, H, split, N);
     results[`H=${H}`]![name] = score;
     perOrigin[name] = e;
     log(`horizon ${H}: ${name}: MSE ${score.mse.toFixed(4)}, MAE ${score.mae.toFixed(4)}`);

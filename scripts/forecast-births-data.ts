@@ -1,0 +1,81 @@
+/**
+ * What the births experiments share (scripts/forecast-births-experiment.ts and
+ * scripts/forecast-fullshot-experiment.ts): the series standardised by its training part, the
+ * rolling-origin scoring, and the paired block bootstrap of two methods' errors.
+ */
+import { readFileSync } from 'node:fs';
+import { seededRng } from '../bindings/rng.js';
+
+/** US daily births 1994–2003, standardised with the mean and sd of the first 80 % (the training part). */
+export function loadBirths(): { z: Float64Array; N: number; split: number; mu: number; sd: number; train: Float64Array } {
+  const rows = readFileSync('data/datasets/us_births_1994_2003.csv', 'utf8').trim().split('\n').slice(1);
+  const births = Float64Array.from(rows.map((r) => Number(r.split(',')[5])));
+  const N = births.length;
+  const split = Math.floor(0.8 * N);
+  let mu = 0;
+  for (let i = 0; i < split; i++) mu += births[i]!;
+  mu /= split;
+  let sd = 0;
+  for (let i = 0; i < split; i++) sd += (births[i]! - mu) ** 2;
+  sd = Math.sqrt(sd / split);
+  const z = births.map((v) => (v - mu) / sd);
+  return { z, N, split, mu, sd, train: z.slice(0, split) };
+}
+
+export type Forecaster = (x: Float64Array, H: number) => Float64Array;
+export type Score = { mse: number; mae: number; windows: number };
+
+/**
+ * MSE and MAE of forecasts from every origin t in [from, to − H] (the forecaster sees z[0 … t) and is
+ * scored on z[t … t + H)), and each origin's own MSE (for the paired bootstrap).
+ */
+export function evaluate(z: Float64Array, f: Forecaster, H: number, from: number, to: number): Score & { perOrigin: Float64Array } {
+  let se = 0;
+  let ae = 0;
+  let c = 0;
+  let w = 0;
+  const perOrigin: number[] = [];
+  for (let t = from; t + H <= to; t += 1) {
+    const p = f(z.subarray(0, t), H);
+    let so = 0;
+    for (let h = 0; h < H; h++) {
+      const d = p[h]! - z[t + h]!;
+      se += d * d;
+      so += d * d;
+      ae += Math.abs(d);
+      c++;
+    }
+    perOrigin.push(so / H);
+    w++;
+  }
+  return { mse: se / c, mae: ae / c, windows: w, perOrigin: Float64Array.from(perOrigin) };
+}
+
+export type Paired = { diff: number; lo: number; hi: number; block: number; reps: number };
+
+/**
+ * Paired difference of two methods' MSE over the same origins, with a 95 % interval from a circular
+ * moving-block bootstrap: neighbouring origins share most of their horizon and lookback, so their
+ * errors are correlated and resampling single origins would understate the spread. Blocks of
+ * `block` consecutive origins, `reps` resamples, seeded.
+ */
+export function pairedDifference(a: Float64Array, b: Float64Array, block: number, reps: number): Paired {
+  const n = a.length;
+  const d = a.map((v, i) => v - b[i]!);
+  const mean = d.reduce((s, v) => s + v, 0) / n;
+  const R = seededRng('experiment', 7);
+  const nb = Math.ceil(n / block);
+  const stats = new Float64Array(reps);
+  for (let r = 0; r < reps; r++) {
+    const u = R.uniform(nb);
+    let s = 0;
+    let c = 0;
+    for (let k = 0; k < nb && c < n; k++) {
+      const start = Math.floor(u[k]! * n);
+      for (let j = 0; j < block && c < n; j++, c++) s += d[(start + j) % n]!;
+    }
+    stats[r] = s / n;
+  }
+  stats.sort();
+  return { diff: mean, lo: stats[Math.floor(0.025 * reps)]!, hi: stats[Math.ceil(0.975 * reps) - 1]!, block, reps };
+}
