@@ -18,3 +18,4 @@ export { sinkhornDivergence, type SinkhornDivergenceOptions, type SinkhornDiverg
 export { sinkhornLazy, type SinkhornLazyOptions, type SinkhornLazyResult } from './lazy.js';
 export { otMapping, barycentricProjection, type OtMapping, type OtMappingOptions } from './maps.js';
 export { otLoss, type OtLossOptions, type OtLossResult } from './loss.js';
+export { gromovBarycenter, type GromovBarycenterOptions, type GromovBarycenterResult } from './gwbarycenter.js';
