@@ -128,11 +128,16 @@ export function linearWeightedGradient(X: usize, n: i32, d: i32, y: usize, theta
  *   γ_t = gamma/√(t0 + t + 1)   (schedule 1, 1/√t decay).
  * A mini-batch (batch > 1) uses the batch-mean loss ℓ_B and gradient g_B in the model (SPL, SPL+)
  * and the exact mean subgradient (SGM). g: scratch for d + 1 f64. Returns 1 if an iterate became non-finite.
+ *
+ * Averaging (avg ≠ 0): avg[0..dd) and avg[dd] (η) hold the running mean of the iterates after the steps
+ * numbered avgFrom + 1, avgFrom + 2, … (1-based over the run): after step s > avgFrom,
+ * avg ← avg + (z_s − avg)/(s − avgFrom). avgFrom = 0 is Polyak–Ruppert averaging of every iterate.
  */
 export function cvarEpoch(
   X: usize, d: i32, y: usize, order: usize, steps: i32, batch: i32,
   method: i32, loss: i32, gamma: f64, schedule: i32, t0: f64, alpha: f64,
   theta: usize, intercept: i32, state: usize, g: usize,
+  avg: usize, avgFrom: f64,
 ): i32 {
   const dd = d + (intercept != 0 ? 1 : 0);
   let eta = load<f64>(state);
@@ -165,6 +170,19 @@ export function cvarEpoch(
       coef(method, ellSum * inv, g2, eta, gt, alpha);
       axpy(theta, g, dd, -ca * stepL1);
       eta += -gt + ca * stepS;
+    }
+    const s = t0 + <f64>t + 1.0;
+    if (avg != 0 && s > avgFrom) {
+      const w = 1.0 / (s - avgFrom);
+      // avg ← (1 − w)·avg + w·θ, then the same for η
+      for (let j = 0; j < dd; j++) {
+        const p = avg + (<usize>j << 3);
+        const a = load<f64>(p);
+        store<f64>(p, a + w * (load<f64>(theta + (<usize>j << 3)) - a));
+      }
+      const pe = avg + (<usize>dd << 3);
+      const ae = load<f64>(pe);
+      store<f64>(pe, ae + w * (eta - ae));
     }
   }
   store<f64>(state, eta);

@@ -102,7 +102,7 @@ export function benchSplEpoch(ctx: BenchContext): CaseResult[] {
     const wasmEpoch = (): void => {
       bTheta.view().fill(0);
       bState.view().fill(0);
-      x.cvarEpoch(bX.ptr, d, bY.ptr, bOrder.ptr, rows, 1, 2, 2, gamma, 0, 0, alpha, bTheta.ptr, 1, bState.ptr, bG.ptr);
+      x.cvarEpoch(bX.ptr, d, bY.ptr, bOrder.ptr, rows, 1, 2, 2, gamma, 0, 0, alpha, bTheta.ptr, 1, bState.ptr, bG.ptr, 0, 0);
       wasmOut.set(bTheta.view());
       wasmOut[d + 1] = bState.view()[0]!;
     };

@@ -4,7 +4,27 @@
  */
 import { ShapeError, parameterError } from '../runtime/errors.js';
 import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
-import { positiveInteger } from '../runtime/validate.js';
+import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
+import { projectWeightedCvar, readWeights, weightedCvarAndVar } from './weighted.js';
+
+/** Options of {@link cvar}, {@link valueAtRisk}, {@link projectCvarSet} and {@link projectCvarSetInfo}. */
+export interface CvarOptions {
+  /**
+   * Scenario weights, one per entry, finite and ≥ 0 with a positive sum (normalised to probabilities
+   * p). CVaR_β is then the mean of the worst 1 − β of the probability mass,
+   * min_t t + Σ pᵢ(ℓᵢ − t)₊/(1 − β), and VaR_β the largest loss whose upper tail carries more than
+   * 1 − β of the mass. Integer weights give the same values as repeating each entry that often.
+   * Default: equal weights.
+   */
+  weights?: ArrayLike<number>;
+}
+const CVAR_KEYS = optionKeys<CvarOptions>({ weights: true });
+
+/** The probabilities of `options.weights` (null without weights). */
+function weightsOf(fn: string, options: CvarOptions | undefined, n: number): Float64Array | null {
+  const o = readOptions(fn, options, CVAR_KEYS);
+  return o.weights === undefined ? null : readWeights(fn, 'options.weights', o.weights, n);
+}
 
 /**
  * Checks β ∈ [0, 1). β = 0 is the mean of the losses (k = n, every sample in the tail); β = 1 would put
@@ -101,20 +121,35 @@ export function cvarAndVar(
  *
  * Exact for any n and β (k < 1 gives the maximum); expected O(n) by quickselect on a scratch copy in
  * WASM (no sort). The risk minimised in Meng & Gower (ICML 2023), Eq. (2).
+ * With `options.weights` (scenario probabilities p), the weighted CVaR min_t t + Σ pᵢ(ℓᵢ − t)₊/(1 − β),
+ * expected O(n) by a weighted quickselect.
  * @param losses  length ≥ 1, finite (NonFiniteError otherwise).
  * @param beta  the level, in [0, 1) (ParameterError otherwise); e.g. 0.9 = the worst 10 %, 0 = the mean.
+ * @param options  weights (default equal).
  */
-export function cvar(losses: VectorInput, beta: number): number {
-  return cvarAndVar(losses, beta, 'cvar').cvar;
+export function cvar(losses: VectorInput, beta: number, options?: CvarOptions): number {
+  return withWeights('cvar', losses, beta, options)?.cvar ?? cvarAndVar(losses, beta, 'cvar').cvar;
+}
+
+/** The weighted VaR and CVaR when options carry weights, else null (β and losses checked either way by the caller's path). */
+function withWeights(fn: string, losses: VectorInput, beta: number, options: CvarOptions | undefined): { cvar: number; valueAtRisk: number } | null {
+  if (options === undefined) return null;
+  checkBeta(fn, beta);
+  const n = nonEmpty(fn, 'losses', losses);
+  const p = weightsOf(fn, options, n);
+  return p === null ? null : weightedCvarAndVar(fn, losses, p, beta);
 }
 
 /**
  * Value-at-risk: the lower β-quantile of the losses, min{η : #{ℓᵢ ≤ η} ≥ β·n} = ℓ₍⌊k⌋₊₁₎ (descending
  * order, k = (1 − β)·n), which minimises the Rockafellar–Uryasev form of `cvar` (when k is an integer
  * every η in [ℓ₍k₊₁₎, ℓ₍k₎] does; this returns the lower end). Expected O(n) selection.
+ * With `options.weights`: the largest loss whose upper tail {ℓ ≥ t} carries more than 1 − β of the
+ * probability mass (a tail mass within 1e-9 relative of 1 − β counts as equal, as k is snapped above).
+ * @param options  weights (default equal).
  */
-export function valueAtRisk(losses: VectorInput, beta: number): number {
-  return cvarAndVar(losses, beta, 'valueAtRisk').valueAtRisk;
+export function valueAtRisk(losses: VectorInput, beta: number, options?: CvarOptions): number {
+  return withWeights('valueAtRisk', losses, beta, options)?.valueAtRisk ?? cvarAndVar(losses, beta, 'valueAtRisk').valueAtRisk;
 }
 
 /**
@@ -144,7 +179,11 @@ export interface CvarProjection {
   x: Float64Array;
   /** x = v − clip(v − tau, 0, a): the level where the middle entries are flattened. */
   tau: number;
-  /** The amount subtracted from the top entries (a = μ/k, μ the constraint's multiplier); 0 if v was feasible. */
+  /**
+   * The amount subtracted from the top entries (a = μ/k, μ the constraint's multiplier); 0 if v was
+   * feasible. With weights p, a top entry i loses a·n·pᵢ = μpᵢ/(1 − β) (so `a` is what an entry of
+   * probability 1/n loses, as without weights).
+   */
   a: number;
 }
 
@@ -162,19 +201,34 @@ export interface CvarProjection {
  * those are sorted; the rest is selected), so O(n log n) in the worst case.
  * Cf. Luxenberg et al., "An operator splitting method for large-scale CVaR-constrained QPs" (2025).
  * @param v  the point, length ≥ 1, finite.
+ *
+ * With `options.weights` (probabilities p), the set {x : CVaR_β(x; p) ≤ κ} of the weighted CVaR: then
+ * x = v − clip(v − τ, 0, μ·p/(1 − β)), with μ and τ found by a safeguarded Newton iteration on the
+ * piecewise-linear optimality conditions, each pass O(n) (no sort; typically 50–60 passes).
  * @param beta  in [0, 1) (β = 0: the half-space {x : mean(x) ≤ κ}).
  * @param kappa  the CVaR bound, finite.
+ * @param out  optional output, length n.
+ * @param options  weights (default equal).
  */
-export function projectCvarSet(v: VectorInput, beta: number, kappa: number, out?: Float64Array): Float64Array {
-  return projectCvarSetInfo(v, beta, kappa, out, 'projectCvarSet').x;
+export function projectCvarSet(v: VectorInput, beta: number, kappa: number, out?: Float64Array, options?: CvarOptions): Float64Array {
+  return projectInfo('projectCvarSet', v, beta, kappa, out, options).x;
 }
 
 /** `projectCvarSet` with its multipliers τ and a. */
-export function projectCvarSetInfo(v: VectorInput, beta: number, kappa: number, out?: Float64Array, fn = 'projectCvarSetInfo'): CvarProjection {
+export function projectCvarSetInfo(v: VectorInput, beta: number, kappa: number, out?: Float64Array, options?: CvarOptions): CvarProjection {
+  return projectInfo('projectCvarSetInfo', v, beta, kappa, out, options);
+}
+
+function projectInfo(fn: string, v: VectorInput, beta: number, kappa: number, out: Float64Array | undefined, options: CvarOptions | undefined): CvarProjection {
   checkBeta(fn, beta);
   finiteNumber(fn, 'kappa', kappa);
   const n = nonEmpty(fn, 'v', v);
   checkOut(fn, out, n);
+  const p = weightsOf(fn, options, n);
+  if (p !== null) {
+    const r = projectWeightedCvar(fn, v, p, beta, kappa, out);
+    return { x: r.x, tau: r.tau, a: r.mu / ((1 - beta) * n) };
+  }
   const k = tail(n, beta);
   return withScope(fn, (s) => {
     const y = place(s, v, n);

@@ -1,5 +1,5 @@
 // The cvar family's public API.
-export { cvar, valueAtRisk, cvarAndVar, cvarWeights, projectCvarSet, projectCvarSetInfo, tailCount, type CvarProjection } from './cvar.js';
+export { cvar, valueAtRisk, cvarAndVar, cvarWeights, projectCvarSet, projectCvarSetInfo, tailCount, type CvarProjection, type CvarOptions } from './cvar.js';
 export { cvarStep, type CvarStepInput, type CvarStepResult } from './step.js';
 export {
   minimizeCvar,
@@ -7,6 +7,7 @@ export {
   type MinimizeCvarResult,
   type CvarLoss,
   type CvarMethod,
+  type CvarAveraging,
   type CustomLoss,
   type CvarProgress,
   type Matrix,

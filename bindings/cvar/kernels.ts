@@ -8,6 +8,7 @@ export interface CvarKernels {
     X: number, d: number, y: number, order: number, steps: number, batch: number,
     method: number, loss: number, gamma: number, schedule: number, t0: number, alpha: number,
     theta: number, intercept: number, state: number, g: number,
+    avg: number, avgFrom: number,
   ): number;
   linearLosses(X: number, n: number, d: number, y: number, theta: number, intercept: number, loss: number, out: number): void;
   linearWeightedGradient(X: number, n: number, d: number, y: number, theta: number, intercept: number, loss: number, w: number, out: number): void;

@@ -25,6 +25,9 @@ export interface CustomLoss {
 
 /** A loss of {@link minimizeCvar}: a built-in name or a {@link CustomLoss}. */
 export type CvarLoss = 'squared' | 'absolute' | 'logistic' | CustomLoss;
+/** Iterate averaging of {@link minimizeCvar}: 'none', 'all' (Polyak–Ruppert) or 'tail' (the second half of the run). */
+export type CvarAveraging = 'none' | 'all' | 'tail';
+
 /** A CVaR training method: 'spl+' (truncated stochastic prox-linear), 'spl' (stochastic prox-linear) or 'sgm' (stochastic subgradient). */
 export type CvarMethod = 'spl+' | 'spl' | 'sgm';
 
@@ -70,6 +73,14 @@ export interface MinimizeCvarOptions {
   seed?: number;
   /** Initial η. Default 0. */
   eta0?: number;
+  /**
+   * Iterate averaging. 'none': the last iterate is returned. 'all': the Polyak–Ruppert mean of the
+   * iterates (w, b, η) after every step. 'tail': the mean over the steps of the second half of the run
+   * (suffix averaging: the iterates of the first half, still far from the optimum, are left out).
+   * With 'all' or 'tail' the returned model, `objective` and the `history` objectives are those of the
+   * mean (an epoch before the tail starts reports the current iterate). Default 'none'.
+   */
+  averaging?: CvarAveraging;
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: CvarProgress) => boolean | void;
   /** Checked before every epoch; an aborted signal ends the run with stopped = 'aborted'. */
@@ -82,7 +93,7 @@ export interface MinimizeCvarResult {
   weights: Float64Array;
   /** The intercept b (0 when fitIntercept is false). */
   intercept: number;
-  /** The final η, an estimate of VaR_β of the losses. */
+  /** The final η (the mean η with averaging), an estimate of VaR_β of the losses. */
   eta: number;
   /** Full-data CVaR_β of the losses at the returned model. */
   objective: number;
@@ -187,15 +198,16 @@ interface Slots {
   g: number;
   losses: number;
   scratch: number;
+  avg: number;
 }
 
-/** Losses of the model in `theta` on all rows into slots.losses (WASM loss or the user's). */
-function allLosses(s: Scope, ds: Dataset, p: Slots, dd: number, intercept: boolean, loss: CvarLoss): void {
+/** Losses of the model at `theta` (a pointer, default slots.theta) on all rows into slots.losses (WASM loss or the user's). */
+function allLosses(s: Scope, ds: Dataset, p: Slots, dd: number, intercept: boolean, loss: CvarLoss, theta = p.theta): void {
   if (typeof loss === 'string') {
-    s.x.linearLosses(p.X, ds.n, ds.d, p.y, p.theta, intercept ? 1 : 0, LOSSES[loss]!, p.losses);
+    s.x.linearLosses(p.X, ds.n, ds.d, p.y, theta, intercept ? 1 : 0, LOSSES[loss]!, p.losses);
     return;
   }
-  const th = f64View(s.x, p.theta, dd);
+  const th = f64View(s.x, theta, dd);
   const out = f64View(s.x, p.losses, ds.n);
   const b = intercept ? th[ds.d]! : 0;
   for (let i = 0; i < ds.n; i++) {
@@ -208,7 +220,7 @@ function allLosses(s: Scope, ds: Dataset, p: Slots, dd: number, intercept: boole
 /** One epoch for a user loss: the same steps as cvarEpoch, with the loss evaluated in JS. */
 function customEpoch(
   s: Scope, ds: Dataset, p: Slots, loss: CustomLoss, method: number, batch: number, steps: number,
-  gamma: number, schedule: number, t0: number, alpha: number, intercept: boolean,
+  gamma: number, schedule: number, t0: number, alpha: number, intercept: boolean, averageFrom: number,
 ): void {
   const d = ds.d;
   const dd = d + (intercept ? 1 : 0);
@@ -255,13 +267,22 @@ function customEpoch(
     }
     for (let j = 0; j < dd; j++) th[j]! -= ca * l1 * g[j]!;
     st[0] = eta - gt + ca * S;
+    // the running mean, as cvarEpoch keeps it (a fresh view: the user's loss may have grown memory)
+    const step = t0 + t + 1;
+    if (averageFrom >= 0 && step > averageFrom) {
+      const w = 1 / (step - averageFrom);
+      const av = f64View(s.x, p.avg, dd + 1);
+      const th2 = f64View(s.x, p.theta, dd);
+      for (let j = 0; j < dd; j++) av[j]! += w * (th2[j]! - av[j]!);
+      av[dd]! += w * (f64View(s.x, p.state, 1)[0]! - av[dd]!);
+    }
   }
 }
 
 // The option keys it accepts (readOptions refuses any other key).
 const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
   X: true, y: true, loss: true, beta: true, method: true, stepSize: true, schedule: true, epochs: true, batchSize: true,
-  fitIntercept: true, seed: true, eta0: true, onProgress: true, signal: true,
+  fitIntercept: true, seed: true, eta0: true, averaging: true, onProgress: true, signal: true,
 });
 
 /**
@@ -279,15 +300,18 @@ const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
  * A mini-batch step of SPL/SPL+ applies the same closed form to the batch-mean loss ℓ_B and gradient
  * (the model of η + α(ℓ_B(θ) − η)₊, which lies below the batch objective by Jensen's inequality); a
  * mini-batch SGM step uses the exact mean subgradient.
- * Start: w = 0, b = 0, η = eta0. Returns the last iterate.
+ * Start: w = 0, b = 0, η = eta0. Returns the last iterate, or with `averaging` the mean of the
+ * iterates ('all': every step, Polyak–Ruppert; 'tail': the steps of the second half of the run), which
+ * removes most of the noise a constant step size leaves in the last iterate.
  * @throws ShapeError for empty or mismatched X, y; NonFiniteError for NaN/±Inf in X, y; ParameterError for bad options.
  */
 export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
   const {
     loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'constant', epochs = 10,
-    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, onProgress, signal,
+    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, averaging = 'none', onProgress, signal,
   } = (options = readOptions(fn, options, MINIMIZE_KEYS));
+  if (averaging !== 'none' && averaging !== 'all' && averaging !== 'tail') throw parameterError(fn, 'averaging', "'none', 'all' or 'tail'", averaging);
   checkBeta(fn, beta);
   checkMethod(fn, method);
   if (typeof loss === 'string' ? !Object.hasOwn(LOSSES, loss) : typeof loss?.value !== 'function' || typeof loss?.derivative !== 'function') {
@@ -314,6 +338,8 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const dd = ds.d + (intercept ? 1 : 0);
   const steps = Math.floor(ds.n / batchSize);
   const gen = seededRng(fn, seed);
+  // the mean covers the steps numbered averageFrom + 1 … (−1: no averaging)
+  const averageFrom = averaging === 'all' ? 0 : averaging === 'tail' ? Math.floor((epochs * steps) / 2) : -1;
 
   return withScope(fn, (s) => {
     const p: Slots = {
@@ -325,13 +351,17 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       g: s.f64(dd + 2),
       losses: s.f64(ds.n),
       scratch: s.f64(ds.n),
+      avg: s.f64(dd + 1),
     };
     f64View(s.x, p.X, ds.n * ds.d).set(ds.X);
     f64View(s.x, p.y, ds.n).set(ds.y);
     f64View(s.x, p.theta, dd).fill(0);
     f64View(s.x, p.state, 2).set([eta0, 0]);
+    f64View(s.x, p.avg, dd + 1).fill(0);
+    // the model reported: the mean once it holds an iterate, else the current iterate
+    const averaged = (): boolean => averageFrom >= 0 && iterations > averageFrom;
     const objective = (): number => {
-      allLosses(s, ds, p, dd, intercept, loss);
+      allLosses(s, ds, p, dd, intercept, loss, averaged() ? p.avg : p.theta);
       const r = p.g; // reuse: two doubles
       // Losses that overflowed (a diverging run) give an infinite objective, not an error.
       if (s.x.cvarEval(p.losses, ds.n, k, p.scratch, r) !== 0) return Infinity;
@@ -348,13 +378,16 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       const u = gen.uniform(ds.n);
       permutation(u, new Int32Array(s.x.memory.buffer, p.order, ds.n));
       if (typeof loss === 'string') {
-        const flag = s.x.cvarEpoch(p.X, ds.d, p.y, p.order, steps, batchSize, m, LOSSES[loss]!, stepSize, sched, iterations, alpha, p.theta, intercept ? 1 : 0, p.state, p.g);
+        const flag = s.x.cvarEpoch(
+          p.X, ds.d, p.y, p.order, steps, batchSize, m, LOSSES[loss]!, stepSize, sched, iterations, alpha, p.theta, intercept ? 1 : 0, p.state, p.g,
+          averageFrom >= 0 ? p.avg : 0, Math.max(0, averageFrom),
+        );
         if (flag !== 0) {
           stopped = 'diverged';
           break;
         }
       } else {
-        customEpoch(s, ds, p, loss, m, batchSize, steps, stepSize, sched, iterations, alpha, intercept);
+        customEpoch(s, ds, p, loss, m, batchSize, steps, stepSize, sched, iterations, alpha, intercept, averageFrom);
         const th = f64View(s.x, p.theta, dd);
         if (!th.every(Number.isFinite) || !Number.isFinite(f64View(s.x, p.state, 1)[0]!)) {
           stopped = 'diverged';
@@ -362,7 +395,8 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
         }
       }
       iterations += steps;
-      const info: CvarProgress = { epoch: e + 1, objective: objective(), eta: f64View(s.x, p.state, 1)[0]!, elapsedMs: performance.now() - started };
+      const eta = averaged() ? f64View(s.x, p.avg, dd + 1)[dd]! : f64View(s.x, p.state, 1)[0]!;
+      const info: CvarProgress = { epoch: e + 1, objective: objective(), eta, elapsedMs: performance.now() - started };
       history.push(info);
       if (onProgress && onProgress(info) === false) {
         stopped = 'callback';
@@ -370,11 +404,12 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       }
     }
     const obj = stopped === 'diverged' ? Infinity : history.length > 0 ? history[history.length - 1]!.objective : objective();
-    const th = f64View(s.x, p.theta, dd);
+    const avg = averaged() && stopped !== 'diverged';
+    const th = avg ? f64View(s.x, p.avg, dd + 1) : f64View(s.x, p.theta, dd);
     return {
       weights: th.slice(0, ds.d),
       intercept: intercept ? th[ds.d]! : 0,
-      eta: f64View(s.x, p.state, 1)[0]!,
+      eta: avg ? th[dd]! : f64View(s.x, p.state, 1)[0]!,
       objective: obj,
       history,
       iterations,

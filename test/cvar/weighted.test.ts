@@ -7,7 +7,7 @@
  * reference; and `projectCvarSet` for equal weights.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cvar, init, projectCvarSet, valueAtRisk } from '../../bindings/index.js';
+import { cvar, init, projectCvarSet, projectCvarSetInfo, valueAtRisk } from '../../bindings/index.js';
 import { normalizeWeights, projectWeightedCvar, readWeights, weightedCvarAndVar } from '../../bindings/cvar/weighted.js';
 import { randomVector, uniforms } from '../helpers.js';
 import { liftedQpReference } from './qp-reference.js';
@@ -94,6 +94,24 @@ describe('weighted CVaR (WASM)', () => {
         expect(Math.abs(r.cvar - weightedCvarSortRef(v, p, beta))).toBeLessThan(1e-12);
       }
     }
+  });
+
+  it('is what cvar, valueAtRisk and projectCvarSet compute with options.weights', () => {
+    const { losses, counts, expanded } = duplicated(21, 30);
+    expect(Math.abs(cvar(losses, 0.85, { weights: counts }) - cvar(expanded, 0.85))).toBeLessThan(1e-12);
+    expect(valueAtRisk(losses, 0.85, { weights: counts })).toBe(valueAtRisk(expanded, 0.85));
+    const p = normalizeWeights(counts);
+    const kappa = cvar(expanded, 0.85) - 0.3;
+    const direct = projectWeightedCvar('test', losses, p, 0.85, kappa).x;
+    const viaApi = projectCvarSet(losses, 0.85, kappa, undefined, { weights: counts });
+    expect(Array.from(viaApi)).toEqual(Array.from(direct));
+    // equal weights through the weighted path: the same projection and a as without weights
+    const eq = projectCvarSetInfo(losses, 0.85, kappa, undefined, { weights: new Array(30).fill(2) });
+    const plain = projectCvarSetInfo(losses, 0.85, kappa);
+    for (let i = 0; i < 30; i++) expect(Math.abs(eq.x[i]! - plain.x[i]!)).toBeLessThan(1e-9);
+    expect(Math.abs(eq.a - plain.a)).toBeLessThan(1e-9);
+    expect(() => cvar(losses, 0.85, { weights: [1, 2] })).toThrow(/cvar: options\.weights must have length 30/);
+    expect(() => projectCvarSet(losses, 0.85, 0, undefined, { weights: new Array(30).fill(-1) })).toThrow(/projectCvarSet: options\.weights\[0\] must be ≥ 0/);
   });
 
   it('reads weights with named errors', () => {
