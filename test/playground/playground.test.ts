@@ -198,17 +198,53 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
       expect((after.find((x) => x.name === 'prox')!.params as { lambda: number }).lambda).toBe(1.2);
       expect((after.find((x) => x.name === 'bounds')!.params as { pixels: number[] }).pixels.some((v) => v > 0)).toBe(true);
 
-      // Cancel: start a long sweep (20 epochs, seconds), cancel it, then run the default one again to the same digest.
-      const epochs = page.locator('#panel-cvar input[type="range"]').first();
-      await epochs.fill('20');
+      // Cancel: start a long training run (300 steps of the language model, many seconds even on an idle
+      // machine), cancel it, then run the default one again to the same digest.
+      const steps = page.locator('#panel-lm input[type="range"]').first();
+      await steps.fill('300');
+      await page.locator('#panel-lm button.run').click();
+      await page.locator('#panel-lm button.cancel').click();
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-lm')!.dataset.state === 'cancelled');
+      expect(await page.locator('#panel-lm .what').textContent()).toBe('cancelled');
+      await steps.fill('40');
+      await page.locator('#panel-lm button.run').click();
+      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-lm')!.dataset.state === 'done', undefined, { timeout: 90_000 });
+      expect((await panelStates(page)).find((x) => x.name === 'lm')!.digest).toBe(before.lm);
+
+      // Settings other than the defaults, for every panel: a second seed in the footer (each panel that
+      // draws from it runs again), and one control moved on each of the others (ot-barycenter and bounds
+      // were drawn on above). Every digest changes and still equals Node's on the parameters shown.
+      const t1 = Date.now();
+      // Smaller sizes first, so that the second runs stay short (set silently: the seed change runs them).
+      await page.evaluate((sizes) => {
+        for (const [panel, value] of sizes) document.querySelector<HTMLInputElement>(`#panel-${panel} input[type="range"]`)!.value = value;
+      }, [['lm', '10'], ['federated', '40'], ['saddle', '100'], ['sparse', '0.5'], ['causal', '150'], ['constrained', '10']]);
+      await page.locator('#seed').fill('7');
+      await page.locator('#seed').dispatchEvent('change');
+      await page.locator('#panel-cvar select').selectOption('0.99');
       await page.locator('#panel-cvar button.run').click();
-      await page.locator('#panel-cvar button.cancel').click();
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'cancelled');
-      expect(await page.locator('#panel-cvar .what').textContent()).toBe('cancelled');
-      await epochs.fill('5');
-      await page.locator('#panel-cvar button.run').click();
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('#panel-cvar')!.dataset.state === 'done', undefined, { timeout: 90_000 });
-      expect((await panelStates(page)).find((x) => x.name === 'cvar')!.digest).toBe(before.cvar);
+      await page.locator('#panel-tucker select').selectOption('canyon');
+      await page.locator('#panel-policy input[type="range"]').first().fill('0.5');
+      await page.locator('#panel-forecast select').selectOption('28');
+      const moved = NAMES.filter((n) => !changed.includes(n as (typeof changed)[number]));
+      await page.waitForFunction((b) => Object.entries(b).every(([n, d]) => {
+        const s = document.querySelector<HTMLElement>(`section[data-panel="${n}"]`)!;
+        return s.dataset.state === 'done' && s.dataset.digest !== d;
+      }), Object.fromEntries(moved.map((n) => [n, before[n]])), { timeout: 150_000 });
+      await page.waitForTimeout(300); // a last queued run of a live panel
+      await settled(page);
+      const second = await panelStates(page);
+      for (const name of moved) {
+        const s = second.find((x) => x.name === name)!;
+        expect(s.state).toBe('done');
+        const seeded = Object.hasOwn(s.params as object, 'seed');
+        if (seeded) expect((s.params as { seed: number }).seed, `${name}: the second seed`).toBe(7);
+        expect(s.digest, `${name} at non-default settings`).not.toBe(before[name]);
+        expect(s.digest, `${name} at non-default settings (${JSON.stringify(s.params).slice(0, 120)}): Chromium vs Node`).toBe(await nodeDigest(name, s.params));
+      }
+      // The prox signal is drawn again from the new seed (its parameters carry the signal, not the seed).
+      expect((second.find((x) => x.name === 'prox')!.params as { signal: number[] }).signal).toEqual(PANELS.prox.defaults(data, 7).signal);
+      timings.desktopSecondSettingsMs = Date.now() - t1;
 
       const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
       timings.desktopLongTasks = longTasks.length;
