@@ -104,7 +104,8 @@ function report(ctx: DemoContext, name: string, X: Tensor, rows: TensorPoint[], 
   ctx.log(`  rank selection for error ≤ ${target}: ${cells.join(', ')}`);
 }
 
-function figure(panels: { title: string; rows: TensorPoint[]; target: number }[], note: string): string {
+/** The section's figure: one panel per tensor, error vs numbers stored, the target error as a rule. */
+export function tensorFigure(panels: { title: string; rows: TensorPoint[]; target: number }[], note: string): string {
   return lineFigure({
     title: `Tensor decompositions on the shipped tensors: relative error against the numbers stored${note}`,
     width: 860,
@@ -125,30 +126,34 @@ function figure(panels: { title: string; rows: TensorPoint[]; target: number }[]
   });
 }
 
+/** The photograph's settings: the tour's, and the full section's (also used by scripts/tucker-experiment.ts). */
+export const PHOTO_QUICK: TensorSweep = { cpRanks: [5, 20], budgets: [1200, 4800], ttTols: [0.2, 0.1], cpIter: 15, nnIter: 20, hooiIter: 3, nonNegative: false };
+export const PHOTO_FULL: TensorSweep = { cpRanks: [2, 5, 10, 20, 30], budgets: [600, 1200, 2400, 4800, 9600], ttTols: [0.3, 0.2, 0.12, 0.08, 0.05], cpIter: 30, nnIter: 40, hooiIter: 5, nonNegative: true };
+/** The digits (full section only): core-shape and CP-rank selection side by side, no non-negative variants (time). */
+export const DIGITS_FULL: TensorSweep = { cpRanks: [5, 10, 20], budgets: [2000, 4000, 8000, 16000, 32000], ttTols: [0.6, 0.5, 0.4, 0.3, 0.2], cpIter: 25, nnIter: 0, hooiIter: 5, nonNegative: false };
+/** Target errors of the rank-selection line. */
+export const PHOTO_TARGET = 0.1;
+export const DIGIT_TARGET = 0.4;
+
 function run(ctx: DemoContext): void {
   const photo = parsePpm(boatsPpm);
   const quick = ctx.quick === true;
   // Non-negative Tucker (multiplicative updates) and CP at large ranks dominate the time: the full
   // section keeps them to 40–60 sweeps so that it stays within ~20 s.
-  const photoSweep: TensorSweep = quick
-    ? { cpRanks: [5, 20], budgets: [1200, 4800], ttTols: [0.2, 0.1], cpIter: 15, nnIter: 20, hooiIter: 3, nonNegative: false }
-    : { cpRanks: [2, 5, 10, 20, 30], budgets: [600, 1200, 2400, 4800, 9600], ttTols: [0.3, 0.2, 0.12, 0.08, 0.05], cpIter: 30, nnIter: 40, hooiIter: 5, nonNegative: true };
-  const TARGET = 0.1;
+  const photoSweep = quick ? PHOTO_QUICK : PHOTO_FULL;
+  const TARGET = PHOTO_TARGET;
   const photoRows = sweepTensor(photo, photoSweep);
   report(ctx, 'Colour photograph (F. Beato, boats at Nagasaki, c. 1865)', photo, photoRows, TARGET);
   const panels = [{ title: `photograph, ${photo.shape.join(' × ')}`, rows: photoRows, target: TARGET }];
   if (!quick) {
     const { images } = digits();
     const dig: Tensor = { data: Float64Array.from(images.flat()), shape: [images.length, 8, 8] };
-    // the digits: core-shape and CP-rank selection side by side (no non-negative variants, to stay short)
-    const digitSweep: TensorSweep = { cpRanks: [5, 10, 20], budgets: [2000, 4000, 8000, 16000, 32000], ttTols: [0.6, 0.5, 0.4, 0.3, 0.2], cpIter: 25, nnIter: 0, hooiIter: 5, nonNegative: false };
-    const DIGIT_TARGET = 0.4;
-    const digitRows = sweepTensor(dig, digitSweep);
+    const digitRows = sweepTensor(dig, DIGITS_FULL);
     report(ctx, 'Handwritten digits (UCI, 1797 images of 8×8)', dig, digitRows, DIGIT_TARGET);
     panels.push({ title: `UCI digits, ${dig.shape.join(' × ')}`, rows: digitRows, target: DIGIT_TARGET });
   }
   if (quick) ctx.log('  (quick tour: the photograph only, 2 settings per model, no non-negative variants; `proxkit demo tensor` runs both tensors in full)');
-  writeOutput(ctx, 'proxkit-tensor.svg', figure(panels, quick ? ' (quick tour)' : ''), 'figure: error vs numbers stored');
+  writeOutput(ctx, 'proxkit-tensor.svg', tensorFigure(panels, quick ? ' (quick tour)' : ''), 'figure: error vs numbers stored');
 }
 
 export const tensorDemo: DemoSection = {

@@ -89,7 +89,23 @@ export interface CpResult extends CpDecomposition {
   /** Relative error after each sweep (non-increasing with `nonNegative` or without `lineSearch`). */
   history: number[];
   /** Extrapolation steps tried and kept (both 0 without `lineSearch`). */
-  lineSearch: { tried: number; accepted: number };
+  lineSearch: CpLineSearchCounts;
+}
+
+/** How often {@link cp}'s extrapolation step was tried and kept. */
+export interface CpLineSearchCounts {
+  /** Extrapolated factors evaluated (one per sweep after the first). */
+  tried: number;
+  /** Of those, the ones kept because they lowered the error. */
+  accepted: number;
+}
+
+/** A CP model as {@link cpReconstruct} reads it. */
+export interface CpModelInput {
+  /** N ≥ 2 factor matrices, factors[n] Iₙ × R row-major (any arrays of numbers). */
+  factors: ArrayLike<number>[];
+  /** The R component weights. */
+  weights: ArrayLike<number>;
 }
 
 const CP_KEYS = optionKeys<CpOptions>({
@@ -480,7 +496,7 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
  * @param d  `{ factors, weights }`: N ≥ 2 matrices Iₙ × R (row-major, R = weights.length) and R weights.
  * @throws ParameterError/ShapeError for malformed factors or weights; NonFiniteError for NaN/±Inf.
  */
-export function cpReconstruct(d: { factors: ArrayLike<number>[]; weights: ArrayLike<number> }): Tensor {
+export function cpReconstruct(d: CpModelInput): Tensor {
   const fn = 'cpReconstruct';
   if (d === null || typeof d !== 'object') throw parameterError(fn, 'd', 'a CP model { factors, weights }', d);
   const weights = finiteArray(fn, 'weights', (d as { weights: unknown }).weights);

@@ -29,6 +29,12 @@ export interface TensorTrain {
   cores: Tensor[];
 }
 
+/** A tensor train as {@link ttReconstruct} reads it: cores with any arrays of numbers as data. */
+export interface TensorTrainInput {
+  /** cores[k] of shape [r_k, I_k, r_{k+1}], r₀ = r_N = 1. */
+  cores: TensorInput[];
+}
+
 /** Result of {@link tensorTrain}. */
 export interface TensorTrainResult extends TensorTrain {
   /** The TT ranks [1, r₁, …, r_{N−1}, 1]. */
@@ -129,7 +135,7 @@ export function tensorTrain(X: TensorInput, options: TensorTrainOptions = {}): T
  * @param tt  `{ cores }`: N ≥ 2 tensors of shapes [r_k, I_k, r_{k+1}], r₀ = r_N = 1, neighbouring ranks equal.
  * @throws ParameterError/ShapeError for malformed or mismatched cores; NonFiniteError for NaN/±Inf.
  */
-export function ttReconstruct(tt: TensorTrain | { cores: TensorInput[] }): Tensor {
+export function ttReconstruct(tt: TensorTrain | TensorTrainInput): Tensor {
   const fn = 'ttReconstruct';
   if (tt === null || typeof tt !== 'object') throw parameterError(fn, 'tt', 'a tensor train { cores }', tt);
   const cores = (tt as { cores: unknown }).cores;
