@@ -11,8 +11,9 @@
  * pretraining seed (synthetic signals, gate initialisation), RLinear on none: several seeds.
  *
  * Usage: node scripts/forecast.mjs fullshot [--quick] [--out DIR]  (JSON + SVG + Markdown table)
+ *        node scripts/forecast.mjs fullshot --figure [--out DIR]   (redraws the SVG and tables from the JSON)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../bindings/index.js';
 import { fineTuneSuperLinear, fitRLinear, pretrainSuperLinear } from '../bindings/forecast/index.js';
@@ -28,6 +29,8 @@ const stride = quick ? 8 : 1;
 const seeds = quick ? [1, 2] : [1, 2, 3, 4, 5];
 const grid = [1e-3, 1e-2, 1e-1, 1, 10];
 const gateEpochs = 10;
+const figureOnly = args.includes('--figure');
+const name = quick ? 'forecast-fullshot-quick' : 'forecast-fullshot';
 
 await init();
 const { z, N, split, train } = loadBirths();
@@ -57,8 +60,8 @@ interface HorizonRun {
   rlinear: { validation: number[]; ridge: number; mse: number; mae: number; defaultRidge: { mse: number; mae: number } };
   seeds: SeedRun[];
 }
-const runs: HorizonRun[] = [];
-for (const H of [96, 7]) {
+const runs: HorizonRun[] = figureOnly ? (JSON.parse(readFileSync(join(outDir, `${name}.json`), 'utf8')) as { runs: HorizonRun[] }).runs : [];
+for (const H of figureOnly ? [] : [96, 7]) {
   // RLinear: ridge chosen on the inner split, refitted on the training part
   const rlVal = grid.map((ridge) => {
     const m = fitRLinear(innerTrain, { lookback: L, horizon: H, ridge, stride });
@@ -102,42 +105,42 @@ for (const H of [96, 7]) {
 }
 
 mkdirSync(outDir, { recursive: true });
-const name = quick ? 'forecast-fullshot-quick' : 'forecast-fullshot';
 const config = {
   data: 'US daily births 1994–2003 (CDC/NCHS), standardised by the training mean and sd', split, test: N - split, innerSplit: inner,
   lookback: L, samplesPerExpert: samples, stride, seeds, grid, gateEpochs, topK: 3,
 };
-writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config, runs }, null, 1));
+if (!figureOnly) writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ config, runs }, null, 1));
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const sdev = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
 const pm = (v: number[]) => `${mean(v).toFixed(4)} ± ${sdev(v).toFixed(4)}`;
+const seedAxis = (r: HorizonRun) => r.seeds.map((x) => x.seed);
 writeFileSync(join(outDir, `${name}.svg`), lineFigure({
-  title: 'Super-Linear fine-tuned on the births training part vs RLinear on the same part',
-  columns: 3,
-  width: 1080,
+  title: 'Super-Linear fine-tuned on the births training 80 % vs RLinear fitted to the same 80 %',
+  columns: 2,
+  width: 960,
   panels: [
     ...runs.map((r) => ({
-      title: `held-out MSE per pretraining seed, H = ${r.H}`,
-      x: { label: 'seed' },
+      title: `held-out MSE, H = ${r.H}, per pretraining seed`,
+      x: { label: 'pretraining seed' },
       y: { label: 'MSE (standardised)' },
       series: [
-        { name: 'Super-Linear fine-tuned', x: r.seeds.map((s) => s.seed), y: r.seeds.map((s) => s.fineTuned.mse) },
-        { name: '… and its gate', x: r.seeds.map((s) => s.seed), y: r.seeds.map((s) => s.fineTunedGate.mse) },
-        { name: `RLinear (ridge ${r.rlinear.ridge}, chosen)`, x: r.seeds.map((s) => s.seed), y: r.seeds.map(() => r.rlinear.mse) },
-        ...(r.rlinear.ridge === 1e-2 ? [] : [{ name: 'RLinear (ridge 1e-2)', x: r.seeds.map((s) => s.seed), y: r.seeds.map(() => r.rlinear.defaultRidge.mse) }]),
+        { name: 'Super-Linear fine-tuned (experts)', x: seedAxis(r), y: r.seeds.map((x) => x.fineTuned.mse) },
+        { name: 'Super-Linear fine-tuned (experts + gate)', x: seedAxis(r), y: r.seeds.map((x) => x.fineTunedGate.mse) },
+        { name: 'RLinear, ridge chosen on the inner split', x: seedAxis(r), y: r.seeds.map(() => r.rlinear.mse) },
+        { name: 'RLinear, ridge 1e-2', x: seedAxis(r), y: r.seeds.map(() => r.rlinear.defaultRidge.mse) },
       ],
     })),
-    {
-      title: 'inner validation MSE over the regularisation grid, H = 96',
-      x: { label: 'prior (Super-Linear) / ridge (RLinear)', scale: 'log' as const },
+    ...runs.map((r) => ({
+      title: `inner-split validation MSE, H = ${r.H}`,
+      x: { label: 'prior (Super-Linear) or ridge (RLinear)', scale: 'log' as const },
       y: { label: 'validation MSE' },
       series: [
-        ...runs[0]!.seeds.map((s) => ({ name: `Super-Linear seed ${s.seed}`, x: grid, y: s.validation })),
-        { name: 'RLinear', x: grid, y: runs[0]!.rlinear.validation },
+        { name: 'Super-Linear fine-tuned (experts)', x: grid, y: grid.map((_, i) => mean(r.seeds.map((x) => x.validation[i]!))) },
+        { name: 'RLinear, ridge chosen on the inner split', x: grid, y: r.rlinear.validation },
       ],
-    },
+    })),
   ],
-  caption: `Zero-shot Super-Linear (synthetic pretraining, ${samples} series per expert) fine-tuned on the training 80 % by fineTuneSuperLinear; the pull toward the pretrained experts and RLinear's ridge each chosen on an inner split of the training part.`,
+  caption: `Top: test MSE over the held-out 20 % (every origin). Bottom: the choice of the regularisation on the training part (Super-Linear: mean over ${runs[0]?.seeds.length ?? 0} seeds). Zero-shot Super-Linear (synthetic pretraining) fine-tuned by fineTuneSuperLinear; the pull toward the pretrained experts and RLinear's ridge toward 0 are on the same relative scale.`,
 }));
 for (const r of runs) {
   console.log(`\n| H = ${r.H} (${r.testOrigins} origins) | MSE | MAE |\n|---|---|---|`);
