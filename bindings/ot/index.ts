@@ -19,3 +19,4 @@ export { sinkhornLazy, type SinkhornLazyOptions, type SinkhornLazyResult } from 
 export { otMapping, barycentricProjection, type OtMapping, type OtMappingOptions } from './maps.js';
 export { otLoss, type OtLossOptions, type OtLossResult } from './loss.js';
 export { gromovBarycenter, type GromovBarycenterOptions, type GromovBarycenterResult } from './gwbarycenter.js';
+export { partialGromovWasserstein, type PartialGromovOptions, type PartialGromovResult } from './partialgw.js';

@@ -1,7 +1,7 @@
 /** The bad-input sweep (test/fuzz.ts) over the OT family's GW, divergence, lazy and mapping functions. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  barycentricProjection, entropicGromovWasserstein, fusedGromovWasserstein, gromovBarycenter, gromovWasserstein, init, otLoss, otMapping, sinkhornDivergence, sinkhornLazy,
+  barycentricProjection, entropicGromovWasserstein, fusedGromovWasserstein, gromovBarycenter, gromovWasserstein, init, otLoss, partialGromovWasserstein, otMapping, sinkhornDivergence, sinkhornLazy,
 } from '../../bindings/index.js';
 import { fuzzArguments } from '../fuzz.js';
 
@@ -15,11 +15,12 @@ const Y = () => ({ data: [0, 1, 2, 0], rows: 2, cols: 2 });
 const looseTol = (i: number): string => `arg${i}.tol=Infinity`;
 
 describe('ot geometry: every bad argument gives a typed error, no leak, module usable', () => {
-  it('gromovWasserstein, fusedGromovWasserstein, gromovBarycenter, entropicGromovWasserstein', () => {
+  it('gromovWasserstein, fusedGromovWasserstein, gromovBarycenter, partialGromovWasserstein, entropicGromovWasserstein', () => {
     // restarts = 1e12 is a valid count that only runs long; a bigint seed is valid
     expect(fuzzArguments('gromovWasserstein', gromovWasserstein, [C(), C(), p, p, { loss: 'square', maxIter: 20, tol: 1e-9, restarts: 1, seed: 1, spectral: 2 }], { accept: [looseTol(4), 'arg4.seed=a bigint'], skip: ['arg4.restarts=1e12'], optionalFrom: 4 })).toEqual([]);
     expect(fuzzArguments('fusedGromovWasserstein', fusedGromovWasserstein, [C(), C(), C(), p, p, { alpha: 0.5, maxIter: 20 }], { kinds: { 'arg5.alpha': 'real' }, optionalFrom: 5 })).toEqual([]);
     expect(fuzzArguments('gromovBarycenter', gromovBarycenter, [[C(), C()], [p, p], 2, { lambdas: p, p, maxIter: 3, tol: 1e-9, seed: 1, gw: { spectral: 1, maxIter: 20 } }], { accept: [looseTol(3), 'arg3.seed=a bigint'], optionalFrom: 3 })).toEqual([]);
+    expect(fuzzArguments('partialGromovWasserstein', partialGromovWasserstein, [C(), C(), p, [1, 1], { mass: 0.5, maxIter: 20, tol: 1e-9, restarts: 1, seed: 1 }], { accept: [looseTol(4), 'arg4.seed=a bigint'], skip: ['arg4.restarts=1e12'], optionalFrom: 4 })).toEqual([]);
     expect(fuzzArguments('entropicGromovWasserstein', entropicGromovWasserstein, [C(), C(), p, p, { reg: 0.5, maxIter: 5, innerMaxIter: 50 }])).toEqual([]);
   });
 
