@@ -128,7 +128,6 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   wassersteinCpDictionary: [{
   partialGromovWasserstein: [{ fn: 'partialGromovWasserstein', key: 'mass', call: (o) => api.partialGromovWasserstein(M2, M2, a2, a2, { ...o }) }],
   gromovBarycenter: [{ fn: 'gromovBarycenter', key: 'lambdas', call: (o) => api.gromovBarycenter([M2], [a2], 2, { maxIter: 2, ...o }) }],
-  gromovBarycenter: [{ fn: 'gromovBarycenter', key: 'lambdas', call: (o) => api.gromovBarycenter([M2], [a2], 2, { maxIter: 2, ...o }) }],
     fn: 'wassersteinCpDictionary', key: 'rank',
     call: (o) => api.wassersteinCpDictionary([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]], { rank: 1, reg: 0.5, maxIter: 1, innerIter: 2, ...o }),
   }],
