@@ -1,13 +1,14 @@
 /**
  * minimizeCvar with iterate averaging reaches the optimum on the diabetes regression (β = 0.9), for
  * every step size in a range, against certified references it does not share code with:
- * - absolute loss: the LP min_θ CVaR_β(|Xw + b − y|), solved by cvarQp on the 2n scenarios ±rᵢ, with a
- *   lower bound from weak duality built here from cvarQp's multipliers (see absoluteReference);
+ * - absolute loss: cvarReference's LP (cvarQp on the 2n scenarios ±rᵢ) with its weak-duality lower
+ *   bound, itself checked here against the lifted LP solved by the interior-point reference;
  * - squared loss: cvarReference (Newton on the smoothed form, a dual lower bound).
  * Plus: the averaged model of the WASM epoch loop equals that of the plain-TS loop of a user loss.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cvar, cvarQp, cvarReference, init, minimizeCvar } from '../../bindings/index.js';
+import { cvar, cvarReference, init, minimizeCvar } from '../../bindings/index.js';
+import { liftedQpReference } from './qp-reference.js';
 import { diabetesProblem } from '../../bindings/cvar/data.js';
 
 beforeAll(() => init());
@@ -28,67 +29,43 @@ function absoluteCvar(w: ArrayLike<number>, b: number): number {
   return cvar(r, BETA);
 }
 
-/**
- * min_{w,b} CVaR_β(|rᵢ|), rᵢ = xᵢw + b − yᵢ, as an LP: with k = (1 − β)n of the worst |rᵢ| positive,
- * CVaR_β(|r|) over n samples equals the CVaR over the 2n values ±rᵢ at tail count k (the top k of ±rᵢ are
- * the k largest |rᵢ|), so: minimise c over (w, b, e, c) s.t. CVaR_{β'}(rows (xᵢ, 1, −yᵢ, −1), (−xᵢ, −1, yᵢ, −1)) ≤ 0,
- * e = 1, β' = 1 − k/(2n) — a cvarQp with P = 0.
- * Lower bound: for u with Xᵀu = 0, 1ᵀu = 0 and |u|/s in {0 ≤ w ≤ 1/k, Σw ≤ 1},
- *   −Σuᵢyᵢ = Σuᵢrᵢ(θ) ≤ s·CVaR_β(|r(θ)|) for every θ,
- * with u = λ₊ − λ₋ from the multipliers of the two copies of each row, projected onto {Xᵀu = 0, 1ᵀu = 0}.
- */
-function absoluteReference(): { objective: number; lowerBound: number } {
-  const N = d + 3;
-  const m = 2 * n;
-  const A = new Float64Array(m * N);
-  for (let i = 0; i < n; i++) {
-    for (const [r, sg] of [[i, 1], [n + i, -1]] as const) {
-      for (let j = 0; j < d; j++) A[r * N + j] = sg * X.data[i * d + j]!;
-      A[r * N + d] = sg;
-      A[r * N + d + 1] = -sg * problem.y[i]!;
-      A[r * N + d + 2] = -1;
+describe("cvarReference with loss 'absolute'", () => {
+  it('brackets the LP optimum of the lifted problem solved by the interior-point reference', () => {
+    for (const [rowsUsed, cols, beta, fitIntercept] of [[40, 3, 0.9, true], [36, 4, 0.75, false], [50, 2, 0.5, true]] as const) {
+      const Xs = new Float64Array(rowsUsed * cols);
+      for (let i = 0; i < rowsUsed; i++) for (let j = 0; j < cols; j++) Xs[i * cols + j] = X.data[i * d + j]!;
+      const ys = problem.y.subarray(0, rowsUsed);
+      const ref = cvarReference({ X: { data: Xs, rows: rowsUsed, cols }, y: ys, loss: 'absolute', beta, fitIntercept });
+      // the lifted LP: variables (w, b, t, s), min t + Σsᵢ/k s.t. sᵢ ≥ ±rᵢ − t, s ≥ 0 — as min c s.t.
+      // CVaR_β(|r| − c) ≤ 0 with |r| split into its two signed copies, over (w, b, e, c) with e = 1
+      const N = cols + (fitIntercept ? 1 : 0) + 2;
+      const m = 2 * rowsUsed;
+      const A = new Float64Array(m * N);
+      for (let i = 0; i < rowsUsed; i++) for (const [r, sg] of [[i, 1], [rowsUsed + i, -1]] as const) {
+        for (let j = 0; j < cols; j++) A[r * N + j] = sg * Xs[i * cols + j]!;
+        if (fitIntercept) A[r * N + cols] = sg;
+        A[r * N + N - 2] = -sg * ys[i]!;
+        A[r * N + N - 1] = -1;
+      }
+      const q = new Float64Array(N);
+      q[N - 1] = 1;
+      const E = new Float64Array(N);
+      E[N - 2] = 1;
+      const ip = liftedQpReference({ n: N, m, P: null, q, A, beta: 1 - ((1 - beta) * rowsUsed) / m, kappa: 0, B: E, p: 1, l: Float64Array.of(1), u: Float64Array.of(1) });
+      expect(ip.residual).toBeLessThan(1e-8);
+      expect(ref.lowerBound).toBeLessThanOrEqual(ip.objective + 1e-9);
+      expect(ref.objective).toBeGreaterThanOrEqual(ip.objective - 1e-9);
+      expect(ref.gap).toBeLessThan(1e-4 * ip.objective);
     }
-  }
-  const q = new Float64Array(N);
-  q[d + 2] = 1;
-  const B = new Float64Array(N);
-  B[d + 1] = 1;
-  const lp = cvarQp({ q, A: { data: A, rows: m, cols: N }, beta: 1 - (1 - BETA) / 2, kappa: 0, B: { data: B, rows: 1, cols: N }, l: [1], u: [1] }, { maxIter: 50000 });
-  const objective = absoluteCvar(lp.x.subarray(0, d), lp.x[d]!);
-  const u = new Float64Array(n);
-  for (let i = 0; i < n; i++) u[i] = lp.dualCvar[i]! - lp.dualCvar[n + i]!;
-  // u ← u − Z(ZᵀZ)⁻¹Zᵀu, Z = [X, 1], by Gaussian elimination on the (d + 1)×(d + 1) normal equations
-  const D = d + 1;
-  const z = (i: number, j: number): number => (j < d ? X.data[i * d + j]! : 1);
-  const G = new Float64Array(D * D);
-  const c = new Float64Array(D);
-  for (let i = 0; i < n; i++) for (let a = 0; a < D; a++) {
-    c[a]! += z(i, a) * u[i]!;
-    for (let b = 0; b < D; b++) G[a * D + b]! += z(i, a) * z(i, b);
-  }
-  for (let col = 0; col < D; col++) for (let row = col + 1; row < D; row++) {
-    const f = G[row * D + col]! / G[col * D + col]!;
-    for (let j = col; j < D; j++) G[row * D + j]! -= f * G[col * D + j]!;
-    c[row]! -= f * c[col]!;
-  }
-  for (let row = D - 1; row >= 0; row--) {
-    for (let j = row + 1; j < D; j++) c[row]! -= G[row * D + j]! * c[j]!;
-    c[row]! /= G[row * D + row]!;
-  }
-  for (let i = 0; i < n; i++) { let v = 0; for (let a = 0; a < D; a++) v += z(i, a) * c[a]!; u[i]! -= v; }
-  let l1 = 0, top = 0, uy = 0;
-  for (let i = 0; i < n; i++) { l1 += Math.abs(u[i]!); top = Math.max(top, Math.abs(u[i]!)); uy += u[i]! * problem.y[i]!; }
-  const s = Math.max(l1, (1 - BETA) * n * top);
-  // −u is as valid as u: the bound is |Σuᵢyᵢ|/s
-  return { objective, lowerBound: Math.abs(uy) / s };
-}
+  });
+});
 
 describe('minimizeCvar with averaging reaches the optimum (diabetes, β = 0.9)', () => {
   // 300 epochs, SPL+ (the default method), step γ/√(t + 1), the mean of the second half of the iterates
   const settings = { epochs: 300, schedule: 'sqrt', averaging: 'tail' } as const;
 
   it('absolute loss: within 0.5 % of the certified LP optimum for every γ in [0.003, 1]', () => {
-    const ref = absoluteReference();
+    const ref = cvarReference({ X, y: problem.y, loss: 'absolute', beta: BETA });
     expect(ref.lowerBound).toBeLessThanOrEqual(ref.objective);
     expect((ref.objective - ref.lowerBound) / ref.lowerBound).toBeLessThan(1e-4);
     for (const stepSize of [0.003, 0.01, 0.03, 0.1, 0.3, 1]) {

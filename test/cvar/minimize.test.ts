@@ -166,7 +166,7 @@ describe('minimizeCvar API', () => {
     expect(() => minimizeCvar({ X: rows, y, loss: 'hinge' as never })).toThrow(ParameterError);
     expect(() => minimizeCvar({ X: [[1], [2]], y: [1, 2], loss: 'logistic' })).toThrow('minimizeCvar: y[1] must be a label −1, 0 or 1 for the logistic loss (got 2)');
     expect(() => minimizeCvar({ X: rows, y, loss: { value: () => NaN, derivative: () => 0 } })).toThrow(NonFiniteError);
-    expect(() => cvarReference({ X: rows, y, loss: 'absolute' as never })).toThrow(`cvarReference: loss must be 'squared' or 'logistic' (got "absolute")`);
+    expect(() => cvarReference({ X: rows, y, loss: 'hinge' as never })).toThrow(`cvarReference: loss must be 'squared', 'logistic' or 'absolute' (got "hinge")`);
     expect(() => cvarReference({ X: rows, y, beta: 2 })).toThrow('cvarReference: beta must be in [0, 1) (got 2)');
     expect(memoryStats().allocatedBytes).toBe(before);
   });
