@@ -1,0 +1,30 @@
+// AssemblyScript spec for the scalar transcendentals (assembly/math.ts): exact values, and the
+// logistic loss and slope against their defining identities inside WebAssembly itself.
+import { mathExp, mathLog, mathLog1p, logisticLoss, logisticSlope } from "../assembly/math";
+
+describe("math", () => {
+  test("exact values", () => {
+    expect(mathExp(0)).toBe(1.0);
+    expect(mathLog(1)).toBe(0.0);
+    expect(mathLog1p(0)).toBe(0.0);
+    expect(logisticLoss(0)).toBe(Math.LN2);
+    expect(logisticSlope(0)).toBe(-0.5);
+  });
+
+  test("log undoes exp, and log1p(x) = log(1 + x) where 1 + x is exact", () => {
+    for (let i = -40; i <= 40; i++) {
+      const x = <f64>i * 0.37;
+      expect(Math.abs(mathLog(mathExp(x)) - x)).toBeLessThanOrEqual(4e-16 * Math.max(1.0, Math.abs(x)));
+    }
+    expect(mathLog1p(1.0)).toBe(mathLog(2.0));
+    expect(mathLog1p(-0.5)).toBe(mathLog(0.5));
+  });
+
+  test("φ(m) − φ(−m) = −m and φ'(m) + φ'(−m) = −1 for the logistic loss", () => {
+    for (let i = -30; i <= 30; i++) {
+      const m = <f64>i * 1.3;
+      expect(Math.abs(logisticLoss(m) - logisticLoss(-m) + m)).toBeLessThanOrEqual(1e-14 * Math.max(1.0, Math.abs(m)));
+      expect(Math.abs(logisticSlope(m) + logisticSlope(-m) + 1)).toBeLessThanOrEqual(1e-15);
+    }
+  });
+});
