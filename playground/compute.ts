@@ -900,8 +900,10 @@ const causalPanel: PanelSpec<CausalParams> = {
 
 // -------------------------------------------------------------------------------------------- saddle
 
-/** Parameters of the saddle panel: online hinge-loss classification on a seeded stream (the hinge loss needs only exact arithmetic, so the digest is the same in Node and every browser; the logistic path calls Math.exp in JavaScript). */
+/** Parameters of the saddle panel: online classification on a seeded stream, with the hinge or the logistic loss (the logistic loss is computed by proxkit's WASM scalar kernels, so its digest is the same in Node and every browser too). */
 export interface SaddleParams {
+  /** The loss φ(y⟨a, w⟩): 'logistic' (log(1 + e^{−u})) or 'hinge' (max(0, 1 − u)). */
+  loss: 'logistic' | 'hinge';
   /** Rounds T of the stream. */
   rounds: number;
   /** Fraction of labels flipped. */
@@ -916,8 +918,9 @@ const ETAS = [0.01, 0.0316, 0.1, 0.316, 1, 3.16, 10, 31.6, 100];
 
 const saddlePanel: PanelSpec<SaddleParams> = {
   needs: [],
-  defaults: (_data, seed) => ({ rounds: 400, flip: 0.1, radius: 3, seed }),
+  defaults: (_data, seed) => ({ loss: 'logistic', rounds: 400, flip: 0.1, radius: 3, seed }),
   run(p, _data, progress) {
+    if (p.loss !== 'logistic' && p.loss !== 'hinge') throw new Error(`saddle panel: loss must be 'logistic' or 'hinge' (got ${String(p.loss)})`);
     const d = 10;
     const T = p.rounds;
     const r = rng(p.seed);
@@ -930,10 +933,10 @@ const saddlePanel: PanelSpec<SaddleParams> = {
       for (let k = 0; k < d; k++) s += row[k]! * wStar[k]!;
       return (s >= 0 ? 1 : -1) * (u[t]! < p.flip ? -1 : 1);
     });
-    const best = bestInHindsight(X, y, 'hinge', p.radius);
+    const best = bestInHindsight(X, y, p.loss, p.radius);
     const runs = ETAS.map((eta, k) => {
       progress(k / ETAS.length, `η = ${eta}`);
-      return { eta, ogd: ogd(X, y, 'hinge', { eta, comparator: best.u }), implicit: implicitFtrl(X, y, 'hinge', { eta, comparator: best.u }) };
+      return { eta, ogd: ogd(X, y, p.loss, { eta, comparator: best.u }), implicit: implicitFtrl(X, y, p.loss, { eta, comparator: best.u }) };
     });
     const final = (r: { cumulativeLoss: number[] }) => r.cumulativeLoss[T - 1]! / T;
     const regret = (r: { regret?: number[] }) => r.regret![T - 1]!;
@@ -943,14 +946,14 @@ const saddlePanel: PanelSpec<SaddleParams> = {
     const bestOf = (v: number[]) => v.indexOf(Math.min(...v));
     return {
       values: [best.u, Float64Array.of(best.totalLoss), ...runs.flatMap((x) => [Float64Array.from(x.ogd.regret!), Float64Array.from(x.implicit.regret!)])],
-      summary: `${T} rounds, ${Math.round(p.flip * 100)} % labels flipped: best η for OGD ${ETAS[bestOf(ogdLoss)]} (regret ${regret(runs[bestOf(ogdLoss)]!.ogd).toFixed(1)}), for implicit FTRL ${ETAS[bestOf(impLoss)]} (regret ${regret(runs[bestOf(impLoss)]!.implicit).toFixed(1)}); over the grid the average loss varies ${spread(ogdLoss).toFixed(1)}× for OGD and ${spread(impLoss).toFixed(1)}× for implicit FTRL`,
+      summary: `${p.loss} loss, ${T} rounds, ${Math.round(p.flip * 100)} % labels flipped: best η for OGD ${ETAS[bestOf(ogdLoss)]} (regret ${regret(runs[bestOf(ogdLoss)]!.ogd).toFixed(1)}), for implicit FTRL ${ETAS[bestOf(impLoss)]} (regret ${regret(runs[bestOf(impLoss)]!.implicit).toFixed(1)}); over the grid the average loss varies ${spread(ogdLoss).toFixed(1)}× for OGD and ${spread(impLoss).toFixed(1)}× for implicit FTRL`,
       pictures: [],
       figure: (_uris, narrow) => {
         const ref = best.totalLoss / T;
         const rounds = Array.from({ length: T }, (_, t) => t + 1);
         const big = runs[6]!;
         return lineFigure({
-          title: `Online hinge-loss classification on ${T} rounds: OGD vs implicit FTRL over a grid of learning rates`,
+          title: `Online ${p.loss}-loss classification on ${T} rounds: OGD vs implicit FTRL over a grid of learning rates`,
           columns: narrow ? 1 : 2,
           width: narrow ? 360 : 960,
           panels: [

@@ -536,15 +536,17 @@ function build(): void {
   {
     const rounds = slider('rounds', 100, 1000, 100, 400);
     const flip = slider('labels flipped', 0, 0.3, 0.05, 0.1, (v) => `${Math.round(v * 100)} %`);
+    const loss = select('loss', [['logistic', 'logistic'], ['hinge', 'hinge']], 'logistic');
     const p = addPanel({
       name: 'saddle', live: false,
-      params: () => ({ rounds: Number(rounds.input.value), flip: Number(flip.input.value), radius: 3, seed }),
+      params: () => ({ loss: loss.input.value, rounds: Number(rounds.input.value), flip: Number(flip.input.value), radius: 3, seed }),
       reset: () => {},
     }, 'saddle: online learning, gradient step vs implicit step',
     'A stream of labelled points arrives one at a time. Online gradient descent and implicit FTRL learn a linear classifier on it; sweep the learning rate and compare their regret against the best fixed classifier in hindsight.',
-    [rounds.root, flip.root]);
+    [rounds.root, flip.root, loss.root]);
     rounds.input.addEventListener('change', () => void run(p));
     flip.input.addEventListener('change', () => void run(p));
+    loss.input.addEventListener('change', () => void run(p));
   }
   // constrained
   {

@@ -218,6 +218,8 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
       // Smaller sizes first, so that the second runs stay short (set silently: the seed change runs them).
       await page.evaluate((sizes) => {
         for (const [panel, value] of sizes) document.querySelector<HTMLInputElement>(`#panel-${panel} input[type="range"]`)!.value = value;
+        // The saddle panel's defaults use the logistic loss; its second run uses the hinge.
+        document.querySelector<HTMLSelectElement>('#panel-saddle select')!.value = 'hinge';
       }, [['lm', '10'], ['federated', '40'], ['saddle', '100'], ['sparse', '0.5'], ['causal', '150'], ['constrained', '10']] as [string, string][]);
       await page.locator('#seed').fill('7');
       await page.locator('#seed').dispatchEvent('change');
