@@ -12,6 +12,7 @@ export interface CausalKernels {
   causalMatmul(A: number, B: number, C: number, n: number, k: number, m: number): void;
   causalLuSolve(A: number, n: number, B: number, r: number, piv: number): number;
   causalPow(x: number, y: number): number;
+  causalErf(x: number): number;
 }
 
 function causalWasm(fn: string): ProxkitExports & CausalKernels {
@@ -69,4 +70,9 @@ export function luSolve(fn: string, A: Float64Array, n: number, B: Float64Array,
 /** x^y computed inside WASM (bit-identical across engines). */
 export function wasmPow(fn: string, x: number, y: number): number {
   return causalWasm(fn).causalPow(x, y);
+}
+
+/** erf(x) computed inside WASM (bit-identical across engines; about 1e-15 accurate). */
+export function wasmErf(fn: string, x: number): number {
+  return causalWasm(fn).causalErf(x);
 }

@@ -16,7 +16,7 @@ async function run(ctx: DemoContext): Promise<void> {
   const panels = [];
   for (const mis of scenarios) {
     const sim = simulateProximal({ n, seed: ctx.seed, misspecify: mis });
-    const fit = proximalDoseResponse(sim.data, { grid: sim.grid, outcomeCovariates: sim.outcomeCovariates, treatmentCovariates: sim.treatmentCovariates });
+    const fit = proximalDoseResponse(sim.data, { grid: sim.grid, outcomeCovariates: sim.outcomeCovariates, treatmentCovariates: sim.treatmentCovariates, treatmentRange: sim.treatmentRange });
     const mae = (est: Float64Array): number => est.reduce((s, v, g) => s + Math.abs(v - sim.truth[g]!), 0) / est.length;
     ctx.log(`    ${label[mis]!.padEnd(30)} DR ${mae(fit.dr).toFixed(3)}   POR ${mae(fit.por).toFixed(3)}   PIPW ${mae(fit.pipw).toFixed(3)}`);
     panels.push({

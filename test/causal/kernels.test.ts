@@ -1,7 +1,7 @@
 /** The causal family's WASM kernels against plain-TS definitions. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats } from '../../bindings/index.js';
-import { gaussGram, luSolve, matmul, wasmPow } from '../../bindings/causal/kernels.js';
+import { gaussGram, luSolve, matmul, wasmErf, wasmPow } from '../../bindings/causal/kernels.js';
 import { randomVector } from '../helpers.js';
 
 beforeAll(() => init());
@@ -62,5 +62,20 @@ describe('causal kernels', () => {
   });
   it('wasmPow agrees with Math.pow to rounding', () => {
     for (const [x, y] of [[1000, -0.2], [2, 10], [7.5, 0.5]] as const) expect(wasmPow('t', x, y)).toBeCloseTo(Math.pow(x, y), 14);
+  });
+  it('wasmErf matches tabulated values and a Simpson quadrature of 2/√π·e^(−t²) on both branches (|x| ≤ 2 and above)', () => {
+    // tabulated erf values (Abramowitz & Stegun table 7.1, extended precision)
+    const table: [number, number][] = [[0, 0], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [-1.5, -0.9661051464753107], [2, 0.9953222650189527], [3, 0.9999779095030014]];
+    for (const [x, v] of table) expect(Math.abs(wasmErf('t', x) - v)).toBeLessThan(2e-15);
+    const simpson = (x: number): number => {
+      const m = 2000;
+      const h = x / m;
+      let s = 0;
+      for (let k = 0; k <= m; k++) s += (k === 0 || k === m ? 1 : k % 2 === 1 ? 4 : 2) * Math.exp(-((k * h) ** 2));
+      return ((2 / Math.sqrt(Math.PI)) * s * h) / 3;
+    };
+    for (const x of [-4.5, -2.2, -0.3, 0.9, 1.99, 2.01, 2.7, 5.5]) expect(Math.abs(wasmErf('t', x) - simpson(x))).toBeLessThan(1e-12);
+    expect(wasmErf('t', 7)).toBe(1);
+    expect(wasmErf('t', -7)).toBe(-1);
   });
 });
