@@ -16,13 +16,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allocF64, cvarQp, init, rng, type CvarQpProblem, type CvarQpResult, type F64Buffer } from '../bindings/index.js';
+import { allocF64, cvarQp, init, memoryStats, rng, type CvarQpProblem, type CvarQpResult, type F64Buffer } from '../bindings/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
-const sizes = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 3e5, 1e6];
+// --sizes 1e6,3e5: only these m (the rows written are those run)
+const sizes = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 3e5, 1e6];
 const n = 100;
 const beta = 0.95;
 const FACTORS = 3;
@@ -105,20 +106,25 @@ for (const m of sizes) {
   const A = scenarios(m);
   const drawMs = performance.now() - t0;
   let r: CvarQpResult;
+  // memory while the problem is live: WASM linear memory and its live allocations (A, the iterates),
+  // read from inside the run; the process's peak resident set after it
+  let wasmBytes = 0, liveBytes = 0;
   try {
-    r = cvarQp(problem(A, m, kappa));
+    r = cvarQp(problem(A, m, kappa), { onProgress: (p) => { if (p.iteration === 1) ({ memoryBytes: wasmBytes, allocatedBytes: liveBytes } = memoryStats()); } });
   } finally {
     A.free();
   }
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const perIter = r.timeMs.solve / Math.max(1, r.iterations);
   const row = {
     m, n, beta, kappa, drawMs, setupMs: r.timeMs.setup, solveMs: r.timeMs.solve, iterations: r.iterations, msPerIteration: perIter,
     converged: r.converged, objective: r.objective, cvar: r.cvar, cvarMultiplier: r.cvarMultiplier, rho: r.rho, factorizations: r.factorizations,
     kkt: r.kkt, primalResidual: r.primalResidual, dualResidual: r.dualResidual,
     invested: r.x.reduce((a, v) => a + v, 0), holdings: r.x.filter((v) => v > 1e-6).length,
+    wasmMemoryMB: wasmBytes / 2 ** 20, wasmLiveMB: liveBytes / 2 ** 20, peakRssMB,
   };
   rows.push(row);
-  process.stderr.write(`m = ${m}: ${r.converged ? 'converged' : r.stopped} in ${r.iterations} iterations; setup ${(r.timeMs.setup / 1000).toFixed(2)} s, solve ${(r.timeMs.solve / 1000).toFixed(2)} s (${perIter.toFixed(1)} ms/iteration); CVaR ${r.cvar.toFixed(5)} (κ ${kappa.toFixed(5)}), objective ${r.objective.toExponential(4)}, stationarity ${r.kkt.stationarity.toExponential(1)}\n`);
+  process.stderr.write(`m = ${m}: ${r.converged ? 'converged' : r.stopped} in ${r.iterations} iterations; setup ${(r.timeMs.setup / 1000).toFixed(2)} s, solve ${(r.timeMs.solve / 1000).toFixed(2)} s (${perIter.toFixed(1)} ms/iteration); CVaR ${r.cvar.toFixed(5)} (κ ${kappa.toFixed(5)}), objective ${r.objective.toExponential(4)}, stationarity ${r.kkt.stationarity.toExponential(1)}; WASM memory ${(wasmBytes / 2 ** 20).toFixed(0)} MiB (${(liveBytes / 2 ** 20).toFixed(0)} live), peak RSS ${peakRssMB.toFixed(0)} MiB\n`);
 }
 
 const ms = rows.map((r) => r.m as number);

@@ -4,7 +4,7 @@
  * m doubles (Float64Array.prototype.sort, an O(m log m) yardstick), with the growth exponent b of
  * t ≈ c·m^b fitted by least squares on log t over m ≥ 10⁵ (where the vectors no longer fit in cache).
  *
- * node bench/cvar/run-projection-scaling.mjs [--quick] [--out docs/experiments]
+ * node bench/cvar/run.mjs projection-scaling [--quick] [--out docs/experiments]
  *
  * Data (seeded): v ~ N(0, 1)^m; weights 10^U(0, 1) normalised (a factor 10 between scenarios); β = 0.95;
  * κ = CVaR_β(v) − 0.5, so every projection moves v. Candidates:
@@ -126,6 +126,6 @@ const svg = lineFigure({
   caption: `v ~ N(0, 1), weights 10^U(0,1), κ = CVaR − 0.5; medians of repeated runs on data in WASM memory. Fitted exponents b of t ∝ m^b over m ≥ ${fitFrom}: equal ${exponents.equal.toFixed(2)}, weighted cold ${exponents.weightedCold.toFixed(2)}, warm ${exponents.weightedWarm.toFixed(2)}, sort ${exponents.sort.toFixed(2)}. Shared 2-core machine.`,
 });
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'cvar-projection-scaling.json'), JSON.stringify({ command: `node bench/cvar/run-projection-scaling.mjs${quick ? ' --quick' : ''}`, beta, fitFrom, exponents, rows }, null, 1) + '\n');
+writeFileSync(join(outDir, 'cvar-projection-scaling.json'), JSON.stringify({ command: `node bench/cvar/run.mjs projection-scaling${quick ? ' --quick' : ''}`, beta, fitFrom, exponents, rows }, null, 1) + '\n');
 writeFileSync(join(outDir, 'cvar-projection-scaling.svg'), svg);
 process.stderr.write(`wrote ${join(outDir, 'cvar-projection-scaling.json')} and .svg\n`);
