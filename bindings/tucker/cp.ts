@@ -127,8 +127,8 @@ function checkRank(fn: string, rank: unknown, dims: readonly number[]): number {
   return R;
 }
 
-/** Reads a 0/1 mask as long as the tensor; returns it and its count of observed entries. */
-function readMask(fn: string, mask: unknown, size: number): Float64Array {
+/** Reads a 0/1 mask as long as the tensor (at least one 1); returns it as doubles. */
+export function readMask(fn: string, mask: unknown, size: number): Float64Array {
   if (!isNumericArray(mask)) throw parameterError(fn, 'options.mask', 'an array of 0/1 values', mask);
   if (mask.length !== size) throw new ShapeError(`${fn}: options.mask must have one entry per tensor entry, ${size} (got ${mask.length})`);
   const m = finiteArray(fn, 'options.mask', mask);

@@ -11,6 +11,8 @@ import type { StopState } from '../runtime/stop.js';
 import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
 import { around, coreShape, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import type { AbortSignalLike } from '../runtime/types.js';
+import { readMask } from './cp.js';
+import { hooiMaskedIn } from './masked.js';
 
 /** A Tucker decomposition: X ≈ core ×₀ factors[0] ×₁ factors[1] ⋯. */
 export interface TuckerDecomposition {
@@ -169,6 +171,12 @@ export interface HooiOptions {
   signal?: AbortSignalLike;
   /** Initial factors (Iₙ×rₙ, orthonormal columns). Default: the truncated HOSVD's. */
   init?: Float64Array[];
+  /**
+   * Observed entries: an array as long as X.data, 1 where X is observed and 0 where it is missing.
+   * Missing entries are imputed from the current model before each sweep (EM) and left out of the
+   * error, which is then ‖M∘(X − X̂)‖/‖M∘X‖ from the reconstruction (non-increasing). Default: all observed.
+   */
+  mask?: ArrayLike<number>;
 }
 
 /** Result of {@link hooi}. */
@@ -191,13 +199,14 @@ export interface HooiResult extends TuckerDecomposition {
  *
  * @param X  a tensor { data, shape } of order N ≥ 2.
  * @param shape  the core shape r, 1 ≤ rₙ ≤ Iₙ.
- * @param options  maxIter (default 50), tol (default 1e-9), onProgress, signal, init.
+ * @param options  maxIter (default 50), tol (default 1e-9), onProgress, signal, init, mask (missing
+ *   entries, imputed by EM; see {@link HooiOptions.mask}).
  */
 export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOptions = {}): HooiResult {
   const fn = 'hooi';
   const { dims, size } = tensorDims(fn, X);
   const ranks = coreShape(fn, shape, dims);
-  options = readOptions(fn, options, optionKeys<HooiOptions>({ maxIter: true, tol: true, onProgress: true, signal: true, init: true }));
+  options = readOptions(fn, options, optionKeys<HooiOptions>({ maxIter: true, tol: true, onProgress: true, signal: true, init: true, mask: true }));
   const maxIter = options.maxIter ?? 50;
   const tol = options.tol ?? 1e-9;
   nonNegativeInteger(fn, 'options.maxIter', maxIter);
@@ -211,9 +220,11 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
       finiteArray(fn, `options.init[${n}]`, U);
     });
   }
+  const mask = options.mask === undefined ? undefined : readMask(fn, options.mask, size);
   const t0 = performance.now();
   return withScope(fn, (s) => {
     const { ptr, norm2 } = placeTensor(s, X, size);
+    if (mask) return hooiMaskedIn(s, fn, ptr, dims, ranks, mask, { maxIter, tol, onProgress: options.onProgress, signal: options.signal, init: options.init }, t0);
     const factors = options.init ? options.init.map((U) => U.slice()) : dims.map((_, n) => leadingVectors(s, ptr, dims, n, ranks[n]!).U);
     const history: number[] = [];
     let stopped: HooiResult['stopped'] = 'maxIter';

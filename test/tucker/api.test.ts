@@ -54,6 +54,7 @@ describe('tucker: every bad argument gives a typed error, no leak, module usable
   // Options are optional. A stopping tolerance of Infinity is valid: the run stops at its first check.
   const hooiSweep = { ...RANKS, optionalFrom: 2, accept: ['arg2.tol=Infinity'] };
   it('hooi', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], hooiOptions], hooiSweep)).toEqual([]));
+  it('hooi (options.mask)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, mask: [1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1] }], hooiSweep)).toEqual([]));
   it('hooi (options.init)', () => expect(fuzzArguments('hooi', hooi, [X(), [1, 2, 1], { ...hooiOptions, init: d().factors }], hooiSweep)).toEqual([]));
   it('tuckerReconstruct', () => expect(fuzzArguments('tuckerReconstruct', tuckerReconstruct, [{ core: d().core, factors: d().factors }], { kinds: countEntries('arg0.core.shape[0]', 'arg0.core.shape[2]') })).toEqual([]));
   it('tuckerReconstruct (factors as plain arrays)', () => {
