@@ -50,9 +50,8 @@ function planted(dims: number[], R: number, seed: number, positive = false): { d
 }
 
 describe('cp: the MTTKRP kernel', () => {
-  it('M = X₍ₙ₎ (⊙_{m≠n} Aₘ) for every mode, short and long rows, orders 2–4', () => {
-    for (const dims of [[4, 5, 6], [3, 2, 7, 2], [5, 3], [2, 9, 1, 3]]) {
-      const R = 3;
+  it('M = X₍ₙ₎ (⊙_{m≠n} Aₘ) for every mode, short and long rows, ranks below and above 8, orders 2–4', () => {
+    for (const [dims, R] of [[[4, 5, 6], 3], [[3, 2, 7, 2], 3], [[5, 3], 3], [[2, 9, 1, 3], 3], [[4, 5, 6], 9], [[3, 2, 7, 2], 11], [[6, 2], 8]] as [number[], number][]) {
       const g = rng(dims.length * 10 + dims[0]!);
       const size = dims.reduce((a, b) => a * b, 1);
       const X = g.normal(size);
