@@ -1,8 +1,9 @@
 /**
  * The roofline column's yardsticks, measured once per bench process before the cases (and with the
  * same timer): how many bytes per second the simplest WebAssembly SIMD loops move here, for working
- * sets that sit in L1, L2, L3 and DRAM, and how many flops per second independent f64x2 / f32x4
- * mul+add chains reach (WebAssembly without relaxed SIMD has no fused multiply-add).
+ * sets from 16 KiB (L1) through 256 KiB (L2), 4 and 16 MiB (L3, which is shared: 16 MiB already
+ * spills part of the way to DRAM) to 32 and 128 MiB (DRAM), and how many flops per second independent
+ * f64x2 / f32x4 mul+add chains reach (WebAssembly without relaxed SIMD has no fused multiply-add).
  *
  * - read: Σ over an f64 buffer, four f64x2 accumulators (assembly/roofline.ts rooflineRead);
  * - triad: a = b + s·c over three f64 buffers, 24 bytes per entry as STREAM counts (rooflineTriad);
@@ -10,32 +11,27 @@
  *
  * A case rates a candidate against them with runCase's `roof` spec (bench/harness.ts): the time the
  * roofline model allows for the call — max(bytes / bandwidth, flops / peak), the bandwidth of the probe
- * of the same pattern at the level the working set fits in — divided by the measured median. 100 % is
- * the machine's limit for that traffic; the `bound` says which term set it.
+ * of the same pattern whose working set is the smallest at least as large as the call's — divided by
+ * the measured median. 100 % is the machine's limit for that traffic; the `bound` says which term set it.
  */
 import { allocF64, type F64Buffer } from '../bindings/index.js';
 import { wasm } from '../bindings/runtime/instance.js';
 import { nnWasm } from '../bindings/nn/kernels.js';
 import { measure, type TimerOptions } from './harness.js';
 
-/** Cache level a working set fits in (sizes of this machine class: 32 KiB L1d and 1 MiB L2 per core, 32 MiB L3). */
-export type Level = 'L1' | 'L2' | 'L3' | 'DRAM';
+/** Working-set sizes of the probes (this machine class: 32 KiB L1d and 1 MiB L2 per core, 32 MiB L3 shared). */
+export const PROBE_SIZES: Record<string, number> = { '16 KiB': 16 << 10, '256 KiB': 256 << 10, '4 MiB': 4 << 20, '16 MiB': 16 << 20, '32 MiB': 32 << 20, '128 MiB': 128 << 20 };
 
-/** Working-set bytes of each level's probes: well inside the level (half of L1 or less, a quarter of L2 and of L3), DRAM far above L3. */
-export const LEVEL_BYTES: Record<Level, number> = { L1: 16 << 10, L2: 256 << 10, L3: 8 << 20, DRAM: 128 << 20 };
-
-/** The level whose probe rates a kernel with this working set (bytes). */
-export function levelOf(workingSet: number): Level {
-  if (workingSet <= 32 << 10) return 'L1';
-  if (workingSet <= 1 << 20) return 'L2';
-  if (workingSet <= 24 << 20) return 'L3';
-  return 'DRAM';
+/** The probe that rates a call with this working set (bytes): the smallest at least as large (else the largest). */
+export function probeFor(workingSet: number): string {
+  const sizes = Object.entries(PROBE_SIZES);
+  return (sizes.find(([, b]) => b >= workingSet) ?? sizes[sizes.length - 1]!)[0];
 }
 
-/** The probes' results: GB/s (1e9 bytes per second) per pattern and level, GFLOP/s per precision. */
+/** The probes' results: GB/s (1e9 bytes per second) per pattern and working-set size (PROBE_SIZES's labels), GFLOP/s per precision. */
 export interface RooflineProbes {
-  read: Record<Level, number>;
-  triad: Record<Level, number>;
+  read: Record<string, number>;
+  triad: Record<string, number>;
   peak: { f64: number; f32: number };
 }
 
@@ -44,17 +40,16 @@ interface ProbeKernels {
   rooflineTriad(a: number, b: number, c: number, n: number, s: number, reps: number): void;
 }
 
-/** Runs every probe with `timer` (interleaved per level, medians); about 10 probes of a few hundred ms each. */
+/** Runs every probe with `timer` (read and triad interleaved per size, medians): 14 probes of up to `timer.budgetMs` each. */
 export function runProbes(timer: TimerOptions): RooflineProbes {
   const x = wasm('bench') as unknown as ProbeKernels;
   const nn = nnWasm('bench');
-  const big: F64Buffer = allocF64(LEVEL_BYTES.DRAM / 8);
+  const big: F64Buffer = allocF64(Math.max(...Object.values(PROBE_SIZES)) / 8);
   try {
     big.view().fill(1);
-    const read = {} as Record<Level, number>;
-    const triad = {} as Record<Level, number>;
-    for (const level of Object.keys(LEVEL_BYTES) as Level[]) {
-      const bytes = LEVEL_BYTES[level];
+    const read: Record<string, number> = {};
+    const triad: Record<string, number> = {};
+    for (const [level, bytes] of Object.entries(PROBE_SIZES)) {
       // Each call moves at least ~32 MB, so that call overhead is negligible even in L1.
       const reps = Math.max(1, Math.round((32 << 20) / bytes));
       const nRead = bytes / 8;
@@ -85,7 +80,7 @@ export interface RoofSpec {
   bytes: number;
   /** Floating-point operations of one call (0 or absent: rated on bytes only). */
   flops?: number;
-  /** Bytes the call keeps touching (picks the probe's level); default `bytes`. */
+  /** Bytes the call keeps touching (picks the probe's working-set size); default `bytes`. */
   workingSet?: number;
   /** 'read' for kernels that mostly read (mat-vecs, reductions), 'triad' for read-and-write passes. */
   pattern: 'read' | 'triad';
@@ -100,7 +95,7 @@ export interface RooflineRating {
   /** Roofline time / measured median, in % (100: at the machine's limit). */
   pct: number;
   bound: 'memory' | 'compute';
-  /** The probe that set the bound, e.g. 'L3 read 31.2 GB/s'. */
+  /** The probe that set the bound, e.g. '16 MiB read 31.2 GB/s'. */
   probe: string;
   gbPerSec: number;
   gflopPerSec?: number;
@@ -108,8 +103,8 @@ export interface RooflineRating {
 
 /** Rates a call of `median` seconds against the probes. */
 export function rate(spec: RoofSpec, median: number, probes: RooflineProbes): RooflineRating {
-  const level = levelOf(spec.workingSet ?? spec.bytes);
-  const bw = probes[spec.pattern][level];
+  const level = probeFor(spec.workingSet ?? spec.bytes);
+  const bw = probes[spec.pattern][level]!;
   const precision = spec.precision ?? 'f64';
   const peak = probes.peak[precision];
   const tMem = spec.bytes / (bw * 1e9);
