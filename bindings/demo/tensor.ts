@@ -121,7 +121,7 @@ export function tensorFigure(panels: { title: string; rows: TensorPoint[]; targe
     })),
     caption:
       'Lower left is better. Tucker: for each budget, selectCoreShape (exact truncated-HOSVD search) picks the core shape and HOOI fits it; ' +
-      'non-negative Tucker uses the same shapes (multiplicative updates). CP stores R·(ΣIₙ + 1) numbers; a tensor train Σ r_k·I_k·r_{k+1}. ' +
+      'non-negative Tucker uses the same shapes (HALS factors, multiplicative core). CP stores R·(ΣIₙ + 1) numbers; a tensor train Σₖ rₖ·Iₖ·rₖ₊₁. ' +
       'The dashed line is the target error of the rank-selection line printed with the figure: the fewest numbers with which each model reached it.',
   });
 }
