@@ -372,8 +372,9 @@ export function sparsePosterior(rss: usize, N: i32, S: i32, sizes: usize, H: i32
  * W̄_d(s) = (Σ_{h∈s} W_dh^ρ)^{1/ρ} with respect to W_dh: A_dh = (W_dh / W̄_d)^{ρ−1} for an active h, 0
  * otherwise; as ρ grows A tends to 1 for the largest active field and 0 for the others (the hard max).
  * In a single-cause state, A_dh = W_dh², ProSper's weight: a cause seen alone pulls hardest on the
- * pixels it already explains, which lets the fields separate into single bars (with weight 1, two bars
- * sharing one field was a stable outcome in 3 of 10 bars-test seeds). With P = (W/Wmax)^ρ and
+ * pixels it already explains. (With weight 1 there, together with the bindings' other differences
+ * from ProSper at the time, 3 of 10 bars-test seeds ended with two bars in one field; see
+ * docs/experiments/sparse-bars.md.) With P = (W/Wmax)^ρ and
  * Q = (W/Wmax)^{ρ−1} precomputed, A_dh = Q_dh · (Σ_{h∈s} P_dh)^{1/ρ} / Σ_{h∈s} P_dh: one root per (state,
  * pixel), read from `roots` (N × C × D, written by sparseResiduals at the same fields and ρ) when that is
  * not 0, computed here otherwise. When every P of a pixel underflows, the largest field gets A = 1 (lowest

@@ -9,6 +9,8 @@ export interface SparseKernels {
     beta: number, temperPrior: number, q: number, logZ: number): void;
   sparseMcaAccumulate(Y: number, D: number, W: number, H: number, cand: number, Hp: number, combos: number, C: number,
     gamma: number, q: number, rows: number, nUse: number, rho: number, scratch: number, num: number, den: number, roots: number): void;
+  sparsePowPos(x: number, a: number): number;
+  sparsePowPos2(x0: number, x1: number, a: number, lane: number): number;
 }
 
 /** The instance with the sparse kernels (the runtime's own type does not list families it does not know). */

@@ -8,6 +8,7 @@ import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings
 import { barsTest, binarySparseCoding, matchFields, maximalCausesAnalysis } from '../../bindings/sparse/index.js';
 import { bscSolveW, candidateCombos, mcaUpdateSums, truncatedEStep } from '../../bindings/sparse/em.js';
 import { randomVector, uniforms } from '../helpers.js';
+import { sparseWasm } from '../../bindings/sparse/kernels.js';
 
 beforeAll(() => init());
 
@@ -88,6 +89,26 @@ function softMax(w: number[], rho: number): number {
   if (w.length === 0) return 0;
   return w.reduce((a, v) => a + Math.pow(v, rho), 0) ** (1 / rho);
 }
+
+describe('MCA soft-max powers', () => {
+  // x^a for the soft max: the scalar log/exp of the kernels, and the same on two SIMD lanes (the E-step)
+  it('x^a: two lanes at once equal the scalar kernel bit for bit, and both are within 1e-12 of Math.pow', () => {
+    const x = sparseWasm('test');
+    const next = uniforms(77);
+    for (let i = 0; i < 1000; i++) {
+      const a = [1 / 21, 0.75, 20, 1 / 3, 0.95][i % 5]!;
+      // x over e^-48 … e^12, plus values that leave the fast path (subnormal, or a·ln x beyond ±700)
+      const x0 = i % 97 === 0 ? 1e-310 : Math.exp(60 * next() - 48);
+      const x1 = i % 89 === 0 ? 1e-300 : Math.exp(60 * next() - 48);
+      for (const [v, lane] of [[x0, 0], [x1, 1]] as const) {
+        const s = x.sparsePowPos(v, a);
+        expect(x.sparsePowPos2(x0, x1, a, lane)).toBe(s);
+        const want = Math.pow(v, a);
+        if (want > 1e-300) expect(Math.abs(s - want) / want).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
 
 describe('MCA annealed model and update', () => {
   const [N, D, H, pi, sigma] = [5, 6, 4, 0.3, 1.1];
