@@ -22,7 +22,9 @@ import { lineFigure } from '../bindings/plot/svg.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
-// --sizes 1e6,3e5: only these m (the rows written are those run)
+// --sizes 1e6,3e5: only these m (the rows written are those run); --max-iter N: an iteration budget
+// (a memory/time-per-iteration probe: the run then ends unconverged)
+const maxIter = args.includes('--max-iter') ? Number(args[args.indexOf('--max-iter') + 1]) : undefined;
 const sizes = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1]!.split(',').map(Number) : quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 3e5, 1e6];
 const n = 100;
 const beta = 0.95;
@@ -110,7 +112,7 @@ for (const m of sizes) {
   // read from inside the run; the process's peak resident set after it
   let wasmBytes = 0, liveBytes = 0;
   try {
-    r = cvarQp(problem(A, m, kappa), { onProgress: (p) => { if (p.iteration === 1) ({ memoryBytes: wasmBytes, allocatedBytes: liveBytes } = memoryStats()); } });
+    r = cvarQp(problem(A, m, kappa), { ...(maxIter === undefined ? {} : { maxIter }), onProgress: (p) => { if (p.iteration === 1) ({ memoryBytes: wasmBytes, allocatedBytes: liveBytes } = memoryStats()); } });
   } finally {
     A.free();
   }
