@@ -283,6 +283,27 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
     }
   }, 240_000); // about 20 s on an idle machine; several times that when the cores are shared
 
+  it('the first screen starts at once; the panels below wait in a queue, and one scrolled to jumps it', async () => {
+    const { page, errors, close } = await open({ width: 1280, height: 800 });
+    try {
+      const last = NAMES[NAMES.length - 1]!;
+      const middle = NAMES[Math.floor(NAMES.length / 2) + 2]!;
+      await page.locator(`#panel-${last}`).scrollIntoViewIfNeeded();
+      await page.waitForFunction((n) => document.querySelector<HTMLElement>(`#panel-${n}`)!.dataset.state !== 'idle', last, { timeout: 60_000 });
+      // The last panel runs while one in the middle of the page, neither on the first screen nor
+      // scrolled to, has not started yet.
+      expect(await page.locator(`#panel-${middle}`).getAttribute('data-state')).toBe('idle');
+      await page.waitForFunction(() => document.body.dataset.firstScreen !== undefined, undefined, { timeout: 60_000 });
+      const first = (await page.evaluate(() => document.body.dataset.firstScreenPanels ?? '')).split(' ');
+      expect(first[0]).toBe('prox');
+      expect(first).not.toContain(middle);
+      expect(first).not.toContain(last);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
   it('phone 390 × 844: the page fits the width, every panel runs and shows its figure', async () => {
     const { page, errors, foreign, load, close } = await open({ width: 390, height: 844 }, true);
     try {
