@@ -2,7 +2,9 @@
 // from a local static server with no request leaving it, every panel runs to a non-empty figure without
 // a console error, and each panel's digest (SHA-256 of its numbers) equals the digest of the same
 // computation in Node, on the parameters the page reports — first for the defaults, then after drawing
-// and dragging like a visitor. Cancelling a run leaves the panel usable. A phone-size viewport must not
+// and dragging like a visitor, then at a second seed or setting for every panel. Cancelling a run leaves
+// the panel usable. The panels below the first screen wait in a queue that a panel scrolled to jumps.
+// A phone-size viewport must not
 // scroll sideways. A screenshot of each panel (and of both whole pages) goes to build/test-output/playground/
 // (or PROXKIT_PLAYGROUND_SHOTS), with the measured load times in timings.json (recorded, not asserted).
 // Needs Chromium (/usr/bin/chromium or PROXKIT_CHROMIUM); skipped with a one-line notice without it.
