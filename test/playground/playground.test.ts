@@ -4,8 +4,8 @@
 // computation in Node, on the parameters the page reports — first for the defaults, then after drawing
 // and dragging like a visitor, then at a second seed or setting for every panel. Cancelling a run leaves
 // the panel usable. The panels below the first screen wait in a queue that a panel scrolled to jumps.
-// A phone-size viewport must not
-// scroll sideways. A screenshot of each panel (and of both whole pages) goes to build/test-output/playground/
+// A phone-size viewport must not scroll sideways. A screenshot of each panel (and of both whole pages)
+// goes to build/test-output/playground/
 // (or PROXKIT_PLAYGROUND_SHOTS), with the measured load times in timings.json (recorded, not asserted).
 // Needs Chromium (/usr/bin/chromium or PROXKIT_CHROMIUM); skipped with a one-line notice without it.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
