@@ -205,7 +205,13 @@ function regularization(H: Float64Array, J: Float64Array, n: number, m: number):
   // pivots of ρJᵀJ along the null space of J are rounding (≈ 10⁻¹³·s): demand more than that
   const minPivot = 1e-8 * scale;
   if (choleskyOk(A, n, 0, minPivot)) return 0;
-  for (let delta = 1e-2 * scale; ; delta *= 10) if (choleskyOk(A, n, delta, minPivot)) return delta;
+  // the first passing δ of a doubling ladder lies in (δ*, 2δ*] for the least passing shift δ*; doubling it
+  // leaves B a curvature between δ* and 3δ* on the null space of J. A coarser ladder (×10) can overshoot
+  // tenfold, and an overshoot is costly for the sketched solves: with B ≈ bI the KKT matrix has
+  // singular values from about ‖J‖²/b to b, and sketch-and-project contracts by about
+  // s·σ_min²/‖K‖²_F per iteration (on the circle in ℝ³⁰, b = 61 instead of 6–18 stalled a Gaussian
+  // sketch at residual 0.08 for 10⁵ iterations)
+  for (let delta = 1e-2 * scale; ; delta *= 2) if (choleskyOk(A, n, delta, minPivot)) return 2 * delta;
 }
 
 const norm2 = (v: ArrayLike<number>): number => {
@@ -336,7 +342,7 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
   let totalFlops = 0;
   let stopped: ExactAugmentedLagrangianResult['stopped'] = 'maxIter';
   let iterations = 0;
-  const storage = solver === 'exact' ? N * N : sk.s * N + sk.s * sk.s + 4 * N;
+  const storage = solver === 'exact' ? N * N : sk.s * N + sk.s * sk.s + 6 * N;
   if (kkt <= tol) stopped = 'converged';
   while (stopped === 'maxIter' && iterations < maxIter) {
     if (signal?.aborted) {
@@ -349,14 +355,18 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
     // a shift otherwise (see regularization): away from a solution the step would otherwise head for a
     // saddle or a maximum; near a solution satisfying the second-order conditions δ = 0 and the step is
     // Newton's. (∇M below always uses the true H.)
-    const delta = regularization(H, e.J, n, m);
+    let delta = regularization(H, e.J, n, m);
     const K = new Float64Array(N * N);
-    for (let i = 0; i < n; i++) {
-      K.set(H.subarray(i * n, i * n + n), i * N);
-      K[i * N + i] = K[i * N + i]! + delta;
-      for (let p = 0; p < m; p++) K[i * N + n + p] = e.J[p * n + i]!;
-    }
-    for (let p = 0; p < m; p++) K.set(e.J.subarray(p * n, p * n + n), (n + p) * N);
+    const buildK = (): void => {
+      K.fill(0);
+      for (let i = 0; i < n; i++) {
+        K.set(H.subarray(i * n, i * n + n), i * N);
+        K[i * N + i] = K[i * N + i]! + delta;
+        for (let p = 0; p < m; p++) K[i * N + n + p] = e.J[p * n + i]!;
+      }
+      for (let p = 0; p < m; p++) K.set(e.J.subarray(p * n, p * n + n), (n + p) * N);
+    };
+    buildK();
     const r = new Float64Array(N);
     for (let i = 0; i < n; i++) r[i] = -e.gl[i]!;
     for (let p = 0; p < m; p++) r[n + p] = -e.c[p]!;
@@ -378,6 +388,11 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
       return gm;
     };
     let accuracy = solver === 'exact' ? 0 : Math.min(theta, Math.sqrt(kkt));
+    let Ks: Float64Array | null = null;
+    let capped = false; // the last sketched solve ran out of iterations before reaching its accuracy
+    let raises = 0;
+    const D = new Float64Array(N);
+    const rs = new Float64Array(N);
     let inner = 0;
     let flops = 0;
     let d: Float64Array | null = null;
@@ -389,12 +404,64 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
           flops += (2 / 3) * N ** 3 + 2 * N * N;
           if (d === null) throw new ParameterError(`${fn}: the KKT matrix is singular at iteration ${iterations} (J must have full row rank and H be nonsingular on its null space)`);
         } else {
-          const z = new Float64Array(N);
-          const out = sketchLoop(fn, K, N, r, z, sk.sketch, sk.s, accuracy, maxInner, sk.R);
-          inner += out.iterations;
-          flops += out.flops;
-          d = z;
+          // Sketch-and-project on the symmetrically equilibrated system (DKD) y = Dr, d = Dy, with
+          // D = diag(‖K_i‖^(−1/2)) (K_i the rows of K): its rate, about s·σ_min²/‖·‖²_F per iteration,
+          // suffers when the rows of K differ in scale (the Hessian block against the Jacobian rows);
+          // on the circle in ℝ³⁰ a Gaussian sketch needed 13 000–30 000 iterations per late Newton step
+          // unscaled and 1 000–1 600 scaled. The accuracy test stays on the original system,
+          // ‖K d − r‖ ≤ θ‖r‖: the scaled solve is tightened (warm-started) until it holds.
+          if (Ks === null) {
+            // scaled in place: the sketched solves need only DKD (storage: D and Dr besides K)
+            for (let i = 0; i < N; i++) {
+              let t = 0;
+              for (let j = 0; j < N; j++) t += K[i * N + j]! ** 2;
+              D[i] = t > 0 ? 1 / Math.sqrt(Math.sqrt(t)) : 1;
+            }
+            for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) K[i * N + j] = D[i]! * K[i * N + j]! * D[j]!;
+            for (let i = 0; i < N; i++) rs[i] = D[i]! * r[i]!;
+            Ks = K;
+          }
+          const y = new Float64Array(N);
+          const rn = norm2(r);
+          let tolScaled = accuracy;
+          let left = maxInner;
+          let dd = new Float64Array(N);
+          for (let pass = 0; pass < 10 && left > 0; pass++) {
+            const out = sketchLoop(fn, Ks, N, rs, y, sk.sketch, sk.s, tolScaled, left, sk.R);
+            inner += out.iterations;
+            flops += out.flops + 2 * N * N;
+            left -= out.iterations;
+            dd = y.map((v, i) => v * D[i]!);
+            // ‖K d − r‖ from the scaled residual: K d − r = D⁻¹(Ks y − rs)
+            let t = 0;
+            for (let i = 0; i < N; i++) {
+              let v = -rs[i]!;
+              for (let j = 0; j < N; j++) v += Ks[i * N + j]! * y[j]!;
+              t += (v / D[i]!) ** 2;
+            }
+            const rel = Math.sqrt(t) / (rn || 1);
+            capped = rel > accuracy && (!out.converged || left <= 0);
+            if (rel <= accuracy || !out.converged) break;
+            tolScaled *= Math.max(0.01, (0.5 * accuracy) / rel);
+          }
+          d = dd;
         }
+      }
+      if (solver === 'sketch' && capped && raises < 3) {
+        // The solve could not reach its accuracy within maxInnerIter: K is too ill-conditioned for
+        // sketch-and-project (near a point where the reduced Hessian is singular, its small singular
+        // values go to 0), and its rough direction would be a poor step. More accuracy would only repeat
+        // that; a larger shift makes K better conditioned (and the step shorter, which the line search
+        // would have asked for anyway).
+        let scaleH = 1;
+        for (let i = 0; i < n; i++) scaleH = Math.max(scaleH, Math.abs(H[i * n + i]!));
+        // (at most three times per iteration: when J is rank deficient no shift helps)
+        delta = Math.max(4 * delta, 1e-2 * scaleH);
+        raises++;
+        buildK();
+        Ks = null;
+        d = null;
+        continue;
       }
       const gm = gradM();
       slope = 0;
@@ -403,6 +470,7 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
       // −ν‖∇ₓL‖² − μ‖c‖² + (cross terms) that survives once μ, ν dominate
       const want = -0.5e-2 * (nu * norm2(e.gl) ** 2 + mu * norm2(e.c) ** 2);
       if (slope <= want) break;
+      if (attempt === 39) break; // keep the last direction (the test after the loop decides)
       if (solver === 'sketch' && accuracy > 1e-12) {
         accuracy = Math.max(accuracy * 0.1, 1e-12);
         d = null; // re-solve more accurately
@@ -412,7 +480,7 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
       }
     }
     totalFlops += flops;
-    if (!(slope < 0)) {
+    if (d === null || !(slope < 0)) {
       // no penalty made d a descent direction (a failed solve or a degenerate point): stop, do not
       // let the Armijo test accept a step by rounding
       stopped = 'lineSearch';
@@ -426,11 +494,17 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
     let xn = x;
     let ln = lambda;
     let en = e;
+    // Near a solution the decrease the merit function can show, about ν‖∇ₓL‖² + μ‖c‖², falls below its
+    // rounding (a few ulps of |M|) once the KKT residual is near √(ε|M|) ≈ 1e-8: Armijo is then decided by
+    // rounding and can reject good steps forever (a count-sketch run on the circle in ℝ³⁰ stalled at
+    // 1.2e-8 for 20 iterations). While the predicted decrease is below that level, a step is accepted
+    // when it lowers the KKT residual instead.
+    const noise = 1e2 * Number.EPSILON * Math.max(1, Math.abs(m0));
     for (let ls = 0; ls < 60; ls++) {
       xn = x.map((v, i) => v + alpha * d![i]!);
       ln = lambda.map((v, p) => v + alpha * d![n + p]!);
       en = evaluate(xn, ln);
-      if (merit(en, ln) <= m0 + 1e-4 * alpha * slope) {
+      if (merit(en, ln) <= m0 + 1e-4 * alpha * slope || (-alpha * slope <= noise && kktNorm(en) < kkt)) {
         accepted = true;
         break;
       }
