@@ -2,11 +2,12 @@
  * The `tensor` section of `proxkit demo`: every decomposition of the tucker family on the shipped
  * tensors — a colour photograph (102 × 128 × 3) and the UCI digits (1797 × 8 × 8) — as relative error
  * against the numbers stored: CP (ALS) and non-negative CP (HALS) over ranks, Tucker (HOOI on the
- * core shape `selectCoreShape` picks for each budget) and non-negative Tucker on the same shapes, and
- * tensor trains (TT-SVD) over tolerances. Then rank selection side by side: the fewest numbers each
- * model needs to reach a target error. Writes proxkit-tensor.svg to the figures folder.
+ * core shape `selectCoreShape` picks for each budget) and non-negative Tucker on the same shapes,
+ * partial Tucker (the photograph's colour mode untouched) and tensor trains (TT-SVD) over
+ * tolerances. Then rank selection side by side: the fewest numbers each model needs to reach a target
+ * error. Writes proxkit-tensor.svg to the figures folder.
  */
-import { cp, hooi, nonNegativeTucker, selectCoreShape, tensorTrain, tuckerParameterCount, type Tensor } from '../index.js';
+import { cp, hooi, nonNegativeTucker, partialTucker, selectCoreShape, tensorTrain, tuckerParameterCount, type Tensor } from '../index.js';
 import { writeOutput, type DemoContext, type DemoSection } from './context.js';
 import { lineFigure } from '../plot/svg.js';
 import { digits } from '../datasets.js';
@@ -31,6 +32,8 @@ export interface TensorSweep {
   nnIter: number;
   hooiIter: number;
   nonNegative: boolean;
+  /** Partial Tucker: the modes decomposed (the others untouched) and the rank given to each, per point. */
+  partial?: { modes: number[]; ranks: number[] };
 }
 
 export const METHOD_LABELS: Record<string, string> = {
@@ -39,6 +42,7 @@ export const METHOD_LABELS: Record<string, string> = {
   cp: 'CP (ALS + line search)',
   nnCp: 'non-negative CP (HALS)',
   tt: 'tensor train (TT-SVD)',
+  partial: 'partial Tucker (colour mode untouched)',
 };
 
 function timed<T>(f: () => T): { value: T; ms: number } {
@@ -71,6 +75,14 @@ export function sweepTensor(X: Tensor, p: TensorSweep): TensorPoint[] {
     if (p.nonNegative) {
       const b = timed(() => cp(X, R, { maxIter: p.cpIter, tol: 1e-7, nonNegative: true }));
       rows.push({ method: 'nnCp', parameters, error: b.value.relativeError, setting: `R=${R}`, ms: b.ms });
+    }
+  }
+  if (p.partial) {
+    const { modes, ranks } = p.partial;
+    for (const r of ranks) {
+      const t = timed(() => partialTucker(X, modes.map(() => r), { modes, maxIter: p.hooiIter, tol: 1e-6 }));
+      const parameters = t.value.core.data.length + modes.reduce((acc, m) => acc + X.shape[m]! * r, 0);
+      rows.push({ method: 'partial', parameters, error: t.value.relativeError, setting: `${t.value.core.shape.join('×')} core`, ms: t.ms });
     }
   }
   for (const tol of p.ttTols) {
@@ -121,14 +133,17 @@ export function tensorFigure(panels: { title: string; rows: TensorPoint[]; targe
     })),
     caption:
       'Lower left is better. Tucker: for each budget, selectCoreShape (exact truncated-HOSVD search) picks the core shape and HOOI fits it; ' +
-      'non-negative Tucker uses the same shapes (HALS factors, multiplicative core). CP stores R·(ΣIₙ + 1) numbers; a tensor train Σₖ rₖ·Iₖ·rₖ₊₁. ' +
+      'non-negative Tucker uses the same shapes (HALS factors, multiplicative core); partial Tucker compresses the two spatial modes only. CP stores R·(ΣIₙ + 1) numbers; a tensor train Σₖ rₖ·Iₖ·rₖ₊₁. ' +
       'The dashed line is the target error of the rank-selection line printed with the figure: the fewest numbers with which each model reached it.',
   });
 }
 
 /** The photograph's settings: the tour's, and the full section's (also used by scripts/tucker-experiment.ts). */
 export const PHOTO_QUICK: TensorSweep = { cpRanks: [5, 20], budgets: [1200, 4800], ttTols: [0.2, 0.1], cpIter: 15, nnIter: 20, hooiIter: 3, nonNegative: false };
-export const PHOTO_FULL: TensorSweep = { cpRanks: [2, 5, 10, 20, 30], budgets: [600, 1200, 2400, 4800, 9600], ttTols: [0.3, 0.2, 0.12, 0.08, 0.05], cpIter: 30, nnIter: 40, hooiIter: 5, nonNegative: true };
+export const PHOTO_FULL: TensorSweep = {
+  cpRanks: [2, 5, 10, 20, 30], budgets: [600, 1200, 2400, 4800, 9600], ttTols: [0.3, 0.2, 0.12, 0.08, 0.05], cpIter: 30, nnIter: 40, hooiIter: 5, nonNegative: true,
+  partial: { modes: [0, 1], ranks: [3, 6, 12, 20, 30] },
+};
 /** The digits (full section only): core-shape and CP-rank selection side by side, no non-negative variants (time). */
 export const DIGITS_FULL: TensorSweep = { cpRanks: [5, 10, 20], budgets: [2000, 4000, 8000, 16000, 32000], ttTols: [0.6, 0.5, 0.4, 0.3, 0.2], cpIter: 25, nnIter: 0, hooiIter: 5, nonNegative: false };
 /** Target errors of the rank-selection line. */

@@ -8,12 +8,14 @@ beforeAll(() => init());
 describe('tensor demo', () => {
   it('sweepTensor stores R·(ΣIₙ + 1) numbers for CP, the Tucker count for Tucker, Σ cores for TT; errors in [0, 1]', () => {
     const X = { data: rng(1).uniform(6 * 5 * 4), shape: [6, 5, 4] };
-    const rows = sweepTensor(X, { cpRanks: [1, 3], budgets: [40, 80], ttTols: [0.5, 0.1], cpIter: 5, nnIter: 5, hooiIter: 2, nonNegative: true });
-    expect(new Set(rows.map((r) => r.method))).toEqual(new Set(['tucker', 'nnTucker', 'cp', 'nnCp', 'tt']));
+    const rows = sweepTensor(X, { cpRanks: [1, 3], budgets: [40, 80], ttTols: [0.5, 0.1], cpIter: 5, nnIter: 5, hooiIter: 2, nonNegative: true, partial: { modes: [0, 1], ranks: [2, 3] } });
+    expect(new Set(rows.map((r) => r.method))).toEqual(new Set(['tucker', 'nnTucker', 'cp', 'nnCp', 'tt', 'partial']));
     for (const r of rows) {
       expect(r.error).toBeGreaterThanOrEqual(0);
       expect(r.error).toBeLessThanOrEqual(1);
       if (r.method === 'cp' || r.method === 'nnCp') expect(r.parameters).toBe(Number(r.setting.slice(2)) * 16);
+      // partial Tucker on modes 0 and 1 with rank r: an r × r × 4 core and two factors
+      if (r.method === 'partial') expect([2, 3].map((q) => q * q * 4 + (6 + 5) * q)).toContain(r.parameters);
       if (r.method === 'tucker') {
         const shape = r.setting.split('×').map(Number);
         expect(r.parameters).toBe(tuckerParameterCount([6, 5, 4], shape));
