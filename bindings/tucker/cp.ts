@@ -174,17 +174,70 @@ export function mttkrpIn(s: Scope, x: number, dims: readonly number[], placed: r
 }
 
 /**
- * Σ m·(X − X̂)² of the CP model `factors` (weights folded in) against the tensor at `x`, with the
- * optional 0/1 mask at `mask` (0: none) and, when `fill` ≠ 0, the EM-completed tensor written there.
+ * The WASM buffers of one cp run, allocated once: the factors (rewritten in place after each update,
+ * so the iterates stay in WASM memory for the whole run), ping-pong buffers for the Khatri–Rao
+ * products left and right of a mode, the transposed right product and the MTTKRP output.
  */
-function residualIn(s: Scope, x: number, mask: number, fill: number, dims: readonly number[], factors: readonly Float64Array[], R: number): number {
-  const N = dims.length;
-  const placed = placeFactors(s, factors.slice(0, N - 1), dims);
-  const K = khatriRaoIn(s, placed, R);
-  const I = dims[N - 1]!;
-  const a = s.f64(R * I);
-  f64View(s.x, a, R * I).set(factors[N - 1]!);
-  return s.x.cpResidual(x, mask, K.ptr, K.rows, a, I, R, fill);
+class CpWorkspace {
+  private readonly f: number[];
+  private readonly left: [number, number];
+  private readonly right: [number, number];
+  private readonly ones: number;
+  private readonly krt: number;
+  private readonly out: number;
+  private readonly tmp: number;
+  constructor(private readonly s: Scope, private readonly dims: readonly number[], private readonly R: number) {
+    this.f = dims.map((I) => s.f64(I * R));
+    const maxLeft = Math.max(1, ...dims.map((_, n) => prod(dims, 0, n)));
+    const maxRight = Math.max(1, ...dims.map((_, n) => prod(dims, n + 1)));
+    this.left = [s.f64(maxLeft * R), s.f64(maxLeft * R)];
+    this.right = [s.f64(maxRight * R), s.f64(maxRight * R)];
+    this.ones = s.f64(R);
+    this.krt = s.f64(maxRight * R);
+    const maxI = Math.max(...dims);
+    this.out = s.f64(maxI * R);
+    this.tmp = s.f64(maxI * R);
+    f64View(s.x, this.ones, R).fill(1);
+  }
+
+  /** Copies factor n (Iₙ × R) into its WASM buffer. */
+  write(n: number, A: Float64Array): void {
+    f64View(this.s.x, this.f[n]!, A.length).set(A);
+  }
+
+  /** Khatri–Rao product of factors [from, to) (ones for an empty range), in the buffer pair `buf`. */
+  private chain(from: number, to: number, buf: [number, number]): { ptr: number; rows: number } {
+    if (to <= from) return { ptr: this.ones, rows: 1 };
+    let cur = { ptr: this.f[from]!, rows: this.dims[from]! };
+    let k = 0;
+    for (let m = from + 1; m < to; m++) {
+      const o = buf[k]!;
+      k ^= 1;
+      this.s.x.khatriRaoKernel(cur.ptr, cur.rows, this.f[m]!, this.dims[m]!, this.R, o);
+      cur = { ptr: o, rows: cur.rows * this.dims[m]! };
+    }
+    return cur;
+  }
+
+  /** M = X₍ₙ₎ (⊙_{m≠n} Aₘ) for the tensor at x, from the factors in WASM. */
+  mttkrp(x: number, n: number): Float64Array {
+    const { L, I, R: Rp } = around(this.dims, n);
+    const R = this.R;
+    const left = this.chain(0, n, this.left);
+    const right = this.chain(n + 1, this.dims.length, this.right);
+    const rv = f64View(this.s.x, right.ptr, Rp * R);
+    const tv = f64View(this.s.x, this.krt, Rp * R);
+    for (let q = 0; q < Rp; q++) for (let r = 0; r < R; r++) tv[r * Rp + q] = rv[q * R + r]!;
+    this.s.x.mttkrp(x, L, I, Rp, left.ptr, this.krt, R, this.out, this.tmp);
+    return f64View(this.s.x, this.out, I * R).slice();
+  }
+
+  /** Σ m·(X − X̂)² of the factors in WASM (see cpResidual), with the EM fill when fill ≠ 0. */
+  residual(x: number, mask: number, fill: number): number {
+    const N = this.dims.length;
+    const K = this.chain(0, N - 1, this.left);
+    return this.s.x.cpResidual(x, mask, K.ptr, K.rows, this.f[N - 1]!, this.dims[N - 1]!, this.R, fill);
+  }
 }
 
 /** Gram matrix AᵀA (R × R) of an I × R matrix. */
@@ -430,28 +483,34 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
     let power = 2;
     let fails = 0;
     const ls = { tried: 0, accepted: 0 };
-    // Residual of `fs`; with a mask the EM fill goes to wNext, swapped in when `keep` is called.
-    const residual = (fs: Float64Array[]) => withScope(fn, (t) => rel(residualIn(t, x, maskPtr, mask ? wNext : 0, dims, fs, R)));
+    const ws = new CpWorkspace(s, dims, R);
+    const writeAll = (fs: readonly Float64Array[]) => fs.forEach((A, n) => ws.write(n, A));
+    writeAll(factors);
+    // Residual of the factors in WASM; with a mask the EM fill goes to wNext, swapped in by keepFill.
+    const residual = () => rel(ws.residual(x, maskPtr, mask ? wNext : 0));
     const keepFill = () => { if (mask) [w, wNext] = [wNext, w]; };
     for (let it = 1; it <= maxIter; it++) {
       if (options.signal?.aborted) { stopped = 'aborted'; break; }
-      const before = factors.map((A) => A.slice());
+      const before = lineSearch ? factors.map((A) => A.slice()) : [];
       for (let n = 0; n < N; n++) {
-        const M = withScope(fn, (t) => mttkrpIn(t, w, dims, placeFactors(t, factors, dims), n, R));
+        const M = ws.mttkrp(w, n);
         const V = hadamardExcept(grams, n, R);
         if (nonNegative) halsUpdate(factors[n]!, M, V, dims[n]!, R);
         else factors[n] = solveGram(M, V, dims[n]!, R);
+        ws.write(n, factors[n]!);
         grams[n] = gram(factors[n]!, dims[n]!, R);
       }
       balance(factors, dims, R);
+      writeAll(factors);
       factors.forEach((A, n) => (grams[n] = gram(A, dims[n]!, R)));
-      err = residual(factors);
+      err = residual();
       keepFill();
       if (lineSearch && it > 1) {
         const step = it ** (1 / power);
         const trial = factors.map((A, n) => A.map((v, i) => before[n]![i]! + step * (v - before[n]![i]!)));
         ls.tried++;
-        const trialErr = residual(trial);
+        writeAll(trial);
+        const trialErr = residual();
         if (trialErr < err) {
           ls.accepted++;
           keepFill();
@@ -461,9 +520,12 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
             grams[n] = gram(A, dims[n]!, R);
           });
           fails = 0;
-        } else if (++fails >= LS_MAX_FAIL) {
-          power++;
-          fails = 0;
+        } else {
+          writeAll(factors);
+          if (++fails >= LS_MAX_FAIL) {
+            power++;
+            fails = 0;
+          }
         }
       }
       const last = history.length > 0 ? history[history.length - 1]! : Infinity;
@@ -472,7 +534,7 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
       if (options.onProgress && options.onProgress(info) === false) { stopped = 'callback'; break; }
       if (Math.abs(last - err) <= tol || err === 0) { stopped = 'converged'; break; }
     }
-    if (history.length === 0) err = residual(factors);
+    if (history.length === 0) err = residual();
     const { factors: unit, weights } = normalizeCp(factors, dims, R);
     return {
       factors: unit,
