@@ -270,8 +270,11 @@ describe.skipIf(!haveChromium)('playground: every panel in Chromium, digests equ
         expect(s.digest, `${name} at non-default settings`).not.toBe(before[name]);
         expect(s.digest, `${name} at non-default settings (${JSON.stringify(s.params).slice(0, 120)}): Chromium vs Node`).toBe(await nodeDigest(name, s.params));
       }
-      // The prox signal is drawn again from the new seed (its parameters carry the signal, not the seed).
-      expect((second.find((x) => x.name === 'prox')!.params as { signal: number[] }).signal).toEqual(PANELS.prox.defaults(data, 7).signal);
+      // The prox signal is drawn again from the new seed (its parameters carry the signal, not the seed),
+      // and the prox panel, drawn on above, runs on it at λ = 1.2: again Node's digest.
+      const prox = second.find((x) => x.name === 'prox')!;
+      expect((prox.params as { signal: number[] }).signal).toEqual(PANELS.prox.defaults(data, 7).signal);
+      expect(prox.digest, 'prox at the second seed: Chromium vs Node').toBe(await nodeDigest('prox', prox.params));
       timings.desktopSecondSettingsMs = Date.now() - t1;
 
       const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
