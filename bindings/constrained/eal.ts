@@ -76,7 +76,7 @@ export interface ExactAugmentedLagrangianOptions {
   tol?: number;
   /** Newton iteration cap. Default 100. */
   maxIter?: number;
-  /** Iteration cap of one sketched solve. Default 200 000. */
+  /** Iteration cap of one sketched solve; a solve that reaches it raises the Hessian shift (×4, at most 3 times per Newton step). Default 200 000. */
   maxInnerIter?: number;
   /**
    * Accuracy rule of the sketched solve: ‖K d + r‖ ≤ θ_k ‖r‖ with θ_k = min(theta, ‖r_k‖^{1/2}), so the
@@ -229,9 +229,11 @@ const norm2 = (v: ArrayLike<number>): number => {
  * which is differentiable and whose stationary points are the KKT points for μ large enough, so one
  * function measures progress in x and λ together. Each iteration forms the KKT matrix
  * K = [[H, Jᵀ], [J, 0]] (H = ∇²ₓL) and solves K d = −r, r = (∇ₓL, c), either exactly (LU, (2/3)(n + m)³
- * flops) or by randomized sketch-and-project (see {@link sketchSolve}) until ‖K d + r‖ ≤ θ_k‖r‖ with
- * θ_k = min(θ, ‖r‖^{1/2}). If d is not a sufficient descent direction of M, the solve is tightened and
- * then μ and ν are raised (×10) until it is; the step α is then the largest of 1, ½, ¼, … with
+ * flops) or by randomized sketch-and-project (see {@link sketchSolve}) on the row-equilibrated system
+ * (DKD) y = Dr, d = Dy, D = diag(‖K_i‖^{−1/2}), until ‖K d + r‖ ≤ θ_k‖r‖ with θ_k = min(θ, ‖r‖^{1/2}).
+ * The sketched solves slow down as K's smallest singular value falls (near points where the reduced
+ * Hessian is singular): a solve that exhausts `maxInnerIter` raises the Hessian shift instead. If d is not a sufficient descent direction of M, the solve is tightened and
+ * then μ is raised (×10) until it is; the step α is then the largest of 1, ½, ¼, … with
  * M(z + αd) ≤ M(z) + 10⁻⁴ α ∇Mᵀd. Near a solution α = 1 is accepted and, with θ_k → 0, the KKT
  * residual falls superlinearly. The multipliers start at the least-squares estimate.
  *
@@ -475,8 +477,10 @@ export function exactAugmentedLagrangian(problem: EqualityConstrainedProblem, op
         accuracy = Math.max(accuracy * 0.1, 1e-12);
         d = null; // re-solve more accurately
       } else {
+        // μ alone: with a shifted (indefinite-H) step the ν-term's share of the slope, ν·∇ₓLᵀH·dₓ + …,
+        // has no fixed sign, and raising ν with μ kept it growing as fast as the μ-term that makes the
+        // direction descend (the circle in ℝ⁵, seed 1, stopped after one iteration, exact LU included)
         mu *= 10;
-        nu *= 10;
       }
     }
     totalFlops += flops;
