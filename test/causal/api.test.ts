@@ -14,7 +14,7 @@ describe('causal: every bad argument gives a typed error, no leak, module usable
     // the ridge weights, bandwidth and length-scale are reals given as non-integers already; a huge
     // bandwidth or length-scale is valid (a flat kernel)
     expect(fuzzArguments('proximalDoseResponse', proximalDoseResponse, [data, {
-      grid: [0, 0.5], bandwidth: 0.7, lengthScale: 0.5, lambda: 0.01, lambdaTest: 0.01, outcomeCovariates: Array.from(s.data.x), treatmentCovariates: Array.from(s.data.x),
+      grid: [0, 0.5], bandwidth: 0.7, lengthScale: 0.5, lambda: 0.01, lambdaTest: 0.01, outcomeCovariates: Array.from(s.data.x), treatmentCovariates: Array.from(s.data.x), treatmentRange: [-2, 2],
     }], { optionalFrom: 1, accept: ['arg1.bandwidth=1e12', 'arg1.lengthScale=1e12', 'arg1.lambda=1e12', 'arg1.lambdaTest=1e12', 'arg1.bandwidth=2^29 + 1', 'arg1.lengthScale=2^29 + 1', 'arg1.lambda=2^29 + 1', 'arg1.lambdaTest=2^29 + 1'] })).toEqual([]);
   });
 });
