@@ -81,6 +81,19 @@ export interface MinimizeCvarOptions {
    * mean (an epoch before the tail starts reports the current iterate). Default 'none'.
    */
   averaging?: CvarAveraging;
+  /**
+   * Stop on a certified gap: after an epoch whose (full-data) objective F satisfies
+   * F − lowerBound ≤ tol·|lowerBound|, the run ends with converged = true and stopped = 'converged'.
+   * `lowerBound` must be a valid lower bound on the optimum, e.g. `cvarReference(...).lowerBound`
+   * (the test is then a certificate that F is within tol of the optimum); `tol` ≥ 0 is relative.
+   * Default: none (all epochs run).
+   */
+  stopAt?: {
+    /** A lower bound on min CVaR (finite). */
+    lowerBound: number;
+    /** Relative tolerance ≥ 0, e.g. 0.005 for 0.5 %. */
+    tol: number;
+  };
   /** Called after every epoch; return false to stop. */
   onProgress?: (info: CvarProgress) => boolean | void;
   /** Checked before every epoch; an aborted signal ends the run with stopped = 'aborted'. */
@@ -101,13 +114,14 @@ export interface MinimizeCvarResult {
   history: CvarProgress[];
   /** Stochastic steps taken. */
   iterations: number;
-  /** Always false: the stochastic methods run a fixed number of epochs, with no convergence test. */
-  converged: false;
+  /** True only when `stopAt` certified the objective within its tolerance; otherwise the epochs ran out (no convergence test). */
+  converged: boolean;
   /**
-   * Why the run ended: 'maxIter' (all epochs done), 'callback' (onProgress returned false),
-   * 'aborted' (signal), or 'diverged' (the iterates overflowed: too large a step; objective is Infinity).
+   * Why the run ended: 'converged' (the `stopAt` gap was met), 'maxIter' (all epochs done), 'callback'
+   * (onProgress returned false), 'aborted' (signal), or 'diverged' (the iterates overflowed: too large a
+   * step; objective is Infinity).
    */
-  stopped: Extract<StopState, 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
+  stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
   /** Wall-clock milliseconds of the run. */
   timeMs: number;
 }
@@ -282,7 +296,7 @@ function customEpoch(
 // The option keys it accepts (readOptions refuses any other key).
 const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
   X: true, y: true, loss: true, beta: true, method: true, stepSize: true, schedule: true, epochs: true, batchSize: true,
-  fitIntercept: true, seed: true, eta0: true, averaging: true, onProgress: true, signal: true,
+  fitIntercept: true, seed: true, eta0: true, averaging: true, stopAt: true, onProgress: true, signal: true,
 });
 
 /**
@@ -309,8 +323,13 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
   const {
     loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'constant', epochs = 10,
-    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, averaging = 'none', onProgress, signal,
+    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, averaging = 'none', stopAt, onProgress, signal,
   } = (options = readOptions(fn, options, MINIMIZE_KEYS));
+  if (stopAt !== undefined) {
+    const st = readOptions(fn, stopAt, optionKeys<NonNullable<MinimizeCvarOptions['stopAt']>>({ lowerBound: true, tol: true }), 'stopAt');
+    finiteNumber(fn, 'stopAt.lowerBound', st.lowerBound);
+    if (typeof st.tol !== 'number' || !(st.tol >= 0) || !Number.isFinite(st.tol)) throw parameterError(fn, 'stopAt.tol', 'finite and ≥ 0', st.tol);
+  }
   if (averaging !== 'none' && averaging !== 'all' && averaging !== 'tail') throw parameterError(fn, 'averaging', "'none', 'all' or 'tail'", averaging);
   checkBeta(fn, beta);
   checkMethod(fn, method);
@@ -402,6 +421,10 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
         stopped = 'callback';
         break;
       }
+      if (stopAt && info.objective - stopAt.lowerBound <= stopAt.tol * Math.abs(stopAt.lowerBound)) {
+        stopped = 'converged';
+        break;
+      }
     }
     const obj = stopped === 'diverged' ? Infinity : history.length > 0 ? history[history.length - 1]!.objective : objective();
     const avg = averaged() && stopped !== 'diverged';
@@ -413,7 +436,7 @@ export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
       objective: obj,
       history,
       iterations,
-      converged: false,
+      converged: stopped === 'converged',
       stopped,
       timeMs: performance.now() - started,
     };

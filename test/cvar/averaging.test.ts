@@ -120,6 +120,26 @@ describe('minimizeCvar averaging', () => {
     expect(Array.from(c.weights)).not.toEqual(Array.from(e.weights));
   });
 
+  it('stopAt ends the run at the first epoch whose objective is certified within tol of the optimum', () => {
+    const ref = cvarReference({ X, y: problem.y, loss: 'squared', beta: BETA });
+    const opts = { X, y: problem.y, loss: 'squared' as const, beta: BETA, stepSize: 0.1, schedule: 'sqrt' as const, averaging: 'all' as const, epochs: 400 };
+    const full = minimizeCvar(opts);
+    const r = minimizeCvar({ ...opts, stopAt: { lowerBound: ref.lowerBound, tol: 0.01 } });
+    expect(r.converged).toBe(true);
+    expect(r.stopped).toBe('converged');
+    expect(r.objective - ref.lowerBound).toBeLessThanOrEqual(0.01 * ref.lowerBound);
+    // the first such epoch of the full run, and the same iterates up to it
+    const first = full.history.findIndex((h) => h.objective - ref.lowerBound <= 0.01 * ref.lowerBound);
+    expect(first).toBeGreaterThan(0);
+    expect(r.history.length).toBe(first + 1);
+    expect(r.objective).toBe(full.history[first]!.objective);
+    // tol 0 asks for the optimum exactly: all epochs run, not converged
+    const never = minimizeCvar({ ...opts, epochs: 3, stopAt: { lowerBound: ref.lowerBound, tol: 0 } });
+    expect([never.converged, never.stopped, never.history.length]).toEqual([false, 'maxIter', 3]);
+    expect(() => minimizeCvar({ ...small, stopAt: { lowerBound: 1, tol: -1 } })).toThrow('minimizeCvar: stopAt.tol must be finite and ≥ 0 (got -1)');
+    expect(() => minimizeCvar({ ...small, stopAt: { lowerBound: 1, tolerance: 1 } as never })).toThrow(/stopAt\.tolerance is not a known option/);
+  });
+
   it('refuses an unknown averaging', () => {
     expect(() => minimizeCvar({ ...small, averaging: 'last' as never })).toThrow("minimizeCvar: averaging must be 'none', 'all' or 'tail' (got \"last\")");
   });
