@@ -122,12 +122,12 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   sinkhornLazy: [{ fn: 'sinkhornLazy', key: 'checkEvery', call: (o) => api.sinkhornLazy([0, 1], [0, 2], { reg: 0.5, ...o }) }],
   otMapping: [{ fn: 'otMapping', key: 'metric', call: (o) => api.otMapping([0, 1], [0, 2], { ...o }) }],
   otLoss: [{ fn: 'otLoss', key: 'metric', call: (o) => api.otLoss([0, 1], [0, 2], { ...o }) }],
+  partialGromovWasserstein: [{ fn: 'partialGromovWasserstein', key: 'mass', call: (o) => api.partialGromovWasserstein(M2, M2, a2, a2, { ...o }) }],
+  gromovBarycenter: [{ fn: 'gromovBarycenter', key: 'lambdas', call: (o) => api.gromovBarycenter([M2], [a2], 2, { maxIter: 2, ...o }) }],
   costMatrix: [{ fn: 'costMatrix', key: 'metric', call: (o) => api.costMatrix([0, 1], [0, 2], { ...o }) }],
   slicedWasserstein: [{ fn: 'slicedWasserstein', key: 'projections', call: (o) => api.slicedWasserstein([0, 1], [0, 2], { projections: 3, ...o }) }],
   slicedWassersteinDetails: [{ fn: 'slicedWassersteinDetails', key: 'weightsX', call: (o) => api.slicedWassersteinDetails([0, 1], [0, 2], { projections: 3, ...o }) }],
   wassersteinCpDictionary: [{
-  partialGromovWasserstein: [{ fn: 'partialGromovWasserstein', key: 'mass', call: (o) => api.partialGromovWasserstein(M2, M2, a2, a2, { ...o }) }],
-  gromovBarycenter: [{ fn: 'gromovBarycenter', key: 'lambdas', call: (o) => api.gromovBarycenter([M2], [a2], 2, { maxIter: 2, ...o }) }],
     fn: 'wassersteinCpDictionary', key: 'rank',
     call: (o) => api.wassersteinCpDictionary([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]], { rank: 1, reg: 0.5, maxIter: 1, innerIter: 2, ...o }),
   }],
@@ -178,6 +178,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   fitRLinear: [{ fn: 'fitRLinear', key: 'horizon', call: (o) => api.fitRLinear([1, 2, 3, 4, 5, 6, 7, 8], { lookback: 4, horizon: 2, ...o }) }],
   fitHoltWinters: [{ fn: 'fitHoltWinters', key: 'alphas', call: (o) => api.fitHoltWinters([1, 2, 3, 1, 2, 3, 1, 2, 3], { period: 3, ...o }) }],
   pretrainSuperLinear: [{ fn: 'pretrainSuperLinear', key: 'horizon', call: (o) => api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1, ...o }) }],
+  fineTuneSuperLinear: [{ fn: 'fineTuneSuperLinear', key: 'prior', call: (o) => api.fineTuneSuperLinear(api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1 }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9], { ...o }) }],
   simulateImageRegression: [{ fn: 'simulateImageRegression', key: 'channels', call: (o) => api.simulateImageRegression({ n: 4, size: 8, ...o }) }],
   fitTensorGp: [{ fn: 'fitTensorGp', key: 'maxIter', call: (o) => { const d = api.simulateImageRegression({ n: 6, size: 8 }); return api.fitTensorGp(d.X, d.y, { maxIter: 1, ...o }); } }],
   learnPro2Projection: [{ fn: 'learnPro2Projection', key: 'heads', call: (o) => api.learnPro2Projection(rows, [0, 1, 0, 1, 0, 1], { heads: 1, epochs: 1, ...o }) }],
@@ -283,8 +284,8 @@ const NO_OPTIONS: Record<string, string> = {
   unfold: 'a tensor and a mode',
   fold: 'a matrix, a mode and a shape',
   khatriRao: 'a list of matrices',
-  ttReconstruct: 'a tensor train { cores } (data, not options)',
   cpReconstruct: 'a CP model { factors, weights } (data, not options)',
+  ttReconstruct: 'a tensor train { cores } (data, not options)',
   uniformCoreShape: 'dims and a budget',
   parseNetwork: 'a network spec (data, validated layer by layer)',
   evaluateNetwork: 'a network and an input',
@@ -459,4 +460,3 @@ describe('conventions: a matrix is { data, rows, cols }, and an array of rows is
     expect(() => bounds({ data: [1, 2, 3], rows: 1, cols: 3 })).toThrow(new api.ShapeError("computeBounds: C must have the network's output size = 2 columns (got 1 × 3)"));
   });
 });
-  fineTuneSuperLinear: [{ fn: 'fineTuneSuperLinear', key: 'prior', call: (o) => api.fineTuneSuperLinear(api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1 }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9], { ...o }) }],
