@@ -266,6 +266,10 @@ export function proximalDoseResponse(data: ProximalData, options?: ProximalDoseR
   } else {
     grid = finiteArray(fn, 'options.grid', opts.grid);
     if (grid.length === 0) throw parameterError(fn, 'options.grid', 'at least one treatment value', opts.grid);
+    // a renormalised kernel centred outside the range would divide by a vanishing mass
+    if (range !== undefined && grid.some((g) => g < range![0] || g > range![1])) {
+      throw parameterError(fn, 'options.grid', `values inside options.treatmentRange [${range[0]}, ${range[1]}]`, opts.grid);
+    }
   }
   const aStats = columnStats({ data: a, d: 1 }, n);
   if (aStats.sd[0] === 1 && sortedA[0] === sortedA[n - 1]) throw new ParameterError(`${fn}: data.a must vary across units (got the constant ${a[0]})`);

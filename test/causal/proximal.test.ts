@@ -245,6 +245,7 @@ describe('proximalDoseResponse', () => {
     expect(() => proximalDoseResponse({ ...sim.data, a: new Float64Array(10).fill(2) })).toThrow(/data.a must vary/);
     expect(() => proximalDoseResponse(sim.data, { treatmentRange: [1, 0] })).toThrow(/options.treatmentRange/);
     expect(() => proximalDoseResponse(sim.data, { treatmentRange: [0, 1, 2] })).toThrow(/options.treatmentRange/);
+    expect(() => proximalDoseResponse(sim.data, { treatmentRange: [-2, 2], grid: [0, 2.5] })).toThrow(/options.grid must be values inside options.treatmentRange/);
     expect(() => proximalDoseResponse(sim.data, { treatmentRange: [-0.01, 0.01] })).toThrow(/data.a must be inside options.treatmentRange \[-0.01, 0.01\] at every unit/);
   });
 
