@@ -11,7 +11,7 @@ import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, withScope, type S
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
-import { seededRng } from '../rng.js';
+import { checkSeed, seededRng } from '../rng.js';
 import { leadingVectors } from './decompose.js';
 import { around, checkDims, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import { khatriRaoIn } from './unfold.js';
@@ -444,7 +444,7 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
     init = readFactors(fn, 'options.init', init, dims, R);
   }
   const seed = options.seed ?? 0;
-  seededRng(fn, seed, 'options.seed');
+  checkSeed(fn, seed, 'options.seed'); // validated here; the generator is made only when a start needs it
   const mask = options.mask === undefined ? undefined : readMask(fn, options.mask, size);
   readCallback(fn, 'options.onProgress', options.onProgress);
   readSignal(fn, options.signal);
