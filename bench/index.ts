@@ -25,7 +25,7 @@ import { benchCpAls } from './tucker/cp.js';
 import { benchSvd } from './linalg/svd.js';
 import { benchBoundsCrown, benchBoundsIbp, benchBoundsCrownIbp, benchBoundsAlphaCrown, benchBoundsConvIbp, benchBoundsConvCrown } from './bounds/bounds.js';
 import { benchSinkhorn, benchSinkhornBatch, benchSinkhornCall, benchSinkhornF32 } from './ot/sinkhorn.js';
-import { benchSinkhornBatchLog } from './ot/sinkhorn.js';
+import { benchSinkhornBatchF32, benchSinkhornBatchLog } from './ot/sinkhorn.js';
 import { benchEmd } from './ot/emd.js';
 import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } from './bounds/lipschitz.js';
 import { benchConvolutionalBarycenter } from './ot/convolutional.js';
@@ -121,6 +121,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'sinkhornBatch', aliases: ['ot', 'batch'], run: benchSinkhornBatch }, // 10, 100, 1000 problems of n = 32 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornBatchLog', aliases: ['ot', 'batch', 'log'], run: benchSinkhornBatchLog }, // method 'log' at reg 1e-3, 10, 100, 1000 problems of n = 32, 20 iterations (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornF32', aliases: ['ot', 'f32'], run: benchSinkhornF32 }, // one f32-kernel iteration at n = m = 256, 1024, 2048 (see bench/ot/sinkhorn.ts)
+  { name: 'sinkhornBatchF32', aliases: ['ot', 'batch', 'f32'], run: benchSinkhornBatchF32 }, // precision 'f32' batch vs f64 batch vs separate f32 calls: 10, 100 problems of n = 32, 16 of n = 1024 for n = 1e3, 1e5, 1e6 (see bench/ot/sinkhorn.ts)
   { name: 'sinkhornCall', aliases: ['ot', 'f32'], run: benchSinkhornCall }, // a whole 50-iteration sinkhorn call incl. K and the plan, f32 vs f64, n = m = 256, 1024, 2048 (see bench/ot/sinkhorn.ts)
   { name: 'emd', aliases: ['ot', 'exact'], run: benchEmd }, // dense n × n, n = 100, 500, 1000 for n = 1e3, 1e5, 1e6 (see bench/ot/emd.ts)
   { name: 'boundsDigitsIbp', aliases: ['bounds', 'ibp', 'digits', 'lipschitz'], run: benchBoundsDigitsIbp }, // the 64-64-32-10 digits MLP, L∞ radius 0.005 / 0.02 / 0.05 for n = 1e3 / 1e5 / 1e6 (see bench/bounds/lipschitz.ts)

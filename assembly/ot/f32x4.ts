@@ -23,7 +23,7 @@
 // @ts-ignore: decorator
 @inline const KV_BLOCK = 128;
 // @ts-ignore: decorator
-@inline const KTU_BLOCK = 32;
+@inline export const KTU_BLOCK = 32;
 
 @inline function at(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -36,7 +36,7 @@
   return f64x2.add(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 2, 3)));
 }
 /** dst[k] = fl32(src[k]) for k < len, four at a time. */
-function roundToF32(src: usize, len: i32, dst: usize): void {
+export function roundToF32(src: usize, len: i32, dst: usize): void {
   const l4 = len & ~3;
   let k = 0;
   for (; k < l4; k += 4) {
@@ -130,7 +130,7 @@ export function otGibbsF32x4(M: usize, len: i32, reg: f64, K: usize): i32 {
 }
 
 /** dst[0..3] = (K v) of the four rows starting at r0 (row stride rb bytes), as the file's comment says. */
-@inline function kvRows4(r0: usize, rb: usize, vf: usize, v: usize, m: i32, dst: usize): void {
+@inline export function kvRows4(r0: usize, rb: usize, vf: usize, v: usize, m: i32, dst: usize): void {
   const m8 = m & ~7;
   let d0 = f64x2.splat(0);
   let d1 = f64x2.splat(0);
@@ -175,7 +175,7 @@ export function otGibbsF32x4(M: usize, len: i32, reg: f64, K: usize): i32 {
 }
 
 /** (K v) of the single row at `row`, in the same order as kvRows4 uses for each of its rows. */
-@inline function kvRow1(row: usize, vf: usize, v: usize, m: i32): f64 {
+@inline export function kvRow1(row: usize, vf: usize, v: usize, m: i32): f64 {
   const m8 = m & ~7;
   let d = f64x2.splat(0);
   for (let j0 = 0; j0 < m8; j0 += KV_BLOCK) {
@@ -208,7 +208,7 @@ export function otKvF32x4(K: usize, n: i32, m: i32, v: usize, vf: usize, out: us
 }
 
 /** acc[0..m4) += Σ over the four rows at r0 of K[row]·u[row] (f32x4, added in row order). */
-@inline function accRows4(r0: usize, rb: usize, uq: usize, acc: usize, m4: i32): void {
+@inline export function accRows4(r0: usize, rb: usize, uq: usize, acc: usize, m4: i32): void {
   const r1 = r0 + rb;
   const r2 = r1 + rb;
   const r3 = r2 + rb;
@@ -226,7 +226,7 @@ export function otKvF32x4(K: usize, n: i32, m: i32, v: usize, vf: usize, out: us
     v128.store(acc + o, a);
   }
 }
-@inline function accRow1(r0: usize, uq: usize, acc: usize, m4: i32): void {
+@inline export function accRow1(r0: usize, uq: usize, acc: usize, m4: i32): void {
   const u0 = v128.load32_splat(uq);
   for (let j = 0; j < m4; j += 4) {
     const o = <usize>j << 2;
@@ -234,7 +234,7 @@ export function otKvF32x4(K: usize, n: i32, m: i32, v: usize, vf: usize, out: us
   }
 }
 /** out[0..m4) += acc promoted to f64 (a block's column sums). */
-@inline function flushAcc(acc: usize, out: usize, m4: i32): void {
+@inline export function flushAcc(acc: usize, out: usize, m4: i32): void {
   for (let j = 0; j < m4; j += 4) {
     const a = v128.load(acc + (<usize>j << 2));
     const o = out + (<usize>j << 3);
@@ -243,7 +243,7 @@ export function otKvF32x4(K: usize, n: i32, m: i32, v: usize, vf: usize, out: us
   }
 }
 /** out[j] = Σ_i K[i, j]·u[i] in f64, rows in order, for the tail columns j in [m4, m). */
-@inline function tailColumns(K: usize, n: i32, m: i32, u: usize, out: usize): void {
+@inline export function tailColumns(K: usize, n: i32, m: i32, u: usize, out: usize): void {
   const rb = <usize>m << 2;
   for (let j = m & ~3; j < m; j++) {
     let s = 0.0;

@@ -13,3 +13,4 @@ export { otGaussianKernel1d, otConvolve2d, otLogConvolve2d, otClassPlan, otClass
 export { otGibbsF32x4, otKvF32x4, otKtuF32x4, otStepF32x4, otPlanF32x2 } from "./f32x4";
 export { otNetworkSimplex, otNetworkSimplexWork } from "./network";
 export { otLazyLogSumExp } from "./lazy";
+export { otBatchStepF32x4 } from "./batch-f32";

@@ -19,7 +19,7 @@
  * costs 2·n·m exp per problem): sinkhornBatch (batched log kernel) vs separate sinkhorn(…, { method:
  * 'log' }) calls vs a plain-TS batch (L = −M/reg once, the max-shifted log-sum-exp loop per problem).
  */
-import { allocF64, costMatrix, rng, sinkhorn, sinkhornBatch, type SinkhornOptions } from '../../bindings/index.js';
+import { allocF64, costMatrix, rng, sinkhorn, sinkhornBatch, type SinkhornOptions, type SinkhornResult } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { runCase, type BenchContext, type CaseCandidate, type CaseResult } from '../harness.js';
 
@@ -316,5 +316,54 @@ export function benchSinkhornCall(ctx: BenchContext): CaseResult[] {
       { key: 'f64', name: 'sinkhorn(…), f64, 50 iterations', call: () => (p64 = sinkhorn(a, a, M, o).plan), poison: () => p64.fill(NaN), output: () => scaled(p64) },
     ];
     return runCase({ kernel: 'sinkhornCall', n: n * n, seed, params: { n, m: n, iterations: 50, reg: REG }, tol: 1e-5 }, candidates, [reference], { 'f32 vs f64 (whole call)': ['f64', 'f32'] }, ctx.timer);
+  });
+}
+
+/** sinkhornBatchF32's problem sets per bench size: count problems of n = m = side, iterations each. */
+const BATCH_F32: Record<number, { count: number; side: number; iters: number }> = {
+  1e3: { count: 10, side: 32, iters: 100 },
+  1e5: { count: 100, side: 32, iters: 100 },
+  1e6: { count: 16, side: 1024, iters: 20 },
+};
+
+/**
+ * sinkhornBatchF32: sinkhornBatch(…, { precision: 'f32' }) vs the f64 batch on the same problems (the
+ * ratio 'f32 vs f64 batch') and vs separate sinkhorn(…, { precision: 'f32' }) calls (each copies M and
+ * builds its f32 K; the same bits). 10 and 100 problems of n = m = 32 at 100 iterations (K in L1: the
+ * gain can only come from the lanes), 16 problems of n = m = 1024 at 20 iterations (K, 4 MiB in f32,
+ * swept once per group of problems). Points uniform in [0, 1]², reg 0.1, random marginals; output:
+ * every plan scaled by its largest entry, checked against the f64 batch to 1e-5.
+ */
+export function benchSinkhornBatchF32(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const { count, side: n, iters } = BATCH_F32[size] ?? BATCH_F32[1e3]!;
+    const seed = 7400 + count + n;
+    const g = rng(seed);
+    const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
+    const as = Array.from({ length: count }, () => randomHistogram(g, n));
+    const bs = Array.from({ length: count }, () => randomHistogram(g, n));
+    const o: SinkhornOptions = { reg: REG, maxIter: iters, tol: 0, checkEvery: iters };
+    const o32: SinkhornOptions = { ...o, precision: 'f32' };
+    const outs = { f32: new Float64Array(count * n * n), f64: new Float64Array(count * n * n), separate: new Float64Array(count * n * n) };
+    const collect = (rs: SinkhornResult[], out: Float64Array): void => rs.forEach((r, k) => out.set(scaled(r.plan), k * n * n));
+    collect(sinkhornBatch(as, bs, M, o), outs.f64);
+    const reference = outs.f64.slice();
+    const candidates: CaseCandidate[] = [
+      { key: 'f32', name: "sinkhornBatch(…, { precision: 'f32' })", call: () => collect(sinkhornBatch(as, bs, M, o32), outs.f32), poison: () => outs.f32.fill(NaN), output: () => outs.f32 },
+      { key: 'f64', name: 'sinkhornBatch(…), f64', call: () => collect(sinkhornBatch(as, bs, M, o), outs.f64), poison: () => outs.f64.fill(NaN), output: () => outs.f64 },
+      { key: 'separate', name: "separate sinkhorn(…, { precision: 'f32' }) calls", call: () => collect(as.map((a, k) => sinkhorn(a, bs[k]!, M, o32)), outs.separate), poison: () => outs.separate.fill(NaN), output: () => outs.separate },
+    ];
+    return runCase(
+      {
+        kernel: 'sinkhornBatchF32', n: count * n * n, seed, params: { problems: count, n, iterations: iters, reg: REG }, tol: 1e-5,
+        // Roofline of the f32 batch: 4·n² flops per problem and iteration; K (4n² bytes) read once per iteration
+        // and group of problems (n = 1024: ~21 problems per group, so once per iteration here).
+        roof: { bytes: 4 * n * n * iters, flops: 4 * n * n * iters * count, workingSet: 4 * n * n, pattern: 'read', precision: 'f32', keys: ['f32'] },
+      },
+      candidates,
+      [reference],
+      { 'f32 vs f64 batch': ['f64', 'f32'], 'f32 batch vs separate f32 calls': ['separate', 'f32'] },
+      ctx.timer,
+    );
   });
 }

@@ -31,6 +31,7 @@ export interface OtKernels {
   otKtuF32x4(K: number, n: number, m: number, u: number, uf: number, out: number): void;
   otStepF32x4(K: number, n: number, m: number, a: number, v: number, scratch: number, u: number, w: number): number;
   otPlanF32x2(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
+  otBatchStepF32x4(K: number, n: number, m: number, A: number, Bm: number, U: number, V: number, W: number, idx: number, count: number, scratch: number, flags: number): number;
   otNetworkSimplexWork(n: number, m: number): number;
   otNetworkSimplex(M: number, n: number, m: number, a: number, b: number, P: number, f: number, g: number, work: number, maxIter: number): number;
   otEmd(M: number, n: number, m: number, sup: number, dem: number, P: number, pot: number, dist: number, pred: number, seen: number, maxAug: number): number;
