@@ -8,14 +8,16 @@
  *
  * The lifted problem's normal matrix is dense, (n + 1 + m)², so the interior-point method costs O(m³) per
  * Newton step: it stands for a general solver that does not exploit the structure, not for a sparse
- * commercial one. Scenarios: returns with a common market factor and asset-specific noise whose mean
- * and spread grow with the asset index (seeded); minimise γ·xᵀΣx − μᵀx subject to CVaR_0.9(−Rx) ≤ κ,
- * Σx = 1, x ≥ 0, with κ halfway between the CVaR of the unconstrained optimum and of equal weights.
+ * commercial one. Scenarios: the portfolio of cvarQp's tests (test/cvar/portfolio.ts, seed 900 + m): a
+ * common market factor and asset noise whose mean and spread grow with the asset index; minimise
+ * ½xᵀPx − μᵀx (P the sample covariance + 0.01 I) subject to CVaR_0.9(−Rx) ≤ κ, Σx = 1, x ≥ 0, with κ
+ * halfway between the CVaR of the unconstrained optimum and of equal weights.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cvar, cvarQp, init, rng, type CvarQpProblem } from '../../bindings/index.js';
+import { cvar, cvarQp, init, type CvarQpProblem } from '../../bindings/index.js';
 import { liftedQpReference } from '../../test/cvar/qp-reference.js';
+import { portfolio } from '../../test/cvar/portfolio.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -27,33 +29,9 @@ const beta = 0.9;
 await init();
 const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
-function portfolio(m: number) {
-  const g = rng(900 + m);
-  const market = g.normal(m).map((v) => 0.02 * v);
-  const noise = g.normal(m * n);
-  const spread = g.uniform(n);
-  const R = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) R[i * n + j] = 0.01 + 0.04 * (j / n) + market[i]! + (0.02 + 0.1 * (j / n) * (0.5 + spread[j]!)) * noise[i * n + j]!;
-  const mean = new Float64Array(n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) mean[j]! += R[i * n + j]! / m;
-  const P = new Float64Array(n * n);
-  for (let i = 0; i < m; i++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) P[a * n + b]! += ((R[i * n + a]! - mean[a]!) * (R[i * n + b]! - mean[b]!)) / m;
-  for (let a = 0; a < n; a++) P[a * n + a]! += 0.01;
-  const A = R.map((v) => -v);
-  const q = mean.map((v) => -v);
-  const p = n + 1;
-  const B = new Float64Array(p * n);
-  for (let j = 0; j < n; j++) { B[j] = 1; B[(j + 1) * n + j] = 1; }
-  const l = new Float64Array(p);
-  l[0] = 1;
-  const u = new Float64Array(p).fill(Infinity);
-  u[0] = 1;
-  return { m, P, q, A, B, p, l, u };
-}
-
 const rows: Record<string, number>[] = [];
 for (const m of sizes) {
-  const pf = portfolio(m);
+  const pf = portfolio(900 + m, n, m);
   const problem = (kappa: number): CvarQpProblem => ({
     P: { data: pf.P, rows: n, cols: n }, q: pf.q, A: { data: pf.A, rows: m, cols: n }, beta, kappa,
     B: { data: pf.B, rows: pf.p, cols: n }, l: pf.l, u: pf.u,
