@@ -14,3 +14,4 @@ export { otGibbsF32x4, otKvF32x4, otKtuF32x4, otStepF32x4, otPlanF32x2 } from ".
 export { otNetworkSimplex, otNetworkSimplexWork } from "./network";
 export { otLazyLogSumExp } from "./lazy";
 export { otBatchStepF32x4 } from "./batch-f32";
+export { otMatMulF32x4, otConvolve2dF32, otToF32 } from "./convolutional-f32";

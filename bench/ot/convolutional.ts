@@ -91,3 +91,82 @@ export function benchConvolutionalBarycenter(ctx: BenchContext): CaseResult[] {
     }
   });
 }
+
+const scaledByMax = (q: ArrayLike<number>): Float64Array => {
+  let mx = 0;
+  for (let i = 0; i < q.length; i++) mx = Math.max(mx, q[i]!);
+  return Float64Array.from(q, (v) => v / mx);
+};
+
+/**
+ * convolutionalBarycenterF32: the same problems as convolutionalBarycenter (16², 32², 64² grids, two blobs,
+ * reg 0.01): one scaling iteration with the f32 separable convolution (otConvolve2dF32: f32 kernels, two
+ * blocked f32x4 matrix products) vs the f64 one (otConvolve2d), and whole public calls of 50 iterations,
+ * convolutionalBarycenter(…, { precision: 'f32' }) vs f64. Outputs scaled by their largest entry, checked
+ * against the f64 result to 1e-5 (the f32 convolution is within ~4e-6 relative per entry).
+ */
+export function benchConvolutionalBarycenterF32(ctx: BenchContext): CaseResult[] {
+  return ctx.sizes.map((size) => {
+    const side = SIDES[size] ?? 16;
+    const N = side * side;
+    const seed = 7300 + side;
+    const g = rng(seed);
+    const imgs = [blobImage(side, side / 4, side / 4, g.uniform(N)), blobImage(side, (3 * side) / 4, (2 * side) / 3, g.uniform(N))];
+    const x = wasm('bench');
+    const Kr = allocF64(side * side);
+    const Kc = allocF64(side * side);
+    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kr.ptr);
+    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kc.ptr);
+    const Kr32 = allocF64(Math.ceil((side * side) / 2));
+    const Kc32 = allocF64(Math.ceil((side * side) / 2));
+    x.otToF32(Kr.ptr, side * side, Kr32.ptr);
+    x.otToF32(Kc.ptr, side * side, Kc32.ptr);
+    const H = allocF64(Float64Array.from([...imgs[0]!, ...imgs[1]!]));
+    const [V, KU, tmp] = [allocF64(2 * N), allocF64(2 * N), allocF64(2 * N)];
+    const [u, kv, q, scratch, xf] = [allocF64(N), allocF64(N), allocF64(N), allocF64(N), allocF64(Math.ceil(N / 2))];
+    const lq = new Float64Array(N);
+    const iteration = (apply: (src: number, dst: number) => void): void => {
+      V.view().fill(1);
+      for (let k = 0; k < 2; k++) {
+        apply(V.ptr + k * N * 8, kv.ptr);
+        x.otScale(H.ptr + k * N * 8, kv.ptr, N, u.ptr);
+        apply(u.ptr, KU.ptr + k * N * 8);
+      }
+      x.otLogVec(KU.ptr, 2 * N, tmp.ptr);
+      const t = tmp.view();
+      for (let j = 0; j < N; j++) lq[j] = 0.5 * t[j]! + 0.5 * t[N + j]!;
+      q.view().set(lq);
+      x.otExpVec(q.ptr, N, q.ptr);
+    };
+    const conv64 = (src: number, dst: number): void => x.otConvolve2d(Kr.ptr, Kc.ptr, src, side, side, scratch.ptr, dst);
+    const conv32 = (src: number, dst: number): void => x.otConvolve2dF32(Kr32.ptr, Kc32.ptr, src, side, side, xf.ptr, scratch.ptr, dst);
+    iteration(conv64);
+    const refIteration = scaledByMax(q.view());
+    const o = { reg: REG, maxIter: 50, tol: 0 };
+    const refCall = scaledByMax(convolutionalBarycenter(imgs, side, side, o).barycenter);
+    const out: Record<'it32' | 'it64' | 'pub32' | 'pub64', Float64Array> = { it32: new Float64Array(N), it64: new Float64Array(N), pub32: new Float64Array(N), pub64: new Float64Array(N) };
+    try {
+      const candidates: CaseCandidate[] = [
+        { key: 'it32', name: 'one iteration, f32 convolutions (otConvolve2dF32)', call: () => { iteration(conv32); out.it32 = scaledByMax(q.view()); }, poison: () => out.it32.fill(NaN), output: () => out.it32 },
+        { key: 'it64', name: 'one iteration, f64 convolutions (otConvolve2d)', call: () => { iteration(conv64); out.it64 = scaledByMax(q.view()); }, poison: () => out.it64.fill(NaN), output: () => out.it64 },
+      ];
+      const pubs: CaseCandidate[] = [
+        { key: 'pub32', name: "convolutionalBarycenter(…, { precision: 'f32' }), 50 iterations", call: () => { out.pub32 = scaledByMax(convolutionalBarycenter(imgs, side, side, { ...o, precision: 'f32' }).barycenter); }, poison: () => out.pub32.fill(NaN), output: () => out.pub32 },
+        { key: 'pub64', name: 'convolutionalBarycenter(…), f64, 50 iterations', call: () => { out.pub64 = scaledByMax(convolutionalBarycenter(imgs, side, side, o).barycenter); }, poison: () => out.pub64.fill(NaN), output: () => out.pub64 },
+      ];
+      const roof = { bytes: 4 * 8 * 2 * N, flops: 16 * side ** 3, workingSet: 12 * 8 * N, pattern: 'read' as const };
+      return [
+        runCase(
+          { kernel: 'convolutionalBarycenterF32', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG, iterations: 1 }, tol: 1e-5, roof: [{ ...roof, precision: 'f32', keys: ['it32'] }, { ...roof, keys: ['it64'] }] },
+          candidates, [refIteration], { 'f32 vs f64 convolutions (one iteration)': ['it64', 'it32'] }, ctx.timer,
+        ),
+        runCase(
+          { kernel: 'convolutionalBarycenterF32', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG, iterations: 50 }, tol: 1e-5 },
+          pubs, [refCall], { 'f32 vs f64 (whole call, 50 iterations)': ['pub64', 'pub32'] }, ctx.timer,
+        ),
+      ];
+    } finally {
+      for (const b of [Kr, Kc, Kr32, Kc32, H, V, KU, tmp, u, kv, q, scratch, xf]) b.free();
+    }
+  }).flat();
+}

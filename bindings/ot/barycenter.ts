@@ -123,7 +123,7 @@ const BARYCENTER_KEYS = optionKeys<BarycenterOptions>({ reg: true, weights: true
 /**
  * The options barycenter and convolutionalBarycenter share, checked, with each function's defaults;
  * the iteration settings come back as a Control (checked every 10 iterations). `precision` is a known
- * key only where `withPrecision` (barycenter; the convolutional one has no f32 path).
+ * key only where `withPrecision` (both barycenters have an f32 path; the flag keeps the key optional for others).
  */
 export function barycenterSettings(fn: string, options: BarycenterOptions, defaults: { method: 'sinkhorn' | 'log'; maxIter: number; tol: number }, withPrecision = false): { reg: number; weights: VectorInput | undefined; method: 'sinkhorn' | 'log'; ctl: Control; precision: 'f64' | 'f32' } {
   if (options === null || typeof options !== 'object') throw parameterError(fn, 'options', 'an object with reg', options);

@@ -32,6 +32,9 @@ export interface OtKernels {
   otStepF32x4(K: number, n: number, m: number, a: number, v: number, scratch: number, u: number, w: number): number;
   otPlanF32x2(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
   otBatchStepF32x4(K: number, n: number, m: number, A: number, Bm: number, U: number, V: number, W: number, idx: number, count: number, scratch: number, flags: number): number;
+  otMatMulF32x4(A: number, p: number, r: number, B: number, q: number, C: number): void;
+  otConvolve2dF32(Kr: number, Kc: number, x: number, rows: number, cols: number, xf: number, tmp: number, out: number): void;
+  otToF32(src: number, len: number, dst: number): number;
   otNetworkSimplexWork(n: number, m: number): number;
   otNetworkSimplex(M: number, n: number, m: number, a: number, b: number, P: number, f: number, g: number, work: number, maxIter: number): number;
   otEmd(M: number, n: number, m: number, sup: number, dem: number, P: number, pot: number, dist: number, pred: number, seen: number, maxAug: number): number;

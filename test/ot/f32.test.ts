@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NonFiniteError, ParameterError, allocF64, barycenter, convolutionalBarycenter, costMatrix, init, memoryStats, sinkhorn, sinkhorn2 } from '../../bindings/index.js';
+import { NonFiniteError, ParameterError, allocF64, barycenter, costMatrix, init, memoryStats, sinkhorn, sinkhorn2 } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
 import { marginals, relDiff } from './reference.js';
@@ -259,11 +259,10 @@ describe("barycenter(…, { method: 'sinkhorn', precision: 'f32' })", () => {
     });
   }
 
-  it('typed errors: f32 with method log, an unknown precision; convolutionalBarycenter has no precision option', () => {
+  it('typed errors: f32 with method log, an unknown precision (convolutionalBarycenter: see convolutional-f32.test.ts)', () => {
     const h = [new Float64Array([0.5, 0.5]), new Float64Array([0.25, 0.75])];
     const M = [0, 1, 1, 0];
     expect(() => barycenter(h, M, { reg: 1, precision: 'f32' })).toThrow("barycenter: options.method must be 'sinkhorn' when options.precision is 'f32' (got \"log\")");
     expect(() => barycenter(h, M, { reg: 1, method: 'sinkhorn', precision: 'f16' as 'f32' })).toThrow(ParameterError);
-    expect(() => convolutionalBarycenter([new Float64Array([0.5, 0.5])], 1, 2, { reg: 1, precision: 'f32' } as never)).toThrow(ParameterError);
   });
 });
