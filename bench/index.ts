@@ -28,7 +28,7 @@ import { benchSinkhorn, benchSinkhornBatch, benchSinkhornCall, benchSinkhornF32 
 import { benchSinkhornBatchF32, benchSinkhornBatchLog } from './ot/sinkhorn.js';
 import { benchEmd } from './ot/emd.js';
 import { benchBoundsDigitsCrown, benchBoundsDigitsIbp, benchLocalLipschitz } from './bounds/lipschitz.js';
-import { benchConvolutionalBarycenter, benchConvolutionalBarycenterF32 } from './ot/convolutional.js';
+import { benchConvolutionalBarycenter, benchConvolutionalBarycenterCall, benchConvolutionalBarycenterF32 } from './ot/convolutional.js';
 import { benchSliced } from './ot/sliced.js';
 import { benchGwIteration, benchSinkhornLazy } from './ot/geometry.js';
 import { benchMatmulF32, benchMatmulF64 } from './nn/matmul.js';
@@ -128,7 +128,8 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'boundsDigitsCrown', aliases: ['bounds', 'crown', 'digits', 'lipschitz'], run: benchBoundsDigitsCrown }, // same
   { name: 'localLipschitz', aliases: ['bounds', 'lipschitz'], run: benchLocalLipschitz }, // same network and radii
   { name: 'convolutionalBarycenter', aliases: ['ot', 'convolutional'], run: benchConvolutionalBarycenter }, // one Bregman iteration, 2 images, 16², 32², 64² grids for n = 1e3, 1e5, 1e6: separable vs dense K (see bench/ot/convolutional.ts)
-  { name: 'convolutionalBarycenterF32', aliases: ['ot', 'convolutional', 'f32'], run: benchConvolutionalBarycenterF32 }, // f32 vs f64 separable convolutions: one iteration and a whole 50-iteration call, 16², 32², 64² grids for n = 1e3, 1e5, 1e6 (see bench/ot/convolutional.ts)
+  { name: 'convolutionalBarycenterF32', aliases: ['ot', 'convolutional', 'f32'], run: benchConvolutionalBarycenterF32 }, // f32 vs f64 separable convolutions: one scaling iteration, 16², 32², 64² grids for n = 1e3, 1e5, 1e6 (see bench/ot/convolutional.ts)
+  { name: 'convolutionalBarycenterCall', aliases: ['ot', 'convolutional', 'f32'], run: benchConvolutionalBarycenterCall }, // whole 50-iteration convolutionalBarycenter calls, precision 'f32' vs f64, 16², 32², 64² grids for n = 1e3, 1e5, 1e6 (see bench/ot/convolutional.ts)
   { name: 'slicedWasserstein', aliases: ['ot', 'sliced'], run: benchSliced }, // SW_2, 50 directions, 100 / 1000 / 10000 points in R³ for n = 1e3, 1e5, 1e6 (see bench/ot/sliced.ts)
   { name: 'gwIteration', aliases: ['ot', 'gromov', 'gw'], run: benchGwIteration }, // one GW conditional-gradient iteration, n = 16, 48, 96 points, decomposed vs n²m² definition (see bench/ot/geometry.ts)
   { name: 'sinkhornLazy', aliases: ['ot', 'lazy'], run: benchSinkhornLazy }, // 10 log-domain iterations, n = m = 200, 1000, 2000, lazy cost vs stored cost (see bench/ot/geometry.ts)

@@ -99,13 +99,13 @@ const scaledByMax = (q: ArrayLike<number>): Float64Array => {
 };
 
 /**
- * convolutionalBarycenterF32: the same problems as convolutionalBarycenter (16², 32², 64² grids, two blobs,
+ * convolutionalBarycenterF32 / convolutionalBarycenterCall: the same problems as convolutionalBarycenter (16², 32², 64² grids, two blobs,
  * reg 0.01): one scaling iteration with the f32 separable convolution (otConvolve2dF32: f32 kernels, two
  * blocked f32x4 matrix products) vs the f64 one (otConvolve2d), and whole public calls of 50 iterations,
  * convolutionalBarycenter(…, { precision: 'f32' }) vs f64. Outputs scaled by their largest entry, checked
  * against the f64 result to 1e-5 (the f32 convolution is within ~4e-6 relative per entry).
  */
-export function benchConvolutionalBarycenterF32(ctx: BenchContext): CaseResult[] {
+function convolutionalF32(ctx: BenchContext, which: 'iteration' | 'call'): CaseResult[] {
   return ctx.sizes.map((size) => {
     const side = SIDES[size] ?? 16;
     const N = side * side;
@@ -155,18 +155,22 @@ export function benchConvolutionalBarycenterF32(ctx: BenchContext): CaseResult[]
         { key: 'pub64', name: 'convolutionalBarycenter(…), f64, 50 iterations', call: () => { out.pub64 = scaledByMax(convolutionalBarycenter(imgs, side, side, o).barycenter); }, poison: () => out.pub64.fill(NaN), output: () => out.pub64 },
       ];
       const roof = { bytes: 4 * 8 * 2 * N, flops: 16 * side ** 3, workingSet: 12 * 8 * N, pattern: 'read' as const };
-      return [
-        runCase(
+      return which === 'iteration'
+        ? runCase(
           { kernel: 'convolutionalBarycenterF32', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG, iterations: 1 }, tol: 1e-5, roof: [{ ...roof, precision: 'f32', keys: ['it32'] }, { ...roof, keys: ['it64'] }] },
           candidates, [refIteration], { 'f32 vs f64 convolutions (one iteration)': ['it64', 'it32'] }, ctx.timer,
-        ),
-        runCase(
-          { kernel: 'convolutionalBarycenterF32', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG, iterations: 50 }, tol: 1e-5 },
+        )
+        : runCase(
+          { kernel: 'convolutionalBarycenterCall', n: N, seed, params: { rows: side, cols: side, images: 2, reg: REG, iterations: 50 }, tol: 1e-5 },
           pubs, [refCall], { 'f32 vs f64 (whole call, 50 iterations)': ['pub64', 'pub32'] }, ctx.timer,
-        ),
-      ];
+        );
     } finally {
       for (const b of [Kr, Kc, Kr32, Kc32, H, V, KU, tmp, u, kv, q, scratch, xf]) b.free();
     }
-  }).flat();
+  });
 }
+
+/** convolutionalBarycenterF32: one scaling iteration, f32 vs f64 separable convolutions (see convolutionalF32). */
+export const benchConvolutionalBarycenterF32 = (ctx: BenchContext): CaseResult[] => convolutionalF32(ctx, 'iteration');
+/** convolutionalBarycenterCall: whole 50-iteration public calls, precision 'f32' vs f64 (see convolutionalF32). */
+export const benchConvolutionalBarycenterCall = (ctx: BenchContext): CaseResult[] => convolutionalF32(ctx, 'call');
