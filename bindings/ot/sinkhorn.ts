@@ -629,7 +629,9 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * bit-identical to a separate sinkhorn(…, { precision: 'f32' }) call, with the same accuracy (plans within
  * about 1e-6 relative of f64). The rows of K are swept in blocks of 32 that serve a group of problems while
  * they are in cache, so K is read from memory once per group instead of once per problem. A problem that
- * under/overflows falls back to the f64 log domain, as sinkhorn does.
+ * under/overflows falls back to the f64 log domain, as sinkhorn does. It pays where K is large (16 problems
+ * of n = 1024: 1.4× the f64 batch for a whole call); for small problems whose K stays in L1 (n = 32) it
+ * is slower than the f64 batch (about 0.8×), which shares each load of K between two problems.
  *
  * @param as  source histograms (each as `a` of sinkhorn, all of length n).
  * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
