@@ -28,3 +28,24 @@ export function logisticSlope(m: f64): f64 {
   return -1 / (1 + Math.exp(m));
 }
 
+/** eˣ − 1, accurate for small |x|. */
+export function mathExpm1(x: f64): f64 {
+  return Math.expm1(x);
+}
+
+/** xʸ. */
+export function mathPow(x: f64, y: f64): f64 {
+  return Math.pow(x, y);
+}
+
+/** The logistic sigmoid σ(x) = 1/(1 + e⁻ˣ); the exponential is taken of −|x|, so it never overflows. */
+export function mathSigmoid(x: f64): f64 {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^{−|x|}), without overflow. */
+export function mathSoftplus(x: f64): f64 {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}

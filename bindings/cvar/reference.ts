@@ -18,6 +18,7 @@ import { checkBoolean } from '../runtime/checks.js';
 import { cvarAndVar, checkBeta, tail } from './cvar.js';
 import { logisticLabels, readDataset, type Dataset, type Matrix } from './minimize.js';
 import { cvarQp } from './qp.js';
+import { mathWasm, type MathKernels } from '../runtime/math.js';
 
 /** Options of {@link cvarReference}: the same conventions as {@link MinimizeCvarOptions}. */
 export interface CvarReferenceOptions {
@@ -86,13 +87,16 @@ function solveSpd(A: Float64Array, b: Float64Array, D: number): Float64Array {
   }
 }
 
-/** φ, φ′, φ″ of the loss at prediction p and target y. */
-function lossParts(loss: 'squared' | 'logistic', p: number, y: number): [number, number, number] {
+/**
+ * φ, φ′, φ″ of the loss at prediction p and target y. The logistic loss and σ run in WASM (`M`), not
+ * JavaScript's Math.exp/log1p, whose last bits differ between engines: the optimum is then the same
+ * in Node and in a browser.
+ */
+function lossParts(M: MathKernels, loss: 'squared' | 'logistic', p: number, y: number): [number, number, number] {
   if (loss === 'squared') return [0.5 * (p - y) ** 2, p - y, 1];
   const m = y * p;
-  const sNeg = m >= 0 ? Math.exp(-m) / (1 + Math.exp(-m)) : 1 / (1 + Math.exp(m)); // σ(−m)
-  const value = m >= 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
-  return [value, -y * sNeg, sNeg * (1 - sNeg)];
+  const sNeg = M.mathSigmoid(-m); // σ(−m)
+  return [M.logisticLoss(m), -y * sNeg, sNeg * (1 - sNeg)];
 }
 
 /** Minimises a smooth convex function of z ∈ R^D by damped Newton; `eval` returns value, gradient, Hessian. */
@@ -151,6 +155,7 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
   const ds = readDataset(fn, options.X, options.y);
   if (loss === 'absolute') return absoluteReference(fn, ds, beta, fitIntercept);
   const y = loss === 'logistic' ? logisticLabels(fn, ds.y) : ds.y;
+  const M = mathWasm(fn);
   const { n, d, X } = ds;
   const k = tail(n, beta);
   const dd = d + (fitIntercept ? 1 : 0);
@@ -169,10 +174,10 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
     const H = needHess ? new Float64Array(D * D) : null;
     g[dd] = 1;
     for (let i = 0; i < n; i++) {
-      const [l, dl, d2l] = lossParts(loss, predict(z, i), y[i]!);
+      const [l, dl, d2l] = lossParts(M, loss, predict(z, i), y[i]!);
       const u = (l - eta) / mu;
-      const sp = u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
-      const sig = u > 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+      const sp = M.mathSoftplus(u);
+      const sig = M.mathSigmoid(u);
       f += (mu * sp) / k;
       const a = sig / k; // ∂/∂ℓ
       const c = (sig * (1 - sig)) / (mu * k); // ∂²/∂ℓ²
@@ -193,7 +198,7 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
 
   // Start: η at VaR of the losses at θ = 0, μ at the spread of those losses.
   let z: Float64Array = new Float64Array(D);
-  const l0 = Float64Array.from({ length: n }, (_, i) => lossParts(loss, 0, y[i]!)[0]);
+  const l0 = Float64Array.from({ length: n }, (_, i) => lossParts(M, loss, 0, y[i]!)[0]);
   const start = cvarAndVar(l0, beta, fn);
   z[dd] = start.valueAtRisk;
   const scale = Math.max(1e-300, start.cvar);
@@ -203,8 +208,8 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
   const dualBound = (mu: number): number => {
     const soft = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const u = (lossParts(loss, predict(z, i), y[i]!)[0] - z[dd]!) / mu;
-      soft[i] = (u > 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u))) / k;
+      const u = (lossParts(M, loss, predict(z, i), y[i]!)[0] - z[dd]!) / mu;
+      soft[i] = M.mathSigmoid(u) / k;
     }
     const q = projectCappedSimplex(soft, k);
     const weighted = (w: Float64Array, needHess: boolean) => {
@@ -213,7 +218,7 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
       const H = needHess ? new Float64Array(dd * dd) : null;
       for (let i = 0; i < n; i++) {
         if (q[i] === 0) continue;
-        const [l, dl, d2l] = lossParts(loss, predict(w, i), y[i]!);
+        const [l, dl, d2l] = lossParts(M, loss, predict(w, i), y[i]!);
         f += q[i]! * l;
         for (let j = 0; j < dd; j++) {
           const xj = feature(i, j);
@@ -231,10 +236,10 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
   // every σ there underflows and the Newton system is singular (seen for k = (1 − β)·n near or
   // below 1). Starting each stage at this η keeps the Hessian in range.
   const centreEta = (mu: number): void => {
-    const l = Float64Array.from({ length: n }, (_, i) => lossParts(loss, predict(z, i), y[i]!)[0]);
+    const l = Float64Array.from({ length: n }, (_, i) => lossParts(M, loss, predict(z, i), y[i]!)[0]);
     const mass = (eta: number): number => l.reduce((t, li) => {
       const u = (li - eta) / mu;
-      return t + (u > 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+      return t + M.mathSigmoid(u);
     }, 0);
     let lo = Math.min(...l);
     let hi = Math.max(...l);
@@ -258,7 +263,7 @@ export function cvarReference(options: CvarReferenceOptions): CvarReference {
     if (mu <= muMin) break;
     mu = Math.max(muMin, mu / 10);
   }
-  const losses = Float64Array.from({ length: n }, (_, i) => lossParts(loss, predict(z, i), y[i]!)[0]);
+  const losses = Float64Array.from({ length: n }, (_, i) => lossParts(M, loss, predict(z, i), y[i]!)[0]);
   const at = cvarAndVar(losses, beta, fn);
   return {
     objective: at.cvar,

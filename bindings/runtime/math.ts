@@ -1,6 +1,6 @@
 /**
  * Scalar transcendentals computed in WebAssembly (assembly/math.ts) for the bindings' sequential
- * loops. V8's Math.exp, Math.log and Math.log1p are not correctly rounded and differ bitwise between
+ * loops. V8's Math.exp, Math.log, Math.log1p, Math.expm1 and Math.pow are not correctly rounded and differ bitwise between
  * engine builds on some inputs; these are AssemblyScript's own implementations inside the module, so
  * a seeded run gives the same bits in Node and in a browser.
  */
@@ -14,6 +14,14 @@ export interface MathKernels {
   mathLog(x: number): number;
   /** ln(1 + x). */
   mathLog1p(x: number): number;
+  /** eˣ − 1. */
+  mathExpm1(x: number): number;
+  /** xʸ. */
+  mathPow(x: number, y: number): number;
+  /** σ(x) = 1/(1 + e⁻ˣ), stable for either sign of x. */
+  mathSigmoid(x: number): number;
+  /** ln(1 + eˣ), stable for either sign of x. */
+  mathSoftplus(x: number): number;
   /** ln(1 + e⁻ᵐ), stable for either sign of m. */
   logisticLoss(m: number): number;
   /** −1/(1 + eᵐ). */

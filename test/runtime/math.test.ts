@@ -1,10 +1,10 @@
 /**
  * The scalar transcendentals in WASM (assembly/math.ts, bindings/runtime/math.ts) against independent
  * definitions: JavaScript's Math within a few ulps over wide ranges, exact special values, and the
- * logistic loss and slope against their closed forms and asymptotes.
+ * logistic loss and slope, sigmoid and softplus against their closed forms and asymptotes.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { init } from '../../bindings/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { cvarReference, init } from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
 
@@ -60,5 +60,87 @@ describe('scalar transcendentals in WASM', () => {
     expect(M.logisticLoss(-1e6)).toBe(1e6);
     expect(M.logisticSlope(1e6)).toBe(-0);
     expect(M.logisticSlope(-1e6)).toBe(-1);
+  });
+
+  it('expm1 and pow agree with JavaScript Math to 2 ulps on 20,000 arguments each; special values', () => {
+    const u = randomVector(32, 20000);
+    const w = randomVector(33, 20000);
+    let worst = 0;
+    for (let i = 0; i < u.length; i++) {
+      const x = u[i]! >= 0 ? 700 * u[i]! : Math.sign(u[i]!) * Math.exp(-40 * Math.abs(u[i]!)) * 30; // e^{±…}, down to 1e-16
+      worst = Math.max(worst, ulps(M.mathExpm1(x), Math.expm1(x)));
+      const base = Math.exp(20 * u[i]!); // 2e-9 … 5e8
+      const power = 15 * w[i]!;
+      worst = Math.max(worst, ulps(M.mathPow(base, power), Math.pow(base, power)));
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+    expect(M.mathExpm1(0)).toBe(0);
+    expect(M.mathExpm1(1e-20)).toBe(1e-20);
+    expect(M.mathExpm1(-Infinity)).toBe(-1);
+    expect(M.mathExpm1(710)).toBe(Infinity);
+    expect(M.mathPow(10, 3)).toBe(1000);
+    expect(M.mathPow(2, -1074)).toBe(Number.MIN_VALUE);
+    expect(M.mathPow(0, 0)).toBe(1);
+    expect(M.mathPow(-8, 1 / 3)).toBeNaN();
+    // 10^{k/8} for the exponential cone's grid: within an ulp of the correctly rounded value where it is exact
+    for (let k = -24; k <= 80; k += 8) expect(M.mathPow(10, k / 8)).toBe(Number(`1e${k / 8}`));
+  });
+
+  it('sigmoid and softplus: closed forms, σ(x) + σ(−x) = 1, softplus(x) − softplus(−x) = x, softplus′ = σ, no overflow far out', () => {
+    expect(M.mathSigmoid(0)).toBe(0.5);
+    expect(M.mathSoftplus(0)).toBe(Math.LN2);
+    for (const x of [-40, -7.5, -1, -1e-3, 1e-9, 0.25, 2, 12, 40]) {
+      // independent forms: 1/(1 + e⁻ˣ) and ln(1 + eˣ) in JavaScript where they cannot overflow
+      expect(Math.abs(M.mathSigmoid(x) - 1 / (1 + Math.exp(-x)))).toBeLessThanOrEqual(2 * Number.EPSILON * M.mathSigmoid(x));
+      expect(Math.abs(M.mathSoftplus(x) - Math.log1p(Math.exp(x)))).toBeLessThanOrEqual(2 * Number.EPSILON * Math.max(M.mathSoftplus(x), Number.MIN_VALUE));
+      expect(Math.abs(M.mathSigmoid(x) + M.mathSigmoid(-x) - 1)).toBeLessThan(2e-16);
+      expect(Math.abs(M.mathSoftplus(x) - M.mathSoftplus(-x) - x)).toBeLessThan(1e-14 * Math.max(1, Math.abs(x)));
+      const h = 1e-5;
+      expect(Math.abs((M.mathSoftplus(x + h) - M.mathSoftplus(x - h)) / (2 * h) - M.mathSigmoid(x))).toBeLessThan(1e-9);
+      // the logistic loss is softplus of the negated margin (same formula), and its slope is −σ(−m)
+      // (written as −1/(1 + eᵐ) for every m: equal up to rounding)
+      expect(M.logisticLoss(x)).toBe(M.mathSoftplus(-x));
+      expect(ulps(M.logisticSlope(x), -M.mathSigmoid(-x))).toBeLessThanOrEqual(2);
+    }
+    expect(M.mathSigmoid(1e6)).toBe(1);
+    expect(M.mathSigmoid(-1e6)).toBe(0);
+    expect(M.mathSigmoid(-700)).toBeGreaterThan(0); // e⁻⁷⁰⁰, not flushed to 0
+    expect(M.mathSoftplus(1e6)).toBe(1e6);
+    expect(M.mathSoftplus(-1e6)).toBe(0);
+    expect(ulps(M.mathSoftplus(-700), Math.exp(-700))).toBeLessThanOrEqual(1);
+  });
+});
+
+/**
+ * Runs `body` with JavaScript's Math.exp, log, log1p, expm1 and pow made to throw: the library code it
+ * calls must take its transcendentals from WASM, since V8's differ in the last bit between Node and Chromium.
+ */
+function withoutJsTranscendentals(body: () => void): void {
+  const spies = (['exp', 'log', 'log1p', 'expm1', 'pow'] as const).map((k) => vi.spyOn(Math, k).mockImplementation(() => {
+    throw new Error(`Math.${k} called on a path that must be deterministic across engines`);
+  }));
+  try {
+    body();
+    for (const s of spies) expect(s).not.toHaveBeenCalled();
+  } finally {
+    for (const s of spies) s.mockRestore();
+  }
+}
+
+describe('library paths whose transcendentals run in WASM (no JavaScript Math.exp/log/log1p/expm1/pow)', () => {
+  it('cvarReference with the logistic loss', () => {
+    const n = 60;
+    const d = 3;
+    const u = randomVector(41, n * d);
+    const X = { data: u, rows: n, cols: d };
+    // labels from a linear rule with every fourth one flipped: not separable, so the optimum is not 0
+    const y = Array.from({ length: n }, (_, i) => (u[i * d]! + 0.5 * u[i * d + 1]! > 0 ? 1 : -1) * (i % 4 === 0 ? -1 : 1));
+    let r: ReturnType<typeof cvarReference> | undefined;
+    withoutJsTranscendentals(() => {
+      r = cvarReference({ X, y, loss: 'logistic', beta: 0.8 });
+    });
+    expect(r!.gap).toBeGreaterThanOrEqual(0);
+    expect(r!.objective).toBeGreaterThan(0.1);
+    expect(r!.gap).toBeLessThan(1e-6 * r!.objective);
   });
 });
