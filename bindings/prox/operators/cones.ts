@@ -7,6 +7,7 @@ import { ParameterError, ShapeError } from '../../runtime/errors.js';
 import { MAX_F64_LENGTH, f64View } from '../../runtime/memory.js';
 import { eigenInScope, symmetricEigen } from '../../linalg/eigen.js';
 import { positiveInteger } from '../../runtime/validate.js';
+import { mathWasm, type MathKernels } from '../../runtime/math.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, within } from './define.js';
 import { norm2 } from './norms.js';
@@ -115,15 +116,19 @@ export function indSoc(): ProxOperator {
   });
 }
 
+// The exponential cone's exp and log (membership tests, ray, stationarity, grid) run in WASM (`M`):
+// JavaScript's Math.exp/log/pow differ in the last bit between engines, and the projection's Newton
+// search would carry such a difference into its result.
+
 /** Whether (r, s, t) lies in the exponential cone (exactly, no tolerance; used to skip the search). */
-function inExpCone(r: number, s: number, t: number): boolean {
-  if (s > 0) return t > 0 && r / s <= Math.log(t / s);
+function inExpCone(M: MathKernels, r: number, s: number, t: number): boolean {
+  if (s > 0) return t > 0 && r / s <= M.mathLog(t / s);
   return s === 0 && r <= 0 && t >= 0;
 }
 
 /** Whether (u, v, w) lies in the dual cone K* = {u < 0, −u·e^{v/u} ≤ e·w} ∪ {u = 0, v ≥ 0, w ≥ 0}. */
-function inExpDual(u: number, v: number, w: number): boolean {
-  if (u < 0) return w > 0 && v / u - 1 <= Math.log(w / -u);
+function inExpDual(M: MathKernels, u: number, v: number, w: number): boolean {
+  if (u < 0) return w > 0 && v / u - 1 <= M.mathLog(w / -u);
   return u === 0 && v >= 0 && w >= 0;
 }
 
@@ -131,16 +136,16 @@ function inExpDual(u: number, v: number, w: number): boolean {
  * The ray direction d(ρ) = (ρ, 1, e^ρ) of the cone's curved boundary {s·d(ρ) : s > 0}, scaled by
  * e^{−ρ} for ρ > 0 so that nothing overflows: the same ray either way.
  */
-function expRay(rho: number, d: Float64Array): void {
+function expRay(M: MathKernels, rho: number, d: Float64Array): void {
   if (rho > 0) {
-    const e = Math.exp(-rho);
+    const e = M.mathExp(-rho);
     d[0] = rho * e;
     d[1] = e;
     d[2] = 1;
   } else {
     d[0] = rho;
     d[1] = 1;
-    d[2] = Math.exp(rho);
+    d[2] = M.mathExp(rho);
   }
 }
 
@@ -150,9 +155,9 @@ function expRay(rho: number, d: Float64Array): void {
  * and μ gives g(ρ) = r0(1 + (1 − ρ)e^{2ρ}) + t0·e^ρ(ρ² − ρ + 1) − s0(ρ + e^{2ρ}) = 0. Returns
  * [g, g′], divided by e^{2ρ} for ρ > 0 (same root, no overflow).
  */
-function expStationarity(rho: number, r0: number, s0: number, t0: number): [number, number] {
+function expStationarity(M: MathKernels, rho: number, r0: number, s0: number, t0: number): [number, number] {
   if (rho > 0) {
-    const e1 = Math.exp(-rho);
+    const e1 = M.mathExp(-rho);
     const e2 = e1 * e1;
     const q = rho * rho - rho + 1;
     return [
@@ -160,7 +165,7 @@ function expStationarity(rho: number, r0: number, s0: number, t0: number): [numb
       -r0 * (2 * e2 + 1) + t0 * e1 * (-rho * rho + 3 * rho - 2) - s0 * e2 * (1 - 2 * rho),
     ];
   }
-  const e1 = Math.exp(rho);
+  const e1 = M.mathExp(rho);
   const e2 = e1 * e1;
   return [
     r0 * (1 + (1 - rho) * e2) + t0 * e1 * (rho * rho - rho + 1) - s0 * (rho + e2),
@@ -168,12 +173,17 @@ function expStationarity(rho: number, r0: number, s0: number, t0: number): [numb
   ];
 }
 
-// Candidate ρ for the scan: 0 and ±10^{k/8}, k = −24 … 80 (|ρ| from 1e-3 to 1e10), ascending.
-const EXP_GRID: Float64Array = (() => {
-  const pos: number[] = [];
-  for (let k = -24; k <= 80; k++) pos.push(10 ** (k / 8));
-  return Float64Array.from([...pos.map((x) => -x).reverse(), 0, ...pos]);
-})();
+// Candidate ρ for the scan: 0 and ±10^{k/8}, k = −24 … 80 (|ρ| from 1e-3 to 1e10), ascending; built on
+// first use, as the powers come from WASM (not available before init).
+let expGrid: Float64Array | null = null;
+function expGridOf(M: MathKernels): Float64Array {
+  if (expGrid === null) {
+    const pos: number[] = [];
+    for (let k = -24; k <= 80; k++) pos.push(M.mathPow(10, k / 8));
+    expGrid = Float64Array.from([...pos.map((x) => -x).reverse(), 0, ...pos]);
+  }
+  return expGrid;
+}
 
 /**
  * The maximiser of the ray cosine on [a, b] (neighbours of the best grid point ρ₀): where the
@@ -182,14 +192,14 @@ const EXP_GRID: Float64Array = (() => {
  * large |ρ|) to locate it by comparisons; otherwise golden section on the cosine, then Newton kept
  * inside [a, b].
  */
-function expMaximiser(a: number, b: number, rho0: number, r0: number, s0: number, t0: number, cosine: (rho: number) => number): number {
-  const ga = expStationarity(a, r0, s0, t0)[0];
-  const gb = expStationarity(b, r0, s0, t0)[0];
+function expMaximiser(M: MathKernels, a: number, b: number, rho0: number, r0: number, s0: number, t0: number, cosine: (rho: number) => number): number {
+  const ga = expStationarity(M, a, r0, s0, t0)[0];
+  const gb = expStationarity(M, b, r0, s0, t0)[0];
   let rho = rho0;
   if (ga > 0 && gb < 0) {
     let [lo, hi] = [a, b];
     for (let k = 0; k < 200; k++) {
-      const [g, dg] = expStationarity(rho, r0, s0, t0);
+      const [g, dg] = expStationarity(M, rho, r0, s0, t0);
       if (g === 0) return rho;
       if (g > 0) lo = rho;
       else hi = rho;
@@ -219,7 +229,7 @@ function expMaximiser(a: number, b: number, rho0: number, r0: number, s0: number
   }
   rho = (lo + hi) / 2;
   for (let k = 0; k < 30; k++) {
-    const [g, dg] = expStationarity(rho, r0, s0, t0);
+    const [g, dg] = expStationarity(M, rho, r0, s0, t0);
     const next = rho - g / dg;
     if (!(next >= a && next <= b)) break;
     const step = Math.abs(next - rho);
@@ -234,10 +244,11 @@ function expMaximiser(a: number, b: number, rho0: number, r0: number, s0: number
  * boundary: the ray s·d(ρ) with the largest cosine to v₀ (a scan over EXP_GRID, then `expMaximiser`
  * between the best point's neighbours).
  */
-function projectExpBoundary(r0: number, s0: number, t0: number, out: Float64Array, o: number): void {
+function projectExpBoundary(M: MathKernels, r0: number, s0: number, t0: number, out: Float64Array, o: number): void {
+  const EXP_GRID = expGridOf(M);
   const d = new Float64Array(3);
   const cosine = (rho: number): number => {
-    expRay(rho, d);
+    expRay(M, rho, d);
     return (r0 * d[0]! + s0 * d[1]! + t0 * d[2]!) / Math.sqrt(d[0]! * d[0]! + d[1]! * d[1]! + d[2]! * d[2]!);
   };
   let best = 0;
@@ -248,8 +259,8 @@ function projectExpBoundary(r0: number, s0: number, t0: number, out: Float64Arra
   }
   const a = EXP_GRID[Math.max(best - 1, 0)]!;
   const b = EXP_GRID[Math.min(best + 1, EXP_GRID.length - 1)]!;
-  const rho = expMaximiser(a, b, EXP_GRID[best]!, r0, s0, t0, cosine);
-  expRay(rho, d);
+  const rho = expMaximiser(M, a, b, EXP_GRID[best]!, r0, s0, t0, cosine);
+  expRay(M, rho, d);
   const dd = d[0]! * d[0]! + d[1]! * d[1]! + d[2]! * d[2]!;
   const s = Math.max(0, r0 * d[0]! + s0 * d[1]! + t0 * d[2]!) / dd;
   out[o] = s * d[0]!;
@@ -279,10 +290,11 @@ export function indExpCone(): ProxOperator {
     name: 'indExpCone()',
     properties: CONE,
     value: (v) => {
+      const M = mathWasm('indExpCone().value');
       for (let i = 0; i < v.length; i += 3) {
         const [x, y, z] = [v[i]!, v[i + 1]!, v[i + 2]!];
         const scale = Math.abs(x) + Math.abs(z);
-        const inside = (y > 0 && within(y * Math.exp(x / y) - z, scale))
+        const inside = (y > 0 && within(y * M.mathExp(x / y) - z, scale))
           || (within(Math.abs(y), scale) && within(x, scale) && within(-z, scale));
         if (!inside) return Infinity;
       }
@@ -291,21 +303,22 @@ export function indExpCone(): ProxOperator {
     checkLength: (f, len) => {
       if (len % 3 !== 0) throw new ShapeError(`${f}: ${f.endsWith('.value') ? 'x' : 'v'} must have a length that is a multiple of 3 (triples (x, y, z); got ${len})`);
     },
-    run: (s, input, out) => {
+    run: (s, input, out, _t, fn) => {
+      const M = mathWasm(fn);
       const len = input.n;
       const v = f64View(s.x, input.ptr, len);
       for (let i = 0; i < len; i++) if (!Number.isFinite(v[i]!)) return 1;
       const o = f64View(s.x, out, len);
       for (let i = 0; i < len; i += 3) {
         const [r0, s0, t0] = [v[i]!, v[i + 1]!, v[i + 2]!];
-        if (inExpCone(r0, s0, t0)) {
+        if (inExpCone(M, r0, s0, t0)) {
           [o[i], o[i + 1], o[i + 2]] = [r0, s0, t0];
-        } else if (inExpDual(-r0, -s0, -t0)) {
+        } else if (inExpDual(M, -r0, -s0, -t0)) {
           o[i] = o[i + 1] = o[i + 2] = 0;
         } else if (r0 <= 0 && s0 <= 0) {
           [o[i], o[i + 1], o[i + 2]] = [r0, 0, Math.max(t0, 0)];
         } else {
-          projectExpBoundary(r0, s0, t0, o, i);
+          projectExpBoundary(M, r0, s0, t0, o, i);
         }
       }
       return 0;

@@ -4,6 +4,7 @@
  * x = v − ((u₀ − u)/q)·a where u₀ = ⟨a, v⟩ and u = prox_{tq·φ}(u₀) is a 1-D prox.
  */
 import { ParameterError, parameterError } from '../../runtime/errors.js';
+import { mathWasm } from '../../runtime/math.js';
 import type { ProxOperator } from '../operator.js';
 import { defineOperator, describeParams, finite, lengthChecker, placeArray } from './define.js';
 import { rowParameter } from './sets.js';
@@ -29,6 +30,7 @@ export function lossProx(kind: LossKind, a: ArrayLike<number>, b = 0): ProxOpera
   finite(fn, 'b', b);
   const label = kind === 'hinge' || kind === 'logistic';
   if (label && b !== 1 && b !== -1) throw new ParameterError(`${fn}: b must be the label -1 or +1 for the ${kind} loss (got ${b})`);
+  const name = `lossProx(${describeParams(`'${kind}'`, av, b)})`;
   const phi = (u: number): number => {
     switch (kind) {
       case 'squared':
@@ -37,14 +39,13 @@ export function lossProx(kind: LossKind, a: ArrayLike<number>, b = 0): ProxOpera
         return Math.abs(u - b);
       case 'hinge':
         return Math.max(0, 1 - b * u);
-      case 'logistic': {
-        const m = b * u;
-        return m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
-      }
+      case 'logistic':
+        // ln(1 + e⁻ᵐ) in WASM: JavaScript's Math.exp/log1p differ in the last bit between engines
+        return mathWasm(`${name}.value`).logisticLoss(b * u);
     }
   };
   return defineOperator({
-    name: `lossProx(${describeParams(`'${kind}'`, av, b)})`,
+    name,
     properties: { convex: true, separable: false, prox: kind === 'logistic' ? 'iterative' : 'closed-form', indicator: false },
     value: (x) => {
       let u = 0;
