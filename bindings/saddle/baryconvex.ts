@@ -19,6 +19,7 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import type { VectorInput } from '../runtime/memory.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
+import { mathWasm } from '../runtime/math.js';
 import type { SmoothFunction } from '../prox/algorithms/index.js';
 import { checkSmoothArg, finiteOut, nonNegativeOption, positiveArg, vectorArg } from './common.js';
 
@@ -80,7 +81,11 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
   const w0 = vectorArg(fn, 'w', w, m);
   checkSimplex(fn, 'w', w0);
   if (geometry === 'kl') checkSimplex(fn, 'x', x0);
-  const logw = w0.map(Math.log);
+  // exp and log from WASM: JavaScript's Math.exp/log differ in the last bit between engines, and the
+  // iteration would carry such a difference into x⁺ and w⁺
+  const M = mathWasm(fn);
+  const log = (v: number): number => M.mathLog(v);
+  const logw = w0.map(log);
   const vals = new Float64Array(m);
   const p = new Float64Array(m);
   const gi = new Float64Array(n);
@@ -95,7 +100,7 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
     }
     let s = 0;
     for (let i = 0; i < m; i++) {
-      p[i] = Math.exp(logw[i]! + t * vals[i]! - mx);
+      p[i] = M.mathExp(logw[i]! + t * vals[i]! - mx);
       s += p[i]!;
     }
     g.fill(0);
@@ -105,7 +110,7 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
       finiteOut(fn, `losses[${i}].gradient`, gi);
       for (let j = 0; j < n; j++) g[j] = g[j]! + p[i]! * gi[j]!;
     }
-    return (mx + Math.log(s)) / t;
+    return (mx + M.mathLog(s)) / t;
   };
 
   const scale = Math.max(1, Math.hypot(...x0));
@@ -155,13 +160,13 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
     // log x'_{k+1} = (1 − δ) log x'_k + δ(log x − t∇F(x'_k)) + const with δ = 1/(1 + tL), where L is a
     // relative-smoothness constant of F = LSE_t found by backtracking on the symmetric test
     // ⟨∇F(x'_{k+1}) − ∇F(x'_k), x'_{k+1} − x'_k⟩ ≤ L·⟨x'_{k+1} − x'_k, log x'_{k+1} − log x'_k⟩ (linear rate 1 − δ).
-    const logx = x0.map(Math.log);
+    const logx = x0.map(log);
     const gNew = new Float64Array(n);
     const spread = (xv: Float64Array, gv: Float64Array): number => {
       let lo = Infinity;
       let hi = -Infinity;
       for (let j = 0; j < n; j++) {
-        const r = gv[j]! + (Math.log(xv[j]!) - logx[j]!) / t;
+        const r = gv[j]! + (M.mathLog(xv[j]!) - logx[j]!) / t;
         lo = Math.min(lo, r);
         hi = Math.max(hi, r);
       }
@@ -177,9 +182,9 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
       let zn: Float64Array;
       for (;;) {
         const delta = 1 / (1 + t * L);
-        const lz = z.map((v, j) => (1 - delta) * Math.log(v) + delta * (logx[j]! - t * g[j]!));
+        const lz = z.map((v, j) => (1 - delta) * M.mathLog(v) + delta * (logx[j]! - t * g[j]!));
         const mx = Math.max(...lz);
-        const e = lz.map((v) => Math.exp(v - mx));
+        const e = lz.map((v) => M.mathExp(v - mx));
         const tot = e.reduce((a, b) => a + b, 0);
         zn = e.map((v) => v / tot);
         mixed(zn, gNew);
@@ -188,7 +193,7 @@ export function bregmanBaryconvexProx(losses: readonly SmoothFunction[], x: Vect
         for (let j = 0; j < n; j++) {
           const dj = zn[j]! - z[j]!;
           cross += (gNew[j]! - g[j]!) * dj;
-          sym += dj * (Math.log(zn[j]!) - Math.log(z[j]!));
+          sym += dj * (M.mathLog(zn[j]!) - M.mathLog(z[j]!));
         }
         if (cross <= L * sym || L > 1e300) break;
         L *= 2;
@@ -250,7 +255,9 @@ export function bregmanFirmGap(
   v = read('v', v, n, m);
   Tu = read('Tu', Tu, n, m);
   Tv = read('Tv', Tv, n, m);
-  const hx = geometry === 'euclidean' ? (a: number) => a : Math.log;
+  const M = mathWasm(fn); // logs in WASM, as in bregmanBaryconvexProx
+  const log = (a: number): number => M.mathLog(a);
+  const hx = geometry === 'euclidean' ? (a: number) => a : log;
   let gap = 0;
   for (let j = 0; j < n; j++) {
     const d = Tu.x[j]! - Tv.x[j]!;
@@ -258,7 +265,7 @@ export function bregmanFirmGap(
   }
   for (let i = 0; i < m; i++) {
     const d = Tu.w[i]! - Tv.w[i]!;
-    gap += d * (Math.log(u.w[i]!) - Math.log(v.w[i]!) - (Math.log(Tu.w[i]!) - Math.log(Tv.w[i]!)));
+    gap += d * (log(u.w[i]!) - log(v.w[i]!) - (log(Tu.w[i]!) - log(Tv.w[i]!)));
   }
   return gap;
 }

@@ -4,7 +4,7 @@
  * logistic loss and slope, sigmoid and softplus against their closed forms and asymptotes.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { cvarReference, indExpCone, init, lossProx } from '../../bindings/index.js';
+import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cvarReference, evaluateNetwork, indExpCone, init, lossProx } from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
 
@@ -180,5 +180,66 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
       expect(Math.abs(dot)).toBeLessThan(1e-12 * (1 + Math.hypot(v[i]!, v[i + 1]!, v[i + 2]!)) ** 2);
     }
     expect(Array.from(P!.subarray(0, 9))).toEqual([-1, 2, 3, 0, 0, 0, -1, 0, 2]);
+  });
+
+  it('bregmanBaryconvexProx (both geometries) and bregmanFirmGap', () => {
+    const n = 4;
+    // fᵢ(x) = ½‖x − cᵢ‖²: smooth, and written without any transcendental
+    const centres = [randomVector(45, n), randomVector(46, n), randomVector(47, n)];
+    const losses = centres.map((c) => ({
+      value: (x: Float64Array) => c.reduce((t, cj, j) => t + 0.5 * (x[j]! - cj) ** 2, 0),
+      gradient: (x: Float64Array, g: Float64Array) => {
+        for (let j = 0; j < n; j++) g[j] = x[j]! - c[j]!;
+        return g;
+      },
+      lipschitz: 1,
+    }));
+    const w = [0.2, 0.3, 0.5];
+    const x = [0.1, 0.2, 0.3, 0.4];
+    let eu: ReturnType<typeof bregmanBaryconvexProx> | undefined;
+    let kl: ReturnType<typeof bregmanBaryconvexProx> | undefined;
+    let gap = NaN;
+    withoutJsTranscendentals(() => {
+      eu = bregmanBaryconvexProx(losses, x, w, 0.8);
+      kl = bregmanBaryconvexProx(losses, x, w, 0.8, { geometry: 'kl' });
+      const other = bregmanBaryconvexProx(losses, [0.4, 0.3, 0.2, 0.1], [0.5, 0.25, 0.25], 0.8, { geometry: 'kl' });
+      gap = bregmanFirmGap({ x, w }, { x: [0.4, 0.3, 0.2, 0.1], w: [0.5, 0.25, 0.25] }, kl, other, 'kl');
+    });
+    expect(eu!.converged && kl!.converged).toBe(true);
+    expect(gap).toBeGreaterThanOrEqual(-1e-12);
+    // w⁺ ∝ w·e^{t f(x⁺)}, checked here with JavaScript's Math
+    for (const r of [eu!, kl!]) {
+      const q = w.map((wi, i) => wi * Math.exp(0.8 * losses[i]!.value(r.x)));
+      const total = q.reduce((a, b) => a + b, 0);
+      q.forEach((qi, i) => expect(Math.abs(qi / total - r.w[i]!)).toBeLessThan(1e-12));
+    }
+  });
+
+  it('bounds through softplus, elu, erf and gelu layers (ibp, crown, alpha-crown) and their forward pass', () => {
+    const layers: unknown[] = [];
+    let width = 3;
+    let seed = 50;
+    for (const [out, act] of [[6, { type: 'softplus' }], [6, { type: 'elu', alpha: 0.7 }], [5, { type: 'erf' }], [4, { type: 'gelu' }], [2, null]] as const) {
+      layers.push({ type: 'linear', weight: Array.from(randomVector(seed++, out * width)), shape: [out, width], bias: Array.from(randomVector(seed++, out)) });
+      if (act) layers.push(act);
+      width = out;
+    }
+    const net = { input: 3, layers } as never;
+    const centre = [0.2, -0.1, 0.4];
+    const points = Array.from({ length: 20 }, (_, k) => centre.map((c, j) => c + 0.3 * ((((k * 7 + j * 3) % 11) / 10) * 2 - 1)));
+    const results: { lower: Float64Array; upper: Float64Array }[] = [];
+    const values: Float64Array[] = [];
+    withoutJsTranscendentals(() => {
+      for (const method of ['ibp', 'crown', 'alpha-crown'] as const) results.push(computeBounds(net, { center: centre, radius: 0.3, norm: 'inf' }, { method }));
+      for (const p of points) values.push(evaluateNetwork(net, p));
+    });
+    for (const r of results) {
+      for (const v of values) {
+        for (let i = 0; i < 2; i++) {
+          expect(v[i]!).toBeGreaterThanOrEqual(r.lower[i]! - 1e-12);
+          expect(v[i]!).toBeLessThanOrEqual(r.upper[i]! + 1e-12);
+        }
+      }
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Element-wise smooth activations without a WASM relaxation: softplus, elu, softsign, erf and gelu
- * (x·Φ(x)). Forward in plain TS; IBP by monotonicity, or for gelu (not monotone) the extremes on a grid
+ * (x·Φ(x)). Forward in TS (exp, expm1, σ and softplus from the WASM scalar kernels); IBP by monotonicity, or for gelu (not monotone) the extremes on a grid
  * widened by h/2·sup|f′|; CROWN lines per neuron on [l, u]:
  * - convex f (softplus; elu with α ≤ 1): the chord above, the tangent at the midpoint below;
  * - otherwise (softsign, erf, gelu; elu with α > 1): both lines take the chord's slope a, and each intercept is
@@ -10,8 +10,15 @@
  */
 import { ParameterError, describe } from '../../runtime/errors.js';
 import { f64View } from '../../runtime/memory.js';
+import { mathWasm, type MathKernels } from '../../runtime/math.js';
 import type { BoundOp, NetworkLayer } from '../model.js';
 import { where } from './common.js';
+
+/**
+ * The scalar exp, expm1, sigmoid and softplus in WASM: JavaScript's Math.exp/expm1/log1p differ in the last
+ * bit between engines, and bounds must have the same bits in Node and in a browser.
+ */
+const wm = (): MathKernels => mathWasm('proxkit bounds (smooth activations)');
 
 /**
  * erf(x) to about 1e-15: the Maclaurin series 2/√π Σ (−1)ⁿ x^{2n+1}/(n!(2n + 1)) for |x| ≤ 2 (its
@@ -33,7 +40,7 @@ export function erf(x: number): number {
   if (a > 6) return Math.sign(x); // erfc(6) < 2.2e-17
   let f = a;
   for (let n = 60; n >= 1; n--) f = a + n / 2 / f;
-  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  const erfc = wm().mathExp(-a * a) / Math.sqrt(Math.PI) / f;
   return Math.sign(x) * (1 - erfc);
 }
 
@@ -53,17 +60,17 @@ interface Smooth {
 
 export const SMOOTH: Record<string, Smooth> = {
   softplus: {
-    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^{−|x|})
-    f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-    df: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^{−|x|}); the derivative σ(x), by its sign
+    f: (x) => wm().mathSoftplus(x),
+    df: (x) => wm().mathSigmoid(x),
     convex: () => true,
     increasing: true,
     dmax: () => 1,
     param: false,
   },
   elu: {
-    f: (x, a) => (x >= 0 ? x : a * Math.expm1(x)),
-    df: (x, a) => (x >= 0 ? 1 : a * Math.exp(x)),
+    f: (x, a) => (x >= 0 ? x : a * wm().mathExpm1(x)),
+    df: (x, a) => (x >= 0 ? 1 : a * wm().mathExp(x)),
     convex: (a) => a <= 1,
     increasing: true,
     dmax: (a) => Math.max(1, a),
@@ -79,7 +86,7 @@ export const SMOOTH: Record<string, Smooth> = {
   },
   erf: {
     f: (x) => erf(x),
-    df: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+    df: (x) => (2 / Math.sqrt(Math.PI)) * wm().mathExp(-x * x),
     convex: () => false,
     increasing: true,
     dmax: () => 2 / Math.sqrt(Math.PI),
@@ -88,7 +95,7 @@ export const SMOOTH: Record<string, Smooth> = {
   gelu: {
     // x·Φ(x) = x·(1 + erf(x/√2))/2; not monotone (minimum ≈ −0.17 at x ≈ −0.75); |gelu′| < 1.13
     f: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)),
-    df: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
+    df: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + (x * wm().mathExp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
     convex: () => false,
     increasing: false,
     dmax: () => 1.13,
