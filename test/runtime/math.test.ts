@@ -188,9 +188,8 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
     const centres = [randomVector(45, n), randomVector(46, n), randomVector(47, n)];
     const losses = centres.map((c) => ({
       value: (x: Float64Array) => c.reduce((t, cj, j) => t + 0.5 * (x[j]! - cj) ** 2, 0),
-      gradient: (x: Float64Array, g: Float64Array) => {
+      gradient: (x: Float64Array, g: Float64Array): void => {
         for (let j = 0; j < n; j++) g[j] = x[j]! - c[j]!;
-        return g;
       },
       lipschitz: 1,
     }));
