@@ -214,13 +214,13 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
 
     // Same set of outputs, then each digest equal (toEqual on the records names the differing key).
     expect(Object.keys(web.digests).sort()).toEqual(Object.keys(node.digests).sort());
-    expect(Object.keys(web.digests)).toHaveLength(35);
+    expect(Object.keys(web.digests)).toHaveLength(40);
     expect(web.digests).toEqual(node.digests);
     expect(web.summary).toEqual(node.summary);
 
     // Non-trivial: every digest is a SHA-256 and all 13 outputs differ (seeds, kernels).
     for (const d of Object.values(web.digests)) expect(d).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(Object.values(web.digests)).size).toBe(35);
+    expect(new Set(Object.values(web.digests)).size).toBe(40);
     for (const seed of [1, 2, 3]) {
       // |N(0,1)| > 0.5 for ~61.7 % of draws; the simplex support is a small part of 1e5.
       expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeGreaterThan(55_000);
@@ -236,5 +236,11 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
     for (const dtype of ['f64', 'f32']) expect(web.summary[`nn/trainLm-${dtype}/loss-drop`]).toBeGreaterThan(0.3);
     expect(web.summary['policy/nashMirrorProx/iterations']).toBeGreaterThan(10);
     expect(web.summary['policy/banditTrain/regret-drop']).toBeGreaterThan(0);
+    // the logistic CVaR optimum is away from θ = 0 (where every loss is ln 2), the cone projection moved
+    // most points, and the baryconvex prox iterated
+    expect(web.summary['cvar/cvarReference-logistic/objective']).toBeLessThan(Math.LN2 - 0.01);
+    expect(Math.abs(web.summary['cvar/cvarReference-logistic/weight0']!)).toBeGreaterThan(0.1);
+    expect(web.summary['prox/indExpCone/moved']).toBeGreaterThan(300);
+    expect(web.summary['saddle/bregmanBaryconvexProx-kl/iterations']).toBeGreaterThan(1);
   });
 });

@@ -128,5 +128,53 @@ export async function workload(lib, sha256) {
   digests['forecast/superLinear'] = await sha256(bytes(superLinear.forecast(weekly, 8)));
   const images = lib.simulateImageRegression({ n: 8, size: 8, channels: 2, seed: 4 });
   digests['forecast/tensorGp'] = await sha256(bytes(lib.fitTensorGp(images.X, images.y, { maxIter: 2 }).predict(images.X).mean));
+
+  // Library code with scalar exp/log in its own loops (taken from WASM, not JavaScript's Math): the
+  // logistic CVaR reference, the logistic loss prox's value, the exponential cone's projection, the
+  // baryconvex prox in the entropic geometry and bounds through smooth activations.
+  const h = rng(61);
+  const Xc = h.normal(80 * 3);
+  // a linear rule with every tenth label flipped (not separable: a finite logistic optimum, away from 0 at β = 0.3)
+  const yc = Array.from({ length: 80 }, (_, i) => (Xc[3 * i] - 0.5 * Xc[3 * i + 1] > 0 ? 1 : -1) * (i % 10 === 0 ? -1 : 1));
+  const ref = lib.cvarReference({ X: { data: Xc, rows: 80, cols: 3 }, y: yc, loss: 'logistic', beta: 0.3 });
+  digests['cvar/cvarReference-logistic'] = await sha256(bytes(Float64Array.of(ref.objective, ref.lowerBound, ...ref.weights, ref.intercept, ref.eta)));
+  summary['cvar/cvarReference-logistic/objective'] = ref.objective;
+  summary['cvar/cvarReference-logistic/weight0'] = ref.weights[0];
+  const row = h.normal(6);
+  const pts6 = h.normal(6 * 50);
+  const lossValues = new Float64Array(100);
+  for (const [k, label] of [[0, 1], [1, -1]]) {
+    const f = lib.lossProx('logistic', row, label);
+    for (let i = 0; i < 50; i++) lossValues[50 * k + i] = f.value(pts6.subarray(6 * i, 6 * i + 6));
+  }
+  digests['prox/lossProx-logistic-value'] = await sha256(bytes(lossValues));
+  const conePts = h.normal(3 * 300);
+  const projected = lib.indExpCone().prox(conePts);
+  digests['prox/indExpCone'] = await sha256(bytes(projected));
+  summary['prox/indExpCone/moved'] = projected.filter((q, i) => q !== conePts[i]).length;
+  const centres = [h.normal(5), h.normal(5), h.normal(5)];
+  const quadratics = centres.map((c) => ({
+    value: (x) => c.reduce((t, cj, j) => t + 0.5 * (x[j] - cj) * (x[j] - cj), 0),
+    gradient: (x, g) => {
+      for (let j = 0; j < 5; j++) g[j] = x[j] - c[j];
+    },
+    lipschitz: 1,
+  }));
+  const bary = lib.bregmanBaryconvexProx(quadratics, [0.1, 0.15, 0.2, 0.25, 0.3], [0.2, 0.3, 0.5], 0.7, { geometry: 'kl' });
+  digests['saddle/bregmanBaryconvexProx-kl'] = await sha256(bytes(Float64Array.from([...bary.x, ...bary.w])));
+  summary['saddle/bregmanBaryconvexProx-kl/iterations'] = bary.iterations;
+  const smoothLayers = [];
+  let wide = 4;
+  for (const [out, act] of [[8, { type: 'softplus' }], [8, { type: 'elu', alpha: 0.7 }], [6, { type: 'erf' }], [6, { type: 'gelu' }], [2, null]]) {
+    smoothLayers.push({ type: 'linear', weight: Array.from(h.normal(out * wide)), shape: [out, wide], bias: Array.from(h.normal(out)) });
+    if (act) smoothLayers.push(act);
+    wide = out;
+  }
+  const smoothBox = { center: new Float64Array(4).fill(0.2), radius: 0.3, norm: 'inf' };
+  const smoothBounds = ['ibp', 'crown', 'alpha-crown'].flatMap((method) => {
+    const r = lib.computeBounds({ input: 4, layers: smoothLayers }, smoothBox, { method });
+    return [...r.lower, ...r.upper];
+  });
+  digests['bounds/smooth-activations'] = await sha256(bytes(Float64Array.from(smoothBounds)));
   return { digests, summary };
 }

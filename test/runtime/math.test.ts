@@ -133,14 +133,17 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
     const d = 3;
     const u = randomVector(41, n * d);
     const X = { data: u, rows: n, cols: d };
-    // labels from a linear rule with every fourth one flipped: not separable, so the optimum is not 0
-    const y = Array.from({ length: n }, (_, i) => (u[i * d]! + 0.5 * u[i * d + 1]! > 0 ? 1 : -1) * (i % 4 === 0 ? -1 : 1));
+    // labels from a linear rule with every tenth one flipped: not separable, so the optimum is finite,
+    // and at β = 0.3 it is away from θ = 0 (where every loss is ln 2)
+    const y = Array.from({ length: n }, (_, i) => (u[i * d]! + 0.5 * u[i * d + 1]! > 0 ? 1 : -1) * (i % 10 === 0 ? -1 : 1));
     let r: ReturnType<typeof cvarReference> | undefined;
     withoutJsTranscendentals(() => {
-      r = cvarReference({ X, y, loss: 'logistic', beta: 0.8 });
+      r = cvarReference({ X, y, loss: 'logistic', beta: 0.3 });
     });
     expect(r!.gap).toBeGreaterThanOrEqual(0);
     expect(r!.objective).toBeGreaterThan(0.1);
+    expect(r!.objective).toBeLessThan(Math.LN2 - 0.01);
+    expect(Math.abs(r!.weights[0]!)).toBeGreaterThan(0.1);
     expect(r!.gap).toBeLessThan(1e-6 * r!.objective);
   });
 
