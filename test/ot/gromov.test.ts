@@ -3,26 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ParameterError, ShapeError, NonFiniteError, init } from '../../bindings/index.js';
 import { entropicGromovWasserstein, fusedGromovWasserstein, gromovWasserstein } from '../../bindings/ot/gromov.js';
 import { uniforms } from '../helpers.js';
+import { cloud, distances } from './gw-reference.js';
 import { marginals } from './reference.js';
 
 beforeAll(() => init());
-
-/** n random points in R^d (rows). */
-function cloud(seed: number, n: number, d: number): Float64Array {
-  const u = uniforms(seed);
-  return Float64Array.from({ length: n * d }, () => u() * 2 - 1);
-}
-
-/** Euclidean distance matrix of the rows of X. */
-function distances(X: Float64Array, n: number, d: number): Float64Array {
-  const D = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (X[i * d + k]! - X[j * d + k]!) ** 2;
-    D[i * n + j] = Math.sqrt(s);
-  }
-  return D;
-}
 
 /** The GW objective Σ_ijkl L(C1_ik, C2_jl) P_ij P_kl by its definition (the n²m² sum). */
 function gwBrute(C1: ArrayLike<number>, C2: ArrayLike<number>, P: ArrayLike<number>, n: number, m: number, L = (a: number, b: number) => (a - b) ** 2): number {

@@ -2,24 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../bindings/index.js';
 import { gromovWasserstein } from '../../bindings/ot/gromov.js';
 import { uniforms } from '../helpers.js';
-import { assignment, bestPermutation, quadForm, referenceGw } from './gw-reference.js';
+import { assignment, bestPermutation, cloud, distances, quadForm, referenceGw } from './gw-reference.js';
 
 beforeAll(() => init());
-
-function cloud(seed: number, n: number, d: number): Float64Array {
-  const u = uniforms(seed);
-  return Float64Array.from({ length: n * d }, () => u() * 2 - 1);
-}
-
-function distances(X: Float64Array, n: number, d: number): Float64Array {
-  const D = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (X[i * d + k]! - X[j * d + k]!) ** 2;
-    D[i * n + j] = Math.sqrt(s);
-  }
-  return D;
-}
 
 /** Random pair t: a 2-D or 3-D cloud against a 2-D cloud, n points each (Euclidean distances). */
 function pair(t: number, n: number): { C1: Float64Array; C2: Float64Array } {

@@ -5,6 +5,24 @@
 // transport polytope are the permutation matrices (Birkhoff), so each linear step is an assignment
 // problem solved here by the Hungarian algorithm. Every quantity is computed from the definition of the
 // objective (the n²m² sum), not from the decomposition the library uses.
+import { uniforms } from '../helpers.js';
+
+/** n random points in [−1, 1]^d (rows, row-major), from the tests' own generator. */
+export function cloud(seed: number, n: number, d: number): Float64Array {
+  const u = uniforms(seed);
+  return Float64Array.from({ length: n * d }, () => u() * 2 - 1);
+}
+
+/** The Euclidean distance matrix (n × n, row-major) of the rows of X (n × d). */
+export function distances(X: Float64Array, n: number, d: number): Float64Array {
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += (X[i * d + k]! - X[j * d + k]!) ** 2;
+    D[i * n + j] = Math.sqrt(s);
+  }
+  return D;
+}
 
 /** L(a, b) of the square loss. */
 const square = (a: number, b: number): number => (a - b) ** 2;

@@ -2,23 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings/index.js';
 import { gromovBarycenter } from '../../bindings/ot/gwbarycenter.js';
 import { uniforms } from '../helpers.js';
+import { cloud, distances } from './gw-reference.js';
 
 beforeAll(() => init());
-
-function cloud(seed: number, n: number, d: number): Float64Array {
-  const u = uniforms(seed);
-  return Float64Array.from({ length: n * d }, () => u() * 2 - 1);
-}
-
-function distances(X: Float64Array, n: number, d: number): Float64Array {
-  const D = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (X[i * d + k]! - X[j * d + k]!) ** 2;
-    D[i * n + j] = Math.sqrt(s);
-  }
-  return D;
-}
 
 const uniform = (n: number): Float64Array => new Float64Array(n).fill(1 / n);
 
