@@ -14,15 +14,8 @@
 // No allocation, no state, no throw.
 
 import { otScale } from "./sinkhorn";
-import { KTU_BLOCK, accRow1, accRows4, flushAcc, kvRow1, kvRows4, roundToF32, tailColumns } from "./f32x4";
+import { KTU_BLOCK, flushAcc, roundToF32, stepRows, tailColumns } from "./f32x4";
 import { idxAt, vec } from "./batch";
-
-@inline function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function put(p: usize, i: i32, x: f64): void {
-  store<f64>(p + (<usize>i << 3), x);
-}
 
 /**
  * One f32 Sinkhorn iteration for the problems p = idx[0..count), all sharing the f32 kernel K:
@@ -58,30 +51,7 @@ export function otBatchStepF32x4(K: usize, n: i32, m: i32, A: usize, Bm: usize, 
         const u = vec(U, p, n);
         const v = vec(V, p, m);
         const vf = VF + ((<usize>c * <usize>m) << 2);
-        let bad = 0.0;
-        memory.fill(acc, 0, <usize>m4 << 2);
-        let i = i0;
-        for (; i + 4 <= i1; i += 4) {
-          const r0 = K + <usize>i * rb;
-          kvRows4(r0, rb, vf, v, m, u + (<usize>i << 3));
-          for (let k = i; k < i + 4; k++) {
-            const ak = at(a, k);
-            const q = ak == 0 ? 0.0 : ak / at(u, k);
-            bad += q - q;
-            put(u, k, q);
-            store<f32>(uf + (<usize>k << 2), <f32>q);
-          }
-          accRows4(r0, rb, uf + (<usize>i << 2), acc, m4);
-        }
-        for (; i < i1; i++) {
-          const r0 = K + <usize>i * rb;
-          const ai = at(a, i);
-          const q = ai == 0 ? 0.0 : ai / kvRow1(r0, vf, v, m);
-          bad += q - q;
-          put(u, i, q);
-          store<f32>(uf + (<usize>i << 2), <f32>q);
-          accRow1(r0, uf + (<usize>i << 2), acc, m4);
-        }
+        const bad = stepRows(K, rb, m, m4, a, vf, v, u, uf, acc, i0, i1);
         flushAcc(acc, vec(W, p, m), m4);
         if (bad != 0) store<i32>(flags + (<usize>p << 2), 1);
       }

@@ -257,6 +257,40 @@ export function otKvF32x4(K: usize, n: i32, m: i32, v: usize, vf: usize, out: us
 }
 
 /**
+ * Rows i0 … i1 − 1 of the fused step (one KTU_BLOCK block): u[i] = a[i] / (K v)[i] (f64; a zero a[i]
+ * gives 0), fl32(u[i]) into uf, and Σ_i K[i, ·]·fl32(u[i]) into the f32 column sums acc (cleared first;
+ * the caller flushes them). Returns Σ (u[i] − u[i]): NaN when some u[i] is not finite, else 0. Shared by
+ * otStepF32x4 and the batched step, so both run the same operations in the same order.
+ */
+@inline export function stepRows(K: usize, rb: usize, m: i32, m4: i32, a: usize, vf: usize, v: usize, u: usize, uf: usize, acc: usize, i0: i32, i1: i32): f64 {
+  let bad = 0.0;
+  memory.fill(acc, 0, <usize>m4 << 2);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const r0 = K + <usize>i * rb;
+    kvRows4(r0, rb, vf, v, m, u + (<usize>i << 3));
+    for (let k = i; k < i + 4; k++) {
+      const ak = at(a, k);
+      const q = ak == 0 ? 0.0 : ak / at(u, k);
+      bad += q - q;
+      put(u, k, q);
+      store<f32>(uf + (<usize>k << 2), <f32>q);
+    }
+    accRows4(r0, rb, uf + (<usize>i << 2), acc, m4);
+  }
+  for (; i < i1; i++) {
+    const r0 = K + <usize>i * rb;
+    const ai = at(a, i);
+    const q = ai == 0 ? 0.0 : ai / kvRow1(r0, vf, v, m);
+    bad += q - q;
+    put(u, i, q);
+    store<f32>(uf + (<usize>i << 2), <f32>q);
+    accRow1(r0, uf + (<usize>i << 2), acc, m4);
+  }
+  return bad;
+}
+
+/**
  * One f32 Sinkhorn half-step pair with a single pass over K: u = a ⊘ (K v) (u[i] = 0 where a[i] = 0,
  * in f64) and then w = Kᵀ u, each row block of K used for both while it is in cache. The arithmetic
  * and order are those of otKvF32x4 followed by otScale and otKtuF32x4, so the results are the same bits;
@@ -274,29 +308,7 @@ export function otStepF32x4(K: usize, n: i32, m: i32, a: usize, v: usize, scratc
   memory.fill(w, 0, <usize>m << 3);
   for (let i0 = 0; i0 < n; i0 += KTU_BLOCK) {
     const i1 = min(n, i0 + KTU_BLOCK);
-    memory.fill(acc, 0, <usize>m4 << 2);
-    let i = i0;
-    for (; i + 4 <= i1; i += 4) {
-      const r0 = K + <usize>i * rb;
-      kvRows4(r0, rb, vf, v, m, u + (<usize>i << 3));
-      for (let k = i; k < i + 4; k++) {
-        const ak = at(a, k);
-        const q = ak == 0 ? 0.0 : ak / at(u, k);
-        bad += q - q;
-        put(u, k, q);
-        store<f32>(uf + (<usize>k << 2), <f32>q);
-      }
-      accRows4(r0, rb, uf + (<usize>i << 2), acc, m4);
-    }
-    for (; i < i1; i++) {
-      const r0 = K + <usize>i * rb;
-      const ai = at(a, i);
-      const q = ai == 0 ? 0.0 : ai / kvRow1(r0, vf, v, m);
-      bad += q - q;
-      put(u, i, q);
-      store<f32>(uf + (<usize>i << 2), <f32>q);
-      accRow1(r0, uf + (<usize>i << 2), acc, m4);
-    }
+    bad += stepRows(K, rb, m, m4, a, vf, v, u, uf, acc, i0, i1);
     flushAcc(acc, w, m4);
   }
   tailColumns(K, n, m, u, w);
