@@ -10,9 +10,9 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, withScope, type Scope } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import { nonNegativeInteger, optionKeys, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { checkSeed, seededRng } from '../rng.js';
-import { leadingVectors } from './decompose.js';
+import { leadingVectors, readLoopOptions } from './decompose.js';
 import { around, checkDims, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import { khatriRaoIn } from './unfold.js';
 
@@ -429,10 +429,7 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
   const { dims, size } = tensorDims(fn, X);
   const R = checkRank(fn, rank, dims);
   options = readOptions(fn, options, CP_KEYS);
-  const maxIter = options.maxIter ?? 100;
-  const tol = options.tol ?? 1e-9;
-  nonNegativeInteger(fn, 'options.maxIter', maxIter);
-  if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
+  const { maxIter, tol } = readLoopOptions(fn, options, { maxIter: 100, tol: 1e-9 });
   const nonNegative = options.nonNegative ?? false;
   if (typeof nonNegative !== 'boolean') throw parameterError(fn, 'options.nonNegative', 'a boolean', nonNegative);
   const lineSearch = options.lineSearch ?? !nonNegative;
@@ -446,8 +443,6 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
   const seed = options.seed ?? 0;
   checkSeed(fn, seed, 'options.seed'); // validated here; the generator is made only when a start needs it
   const mask = options.mask === undefined ? undefined : readMask(fn, options.mask, size);
-  readCallback(fn, 'options.onProgress', options.onProgress);
-  readSignal(fn, options.signal);
   const N = dims.length;
   const t0 = performance.now();
 

@@ -123,7 +123,19 @@ export function otherModes(dims: readonly number[], ranks: readonly number[], n:
   return dims.map((_, m) => m).filter((m) => m !== n).sort((a, b) => ranks[a]! / dims[a]! - ranks[b]! / dims[b]! || a - b);
 }
 
-function relError(norm2: number, core2: number): number {
+/** The loop options every tensor solver shares: maxIter (integer ≥ 0) and tol (≥ 0) with defaults, onProgress, signal. */
+export function readLoopOptions(fn: string, options: { maxIter?: number; tol?: number; onProgress?: unknown; signal?: unknown }, defaults: { maxIter: number; tol: number }): { maxIter: number; tol: number } {
+  const maxIter = options.maxIter ?? defaults.maxIter;
+  const tol = options.tol ?? defaults.tol;
+  nonNegativeInteger(fn, 'options.maxIter', maxIter);
+  if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
+  readCallback(fn, 'options.onProgress', options.onProgress);
+  readSignal(fn, options.signal);
+  return { maxIter, tol };
+}
+
+/** ‖X − X̂‖/‖X‖ of an orthogonal Tucker model from ‖X‖² and ‖G‖² (0 for X = 0). */
+export function relError(norm2: number, core2: number): number {
   return norm2 > 0 ? Math.sqrt(Math.max(0, norm2 - core2) / norm2) : 0;
 }
 
@@ -207,12 +219,7 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
   const { dims, size } = tensorDims(fn, X);
   const ranks = coreShape(fn, shape, dims);
   options = readOptions(fn, options, optionKeys<HooiOptions>({ maxIter: true, tol: true, onProgress: true, signal: true, init: true, mask: true }));
-  const maxIter = options.maxIter ?? 50;
-  const tol = options.tol ?? 1e-9;
-  nonNegativeInteger(fn, 'options.maxIter', maxIter);
-  if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
-  readCallback(fn, 'options.onProgress', options.onProgress);
-  readSignal(fn, options.signal);
+  const { maxIter, tol } = readLoopOptions(fn, options, { maxIter: 50, tol: 1e-9 });
   if (options.init !== undefined) {
     if (!Array.isArray(options.init) || options.init.length !== dims.length) throw parameterError(fn, 'options.init', `an array of ${dims.length} factor matrices`, options.init);
     options.init.forEach((U, n) => {
@@ -273,7 +280,8 @@ function coreOf(x: number, dims: readonly number[], factors: readonly Float64Arr
   });
 }
 
-function sumSq(a: Float64Array): number {
+/** Σ aᵢ². */
+export function sumSq(a: Float64Array): number {
   let t = 0;
   for (let i = 0; i < a.length; i++) t += a[i]! * a[i]!;
   return t;

@@ -7,9 +7,9 @@ import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
-import { nonNegativeInteger, optionKeys, readCallback, readOptions, readSignal } from '../runtime/validate.js';
+import { optionKeys, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
-import { leadingVectors } from './decompose.js';
+import { leadingVectors, readLoopOptions, relError, sumSq } from './decompose.js';
 import { around, checkDims, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import { checkMode } from './unfold.js';
 import { halsUpdate } from './cp.js';
@@ -65,16 +65,6 @@ export interface NonNegativeTuckerResult {
   stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted'>;
   /** Relative error after each sweep: non-increasing (multiplicative updates never increase it). */
   history: number[];
-}
-
-function readLoopOptions(fn: string, options: { maxIter?: number; tol?: number; onProgress?: unknown; signal?: unknown }, defaults: { maxIter: number; tol: number }): { maxIter: number; tol: number } {
-  const maxIter = options.maxIter ?? defaults.maxIter;
-  const tol = options.tol ?? defaults.tol;
-  nonNegativeInteger(fn, 'options.maxIter', maxIter);
-  if (typeof tol !== 'number' || !(tol >= 0)) throw parameterError(fn, 'options.tol', '>= 0', tol);
-  readCallback(fn, 'options.onProgress', options.onProgress);
-  readSignal(fn, options.signal);
-  return { maxIter, tol };
 }
 
 /** Validates ranks against dims (1 ≤ rₙ ≤ Iₙ), one per listed mode. */
@@ -329,11 +319,7 @@ export function partialTucker(X: TensorInput, ranks: ArrayLike<number>, options:
       return productsIn(t, x, dims, mats, full);
     };
     const coreOf = () => withScope(fn, (t) => f64View(t.x, project(t, -1).ptr, prod(full)).slice());
-    const rel = (c: Float64Array) => {
-      let c2 = 0;
-      for (let i = 0; i < c.length; i++) c2 += c[i]! * c[i]!;
-      return norm2 > 0 ? Math.sqrt(Math.max(0, norm2 - c2) / norm2) : 0;
-    };
+    const rel = (c: Float64Array) => relError(norm2, sumSq(c));
     let core = coreOf();
     let err = rel(core);
     const history: number[] = [];
