@@ -237,6 +237,17 @@ export function checkOperator(fn: string, name: string, op: unknown): ProxOperat
   return o;
 }
 
+/**
+ * The `lipschitz` estimate a smooth term may carry (named `name`, e.g. 'f.lipschitz'): undefined, or
+ * a finite number ≥ 0 (0 is valid: an affine term). Anything else is a ParameterError.
+ */
+export function smoothLipschitz(fn: string, name: string, value: unknown): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) {
+    throw parameterError(fn, name, 'a finite number >= 0 when given', value);
+  }
+  return value as number | undefined;
+}
+
 /** A finite number > 0 given as an option, or the default when absent. */
 export function positiveOption(fn: string, name: string, value: unknown, fallback: number, max = Infinity): number {
   if (value === undefined) return fallback;

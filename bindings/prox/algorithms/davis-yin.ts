@@ -3,7 +3,7 @@ import { parameterError } from '../../runtime/errors.js';
 import type { VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
 import { optionKeys } from '../../runtime/validate.js';
-import { ITERATIVE_KEYS, relaxedStep, callOnViews, checkFiniteOutput, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, smoothLipschitz, relaxedStep, callOnViews, checkFiniteOutput, checkOperator, checkOptions, iterate, positiveOption, problemDimension, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { checkSmooth } from './proximal-gradient.js';
 import type { SmoothFunction } from './smooth.js';
@@ -59,8 +59,7 @@ export function davisYin(f: ProxOperator, g: ProxOperator, h: SmoothFunction, op
   checkOperator(fn, 'g', g);
   checkSmooth(fn, h, 'h');
   const opts = checkOptions(fn, options, { maxIter: 10000, tol: 1e-8 }, DY_KEYS);
-  const hL = h.lipschitz;
-  if (hL !== undefined && (typeof hL !== 'number' || !(hL >= 0) || !Number.isFinite(hL))) throw parameterError(fn, 'h.lipschitz', 'a finite number >= 0', hL);
+  const hL = smoothLipschitz(fn, 'h.lipschitz', h.lipschitz);
   const L = options.lipschitz !== undefined ? positiveOption(fn, 'options.lipschitz', options.lipschitz, 1) : hL !== undefined && hL > 0 ? hL : undefined;
   if (options.gamma === undefined && L === undefined) {
     throw parameterError(fn, 'options.gamma', 'given when neither options.lipschitz nor h.lipschitz (> 0) is', undefined);

@@ -8,7 +8,7 @@ import { ParameterError, parameterError } from '../../runtime/errors.js';
 import { optionKeys, readOptions } from '../../runtime/validate.js';
 import { vectorLength, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { ITERATIVE_KEYS, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult } from './common.js';
+import { ITERATIVE_KEYS, smoothLipschitz, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import type { SmoothFunction } from './smooth.js';
 import { readFinite } from '../operators/define.js';
@@ -107,11 +107,7 @@ export function panoc(f: SmoothFunction, g: ProxOperator, options?: PanocOptions
   const memory = o.memory ?? 10;
   if (!Number.isSafeInteger(memory) || memory < 1) throw parameterError(fn, 'options.memory', 'an integer >= 1', memory);
   const lipschitz = o.lipschitz === undefined ? undefined : positiveOption(fn, 'options.lipschitz', o.lipschitz, 1);
-  const fL = s.lipschitz;
-  // 0 is a valid estimate (f affine): the secant then decides.
-  if (fL !== undefined && (typeof fL !== 'number' || !(fL >= 0) || !Number.isFinite(fL))) {
-    throw parameterError(fn, 'f.lipschitz', 'a finite number >= 0 when given', fL);
-  }
+  const fL = smoothLipschitz(fn, 'f.lipschitz', s.lipschitz); // 0 (f affine): the secant then decides
   return reportingAs(fn, () => {
     const n = o.x0 === undefined ? s.dimension! : vectorLength(fn, 'options.x0', o.x0);
     const x = o.x0 === undefined ? new Float64Array(n) : readFinite(fn, 'options.x0', o.x0);

@@ -8,7 +8,7 @@ import { numbersOf, type F64Buffer, type VectorInput } from '../../runtime/memor
 import { readCallback, readOptions } from '../../runtime/validate.js';
 import type { ProxOperator } from '../operator.js';
 import { optionKeys } from '../../runtime/validate.js';
-import { ITERATIVE_KEYS, callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, smoothLipschitz, callOnViews, checkFiniteOutput, checkOperator, checkOptions, dimension, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { matTVec, matVec, powerIteration, type SmoothFunction } from './smooth.js';
 import { checkSmooth } from './proximal-gradient.js';
@@ -177,10 +177,9 @@ export function vuCondat(f: ProxOperator, g: ProxOperator, h: SmoothFunction, K:
   checkSmooth(fn, h, 'h');
   checkLinear(fn, K);
   options = readOptions(fn, options, VU_CONDAT_KEYS);
-  const finiteL = (v: unknown): v is number => typeof v === 'number' && v >= 0 && Number.isFinite(v);
-  if (h.lipschitz !== undefined && !finiteL(h.lipschitz)) throw parameterError(fn, 'h.lipschitz', 'a finite number >= 0', h.lipschitz);
-  const L = options.lipschitz !== undefined ? options.lipschitz : h.lipschitz;
-  if (!finiteL(L)) {
+  const hL = smoothLipschitz(fn, 'h.lipschitz', h.lipschitz);
+  const L = options.lipschitz !== undefined ? options.lipschitz : hL;
+  if (typeof L !== 'number' || !(L >= 0) || !Number.isFinite(L)) {
     throw parameterError(fn, options.lipschitz !== undefined ? 'options.lipschitz' : 'h.lipschitz', 'a finite number >= 0 (give options.lipschitz when h has none)', L);
   }
   if (h.dimension !== undefined && h.dimension !== K.cols) {

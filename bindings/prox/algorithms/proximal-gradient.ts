@@ -6,7 +6,7 @@ import { ParameterError, parameterError } from '../../runtime/errors.js';
 import { optionKeys, readCallback, readOptions } from '../../runtime/validate.js';
 import { f64View, vectorLength, type F64Buffer, type VectorInput } from '../../runtime/memory.js';
 import type { ProxOperator } from '../operator.js';
-import { ITERATIVE_KEYS, callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
+import { ITERATIVE_KEYS, smoothLipschitz, callOnViews, checkOperator, checkOptions, dimension, distance, iterate, positiveOption, reportingAs, runResult, startingPoint, withWorkspace } from './common.js';
 import type { IterativeOptions, IterativeResult } from './common.js';
 import { leastSquaresData, type SmoothFunction } from './smooth.js';
 
@@ -135,11 +135,8 @@ function run(s: Setup): ProximalGradientResult {
     // First step: 1/L from f's estimate, else a secant estimate ‖∇f(x0 + d) − ∇f(x0)‖/‖d‖.
     let t = fixedStep ?? 0;
     if (fixedStep === null) {
-      const L = f.lipschitz;
       // 0 is a valid estimate (f affine, e.g. leastSquares of a zero matrix): the secant then decides.
-      if (L !== undefined && (typeof L !== 'number' || !(L >= 0) || !Number.isFinite(L))) {
-        throw parameterError(fn, 'f.lipschitz', 'a finite number >= 0 when given', L);
-      }
+      const L = smoothLipschitz(fn, 'f.lipschitz', f.lipschitz);
       if (L !== undefined && L > 0) t = 1 / L;
       else {
         gradientAt(x, grad);

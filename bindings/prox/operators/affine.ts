@@ -11,33 +11,21 @@ import { symmetricEigen } from '../../linalg/eigen.js';
 import type { ProxOperator } from '../operator.js';
 import { derived } from './calculus.js';
 import { readFinite, within } from './define.js';
+import { norm2 as norm } from './norms.js';
+import { matTVec, matVec } from '../algorithms/smooth.js';
 
-/** y = M x for row-major M (rows × cols). */
+/** y = M x for row-major M (rows × cols), as a new array. */
 function mul(M: Float64Array, rows: number, cols: number, x: Float64Array): Float64Array {
   const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let k = 0; k < cols; k++) s += M[i * cols + k]! * x[k]!;
-    y[i] = s;
-  }
+  matVec(M, rows, cols, x, y);
   return y;
 }
 
-/** y = Mᵀ x for row-major M (rows × cols). */
+/** y = Mᵀ x for row-major M (rows × cols), as a new array. */
 function mulT(M: Float64Array, rows: number, cols: number, x: Float64Array): Float64Array {
   const y = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const xi = x[i]!;
-    if (xi !== 0) for (let k = 0; k < cols; k++) y[k] = y[k]! + M[i * cols + k]! * xi;
-  }
+  matTVec(M, rows, cols, x, y);
   return y;
-}
-
-/** ‖x‖₂. */
-function norm(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s);
 }
 
 /**
@@ -76,9 +64,7 @@ export function indAffine(A: MatrixInput, b: VectorInput): ProxOperator {
     c[j] = dotUb / s[j]!;
   }
   const x0 = mul(Vr, n, r, c);
-  let frob = 0;
-  for (let i = 0; i < a.length; i++) frob += a[i]! * a[i]!;
-  frob = Math.sqrt(frob);
+  const frob = norm(a); // ‖·‖_F
   const residual = (x: Float64Array): number => {
     const ax = mul(a, m, n, x);
     for (let i = 0; i < m; i++) ax[i] = ax[i]! - bv[i]!;
@@ -123,9 +109,7 @@ export function quadratic(Q: MatrixInput, q?: VectorInput): ProxOperator {
   if (n === 0) throw new ParameterError(`${fn}: Q must be at least 1 × 1 (got 0 × 0)`);
   const qv = q === undefined ? new Float64Array(n) : readFinite(fn, 'q', q);
   if (qv.length !== n) throw new ShapeError(`${fn}: q must have length n = ${n} (got ${qv.length})`);
-  let frob = 0;
-  for (let i = 0; i < Qm.length; i++) frob += Qm[i]! * Qm[i]!;
-  frob = Math.sqrt(frob);
+  const frob = norm(Qm); // ‖·‖_F
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
       const d = Math.abs(Qm[i * n + j]! - Qm[j * n + i]!);
