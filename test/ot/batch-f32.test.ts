@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError, init, memoryStats, sinkhorn, sinkhornBatch, type SinkhornResult } from '../../bindings/index.js';
+import { ParameterError, init, memoryStats, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
+import { expectSame } from './batch-check.js';
 import { marginals } from './reference.js';
 
 beforeAll(() => init());
@@ -13,20 +14,6 @@ function histogramList(seed: number, count: number, n: number): Float64Array[] {
     const t = h.reduce((s, x) => s + x, 0);
     return h.map((x) => x / t);
   });
-}
-
-/** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
-function expectSame(r: SinkhornResult, one: SinkhornResult): void {
-  expect(firstBitDifference(r.plan, one.plan)).toBe(-1);
-  for (const key of ['u', 'v', 'logU', 'logV'] as const) {
-    expect(r[key] === undefined).toBe(one[key] === undefined);
-    if (r[key]) expect(firstBitDifference(r[key], one[key]!)).toBe(-1);
-  }
-  expect(Object.is(r.cost, one.cost)).toBe(true);
-  expect(Object.is(r.marginalError, one.marginalError)).toBe(true);
-  expect(r.history).toEqual(one.history);
-  expect([r.iterations, r.converged, r.stopped, r.method]).toEqual([one.iterations, one.converged, one.stopped, one.method]);
-  expect(r.warning).toBe(one.warning?.replace('sinkhorn:', 'sinkhornBatch:'));
 }
 
 /** Largest |P − Q| / max(Q, floor·max Q) over the entries (relative per entry, entries below the floor compared absolutely). */

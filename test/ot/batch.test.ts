@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError, ShapeError, allocF64, init, memoryStats, sinkhorn, sinkhornBatch, type SinkhornResult } from '../../bindings/index.js';
+import { ParameterError, ShapeError, allocF64, init, memoryStats, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
+import { expectSame } from './batch-check.js';
 import { sinkhornLogRef } from './reference.js';
 
 beforeAll(() => init());
@@ -80,20 +81,6 @@ describe('sinkhornBatch', () => {
     expect(() => sinkhornBatch(as, bs, M, { reg: 1, method: 'log', precision: 'f32' })).toThrow(ParameterError);
   });
 });
-
-/** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
-function expectSame(r: SinkhornResult, one: SinkhornResult): void {
-  expect(firstBitDifference(r.plan, one.plan)).toBe(-1);
-  for (const key of ['u', 'v', 'logU', 'logV'] as const) {
-    expect(r[key] === undefined).toBe(one[key] === undefined);
-    if (r[key]) expect(firstBitDifference(r[key], one[key]!)).toBe(-1);
-  }
-  expect(Object.is(r.cost, one.cost)).toBe(true);
-  expect(Object.is(r.marginalError, one.marginalError)).toBe(true);
-  expect(r.history).toEqual(one.history);
-  expect([r.iterations, r.converged, r.stopped, r.method]).toEqual([one.iterations, one.converged, one.stopped, one.method]);
-  expect(r.warning).toBe(one.warning?.replace('sinkhorn:', 'sinkhornBatch:'));
-}
 
 describe('sinkhornBatch: the batched kernel (all problems advanced together, converged ones frozen)', () => {
   // Shapes with every tail: n = 37 (4-row blocks + 1), m = 21 (odd, 8-column chunks + 5), 7 problems (odd count).

@@ -1,0 +1,18 @@
+// The check the sinkhornBatch tests share: a batch result equals a separate sinkhorn call.
+import { expect } from 'vitest';
+import type { SinkhornResult } from '../../bindings/index.js';
+import { firstBitDifference } from '../helpers.js';
+
+/** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
+export function expectSame(r: SinkhornResult, one: SinkhornResult): void {
+  expect(firstBitDifference(r.plan, one.plan)).toBe(-1);
+  for (const key of ['u', 'v', 'logU', 'logV'] as const) {
+    expect(r[key] === undefined).toBe(one[key] === undefined);
+    if (r[key]) expect(firstBitDifference(r[key], one[key]!)).toBe(-1);
+  }
+  expect(Object.is(r.cost, one.cost)).toBe(true);
+  expect(Object.is(r.marginalError, one.marginalError)).toBe(true);
+  expect(r.history).toEqual(one.history);
+  expect([r.iterations, r.converged, r.stopped, r.method]).toEqual([one.iterations, one.converged, one.stopped, one.method]);
+  expect(r.warning).toBe(one.warning?.replace('sinkhorn:', 'sinkhornBatch:'));
+}
