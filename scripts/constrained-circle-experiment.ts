@@ -12,38 +12,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exactAugmentedLagrangian, init, rng, type EqualityConstrainedProblem, type ExactAugmentedLagrangianOptions } from '../bindings/index.js';
+import { exactAugmentedLagrangian, init, type ExactAugmentedLagrangianOptions } from '../bindings/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
+import { circleProblem } from '../test/constrained/circle.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
 await init();
 
-function circle(n: number, seed: number): { problem: EqualityConstrainedProblem; truth: Float64Array; x0: Float64Array } {
-  const t = rng(seed).normal(n);
-  const problem: EqualityConstrainedProblem = {
-    dimension: n, constraints: 2,
-    objective: (x) => { let s = 0; for (let i = 0; i < n; i++) s += (x[i]! - t[i]!) ** 2; return s; },
-    gradient: (x, g) => { for (let i = 0; i < n; i++) g[i] = 2 * (x[i]! - t[i]!); },
-    hessian: (_x, H) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2; },
-    constraint: (x, c) => { let s = 0, q = 0; for (let i = 0; i < n; i++) { s += x[i]!; q += x[i]! ** 2; } c[0] = s - 1; c[1] = q - 1; },
-    jacobian: (x, J) => { for (let i = 0; i < n; i++) { J[i] = 1; J[n + i] = 2 * x[i]!; } },
-    constraintHessian: (_x, l, H) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2 * l[1]!; },
-  };
-  // closed form: the centre 1/n plus radius √(1 − 1/n) along the target's component in {Σx = 0}
-  const mean = t.reduce((a, b) => a + b, 0) / n;
-  const dir = t.map((v) => v - mean);
-  const norm = Math.sqrt(dir.reduce((a, b) => a + b * b, 0));
-  const truth = dir.map((v) => 1 / n + (Math.sqrt(1 - 1 / n) * v) / norm);
-  const x0 = new Float64Array(n).fill(1 / n);
-  x0[0] = x0[0]! + 0.5;
-  return { problem, truth, x0 };
-}
 
 type Row = { n: number; seed: number; solver: string; sketchSize: number; converged: boolean; iterations: number; inner: number; maxInner: number; distance: number; seconds: number };
 function run(n: number, seed: number, solver: string, extra: ExactAugmentedLagrangianOptions = {}): Row {
-  const { problem, truth, x0 } = circle(n, seed);
+  const { problem, truth, x0 } = circleProblem(n, seed);
   const opts: ExactAugmentedLagrangianOptions = solver === 'exact' ? { solver: 'exact' } : { solver: 'sketch', sketch: solver as 'gaussian' | 'count' | 'rows' };
   const t0 = performance.now();
   const r = exactAugmentedLagrangian(problem, { x0, tol: 1e-10, seed, ...opts, ...extra });

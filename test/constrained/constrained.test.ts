@@ -5,11 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ParameterError, constrainedLogisticProblem, exactAugmentedLagrangian, init, rng, sketchSolve, type EqualityConstrainedProblem,
+  ParameterError, constrainedLogisticProblem, exactAugmentedLagrangian, init, sketchSolve, type EqualityConstrainedProblem,
 } from '../../bindings/index.js';
 import { logisticKernel, sketchCount, sketchDense } from '../../bindings/constrained/kernels.js';
 import { breastCancer, standardize } from '../../bindings/cvar/data.js';
 import { randomVector } from '../helpers.js';
+import { circleProblem } from './circle.js';
 
 beforeAll(() => init());
 
@@ -173,32 +174,11 @@ describe('exactAugmentedLagrangian', () => {
     }
   });
 
-  /** min ‖x − p‖² s.t. Σx = 1, ‖x‖² = 1 in ℝⁿ with p ~ N(0, I) seeded, its closed-form solution and the start 1/n + 0.5e₁. */
-  function circleIn(n: number, seed: number): { problem: EqualityConstrainedProblem; truth: number[]; x0: Float64Array } {
-    const t = rng(seed).normal(n);
-    const problem: EqualityConstrainedProblem = {
-      dimension: n, constraints: 2,
-      objective: (x) => { let s = 0; for (let i = 0; i < n; i++) s += (x[i]! - t[i]!) ** 2; return s; },
-      gradient: (x, g) => { for (let i = 0; i < n; i++) g[i] = 2 * (x[i]! - t[i]!); },
-      hessian: (_x, H) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2; },
-      constraint: (x, c) => { let s = 0, q = 0; for (let i = 0; i < n; i++) { s += x[i]!; q += x[i]! ** 2; } c[0] = s - 1; c[1] = q - 1; },
-      jacobian: (x, J) => { for (let i = 0; i < n; i++) { J[i] = 1; J[n + i] = 2 * x[i]!; } },
-      constraintHessian: (_x, l, H) => { H.fill(0); for (let i = 0; i < n; i++) H[i * n + i] = 2 * l[1]!; },
-    };
-    // the centre 1/n plus the radius √(1 − 1/n) along p's component in {Σx = 0}
-    const mean = t.reduce((a, b) => a + b, 0) / n;
-    const norm = Math.sqrt(t.reduce((a, v) => a + (v - mean) ** 2, 0));
-    const truth = Array.from(t, (v) => 1 / n + (Math.sqrt(1 - 1 / n) * (v - mean)) / norm);
-    const x0 = new Float64Array(n).fill(1 / n);
-    x0[0] = x0[0]! + 0.5;
-    return { problem, truth, x0 };
-  }
-
   it('the circle in ℝ³⁰ with every sketch: the closed form to 1e-9, within 20 Newton steps and 10 000 inner iterations in all (seeds 1, 2)', () => {
     // Before the equilibrated solves and the finer shift ladder, the Gaussian sketch took 200 000 inner
     // iterations in one step of seed 1 (15.7 s) and 30 000 per late step; measured now: at most 5 146 in all
     for (const seed of [1, 2]) {
-      const { problem, truth, x0 } = circleIn(30, seed);
+      const { problem, truth, x0 } = circleProblem(30, seed);
       for (const sketch of ['gaussian', 'count', 'rows'] as const) {
         const r = exactAugmentedLagrangian(problem, { x0, sketch, tol: 1e-10, seed });
         const inner = r.history.reduce((s, h) => s + h.innerIterations, 0);
@@ -211,7 +191,7 @@ describe('exactAugmentedLagrangian', () => {
   });
 
   it('the circle in ℝ⁵, seed 1: a start where raising ν with μ found no descent direction now converges (exact and sketched)', () => {
-    const { problem, truth, x0 } = circleIn(5, 1);
+    const { problem, truth, x0 } = circleProblem(5, 1);
     for (const solver of ['exact', 'sketch'] as const) {
       const r = exactAugmentedLagrangian(problem, { x0, solver, sketch: 'rows', tol: 1e-10, seed: 1, maxInnerIter: 20_000 });
       expect(r.converged, solver).toBe(true);
