@@ -10,8 +10,8 @@
  * the WASM module, so V8 in Node and V8 in Chromium cannot differ on these numbers.
  */
 import {
-  minimizeCvar, fractionalCD, fractionalDinkelbach, sparseFisherProblem, barsTest, binarySparseCoding, matchFields, exactAugmentedLagrangian, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, costMatrix, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, projectSimplex, rng,
-  rockPaperScissors, selectCoreShape, sinkhorn, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
+  minimizeCvar, fractionalCD, fractionalDinkelbach, sparseFisherProblem, barsTest, binarySparseCoding, matchFields, exactAugmentedLagrangian, ogd, implicitFtrl, bestInHindsight, simulateProximal, proximalDoseResponse, checkAllocation, doubleRoundRobin, greedyEfxPo, federated, nn, normL1, computeBounds, fitRLinear, periodogram, seasonalNaive, convolutionalBarycenter, cvarSweep, evaluateNetwork, hooi, nashMirrorProx, otMapping, projectSimplex, rng,
+  rockPaperScissors, selectCoreShape, softThreshold, sweepSvg, totalVariation1D, tuckerReconstruct, uniformCoreShape,
   type CvarProblem,
 } from '../bindings/index.js';
 import { esc, imageFigure, lineFigure } from '../bindings/plot/svg.js';
@@ -147,39 +147,11 @@ function colourTransfer(p: ColourParams, data: PlaygroundData, progress: Progres
   const Xs = pickColours(src.data, sampleIndices(src.rows * src.cols, n, p.seed));
   const Xt = pickColours(tgt.data, sampleIndices(tgt.rows * tgt.cols, n, p.seed + 1));
   progress(0.1, 'Sinkhorn');
-  const M = costMatrix({ data: Xs, rows: n, cols: 3 }, { data: Xt, rows: n, cols: 3 });
-  const a = new Float64Array(n).fill(1 / n);
   // Scaling form where the Gibbs kernel exp(−M/reg) stays far from underflow (M ≤ 3), log domain below.
-  const r = sinkhorn(a, a, M, { reg: p.reg, tol: 1e-9, maxIter: 5000, method: p.reg >= 0.01 ? 'sinkhorn' : 'log' });
+  const map = otMapping({ data: Xs, rows: n, cols: 3 }, { data: Xt, rows: n, cols: 3 }, { reg: p.reg, tol: 1e-9, maxIter: 5000, method: p.reg >= 0.01 ? 'sinkhorn' : 'log' });
   progress(0.6, 'mapping every pixel');
-  const T = new Float64Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    let mass = 0;
-    for (let j = 0; j < n; j++) {
-      const w = r.plan[i * n + j]!;
-      mass += w;
-      for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! + w * Xt[j * 3 + k]!;
-    }
-    for (let k = 0; k < 3; k++) T[i * 3 + k] = T[i * 3 + k]! / mass;
-  }
-  const pixels = src.rows * src.cols;
-  const out = new Float64Array(pixels * 3);
-  for (let q = 0; q < pixels; q++) {
-    let best = 0;
-    let bd = Infinity;
-    for (let s = 0; s < n; s++) {
-      const d0 = src.data[q * 3]! - Xs[s * 3]!;
-      const d1 = src.data[q * 3 + 1]! - Xs[s * 3 + 1]!;
-      const d2 = src.data[q * 3 + 2]! - Xs[s * 3 + 2]!;
-      const dd = d0 * d0 + d1 * d1 + d2 * d2;
-      if (dd < bd) {
-        bd = dd;
-        best = s;
-      }
-    }
-    for (let k = 0; k < 3; k++) out[q * 3 + k] = Math.min(1, Math.max(0, src.data[q * 3 + k]! + T[best * 3 + k]! - Xs[best * 3 + k]!));
-  }
-  return { out, src, tgt, iterations: r.iterations, cost: r.cost };
+  const out = map.transform({ data: src.data, rows: src.rows * src.cols, cols: 3 }).map((v) => Math.min(1, Math.max(0, v)));
+  return { out, src, tgt, iterations: map.iterations, cost: map.cost };
 }
 
 const colourPanel: PanelSpec<ColourParams> = {
