@@ -233,51 +233,68 @@ export function hooi(X: TensorInput, shape: ArrayLike<number>, options: HooiOpti
     const { ptr, norm2 } = placeTensor(s, X, size);
     if (mask) return hooiMaskedIn(s, fn, ptr, dims, ranks, mask, { maxIter, tol, onProgress: options.onProgress, signal: options.signal, init: options.init }, t0);
     const factors = options.init ? options.init.map((U) => U.slice()) : dims.map((_, n) => leadingVectors(s, ptr, dims, n, ranks[n]!).U);
-    const history: number[] = [];
-    let stopped: HooiResult['stopped'] = 'maxIter';
-    let err = Infinity;
-    let coreData = coreOf(ptr, dims, factors, ranks);
-    if (maxIter === 0) err = relError(norm2, sumSq(coreData));
-    for (let it = 1; it <= maxIter; it++) {
-      if (options.signal?.aborted) { stopped = 'aborted'; break; }
-      for (let n = 0; n < dims.length; n++) {
-        // Intermediates of one mode update are freed right away: the arena stays flat over sweeps.
-        const inner = withScope(fn, (t) => {
-          const y = projectModes(t, ptr, dims, factors, ranks, otherModes(dims, ranks, n));
-          const U = leadingVectors(t, y.ptr, y.dims, n, ranks[n]!).U;
-          factors[n] = U;
-          if (n !== dims.length - 1) return null;
-          const g = modeProductIn(t, y.ptr, y.dims, n, transpose(U, dims[n]!, ranks[n]!), ranks[n]!);
-          return f64View(t.x, g.ptr, prod(ranks)).slice();
-        });
-        if (inner) coreData = inner;
-      }
-      const next = relError(norm2, sumSq(coreData));
-      history.push(next);
-      const delta = err - next;
-      err = next;
-      const info = { iteration: it, relativeError: err, elapsed: performance.now() - t0 };
-      if (options.onProgress && options.onProgress(info) === false) { stopped = 'callback'; break; }
-      if (Math.abs(delta) <= tol) { stopped = 'converged'; break; }
-    }
-    if (history.length === 0) err = relError(norm2, sumSq(coreData));
+    const run = hooiSweepsIn(fn, ptr, norm2, dims, ranks, dims.map((_, n) => n), factors, { maxIter, tol, onProgress: options.onProgress, signal: options.signal }, t0);
     return {
-      core: { data: coreData, shape: ranks },
+      core: { data: run.core, shape: ranks },
       factors,
-      relativeError: err,
-      iterations: history.length,
-      converged: stopped === 'converged',
-      stopped,
-      history,
+      relativeError: run.relativeError,
+      iterations: run.history.length,
+      converged: run.stopped === 'converged',
+      stopped: run.stopped,
+      history: run.history,
     };
   });
 }
 
-function coreOf(x: number, dims: readonly number[], factors: readonly Float64Array[], ranks: readonly number[]): Float64Array {
-  return withScope('hooi', (t) => {
-    const c = projectModes(t, x, dims, factors, ranks, otherModes(dims, ranks, -1));
-    return f64View(t.x, c.ptr, prod(ranks)).slice();
-  });
+/**
+ * HOOI sweeps (Alg. 4.2 above) over the listed `modes`, in their order, from the given factors; every
+ * other mode keeps its full size (ranks[m] = dims[m], no product along it). factors[m] (Iₘ × rₘ) is
+ * replaced for each listed m; the core is the projection on the listed modes. Serves hooi (every
+ * mode) and partialTucker. The core after a sweep comes from the last mode's projection, one product
+ * more, rather than a fresh projection of X.
+ */
+export function hooiSweepsIn(
+  fn: string,
+  x: number,
+  norm2: number,
+  dims: readonly number[],
+  ranks: readonly number[],
+  modes: readonly number[],
+  factors: Float64Array[],
+  loop: { maxIter: number; tol: number; onProgress?: (info: HooiProgress) => boolean | void; signal?: AbortSignalLike },
+  t0: number,
+): { core: Float64Array; relativeError: number; history: number[]; stopped: HooiResult['stopped'] } {
+  // Listed modes other than n, largest reductions first (smaller intermediates).
+  const others = (n: number) => otherModes(dims, ranks, n).filter((m) => modes.includes(m));
+  const last = modes[modes.length - 1]!;
+  let core = withScope(fn, (t) => f64View(t.x, projectModes(t, x, dims, factors, ranks, others(-1)).ptr, prod(ranks)).slice());
+  const history: number[] = [];
+  let stopped: HooiResult['stopped'] = 'maxIter';
+  let err = Infinity;
+  for (let it = 1; it <= loop.maxIter; it++) {
+    if (loop.signal?.aborted) { stopped = 'aborted'; break; }
+    for (const n of modes) {
+      // Intermediates of one mode update are freed right away: the arena stays flat over sweeps.
+      const inner = withScope(fn, (t) => {
+        const y = projectModes(t, x, dims, factors, ranks, others(n));
+        const U = leadingVectors(t, y.ptr, y.dims, n, ranks[n]!).U;
+        factors[n] = U;
+        if (n !== last) return null;
+        const g = modeProductIn(t, y.ptr, y.dims, n, transpose(U, dims[n]!, ranks[n]!), ranks[n]!);
+        return f64View(t.x, g.ptr, prod(ranks)).slice();
+      });
+      if (inner) core = inner;
+    }
+    const next = relError(norm2, sumSq(core));
+    history.push(next);
+    const delta = err - next;
+    err = next;
+    const info = { iteration: it, relativeError: err, elapsed: performance.now() - t0 };
+    if (loop.onProgress && loop.onProgress(info) === false) { stopped = 'callback'; break; }
+    if (Math.abs(delta) <= loop.tol) { stopped = 'converged'; break; }
+  }
+  if (history.length === 0) err = relError(norm2, sumSq(core));
+  return { core, relativeError: err, history, stopped };
 }
 
 /** Σ aᵢ². */

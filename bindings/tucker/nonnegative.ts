@@ -9,7 +9,7 @@ import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { optionKeys, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
-import { leadingVectors, readLoopOptions, relError, sumSq } from './decompose.js';
+import { hooiSweepsIn, leadingVectors, readLoopOptions } from './decompose.js';
 import { around, checkDims, modeProductIn, placeTensor, prod, tensorDims, transpose, type Tensor, type TensorInput } from './tensor.js';
 import { checkMode } from './unfold.js';
 import { halsUpdate } from './cp.js';
@@ -305,42 +305,21 @@ export function partialTucker(X: TensorInput, ranks: ArrayLike<number>, options:
   const { maxIter, tol } = readLoopOptions(fn, options, { maxIter: 50, tol: 1e-9 });
   const full = dims.slice();
   modes.forEach((m, k) => (full[m] = r[k]!));
-  const rankOf = (m: number) => r[modes.indexOf(m)]!;
   const t0 = performance.now();
   return withScope(fn, (s) => {
     const { ptr: x, norm2 } = placeTensor(s, X, size);
-    const U: Float64Array[] = modes.map((m) => withScope(fn, (t) => leadingVectors(t, x, dims, m, rankOf(m)).U));
-    // Projection of X on every listed mode except `skip`; returns the data and dims.
-    const project = (t: Scope, skip: number) => {
-      const mats = dims.map((_, m) => {
-        const k = modes.indexOf(m);
-        return k < 0 || m === skip ? null : transpose(U[k]!, dims[m]!, r[k]!);
-      });
-      return productsIn(t, x, dims, mats, full);
+    // Indexed by mode; an unlisted mode keeps its full size and its slot is never read.
+    const factors = dims.map((_, m) => (modes.includes(m) ? withScope(fn, (t) => leadingVectors(t, x, dims, m, full[m]!).U) : new Float64Array(0)));
+    const run = hooiSweepsIn(fn, x, norm2, dims, full, modes, factors, { maxIter, tol, onProgress: options.onProgress, signal: options.signal }, t0);
+    return {
+      core: { data: run.core, shape: full },
+      modes,
+      factors: modes.map((m) => factors[m]!),
+      relativeError: run.relativeError,
+      iterations: run.history.length,
+      converged: run.stopped === 'converged',
+      stopped: run.stopped,
+      history: run.history,
     };
-    const coreOf = () => withScope(fn, (t) => f64View(t.x, project(t, -1).ptr, prod(full)).slice());
-    const rel = (c: Float64Array) => relError(norm2, sumSq(c));
-    let core = coreOf();
-    let err = rel(core);
-    const history: number[] = [];
-    let stopped: PartialTuckerResult['stopped'] = 'maxIter';
-    for (let it = 1; it <= maxIter; it++) {
-      if (options.signal?.aborted) { stopped = 'aborted'; break; }
-      modes.forEach((m, k) => {
-        U[k] = withScope(fn, (t) => {
-          const y = project(t, m);
-          return leadingVectors(t, y.ptr, y.dims, m, r[k]!).U;
-        });
-      });
-      core = coreOf();
-      const next = rel(core);
-      history.push(next);
-      const delta = err - next;
-      err = next;
-      const info = { iteration: it, relativeError: err, elapsed: performance.now() - t0 };
-      if (options.onProgress && options.onProgress(info) === false) { stopped = 'callback'; break; }
-      if (Math.abs(delta) <= tol) { stopped = 'converged'; break; }
-    }
-    return { core: { data: core, shape: full }, modes, factors: U, relativeError: err, iterations: history.length, converged: stopped === 'converged', stopped, history };
   });
 }
