@@ -1,7 +1,7 @@
 // The WASM export surface: every kernel, nothing else. One line per family.
 export { alloc, free, allocatedBytes, arenaTop } from "./memory";
 export { rngSeed, rngNext, rngUniform, rngNormal } from "./rng";
-export { mathExp, mathLog, mathLog1p, mathExpm1, mathPow, mathSigmoid, mathSoftplus, logisticLoss, logisticSlope } from "./math"; // scalar transcendentals for the bindings
+export { mathExp, mathLog, mathLog1p, mathExpm1, mathPow, mathSigmoid, mathSoftplus, mathSin, mathCos, logisticLoss, logisticSlope } from "./math"; // scalar transcendentals for the bindings
 export * from "./prox/index";
 export * from "./linalg/index";
 export * from "./tucker/index";

@@ -49,3 +49,13 @@ export function mathSigmoid(x: f64): f64 {
 export function mathSoftplus(x: f64): f64 {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
+
+/** sin x (x in radians). */
+export function mathSin(x: f64): f64 {
+  return Math.sin(x);
+}
+
+/** cos x (x in radians). */
+export function mathCos(x: f64): f64 {
+  return Math.cos(x);
+}

@@ -1,6 +1,6 @@
 // AssemblyScript spec for the scalar transcendentals (assembly/math.ts): exact values, and the
 // logistic loss and slope against their defining identities inside WebAssembly itself.
-import { mathExp, mathLog, mathLog1p, mathExpm1, mathPow, mathSigmoid, mathSoftplus, logisticLoss, logisticSlope } from "../assembly/math";
+import { mathExp, mathLog, mathLog1p, mathExpm1, mathPow, mathSigmoid, mathSoftplus, mathSin, mathCos, logisticLoss, logisticSlope } from "../assembly/math";
 
 describe("math", () => {
   test("exact values", () => {
@@ -47,6 +47,22 @@ describe("math", () => {
       expect(Math.abs(mathSigmoid(x) + mathSigmoid(-x) - 1)).toBeLessThanOrEqual(2e-16);
       expect(Math.abs(mathSoftplus(x) - mathSoftplus(-x) - x)).toBeLessThanOrEqual(1e-14 * Math.max(1.0, Math.abs(x)));
       expect(mathSoftplus(-x)).toBe(logisticLoss(x));
+    }
+  });
+
+  test("sin and cos: exact values, sin² + cos² = 1, parity, and the double-angle identity", () => {
+    expect(mathSin(0)).toBe(0.0);
+    expect(mathCos(0)).toBe(1.0);
+    expect(mathSin(Math.PI / 2)).toBe(1.0);
+    expect(mathCos(Math.PI)).toBe(-1.0);
+    for (let i = -50; i <= 50; i++) {
+      const x = <f64>i * 0.77;
+      const s = mathSin(x);
+      const c = mathCos(x);
+      expect(Math.abs(s * s + c * c - 1)).toBeLessThanOrEqual(4e-16);
+      expect(mathSin(-x)).toBe(-s);
+      expect(mathCos(-x)).toBe(c);
+      expect(Math.abs(mathSin(2 * x) - 2 * s * c)).toBeLessThanOrEqual(1e-15);
     }
   });
 });

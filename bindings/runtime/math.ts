@@ -1,6 +1,6 @@
 /**
  * Scalar transcendentals computed in WebAssembly (assembly/math.ts) for the bindings' sequential
- * loops. V8's Math.exp, Math.log, Math.log1p, Math.expm1 and Math.pow are not correctly rounded and differ bitwise between
+ * loops. V8's Math.exp, Math.log, Math.log1p, Math.expm1, Math.pow, Math.sin and Math.cos are not correctly rounded and differ bitwise between
  * engine builds on some inputs; these are AssemblyScript's own implementations inside the module, so
  * a seeded run gives the same bits in Node and in a browser.
  */
@@ -22,6 +22,10 @@ export interface MathKernels {
   mathSigmoid(x: number): number;
   /** ln(1 + eˣ), stable for either sign of x. */
   mathSoftplus(x: number): number;
+  /** sin x (radians). */
+  mathSin(x: number): number;
+  /** cos x (radians). */
+  mathCos(x: number): number;
   /** ln(1 + e⁻ᵐ), stable for either sign of m. */
   logisticLoss(m: number): number;
   /** −1/(1 + eᵐ). */
