@@ -11,7 +11,7 @@ import { common, root } from './esbuild-options.mjs';
 const [name, ...rest] = process.argv.slice(2);
 const entry = `scripts/forecast-${name}-experiment.ts`;
 if (!name || !existsSync(join(root, entry))) {
-  console.error('usage: node scripts/forecast.mjs births|fullshot|tgp|pro2 [--quick] [--out DIR]');
+  console.error('usage: node scripts/forecast.mjs births|fullshot|gap|tgp|pro2 [--quick] [--out DIR]');
   process.exit(2);
 }
 await esbuild.build({ ...common, entryPoints: [entry], outfile: `build/forecast-${name}.mjs`, platform: 'node' });
