@@ -5,6 +5,7 @@
  * in that range gives a sound bound; the best iterate is kept, and the first iterate is CROWN's
  * adaptive choice, so the result is never looser than CROWN's.
  */
+import { mathWasm } from '../runtime/math.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { backwardPass } from './bounds.js';
 import { opOf, shareWeights, type BoundsNetwork, type LinearBound, type PlacedBox } from './model.js';
@@ -191,7 +192,8 @@ export function alphaCrownFinal(s: Scope, net: BoundsNetwork, boxes: PlacedBox[]
         let gmax = 0;
         for (const g of grad.values()) for (const v of g) gmax = Math.max(gmax, Math.abs(v));
         if (gmax === 0) break;
-        const step = (o.lr * Math.pow(0.9, it)) / gmax;
+        // 0.9^it from WASM: JavaScript's Math.pow differs in the last bit between engines
+        const step = (o.lr * mathWasm(s.fn).mathPow(0.9, it)) / gmax;
         for (const [i, a] of acts) {
           const g = grad.get(i)!;
           a.free.forEach((j, t) => {

@@ -16,6 +16,7 @@
  * used; 'fsb' (filtered smart branching, De Palma et al. 2021) then bounds both children of the top
  * candidates once, without optimising, and keeps the neuron whose worse child is best.
  */
+import { mathWasm } from '../runtime/math.js';
 import { f64View, withScope, type Scope } from '../runtime/memory.js';
 import { evaluate, type ActInfo, type BetaTerms } from './alpha.js';
 import { nodeSize, shareWeights, type BoundsNetwork, type PlacedBox } from './model.js';
@@ -143,6 +144,8 @@ export function optimiseDomain(
     for (const [i, a] of acts) [mA, vA].forEach((m) => m.set(i, new Float64Array(a.free.length)));
     const mB = new Float64Array(beta.length), vB = new Float64Array(beta.length);
     const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+    // powers from WASM: JavaScript's Math.pow differs in the last bit between engines (also for integer exponents)
+    const pow = mathWasm(s.fn).mathPow;
     // a parent's bound holds on its children: the optimisation only has to improve on it
     const floor = d.lower;
     d.lower = -Infinity;
@@ -169,9 +172,9 @@ export function optimiseDomain(
         continue;
       }
       const phase = alphaFirst > 0 && it > alphaFirst ? it - alphaFirst - 1 : it;
-      const decay = Math.pow(0.98, phase);
+      const decay = pow(0.98, phase);
       const t = phase + 1;
-      const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+      const c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t);
       for (const [i, a] of acts) {
         const g = e.grad.get(i)!, m = mA.get(i)!, v = vA.get(i)!;
         a.free.forEach((j, q) => {

@@ -4,9 +4,10 @@
  * logistic loss and slope, sigmoid and softplus against their closed forms and asymptotes.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cvarReference, evaluateNetwork, indExpCone, init, lossProx } from '../../bindings/index.js';
+import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cvarReference, evaluateNetwork, indExpCone, init, lossProx, parseNetwork, verifyNetwork } from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
+import { randomNet } from '../bounds/reference.js';
 
 let M: MathKernels;
 beforeAll(async () => {
@@ -136,11 +137,11 @@ describe('scalar transcendentals in WASM', () => {
 });
 
 /**
- * Runs `body` with JavaScript's Math.exp, log, log1p, expm1 and pow made to throw: the library code it
+ * Runs `body` with JavaScript's Math.exp, log, log1p, expm1, pow, sin and cos made to throw: the library code it
  * calls must take its transcendentals from WASM, since V8's differ in the last bit between Node and Chromium.
  */
 function withoutJsTranscendentals(body: () => void): void {
-  const spies = (['exp', 'log', 'log1p', 'expm1', 'pow'] as const).map((k) => vi.spyOn(Math, k).mockImplementation(() => {
+  const spies = (['exp', 'log', 'log1p', 'expm1', 'pow', 'sin', 'cos'] as const).map((k) => vi.spyOn(Math, k).mockImplementation(() => {
     throw new Error(`Math.${k} called on a path that must be deterministic across engines`);
   }));
   try {
@@ -151,7 +152,7 @@ function withoutJsTranscendentals(body: () => void): void {
   }
 }
 
-describe('library paths whose transcendentals run in WASM (no JavaScript Math.exp/log/log1p/expm1/pow)', () => {
+describe('library paths whose transcendentals run in WASM (no JavaScript Math.exp/log/log1p/expm1/pow/sin/cos)', () => {
   it('cvarReference with the logistic loss', () => {
     const n = 60;
     const d = 3;
@@ -267,5 +268,31 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
         }
       }
     }
+  });
+
+  it('alpha-crown (the 0.9ᵗ step decay) and β-CROWN branch and bound (the Adam bias corrections and 0.98ᵗ decay) on a ReLU net', () => {
+    const spec = randomNet(73, [2, 12, 12, 1]);
+    const net = parseNetwork(spec);
+    const box = { lower: [-1, -1], upper: [1, 1] };
+    let crown: ReturnType<typeof computeBounds> | undefined;
+    let alpha: ReturnType<typeof computeBounds> | undefined;
+    let verdicts: string[] = [];
+    let splits = 0;
+    let minimum = Infinity;
+    // the output's minimum over a grid (plain arithmetic, no transcendentals): ≥ the true minimum's bound
+    for (let a = 0; a <= 200; a++) for (let b = 0; b <= 200; b++) minimum = Math.min(minimum, evaluateNetwork(net, [-1 + a / 100, -1 + b / 100])[0]!);
+    withoutJsTranscendentals(() => {
+      crown = computeBounds(net, box, { method: 'crown' });
+      alpha = computeBounds(net, box, { method: 'alpha-crown' });
+      const budget = { timeout: Infinity, maxNodes: 20_000, reluSplitAfter: 0, pgd: { restarts: 0 } };
+      const holds = verifyNetwork(net, box, { C: [[1]], d: [-minimum + 0.05] }, budget);
+      splits = holds.reluSplits;
+      verdicts = [holds.verdict, verifyNetwork(net, box, { C: [[1]], d: [-minimum - 0.05] }, budget).verdict];
+    });
+    // α-CROWN is at least as tight as CROWN and still below every sampled value; β-CROWN decides both sides
+    expect(alpha!.lower[0]!).toBeGreaterThanOrEqual(crown!.lower[0]! - 1e-12);
+    expect(alpha!.lower[0]!).toBeLessThanOrEqual(minimum);
+    expect(verdicts).toEqual(['verified', 'falsified']);
+    expect(splits).toBeGreaterThan(0); // the β-CROWN optimisation ran on split subdomains
   });
 });
