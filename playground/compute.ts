@@ -285,7 +285,7 @@ const cvarPanel: PanelSpec<CvarParams> = {
     const total = methods.length * stepSizes.length * p.seeds;
     const objectives = methods.map((method, i) => Float64Array.from(stepSizes.flatMap((stepSize, j) => Array.from({ length: p.seeds }, (_, seed) => {
       progress(0.5 + 0.5 * ((i * stepSizes.length + j) * p.seeds + seed) / total, `${method} γ = ${stepSize}`);
-      return minimizeCvar({ X: problem.X, y: problem.y, loss: problem.loss, beta: p.beta, method, stepSize, schedule: result.schedule, epochs: p.epochs, seed }).objective;
+      return minimizeCvar({ X: problem.X, y: problem.y, loss: problem.loss, beta: p.beta, method, stepSize, schedule: result.schedule, averaging: result.averaging, epochs: p.epochs, seed }).objective;
     }))));
     // They are the runs the figure shows: each gives the sweep's suboptimality back exactly.
     const opt = result.panels[0]!.optimum;

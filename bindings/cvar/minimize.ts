@@ -61,9 +61,17 @@ export interface MinimizeCvarOptions {
   method?: CvarMethod;
   /** γ > 0, the step size (the proximal term is ‖z − z_t‖²/(2γ)). Default 0.1. */
   stepSize?: number;
-  /** 'constant' γ_t = γ, or 'sqrt' γ_t = γ/√(t + 1) over the step count t. Default 'constant'. */
+  /**
+   * 'sqrt': γ_t = γ/√(t + 1) at step t (counted over the whole run, from 0), a decaying step under which
+   * the averaged iterates approach the optimum; 'constant': γ_t = γ, whose iterates (averaged or not)
+   * settle in a neighbourhood of the optimum whose size grows with γ. Default 'sqrt'.
+   */
   schedule?: 'constant' | 'sqrt';
-  /** Passes over the data (each a fresh random permutation). Default 10. */
+  /**
+   * Passes over the data (each a fresh random permutation; ⌊n / batchSize⌋ steps each). Default 300: on
+   * the diabetes regression (442 × 10, β = 0.9) the defaults end within 0.5 % of the optimum for every γ
+   * in [0.003, 1] (absolute loss) and [0.003, 0.3] (squared loss); fewer epochs narrow that range.
+   */
   epochs?: number;
   /** Samples per step, 1 ≤ batchSize ≤ n. Default 1. */
   batchSize?: number;
@@ -78,7 +86,9 @@ export interface MinimizeCvarOptions {
    * iterates (w, b, η) after every step. 'tail': the mean over the steps of the second half of the run
    * (suffix averaging: the iterates of the first half, still far from the optimum, are left out).
    * With 'all' or 'tail' the returned model, `objective` and the `history` objectives are those of the
-   * mean (an epoch before the tail starts reports the current iterate). Default 'none'.
+   * mean (an epoch before the tail starts reports the current iterate). Default 'tail': with the
+   * decaying step it reached the optimum over a wider range of γ than the last iterate did, and the
+   * first half of the run, far from the optimum, does not weigh on it as it does with 'all'.
    */
   averaging?: CvarAveraging;
   /**
@@ -144,6 +154,12 @@ export function checkStepSize(fn: string, stepSize: unknown, name = 'stepSize'):
 export function checkSchedule(fn: string, schedule: unknown): 'constant' | 'sqrt' {
   if (schedule !== 'constant' && schedule !== 'sqrt') throw parameterError(fn, 'schedule', "'constant' or 'sqrt'", schedule);
   return schedule;
+}
+
+/** One of 'none', 'all', 'tail'. */
+export function checkAveraging(fn: string, averaging: unknown, name = 'averaging'): CvarAveraging {
+  if (averaging !== 'none' && averaging !== 'all' && averaging !== 'tail') throw parameterError(fn, name, "'none', 'all' or 'tail'", averaging);
+  return averaging;
 }
 
 /** A number of epochs: an integer ≥ 0 (huge counts are valid: onProgress or signal ends the run). */
@@ -314,23 +330,29 @@ const MINIMIZE_KEYS = optionKeys<MinimizeCvarOptions>({
  * A mini-batch step of SPL/SPL+ applies the same closed form to the batch-mean loss ℓ_B and gradient
  * (the model of η + α(ℓ_B(θ) − η)₊, which lies below the batch objective by Jensen's inequality); a
  * mini-batch SGM step uses the exact mean subgradient.
- * Start: w = 0, b = 0, η = eta0. Returns the last iterate, or with `averaging` the mean of the
- * iterates ('all': every step, Polyak–Ruppert; 'tail': the steps of the second half of the run), which
- * removes most of the noise a constant step size leaves in the last iterate.
+ * Start: w = 0, b = 0, η = eta0. Returns the mean of the iterates of the second half of the run
+ * (`averaging: 'tail'`, the default), of all of them ('all', Polyak–Ruppert), or the last iterate ('none').
+ *
+ * The defaults (SPL+, γ = 0.1 with the decaying step γ/√(t + 1), 300 epochs, the tail mean) are chosen
+ * so that a run ends near the optimum without tuning: the decaying step removes the bias a constant
+ * step leaves (with a constant γ ≥ 0.3 SPL+ settles 4–8 % above the optimum on diabetes), and the mean
+ * removes most of the noise of the last iterate. On the diabetes regression (β = 0.9) they end within
+ * 0.5 % of the certified optimum for every γ in [0.003, 1] with the absolute loss and [0.003, 0.3]
+ * with the squared loss (docs/experiments/cvar-averaging.md). Badly conditioned data need more epochs.
  * @throws ShapeError for empty or mismatched X, y; NonFiniteError for NaN/±Inf in X, y; ParameterError for bad options.
  */
 export function minimizeCvar(options: MinimizeCvarOptions): MinimizeCvarResult {
   const fn = 'minimizeCvar';
   const {
-    loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'constant', epochs = 10,
-    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, averaging = 'none', stopAt, onProgress, signal,
+    loss = 'squared', beta = 0.9, method = 'spl+', stepSize = 0.1, schedule = 'sqrt', epochs = 300,
+    batchSize = 1, fitIntercept = true, seed = 0, eta0 = 0, averaging = 'tail', stopAt, onProgress, signal,
   } = (options = readOptions(fn, options, MINIMIZE_KEYS));
   if (stopAt !== undefined) {
     const st = readOptions(fn, stopAt, optionKeys<NonNullable<MinimizeCvarOptions['stopAt']>>({ lowerBound: true, tol: true }), 'stopAt');
     finiteNumber(fn, 'stopAt.lowerBound', st.lowerBound);
     if (typeof st.tol !== 'number' || !(st.tol >= 0) || !Number.isFinite(st.tol)) throw parameterError(fn, 'stopAt.tol', 'finite and ≥ 0', st.tol);
   }
-  if (averaging !== 'none' && averaging !== 'all' && averaging !== 'tail') throw parameterError(fn, 'averaging', "'none', 'all' or 'tail'", averaging);
+  checkAveraging(fn, averaging);
   checkBeta(fn, beta);
   checkMethod(fn, method);
   if (typeof loss === 'string' ? !Object.hasOwn(LOSSES, loss) : typeof loss?.value !== 'function' || typeof loss?.derivative !== 'function') {

@@ -9,7 +9,7 @@ import { nonNegative, nonNegativeInteger, optionKeys, readCallback, readOptions,
 import { checkBeta } from './cvar.js';
 import { isNumericArray } from '../runtime/memory.js';
 import { cvarReference } from './reference.js';
-import { checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarMethod } from './minimize.js';
+import { checkAveraging, checkEpochs, checkMethod, checkSchedule, checkStepSize, logisticLabels, minimizeCvar, readDataset, type CvarAveraging, type CvarMethod } from './minimize.js';
 import { formatNumber, lineFigure } from '../plot/svg.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 
@@ -25,8 +25,10 @@ export interface CvarSweepOptions {
   betas?: number[];
   /** Default ['spl+', 'spl', 'sgm']. */
   methods?: CvarMethod[];
-  /** Step-size schedule of every run. Default 'constant'. */
+  /** Step-size schedule of every run (minimizeCvar's `schedule`). Default 'constant'. */
   schedule?: 'constant' | 'sqrt';
+  /** What every run returns (minimizeCvar's `averaging`): 'none' (the last iterate), 'all' or 'tail'. Default 'none'. */
+  averaging?: CvarAveraging;
   /** The data sets (the CLI uses diabetes, diabetes with targets × 100 and breast cancer: bindings/cvar/data.ts). */
   problems: CvarProblem[];
   /** A step size is "good" when the median over seeds of the relative suboptimality is ≤ this. Default 0.01. */
@@ -79,6 +81,8 @@ export interface CvarSweepResult {
   tol: number;
   /** The step-size schedule of every run. */
   schedule: 'constant' | 'sqrt';
+  /** The iterate averaging of every run. */
+  averaging: CvarAveraging;
   /** One panel per (data set, β). */
   panels: CvarSweepPanel[];
   /** Wall-clock milliseconds of the whole sweep. */
@@ -131,7 +135,7 @@ function checkTolerance(fn: string, tol: unknown, name: string): number {
 
 // The option keys it accepts (readOptions refuses any other key).
 const SWEEP_KEYS = optionKeys<CvarSweepOptions>({
-  stepSizes: true, seeds: true, epochs: true, betas: true, methods: true, schedule: true, problems: true, tol: true, onProgress: true, signal: true,
+  stepSizes: true, seeds: true, epochs: true, betas: true, methods: true, schedule: true, averaging: true, problems: true, tol: true, onProgress: true, signal: true,
 });
 
 /**
@@ -141,7 +145,7 @@ const SWEEP_KEYS = optionKeys<CvarSweepOptions>({
 function readSweepOptions(fn: string, options: CvarSweepOptions) {
   const {
     stepSizes = DEFAULT_STEP_SIZES, seeds = 5, epochs = 20, betas = [0.9, 0.99], methods = ['spl+', 'spl', 'sgm'],
-    schedule = 'constant', tol = 0.01, onProgress, signal, problems,
+    schedule = 'constant', averaging = 'none', tol = 0.01, onProgress, signal, problems,
   } = readOptions(fn, options, SWEEP_KEYS);
   readCallback(fn, 'onProgress', onProgress);
   return {
@@ -151,6 +155,7 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
     betas: nonEmptyList(fn, 'betas', betas).map((b, i) => checkBeta(fn, b, `betas[${i}]`)),
     methods: nonEmptyList(fn, 'methods', methods).map((m, i) => checkMethod(fn, m, `methods[${i}]`)),
     schedule: checkSchedule(fn, schedule),
+    averaging: checkAveraging(fn, averaging),
     tol: checkTolerance(fn, tol, 'tol'),
     onProgress,
     signal: readSignal(fn, signal, 'signal'),
@@ -194,7 +199,7 @@ export type SweepPlan = ReturnType<typeof readSweepOptions> & { runs: SweepRun[]
 export function* sweepSteps(fn: string, options: CvarSweepOptions): Generator<SweepPlan, CvarSweepResult, number[]> {
   const started = performance.now();
   const o = readSweepOptions(fn, options);
-  const { stepSizes, seeds, epochs, betas, methods, schedule, tol, problems } = o;
+  const { stepSizes, seeds, epochs, betas, methods, schedule, averaging, tol, problems } = o;
   const runs: SweepRun[] = [];
   problems.forEach((p, problem) => {
     for (const beta of betas) {
@@ -239,7 +244,7 @@ export function* sweepSteps(fn: string, options: CvarSweepOptions): Generator<Sw
       panels.push({ problem: p.name, beta, optimum: opt, lowerBound: ref.lowerBound, methods: rows });
     }
   }
-  return { stepSizes, epochs, seeds, tol, schedule, panels, timeMs: performance.now() - started };
+  return { stepSizes, epochs, seeds, tol, schedule, averaging, panels, timeMs: performance.now() - started };
 }
 
 /**
@@ -251,11 +256,11 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
   const fn = 'cvarSweep';
   const steps = sweepSteps(fn, options);
   const plan = steps.next().value as SweepPlan;
-  const { runs, problems, schedule, epochs, onProgress, signal } = plan;
+  const { runs, problems, schedule, averaging, epochs, onProgress, signal } = plan;
   const objectives = runs.map((r, i) => {
     if (signal?.aborted) throw signal.reason ?? new ParameterError(`${fn}: aborted`);
     const p = problems[r.problem]!;
-    const { objective } = minimizeCvar({ X: p.X, y: p.y, loss: p.loss, beta: r.beta, method: r.method, stepSize: r.stepSize, schedule, epochs, seed: r.seed });
+    const { objective } = minimizeCvar({ X: p.X, y: p.y, loss: p.loss, beta: r.beta, method: r.method, stepSize: r.stepSize, schedule, averaging, epochs, seed: r.seed });
     onProgress?.(i + 1, runs.length, r.label);
     return objective;
   });
@@ -269,12 +274,14 @@ export function cvarSweep(options: CvarSweepOptions): CvarSweepResult {
  */
 function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
   // A result passed back in may carry fields these functions do not read (timeMs, suboptimality): no key check.
-  const { stepSizes, seeds, epochs, tol, schedule, panels } = readOptions(fn, r as CvarSweepResult, null, 'result');
+  const { stepSizes, seeds, epochs, tol, schedule, averaging, panels } = readOptions(fn, r as CvarSweepResult, null, 'result');
   const steps = nonEmptyList(fn, 'result.stepSizes', stepSizes).map((g, i) => checkStepSize(fn, g, `result.stepSizes[${i}]`));
   checkSeeds(fn, seeds);
   checkEpochs(fn, epochs);
   checkTolerance(fn, tol, 'result.tol');
   checkSchedule(fn, schedule);
+  // a result saved before sweeps took `averaging` has none: its runs returned the last iterate
+  if (averaging !== undefined) checkAveraging(fn, averaging, 'result.averaging');
   if (!Array.isArray(panels) || panels.length === 0) throw parameterError(fn, 'result.panels', 'a non-empty array', panels);
   panels.forEach((p: unknown, k) => {
     const where = `result.panels[${k}]`;
@@ -299,8 +306,11 @@ function checkSweepResult(fn: string, r: unknown): CvarSweepResult {
       nonNegativeInteger(fn, `${at}.goodCount`, goodCount);
     });
   });
-  return { ...(r as CvarSweepResult), stepSizes: steps };
+  return { ...(r as CvarSweepResult), stepSizes: steps, averaging: averaging ?? 'none' };
 }
+
+/** What a run returned, in words (table header, figure title). */
+const AVERAGED: Record<CvarAveraging, string> = { none: 'last iterate', all: 'mean of all iterates', tail: 'mean of the second half of the iterates' };
 
 /** `1 seed`, `5 seeds`. */
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -326,7 +336,7 @@ export function formatSweepTable(result: CvarSweepResult): string {
   const width = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j]!.length)));
   const line = (cells: string[]) => cells.map((c, j) => (j < 3 ? c.padEnd(width[j]!) : c.padStart(width[j]!))).join('  ');
   return [
-    `median relative suboptimality after ${plural(r.epochs, 'epoch')} (${plural(r.seeds, 'seed')}, ${r.schedule} step); * = within ${r.tol * 100} %`,
+    `median relative suboptimality after ${plural(r.epochs, 'epoch')} (${plural(r.seeds, 'seed')}, ${r.schedule} step, ${AVERAGED[r.averaging]}); * = within ${r.tol * 100} %`,
     line(head),
     ...body.map(line),
   ].join('\n');
@@ -356,7 +366,7 @@ export function sweepSvg(result: CvarSweepResult): string {
   return lineFigure({
     title:
       `CVaR training by ${methods.map((m) => m.toUpperCase()).join(', ')}: final relative suboptimality vs step size ` +
-      `(${schedule}, ${plural(r.epochs, 'epoch')}, median of ${plural(r.seeds, 'seed')})`,
+      `(${schedule}, ${plural(r.epochs, 'epoch')}, ${AVERAGED[r.averaging]}, median of ${plural(r.seeds, 'seed')})`,
     width: Math.min(3, betas > 1 ? betas : r.panels.length) * 330 + 24,
     columns: Math.min(3, betas > 1 ? betas : r.panels.length),
     plotHeight: 200,

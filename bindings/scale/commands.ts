@@ -33,6 +33,8 @@ export interface CvarRunArgs {
   method: CvarMethod;
   stepSize: number;
   schedule: 'constant' | 'sqrt';
+  /** What the run returns (minimizeCvar's option; the sweep always sets it). */
+  averaging?: 'none' | 'all' | 'tail';
   epochs: number;
 }
 
@@ -134,7 +136,7 @@ export function commandTable(lib: CommandLib): Readonly<Record<string, Command>>
     'cvar.minimize': (args, seed) => {
       const a = plainObject('cvar.minimize', args) as unknown as CvarRunArgs;
       // minimizeCvar checks every argument itself (typed errors); the objective crosses as null when it is not finite (JSON has no Infinity)
-      const { objective } = lib.minimizeCvar({ X: a.X, y: a.y, loss: a.loss, beta: a.beta, method: a.method, stepSize: a.stepSize, schedule: a.schedule, epochs: a.epochs, seed: decimalSeed('cvar.minimize', seed) });
+      const { objective } = lib.minimizeCvar({ X: a.X, y: a.y, loss: a.loss, beta: a.beta, method: a.method, stepSize: a.stepSize, schedule: a.schedule, averaging: a.averaging, epochs: a.epochs, seed: decimalSeed('cvar.minimize', seed) });
       return { objective: Number.isFinite(objective) ? objective : null };
     },
     'bounds.verifyInstance': async (args) => {

@@ -14,7 +14,7 @@ export function cvarSweepJobs(plan: SweepPlan): Job[] {
   const data = plan.problems.map((p) => ({ X: { data: Array.from(p.X.data), rows: p.X.rows, cols: p.X.cols }, y: Array.from(p.y), loss: p.loss }));
   return plan.runs.map((r) => {
     const p = data[r.problem]!;
-    const args: CvarRunArgs = { ...p, beta: r.beta, method: r.method, stepSize: r.stepSize, schedule: plan.schedule, epochs: plan.epochs };
+    const args: CvarRunArgs = { ...p, beta: r.beta, method: r.method, stepSize: r.stepSize, schedule: plan.schedule, averaging: plan.averaging, epochs: plan.epochs };
     return { command: 'cvar.minimize', args, seed: String(r.seed) };
   });
 }

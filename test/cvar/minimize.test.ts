@@ -140,7 +140,7 @@ describe('minimizeCvar API', () => {
     const ac = new AbortController();
     ac.abort();
     expect(minimizeCvar({ X: rows, y, epochs: 10, signal: ac.signal }).stopped).toBe('aborted');
-    const d = minimizeCvar({ X: rows.map((r) => r.map((v) => v * 1e3)), y, method: 'sgm', stepSize: 100, epochs: 50 });
+    const d = minimizeCvar({ X: rows.map((r) => r.map((v) => v * 1e3)), y, method: 'sgm', stepSize: 100, schedule: 'constant', epochs: 50 });
     expect(d.stopped).toBe('diverged');
     expect(d.objective).toBe(Infinity);
     const fitNoB = minimizeCvar({ X: rows, y, epochs: 2, fitIntercept: false });

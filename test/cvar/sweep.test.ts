@@ -35,7 +35,8 @@ describe('cvarSweep (a tiny configuration)', () => {
       expect(m.range).toEqual(good.length ? [good[0], good[good.length - 1]] : null);
     }
     // one cell recomputed independently: run minimizeCvar, evaluate CVaR of its losses from scratch
-    const run = minimizeCvar({ X: problem.X, y: problem.y, loss: 'squared', beta: 0.9, method: 'spl+', stepSize: 1e-3, epochs: 3, seed: 1 });
+    // the sweep's defaults: constant step, last iterate
+    const run = minimizeCvar({ X: problem.X, y: problem.y, loss: 'squared', beta: 0.9, method: 'spl+', stepSize: 1e-3, schedule: 'constant', averaging: 'none', epochs: 3, seed: 1 });
     const losses = Array.from({ length: rows }, (_, i) => {
       let p = run.intercept;
       for (let j = 0; j < 10; j++) p += problem.X.data[i * 10 + j]! * run.weights[j]!;
