@@ -7,6 +7,7 @@
  */
 import { symmetricEigen } from '../linalg/eigen.js';
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { mathWasm, type MathKernels } from '../runtime/math.js';
 import { MAX_F64_LENGTH, f64View, finiteArray, isNumericArray, withScope, type Scope } from '../runtime/memory.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
@@ -339,8 +340,11 @@ export function halsUpdate(A: Float64Array, M: Float64Array, V: Float64Array, I:
   }
 }
 
-/** Rescales columns so that every mode's column r has norm λ_r^{1/N} (same model, balanced scales). */
-function balance(factors: Float64Array[], dims: readonly number[], R: number): void {
+/**
+ * Rescales columns so that every mode's column r has norm λ_r^{1/N} (same model, balanced scales). The
+ * geometric mean's exp and log come from WASM (`math`): JavaScript's differ in the last bit between engines.
+ */
+function balance(factors: Float64Array[], dims: readonly number[], R: number, math: MathKernels): void {
   const N = dims.length;
   for (let r = 0; r < R; r++) {
     const norms = factors.map((A, n) => {
@@ -349,7 +353,7 @@ function balance(factors: Float64Array[], dims: readonly number[], R: number): v
       return Math.sqrt(t);
     });
     if (norms.some((v) => !(v > 0))) continue;
-    const target = Math.exp(norms.reduce((t, v) => t + Math.log(v), 0) / N);
+    const target = math.mathExp(norms.reduce((t, v) => t + math.mathLog(v), 0) / N);
     factors.forEach((A, n) => {
       const c = target / norms[n]!;
       for (let i = 0; i < dims[n]!; i++) A[i * R + r]! *= c;
@@ -479,6 +483,7 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
     let fails = 0;
     const ls = { tried: 0, accepted: 0 };
     const ws = new CpWorkspace(s, dims, R);
+    const wm = mathWasm(fn); // exp, log and pow in WASM (bit-identical across engines)
     const writeAll = (fs: readonly Float64Array[]) => fs.forEach((A, n) => ws.write(n, A));
     writeAll(factors);
     // Residual of the factors in WASM; with a mask the EM fill goes to wNext, swapped in by keepFill.
@@ -495,13 +500,13 @@ export function cp(X: TensorInput, rank: number, options: CpOptions = {}): CpRes
         ws.write(n, factors[n]!);
         grams[n] = gram(factors[n]!, dims[n]!, R);
       }
-      balance(factors, dims, R);
+      balance(factors, dims, R, wm);
       writeAll(factors);
       factors.forEach((A, n) => (grams[n] = gram(A, dims[n]!, R)));
       err = residual();
       keepFill();
       if (lineSearch && it > 1) {
-        const step = it ** (1 / power);
+        const step = wm.mathPow(it, 1 / power);
         const trial = factors.map((A, n) => A.map((v, i) => before[n]![i]! + step * (v - before[n]![i]!)));
         ls.tried++;
         writeAll(trial);
