@@ -205,9 +205,13 @@ function topIndices(z: ArrayLike<number>, k: number): number[] {
   return idx.slice(0, k);
 }
 
-/** Softmax weights over the entries `idx` of z (the exponentials computed in WASM). */
-function softmaxOver(z: ArrayLike<number>, idx: readonly number[]): number[] {
-  const sub = idx.map((i) => z[i]!);
+/**
+ * Softmax weights over the entries `idx` of z divided by the temperature T (the exponentials computed
+ * in WASM); T = ∞ gives equal weights.
+ */
+function softmaxOver(z: ArrayLike<number>, idx: readonly number[], T = 1): number[] {
+  if (T === Infinity) return idx.map(() => 1 / idx.length);
+  const sub = idx.map((i) => z[i]! / T);
   return Array.from(nn.scope(() => nn.softmax(nn.tensor(sub)).toArray()) as Float64Array);
 }
 
@@ -383,7 +387,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
   // 5. mixing logits: forecast error of the softmax mixture over each window's selected experts
   const mixParams = mixEpochs > 0 && topK > 1 ? trainMixer(fn, all, experts, F, E, H, mixEpochs, (step) => stop({ stage: 'mix', step, total: mixEpochs, elapsed: Date.now() - t0 }))
     : gateParams;
-  return superLinearModel(L, H, periods, topK, experts, gateParams, mixParams, counts);
+  return superLinearModel(L, H, periods, topK, experts, gateParams, mixParams, counts, 1);
 }
 
 /**
@@ -435,22 +439,24 @@ interface ModelParts {
   experts: LinearMap[];
   gate: GateParams;
   mixer: GateParams;
+  /** Temperature of the mixing softmax (1 after pretraining). */
+  temperature: number;
 }
 const PARTS = new WeakMap<SuperLinearModel, ModelParts>();
 
-function superLinearModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[]): SuperLinearModel {
-  const model = buildModel(L, H, periods, topK, experts, g, mixer, counts);
-  PARTS.set(model, { experts, gate: g, mixer });
+function superLinearModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[], temperature: number): SuperLinearModel {
+  const model = buildModel(L, H, periods, topK, experts, g, mixer, counts, temperature);
+  PARTS.set(model, { experts, gate: g, mixer, temperature });
   return model;
 }
 
-function buildModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[]): SuperLinearModel {
+function buildModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[], temperature: number): SuperLinearModel {
   const E = periods.length;
   const decide = (fn: string, xn: Float64Array): SuperLinearGate => {
     const { features, power } = gateFeatures(fn, xn);
     const logits = gateLogits(g, features);
     const idx = topIndices(logits, topK);
-    const w = softmaxOver(gateLogits(mixer, features), idx);
+    const w = softmaxOver(gateLogits(mixer, features), idx, temperature);
     const weights = new Float64Array(E);
     idx.forEach((e, i) => (weights[e] = w[i]!));
     return { experts: idx.map((e, i) => ({ index: e, period: periods[e]!, weight: w[i]! })), weights, logits, periodogram: power };
@@ -515,6 +521,16 @@ export interface SuperLinearFineTuneOptions {
    * choice of the top k experts is not changed.
    */
   gateEpochs?: number;
+  /**
+   * Experts the gate routes each target window to and the model mixes (default: the model's `topK`).
+   * With the gate's softmax close to one-hot, a larger k changes little unless `temperature` is raised.
+   */
+  topK?: number;
+  /**
+   * Temperature T of the mixing softmax, weights ∝ exp(m_e/T) over the top k (default: the model's,
+   * 1 after pretraining). T > 1 flattens the weights, `Infinity` mixes the top k equally; T < 1 sharpens.
+   */
+  temperature?: number;
   /** Seed of the shuffles of the gate's fine-tuning (default 0). */
   seed?: number | bigint;
   /** Called after every refitted expert and every gate epoch; return false to stop (an error). */
@@ -524,7 +540,7 @@ export interface SuperLinearFineTuneOptions {
 }
 
 const FINE_TUNE_KEYS = optionKeys<SuperLinearFineTuneOptions>({
-  prior: true, stride: true, experts: true, gateEpochs: true, seed: true, onProgress: true, signal: true,
+  prior: true, stride: true, experts: true, gateEpochs: true, topK: true, temperature: true, seed: true, onProgress: true, signal: true,
 });
 
 /**
@@ -540,8 +556,13 @@ const FINE_TUNE_KEYS = optionKeys<SuperLinearFineTuneOptions>({
  * i.e. RLinear with its ridge centred on the pretrained map instead of on 0 (and the bias pulled
  * toward the pretrained bias too). Then, if `gateEpochs`
  * > 0, the mixing logits over each window's top-k experts are trained by Adam on the mixture's
- * squared forecast error, starting from the model's own. The returned model's `trainingWindows`
- * counts the target windows each expert was refitted on.
+ * squared forecast error, starting from the model's own. The returned model mixes its top k
+ * (`topK`, default the model's) with weights softmax(m/T) over the mixing logits m (`temperature`
+ * T, default the model's); its `trainingWindows` counts the target windows each expert was refitted on.
+ *
+ * Why the two knobs: the gate's logits on a strongly periodic series can be far apart, so that the
+ * softmax puts a weight of ≈ 1 on one expert and the mixture is that expert alone; a higher
+ * temperature spreads the weight over the top k.
  *
  * @param model   a model returned by {@link pretrainSuperLinear} or by this function.
  * @param series  the target training series, or an array of them (each needs L + H values for a window).
@@ -560,9 +581,13 @@ export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput
   const seed = seededRng(fn, o.seed ?? 0, 'options.seed').uniform(1)[0]!;
   const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
   const signal = readSignal(fn, o.signal);
-  const { lookback: L, horizon: H, topK } = model;
+  const { lookback: L, horizon: H } = model;
   const periods = [...model.periods];
   const E = periods.length;
+  const topK = o.topK === undefined ? model.topK : positiveInteger(fn, 'options.topK', o.topK);
+  if (topK > E) throw parameterError(fn, 'options.topK', `at most the number of experts (${E})`, topK);
+  const temperature = o.temperature === undefined ? parts.temperature : o.temperature;
+  if (typeof temperature !== 'number' || !(temperature > 0)) throw parameterError(fn, 'options.temperature', 'a number > 0 (Infinity: equal weights)', temperature);
   const list = isSeriesList(series) ? series : [series as VectorInput];
   const xs = list.map((s, i) => finiteArray(fn, list.length === 1 && !isSeriesList(series) ? 'series' : `series[${i}]`, s));
   let total = 0;
@@ -610,5 +635,5 @@ export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput
   const mixer = gateEpochs > 0 && topK > 1
     ? trainMixer(fn, all, experts, Math.floor(L / 2), E, H, gateEpochs, (step) => stop({ stage: 'mix', step, total: gateEpochs, elapsed: Date.now() - t0 }), parts.mixer, Math.floor(seed * 2 ** 31))
     : parts.mixer;
-  return superLinearModel(L, H, periods, topK, experts, parts.gate, mixer, refit ? counts : [...model.trainingWindows]);
+  return superLinearModel(L, H, periods, topK, experts, parts.gate, mixer, refit ? counts : [...model.trainingWindows], temperature);
 }

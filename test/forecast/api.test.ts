@@ -44,12 +44,12 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
   })).toEqual([]), 180_000); // ~300 pretraining calls: ~17 s on a loaded 2-core machine
   it('fineTuneSuperLinear', () => {
     const pre = pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], topK: 2, samplesPerExpert: 2, gateEpochs: 1, seed: 1 });
-    expect(fuzzArguments('fineTuneSuperLinear', fineTuneSuperLinear, [pre, wave(30, 4), { prior: 0.01, stride: 2, experts: true, gateEpochs: 1, seed: 1, onProgress: () => true, signal: new AbortController().signal }], {
-      optionalFrom: 2, kinds: { 'arg2.prior': 'real' },
+    expect(fuzzArguments('fineTuneSuperLinear', fineTuneSuperLinear, [pre, wave(30, 4), { prior: 0.01, stride: 2, experts: true, gateEpochs: 1, topK: 2, temperature: 2, seed: 1, onProgress: () => true, signal: new AbortController().signal }], {
+      optionalFrom: 2, kinds: { 'arg2.prior': 'real', 'arg2.temperature': 'real' },
       same: (a, b) => expect((a as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))).toEqual((b as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))),
       skip: ['arg2.gateEpochs=1e12'],
-      // a huge stride is valid (one window); a bigint seed is valid
-      accept: ['arg2.stride=1e12', 'arg2.stride=2^29 + 1', 'arg2.seed=a bigint'],
+      // a huge stride is valid (one window); a bigint seed is valid; temperature Infinity mixes the top k equally
+      accept: ['arg2.stride=1e12', 'arg2.stride=2^29 + 1', 'arg2.seed=a bigint', 'arg2.temperature=Infinity'],
     })).toEqual([]);
   });
   it('simulateImageRegression', () => expect(fuzzArguments('simulateImageRegression', simulateImageRegression, [{ n: 3, size: 8, channels: 2, snr: 9, seed: 1 }], {

@@ -261,6 +261,38 @@ describe('fineTuneSuperLinear', () => {
     expect(Array.from(again.forecast(x))).toEqual(Array.from(ft.forecast(x)));
   });
 
+  it('topK re-routes the target windows; temperature T weights the top k by softmax(logits / T), T = ∞ equally', () => {
+    const one = pretrainSuperLinear({ ...base, topK: 1 });
+    const x = target.subarray(0, 230);
+    // topK 3 on a top-1 model: every window goes to all three experts, as in the model pretrained with topK 3
+    const wide = fineTuneSuperLinear(one, target.subarray(0, 200), { prior: 0.1, topK: 3 });
+    expect(wide.topK).toBe(3);
+    expect(Array.from(wide.trainingWindows)).toEqual([165, 165, 165]);
+    expect(Array.from(wide.forecast(x))).toEqual(Array.from(fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 0.1 }).forecast(x)));
+    const narrow = fineTuneSuperLinear(one, target.subarray(0, 200), { prior: 0.1 });
+    expect(narrow.trainingWindows.reduce((s, v) => s + v, 0)).toBe(165); // top 1: each window to one expert
+    // the weights against the softmax written out from the gate's logits (no mixing stage: mixing logits = gate logits)
+    const logits = pre.gate(x).logits;
+    for (const T of [0.5, 1, 3]) {
+      const g = fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 0.1, temperature: T }).gate(x);
+      const top = Math.max(...logits);
+      const e = Array.from(logits, (z) => Math.exp((z - top) / T));
+      const sum = e.reduce((s, v) => s + v, 0);
+      for (let k = 0; k < 3; k++) expect(g.weights[k]).toBeCloseTo(e[k]! / sum, 12);
+    }
+    const flat = fineTuneSuperLinear(pre, target.subarray(0, 200), { prior: 0.1, temperature: Infinity });
+    expect(Array.from(flat.gate(x).weights)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    const mean = new Float64Array(4);
+    for (let k = 0; k < 3; k++) flat.expertForecast(x, k).forEach((v, h) => (mean[h] = mean[h]! + v / 3));
+    expect(maxAbs(flat.forecast(x), mean)).toBeLessThan(1e-12);
+    // the temperature is kept by a later fine-tuning unless given again
+    expect(Array.from(fineTuneSuperLinear(flat, target.subarray(0, 200), { prior: 1e9 }).gate(x).weights)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(() => fineTuneSuperLinear(pre, target, { topK: 4 })).toThrow(/fineTuneSuperLinear: options.topK must be at most the number of experts \(3\)/);
+    expect(() => fineTuneSuperLinear(pre, target, { topK: 0 })).toThrow(/options.topK/);
+    expect(() => fineTuneSuperLinear(pre, target, { temperature: 0 })).toThrow(/fineTuneSuperLinear: options.temperature must be a number > 0/);
+    expect(() => fineTuneSuperLinear(pre, target, { temperature: NaN })).toThrow(/options.temperature/);
+  });
+
   it('refuses a model it did not build, short series, bad options; onProgress false stops it', () => {
     expect(() => fineTuneSuperLinear({ lookback: 32 } as never, target)).toThrow(/fineTuneSuperLinear: model must be a model returned by pretrainSuperLinear or fineTuneSuperLinear/);
     expect(() => fineTuneSuperLinear(pre, target.subarray(0, 35))).toThrow(/fineTuneSuperLinear: series must hold at least one window of lookback \+ horizon = 36 values/);
