@@ -1,7 +1,7 @@
 /** `proxkit cvar-sweep`: the step-size experiment on the embedded data, with a progress bar. */
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { cvarSweep, formatSweepTable, init, scale, sweepSvg, type CvarSweepOptions, type CvarSweepResult } from '../index.js';
+import { cvarSweep, formatSweepTable, init, scale, sweepSvg, type CvarAveraging, type CvarSweepOptions, type CvarSweepResult } from '../index.js';
 import { diabetesProblem, sweepProblems } from '../cvar/data.js';
 
 export interface CvarSweepCliOptions {
@@ -14,6 +14,10 @@ export interface CvarSweepCliOptions {
   /** Quick mode: β = 0.9 only, diabetes only, 7 step sizes. */
   quick: boolean;
   schedule: 'constant' | 'sqrt';
+  /** What each run returns: the last iterate ('none') or a mean of the iterates. */
+  averaging: CvarAveraging;
+  /** The loss of every data set. */
+  loss: 'squared' | 'absolute';
   tolerance: number;
   /** Show a progress bar (default: when stderr is a terminal). */
   progress: boolean;
@@ -48,7 +52,7 @@ export function summarizeSweep(r: CvarSweepResult): string[] {
 
 export async function runCvarSweepCli(o: CvarSweepCliOptions): Promise<CvarSweepResult> {
   await init();
-  const problems = o.quick ? [diabetesProblem(1), diabetesProblem(100)] : sweepProblems();
+  const problems = o.quick ? [diabetesProblem(1, o.loss), diabetesProblem(100, o.loss)] : sweepProblems(o.loss);
   const stepSizes = o.quick ? Array.from({ length: 7 }, (_, i) => 10 ** (-4 + i)) : undefined;
   const bar = o.progress ? new cliProgress.SingleBar({ format: 'cvar-sweep [{bar}] {percentage}% | {value}/{total} runs | {label}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let started = false;
@@ -59,6 +63,7 @@ export async function runCvarSweepCli(o: CvarSweepCliOptions): Promise<CvarSweep
     epochs: o.epochs,
     seeds: o.seeds,
     schedule: o.schedule,
+    averaging: o.averaging,
     tol: o.tolerance,
     onProgress: (done, total, label) => {
       if (!bar) return;

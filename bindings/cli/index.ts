@@ -107,12 +107,14 @@ command('cvar-sweep')
   .addOption(opt('--epochs <n>', 'epochs per run', '100'))
   .addOption(opt('--seeds <n>', 'seeds per step size (the figure shows their median)', '5'))
   .addOption(opt('--schedule <s>', 'step-size schedule: γ at every step, or γ/√(t + 1) at step t', 'constant').choices(['constant', 'sqrt']))
+  .addOption(opt('--averaging <a>', 'what each run returns: the last iterate, the mean of all iterates, or the mean of the second half of the run', 'none').choices(['none', 'all', 'tail']))
+  .addOption(opt('--loss <l>', 'the loss of every data set (the absolute loss\'s optimum is a linear program)', 'squared').choices(['squared', 'absolute']))
   .addOption(opt('--tolerance <t>', 'relative suboptimality that counts as reaching the optimum', '0.01'))
   .option('--quick', 'a small configuration: diabetes only, β = 0.9, 7 step sizes (default: both data sets, β = 0.9 and 0.99)')
   .option('--no-progress', 'no progress bar (it is drawn on stderr only when stderr is a terminal)')
   .option('--workers <n>', 'run the runs on n worker threads (default: in the main thread); the same numbers either way')
   .option('--redis <url>', 'send the runs as jobs to the Redis queue at redis://host:port, where `proxkit worker` processes run them')
-  .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; tolerance: string; quick?: boolean; progress: boolean; workers?: string; redis?: string }) => {
+  .action(async (opts: { svg: string; json?: string; epochs: string; seeds: string; schedule: string; averaging: string; loss: string; tolerance: string; quick?: boolean; progress: boolean; workers?: string; redis?: string }) => {
     const epochs = integerOption('--epochs', opts.epochs, 1);
     const seeds = integerOption('--seeds', opts.seeds, 1);
     const tolerance = Number(opts.tolerance);
@@ -125,7 +127,8 @@ command('cvar-sweep')
     try {
       await runCvarSweepCli({
         svg, json, epochs, seeds, tolerance, quick: opts.quick === true,
-        schedule: opts.schedule as 'constant' | 'sqrt', progress: opts.progress && process.stderr.isTTY === true,
+        schedule: opts.schedule as 'constant' | 'sqrt', averaging: opts.averaging as 'none' | 'all' | 'tail', loss: opts.loss as 'squared' | 'absolute',
+        progress: opts.progress && process.stderr.isTTY === true,
         ...(executor ? { executor } : {}), log: (line) => console.log(line),
       });
     } finally {

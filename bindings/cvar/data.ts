@@ -33,18 +33,18 @@ export function standardize(X: number[][]): { data: Float64Array; rows: number; 
 
 
 /**
- * Diabetes regression (442 × 10) with the squared loss: standardised features, and the target
- * standardised (mean 0, standard deviation 1) then multiplied by `scale`.
+ * Diabetes regression (442 × 10): standardised features, and the target standardised (mean 0,
+ * standard deviation 1) then multiplied by `scale`; the squared loss by default, or the absolute loss.
  */
-export function diabetesProblem(scale = 1): CvarProblem {
+export function diabetesProblem(scale = 1, loss: 'squared' | 'absolute' = 'squared'): CvarProblem {
   const { X, y } = diabetes();
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length);
   return {
-    name: scale === 1 ? 'diabetes' : `diabetes (y × ${scale})`,
+    name: (scale === 1 ? 'diabetes' : `diabetes (y × ${scale})`) + (loss === 'squared' ? '' : `, ${loss} loss`),
     X: standardize(X),
     y: Float64Array.from(y, (v) => ((v - mean) / sd) * scale),
-    loss: 'squared',
+    loss,
   };
 }
 
@@ -54,7 +54,7 @@ export function diabetesProblem(scale = 1): CvarProblem {
  * are linearly separable, so CVaR has no minimiser (it tends to 0 as ‖w‖ → ∞); `features` keeps only
  * the first columns.
  */
-export function breastCancerProblem(loss: 'squared' | 'logistic' = 'squared', features = 30): CvarProblem {
+export function breastCancerProblem(loss: 'squared' | 'logistic' | 'absolute' = 'squared', features = 30): CvarProblem {
   const { X, y } = breastCancer();
   return {
     name: `breast cancer (${loss}${features < 30 ? `, ${features} features` : ''})`,
@@ -64,7 +64,7 @@ export function breastCancerProblem(loss: 'squared' | 'logistic' = 'squared', fe
   };
 }
 
-/** The sweep's problems: diabetes (standardised target), the same with targets × 100, breast cancer (least squares). */
-export function sweepProblems(): CvarProblem[] {
-  return [diabetesProblem(1), diabetesProblem(100), breastCancerProblem()];
+/** The sweep's problems: diabetes (standardised target), the same with targets × 100, breast cancer; all with the squared loss (default) or all with the absolute loss. */
+export function sweepProblems(loss: 'squared' | 'absolute' = 'squared'): CvarProblem[] {
+  return [diabetesProblem(1, loss), diabetesProblem(100, loss), breastCancerProblem(loss)];
 }

@@ -107,8 +107,8 @@ export interface CvarProblem {
   };
   /** Targets (length rows); ±1 labels for 'logistic'. */
   y: Float64Array;
-  /** The loss trained and the reference solved for. */
-  loss: 'squared' | 'logistic';
+  /** The loss trained and the reference solved for (the absolute loss's reference is a linear program). */
+  loss: 'squared' | 'logistic' | 'absolute';
 }
 
 /** More seeds than this is a mistake, not an experiment: the sweep keeps every run's result. */
@@ -163,7 +163,7 @@ function readSweepOptions(fn: string, options: CvarSweepOptions) {
       const where = `problems[${i}]`;
       const { name, loss, X, y } = readOptions(fn, p as CvarProblem, optionKeys<CvarProblem>({ name: true, X: true, y: true, loss: true }), where);
       if (typeof name !== 'string') throw parameterError(fn, `${where}.name`, 'a string', name);
-      if (loss !== 'squared' && loss !== 'logistic') throw parameterError(fn, `${where}.loss`, "'squared' or 'logistic'", loss);
+      if (loss !== 'squared' && loss !== 'logistic' && loss !== 'absolute') throw parameterError(fn, `${where}.loss`, "'squared', 'logistic' or 'absolute'", loss);
       const ds = readDataset(fn, X, y, `${where}.`);
       if (loss === 'logistic') logisticLabels(fn, ds.y, `${where}.`);
       return { name, loss, X: { data: ds.X, rows: ds.n, cols: ds.d }, y: ds.y };

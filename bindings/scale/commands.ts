@@ -28,7 +28,7 @@ export interface CommandLib {
 export interface CvarRunArgs {
   X: { data: number[]; rows: number; cols: number };
   y: number[];
-  loss: 'squared' | 'logistic';
+  loss: 'squared' | 'logistic' | 'absolute';
   beta: number;
   method: CvarMethod;
   stepSize: number;

@@ -58,6 +58,35 @@ describe('cvarSweep (a tiny configuration)', () => {
     }
   });
 
+  it("takes the runs' averaging and schedule and the absolute loss: a cell equals minimizeCvar's run, its CVaR recomputed", () => {
+    const absolute = { ...problem, name: 'diabetes head, absolute loss', loss: 'absolute' as const };
+    const r = cvarSweep({ problems: [absolute], stepSizes: [0.01, 0.3], seeds: 2, epochs: 20, betas: [0.8], methods: ['spl+'], schedule: 'sqrt', averaging: 'tail', tol: 0.05 });
+    expect([r.schedule, r.averaging]).toEqual(['sqrt', 'tail']);
+    const panel = r.panels[0]!;
+    // the absolute loss's reference: the LP bracket
+    expect(panel.lowerBound).toBeLessThanOrEqual(panel.optimum);
+    expect(panel.optimum - panel.lowerBound).toBeLessThan(1e-4 * panel.optimum);
+    const run = minimizeCvar({ X: absolute.X, y: absolute.y, loss: 'absolute', beta: 0.8, method: 'spl+', stepSize: 0.3, schedule: 'sqrt', averaging: 'tail', epochs: 20, seed: 1 });
+    const losses = Array.from({ length: rows }, (_, i) => {
+      let p = run.intercept;
+      for (let j = 0; j < 10; j++) p += absolute.X.data[i * 10 + j]! * run.weights[j]!;
+      return Math.abs(p - absolute.y[i]!);
+    });
+    expect(panel.methods[0]!.suboptimality[1]![1]).toBeCloseTo(Math.max(0, (cvar(losses, 0.8) - panel.optimum) / panel.optimum), 10);
+    // the last iterate of the same run is another number: the option reached the runs
+    const last = minimizeCvar({ X: absolute.X, y: absolute.y, loss: 'absolute', beta: 0.8, method: 'spl+', stepSize: 0.3, schedule: 'sqrt', averaging: 'none', epochs: 20, seed: 1 });
+    expect(last.objective).not.toBe(run.objective);
+    expect(formatSweepTable(r).split('\n')[0]).toBe('median relative suboptimality after 20 epochs (2 seeds, sqrt step, mean of the second half of the iterates); * = within 5 %');
+    // the title (wrapped over several text lines) names the averaging
+    expect(sweepSvg(r).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain('mean of the second half of the iterates');
+    // a result saved before sweeps took averaging reads as the last iterate
+    const { averaging: _, ...old } = r;
+    expect(formatSweepTable(old as never).split('\n')[0]).toContain('sqrt step, last iterate)');
+    expect(() => cvarSweep({ problems: [problem], averaging: 'last' as never })).toThrow("cvarSweep: averaging must be 'none', 'all' or 'tail' (got \"last\")");
+    expect(() => formatSweepTable({ ...r, averaging: 'mean' as never })).toThrow("formatSweepTable: result.averaging must be 'none', 'all' or 'tail' (got \"mean\")");
+    expect(() => cvarSweep({ problems: [{ ...problem, loss: 'hinge' as never }] })).toThrow("cvarSweep: problems[0].loss must be 'squared', 'logistic' or 'absolute' (got \"hinge\")");
+  });
+
   it('the embedded breast-cancer data load with the documented shape and labels', () => {
     const b = breastCancerProblem();
     expect([b.X.rows, b.X.cols]).toEqual([569, 30]);
@@ -82,6 +111,13 @@ describe('proxkit cvar-sweep and demo cvar (the built CLI)', () => {
       const bad = run('cvar-sweep', '--epochs', '0');
       expect(bad.status).toBe(2); // a usage error (test/cli.test.ts has the whole contract)
       expect(bad.stderr).toContain('proxkit cvar-sweep: --epochs must be a positive integer (got 0)');
+      const tail = run('cvar-sweep', '--quick', '--epochs', '2', '--seeds', '1', '--svg', svg, '--no-progress', '--schedule', 'sqrt', '--averaging', 'tail', '--loss', 'absolute');
+      expect(tail.status).toBe(0);
+      expect(tail.stdout).toContain('median relative suboptimality after 2 epochs (1 seed, sqrt step, mean of the second half of the iterates)');
+      expect(tail.stdout).toMatch(/^diabetes \(y × 100\), absolute loss +0\.9 +spl\+ /m);
+      const badAveraging = run('cvar-sweep', '--averaging', 'last');
+      expect(badAveraging.status).toBe(2);
+      expect(badAveraging.stderr).toContain("proxkit cvar-sweep: option '--averaging <a>' argument 'last' is invalid. Allowed choices are none, all, tail");
       const demo = run('demo', 'cvar');
       expect(demo.status).toBe(0);
       expect(demo.stdout).toContain('[3, 1, 4, 1, 5, 9, 2, 6] → [3, 1, 4, 1, 4, 6, 2, 4]');
