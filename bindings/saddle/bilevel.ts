@@ -10,6 +10,7 @@
  * optimization: proximal Lagrangian value function approach and Hessian-free algorithm").
  */
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { mathWasm } from '../runtime/math.js';
 import type { VectorInput } from '../runtime/memory.js';
 import { optionKeys, readCallback } from '../runtime/validate.js';
 import { ITERATIVE_KEYS, checkOptions, dimension, iterate, reportingAs, runResult } from '../prox/algorithms/common.js';
@@ -344,10 +345,12 @@ export function lvhba(problem: BilevelProblem, options: LvhbaOptions = {}): Bile
   const gfy = new Float64Array(m);
   const gtx = new Float64Array(n);
   const ctx = new Float64Array(n);
+  // the penalty weight c₀·kᵖ with WASM's pow: JavaScript's Math.pow differs in the last bit between engines
+  const pow = mathWasm(fn).mathPow;
   return reportingAs(fn, () => {
     let cert = NaN;
     const outcome = iterate(opts, (k) => {
-      const ck = c0 * Math.pow(k, p);
+      const ck = c0 * pow(k, p);
       let zmax = 0;
       for (let i = 0; i < pc; i++) zmax = Math.max(zmax, z[i]!);
       const eta = eta0 ?? 1 / (f.lipschitz + 1 / gamma1 + Lc * zmax + gamma2 * Jc * Jc);

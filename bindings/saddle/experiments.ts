@@ -48,10 +48,14 @@ function spdSolve(A: Float64Array, b: ArrayLike<number>, n: number): Float64Arra
   return x;
 }
 
-/** Gaussian entries from a seeded Rng (Box–Muller on its uniforms). */
+/**
+ * Gaussian entries from a seeded Rng: entry i is √(−2 ln(1 − u₂ᵢ))·cos(2πu₂ᵢ₊₁) of the next pair of
+ * uniforms, i.e. one draw of R.normal(1) per entry (WASM's log and cos, so the bits are the same in every
+ * engine; JavaScript's Math.log/cos are not).
+ */
 function gaussians(R: Rng, n: number, scale = 1): Float64Array {
-  const u = R.uniform(2 * n);
-  return Float64Array.from({ length: n }, (_, i) => scale * Math.sqrt(-2 * Math.log(1 - u[2 * i]!)) * Math.cos(2 * Math.PI * u[2 * i + 1]!));
+  const one = new Float64Array(1);
+  return Float64Array.from({ length: n }, () => scale * R.normal(1, one)[0]!);
 }
 
 export interface AlpdTableRow {

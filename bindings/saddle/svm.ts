@@ -226,7 +226,8 @@ export function svmHyperparameterExperiment(o: SvmExperimentOptions = {}): SvmEx
   const split = pimaSplit(seed);
   const { d, train: tr, val, test } = split;
   const n = tr.y.length;
-  const grid = o.grid ?? Array.from({ length: 16 }, (_, i) => 10 ** (-3 + i / 3));
+  // 10^{−3 + i/3} with WASM's pow (nn.pow): JavaScript's ** differs in the last bit between engines
+  const grid = o.grid ?? nn.scope(() => Array.from({ length: 16 }, (_, i) => nn.pow(nn.tensor([10]), -3 + i / 3).toArray()[0]!));
   const svmIt = o.svmIterations ?? 3000;
   const methods: SvmMethodResult[] = [];
   for (const [name, solver] of [['grid search (hinge)', hingeSvm], ['grid search (squared hinge)', squaredHingeSvm]] as const) {

@@ -4,10 +4,12 @@
  * logistic loss and slope, sigmoid and softplus against their closed forms and asymptotes.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cp, cvarReference, evaluateNetwork, indExpCone, init, lossProx, parseNetwork, rng, verifyNetwork } from '../../bindings/index.js';
+import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cp, cvarReference, evaluateNetwork, indExpCone, init, klSimplex, lossProx, matrixOperator, operatorNorm, parseNetwork, rng, verifyNetwork } from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
 import { randomNet } from '../bounds/reference.js';
+import { alpdTable, proxyExperiment } from '../../bindings/saddle/experiments.js';
+import { svmHyperparameterExperiment } from '../../bindings/saddle/svm.js';
 
 let M: MathKernels;
 beforeAll(async () => {
@@ -322,5 +324,39 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
       den += x * x;
     }
     expect(Math.sqrt(num / den)).toBeLessThan(1e-8);
+  });
+
+  it('saddle experiments: the random instances (log and cos of R.normal), the SVM grid 10^{−3 + i/3} and LV-HBA\'s penalty weight c₀kᵖ', () => {
+    let rows: ReturnType<typeof alpdTable> = [];
+    let proxy: ReturnType<typeof proxyExperiment> | undefined;
+    let svm: ReturnType<typeof svmHyperparameterExperiment> | undefined;
+    withoutJsTranscendentals(() => {
+      rows = alpdTable({ lipschitz: [100], tol: 1e-4 });
+      proxy = proxyExperiment({ tol: 1e-3 });
+      svm = svmHyperparameterExperiment({ svmIterations: 20, lvhbaIterations: 20, penaltyIterations: 5 });
+    });
+    expect(rows[0]!.alpdCalls).toBeLessThan(rows[0]!.lpdCalls);
+    expect(proxy!.proxies).toHaveLength(2);
+    // the default grid: 16 values from 10⁻³ to 10², a third of a decade apart (to 2 ulps)
+    expect(svm!.grid).toHaveLength(16);
+    svm!.grid.forEach((c, i) => expect(Math.abs(c / 10 ** (-3 + i / 3) - 1)).toBeLessThanOrEqual(4 * Number.EPSILON));
+    expect(svm!.grid[0]).toBe(1e-3);
+    expect(svm!.grid[15]).toBe(100);
+    expect(svm!.methods.map((m) => m.method)).toContain('LV-HBA (hinge, per-point C)');
+  });
+
+  it('klSimplex value μ·KL(x‖r) (against a JavaScript sum to 1e-14) and operatorNorm (power iteration from a sin start)', () => {
+    const r = [0.1, 0.2, 0.3, 0.4];
+    const x = [0.25, 0.25, 0.4, 0.1];
+    const K = [[2, 0, 0], [0, 1, 0], [0, 0, 0.5], [1, 0, 0]]; // KᵀK = diag(5, 1, 0.25): ‖K‖₂ = √5
+    let value = NaN;
+    let norm = NaN;
+    withoutJsTranscendentals(() => {
+      value = klSimplex({ reference: r, mu: 0.7 }).value(x);
+      norm = operatorNorm(matrixOperator(K));
+    });
+    const direct = 0.7 * x.reduce((t, xi, i) => t + xi * Math.log(xi / r[i]!), 0);
+    expect(Math.abs(value - direct)).toBeLessThan(1e-14);
+    expect(Math.abs(norm - Math.sqrt(5))).toBeLessThan(1e-9);
   });
 });

@@ -72,7 +72,7 @@ function linearNorm(fn: string, K: LinearOperator): number {
         checkFiniteOutput(fn, 'K.apply', tmp);
         K.adjoint(tmp, y);
         checkFiniteOutput(fn, 'K.adjoint', y);
-      }, K.cols),
+      }, K.cols, undefined, undefined, fn),
     ),
   );
 }

@@ -5,6 +5,7 @@
 import { isMatrixObject, isRowArray, readMatrix, type MatrixInput } from '../../runtime/matrix.js';
 import { NonFiniteError, ShapeError, parameterError } from '../../runtime/errors.js';
 import { F64Buffer, checkOut, vectorLength, type VectorInput } from '../../runtime/memory.js';
+import { mathWasm } from '../../runtime/math.js';
 import type { OperatorProperties, ProxOperator } from '../operator.js';
 
 /**
@@ -88,13 +89,16 @@ export function matTVec(A: Float64Array, m: number, n: number, x: ArrayLike<numb
 /**
  * Largest eigenvalue of a symmetric positive semidefinite map (e.g. AᵀA, = ‖A‖₂²) by power iteration
  * from a fixed, generic start, until the Rayleigh quotient changes by < rtol relative (at most
- * `iterations` steps). A lower estimate: callers keep a safety margin or a line search.
+ * `iterations` steps). A lower estimate: callers keep a safety margin or a line search. `fn` names the
+ * public caller in the error when proxkit is not initialised (the start vector's sin is taken in WASM).
  */
-export function powerIteration(apply: (x: Float64Array, out: Float64Array) => void, n: number, iterations = 2000, rtol = 1e-12): number {
+export function powerIteration(apply: (x: Float64Array, out: Float64Array) => void, n: number, iterations = 2000, rtol = 1e-12, fn = 'powerIteration'): number {
   if (n === 0) return 0;
   let x = new Float64Array(n);
-  // A fixed start with no special structure (not orthogonal to a top singular vector in practice).
-  for (let i = 0; i < n; i++) x[i] = 1 + 0.5 * Math.sin(1.7 * i + 0.3);
+  // A fixed start with no special structure (not orthogonal to a top singular vector in practice); sin
+  // from WASM, since JavaScript's Math.sin differs in the last bit between engines.
+  const sin = mathWasm(fn).mathSin;
+  for (let i = 0; i < n; i++) x[i] = 1 + 0.5 * sin(1.7 * i + 0.3);
   let y = new Float64Array(n);
   let lambda = 0;
   for (let it = 0; it < iterations; it++) {

@@ -3,6 +3,7 @@
  * a linear term plus a KL term to a reference, exp and log in WASM (bit-identical across engines).
  */
 import { ParameterError, ShapeError } from '../../runtime/errors.js';
+import { mathWasm } from '../../runtime/math.js';
 import { f64View, vectorLength, withScope, type VectorInput } from '../../runtime/memory.js';
 import { optionKeys, positiveFinite, readOptions } from '../../runtime/validate.js';
 import { isNonNegativeFinite, nonNegativeFinite, placeArray, readFinite, vectorParameter } from './define.js';
@@ -35,9 +36,11 @@ export interface KlSimplexOperator {
   prox(v: VectorInput, t?: number, out?: Float64Array): Float64Array;
 }
 
-const KL = (x: ArrayLike<number>, r: ArrayLike<number>) => {
+/** KL(x‖r) = Σ xᵢ ln(xᵢ/rᵢ) over xᵢ > 0, the log from WASM (JavaScript's Math.log differs between engines). */
+const KL = (fn: string, x: ArrayLike<number>, r: ArrayLike<number>) => {
+  const log = mathWasm(fn).mathLog;
   let s = 0;
-  for (let i = 0; i < x.length; i++) if (x[i]! > 0) s += x[i]! * Math.log(x[i]! / r[i]!);
+  for (let i = 0; i < x.length; i++) if (x[i]! > 0) s += x[i]! * log(x[i]! / r[i]!);
   return s;
 };
 
@@ -70,7 +73,7 @@ export function klSimplex(options: KlSimplexOptions = {}): KlSimplexOperator {
         sum += v[i]!;
       }
       if (Math.abs(sum - 1) > 1e-9) return Infinity;
-      return r && mu > 0 ? mu * KL(v, r) : 0;
+      return r && mu > 0 ? mu * KL(`${name}.value`, v, r) : 0;
     },
     step(x0: VectorInput, g: VectorInput, t = 1, out?: Float64Array): Float64Array {
       positiveFinite(stepName, 't', t);
