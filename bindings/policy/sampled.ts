@@ -6,6 +6,7 @@
  */
 import * as nn from '../nn/index.js';
 import { ParameterError, parameterError } from '../runtime/errors.js';
+import { mathWasm } from '../runtime/math.js';
 import type { StopState } from '../runtime/stop.js';
 import type { AbortSignalLike } from '../runtime/types.js';
 import { nonNegative, optionKeys, positiveFinite, positiveInteger, readCallback, readOptions, readSignal } from '../runtime/validate.js';
@@ -270,7 +271,7 @@ export function nashPolicyTrain(task: PreferenceTask, options?: NashPolicyOption
           const u = R.uniform(B);
           const adv = Float64Array.from(p, (q, i) => (u[i]! < q ? 1 : 0) - 0.5);
           const logK = nn.scope(() => nn.logSoftmax(nn.matmul(Xt, nn.tensor(thetaK, { shape: [D, K] })), -1).toArray() as Float64Array);
-          const logMu = -Math.log(K);
+          const logMu = -mathWasm(fn).mathLog(K); // ln of the uniform μ = 1/K, in WASM (JavaScript's Math.log differs between engines)
           const f = (t: nn.Tensor) => {
             const z = nn.matmul(Xt, t);
             const lz = nn.logSoftmax(z, -1);

@@ -4,7 +4,10 @@
  * logistic loss and slope, sigmoid and softplus against their closed forms and asymptotes.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { bregmanBaryconvexProx, bregmanFirmGap, computeBounds, cp, cvarReference, evaluateNetwork, indExpCone, init, klSimplex, lossProx, matrixOperator, operatorNorm, parseNetwork, rng, verifyNetwork } from '../../bindings/index.js';
+import {
+  banditTrain, bregmanBaryconvexProx, bregmanFirmGap, computeBounds, contextualBandit, cp, cvarReference, evaluateNetwork, indExpCone, init, klSimplex, lossProx, matrixOperator,
+  nashMirrorProx, nashPolicyTrain, operatorNorm, parseNetwork, preferenceTask, randomPreferenceMatrix, rng, verifyNetwork,
+} from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
 import { randomNet } from '../bounds/reference.js';
@@ -358,5 +361,22 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
     const direct = 0.7 * x.reduce((t, xi, i) => t + xi * Math.log(xi / r[i]!), 0);
     expect(Math.abs(value - direct)).toBeLessThan(1e-14);
     expect(Math.abs(norm - Math.sqrt(5))).toBeLessThan(1e-9);
+  });
+
+  it('policy: nashPolicyTrain (the KL to the uniform μ = 1/K), nashMirrorProx and LOOP on the bandit', () => {
+    const t = preferenceTask({ seed: 1, evalPrompts: 20 });
+    let sampled: ReturnType<typeof nashPolicyTrain> | undefined;
+    let pi: Float64Array | undefined;
+    let bandit: ReturnType<typeof banditTrain> | undefined;
+    withoutJsTranscendentals(() => {
+      sampled = nashPolicyTrain(t, { iterations: 4, seed: 2 });
+      pi = nashMirrorProx(randomPreferenceMatrix(20, { seed: 5 }), { beta: 0.05 }).pi;
+      bandit = banditTrain(contextualBandit({ dim: 3, arms: 4, evalContexts: 20, seed: 2 }), { method: 'loop', samples: 256, batchSize: 32, seed: 3 });
+    });
+    // the sampled Nash-MP starts at the uniform policy (win rate ½) and then beats it
+    expect(Math.abs(sampled!.history.winRate[0]! - 0.5)).toBeLessThan(1e-12);
+    expect(sampled!.history.winRate.at(-1)!).toBeGreaterThan(0.5);
+    expect(Math.abs(pi!.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+    expect(bandit!.theta.every(Number.isFinite)).toBe(true);
   });
 });
