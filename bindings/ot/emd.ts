@@ -1,4 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
+import { mathWasm } from '../runtime/math.js';
 import { F64Buffer, f64View, place, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { checkMarginals, type MatrixInput } from './sinkhorn.js';
 
@@ -63,7 +64,8 @@ function solveEmd(fn: string, a: VectorInput, b: VectorInput, Min: MatrixInput):
     const pf = s.f64(n);
     const pg = s.f64(m);
     const work = s.bytes(Math.ceil(x.otNetworkSimplexWork(n, m) / 16) * 16);
-    const maxIter = Math.min(2 ** 31 - 1, 100 * (n + m) * Math.max(10, Math.ceil(Math.log2(n + m))) + 1000);
+    // ⌈log₂(n + m)⌉ from the bit length (n + m ≥ 2): exact integer arithmetic, no Math.log2
+    const maxIter = Math.min(2 ** 31 - 1, 100 * (n + m) * Math.max(10, 32 - Math.clz32(n + m - 1)) + 1000);
     const pivots = x.otNetworkSimplex(pM, n, m, pa, pb, P, pf, pg, work, maxIter);
     if (pivots < 0) throw new ParameterError(`${fn}: the network simplex did not finish within ${maxIter} pivots (degenerate input?)`);
     const plan = f64View(x, P, nm).slice();
@@ -127,11 +129,16 @@ export function emdShortestPaths(a: VectorInput, b: VectorInput, Min: MatrixInpu
 export function wasserstein1d(xa: VectorInput, xb: VectorInput, wa?: VectorInput, wb?: VectorInput, p = 1): number {
   const fn = 'wasserstein1d';
   convexExponent(fn, 'p', p);
-  return wassersteinSorted(sortedMeasure(fn, 'xa', 'wa', xa, wa), sortedMeasure(fn, 'xb', 'wb', xb, wb), p);
+  return wassersteinSorted(fn, sortedMeasure(fn, 'xa', 'wa', xa, wa), sortedMeasure(fn, 'xb', 'wb', xb, wb), p);
 }
 
-/** W_p^p between two sorted, normalised 1-D measures by merging their quantile functions. */
-export function wassersteinSorted(A: { x: Float64Array; w: Float64Array }, B: { x: Float64Array; w: Float64Array }, p: number): number {
+/**
+ * W_p^p between two sorted, normalised 1-D measures by merging their quantile functions. |x − y|^p for
+ * p ∉ {1, 2} is WASM's pow (JavaScript's Math.pow differs in the last bit between engines); `fn` names the
+ * public caller in the error when proxkit is not initialised.
+ */
+export function wassersteinSorted(fn: string, A: { x: Float64Array; w: Float64Array }, B: { x: Float64Array; w: Float64Array }, p: number): number {
+  const pow = p === 1 || p === 2 ? null : mathWasm(fn).mathPow;
   let i = 0;
   let j = 0;
   let ra = A.w[0]!; // mass left at A's current atom
@@ -141,7 +148,7 @@ export function wassersteinSorted(A: { x: Float64Array; w: Float64Array }, B: { 
     const t = Math.min(ra, rb);
     if (t > 0) {
       const d = Math.abs(A.x[i]! - B.x[j]!);
-      total += t * (p === 1 ? d : p === 2 ? d * d : Math.pow(d, p));
+      total += t * (p === 1 ? d : p === 2 ? d * d : pow!(d, p));
     }
     ra -= t;
     rb -= t;

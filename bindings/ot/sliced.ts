@@ -1,4 +1,5 @@
 import { ShapeError, parameterError } from '../runtime/errors.js';
+import { mathWasm } from '../runtime/math.js';
 import { checkCapacity, F64Buffer, f64View, place, throwNonFinite, withScope, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { checkSeed, rng } from '../rng.js';
@@ -123,10 +124,10 @@ function sliced(fn: string, X: MatrixInput, Y: MatrixInput, options: SlicedWasse
   for (let l = 0; l < L; l++) {
     const A = sorted(px.subarray(l * x.rows, (l + 1) * x.rows), wx, weightsX === undefined);
     const B = sorted(py.subarray(l * y.rows, (l + 1) * y.rows), wy, weightsY === undefined);
-    projected[l] = wassersteinSorted(A, B, p);
+    projected[l] = wassersteinSorted(fn, A, B, p);
     total += projected[l]!;
   }
   const mean = total / L;
-  // p = 1, 2 without pow (sqrt is correctly rounded everywhere); other p as wasserstein1d does.
-  return { value: p === 1 ? mean : p === 2 ? Math.sqrt(mean) : Math.pow(mean, 1 / p), projected, directions };
+  // p = 1, 2 without pow (sqrt is correctly rounded everywhere); other p with WASM's pow, as wasserstein1d.
+  return { value: p === 1 ? mean : p === 2 ? Math.sqrt(mean) : mathWasm(fn).mathPow(mean, 1 / p), projected, directions };
 }

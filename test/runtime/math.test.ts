@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   banditTrain, bregmanBaryconvexProx, bregmanFirmGap, computeBounds, contextualBandit, cp, cvarReference, evaluateNetwork, indExpCone, init, klSimplex, lossProx, matrixOperator,
-  nashMirrorProx, nashPolicyTrain, operatorNorm, parseNetwork, preferenceTask, randomPreferenceMatrix, rng, verifyNetwork,
+  nashMirrorProx, nashPolicyTrain, operatorNorm, parseNetwork, preferenceTask, randomPreferenceMatrix, rng, slicedWasserstein, verifyNetwork, wasserstein1d,
 } from '../../bindings/index.js';
 import { mathWasm, type MathKernels } from '../../bindings/runtime/math.js';
 import { randomVector } from '../helpers.js';
@@ -378,5 +378,24 @@ describe('library paths whose transcendentals run in WASM (no JavaScript Math.ex
     expect(sampled!.history.winRate.at(-1)!).toBeGreaterThan(0.5);
     expect(Math.abs(pi!.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
     expect(bandit!.theta.every(Number.isFinite)).toBe(true);
+  });
+
+  it('wasserstein1d and slicedWasserstein for p ∉ {1, 2} (|x − y|ᵖ and the 1/p-th root)', () => {
+    let w = NaN;
+    let sw = NaN;
+    let sw1 = NaN;
+    const X = { data: [0, 0, 1, 0, 0, 1], rows: 3, cols: 2 };
+    const Y = { data: [2, 0, 3, 0, 2, 1], rows: 3, cols: 2 }; // X shifted by (2, 0)
+    withoutJsTranscendentals(() => {
+      w = wasserstein1d([0, 1, 3], [0.5, 2, 2.5], [0.2, 0.3, 0.5], undefined, 1.5);
+      sw = slicedWasserstein(X, Y, { p: 3, projections: 30, seed: 4 });
+      sw1 = slicedWasserstein(X, Y, { p: 1, projections: 30, seed: 4 });
+    });
+    // by hand (quantile levels 0.2, 1/3, 0.5, 2/3, 1): 0 → 0.5 (mass 0.2), 1 → 0.5 (2/15), 1 → 2 (1/6), 3 → 2 (1/6), 3 → 2.5 (1/3)
+    const direct = (0.2 + 2 / 15 + 1 / 3) * Math.sqrt(0.125) + 1 / 6 + 1 / 6;
+    expect(Math.abs(w - direct)).toBeLessThan(1e-14);
+    // a translation by s: every projection moves every point by ⟨s, θ⟩, so SW_p = (mean |⟨s, θ⟩|ᵖ)^{1/p} ≥ SW₁
+    expect(sw).toBeGreaterThanOrEqual(sw1 - 1e-15);
+    expect(sw).toBeLessThanOrEqual(2 + 1e-12);
   });
 });
