@@ -69,7 +69,7 @@ function readWeights(fn: string, name: string, w: VectorInput | undefined, n: nu
  *
  *   f_i = −ε log Σ_j b_j exp((g_j − c(x_i, y_j))/ε),   g_j = −ε log Σ_i a_i exp((f_i − c(x_i, y_j))/ε)
  *
- * is a max-shifted log-sum-exp over recomputed costs in WASM (f64x2, exp bit-identical to Math.exp):
+ * is a max-shifted log-sum-exp over recomputed costs in WASM (f64x2, exp bit-identical to the module's scalar exp):
  * O(n·m·d) time per iteration, so this trades time for memory; use `sinkhorn` when the n × m cost fits.
  *
  * @param X  n points (rows, or flat with `dim`). @param Y  m points of the same dimension.
