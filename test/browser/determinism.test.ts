@@ -214,13 +214,13 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
 
     // Same set of outputs, then each digest equal (toEqual on the records names the differing key).
     expect(Object.keys(web.digests).sort()).toEqual(Object.keys(node.digests).sort());
-    expect(Object.keys(web.digests)).toHaveLength(40);
+    expect(Object.keys(web.digests)).toHaveLength(46);
     expect(web.digests).toEqual(node.digests);
     expect(web.summary).toEqual(node.summary);
 
     // Non-trivial: every digest is a SHA-256 and all 13 outputs differ (seeds, kernels).
     for (const d of Object.values(web.digests)) expect(d).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(Object.values(web.digests)).size).toBe(40);
+    expect(new Set(Object.values(web.digests)).size).toBe(46);
     for (const seed of [1, 2, 3]) {
       // |N(0,1)| > 0.5 for ~61.7 % of draws; the simplex support is a small part of 1e5.
       expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeGreaterThan(55_000);
@@ -242,5 +242,13 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
     expect(Math.abs(web.summary['cvar/cvarReference-logistic/weight0']!)).toBeGreaterThan(0.1);
     expect(web.summary['prox/indExpCone/moved']).toBeGreaterThan(300);
     expect(web.summary['saddle/bregmanBaryconvexProx-kl/iterations']).toBeGreaterThan(1);
+    // the paths whose pow/log/sin/cos moved into WASM ran: β-CROWN split ReLUs, cp tried line-search
+    // steps, W_1.5 and ‖K‖₂ are positive, LV-HBA ran its 300 steps, the federated clients hold data
+    expect(web.summary['bounds/beta-crown/reluSplits']).toBeGreaterThan(0);
+    expect(web.summary['tucker/cp/lineSearchTried']).toBeGreaterThan(0);
+    expect(web.summary['ot/wasserstein-p/w1d']).toBeGreaterThan(0);
+    expect(web.summary['prox/klSimplex-operatorNorm/norm']).toBeGreaterThan(1);
+    expect(web.summary['saddle/lvhba/iterations']).toBe(300);
+    expect(web.summary['federated/fedproxSynthetic-fedProx/samples']).toBeGreaterThan(100);
   });
 });

@@ -176,5 +176,70 @@ export async function workload(lib, sha256) {
     return [...r.lower, ...r.upper];
   });
   digests['bounds/smooth-activations'] = await sha256(bytes(Float64Array.from(smoothBounds)));
+
+  // Library code whose pow, log, sin and cos now come from WASM instead of JavaScript's Math: β-CROWN's
+  // Adam corrections and step decay, cp's column balancing and line search, W_p for p ∉ {1, 2}, the KL
+  // operator's value, power iteration's start (operatorNorm, pdhg), LV-HBA's penalty weight, and the
+  // federated synthetic data (exp/log/pow through nn) with a short FedProx run.
+  const q = rng(71);
+  const reluLayers = [];
+  let reluWidth = 2;
+  for (const out of [12, 12, 1]) {
+    reluLayers.push({ type: 'linear', weight: Array.from(q.normal(out * reluWidth)), shape: [out, reluWidth], bias: Array.from(q.normal(out)) });
+    if (out !== 1) reluLayers.push({ type: 'relu' });
+    reluWidth = out;
+  }
+  const reluNet = lib.parseNetwork({ input: 2, layers: reluLayers });
+  const reluBox = { lower: [-1, -1], upper: [1, 1] };
+  let gridMin = Infinity;
+  for (let a = 0; a <= 40; a++) for (let b = 0; b <= 40; b++) gridMin = Math.min(gridMin, lib.evaluateNetwork(reluNet, [-1 + a / 20, -1 + b / 20])[0]);
+  const alphaLower = lib.computeBounds(reluNet, reluBox, { method: 'alpha-crown' }).lower[0];
+  // a threshold between the α-CROWN bound and the sampled minimum: deciding it takes ReLU splits
+  const threshold = (alphaLower + gridMin) / 2;
+  const beta = lib.verifyNetwork(reluNet, reluBox, { C: [[1]], d: [-threshold] }, { timeout: Infinity, maxNodes: 2000, reluSplitAfter: 0, pgd: { restarts: 0 } });
+  digests['bounds/beta-crown'] = await sha256(bytes(Float64Array.of(['verified', 'falsified', 'unknown'].indexOf(beta.verdict), beta.nodes, beta.reluSplits, alphaLower, ...(beta.counterexample?.x ?? []))));
+  summary['bounds/beta-crown/reluSplits'] = beta.reluSplits;
+  const cpT = { data: q.normal(5 * 6 * 7), shape: [5, 6, 7] };
+  const cpRes = lib.cp(cpT, 3, { init: 'random', seed: 5, maxIter: 30 });
+  digests['tucker/cp'] = await sha256(bytes(Float64Array.from([...cpRes.weights, ...cpRes.factors.flatMap((f) => [...f])])));
+  summary['tucker/cp/lineSearchTried'] = cpRes.lineSearch.tried;
+  const xa = q.normal(30);
+  const xb = q.uniform(40);
+  const wP = [lib.wasserstein1d(xa, xb, undefined, undefined, 1.5), lib.slicedWasserstein(X, Y, { p: 3, projections: 20, seed: 3 })];
+  digests['ot/wasserstein-p'] = await sha256(bytes(Float64Array.from(wP)));
+  summary['ot/wasserstein-p/w1d'] = wP[0];
+  const simplexPt = q.uniform(8);
+  const simplexRef = q.uniform(8);
+  const normalise = (v) => v.map((t) => t / v.reduce((u, w) => u + w, 0));
+  const Kop = lib.matrixOperator({ data: q.normal(12 * 8), rows: 12, cols: 8 });
+  const klAndNorm = [lib.klSimplex({ reference: normalise(simplexRef), mu: 0.7 }).value(normalise(simplexPt)), lib.operatorNorm(Kop)];
+  digests['prox/klSimplex-operatorNorm'] = await sha256(bytes(Float64Array.from(klAndNorm)));
+  summary['prox/klSimplex-operatorNorm/norm'] = klAndNorm[1];
+  // min ½‖x − a‖² + ½‖y − b‖² over y ∈ argmin ½‖y − Ax‖² (x ∈ ℝ², y ∈ ℝ³), 300 LV-HBA steps
+  const Ab = q.normal(6), av = q.normal(2), bv = q.normal(3);
+  const Ax = (x) => [0, 1, 2].map((j) => Ab[2 * j] * x[0] + Ab[2 * j + 1] * x[1]);
+  const upper = {
+    lipschitz: 1,
+    value: (x, y) => 0.5 * ((x[0] - av[0]) ** 2 + (x[1] - av[1]) ** 2 + (y[0] - bv[0]) ** 2 + (y[1] - bv[1]) ** 2 + (y[2] - bv[2]) ** 2),
+    gradX: (x, _y, o) => { o[0] = x[0] - av[0]; o[1] = x[1] - av[1]; },
+    gradY: (_x, y, o) => { for (let j = 0; j < 3; j++) o[j] = y[j] - bv[j]; },
+  };
+  const lower = {
+    lipschitz: 1 + Ab.reduce((t, v) => t + v * v, 0),
+    value: (x, y) => { const r = Ax(x); return 0.5 * ((y[0] - r[0]) ** 2 + (y[1] - r[1]) ** 2 + (y[2] - r[2]) ** 2); },
+    gradY: (x, y, o) => { const r = Ax(x); for (let j = 0; j < 3; j++) o[j] = y[j] - r[j]; },
+    gradX: (x, y, o) => {
+      const r = Ax(x).map((v, j) => v - y[j]);
+      o[0] = Ab[0] * r[0] + Ab[2] * r[1] + Ab[4] * r[2];
+      o[1] = Ab[1] * r[0] + Ab[3] * r[1] + Ab[5] * r[2];
+    },
+  };
+  const bilevel = lib.lvhba({ upper, lower, dimX: 2, dimY: 3 }, { tol: 0, maxIter: 300 });
+  digests['saddle/lvhba'] = await sha256(bytes(Float64Array.from([...bilevel.x, ...bilevel.y])));
+  summary['saddle/lvhba/iterations'] = bilevel.iterations;
+  const fedData = lib.federated.fedproxSynthetic({ clients: 4, dim: 6, classes: 3, seed: 8 });
+  const fedRun = lib.federated.simulateFederated(fedData, { rule: lib.federated.fedProx({ mu: 0.1 }), rounds: 3, clientsPerRound: 2, epochs: 1, batchSize: 5, learningRate: 0.05, seed: 9 });
+  digests['federated/fedproxSynthetic-fedProx'] = await sha256(bytes(Float64Array.from([...fedData.clients.flatMap((c) => [...c.X, ...c.y]), ...fedRun.params])));
+  summary['federated/fedproxSynthetic-fedProx/samples'] = fedData.clients.reduce((t, c) => t + c.y.length, 0);
   return { digests, summary };
 }
