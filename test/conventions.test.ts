@@ -101,6 +101,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   cvarReference: [{ fn: 'cvarReference', key: 'beta', call: (o) => api.cvarReference({ X: rows, y: ys, beta: 0.5, ...o }) }],
   cvar: [{ fn: 'cvar', key: 'weights', call: (o) => api.cvar([1, 2, 3], 0.5, o) }],
   valueAtRisk: [{ fn: 'valueAtRisk', key: 'weights', call: (o) => api.valueAtRisk([1, 2, 3], 0.5, o) }],
+  cvarWeights: [{ fn: 'cvarWeights', key: 'weights', call: (o) => api.cvarWeights([1, 2, 3], 0.5, undefined, o) }],
   projectCvarSet: [{ fn: 'projectCvarSet', key: 'weights', call: (o) => api.projectCvarSet([1, 2, 3], 0.5, 0, undefined, o) }],
   projectCvarSetInfo: [{ fn: 'projectCvarSetInfo', key: 'weights', call: (o) => api.projectCvarSetInfo([1, 2, 3], 0.5, 0, undefined, o) }],
   cvarQp: [
@@ -268,7 +269,6 @@ const NO_OPTIONS: Record<string, string> = {
   operatorNorm: 'a linear operator',
   lassoDualityGap: 'λ',
   cvarAndVar: 'losses and β',
-  cvarWeights: 'losses, β, out',
   tailCount: 'n and β',
   formatSweepTable: 'takes a cvarSweep result (data passed back, not options)',
   sweepSvg: 'takes a cvarSweep result (data passed back, not options)',

@@ -3,11 +3,11 @@
  * projection onto a CVaR sublevel set. Kernels in assembly/cvar/cvar.ts.
  */
 import { ShapeError, parameterError } from '../runtime/errors.js';
-import { checkOut, f64View, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
+import { checkOut, f64View, numbersOf, place, throwNonFinite, vectorLength, withScope, type Scope, type VectorInput } from '../runtime/memory.js';
 import { optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { projectWeightedCvar, readWeights, weightedCvarAndVar } from './weighted.js';
 
-/** Options of {@link cvar}, {@link valueAtRisk}, {@link projectCvarSet} and {@link projectCvarSetInfo}. */
+/** Options of {@link cvar}, {@link valueAtRisk}, {@link cvarWeights}, {@link projectCvarSet} and {@link projectCvarSetInfo}. */
 export interface CvarOptions {
   /**
    * Scenario weights, one per entry, finite and ≥ 0 with a positive sum (normalised to probabilities
@@ -157,12 +157,22 @@ export function valueAtRisk(losses: VectorInput, beta: number, options?: CvarOpt
  * 1 − #{ℓᵢ > VaR}/k, shared equally by the losses equal to VaR. Σw = 1, 0 ≤ w ≤ 1/k and
  * Σ wᵢℓᵢ = CVaR_β(ℓ) (w maximises ⟨w, ℓ⟩ over {0 ≤ w ≤ 1/k, Σw = 1}, the dual form of CVaR).
  * For a model, ∇_θ CVaR = Σ wᵢ ∇ℓᵢ(θ) (a subgradient when the losses are convex in θ).
+ *
+ * With `options.weights` (scenario probabilities p, as in {@link cvar}), the subgradient of the
+ * weighted CVaR: wᵢ = pᵢ/(1 − β) above the weighted VaR, 0 below, and the mass left,
+ * 1 − Σ_{ℓᵢ > VaR} pᵢ/(1 − β), shared by the losses equal to VaR in proportion to their pᵢ. Then
+ * Σw = 1, 0 ≤ wᵢ ≤ pᵢ/(1 − β) and Σ wᵢℓᵢ = CVaR_β(ℓ; p); integer weights give, for each loss, the
+ * sum of the unweighted weights of its copies. O(n) after the weighted selection (WASM).
+ * @param out  optional output, length n.
+ * @param options  weights (default equal).
  */
-export function cvarWeights(losses: VectorInput, beta: number, out?: Float64Array): Float64Array {
+export function cvarWeights(losses: VectorInput, beta: number, out?: Float64Array, options?: CvarOptions): Float64Array {
   const fn = 'cvarWeights';
   checkBeta(fn, beta);
   const n = nonEmpty(fn, 'losses', losses);
   checkOut(fn, out, n);
+  const p = weightsOf(fn, options, n);
+  if (p !== null) return weightedCvarWeights(fn, losses, p, beta, out ?? new Float64Array(n));
   const k = tail(n, beta);
   return withScope(fn, (s) => {
     const { ptr, scratch, valueAtRisk } = evaluate(s, fn, losses, n, k);
@@ -171,6 +181,26 @@ export function cvarWeights(losses: VectorInput, beta: number, out?: Float64Arra
     result.set(f64View(s.x, scratch, n));
     return result;
   });
+}
+
+/** The weighted subgradient of `cvarWeights` into `out`: the greedy maximiser of ⟨w, ℓ⟩ over {0 ≤ w ≤ p/(1 − β), Σw = 1}. */
+function weightedCvarWeights(fn: string, losses: VectorInput, p: Float64Array, beta: number, out: Float64Array): Float64Array {
+  const n = p.length;
+  // the weighted VaR (and the finiteness check of the losses) from the WASM selection
+  const t = weightedCvarAndVar(fn, losses, p, beta).valueAtRisk;
+  const l = numbersOf(fn, 'losses', losses);
+  const a = 1 - beta;
+  let above = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (l[i]! > t) above += p[i]!;
+    else if (l[i] === t) at += p[i]!;
+  }
+  // mass(ℓ > VaR) ≤ 1 − β < mass(ℓ ≥ VaR) by the VaR's definition; the clip only absorbs rounding
+  const left = Math.max(0, 1 - above / a);
+  const share = at > 0 ? left / at : 0;
+  for (let i = 0; i < n; i++) out[i] = l[i]! > t ? p[i]! / a : l[i] === t ? p[i]! * share : 0;
+  return out;
 }
 
 /** The projection and its multipliers. */

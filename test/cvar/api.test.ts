@@ -60,8 +60,8 @@ describe('cvar: every bad argument gives a typed error, no leak, module usable',
   it('cvar', () => expect(fuzzArguments('cvar', cvar, [losses, 0.6])).toEqual([]));
   it('valueAtRisk', () => expect(fuzzArguments('valueAtRisk', valueAtRisk, [losses, 0.6])).toEqual([]));
   it('cvarAndVar', () => expect(fuzzArguments('cvarAndVar', cvarAndVar, [losses, 0.6])).toEqual([]));
-  // out is optional (a new array when undefined)
-  it('cvarWeights', () => expect(fuzzArguments('cvarWeights', cvarWeights, [losses, 0.6, new Float64Array(5)], { optionalFrom: 2 })).toEqual([]));
+  // out and the options are optional (a new array when undefined; equal weights)
+  it('cvarWeights', () => expect(fuzzArguments('cvarWeights', cvarWeights, [losses, 0.6, new Float64Array(5), { weights: [1, 2, 0, 1, 3] }], { optionalFrom: 2 })).toEqual([]));
   // κ, the CVaR bound, is any finite real (given as 2 here); out is optional
   const kappa = { kinds: { arg2: 'real' as const }, optionalFrom: 3 };
   it('projectCvarSet', () => expect(fuzzArguments('projectCvarSet', projectCvarSet, [losses, 0.6, 2, new Float64Array(5)], kappa)).toEqual([]));
