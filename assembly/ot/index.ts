@@ -10,7 +10,7 @@ export { otBatchLogStep, otBatchLogMarginalError } from "./batchlog";
 export { otExpPairs } from "./expv";
 export { otKvPairs } from "./matvec";
 export { otGaussianKernel1d, otConvolve2d, otLogConvolve2d, otClassPlan, otClassPlanEntropic, otProject, otSortF64 } from "./convolution";
-export { otGibbsF32x4, otKvF32x4, otKtuF32x4, otStepF32x4, otPlanF32x2 } from "./f32x4";
+export { otGibbsF32x4, otKvF32x4, otKtuF32x4, otStepF32x4, otPlanF32x2, otPlanF32Rows, otGibbsKtuRowsF32x4 } from "./f32x4";
 export { otNetworkSimplex, otNetworkSimplexWork } from "./network";
 export { otLazyLogSumExp } from "./lazy";
 export { otBatchStepF32x4 } from "./batch-f32";

@@ -27,10 +27,12 @@ export interface OtKernels {
   otBatchLogMarginalError(L: number, n: number, m: number, F: number, G: number, Bm: number, S: number, idx: number, count: number, err: number): void;
   otExpPairs(x: number, n: number, out: number): void;
   otGibbsF32x4(M: number, len: number, reg: number, K: number): number;
+  otGibbsKtuRowsF32x4(Mrows: number, i0: number, i1: number, n: number, m: number, reg: number, K: number, u: number, scratch: number, w: number): number;
   otKvF32x4(K: number, n: number, m: number, v: number, vf: number, out: number): void;
   otKtuF32x4(K: number, n: number, m: number, u: number, uf: number, out: number): void;
   otStepF32x4(K: number, n: number, m: number, a: number, v: number, scratch: number, u: number, w: number): number;
   otPlanF32x2(K: number, M: number, n: number, m: number, u: number, v: number, out: number): number;
+  otPlanF32Rows(K: number, M: number, rows: number, m: number, u: number, v: number, out: number, c0: number): number;
   otBatchStepF32x4(K: number, n: number, m: number, A: number, Bm: number, U: number, V: number, W: number, idx: number, count: number, scratch: number, flags: number): number;
   otMatMulF32x4(A: number, p: number, r: number, B: number, q: number, C: number): void;
   otConvolve2dF32(Kr: number, Kc: number, x: number, rows: number, cols: number, xf: number, tmp: number, out: number): void;

@@ -57,7 +57,10 @@ export interface SinkhornOptions {
    * problems; bounded by 1e-5 there and on POT's fixtures), and its row and column sums match a and b to
    * about 1e-7 relative (not to `tol`: `marginalError` is evaluated with the f32 mat-vec). Since f32 K
    * underflows where M/reg > ~103 (instead of ~745), the fallback to 'log' happens at a larger reg than in
-   * f64. About 1.8–2× faster than f64 per iteration at n = m = 1024–2048 (see the README's table).
+   * f64. About 1.8–2× faster than f64 per iteration at n = m = 1024–2048 (see the README's table). WASM
+   * memory holds K only (4 bytes per entry of M, against 24 for M, K and the plan in f64): M's rows are
+   * copied in blocks of 32768 entries to build K and again, at the end, next to each block of the plan,
+   * which is copied straight into the returned array (an M given as an F64Buffer is read in place).
    * {@link sinkhornBatch} builds one f32 K for the batch and gives each problem the bits of its separate f32 call.
    */
   precision?: 'f64' | 'f32';
@@ -275,14 +278,23 @@ export function iterate(p: LoopControl, mon: Monitor, step: () => number, error:
   return it;
 }
 
-/** Plain Sinkhorn–Knopp (Cuturi 2013, Algorithm 1) or its stabilised variant (Schmitzer 2019, Algorithm 2). Returns null on under/overflow. */
-function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean, shared?: Shared): Run | null {
+/**
+ * A copy of the n × m plan at byte offset `ptr` (a fresh array filled by `set`: for a large plan this is
+ * markedly cheaper than `slice()`, which V8 serves from freshly mapped pages).
+ */
+function copyPlan(x: Scope['x'], ptr: number, nm: number): Float64Array {
+  const plan = new Float64Array(nm);
+  plan.set(f64View(x, ptr, nm));
+  return plan;
+}
+
+/** Plain Sinkhorn–Knopp (Cuturi 2013, Algorithm 1) or its stabilised variant (Schmitzer 2019, Algorithm 2), in f64. Returns null on under/overflow. */
+function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean): Run | null {
   const { n, m, reg } = p;
   const x = s.x;
   const nm = n * m;
-  const f32 = p.precision === 'f32';
-  const { pa, pb, pM } = placeProblem(s, p, shared);
-  const K = shared ? shared.kernel : f32 ? s.bytes(4 * nm) : s.f64(nm);
+  const { pa, pb, pM } = placeProblem(s, p);
+  const K = s.f64(nm);
   const u = s.f64(n);
   const v = s.f64(m);
   const kv = s.f64(n);
@@ -290,11 +302,9 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
   const alpha = stabilized ? s.f64(n) : 0;
   const beta = stabilized ? s.f64(m) : 0;
   const out = withPlan ? s.f64(nm) : 0;
-  if (!shared && (f32 ? x.otGibbsF32x4(pM, nm, reg, K) : x.otGibbs(pM, nm, reg, K)) !== 0) throwNonFinite(s.fn, 'M', p.M);
-  // f32: the kernels round u and v to f32 into this scratch (n + 2m f32: fl32(u), Kᵀu's block sums, fl32(v)).
-  const scratch = f32 ? s.bytes(4 * (n + 2 * m)) : 0;
+  if (x.otGibbs(pM, nm, reg, K) !== 0) throwNonFinite(s.fn, 'M', p.M);
   const Kv = x.otKvPairs;
-  const Ktu = f32 ? (k: number, r: number, c: number, uu: number, o: number): void => x.otKtuF32x4(k, r, c, uu, scratch, o) : x.otKtu;
+  const Ktu = x.otKtu;
   f64View(x, u, n).fill(1 / n);
   f64View(x, v, m).fill(1 / m);
   if (stabilized) {
@@ -305,8 +315,6 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
   Ktu(K, n, m, u, w);
   const it = iterate(p, mon, () => {
     let bad = x.otScale(pb, w, m, v);
-    // f32: u = a ⊘ K v and the next w = Kᵀ u in one pass over K (the same bits as the two kernels).
-    if (f32) return bad | x.otStepF32x4(K, n, m, pa, v, scratch, u, w);
     Kv(K, n, m, v, kv);
     bad |= x.otScale(pa, kv, n, u);
     if (bad !== 0) return bad;
@@ -319,8 +327,8 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
     return 0;
   }, () => x.otMarginalError(v, w, pb, m));
   if (it === null) return null;
-  const cost = (f32 ? x.otPlanF32x2 : x.otPlan)(K, pM, n, m, u, v, out);
-  const plan = withPlan ? f64View(x, out, nm).slice() : undefined;
+  const cost = x.otPlan(K, pM, n, m, u, v, out);
+  const plan = withPlan ? copyPlan(x, out, nm) : undefined;
   let extra: Partial<Sinkhorn2Result>;
   if (stabilized) {
     // log-scalings: alpha/ε + log u (the logs in WASM for determinism).
@@ -337,6 +345,69 @@ function runScaling(s: Scope, p: Problem, withPlan: boolean, stabilized: boolean
     extra = { logU, logV };
   } else extra = { u: f64View(x, u, n).slice(), v: f64View(x, v, m).slice() };
   return { result: finish(p, mon, it, stabilized ? 'stabilized' : 'sinkhorn', cost, extra), plan };
+}
+
+/** Entries of M (and of the plan) per block of rows in sinkhorn's f32 path: 256 KiB of f64, which stays in L2. */
+const BLOCK_ENTRIES = 32768;
+
+/** dst = src[start .. start + dst.length), converted to f64 (src: a typed array or a validated array of numbers). */
+function copyRange(dst: Float64Array, src: ArrayLike<number>, start: number): void {
+  if (ArrayBuffer.isView(src)) dst.set((src as Float64Array).subarray(start, start + dst.length));
+  else for (let k = 0; k < dst.length; k++) dst[k] = src[start + k]!;
+}
+
+/**
+ * sinkhorn's f32 path (method 'sinkhorn', precision 'f32'): K = fl32(exp(−M/ε)) (otGibbsF32x4), each
+ * iteration v = b ⊘ w then u = a ⊘ K v fused with the next w = Kᵀu (otStepF32x4); u, v stay f64. Unless
+ * M is an F64Buffer (used in place), M never sits whole in WASM memory: its rows are copied block by
+ * block (BLOCK_ENTRIES entries) into one small buffer, K's rows are built from each block, and at the end
+ * each block of M's rows is copied again next to the block of plan rows computed from it, which goes
+ * straight into the returned array (otPlanF32Rows carries the running cost, so plan and cost have the
+ * bits of one otPlanF32x2 call over the whole matrix). WASM memory: 4 bytes per entry of M (K) instead
+ * of 20 (M, K and the plan), and the copies of M and of the plan run through L2 instead of main memory.
+ * Returns null on under/overflow.
+ */
+function runScalingF32(s: Scope, p: Problem, withPlan: boolean): Run | null {
+  const { n, m, reg } = p;
+  const x = s.x;
+  const nm = n * m;
+  const pa = place(s, p.a, n).ptr;
+  const pb = place(s, p.b, m).ptr;
+  const inPlace = p.M instanceof F64Buffer ? p.M.ptr : 0;
+  const rows = Math.max(1, Math.min(n, Math.floor(BLOCK_ENTRIES / m)));
+  const K = s.bytes(4 * nm);
+  const u = s.f64(n);
+  const v = s.f64(m);
+  const w = s.f64(m);
+  const mBlock = inPlace ? 0 : s.f64(rows * m);
+  const pBlock = withPlan ? s.f64(rows * m) : 0;
+  // fl32(u), Kᵀu's f32 block sums and fl32(v) (n + 2m f32), written by the kernels.
+  const scratch = s.bytes(4 * (n + 2 * m));
+  // Rows i0 .. i0 + r − 1 of M in WASM memory (a view is taken per block: a callback may grow the memory).
+  const rowsOfM = (i0: number, r: number): number => {
+    if (inPlace) return inPlace + 8 * i0 * m;
+    copyRange(f64View(x, mBlock, r * m), p.M as ArrayLike<number>, i0 * m);
+    return mBlock;
+  };
+  f64View(x, u, n).fill(1 / n);
+  f64View(x, v, m).fill(1 / m);
+  // K block by block, with the first w = Kᵀu added while each block is in cache (otKtuF32x4's bits).
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const i1 = Math.min(n, i0 + rows);
+    if (x.otGibbsKtuRowsF32x4(rowsOfM(i0, i1 - i0), i0, i1, n, m, reg, K, u, scratch, w) !== 0) throwNonFinite(s.fn, 'M', p.M);
+  }
+  const mon = new Monitor(p);
+  const it = iterate(p, mon, () => x.otScale(pb, w, m, v) | x.otStepF32x4(K, n, m, pa, v, scratch, u, w), () => x.otMarginalError(v, w, pb, m));
+  if (it === null) return null;
+  const plan = withPlan ? new Float64Array(nm) : undefined;
+  let cost = 0;
+  for (let i0 = 0; i0 < n; i0 += rows) {
+    const r = Math.min(rows, n - i0);
+    cost = x.otPlanF32Rows(K + 4 * i0 * m, rowsOfM(i0, r), r, m, u + 8 * i0, v, pBlock, cost);
+    if (plan) plan.set(f64View(x, pBlock, r * m), i0 * m);
+  }
+  const extra = { u: f64View(x, u, n).slice(), v: f64View(x, v, m).slice() };
+  return { result: finish(p, mon, it, 'sinkhorn', cost, extra), plan };
 }
 
 /** Log-domain Sinkhorn (Peyré & Cuturi 2019, Computational OT, Remark 4.23 / eq. 4.43–4.44). */
@@ -373,7 +444,7 @@ function runLog(s: Scope, p: Problem, withPlan: boolean, shared?: Shared): Run {
   const mon = new Monitor(p);
   const it = before + iterate(p, mon, step, error)!;
   const cost = x.otLogPlan(L, pM, n, m, f, g, out);
-  const plan = withPlan ? f64View(x, out, nm).slice() : undefined;
+  const plan = withPlan ? copyPlan(x, out, nm) : undefined;
   const extra = { logU: f64View(x, f, n).slice(), logV: f64View(x, g, m).slice() };
   return { result: finish(p, mon, it, 'log', cost, extra), plan };
 }
@@ -416,7 +487,7 @@ function rescale(x: Scope['x'], f: number, n: number, g: number, m: number, t: n
 function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions, withPlan: boolean): Run {
   const p = problem(fn, a, b, M, settings(fn, options));
   if (p.method === 'log') return withScope(fn, (s) => runLog(s, p, withPlan));
-  const scaled = withScope(fn, (s) => runScaling(s, p, withPlan, p.method === 'stabilized'));
+  const scaled = withScope(fn, (s) => (p.precision === 'f32' ? runScalingF32(s, p, withPlan) : runScaling(s, p, withPlan, p.method === 'stabilized')));
   if (scaled) return scaled;
   return fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
 }
