@@ -97,3 +97,24 @@ describe('cvarStep closed forms equal brute-force minimisers of model + proximal
     expect(() => cvarStep({ ...base, grad: [1, 2] })).toThrow('cvarStep: grad must be of length 1 (got array of length 2)');
   });
 });
+
+describe("SPL+'s closed form as the README states it", () => {
+  it('θ⁺ = θ − cλ∇ℓ, η⁺ = η − γ + cS with λ = ℓ/(cG), S = clip((γ − η)/c, 0, 1) when λ ≤ S, else SPL\'s λ = S', () => {
+    const u = uniforms(29);
+    const clip = (x: number) => Math.min(1, Math.max(0, x));
+    for (let t = 0; t < 5000; t++) {
+      const d = 1 + (t % 4);
+      const theta = Array.from({ length: d }, () => u() * 4 - 2);
+      const grad = Array.from({ length: d }, () => u() * 4 - 2);
+      const [loss, eta, beta, gamma] = [u() * 3, u() * 4 - 1, [0, 0.5, 0.9][t % 3]!, 10 ** (u() * 6 - 4)];
+      const c = gamma / (1 - beta);
+      const G = grad.reduce((s, g) => s + g * g, 0);
+      let lambda = loss / (c * G);
+      let S = clip((gamma - eta) / c);
+      if (!(lambda <= S)) lambda = S = clip((loss - eta + gamma) / (c * (G + 1)));
+      const r = cvarStep({ theta, eta, loss, grad, beta, stepSize: gamma, method: 'spl+' });
+      expect(Math.abs(r.eta - (eta - gamma + c * S))).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(eta)));
+      theta.forEach((x, j) => expect(Math.abs(r.theta[j]! - (x - c * lambda * grad[j]!))).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(x))));
+    }
+  });
+});
