@@ -48,7 +48,11 @@ export async function workload(lib, sha256) {
   digests['ot/sinkhorn-log'] = await sha256(bytes(plan));
   digests['ot/emd'] = await sha256(bytes(lib.emd(a, b, M).plan));
   digests['ot/sliced'] = await sha256(bytes(Float64Array.of(lib.slicedWasserstein(X, Y, { projections: 20, seed: 3 }))));
-  const img = (shift) => Float64Array.from({ length: 64 }, (_, k) => Math.exp(-(((k >> 3) - 3) ** 2 + ((k & 7) - shift) ** 2) / 2));
+  // Gaussian bumps, e^{−r²/2} taken in WASM (nn.exp): the inputs must have the same bits in both engines too
+  const img = (shift) => {
+    const r2 = Float64Array.from({ length: 64 }, (_, k) => -(((k >> 3) - 3) ** 2 + ((k & 7) - shift) ** 2) / 2);
+    return lib.nn.scope(() => lib.nn.exp(lib.nn.tensor(r2)).toArray());
+  };
   const imgs = [img(2), img(5)].map((v) => v.map((q) => q / v.reduce((s, t) => s + t, 0)));
   digests['ot/convolutionalBarycenter'] = await sha256(bytes(lib.convolutionalBarycenter(imgs, 8, 8, { reg: 0.02 }).barycenter));
   summary['ot/plan-sum'] = plan.reduce((s, q) => s + q, 0);
