@@ -7,6 +7,7 @@
  *   lpn-toy — learned proximal network on x ~ Laplace(1), y = x + N(0, 1): proximal matching vs squared
  *           error, against the soft-threshold at 1 and the MMSE by numerical integration:
  *           node scripts/sparse.mjs lpn-toy [--n 100000] [--epochs 2] [--ylaw uniform --yrange 5]
+ *           [--draws 128 --stratified yes] [--seed 1] [--file sparse-lpn-toy.json]
  *   lpn-image — a patch LPN trained on two photographs, used as the prox of the regulariser in admm to
  *           denoise a third, against 2-D TV at the same noise: node scripts/sparse.mjs lpn-image [--sigma 25]
  *
@@ -26,7 +27,7 @@ import boatsPgm from '../data/images/nagasaki-boats-256.pgm';
 import canyonPpm from '../data/images/black-canyon-rgb-128.ppm';
 import alpinePpm from '../data/images/french-alpine-landscape-rgb-128.ppm';
 import { digitsData } from '../bindings/demo/bounds.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorPairs, learnedProx, lpnApply, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, lpnApply, patchProx, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
 import { seededRng } from '../bindings/rng.js';
 import { accuracyOf, cloneMaskedMlp, fitMaskedMlp, freeMaskedMlp, freeze24, initMaskedMlp, isExactly24, share24 } from '../bindings/sparse/masks.js';
 
@@ -124,7 +125,15 @@ if (mode === 'lpn-toy') {
   const gammas = opt('gammas', '1,0.5,0.25,0.15,0.1,0.07,0.07,0.07').split(',').map(Number);
   const decay = Number(opt('decay', '0.6'));
   const inputScale = Number(opt('scale', '5'));
-  const rng = seededRng('lpn-toy', 5, 'seed');
+  // --seed s: the data stream, the initial networks and the batch orders (s = 1 is the recorded default run)
+  const seed = Number(opt('seed', '1'));
+  const rng = seededRng('lpn-toy', 4 + seed, 'seed');
+  const so = 1000 * (seed - 1);
+  // --draws K: each y comes with K draws of x from its exact posterior p(x | y) (laplacePosteriorDraws) and
+  // the loss averages over them: one evaluation of f(y) per K pairs. --stratified yes draws them at
+  // stratified posterior quantiles (unbiased, much less variance). y follows --ylaw (model or uniform).
+  const draws = Number(opt('draws', '1'));
+  const stratified = opt('stratified', 'no') === 'yes';
   // every stage gets fresh pairs: x ~ Laplace(1) as the difference of two unit exponentials, y = x + N(0, 1)
   // With --keep q < 1 a pair with |y| ≤ 2 is kept only with probability q: the tails, where few pairs fall,
   // get more of each batch. The choice depends on y alone, so the conditional law of x given y, and with
@@ -135,6 +144,7 @@ if (mode === 'lpn-toy') {
   const ylaw = opt('ylaw', 'model');
   const yrange = Number(opt('yrange', '5'));
   const draw = (): { X: Float64Array; Y: Float64Array } => {
+    if (draws > 1 || stratified) return laplacePosteriorDraws(n, draws, ylaw === 'uniform' ? 'uniform' : 'model', yrange, (k) => rng.uniform(k), (k) => rng.normal(k), stratified);
     if (ylaw === 'uniform') return laplacePosteriorPairs(n, yrange, (k) => rng.uniform(k), (k) => rng.normal(k));
     const X = new Float64Array(n);
     const Y = new Float64Array(n);
@@ -167,16 +177,16 @@ if (mode === 'lpn-toy') {
   const t0 = Date.now();
   // the prior and the noise are symmetric, so both networks are built odd: ψ(y) = ½(icnn(y) + icnn(−y)) + α/2·y²
   let d = draw();
-  const pm = initLpn(1, hidden, 1, 1e-3, true, inputScale, d.Y.subarray(0, 1000));
-  const l2 = initLpn(1, hidden, 1, 1e-3, true, inputScale, d.Y.subarray(0, 1000));
+  const pm = initLpn(1, hidden, seed, 1e-3, true, inputScale, d.Y.subarray(0, 1000));
+  const l2 = initLpn(1, hidden, seed, 1e-3, true, inputScale, d.Y.subarray(0, 1000));
   // proximal matching: a warm start on the absolute error (the posterior median), then γ falls stage by stage
   const stages: { loss: string; gamma?: number; lossValue: number; vsSoftThreshold: number; seconds: number }[] = [];
-  const warm = trainLpn(pm, d.X, d.Y, { loss: 'l1', epochs, learningRate: lr, batchSize, seed: 1 });
+  const warm = trainLpn(pm, d.X, d.Y, { loss: 'l1', epochs, learningRate: lr, batchSize, seed: so + 1, draws });
   stages.push({ loss: 'l1', lossValue: warm[0]!, vsSoftThreshold: maxAbs(lpnApply(pm, grid), st), seconds: (Date.now() - t0) / 1000 });
   const snapshots: Float64Array[] = [];
   gammas.forEach((g, k) => {
     d = draw();
-    const r = trainLpn(pm, d.X, d.Y, { loss: 'pm', gammas: [g], epochs, learningRate: lr * decay ** k, batchSize, seed: 2 + k });
+    const r = trainLpn(pm, d.X, d.Y, { loss: 'pm', gammas: [g], epochs, learningRate: lr * decay ** k, batchSize, seed: so + 2 + k, draws });
     snapshots.push(lpnApply(pm, grid));
     stages.push({ loss: 'pm', gamma: g, lossValue: r[0]!, vsSoftThreshold: maxAbs(snapshots[k]!, st), seconds: (Date.now() - t0) / 1000 });
     console.error(JSON.stringify(stages[stages.length - 1]));
@@ -185,7 +195,7 @@ if (mode === 'lpn-toy') {
   const l2Stages: { lossValue: number; vsMmse: number }[] = [];
   for (let k = 0; k <= (opt('only', '') === 'pm' ? -1 : gammas.length); k++) {
     d = draw();
-    const r = trainLpn(l2, d.X, d.Y, { loss: 'l2', epochs, learningRate: lr * decay ** Math.max(0, k - 1), batchSize, seed: 100 + k });
+    const r = trainLpn(l2, d.X, d.Y, { loss: 'l2', epochs, learningRate: lr * decay ** Math.max(0, k - 1), batchSize, seed: so + 100 + k, draws });
     l2Stages.push({ lossValue: r[0]!, vsMmse: maxAbs(lpnApply(l2, grid), mmse) });
     console.error(JSON.stringify(l2Stages[l2Stages.length - 1]));
   }
@@ -196,14 +206,14 @@ if (mode === 'lpn-toy') {
   const average = Math.min(Number(opt('average', '3')), snapshots.length);
   const fAvg = grid.map((_, i) => snapshots.slice(-average).reduce((a, f) => a + f[i]!, 0) / average);
   const res = {
-    command: `node scripts/sparse.mjs ${argv.join(' ')}`, n, keep, ylaw, yrange, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
+    command: `node scripts/sparse.mjs ${argv.join(' ')}`, seed, n, draws, stratified, keep, ylaw, yrange, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
     pmVsSoftThreshold: maxAbs(fPm, st), pmVsMmse: maxAbs(fPm, mmse), average, pmAverageVsSoftThreshold: maxAbs(fAvg, st), pmAverageVsMmse: maxAbs(fAvg, mmse), l2VsMmse: maxAbs(fL2, mmse), l2VsSoftThreshold: maxAbs(fL2, st),
     stages, l2Stages,
     grid: Array.from(grid), pm: Array.from(fPm), pmAverage: Array.from(fAvg), l2: Array.from(fL2), softThreshold: st, mmse,
   };
   console.log(JSON.stringify({ ...res, grid: undefined, pm: undefined, pmAverage: undefined, l2: undefined, softThreshold: undefined, mmse: undefined, stages: undefined, l2Stages: undefined }));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'sparse-lpn-toy.json'), JSON.stringify(res, null, 1));
+  writeFileSync(join(outDir, opt('file', 'sparse-lpn-toy.json')), JSON.stringify(res, null, 1));
   freeLpn(pm);
   freeLpn(l2);
 }
@@ -267,10 +277,10 @@ if (mode === 'lpn-image') {
   const clean = pixels.map((v) => v / 255);
   const y = noisyOf(clean);
   const psnr1 = (x: ArrayLike<number>): number => psnr(Array.from(x, (v) => 255 * v), Array.from(clean, (v) => 255 * v));
-  const D = learnedProx(net, rows, cols, p, stride);
+  const D = patchProx(net, rows, cols, p, stride);
   const direct = D.prox(y);
   // the same denoiser with every patch position (stride 1): more patches averaged per pixel, 4× the work
-  const direct1 = opt('directStride1', '') === 'yes' ? learnedProx(net, rows, cols, p, 1).prox(y) : undefined;
+  const direct1 = opt('directStride1', '') === 'yes' ? patchProx(net, rows, cols, p, 1).prox(y) : undefined;
   const pnp = lambdas.map((lambda) => {
     // PnP-ADMM: x ← prox of (λ/2)‖x − y‖² / ρ, z ← the LPN denoiser, u ← u + x − z (ρ = 1)
     const r = admm(translated(sqrNormL2(lambda), y), D, { maxIter: Number(opt('iters', '20')), tol: 0, z0: y });

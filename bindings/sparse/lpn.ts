@@ -15,9 +15,13 @@ import type { F64Buffer, VectorInput } from '../runtime/memory.js';
 
 /** An LPN: ψ(y) = icnn(y) + α/2·‖y‖², or with `symmetric` ψ(y) = ½(icnn(y) + icnn(−y)) + α/2·‖y‖² (still convex; f is then odd). */
 export interface Lpn {
+  /** The input-convex part ψ₀ (nn.icnn parameters; the weights on the previous layer enter through softplus, so they act as non-negative). */
   icnn: nn.IcnnParams;
+  /** Weight α of the strongly convex term α/2‖y‖² of ψ. */
   alpha: number;
+  /** Dimension d of the vectors f maps (f: ℝᵈ → ℝᵈ). */
   dim: number;
+  /** ψ(y) = ½(ψ₀(y) + ψ₀(−y)) + α/2‖y‖² (f odd). */
   symmetric: boolean;
   /** The ICNN sees s·y (a fixed scale: softplus kinks s times sharper in y, convexity unchanged). */
   inputScale: number;
@@ -138,15 +142,26 @@ export interface TrainLpnOptions {
   decay?: number;
   batchSize?: number;
   seed: number;
+  /**
+   * Targets per input (default 1): X holds, for each row of Y, `draws` clean values (rows of
+   * dim·draws; only for dim = 1), and the loss is the mean over all of them. Several draws of x for the
+   * same y average the noise of x given y out of each gradient for the price of one evaluation of f(y);
+   * see {@link laplacePosteriorDraws}.
+   */
+  draws?: number;
 }
 
 /** Trains f = ∇ψ on pairs (X clean, Y noisy), rows of `net.dim`, in place. Returns the mean loss of the last epoch of each stage. */
 export function trainLpn(net: Lpn, X: Float64Array, Y: Float64Array, o: TrainLpnOptions): number[] {
   const d = net.dim;
-  const n = X.length / d;
+  const K = o.draws ?? 1;
+  if (!Number.isInteger(K) || K < 1) throw new ParameterError(`trainLpn: options.draws must be a positive integer (got ${K})`);
+  if (K > 1 && d !== 1) throw new ParameterError(`trainLpn: options.draws > 1 needs a network on ℝ¹ (got dim ${d})`);
+  const n = Y.length / d;
+  if (!Number.isInteger(n) || X.length !== n * d * K) throw new ShapeError(`trainLpn: X must hold ${K} target row(s) of ${d} per row of Y (Y has ${Y.length} values, X ${X.length})`);
   const stages = o.loss === 'pm' ? (o.gammas ?? [1, 0.5, 0.25, 0.1]) : [0];
   const rows = { data: Y, rows: n, cols: d };
-  const targets = { data: X, rows: n, cols: d };
+  const targets = { data: X, rows: n, cols: d * K };
   const optimizer = nn.adam({ learningRate: o.learningRate });
   const last: number[] = [];
   stages.forEach((gamma, k) => {
@@ -155,8 +170,8 @@ export function trainLpn(net: Lpn, X: Float64Array, Y: Float64Array, o: TrainLpn
       const e = nn.sub(lpnForward(p, net.alpha, y, net.symmetric, net.inputScale, net.outputScale, net.centre === true), x as nn.Tensor);
       if (o.loss === 'l2') return nn.mean(nn.square(e));
       if (o.loss === 'l1') return nn.mean(nn.sqrt(nn.add(nn.square(e), 1e-8)));
-      // proximal matching: per row 1 − exp(−‖e‖²/(d γ²))
-      const r = nn.sum(nn.square(e), 1);
+      // proximal matching: per row 1 − exp(−‖e‖²/(d γ²)); with draws (d = 1) e is [b, K], one term per draw
+      const r = K > 1 ? nn.square(e) : nn.sum(nn.square(e), 1);
       return nn.mean(nn.sub(1, nn.exp(nn.scale(r, -1 / (d * gamma * gamma)))));
     };
     const r = nn.train({ params: net.icnn, loss }, { X: rows, y: targets }, { epochs: o.epochs, batchSize: o.batchSize ?? 256, seed: o.seed + k, optimizer });
@@ -225,6 +240,82 @@ export function laplacePosteriorPairs(n: number, R: number, draw: (k: number) =>
   return { X, Y };
 }
 
+// erfc with relative error < 1.2e-7 on all of ℝ (the Chebyshev fit in Numerical Recipes, 2nd ed., §6.2):
+// relative accuracy in the far tail is what the posterior's small piece below needs.
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
+/** Φ⁻¹(p) by bisection on [−13, 13] (Φ(−13) ≈ 6e-39; 50 halvings leave 2e-14). */
+function normalQuantile(p: number): number {
+  let lo = -13;
+  let hi = 13;
+  for (let i = 0; i < 50; i++) {
+    const m = 0.5 * (lo + hi);
+    if (normalCdf(m) < p) lo = m;
+    else hi = m;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * The u-quantile of the Laplacian toy's posterior p(x | y) ∝ e^{−|x|}·e^{−(x−y)²/2}. It is a mixture of
+ * two cut normals: on x < 0 weight B = e^{y}·Φ(−y − 1) and the normal N(y + 1, 1), on x ≥ 0 weight
+ * A = e^{−y}·Φ(y − 1) and N(y − 1, 1); the quantile inverts the piece u·(A + B) falls in.
+ */
+export function laplacePosteriorQuantile(y: number, u: number): number {
+  const A = Math.exp(-y) * normalCdf(y - 1);
+  const B = Math.exp(y) * normalCdf(-y - 1);
+  const s = u * (A + B);
+  if (s < B) return y + 1 + normalQuantile(s * Math.exp(-y));
+  return y - 1 + normalQuantile(Math.min(1, normalCdf(1 - y) + (s - B) * Math.exp(y)));
+}
+
+/**
+ * n noisy values y of the Laplacian toy, each with K draws from its exact posterior p(x | y) ∝
+ * e^{−|x|}·e^{−(x−y)²/2}. With `yLaw` 'model' y = x₀ + N(0, 1) with x₀ ~ Laplace(1) (the toy's own law
+ * of y), with 'uniform' y is uniform on [−R, R]. X holds the K draws of row i at i·K … i·K + K − 1.
+ * Independent draws come from the rejection step of {@link laplacePosteriorPairs}; `stratified` draws
+ * the k-th of them at the posterior quantile of (k + U)/K with U uniform on [0, 1) (stratified
+ * sampling: each draw still has the posterior's law, so a mean over the K draws is an unbiased
+ * estimate of E[· | y], with far less variance than K independent draws for a smooth integrand).
+ */
+export function laplacePosteriorDraws(n: number, K: number, yLaw: 'model' | 'uniform', R: number, draw: (k: number) => Float64Array, normal: (k: number) => Float64Array, stratified = false): { X: Float64Array; Y: Float64Array } {
+  const Y = new Float64Array(n);
+  if (yLaw === 'uniform') {
+    const uy = draw(n);
+    for (let i = 0; i < n; i++) Y[i] = R * (2 * uy[i]! - 1);
+  } else {
+    // Laplace(1) as the difference of two unit exponentials, plus unit noise
+    const u = draw(2 * n);
+    const z = normal(n);
+    for (let i = 0; i < n; i++) Y[i] = -Math.log(1 - u[2 * i]!) + Math.log(1 - u[2 * i + 1]!) + z[i]!;
+  }
+  const X = new Float64Array(n * K);
+  if (stratified) {
+    const u = draw(n * K);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) X[i * K + k] = laplacePosteriorQuantile(Y[i]!, (k + u[i * K + k]!) / K);
+    return { X, Y };
+  }
+  let todo = Array.from({ length: n * K }, (_, j) => j);
+  while (todo.length > 0) {
+    const z = normal(todo.length);
+    const u = draw(todo.length);
+    const next: number[] = [];
+    todo.forEach((j, k) => {
+      const x = Y[Math.floor(j / K)]! + z[k]!;
+      if (u[k]! < Math.exp(-Math.abs(x))) X[j] = x;
+      else next.push(j);
+    });
+    todo = next;
+  }
+  return { X, Y };
+}
+
 /** The top-left corners of p × p patches with the given stride, the last row and column flush with the edge. */
 function patchCorners(len: number, p: number, stride: number): number[] {
   const out: number[] = [];
@@ -275,7 +366,7 @@ export function lpnDenoiseImage(net: Lpn, img: ArrayLike<number>, rows: number, 
  * step t is ignored: the network was trained for one noise level. `value` is NaN (the implied
  * regulariser is not evaluated), so an algorithm's reported objective is NaN.
  */
-export function learnedProx(net: Lpn, rows: number, cols: number, p: number, stride: number): ProxOperator {
+export function patchProx(net: Lpn, rows: number, cols: number, p: number, stride: number): ProxOperator {
   const n = rows * cols;
   return {
     name: `learnedProx(${p}×${p} patches, stride ${stride})`,

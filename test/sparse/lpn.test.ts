@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, rng } from '../../bindings/index.js';
-import { ShapeError } from '../../bindings/runtime/errors.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorPairs, learnedProx, lpnApply, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
+import { ParameterError, ShapeError } from '../../bindings/runtime/errors.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, laplacePosteriorQuantile, lpnApply, patchProx, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
 
 beforeAll(async () => {
   await init();
@@ -71,6 +71,94 @@ describe('learned proximal networks', () => {
       const wNeg = Math.exp(y0) * Phi(-y0 - 1);
       expect(Math.abs(pos / c - wPos / (wPos + wNeg))).toBeLessThan(5 * Math.sqrt(0.25 / c) + 0.02);
     }
+  });
+
+  it('posterior quantiles: the trapezoid-rule CDF of e^{−|x|−(x−y)²/2} at Q(u) is u; quantile means and masses match the closed form', () => {
+    for (const y of [-4.5, -1.2, 0, 0.4, 1, 2.5, 4.8]) {
+      // the unnormalised posterior integrated numerically from far below (an independent route to the CDF)
+      const dens = (x: number): number => Math.exp(-Math.abs(x) - 0.5 * (x - y) * (x - y));
+      const lo = Math.min(y, 0) - 12;
+      const cdfTo = (b: number, steps = 20000): number => {
+        const h = (b - lo) / steps;
+        let s = 0.5 * (dens(lo) + dens(b));
+        for (let i = 1; i < steps; i++) s += dens(lo + i * h);
+        return s * h;
+      };
+      const Z = cdfTo(Math.max(y, 0) + 12, 40000);
+      let prev = -Infinity;
+      for (const u of [1e-4, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 0.9999]) {
+        const q = laplacePosteriorQuantile(y, u);
+        expect(q).toBeGreaterThan(prev);
+        prev = q;
+        expect(Math.abs(cdfTo(q) / Z - u)).toBeLessThan(2e-6 + 1e-6 * u);
+      }
+      // midpoint rule over the quantiles: the posterior mean and the mass on x > 0
+      const K = 4000;
+      let m = 0;
+      let pos = 0;
+      for (let k = 0; k < K; k++) {
+        const x = laplacePosteriorQuantile(y, (k + 0.5) / K);
+        m += x / K;
+        pos += x > 0 ? 1 / K : 0;
+      }
+      expect(Math.abs(m - mmseClosedForm(y))).toBeLessThan(2e-3);
+      const wPos = Math.exp(-y) * Phi(y - 1);
+      const wNeg = Math.exp(y) * Phi(-y - 1);
+      expect(Math.abs(pos - wPos / (wPos + wNeg))).toBeLessThan(1.5 / K);
+    }
+  });
+
+  it('posterior draws: stratified draw k lies between the quantiles k/K and (k+1)/K; independent ones have the posterior mean; y follows its law', () => {
+    const g = rng(21);
+    const K = 8;
+    const s = laplacePosteriorDraws(50, K, 'uniform', 3, (k) => g.uniform(k), (k) => g.normal(k), true);
+    for (let i = 0; i < 50; i++) {
+      expect(Math.abs(s.Y[i]!)).toBeLessThanOrEqual(3);
+      for (let k = 0; k < K; k++) {
+        const x = s.X[i * K + k]!;
+        expect(x).toBeGreaterThanOrEqual(k === 0 ? -Infinity : laplacePosteriorQuantile(s.Y[i]!, k / K) - 1e-9);
+        expect(x).toBeLessThanOrEqual(k === K - 1 ? Infinity : laplacePosteriorQuantile(s.Y[i]!, (k + 1) / K) + 1e-9);
+      }
+    }
+    // independent draws at y from the model's law (Laplace(1) + N(0, 1): mean 0, variance 3): the mean of
+    // x − E[x | y] over all draws is 0 within 5 standard errors (each has variance ≤ 1.5), var(y) ≈ 3
+    const n = 20000;
+    const d = laplacePosteriorDraws(n, 4, 'model', 0, (k) => g.uniform(k), (k) => g.normal(k));
+    let r = 0;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const e = mmseClosedForm(d.Y[i]!);
+      for (let k = 0; k < 4; k++) r += (d.X[i * 4 + k]! - e) / (4 * n);
+      v += (d.Y[i]! * d.Y[i]!) / n;
+    }
+    expect(Math.abs(r)).toBeLessThan(5 * Math.sqrt(1.5 / n));
+    expect(Math.abs(v - 3)).toBeLessThan(0.15);
+  });
+
+  it('training with K identical draws per y gives the losses and the network of one draw; draws are checked', () => {
+    const g = rng(4);
+    const { X, Y } = laplacePosteriorPairs(600, 4, (k) => g.uniform(k), (k) => g.normal(k));
+    const K = 3;
+    const XK = new Float64Array(600 * K).map((_, j) => X[Math.floor(j / K)]!);
+    const grid = Float64Array.from({ length: 9 }, (_, i) => -4 + i);
+    const run = (x: Float64Array, draws: number): [number[], Float64Array] => {
+      const net = initLpn(1, [8, 8], 2, 1e-3, true, 5, Y.subarray(0, 100));
+      const l = trainLpn(net, x, Y, { loss: 'pm', gammas: [0.5, 0.2], epochs: 1, learningRate: 1e-2, batchSize: 64, seed: 9, draws });
+      const f = lpnApply(net, grid);
+      freeLpn(net);
+      return [l, f];
+    };
+    const [l1, f1] = run(X, 1);
+    const [lK, fK] = run(XK, K);
+    lK.forEach((v, i) => expect(v).toBeCloseTo(l1[i]!, 10));
+    fK.forEach((v, i) => expect(v).toBeCloseTo(f1[i]!, 8));
+    const net = initLpn(2, [4], 1);
+    expect(() => trainLpn(net, new Float64Array(12), new Float64Array(4), { loss: 'l2', epochs: 1, learningRate: 1e-2, seed: 1, draws: 3 })).toThrow(ParameterError);
+    freeLpn(net);
+    const one = initLpn(1, [4], 1);
+    expect(() => trainLpn(one, new Float64Array(10), new Float64Array(4), { loss: 'l2', epochs: 1, learningRate: 1e-2, seed: 1, draws: 3 })).toThrow(ShapeError);
+    expect(() => trainLpn(one, new Float64Array(4), new Float64Array(4), { loss: 'l2', epochs: 1, learningRate: 1e-2, seed: 1, draws: 0 })).toThrow(ParameterError);
+    freeLpn(one);
   });
 
   it('f is the gradient of ψ: central differences of ψ recovered from the path integral of f', () => {
@@ -153,7 +241,7 @@ describe('learned proximal networks', () => {
     freeLpn(net);
   });
 
-  it('patch denoising averages the per-patch outputs; learnedProx is a ProxOperator on the image', () => {
+  it('patch denoising averages the per-patch outputs; patchProx is a ProxOperator on the image', () => {
     const rows = 7;
     const cols = 9;
     const p = 3;
@@ -180,7 +268,7 @@ describe('learned proximal networks', () => {
     }
     for (let i = 0; i < acc.length; i++) expect(out[i]!).toBeCloseTo(acc[i]! / cnt[i]!, 12);
     expect(imagePatches(img, rows, cols, p, 2).length).toBe(rs.length * cs.length * p * p);
-    const D = learnedProx(net, rows, cols, p, 2);
+    const D = patchProx(net, rows, cols, p, 2);
     expect(Array.from(D.prox(img))).toEqual(Array.from(out));
     const into = new Float64Array(rows * cols);
     expect(D.prox(img, 1, into)).toBe(into);
