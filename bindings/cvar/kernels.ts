@@ -21,6 +21,8 @@ export interface CvarKernels {
   cvarQpGramAdd(A: number, m: number, n: number, out: number): void;
   cvarQpCholesky(M: number, n: number): number;
   cvarQpCholSolve(L: number, n: number, b: number): void;
+  cvarQpNormalMatVec(A: number, m: number, n: number, v: number, out: number): void;
+  cvarQpColumnSumSq(A: number, m: number, n: number, out: number): void;
   weightedCvarEval(v: number, p: number, n: number, alpha: number, s: number, out: number): number;
   projectWeightedCvarSet(v: number, p: number, n: number, alpha: number, kappa: number, s: number, out: number, info: number): number;
 }

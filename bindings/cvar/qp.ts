@@ -93,6 +93,17 @@ export interface CvarQpOptions {
   adaptiveRho?: boolean;
   /** Over-relaxation α ∈ (0, 2). Default 1.6. */
   alpha?: number;
+  /**
+   * How the x-step's n×n system (P + σI + ρ_A·AᵀA + Bᵀ·R_B·B) x = b is solved:
+   * - 'cholesky' (default): AᵀA is formed once (m·n²/2 multiply-adds, n² doubles) and the matrix is factored
+   *   once per ρ (n³/3); each iteration then costs two n×n triangular solves. Best while n is up to a few hundred.
+   * - 'cg': matrix-free conjugate gradients with a Jacobi preconditioner, warm-started from the previous x;
+   *   each CG step multiplies by AᵀA in one pass over A (WASM), so nothing of size n² is formed or factored
+   *   (setup O(m·n)). A step stops when ‖b − Mx‖∞ ≤ max(0.1·ε_dual, 0.02·r_dual) of the previous iteration
+   *   (loose early, a tenth of the dual tolerance at the end; capped at 2n + 20 steps). For n in the
+   *   thousands, where AᵀA and its factor dominate, or when A changes too often to refactor.
+   */
+  linearSolver?: 'cholesky' | 'cg';
   /** Proximal weight σ > 0 of ½σ‖x − x_k‖² in the x-step (keeps the system definite when P and A are rank-deficient). Default 1e-6. */
   sigma?: number;
   /** Iteration budget. Default 10000. */
@@ -153,8 +164,10 @@ export interface CvarQpResult {
   converged: boolean;
   /** Why the run ended. */
   stopped: Extract<StopState, 'converged' | 'maxIter' | 'callback' | 'aborted' | 'diverged'>;
-  /** How often the n×n system was factored (1 + the ρ changes). */
+  /** How often the n×n system was factored (1 + the ρ changes; 0 with linearSolver 'cg'). */
   factorizations: number;
+  /** Conjugate-gradient steps over all iterations (each one pass over A); 0 with linearSolver 'cholesky'. */
+  cgIterations: number;
   /** Wall-clock milliseconds. */
   timeMs: {
     /** Reading the problem, placing A in WASM memory, AᵀA and the first factorisation. */
@@ -165,7 +178,7 @@ export interface CvarQpResult {
 }
 
 const KEYS = optionKeys<CvarQpOptions>({
-  rho: true, adaptiveRho: true, alpha: true, sigma: true, maxIter: true, absTol: true, relTol: true, warmStart: true, onProgress: true, signal: true,
+  rho: true, adaptiveRho: true, alpha: true, sigma: true, linearSolver: true, maxIter: true, absTol: true, relTol: true, warmStart: true, onProgress: true, signal: true,
 });
 const PROBLEM_KEYS = ['P', 'q', 'A', 'beta', 'kappa', 'B', 'l', 'u', 'weights'];
 
@@ -206,10 +219,11 @@ function finiteVector(fn: string, name: string, v: unknown, n: number): Float64A
  *
  * Cost: AᵀA once (m·n²/2), then per iteration two passes over A (one for Ax, one for Aᵀz and Aᵀu_z
  * together), the projection (O(m + r log r), r the entries at or above its threshold), three O(m)
- * selections for the residual norms and an n×n triangular solve pair.
+ * selections for the residual norms and an n×n triangular solve pair. With linearSolver 'cg' there is no
+ * AᵀA and no factorisation; each CG step of the x-update is one more pass over A.
  *
  * @param problem  P (n×n PSD, default 0), q (default 0), A (m×n), β ∈ [0, 1), κ, optionally B (p×n) with l, u (±Infinity allowed) and scenario weights (length m).
- * @param options  rho (0.1), adaptiveRho (true), alpha (1.6), sigma (1e-6), maxIter (10000), absTol (1e-7), relTol (1e-6), warmStart, onProgress, signal.
+ * @param options  rho (0.1), adaptiveRho (true), alpha (1.6), sigma (1e-6), linearSolver ('cholesky'; 'cg' for matrix-free conjugate gradients), maxIter (10000), absTol (1e-7), relTol (1e-6), warmStart, onProgress, signal.
  * @throws ParameterError for bad values (β outside [0, 1), κ not finite, l > u, unknown keys); ShapeError for mismatched sizes;
  *   ProxkitError ERR_NUMERIC when P is not positive semidefinite enough for the system to factor.
  */
@@ -266,6 +280,9 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
   const alpha = o.alpha === undefined ? 1.6 : finiteNumber(fn, 'options.alpha', o.alpha);
   if (!(alpha > 0 && alpha < 2)) throw parameterError(fn, 'options.alpha', 'in (0, 2)', alpha);
   const sigma = o.sigma === undefined ? 1e-6 : positiveFinite(fn, 'options.sigma', o.sigma);
+  const linearSolver = o.linearSolver === undefined ? 'cholesky' : o.linearSolver;
+  if (linearSolver !== 'cholesky' && linearSolver !== 'cg') throw parameterError(fn, 'options.linearSolver', "'cholesky' or 'cg'", linearSolver);
+  const useCg = linearSolver === 'cg';
   const maxIter = o.maxIter === undefined ? 10000 : nonNegativeInteger(fn, 'options.maxIter', o.maxIter);
   const absTol = o.absTol === undefined ? 1e-7 : positiveFinite(fn, 'options.absTol', o.absTol);
   const relTol = o.relTol === undefined ? 1e-6 : (() => {
@@ -294,8 +311,17 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       const Av = f64View(s.x, Aptr, m * n);
       for (let i = 0; i < Av.length; i++) if (!Number.isFinite(Av[i]!)) throw parameterError(fn, `problem.A.data[${i}]`, 'a finite number', Av[i]);
     }
-    const gram = s.f64(n * n);
-    const fac = s.f64(n * n);
+    // Cholesky: AᵀA and the factor (n × n each); CG: the diagonal of AᵀA, P and B in WASM memory for the
+    // mat-vecs, and the CG vectors
+    const gram = useCg ? 0 : s.f64(n * n);
+    const fac = useCg ? 0 : s.f64(n * n);
+    const diagA = useCg ? s.f64(n) : 0;
+    const Pptr = useCg && P ? place(s, P, n * n).ptr : 0;
+    const Bptr = useCg && B ? place(s, B, p * n).ptr : 0;
+    const cgDir = useCg ? s.f64(n) : 0;
+    const cgOut = useCg ? s.f64(n) : 0;
+    const cgTmpN = useCg ? s.f64(n) : 0;
+    const cgTmpP = useCg && p > 0 ? s.f64(p) : 0;
     const ax = s.f64(m);
     const z = s.f64(m);
     const uz = s.f64(m);
@@ -312,30 +338,41 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
     const evalOut = s.f64(2);
     const view = (ptr: number, len: number) => f64View(s.x, ptr, len);
     view(info, 3).fill(0);
-    view(gram, n * n).fill(0);
-    s.x.cvarQpGramAdd(Aptr, m, n, gram);
+    if (useCg) s.x.cvarQpColumnSumSq(Aptr, m, n, diagA);
+    else {
+      view(gram, n * n).fill(0);
+      s.x.cvarQpGramAdd(Aptr, m, n, gram);
+    }
     // Block penalties (see the TSDoc): ρ·wA on z = Ax, ρ·wB[r] on row r of y = Bx. The CVaR block acts
     // like one constraint spread over its (1 − β)·m tail rows, each carrying 1/((1 − β)m) of its multiplier,
     // so its penalty is divided by the tail count and by the mean squared row norm of A; a row of B by its
     // squared norm. With one ρ for both blocks the CVaR block's weight grew like m (AᵀA does).
     let trA = 0;
-    { const G0 = view(gram, n * n); for (let i = 0; i < n; i++) trA += G0[i * n + i]!; }
+    if (useCg) { const D = view(diagA, n); for (let i = 0; i < n; i++) trA += D[i]!; } else { const G0 = view(gram, n * n); for (let i = 0; i < n; i++) trA += G0[i * n + i]!; }
     const wA = trA > 0 ? m / (Math.max(1, (1 - beta) * m) * trA) : 1;
     const wB = new Float64Array(p);
     if (B) for (let r = 0; r < p; r++) { let v = 0; for (let j = 0; j < n; j++) v += B[r * n + j]! ** 2; wB[r] = v > 0 ? 1 / v : 1; }
-    const GA = view(gram, n * n).slice();
+    const GA = useCg ? null : view(gram, n * n).slice();
     // Bᵀ·diag(wB)·B in TS (p rows, usually few)
-    const GB = new Float64Array(n * n);
-    if (B) {
+    const GB = useCg ? null : new Float64Array(n * n);
+    if (GB && B) {
       for (let r = 0; r < p; r++) for (let i = 0; i < n; i++) {
         const bi = B[r * n + i]! * wB[r]!;
         if (bi !== 0) for (let j = 0; j < n; j++) GB[i * n + j]! += bi * B[r * n + j]!;
       }
     }
     let factorizations = 0;
+    // CG's Jacobi preconditioner: the diagonal of P + σI + ρ_A·AᵀA + Bᵀ·R_B·B
+    const jacobi = new Float64Array(useCg ? n : 0);
     const factor = (): void => {
+      if (useCg) {
+        const D = view(diagA, n);
+        for (let j = 0; j < n; j++) jacobi[j] = sigma + rho * wA * D[j]! + (P ? P[j * n + j]! : 0);
+        if (B) for (let r = 0; r < p; r++) for (let j = 0; j < n; j++) jacobi[j]! += rho * wB[r]! * B[r * n + j]! ** 2;
+        return;
+      }
       const F = view(fac, n * n);
-      for (let i = 0; i < n * n; i++) F[i] = rho * (wA * GA[i]! + GB[i]!) + (P ? P[i]! : 0);
+      for (let i = 0; i < n * n; i++) F[i] = rho * (wA * GA![i]! + GB![i]!) + (P ? P[i]! : 0);
       for (let i = 0; i < n; i++) F[i * n + i]! += sigma;
       const bad = s.x.cvarQpCholesky(fac, n);
       if (bad !== 0) throw new ParameterError(`${fn}: P + σI + ρ_A·AᵀA + Bᵀ·R_B·B is not positive definite (pivot ${bad} of ${n}); problem.P must be positive semidefinite`);
@@ -358,6 +395,56 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       const bad = probabilities ? s.x.weightedCvarEval(ptr, pPtr, m, 1 - beta, scratch2, evalOut) : s.x.cvarEval(ptr, m, k, scratch, evalOut);
       return bad !== 0 ? NaN : view(evalOut, 2)[1]!;
     };
+    // out = (P + σI + ρ_A·AᵀA + Bᵀ·R_B·B)·v for v, out in WASM memory: AᵀAv in one pass over A
+    const mulSystem = (v: number, out: number): void => {
+      s.x.cvarQpNormalMatVec(Aptr, m, n, v, out);
+      const O = view(out, n), V = view(v, n);
+      for (let j = 0; j < n; j++) O[j] = rho * wA * O[j]! + sigma * V[j]!;
+      if (P) {
+        s.x.cvarQpMatVec(Pptr, n, n, v, cgTmpN);
+        const T = view(cgTmpN, n);
+        for (let j = 0; j < n; j++) O[j]! += T[j]!;
+      }
+      if (B) {
+        s.x.cvarQpMatVec(Bptr, p, n, v, cgTmpP);
+        const T = view(cgTmpP, p);
+        for (let r = 0; r < p; r++) T[r]! *= rho * wB[r]!;
+        s.x.cvarQpMatTVec(Bptr, p, n, cgTmpP, cgTmpN);
+        const U = view(cgTmpN, n);
+        for (let j = 0; j < n; j++) O[j]! += U[j]!;
+      }
+    };
+    let cgIterations = 0;
+    const cgCap = 2 * n + 20;
+    /** Preconditioned CG on the x-step's system with right-hand side `rhs`, from the current x (updated in place); stops at ‖b − Mx‖∞ ≤ tol. */
+    const cgSolve = (tol: number): void => {
+      const b = view(rhs, n).slice();
+      view(xPtr, n).set(x);
+      mulSystem(xPtr, cgOut);
+      const r = new Float64Array(n), zc = new Float64Array(n);
+      { const Q = view(cgOut, n); for (let j = 0; j < n; j++) r[j] = b[j]! - Q[j]!; }
+      if (normInf(r) <= tol) return;
+      let rz = 0;
+      for (let j = 0; j < n; j++) { zc[j] = r[j]! / jacobi[j]!; rz += r[j]! * zc[j]!; }
+      view(cgDir, n).set(zc);
+      for (let t = 0; t < cgCap; t++) {
+        mulSystem(cgDir, cgOut);
+        cgIterations++;
+        const D = view(cgDir, n), Q = view(cgOut, n);
+        let dq = 0;
+        for (let j = 0; j < n; j++) dq += D[j]! * Q[j]!;
+        if (!(dq > 0)) break; // the direction has no curvature left (rounding): keep the x so far
+        const a = rz / dq;
+        for (let j = 0; j < n; j++) { x[j]! += a * D[j]!; r[j]! -= a * Q[j]!; }
+        if (normInf(r) <= tol) break;
+        let rzNext = 0;
+        for (let j = 0; j < n; j++) { zc[j] = r[j]! / jacobi[j]!; rzNext += r[j]! * zc[j]!; }
+        const bt = rzNext / rz;
+        rz = rzNext;
+        for (let j = 0; j < n; j++) D[j] = zc[j]! + bt * D[j]!;
+      }
+    };
+    let prevEpsDual = 0, prevDual = Infinity;
     const bx = new Float64Array(p);
     const px = new Float64Array(n);
     const grad = new Float64Array(n);
@@ -370,14 +457,20 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
     let logRatioSum = 0, logRatioCount = 0;
     const t1 = performance.now();
     for (let it = 1; it <= maxIter; it++) {
-      // x-step: (P + σI + ρG) x = σx − q + ρAᵀ(z − u_z) + ρBᵀ(y − u_y)
+      // x-step: (P + σI + ρ_A·AᵀA + Bᵀ·R_B·B) x = σx − q + ρ_A·Aᵀ(z − u_z) + Bᵀ·R_B·(y − u_y)
       {
         const R = view(rhs, n), Az = view(atz, n), Au = view(atu, n);
         for (let j = 0; j < n; j++) R[j] = sigma * x[j]! - q[j]! + rho * wA * (Az[j]! - Au[j]!);
         if (B) for (let r = 0; r < p; r++) { const c = rho * wB[r]! * (y[r]! - uy[r]!); if (c !== 0) for (let j = 0; j < n; j++) R[j]! += c * B[r * n + j]!; }
       }
-      s.x.cvarQpCholSolve(fac, n, rhs);
-      x.set(view(rhs, n));
+      if (useCg) {
+        // the step's accuracy follows the ADMM: loose while the dual residual is large, a tenth of its
+        // tolerance at the end (the certificate is computed from x as it is, so it stays exact)
+        cgSolve(prevDual === Infinity ? 1e-3 * normInf(view(rhs, n)) : Math.max(0.1 * prevEpsDual, 0.02 * prevDual));
+      } else {
+        s.x.cvarQpCholSolve(fac, n, rhs);
+        x.set(view(rhs, n));
+      }
       view(xPtr, n).set(x);
       s.x.cvarQpMatVec(Aptr, m, n, xPtr, ax);
       // z-step on the relaxed point: w = α·Ax + (1 − α)·z + u_z, z = Π(w), u_z = w − z
@@ -447,6 +540,8 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       if (!Number.isFinite(rPrim) || !Number.isFinite(rDual)) { stopped = 'diverged'; break; }
       const epsPrim = absTol + relTol * Math.max(axNorm, zNorm);
       const epsDual = absTol + relTol * Math.max(pxNorm, multNorm, normInf(q));
+      prevEpsDual = epsDual;
+      prevDual = rDual;
       const why = stopAfterReport({ iteration: it, primalResidual: rPrim, dualResidual: rDual, rho }, onProgress, signal, rPrim <= epsPrim && rDual <= epsDual);
       if (why !== null) { stopped = why; break; }
       // ρ from OSQP's ratio of the relative residuals, but (1) its geometric mean over the iterations
@@ -516,7 +611,7 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
     return {
       x: x.slice(), objective, cvar: cvarAx, z: view(z, m).slice(), y: y.slice(), dualCvar, dualBox, cvarMultiplier: mu,
       kkt: { stationarity, cvarViolation: Math.max(0, cvarAx - kappa), boxViolation, complementarity: Math.abs(mu * (cvarAx - kappa)) },
-      primalResidual: primalRes, dualResidual: dualRes, rho, iterations, converged: stopped === 'converged', stopped, factorizations,
+      primalResidual: primalRes, dualResidual: dualRes, rho, iterations, converged: stopped === 'converged', stopped, factorizations, cgIterations,
       timeMs: { setup: setupMs, solve: solveMs },
     };
   } finally {

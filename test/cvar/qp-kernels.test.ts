@@ -1,7 +1,8 @@
 /**
  * The WASM kernels of cvarQp (assembly/cvar/qp.ts) against plain-TS loops written from the definitions:
  * A·x, Aᵀ·v (alone and two at once), AᵀA, the Cholesky factor (LLᵀ = M, L lower) and the solve
- * (M·x = b). Odd sizes exercise the SIMD remainders.
+ * (M·x = b), and the CG path's Aᵀ(A·v) and diagonal of AᵀA (assembly/cvar/qp-cg.ts). Odd sizes exercise
+ * the SIMD remainders.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../bindings/index.js';
@@ -73,6 +74,26 @@ describe('cvarQp kernels', () => {
       const Mx = new Float64Array(n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Mx[i]! += M[i * n + j]! * xs[j]!;
       close(Mx, b, 1e-9);
+    });
+  });
+
+  it.each([[1, 1], [7, 3], [33, 9], [120, 17]])('the CG kernels: Aᵀ(A·v) in one pass and the column sums of squares for m = %i, n = %i', (m, n) => {
+    const A = randomVector(m * 17 + n, m * n);
+    const v = randomVector(8, n);
+    A.fill(0, 0, n); // a zero row (tᵢ = 0) is skipped by the kernel: the result must not change
+    const av = new Float64Array(m), atav = new Float64Array(n), colsq = new Float64Array(n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) av[i]! += A[i * n + j]! * v[j]!;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) { atav[j]! += A[i * n + j]! * av[i]!; colsq[j]! += A[i * n + j]! ** 2; }
+    withScope('test', (s) => {
+      const pA = s.f64(m * n), pv = s.f64(n), o1 = s.f64(n), o2 = s.f64(n);
+      f64View(s.x, pA, m * n).set(A);
+      f64View(s.x, pv, n).set(v);
+      f64View(s.x, o1, n).fill(7); // both kernels overwrite their output
+      f64View(s.x, o2, n).fill(7);
+      s.x.cvarQpNormalMatVec(pA, m, n, pv, o1);
+      s.x.cvarQpColumnSumSq(pA, m, n, o2);
+      close(f64View(s.x, o1, n), atav, 1e-12);
+      close(f64View(s.x, o2, n), colsq, 1e-12);
     });
   });
 

@@ -100,6 +100,60 @@ describe('cvarQp', () => {
     expect(() => cvarQp({ ...base, weights: [-1, ...new Array(pf.m - 1).fill(1)] })).toThrow(/cvarQp: problem\.weights\[0\] must be ≥ 0/);
   });
 
+  it.each([
+    [1, 6, 50, 0.8, false],
+    [3, 5, 45, 0.9, false],
+    [2, 8, 60, 0.85, true], // with scenario weights
+    [7, 60, 800, 0.95, false], // n large enough that CG takes many steps per x-update
+  ])("linearSolver 'cg' (seed %i, n = %i, m = %i, β = %f, weights %s) gives Cholesky's solution to 1e-6", (seed, n, m, beta, weighted) => {
+    const pf = portfolio(seed, n, m);
+    const weights = weighted ? Array.from({ length: m }, (_, i) => 1 + (i % 3)) : undefined;
+    const base = { ...problemOf(pf, beta, 1e6), weights };
+    const free = cvarQp(base, { absTol: 1e-9, relTol: 1e-9 });
+    const eq = cvarQp({ ...base, P: undefined, q: undefined }, { absTol: 1e-9, relTol: 1e-9 }); // the least-CVaR portfolio
+    const kappa = (free.cvar + eq.cvar) / 2;
+    const opts = { absTol: 1e-10, relTol: 1e-10, maxIter: 20000 };
+    const chol = cvarQp({ ...base, kappa }, opts);
+    const cg = cvarQp({ ...base, kappa }, { ...opts, linearSolver: 'cg' });
+    expect(chol.converged && cg.converged).toBe(true);
+    expect(cg.factorizations).toBe(0);
+    expect(cg.cgIterations).toBeGreaterThan(0);
+    expect(chol.cgIterations).toBe(0);
+    for (let j = 0; j < n; j++) expect(Math.abs(cg.x[j]! - chol.x[j]!)).toBeLessThan(1e-6);
+    expect(Math.abs(cg.objective - chol.objective)).toBeLessThan(1e-8 * Math.max(1, Math.abs(chol.objective)));
+    expect(cg.cvarMultiplier).toBeGreaterThan(1e-6); // the limit binds
+    expect(cg.kkt.stationarity).toBeLessThan(1e-8);
+    expect(cg.kkt.cvarViolation).toBeLessThan(1e-8);
+    expect(() => cvarQp(base, { linearSolver: 'lu' as never })).toThrow(/cvarQp: options\.linearSolver must be 'cholesky' or 'cg'/);
+  });
+
+  it('the same problem on every scenario repeated 8 times takes the same iterations to the same solution (the penalty and the stopping test do not grow with m)', () => {
+    const pf = portfolio(9, 8, 60);
+    const kappa = activeKappa(pf, 0.9);
+    const rep = 8;
+    const Abig = new Float64Array(rep * pf.m * pf.n);
+    for (let r = 0; r < rep; r++) Abig.set(pf.A, r * pf.m * pf.n);
+    const one = cvarQp(problemOf(pf, 0.9, kappa));
+    const many = cvarQp({ ...problemOf(pf, 0.9, kappa), A: { data: Abig, rows: rep * pf.m, cols: pf.n } });
+    expect(one.converged && many.converged).toBe(true);
+    expect(Math.abs(many.iterations - one.iterations)).toBeLessThanOrEqual(Math.ceil(0.05 * one.iterations));
+    for (let j = 0; j < pf.n; j++) expect(Math.abs(many.x[j]! - one.x[j]!)).toBeLessThan(1e-6);
+  });
+
+  it('the primal residual bounds the CVaR violation at every stop: CVaR_β(Ax) − κ ≤ ‖Ax − z‖_β', () => {
+    const pf = portfolio(10, 6, 80);
+    const kappa = activeKappa(pf, 0.85);
+    for (const maxIter of [1, 3, 10, 30, 100]) {
+      const r = cvarQp(problemOf(pf, 0.85, kappa), { maxIter });
+      expect(r.iterations).toBe(maxIter);
+      // ‖r‖_β recomputed here by sorting |Ax − z|
+      const d = lossesOf(pf.A, r.x, pf.m, pf.n).map((v, i) => Math.abs(v - r.z[i]!));
+      const norm = cvarSortRef(d, 0.85);
+      expect(r.primalResidual).toBeGreaterThanOrEqual(norm - 1e-15);
+      expect(r.cvar - kappa).toBeLessThanOrEqual(norm + 1e-12);
+    }
+  });
+
   it('a linear objective (P = 0) with box bounds: the LP optimum of the lifted problem', () => {
     const n = 5, m = 40, beta = 0.75;
     const A = randomVector(11, m * n);
