@@ -64,7 +64,7 @@ function bilinearAs(fn: string, name: string, K: unknown, opNorm?: number): Sadd
       finiteOut(fn, `${name}.apply`, tmp);
       k.adjoint(tmp, out);
       finiteOut(fn, `${name}.adjoint`, out);
-    }, k.cols)));
+    }, k.cols, undefined, undefined, fn)));
   }
   return {
     rows: k.rows,

@@ -237,7 +237,7 @@ export function leastSquaresAs(fn: string, A: MatrixInput, b: VectorInput, aName
         L = powerIteration((x, y) => {
           matVec(Am, m, n, x, tmp);
           matTVec(Am, m, n, tmp, y);
-        }, n, 500, 1e-9);
+        }, n, 500, 1e-9, 'leastSquares');
       }
       return L;
     },
