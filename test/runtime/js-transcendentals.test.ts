@@ -175,6 +175,9 @@ describe('no JavaScript transcendentals in the library', () => {
     expect(ALLOWED.filter((_, k) => !used.has(k)).map((a) => `${a.file}: ${a.text}`)).toEqual([]);
     // every exclusion names something that exists, and the files whose calls were routed are scanned
     expect(NOT_SCANNED.filter((x) => statSync(join(ROOT, x.path), { throwIfNoEntry: false }) === undefined)).toEqual([]);
+    // an excluded library file that no longer has a use is scanned again: drop it from NOT_SCANNED
+    const cleanExcluded = NOT_SCANNED.filter((x) => x.path.endsWith('.ts') && findUses(codeOnly(readFileSync(join(ROOT, x.path), 'utf8'))).length === 0);
+    expect(cleanExcluded.map((x) => x.path)).toEqual([]);
     for (const f of ['bounds/alpha.ts', 'bounds/beta.ts', 'bounds/ops/smooth.ts', 'tucker/cp.ts', 'saddle/experiments.ts', 'saddle/svm.ts', 'saddle/bilevel.ts',
       'saddle/online.ts', 'saddle/baryconvex.ts', 'prox/operators/entropic.ts', 'prox/operators/cones.ts', 'prox/operators/losses.ts', 'prox/algorithms/smooth.ts',
       'policy/sampled.ts', 'ot/emd.ts', 'ot/sliced.ts', 'federated/data.ts', 'nn/optim.ts']) expect(scanned).toContain(`bindings/${f}`);
