@@ -178,6 +178,11 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
     { fn: 'maximalCausesAnalysis', key: 'gamma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, ...o }) },
     { fn: 'maximalCausesAnalysis', name: 'options.init', key: 'sigma', call: (o) => api.maximalCausesAnalysis(api.barsTest({ N: 4, size: 2 }).Y, { H: 2, maxIter: 1, init: { sigma: 1, ...o } }) },
   ],
+  trainLearnedProx: [{ fn: 'trainLearnedProx', key: 'gammas', call: (o) => withLpn((n) => n, { ...o }) }],
+  learnedProx: [
+    { fn: 'learnedProx', key: 'image', call: (o) => withLpn((n) => api.learnedProx(n, { ...o })) },
+    { fn: 'learnedProx', name: 'options.image', key: 'patch', call: (o) => withLpn((n) => api.learnedProx(n, { image: { rows: 2, cols: 2, patch: 1, ...o } })) },
+  ],
   // forecast
   fft: [{ fn: 'fft', key: 'inverse', call: (o) => api.fft([1, 2, 3], [0, 0, 0], { ...o }) }],
   fitRLinear: [{ fn: 'fitRLinear', key: 'horizon', call: (o) => api.fitRLinear([1, 2, 3, 4, 5, 6, 7, 8], { lookback: 4, horizon: 2, ...o }) }],
@@ -330,6 +335,15 @@ function functionsOf(ns: Record<string, unknown>): string[] {
 // namespaces whose functions are classified here with the top-level ones (names do not collide)
 const fed = api.federated;
 const fedData = () => fed.fedproxSynthetic({ clients: 3, dim: 3, classes: 2, seed: 1 });
+/** A tiny learned proximal network (1-D, 4 pairs), passed to `use` and freed afterwards. */
+const withLpn = (use: (n: api.LearnedProxNetwork) => unknown, options: Record<string, unknown> = {}): unknown => {
+  const { network } = api.trainLearnedProx([[0.1], [0.5], [-0.3], [1.2]], [[0], [0.4], [0], [1]], { hidden: [2], epochs: 1, batchSize: 4, gammas: [0.5], ...options });
+  try {
+    return use(network);
+  } finally {
+    network.free();
+  }
+};
 const lisaData = () => ({ dim: 1, classes: 2, alignment: { X: Float64Array.of(0, 1), y: Int32Array.of(0, 1) }, finetune: { X: Float64Array.of(1, 0), y: Int32Array.of(0, 1) } });
 const COVERED_NAMESPACES = ['federated', 'nn', 'scale'];
 const exported = [...new Set([...functionsOf(api), ...functionsOf(onnx), ...functionsOf(fed), ...functionsOf(api.nn), ...functionsOf(api.scale)])].sort();

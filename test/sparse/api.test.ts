@@ -1,6 +1,6 @@
 /** The bad-input sweep (test/fuzz.ts) over the sparse family's public API, and the matrix forms. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { barsTest, binarySparseCoding, init, matchFields, maximalCausesAnalysis } from '../../bindings/index.js';
+import { barsTest, binarySparseCoding, init, learnedProx, matchFields, maximalCausesAnalysis, trainLearnedProx, type ProxOperator } from '../../bindings/index.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
 
 beforeAll(() => init());
@@ -27,6 +27,39 @@ describe('sparse: every bad argument gives a typed error, no leak, module usable
     it(name, () => expect(fuzzArguments(name, fn, [Y(), em(false)], sweep)).toEqual([]));
     it(`${name} (options.init)`, () => expect(fuzzArguments(name, fn, [Y(), em(true)], { ...sweep, kinds: { ...countEntries('arg0.rows', 'arg0.cols', 'arg1.init.W.rows', 'arg1.init.W.cols'), ...REALS } })).toEqual([]));
   }
+});
+
+describe('sparse: learned proximal networks, every bad argument gives a typed error, no leak, module usable', () => {
+  // 4 pairs in 1-D, a 2-unit network, one epoch per stage: a call takes about a millisecond
+  const Yl = [[0.1], [0.5], [-0.3], [1.2]];
+  const Xl = [[0], [0.4], [0], [1]];
+  // the network is freed inside, so that an accepted call leaves no WASM memory behind
+  const train = (Y: unknown, X: unknown, o: unknown) => {
+    const r = trainLearnedProx(Y as never, X as never, o as never);
+    r.network.free();
+    return r.losses;
+  };
+  it('trainLearnedProx', () => expect(fuzzArguments('trainLearnedProx', train, [Yl, Xl, {
+    hidden: [2], loss: 'pm', gammas: [0.5, 0.25], warmup: true, epochs: 1, learningRate: 1e-2, decay: 0.6, batchSize: 4, draws: 1,
+    symmetric: true, centre: false, inputScale: 2, alpha: 1e-3, seed: 1,
+  }], {
+    // hidden widths are counts; inputScale a real given as 2; a huge width would allocate 2^29 units and a
+    // huge epoch count only runs long
+    kinds: { ...countEntries('arg2.hidden[0]'), 'arg2.inputScale': 'real' },
+    skip: ['arg2.hidden[0]=1e12', 'arg2.epochs=1e12'],
+    optionalFrom: 2,
+  })).toEqual([]));
+  it('learnedProx (and its prox)', () => {
+    const { network } = trainLearnedProx(Yl, Xl, { hidden: [2], epochs: 1, batchSize: 4, gammas: [0.5] });
+    const img = [0.1, 0.4, -0.2, 0.9, 0.3, 0.5, 0, 1, 0.7];
+    const same = (a: unknown, b: unknown) => expect((b as ProxOperator).prox(img)).toEqual((a as ProxOperator).prox(img));
+    // a huge image is only a promise: nothing is allocated until prox is called
+    const problems = fuzzArguments('learnedProx', learnedProx, [network, { image: { rows: 3, cols: 3, patch: 1, stride: 2 } }], { optionalFrom: 1, same });
+    const P = learnedProx(network);
+    problems.push(...fuzzArguments('learnedProx', (v: unknown, t: unknown) => P.prox(v as never, t as never), [img, 1], { optionalFrom: 1, accept: ['arg1'] }));
+    network.free();
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('sparse: a matrix is { data, rows, cols } or an array of rows', () => {
