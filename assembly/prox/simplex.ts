@@ -318,3 +318,114 @@ export function projectSimplexCondat(y: usize, n: i32, a: f64, w: usize, out: us
   }
   return shiftPositive(y, n, 0, rho, out);
 }
+
+/** keepAtLeast moving the i32 indices idx along with the values; returns how many are kept and leaves the largest value dropped in droppedMax. */
+let droppedMax: f64 = -Infinity;
+function keepAtLeastIndexed(w: usize, idx: usize, len: i32, t: f64): i32 {
+  let count = 0;
+  let dropped = -Infinity;
+  for (let i = 0; i < len; i++) {
+    const x = load<f64>(w + (<usize>i << 3));
+    const j = load<i32>(idx + (<usize>i << 2));
+    store<f64>(w + (<usize>count << 3), x);
+    store<i32>(idx + (<usize>count << 2), j);
+    const keep = x >= t;
+    if (!keep) dropped = max(dropped, x);
+    count += i32(keep);
+  }
+  droppedMax = dropped;
+  return count;
+}
+
+/**
+ * The sparse projection in one pass over y (n ≥ 1, a ≥ 0): the same τ as simplexThreshold (its stage 1
+ * and Newton's method, run on the same candidates in the same order, so the same bits), while stage 1
+ * also records each candidate's index in idx, the largest entry that never became a candidate, and
+ * whether y holds NaN/±Inf. The support can then only be among the candidates: every other entry was
+ * ≤ ρ ≤ τ when it was read. Returns k ≥ 0, the number of entries with (yᵢ − m) − (τ − m) > 0, whose
+ * indices it leaves in idx[0..k) (i32, in increasing order) and values in w[0..k) — simplexSupport's
+ * entries, bit for bit; −1 if y holds NaN/±Inf; −2 when this pass does not decide and the caller must
+ * take the general path: stage 1 holds more than 64 + i/8 candidates after i entries or more than
+ * 2·cap + 64 (a dense result, for which the general path is cheaper), k > cap, or an entry outside the
+ * final candidates rounds into the support (a tie with τ to the last bits; its largest value is checked). This
+ * saves the general path's second pass over y (simplexSupport), which took half the public call's kernel
+ * time for a sparse result. w: scratch for n f64 (not y), idx for n i32.
+ */
+export function simplexSparse(y: usize, n: i32, a: f64, w: usize, idx: usize, cap: i32): i32 {
+  let y0 = load<f64>(y);
+  store<f64>(w, y0);
+  store<i32>(idx, 0);
+  let badS = y0 - y0;
+  let bad = v128.splat<i64>(0);
+  let lowV = f64x2.splat(-Infinity); // max over the skipped blocks
+  let low = -Infinity; // max over the other entries read and not kept
+  let vs = 0;
+  let ve = 1;
+  let rho = y0 - a;
+  let i = 1;
+  while (i < n) {
+    const end = min(i + 4, n);
+    if (end - i == 4) {
+      const r = f64x2.splat(rho);
+      const p = y + (<usize>i << 3);
+      const x0 = v128.load(p);
+      const x1 = v128.load(p, 16);
+      if (!v128.any_true(v128.or(f64x2.gt(x0, r), f64x2.gt(x1, r)))) {
+        bad = v128.or(bad, v128.or(f64x2.sub(x0, x0), f64x2.sub(x1, x1)));
+        lowV = f64x2.pmax(lowV, f64x2.pmax(x0, x1));
+        i = end;
+        continue;
+      }
+    }
+    // Candidates piling up (more than 64 plus one in eight entries read, or than a support of at most
+    // cap entries plausibly needs): a dense result, for which the general path is the cheaper one.
+    if (ve > 64 + (i >> 3) || ve > 2 * cap + 64) return -2;
+    for (; i < end; i++) {
+      const yi = load<f64>(y + (<usize>i << 3));
+      badS += yi - yi;
+      if (yi > rho) {
+        rho += (yi - rho) / <f64>(ve - vs + 1);
+        if (!(rho > yi - a)) {
+          vs = ve; // restart, as simplexThreshold
+          rho = yi - a;
+        }
+        store<f64>(w + (<usize>ve << 3), yi);
+        store<i32>(idx + (<usize>ve << 2), i);
+        ve++;
+      } else low = max(low, yi);
+    }
+  }
+  if (v128.any_true(bad) || badS != 0) return -1;
+  low = max(low, max(f64x2.extract_lane(lowV, 0), f64x2.extract_lane(lowV, 1)));
+  // Newton's method on the candidates alone (simplexThreshold's stage 2 with nothing left of y).
+  let wl = ve;
+  const m = maxOf(w, wl);
+  let lo = rho;
+  const first = sumAtLeast(w, wl, lo, m);
+  let count = atLeastCount;
+  let s = (first - a) / <f64>count;
+  while (true) {
+    if (count <= wl >> 2) {
+      wl = keepAtLeastIndexed(w, idx, wl, lo);
+      low = max(low, droppedMax);
+    }
+    const r = m + s;
+    const next = sumAtLeast(w, wl, r, m);
+    const kept = atLeastCount;
+    if (kept >= count || kept == 0) break;
+    lo = r;
+    count = kept;
+    s = (next - a) / <f64>count;
+  }
+  if ((low - m) - s > 0) return -2;
+  let k = 0;
+  for (let j = 0; j < wl; j++) {
+    const e = (load<f64>(w + (<usize>j << 3)) - m) - s;
+    if (e > 0) {
+      store<f64>(w + (<usize>k << 3), e);
+      store<i32>(idx + (<usize>k << 2), load<i32>(idx + (<usize>j << 2)));
+      k++;
+    }
+  }
+  return k <= cap ? k : -2;
+}

@@ -42,27 +42,24 @@ export function projectSimplex(v: VectorInput, radius = 1, out?: Float64Array | 
     const y = place(s, v, n);
     // Scratch for the candidate set: it may share the output's memory unless that is y itself.
     const w = out instanceof F64Buffer && out.ptr !== y.ptr ? out.ptr : s.f64(n);
-    const shift = s.x.simplexThreshold(y.ptr, n, radius, w);
-    const info = f64View(s.x, w, Math.min(n, 2));
-    const m = info[0]!;
-    const size = n > 1 ? info[1]! : 1; // the support's size as the kernel found it (± ties at τ)
-    const cap = n >> 3;
-    if (!(out instanceof F64Buffer) && size <= cap) {
-      // A sparse result (the usual case) is scattered into a zeroed array: cheaper than a dense
-      // final pass plus a copy of n entries out of WASM memory. The indices reuse the scratch.
-      const count = s.x.simplexSupport(y.ptr, n, m, shift, w, cap);
-      if (count < 0) throwNonFinite(fn, 'v', v);
-      if (count <= cap) {
+    if (!(out instanceof F64Buffer)) {
+      // A sparse result (the usual case) in one pass over y: the support's indices and entries come
+      // from the kernel's candidates and are scattered into a zeroed array, instead of a second pass
+      // over y or a dense final pass plus a copy of n entries out of WASM memory. -2: not decided
+      // there (a dense result, or a tie with τ to the last bits), so the general path below runs.
+      const idx = s.bytes(4 * n);
+      const count = s.x.simplexSparse(y.ptr, n, radius, w, idx, n >> 3);
+      if (count === -1) throwNonFinite(fn, 'v', v);
+      if (count >= 0) {
         const result = out ? out.fill(0) : new Float64Array(n);
-        const idx = new Int32Array(s.x.memory.buffer, w, count);
-        const yv = f64View(s.x, y.ptr, n);
-        for (let j = 0; j < count; j++) {
-          const i = idx[j]!;
-          result[i] = yv[i]! - m - shift; // the same IEEE operations as the kernel's (yᵢ − m) − s
-        }
+        const at = new Int32Array(s.x.memory.buffer, idx, count);
+        const value = f64View(s.x, w, count);
+        for (let j = 0; j < count; j++) result[at[j]!] = value[j]!;
         return result;
       }
     }
+    const shift = s.x.simplexThreshold(y.ptr, n, radius, w);
+    const m = f64View(s.x, w, 1)[0]!;
     const target = outputSlot(s, v, out, y);
     if (s.x.shiftPositive(y.ptr, n, m, shift, target) !== 0) throwNonFinite(fn, 'v', v);
     return copyResult(s, out, target, n);
