@@ -8,6 +8,8 @@
  *           error, against the soft-threshold at 1 and the MMSE by numerical integration:
  *           node scripts/sparse.mjs lpn-toy [--n 100000] [--epochs 2] [--ylaw uniform --yrange 5]
  *           [--draws 128 --stratified yes] [--seed 1] [--file sparse-lpn-toy.json]
+ *   lpn-optimum — the exact per-y minimiser of the expected proximal-matching loss for each γ, and the
+ *           ICNN's least-squares fit to the soft-threshold (capacity): node scripts/sparse.mjs lpn-optimum
  *   lpn-image — a patch LPN trained on two photographs, used as the prox of the regulariser in admm to
  *           denoise a third, against 2-D TV at the same noise: node scripts/sparse.mjs lpn-image [--sigma 25]
  *
@@ -218,6 +220,66 @@ if (mode === 'lpn-toy') {
   freeLpn(l2);
 }
 
+if (mode === 'lpn-optimum') {
+  // Diagnostics of the LPN toy, no training data involved:
+  // - the exact per-y minimiser of the expected proximal-matching loss E[1 − exp(−(f − x)²/γ²) | y], by
+  //   1-D quadrature on the exact posterior p(x | y) ∝ e^{−|x| − (x − y)²/2} and a grid + golden-section
+  //   search over f, for each γ: how far the loss's own optimum is from the soft-threshold (the MAP);
+  // - capacity: the same ICNN (64–64, input scale 5, odd) fitted by least squares to the soft-threshold
+  //   itself on a fine grid of y (no noise): how close the architecture can get to the target at all.
+  const gammas = opt('gammas', '0.5,0.25,0.15,0.1,0.07,0.05').split(',').map(Number);
+  const ys = Array.from({ length: 81 }, (_, i) => i * 0.05); // f is odd: y ≥ 0 suffices
+  const risk = (f: number, y: number, g: number): number => {
+    // ∫ exp(−(f − x)²/γ²) p̃(x | y) dx over f ± 8γ (Simpson, 2000 intervals); larger is better
+    const lo = f - 8 * g;
+    const h = (16 * g) / 2000;
+    let s = 0;
+    for (let i = 0; i <= 2000; i++) {
+      const x = lo + i * h;
+      s += (i === 0 || i === 2000 ? 1 : i % 2 ? 4 : 2) * Math.exp(-(((f - x) / g) ** 2) - Math.abs(x) - 0.5 * (x - y) ** 2);
+    }
+    return s;
+  };
+  const argmin = (y: number, g: number): number => {
+    let best = -1;
+    let bf = 0;
+    for (let f = Math.min(0, y - 1.5); f <= Math.max(y, 0) + 1e-9; f += 0.005) {
+      const r = risk(f, y, g);
+      if (r > best) [best, bf] = [r, f];
+    }
+    let [a, b] = [bf - 0.005, bf + 0.005];
+    for (let k = 0; k < 40; k++) {
+      const m1 = a + (b - a) / 3;
+      const m2 = b - (b - a) / 3;
+      if (risk(m1, y, g) > risk(m2, y, g)) b = m2;
+      else a = m1;
+    }
+    return (a + b) / 2;
+  };
+  const optimum = gammas.map((g) => {
+    const gap = ys.map((y) => argmin(y, g) - softThreshold1(y));
+    const worst = gap.reduce((k, v, i) => (Math.abs(v) > Math.abs(gap[k]!) ? i : k), 0);
+    const at = (y: number) => gap[Math.round(y / 0.05)]!;
+    const row = { gamma: g, maxGap: Math.abs(gap[worst]!), at: ys[worst], gapAt: { 0.5: at(0.5), 1: at(1), 1.2: at(1.2), 1.5: at(1.5), 2: at(2), 3: at(3), 4: at(4) } };
+    console.log(JSON.stringify(row));
+    return row;
+  });
+  const n = 20000;
+  const Y = Float64Array.from({ length: n }, (_, i) => -5 + (10 * (i + 0.5)) / n);
+  const X = Y.map(softThreshold1);
+  const net = initLpn(1, [64, 64], 1, 1e-3, true, 5, Y.filter((_, i) => i % 20 === 0));
+  const grid = Float64Array.from({ length: 161 }, (_, i) => -4 + i * 0.05);
+  const capacity: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    trainLpn(net, X, Y, { loss: 'l2', epochs: 10, learningRate: 1e-2 * 0.3 ** k, batchSize: 256, seed: k });
+    capacity.push(Math.max(...Array.from(lpnApply(net, grid), (v, i) => Math.abs(v - softThreshold1(grid[i]!)))));
+    console.log(`capacity stage ${k}: max |f − soft-threshold| on [−4, 4] = ${capacity[k]!.toFixed(4)}`);
+  }
+  freeLpn(net);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'sparse-lpn-optimum.json'), JSON.stringify({ command: `node scripts/sparse.mjs ${argv.join(' ')}`, optimum, capacity }, null, 1));
+}
+
 if (mode === 'lpn-image') {
   // A patch LPN trained on two photographs (grey levels / 255) with Gaussian noise, then used as the prox
   // of the regulariser inside proxkit's admm on a third photograph, against 2-D TV denoising at the same noise.
@@ -370,14 +432,19 @@ if (mode === 'figures') {
   }
   if (existsSync(join(outDir, 'sparse-lpn-toy.json'))) {
     const j = read('sparse-lpn-toy.json');
+    // further seeds of the same command, when recorded (sparse-lpn-toy-seed2.json, …): their proximal-matching curves
+    const more = [2, 3, 4, 5].filter((k) => existsSync(join(outDir, `sparse-lpn-toy-seed${k}.json`))).map((k) => read(`sparse-lpn-toy-seed${k}.json`));
+    const drawsNote = j.draws > 1 ? ` Each y (uniform on [−${j.yrange}, ${j.yrange}]) was trained with ${j.draws} draws of x${j.stratified ? ' at stratified quantiles' : ''} of its exact posterior.` : '';
+    const seedsNote = more.length > 0 ? ` Other seeds: ${more.map((m) => `${m.pmVsSoftThreshold.toFixed(3)} (seed ${m.seed})`).join(', ')} from the soft-threshold; squared error ${more.map((m) => m.l2VsMmse.toFixed(3)).join(', ')} from the MMSE.` : '';
     writeFileSync(join(outDir, 'sparse-lpn-toy.svg'), lineFigure({
       title: 'Learned proximal networks on x ~ Laplace(1), y = x + N(0, 1)',
       panels: [{
         x: { label: 'noisy input y' }, y: { label: 'f(y)' },
         series: [
           { name: 'soft-threshold at 1 (MAP)', x: j.grid, y: j.softThreshold },
-          { name: 'LPN, proximal matching', x: j.grid, y: j.pm },
-          ...(j.pmAverage ? [{ name: `LPN, proximal matching, mean of the last ${j.average} stages`, x: j.grid, y: j.pmAverage }] : []),
+          { name: `LPN, proximal matching${more.length > 0 ? `, seed ${j.seed}` : ''}`, x: j.grid, y: j.pm },
+          ...more.map((m) => ({ name: `LPN, proximal matching, seed ${m.seed}`, x: m.grid, y: m.pm })),
+          ...(j.pmAverage && more.length === 0 ? [{ name: `LPN, proximal matching, mean of the last ${j.average} stages`, x: j.grid, y: j.pmAverage }] : []),
           { name: 'E[x | y] (MMSE, numerical integration)', x: j.grid, y: j.mmse },
           { name: 'LPN, squared error', x: j.grid, y: j.l2 },
         ],
@@ -386,8 +453,8 @@ if (mode === 'figures') {
       plotHeight: 320,
       caption: `Both networks are f = ∇ψ with ψ input-convex (so f is a proximal operator). Max |f − soft-threshold| on [−4, 4]: ` +
         `${j.pmVsSoftThreshold.toFixed(3)} for proximal matching (γ down to ${j.gammas[j.gammas.length - 1]})` +
-        `${j.pmAverage ? `, ${j.pmAverageVsSoftThreshold.toFixed(3)} for the mean of its last ${j.average} stages (itself an LPN: ψ = mean of the ψ's)` : ''}; max |f − MMSE|: ${j.l2VsMmse.toFixed(3)} for the ` +
-        `squared-error network (${j.pmVsMmse.toFixed(3)} for proximal matching, ${j.l2VsSoftThreshold.toFixed(3)} from the squared-error network to the soft-threshold).`,
+        `${j.pmAverage && more.length === 0 ? `, ${j.pmAverageVsSoftThreshold.toFixed(3)} for the mean of its last ${j.average} stages (itself an LPN: ψ = mean of the ψ's)` : ''}; max |f − MMSE|: ${j.l2VsMmse.toFixed(3)} for the ` +
+        `squared-error network (${j.pmVsMmse.toFixed(3)} for proximal matching, ${j.l2VsSoftThreshold.toFixed(3)} from the squared-error network to the soft-threshold).${drawsNote}${seedsNote}`,
     }));
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Demo section `sparse`: the bars test. Binary sparse coding learns the bars from linearly superposed
  * images; the learned fields are matched to the true bars and drawn next to them.
- * (Learned proximal networks are internal to the package, and dist/cli.js may only use the public
- * API, so their experiment runs from scripts/sparse.mjs: docs/experiments/sparse-lpn.md.)
+ * (Learned proximal networks are not in the demo: training one to the soft-threshold takes minutes,
+ * see scripts/sparse.mjs lpn-toy and docs/experiments/sparse-lpn.md.)
  */
 import { barsTest, binarySparseCoding, matchFields, rng, type SparseCodingResult } from '../index.js';
 import { imageFigure, type ImagePanel } from '../plot/svg.js';
