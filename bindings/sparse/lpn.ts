@@ -151,6 +151,27 @@ export interface TrainLpnOptions {
   draws?: number;
 }
 
+/**
+ * The regulariser an LPN is the prox of, at the points it reaches: f = ∇ψ is the prox of R with
+ * R(f(y)) = ⟨y, f(y)⟩ − ½‖f(y)‖² − ψ(y) (up to one additive constant), since f(y) minimises
+ * ½‖x − y‖² + R(x) exactly when y ∈ x + ∂R(x), i.e. when R(x) + ½‖x‖² is the convex conjugate of ψ
+ * at x = ∇ψ(y) (Fenchel–Young with equality). Returns f(y) and R(f(y)) for each row of Y.
+ */
+export function lpnRegulariser(net: Lpn, Y: Float64Array): { x: Float64Array; R: Float64Array } {
+  const d = net.dim;
+  const n = Y.length / d;
+  const x = lpnApply(net, Y);
+  const R = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const psi = nn.scope(() => psiSum(net.icnn, net.alpha, nn.tensor(Y.subarray(r * d, (r + 1) * d), { shape: [1, d] }), net.symmetric, net.inputScale, net.outputScale, net.centre === true).item());
+    let yx = 0;
+    let xx = 0;
+    for (let i = 0; i < d; i++) [yx, xx] = [yx + Y[r * d + i]! * x[r * d + i]!, xx + x[r * d + i]! * x[r * d + i]!];
+    R[r] = yx - 0.5 * xx - psi;
+  }
+  return { x, R };
+}
+
 /** Trains f = ∇ψ on pairs (X clean, Y noisy), rows of `net.dim`, in place. Returns the mean loss of the last epoch of each stage. */
 export function trainLpn(net: Lpn, X: Float64Array, Y: Float64Array, o: TrainLpnOptions): number[] {
   const d = net.dim;
