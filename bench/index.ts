@@ -20,6 +20,7 @@ import { benchFistaLasso } from './prox/algorithms.js';
 import { benchIndPsd } from './prox/cones.js';
 import { benchCvar, benchProjectCvarSet, benchSplEpoch } from './cvar/cvar.js';
 import { benchCvarQpIteration } from './cvar/qp.js';
+import { benchCvarQpSolve } from './cvar/qp-scaling.js';
 import { benchModeGram, benchSelectCoreShape, benchSymmetricEigen } from './tucker/tucker.js';
 import { benchCpAls } from './tucker/cp.js';
 import { benchSvd } from './linalg/svd.js';
@@ -106,6 +107,7 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
   { name: 'projectCvarSet', aliases: ['cvar-projection'], run: benchProjectCvarSet },
   { name: 'splPlusEpoch', aliases: ['spl', 'cvar-epoch'], run: benchSplEpoch }, // n = 1e3: breast cancer (569 × 30); 1e5, 1e6: synthetic (see bench/cvar/cvar.ts)
   { name: 'cvarQpIteration', aliases: ['cvar', 'cvar-qp', 'admm'], run: benchCvarQpIteration }, // one cvarQp iteration's passes over A and the projection, 50 / 5000 / 50000 scenarios × 20 assets (see bench/cvar/qp.ts)
+  { name: 'cvarQpSolve', aliases: ['cvar', 'cvar-qp', 'admm', 'scaling'], run: benchCvarQpSolve }, // a whole cvarQp solve, 50 / 5000 / 50000 scenarios × 20 assets, Cholesky vs CG x-step (see bench/cvar/qp-scaling.ts)
   { name: 'modeGram', aliases: ['tucker', 'gram'], run: benchModeGram }, // n = 1e3: 10³, 1e5: 40×50×50, 1e6: 100³ (see bench/tucker/tucker.ts)
   { name: 'symmetricEigen', aliases: ['tucker', 'eigen', 'linalg'], run: benchSymmetricEigen }, // order 64, 128, 512 for n = 1e3, 1e5, 1e6
   { name: 'selectCoreShape', aliases: ['tucker', 'core-shape', 'dp'], run: benchSelectCoreShape }, // 8×10×12, 20×30×40, 40×50×60 planted rank

@@ -9,7 +9,7 @@ import { common, root } from '../../scripts/esbuild-options.mjs';
 const [name, ...rest] = process.argv.slice(2);
 const entry = join(root, 'bench/cvar', `${name}.ts`);
 if (!name || !existsSync(entry)) {
-  process.stderr.write('usage: node bench/cvar/run.mjs projection-scaling|averaging-table|qp-vs-lifted [options]\n');
+  process.stderr.write('usage: node bench/cvar/run.mjs projection-scaling|averaging-table|qp-vs-lifted|qp-cg [options]\n');
   process.exit(2);
 }
 const outfile = join(root, `build/cvar-${name}.mjs`);
