@@ -56,8 +56,9 @@ export interface TrainLearnedProxOptions {
    */
   loss?: 'pm' | 'l2' | 'l1';
   /**
-   * γ of the proximal-matching stages, in units of the noise's scale per coordinate (the loss divides
-   * by d·γ²), largest first (default [0.5, 0.25, 0.15, 0.1, 0.07, 0.07]). Ignored for 'l2' and 'l1'.
+   * γ of the proximal-matching stages, largest first. The loss divides ‖f(y) − x‖² by d·γ², so γ is a
+   * root-mean-square distance per coordinate, in the units of x (default [0.5, 0.25, 0.15, 0.1, 0.07,
+   * 0.07], chosen for noise of standard deviation 1). Ignored for 'l2' and 'l1'.
    */
   gammas?: readonly number[];
   /** With 'pm': one stage of the absolute error before the γ stages, so f starts near the posterior median (default true). */
