@@ -701,8 +701,12 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * about 1e-6 relative of f64). The rows of K are swept in blocks of 32 that serve a group of problems while
  * they are in cache, so K is read from memory once per group instead of once per problem. A problem that
  * under/overflows falls back to the f64 log domain, as sinkhorn does. It pays where K is large (16 problems
- * of n = 1024: 1.4× the f64 batch for a whole call); for small problems whose K stays in L1 (n = 32) it
- * is slower than the f64 batch (about 0.8×), which shares each load of K between two problems.
+ * of n = 1024: 1.4× the f64 batch for a whole call); for small problems (n = 32) it is slower than the f64
+ * batch (about 0.8×): K (4 KiB) sits in L1, so halving its bytes saves nothing, and each problem's
+ * iteration is dominated by work that f32 does not shrink (2(n + m) f64 divisions, rounding u and v to
+ * f32, widening each row's lane sums and each block's column sums to f64). Pairing problems to share
+ * K's loads, as the f64 batch does, made the f32 step only 1.18× faster in a prototype, still about 0.9×
+ * the f64 batch, so the f32 batch runs one problem at a time per block of rows.
  *
  * @param as  source histograms (each as `a` of sinkhorn, all of length n).
  * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
