@@ -29,7 +29,7 @@ import boatsPgm from '../data/images/nagasaki-boats-256.pgm';
 import canyonPpm from '../data/images/black-canyon-rgb-128.ppm';
 import alpinePpm from '../data/images/french-alpine-landscape-rgb-128.ppm';
 import { digitsData } from '../bindings/demo/bounds.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, lpnApply, patchProx, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, lpnApply, lpnRegulariser, patchProx, softThreshold1, trainLpn } from '../bindings/sparse/lpn.js';
 import { seededRng } from '../bindings/rng.js';
 import { accuracyOf, cloneMaskedMlp, fitMaskedMlp, freeMaskedMlp, freeze24, initMaskedMlp, isExactly24, share24 } from '../bindings/sparse/masks.js';
 
@@ -203,6 +203,17 @@ if (mode === 'lpn-toy') {
   }
   const fPm = lpnApply(pm, grid);
   const fL2 = lpnApply(l2, grid);
+  // the regulariser each network is the prox of, R(f(y)) = y·f(y) − ½f(y)² − ψ(y), shifted so that R = 0
+  // where f is nearest 0; for the MAP denoiser of Laplace(1) it is |x| (+ a constant)
+  const implied = (net: typeof pm) => {
+    const { x, R } = lpnRegulariser(net, grid);
+    const k0 = x.reduce((k, v, i) => (Math.abs(v) < Math.abs(x[k]!) ? i : k), 0);
+    const Rs = Array.from(R, (v) => v - R[k0]!);
+    const vsAbs = Math.max(...Rs.map((v, i) => (Math.abs(x[i]!) <= 3 ? Math.abs(v - Math.abs(x[i]!)) : 0)));
+    return { x: Array.from(x), R: Rs, vsAbs };
+  };
+  const regPm = implied(pm);
+  const regL2 = implied(l2);
   // snapshot average: the mean of f over the networks after the last `average` stages. A mean of gradients of
   // convex functions is the gradient of their (convex) mean, so the average is itself an LPN (ψ = mean ψ_k).
   const average = Math.min(Number(opt('average', '3')), snapshots.length);
@@ -210,10 +221,12 @@ if (mode === 'lpn-toy') {
   const res = {
     command: `node scripts/sparse.mjs ${argv.join(' ')}`, seed, n, draws, stratified, keep, ylaw, yrange, epochs, hidden, lr, decay, batchSize, gammas, inputScale, seconds: (Date.now() - t0) / 1000,
     pmVsSoftThreshold: maxAbs(fPm, st), pmVsMmse: maxAbs(fPm, mmse), average, pmAverageVsSoftThreshold: maxAbs(fAvg, st), pmAverageVsMmse: maxAbs(fAvg, mmse), l2VsMmse: maxAbs(fL2, mmse), l2VsSoftThreshold: maxAbs(fL2, st),
+    pmRegulariserVsAbs: regPm.vsAbs, l2RegulariserVsAbs: regL2.vsAbs,
     stages, l2Stages,
+    pmRegulariser: { x: regPm.x, R: regPm.R }, l2Regulariser: { x: regL2.x, R: regL2.R },
     grid: Array.from(grid), pm: Array.from(fPm), pmAverage: Array.from(fAvg), l2: Array.from(fL2), softThreshold: st, mmse,
   };
-  console.log(JSON.stringify({ ...res, grid: undefined, pm: undefined, pmAverage: undefined, l2: undefined, softThreshold: undefined, mmse: undefined, stages: undefined, l2Stages: undefined }));
+  console.log(JSON.stringify({ ...res, grid: undefined, pm: undefined, pmAverage: undefined, l2: undefined, softThreshold: undefined, mmse: undefined, stages: undefined, l2Stages: undefined, pmRegulariser: undefined, l2Regulariser: undefined }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, opt('file', 'sparse-lpn-toy.json')), JSON.stringify(res, null, 1));
   freeLpn(pm);
@@ -436,6 +449,7 @@ if (mode === 'figures') {
     const more = [2, 3, 4, 5].filter((k) => existsSync(join(outDir, `sparse-lpn-toy-seed${k}.json`))).map((k) => read(`sparse-lpn-toy-seed${k}.json`));
     const drawsNote = j.draws > 1 ? ` Each y (uniform on [−${j.yrange}, ${j.yrange}]) was trained with ${j.draws} draws of x${j.stratified ? ' at stratified quantiles' : ''} of its exact posterior.` : '';
     const seedsNote = more.length > 0 ? ` Other seeds: ${more.map((m) => `${m.pmVsSoftThreshold.toFixed(3)} (seed ${m.seed})`).join(', ')} from the soft-threshold; squared error ${more.map((m) => m.l2VsMmse.toFixed(3)).join(', ')} from the MMSE.` : '';
+    const regNote = j.pmRegulariser ? ` Lower panel: the regulariser each network is the prox of, R(f(y)) = y·f(y) − ½f(y)² − ψ(y), shifted to 0 at x = 0; max |R(x) − |x|| for |x| ≤ 3: ${j.pmRegulariserVsAbs.toFixed(3)} (proximal matching), ${j.l2RegulariserVsAbs.toFixed(3)} (squared error).` : '';
     writeFileSync(join(outDir, 'sparse-lpn-toy.svg'), lineFigure({
       title: 'Learned proximal networks on x ~ Laplace(1), y = x + N(0, 1)',
       panels: [{
@@ -448,13 +462,20 @@ if (mode === 'figures') {
           { name: 'E[x | y] (MMSE, numerical integration)', x: j.grid, y: j.mmse },
           { name: 'LPN, squared error', x: j.grid, y: j.l2 },
         ],
-      }],
+      }, ...(j.pmRegulariser ? [{
+        x: { label: 'x = f(y)' }, y: { label: 'implied regulariser R(x)' },
+        series: [
+          { name: '|x| (−log of the Laplace(1) density, up to a constant)', x: j.pmRegulariser.x, y: j.pmRegulariser.x.map(Math.abs) },
+          { name: `R of the proximal-matching LPN${more.length > 0 ? `, seed ${j.seed}` : ''}`, x: j.pmRegulariser.x, y: j.pmRegulariser.R },
+          { name: 'R of the squared-error LPN', x: j.l2Regulariser.x, y: j.l2Regulariser.R },
+        ],
+      }] : [])],
       width: 640,
       plotHeight: 320,
       caption: `Both networks are f = ∇ψ with ψ input-convex (so f is a proximal operator). Max |f − soft-threshold| on [−4, 4]: ` +
         `${j.pmVsSoftThreshold.toFixed(3)} for proximal matching (γ down to ${j.gammas[j.gammas.length - 1]})` +
         `${j.pmAverage && more.length === 0 ? `, ${j.pmAverageVsSoftThreshold.toFixed(3)} for the mean of its last ${j.average} stages (itself an LPN: ψ = mean of the ψ's)` : ''}; max |f − MMSE|: ${j.l2VsMmse.toFixed(3)} for the ` +
-        `squared-error network (${j.pmVsMmse.toFixed(3)} for proximal matching, ${j.l2VsSoftThreshold.toFixed(3)} from the squared-error network to the soft-threshold).${drawsNote}${seedsNote}`,
+        `squared-error network (${j.pmVsMmse.toFixed(3)} for proximal matching, ${j.l2VsSoftThreshold.toFixed(3)} from the squared-error network to the soft-threshold).${drawsNote}${seedsNote}${regNote}`,
     }));
   }
 }
