@@ -1,5 +1,6 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
 import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import { mathWasm } from '../runtime/math.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
@@ -378,7 +379,8 @@ function gwSettings(fn: string, o: GromovOptions): { loss: 'square' | 'kl'; maxI
  * (Gram–Schmidt after each product with B). Only a starting point is built from it, so a loose
  * tolerance and a fixed iteration cap suffice; everything is deterministic.
  */
-function mdsEmbedding(C: Float64Array, n: number, k: number): Float64Array {
+function mdsEmbedding(fn: string, C: Float64Array, n: number, k: number): Float64Array {
+  const { mathCos } = mathWasm(fn);
   const B = new Float64Array(n * n);
   const row = new Float64Array(n);
   let all = 0;
@@ -391,7 +393,7 @@ function mdsEmbedding(C: Float64Array, n: number, k: number): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B[i * n + j] = -0.5 * (B[i * n + j]! - row[i]! - row[j]! + all);
   // V: k orthonormal columns, stored column after column; a fixed, generic start.
   let V = new Float64Array(n * k);
-  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) V[c * n + i] = Math.cos(0.7 * (i + 1) * (c + 1)) + 0.1 * c;
+  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) V[c * n + i] = mathCos(0.7 * (i + 1) * (c + 1)) + 0.1 * c;
   const orthonormalise = (W: Float64Array): void => {
     for (let c = 0; c < k; c++) {
       const w = W.subarray(c * n, (c + 1) * n);
@@ -439,9 +441,9 @@ function mdsEmbedding(C: Float64Array, n: number, k: number): Float64Array {
 }
 
 /** The 2^k spectral starting couplings (see {@link GromovOptions.spectral}). */
-function spectralStarts(g: GwProblem, k: number): Float64Array[] {
+function spectralStarts(fn: string, g: GwProblem, k: number): Float64Array[] {
   const { n, m } = g;
-  const E1 = mdsEmbedding(g.C1, n, k), E2 = mdsEmbedding(g.C2, m, k);
+  const E1 = mdsEmbedding(fn, g.C1, n, k), E2 = mdsEmbedding(fn, g.C2, m, k);
   const out: Float64Array[] = [];
   for (let flips = 0; flips < 1 << k; flips++) {
     const M = new Float64Array(n * m);
@@ -468,7 +470,7 @@ function solveGw(fn: string, M: Float64Array | null, alpha: number, C1: MatrixIn
   else if (typeof init === 'string') throw parameterError(fn, 'options.init', "'product' or an n × m coupling", init);
   else first = readCoupling(fn, init, n, m);
   const R = s.restarts > 0 ? seededRng(fn, s.seed, 'options.seed') : null;
-  const spectral = s.spectral > 0 ? spectralStarts(g, s.spectral) : [];
+  const spectral = s.spectral > 0 ? spectralStarts(fn, g, s.spectral) : [];
   let best: Run | null = null;
   let bestStart = 0;
   const startValues: number[] = [];

@@ -30,7 +30,6 @@ const NOT_SCANNED: { path: string; why: string }[] = [
   { path: 'bindings/forecast', why: 'kernel regression (regression.ts) still calls Math.exp/log; to be routed' },
   { path: 'bindings/sparse', why: 'Laplace sampling and learning-rate decay still call Math.exp/log and **; to be routed' },
   { path: 'bindings/cvar', why: 'the sweep and QP code still call Math.log10/log/exp; to be routed' },
-  { path: 'bindings/ot/gromov.ts', why: 'the spectral start vectors still call Math.cos; to be routed' },
 ];
 
 /** Reviewed uses in scanned files: file, the exact matched text, and why it is harmless. */
