@@ -21,7 +21,7 @@
 // No allocation, no state, no throw. Kernels reading user data return 1 when it is not finite.
 
 // @ts-ignore: decorator
-@inline const KV_BLOCK = 128;
+@inline export const KV_BLOCK = 128;
 // @ts-ignore: decorator
 @inline export const KTU_BLOCK = 32;
 
@@ -32,7 +32,7 @@
   store<f64>(p + (<usize>i << 3), x);
 }
 /** Lanes 0, 1 of an f32x4 as f64x2 plus lanes 2, 3 as f64x2 (exact). */
-@inline function widenSum(a: v128): v128 {
+@inline export function widenSum(a: v128): v128 {
   return f64x2.add(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 2, 3)));
 }
 /** dst[k] = fl32(src[k]) for k < len, four at a time. */
@@ -117,7 +117,7 @@ export function otGibbsF32x4(M: usize, len: i32, reg: f64, K: usize): i32 {
 }
 
 /** Sum of row `row` (f32, m columns) times vf over columns [j, m) with j a multiple of 8, blockwise as documented. */
-@inline function rowTail(row: usize, vf: usize, v: usize, j: i32, m: i32): f64 {
+@inline export function rowTail(row: usize, vf: usize, v: usize, j: i32, m: i32): f64 {
   const m4 = m & ~3;
   let t = 0.0;
   if (j < m4) {

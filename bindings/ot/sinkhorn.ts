@@ -701,12 +701,12 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * about 1e-6 relative of f64). The rows of K are swept in blocks of 32 that serve a group of problems while
  * they are in cache, so K is read from memory once per group instead of once per problem. A problem that
  * under/overflows falls back to the f64 log domain, as sinkhorn does. It pays where K is large (16 problems
- * of n = 1024: 1.4× the f64 batch for a whole call); for small problems (n = 32) it is slower than the f64
- * batch (about 0.8×): K (4 KiB) sits in L1, so halving its bytes saves nothing, and each problem's
- * iteration is dominated by work that f32 does not shrink (2(n + m) f64 divisions, rounding u and v to
- * f32, widening each row's lane sums and each block's column sums to f64). Pairing problems to share
- * K's loads, as the f64 batch does, made the f32 step only 1.18× faster in a prototype, still about 0.9×
- * the f64 batch, so the f32 batch runs one problem at a time per block of rows.
+ * of n = 1024: about 1.7× the f64 batch for a whole call). Problems go through each block of rows two at
+ * a time, so that each load of K serves both (the same operations per problem: the same bits). For small
+ * problems (n = 32) it stays slower than the f64 batch (about 0.86×): K (4 KiB) sits in L1, so halving
+ * its bytes saves nothing, and each problem's iteration is dominated by work that f32 does not shrink
+ * (2(n + m) f64 divisions, rounding u and v to f32, widening each row's lane sums and each block's column
+ * sums to f64); pairing problems made that step 1.12× faster, not enough to overtake f64.
  *
  * @param as  source histograms (each as `a` of sinkhorn, all of length n).
  * @param bs  target histograms (each as `b`, all of length m), as many as `as`.
@@ -830,8 +830,9 @@ function runScalingBatch(s: Scope, ps: Problem[], pM: number): (Run | null)[] {
   const flags = s.bytes(4 * B);
   const out = s.f64(nm);
   if ((f32 ? x.otGibbsF32x4(pM, nm, reg, K) : x.otGibbs(pM, nm, reg, K)) !== 0) throwNonFinite(s.fn, 'M', ps[0]!.M);
-  // f32: fl32(u) of a row block, the block's column sums and fl32(v) of every problem (otBatchStepF32x4).
-  const scratch = f32 ? s.bytes(4 * (n + m + B * m)) : 0;
+  // f32: fl32(u) of a row block and the block's column sums for the two problems of a pair, and fl32(v)
+  // of every problem (otBatchStepF32x4).
+  const scratch = f32 ? s.bytes(4 * (2 * n + 2 * m + B * m)) : 0;
   placeHistograms(x, ps, A, Bm);
   f64View(x, U, B * n).fill(1 / n);
   f64View(x, V, B * m).fill(1 / m);
