@@ -9,7 +9,7 @@ import type { ProxOperator } from '../prox/operator.js';
 import { readFinite } from '../prox/operators/define.js';
 import type { F64Buffer, VectorInput } from '../runtime/memory.js';
 import { finiteCopy } from './util.js';
-import { freeLpn, initLpn, lpnApply, patchProx, trainLpn, type Lpn } from './lpn.js';
+import { freeLpn, initLpn, lpnApply, lpnRegulariserAt, patchProx, trainLpn, type Lpn } from './lpn.js';
 
 /**
  * A trained learned proximal network f = ∇ψ on ℝᵈ (from {@link trainLearnedProx}). Its weights live
@@ -187,7 +187,9 @@ export interface LearnedProxOptions {
  * entries of v (for d = 1 entrywise); that is exactly the prox of Σ R(blocks) for the R f is the prox
  * of. With `image`, f runs on every patch and the overlaps are averaged (the usual plug-and-play
  * denoiser, not itself the prox of a known function). The step t is ignored: the network was trained
- * for one noise level. `value` is NaN (R is not evaluated), so an algorithm's reported objective is NaN.
+ * for one noise level. For d = 1, `value(x)` is Σᵢ R(xᵢ) with the implied regulariser
+ * R(x) = max_y (x·y − ψ(y)) − ½x² (the y with f(y) = x found by bisection), fixed up to its constant
+ * by R(f(0)) = 0; for d > 1 and for images it is NaN, so an algorithm's reported objective is NaN.
  *
  * @param network - A network from {@link trainLearnedProx}.
  * @throws ParameterError for bad options or a patch size that does not match the network's d.
@@ -216,7 +218,14 @@ export function learnedProx(network: LearnedProxNetwork, options?: LearnedProxOp
   return {
     name: `learnedProx(ℝ^${d} blocks)`,
     properties: { convex: false, separable: d === 1, prox: 'closed-form', indicator: false },
-    value: () => NaN,
+    // for d = 1: Σᵢ R(vᵢ), R found by inverting f (bisection); for blocks of d > 1 inverting f would need
+    // a convex solve per block, which is not done
+    value: (v: VectorInput): number => {
+      lpnOf(fn, network);
+      const x = readFinite(fn, 'x', v);
+      if (d !== 1) return NaN;
+      return lpnRegulariserAt(net, x).reduce((a, r) => a + r, 0);
+    },
     prox(v: VectorInput, _t?: number, out?: Float64Array | F64Buffer): never {
       lpnOf(fn, network);
       const x = readFinite(fn, 'v', v);

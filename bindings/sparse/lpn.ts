@@ -172,6 +172,47 @@ export function lpnRegulariser(net: Lpn, Y: Float64Array): { x: Float64Array; R:
   return { x, R };
 }
 
+/**
+ * R(x) for a network on ℝ¹ at given points x (not outputs): y with f(y) = x is found by bisection
+ * (f is increasing, with slope ≥ α > 0), then R(x) = y·x − ½x² − ψ(y) as in {@link lpnRegulariser},
+ * shifted so that R(f(0)) = 0. Returns R for each entry of X.
+ */
+export function lpnRegulariserAt(net: Lpn, X: Float64Array): Float64Array {
+  if (net.dim !== 1) throw new ParameterError(`lpnRegulariserAt: the network must act on ℝ¹ (got dim ${net.dim})`);
+  const n = X.length;
+  const lo = X.map((x) => x - 4);
+  const hi = X.map((x) => x + 4);
+  // widen each bracket until f(lo) ≤ x ≤ f(hi) (f(y) − y is bounded for a trained net, so rarely needed)
+  for (let k = 0; k < 60; k++) {
+    const fl = lpnApply(net, lo);
+    const fh = lpnApply(net, hi);
+    let done = true;
+    for (let i = 0; i < n; i++) {
+      if (fl[i]! > X[i]!) [lo[i], done] = [X[i]! - 2 * (X[i]! - lo[i]!), false];
+      if (fh[i]! < X[i]!) [hi[i], done] = [X[i]! + 2 * (hi[i]! - X[i]!), false];
+    }
+    if (done) break;
+  }
+  for (let k = 0; k < 60; k++) {
+    const mid = lo.map((a, i) => 0.5 * (a + hi[i]!));
+    const fm = lpnApply(net, mid);
+    for (let i = 0; i < n; i++) {
+      if (fm[i]! < X[i]!) lo[i] = mid[i]!;
+      else hi[i] = mid[i]!;
+    }
+  }
+  const Y = lo.map((a, i) => 0.5 * (a + hi[i]!));
+  const { x, R } = lpnRegulariser(net, Float64Array.of(0, ...Y));
+  // R(x) = max_y y·x − ψ(y) − ½x² (the conjugate of ψ minus ½x²), attained at f(y) = x: evaluated at the
+  // bisection's y with the given x, y·x − ½x² − ψ(y), whose error is second order in y's error
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const fx = x[i + 1]!;
+    out[i] = R[i + 1]! + Y[i]! * (X[i]! - fx) - 0.5 * (X[i]! * X[i]! - fx * fx) - R[0]!;
+  }
+  return out;
+}
+
 /** Trains f = ∇ψ on pairs (X clean, Y noisy), rows of `net.dim`, in place. Returns the mean loss of the last epoch of each stage. */
 export function trainLpn(net: Lpn, X: Float64Array, Y: Float64Array, o: TrainLpnOptions): number[] {
   const d = net.dim;

@@ -53,10 +53,12 @@ describe('sparse: learned proximal networks, every bad argument gives a typed er
     const { network } = trainLearnedProx(Yl, Xl, { hidden: [2], epochs: 1, batchSize: 4, gammas: [0.5] });
     const img = [0.1, 0.4, -0.2, 0.9, 0.3, 0.5, 0, 1, 0.7];
     const same = (a: unknown, b: unknown) => expect((b as ProxOperator).prox(img)).toEqual((a as ProxOperator).prox(img));
-    // a huge image is only a promise: nothing is allocated until prox is called
+    // a huge image is only a promise: nothing is allocated until prox is called. The step t of prox is
+    // ignored (one noise level), so any value is accepted there.
     const problems = fuzzArguments('learnedProx', learnedProx, [network, { image: { rows: 3, cols: 3, patch: 1, stride: 2 } }], { optionalFrom: 1, same });
     const P = learnedProx(network);
     problems.push(...fuzzArguments('learnedProx', (v: unknown, t: unknown) => P.prox(v as never, t as never), [img, 1], { optionalFrom: 1, accept: ['arg1'] }));
+    problems.push(...fuzzArguments('learnedProx', (v: unknown) => P.value(v as never), [img.slice(0, 3)]));
     network.free();
     expect(problems).toEqual([]);
   });

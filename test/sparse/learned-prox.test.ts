@@ -33,7 +33,14 @@ describe('trainLearnedProx and learnedProx', () => {
     }
     const out = new Float64Array(grid.length);
     expect(P.prox(grid, 1, out)).toBe(out);
-    expect(Number.isNaN(P.value(grid))).toBe(true);
+    // value is Σ R(xᵢ) with R the regulariser f is the prox of: f(y₀) beats nearby points on ½(x − y₀)² + R(x)
+    expect(P.value(grid)).toBeCloseTo(Array.from(grid).reduce((a, x) => a + P.value([x]), 0), 8);
+    expect(Math.abs(P.value(P.prox([0]) as Float64Array))).toBeLessThan(1e-9);
+    for (const y0 of [-2, 0.7, 2.5]) {
+      const xs = (P.prox([y0]) as Float64Array)[0]!;
+      const obj = (x: number): number => 0.5 * (x - y0) ** 2 + P.value([x]);
+      for (const h of [-0.5, -0.2, -0.05, 0.05, 0.2, 0.5]) expect(obj(xs)).toBeLessThan(obj(xs + h));
+    }
     expect(() => P.prox(grid, 1, new Float64Array(3))).toThrow(ShapeError);
     network.free();
   });
@@ -64,6 +71,8 @@ describe('trainLearnedProx and learnedProx', () => {
     expect(r.x.every(Number.isFinite)).toBe(true);
     expect(() => learnedProx(network, { image: { rows, cols, patch: 3 } })).toThrow(ParameterError);
     expect(() => learnedProx(network).prox([1, 2, 3])).toThrow(ShapeError);
+    expect(Number.isNaN(D.value(img))).toBe(true);
+    expect(Number.isNaN(learnedProx(network).value([1, 2, 3, 4]))).toBe(true);
     const before = memoryStats().allocatedBytes;
     network.free();
     network.free();

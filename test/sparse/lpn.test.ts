@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, rng } from '../../bindings/index.js';
 import { ParameterError, ShapeError } from '../../bindings/runtime/errors.js';
-import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, laplacePosteriorQuantile, lpnApply, lpnRegulariser, patchProx, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
+import { freeLpn, imagePatches, initLpn, laplaceMmse, laplacePosteriorDraws, laplacePosteriorPairs, laplacePosteriorQuantile, lpnApply, lpnRegulariser, lpnRegulariserAt, patchProx, lpnDenoiseImage, softThreshold1, trainLpn } from '../../bindings/sparse/lpn.js';
 
 beforeAll(async () => {
   await init();
@@ -181,6 +181,35 @@ describe('learned proximal networks', () => {
       }
       freeLpn(net);
     }
+  });
+
+  it('the implied regulariser at given points (bisection for y with f(y) = x) equals it at the points f reaches', () => {
+    const g = rng(9);
+    const net = initLpn(1, [8, 8], 7, 1e-3, false, 2, g.normal(300).map((v) => 2 * v));
+    const Y = Float64Array.of(0, -7, -2.2, -0.3, 0.8, 3.1, 9);
+    const { x, R } = lpnRegulariser(net, Y);
+    const at = lpnRegulariserAt(net, x);
+    for (let i = 0; i < Y.length; i++) expect(at[i]!).toBeCloseTo(R[i]! - R[0]!, 8);
+    // R(x₀) + ½x₀² is the conjugate of ψ at x₀, a maximum over y of y·x₀ − ψ(y): no y of a grid beats it
+    // (ψ(y) recovered from the same identity at y's own point f(y))
+    const grid = Float64Array.from({ length: 401 }, (_, i) => -10 + i * 0.05);
+    const G = lpnRegulariser(net, grid);
+    // points inside the range f covers on the grid (an untrained f can be flat: its range is narrow)
+    const fr = lpnApply(net, Float64Array.of(-6, -5.9, 0.5, 0.6, 7, 7.1));
+    for (const x0 of [0.5 * (fr[0]! + fr[1]!), 0.5 * (fr[2]! + fr[3]!), 0.5 * (fr[4]! + fr[5]!)]) {
+      const r0 = lpnRegulariserAt(net, Float64Array.of(x0))[0]!;
+      let best = -Infinity;
+      grid.forEach((y, j) => {
+        const psi = y * G.x[j]! - 0.5 * G.x[j]! ** 2 - G.R[j]!;
+        best = Math.max(best, y * x0 - 0.5 * x0 * x0 - psi - R[0]!);
+      });
+      expect(best).toBeLessThanOrEqual(r0 + 1e-9);
+      expect(best).toBeGreaterThan(r0 - 1e-3);
+    }
+    freeLpn(net);
+    const two = initLpn(2, [4], 1);
+    expect(() => lpnRegulariserAt(two, new Float64Array(2))).toThrow(ParameterError);
+    freeLpn(two);
   });
 
   it('f is the gradient of ψ: central differences of ψ recovered from the path integral of f', () => {
