@@ -349,22 +349,58 @@ function keepAtLeastIndexed(w: usize, idx: usize, len: i32, t: f64): i32 {
  * 2·cap + 64 (a dense result, for which the general path is cheaper), k > cap, or an entry outside the
  * final candidates rounds into the support (a tie with τ to the last bits; its largest value is checked). This
  * saves the general path's second pass over y (simplexSupport), which took half the public call's kernel
- * time for a sparse result. w: scratch for n f64 (not y), idx for n i32.
+ * time for a sparse result. w: scratch for min(n, 2·cap + 72) f64 (not y), idx for as many i32.
  */
 export function simplexSparse(y: usize, n: i32, a: f64, w: usize, idx: usize, cap: i32): i32 {
-  let y0 = load<f64>(y);
-  store<f64>(w, y0);
-  store<i32>(idx, 0);
-  let badS = y0 - y0;
-  let bad = v128.splat<i64>(0);
-  let lowV = f64x2.splat(-Infinity); // max over the skipped blocks
-  let low = -Infinity; // max over the other entries read and not kept
-  let vs = 0;
-  let ve = 1;
-  let rho = y0 - a;
-  let i = 1;
-  while (i < n) {
-    const end = min(i + 4, n);
+  const st = memory.data(SPARSE_STATE, 16);
+  const r = simplexSparseRows(y, 0, n, a, w, idx, cap, st);
+  return r != 0 ? r : simplexSparseFinish(n, a, w, idx, cap, st);
+}
+
+/** Bytes of simplexSparse's state between simplexSparseRows calls (bad, lowV, rho, low, badS, vs, ve). */
+// @ts-ignore: decorator
+@inline const SPARSE_STATE = 64;
+
+/**
+ * simplexSparse's single pass over entries i0 … i1 − 1 of y, which sit at yc (so y may be streamed
+ * through a small buffer): call it for consecutive ranges from i0 = 0, each ending at n or at 1 + a
+ * multiple of 4 (so the blocks of four fall as in one call over all of y), then simplexSparseFinish.
+ * The pass's state lives in st (SPARSE_STATE bytes, 16-aligned) between calls. Returns 0 to go on, −2
+ * when stage 1 gives up (see simplexSparse). w, idx: room for min(n, 2·cap + 72) candidates.
+ */
+export function simplexSparseRows(yc: usize, i0: i32, i1: i32, a: f64, w: usize, idx: usize, cap: i32, st: usize): i32 {
+  const y = yc - (<usize>i0 << 3); // entry i at y + 8i (modular address arithmetic)
+  let bad: v128;
+  let lowV: v128;
+  let rho: f64;
+  let low: f64;
+  let badS: f64;
+  let vs: i32;
+  let ve: i32;
+  let i = i0;
+  if (i0 == 0) {
+    const y0 = load<f64>(y);
+    store<f64>(w, y0);
+    store<i32>(idx, 0);
+    badS = y0 - y0;
+    bad = v128.splat<i64>(0);
+    lowV = f64x2.splat(-Infinity); // max over the skipped blocks
+    low = -Infinity; // max over the other entries read and not kept
+    vs = 0;
+    ve = 1;
+    rho = y0 - a;
+    i = 1;
+  } else {
+    bad = v128.load(st);
+    lowV = v128.load(st, 16);
+    rho = load<f64>(st, 32);
+    low = load<f64>(st, 40);
+    badS = load<f64>(st, 48);
+    vs = load<i32>(st, 56);
+    ve = load<i32>(st, 60);
+  }
+  while (i < i1) {
+    const end = min(i + 4, i1);
     if (end - i == 4) {
       const r = f64x2.splat(rho);
       const p = y + (<usize>i << 3);
@@ -395,6 +431,24 @@ export function simplexSparse(y: usize, n: i32, a: f64, w: usize, idx: usize, ca
       } else low = max(low, yi);
     }
   }
+  v128.store(st, bad);
+  v128.store(st, lowV, 16);
+  store<f64>(st, rho, 32);
+  store<f64>(st, low, 40);
+  store<f64>(st, badS, 48);
+  store<i32>(st, vs, 56);
+  store<i32>(st, ve, 60);
+  return 0;
+}
+
+/** simplexSparse after its pass (simplexSparseRows over all of y): τ by Newton on the candidates, then the support. */
+export function simplexSparseFinish(n: i32, a: f64, w: usize, idx: usize, cap: i32, st: usize): i32 {
+  const bad = v128.load(st);
+  const lowV = v128.load(st, 16);
+  const rho = load<f64>(st, 32);
+  let low = load<f64>(st, 40);
+  const badS = load<f64>(st, 48);
+  const ve = load<i32>(st, 60);
   if (v128.any_true(bad) || badS != 0) return -1;
   low = max(low, max(f64x2.extract_lane(lowV, 0), f64x2.extract_lane(lowV, 1)));
   // Newton's method on the candidates alone (simplexThreshold's stage 2 with nothing left of y).

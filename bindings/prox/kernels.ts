@@ -9,6 +9,8 @@ export interface ProxKernels {
   shiftPositive(y: number, n: number, m: number, s: number, out: number): number;
   simplexSupport(y: number, n: number, m: number, s: number, idx: number, cap: number): number;
   simplexSparse(y: number, n: number, a: number, w: number, idx: number, cap: number): number;
+  simplexSparseRows(yc: number, i0: number, i1: number, a: number, w: number, idx: number, cap: number, st: number): number;
+  simplexSparseFinish(n: number, a: number, w: number, idx: number, cap: number, st: number): number;
   // The operator catalogue (assembly/prox/elementwise.ts, group.ts, tv.ts, nm.ts, entropic.ts).
   scaleVec(v: number, n: number, c: number, out: number): number;
   shrinkScale(v: number, n: number, t: number, c: number, out: number): number;

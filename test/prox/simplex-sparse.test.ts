@@ -101,7 +101,7 @@ describe('simplexSparse (projectSimplex with a Float64Array result)', () => {
     const base = randomVector(7, n);
     const before = memoryStats().allocatedBytes;
     for (const bad of [NaN, Infinity, -Infinity]) {
-      for (const at of [0, 1, 2, 50_001, 99_999, n - 1]) {
+      for (const at of [0, 1, 2, 32_768, 32_769, 50_001, 65_537, 99_999, n - 1]) { // incl. the streamed blocks' edges
         const v = base.slice();
         v[at] = bad;
         const [y, w, idx] = [allocF64(v), allocF64(n), allocF64(Math.ceil(n / 2))];
@@ -124,5 +124,53 @@ describe('simplexSparse (projectSimplex with a Float64Array result)', () => {
       }
     }
     expect(memoryStats().allocatedBytes).toBe(before);
+  });
+
+  it('streamed: simplexSparseRows over blocks ending at 1 + 4k, then simplexSparseFinish, equals one simplexSparse call; the public streamed path (Float64Array, plain array, Float32Array) equals the general path and finds non-finite entries at the blocks\' edges', () => {
+    const x = wasm();
+    for (const n of [9, 1000, 70_001]) {
+      for (const [k, v] of inputs(300 + n, n).entries()) {
+        const [y, w1, i1b, w2, i2b, st] = [allocF64(v), allocF64(n), allocF64(Math.ceil(n / 2)), allocF64(n), allocF64(Math.ceil(n / 2)), allocF64(8)];
+        try {
+          const cap = n >> 3;
+          const whole = x.simplexSparse(y.ptr, n, 1, w1.ptr, i1b.ptr, cap);
+          let got = 0;
+          let i0 = 0;
+          for (let b = 0; i0 < n && got === 0; b++) {
+            const i1 = Math.min(n, 1 + 4 * (Math.floor(i0 / 4) + [1, 3, 250, 7][b % 4]!));
+            got = x.simplexSparseRows(y.ptr + 8 * i0, i0, i1, 1, w2.ptr, i2b.ptr, cap, st.ptr);
+            i0 = i1;
+          }
+          if (got === 0) got = x.simplexSparseFinish(n, 1, w2.ptr, i2b.ptr, cap, st.ptr);
+          expect(got, `n = ${n}, input ${k}`).toBe(whole);
+          if (whole > 0) {
+            expect(Array.from(new Int32Array(x.memory.buffer, i2b.ptr, whole))).toEqual(Array.from(new Int32Array(x.memory.buffer, i1b.ptr, whole)));
+            expect(firstBitDifference(w2.toArray().subarray(0, whole), w1.toArray().subarray(0, whole))).toBe(-1);
+          }
+        } finally {
+          for (const b of [y, w1, i1b, w2, i2b, st]) b.free();
+        }
+      }
+    }
+    // the public path streams a v longer than 131072 entries through a 32768-entry buffer (first block 1025)
+    for (const n of [131_073, 200_003]) {
+      const v = randomVector(17 + n, n);
+      for (const r of [1, 30, n / 4]) {
+        const want = generalPath(v, r);
+        expect(firstBitDifference(projectSimplex(v, r), want)).toBe(-1);
+        expect(firstBitDifference(projectSimplex(Array.from(v), r), want)).toBe(-1);
+      }
+      const f32 = new Float32Array(v);
+      expect(firstBitDifference(projectSimplex(f32, 1), generalPath(Float64Array.from(f32), 1))).toBe(-1);
+      const before = memoryStats().allocatedBytes;
+      for (const bad of [NaN, -Infinity]) {
+        for (const at of [0, 1024, 1025, 33_792, 33_793, n - 1]) {
+          const u = v.slice();
+          u[at] = bad;
+          expect(() => projectSimplex(u, 1), `${bad} at ${at}`).toThrowError(`projectSimplex: v must be finite (got ${bad} at index ${at})`);
+        }
+      }
+      expect(memoryStats().allocatedBytes).toBe(before);
+    }
   });
 });
