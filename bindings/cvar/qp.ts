@@ -220,8 +220,8 @@ function finiteVector(fn: string, name: string, v: unknown, n: number): Float64A
  * these two residuals and the returned `kkt` are a certificate of optimality for the convex problem.
  *
  * Cost: AᵀA once (m·n²/2), then per iteration two passes over A (one for Ax, one for Aᵀz and Aᵀu_z
- * together), the projection (O(m + r log r), r the entries at or above its threshold), three O(m)
- * selections for the residual norms and an n×n triangular solve pair. With linearSolver 'cg' there is no
+ * together), the projection (O(m + r log r), r the entries at or above its threshold), an O(m)
+ * selection for the residual norm (two more for the scales near convergence) and an n×n triangular solve pair. With linearSolver 'cg' there is no
  * AᵀA and no factorisation; each CG step of the x-update is one more pass over A.
  *
  * @param problem  P (n×n PSD, default 0), q (default 0), A (m×n), β ∈ [0, 1), κ, optionally B (p×n) with l, u (±Infinity allowed) and scenario weights (length m).
@@ -487,23 +487,20 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       // (1 − β)·m entries of |r|), the dual norm of the multiplier set {0 ≤ λ ≤ μ/((1 − β)m), Σλ = μ}:
       // λᵀ(Ax − z) ≤ μ‖Ax − z‖_β, and CVaR_β(Ax) ≤ CVaR_β(z) + ‖Ax − z‖_β ≤ κ + ‖Ax − z‖_β. The ∞-norm
       // (the largest of m entries) grew with m and held the run long after the certificate was met.
+      // The scales ‖Ax‖_β, ‖z‖_β of the relative tolerance cost two more selections; their ∞-norms bound
+      // them from above, so they are computed only when the test could pass with the ∞-norms.
+      let axNorm = 0, zNorm = 0;
       {
         const AX = view(ax, m), Z = view(z, m), U = view(uz, m), W = view(w, m);
         for (let i = 0; i < m; i++) {
           U[i] = W[i]! - Z[i]!;
           W[i] = Math.abs(AX[i]! - Z[i]!);
+          const a = Math.abs(AX[i]!); if (a > axNorm) axNorm = a;
+          const b = Math.abs(Z[i]!); if (b > zNorm) zNorm = b;
         }
       }
       let rPrim = tailMean(w);
-      let axNorm = 0, zNorm = 0;
-      {
-        const AX = view(ax, m), W = view(w, m);
-        for (let i = 0; i < m; i++) W[i] = Math.abs(AX[i]!);
-        axNorm = tailMean(w);
-        const Z = view(z, m);
-        for (let i = 0; i < m; i++) W[i] = Math.abs(Z[i]!);
-        zNorm = tailMean(w);
-      }
+      let bNorm = 0;
       // y-step (box) and its multiplier
       if (B) {
         for (let r = 0; r < p; r++) {
@@ -514,8 +511,7 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
           y[r] = Math.min(hi[r]!, Math.max(lo[r]!, wr));
           uy[r] = wr - y[r]!;
           rPrim = Math.max(rPrim, Math.abs(v - y[r]!));
-          axNorm = Math.max(axNorm, Math.abs(v));
-          zNorm = Math.max(zNorm, Math.abs(y[r]!));
+          bNorm = Math.max(bNorm, Math.abs(v), Math.abs(y[r]!));
         }
       }
       // Aᵀz and Aᵀu_z in one pass: the next right-hand side and the stationarity Px + q + ρAᵀu_z + ρBᵀu_y
@@ -540,7 +536,15 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       primalRes = rPrim;
       dualRes = rDual;
       if (!Number.isFinite(rPrim) || !Number.isFinite(rDual)) { stopped = 'diverged'; break; }
-      const epsPrim = absTol + relTol * Math.max(axNorm, zNorm);
+      let scaleP = Math.max(axNorm, zNorm, bNorm);
+      if (rPrim <= absTol + relTol * scaleP) {
+        const AX = view(ax, m), Z = view(z, m), W = view(w, m);
+        for (let i = 0; i < m; i++) W[i] = Math.abs(AX[i]!);
+        const axBeta = tailMean(w);
+        for (let i = 0; i < m; i++) W[i] = Math.abs(Z[i]!);
+        scaleP = Math.max(axBeta, tailMean(w), bNorm);
+      }
+      const epsPrim = absTol + relTol * scaleP;
       const epsDual = absTol + relTol * Math.max(pxNorm, multNorm, normInf(q));
       prevEpsDual = epsDual;
       prevDual = rDual;
@@ -552,7 +556,7 @@ export function cvarQp(problem: CvarQpProblem, options?: CvarQpOptions): CvarQpR
       // block weights already put ρ on the problem's scale, and on the 100-asset portfolio of the scaling
       // run every smaller correction cost iterations. A change rescales u = λ/(ρ·w) and refactors.
       if (adaptive) {
-        const relP = Math.max(rPrim / Math.max(axNorm, zNorm, 1e-30), 1e-30);
+        const relP = Math.max(rPrim / Math.max(scaleP, 1e-30), 1e-30);
         const relD = Math.max(rDual / Math.max(pxNorm, multNorm, normInf(q), 1e-30), 1e-30);
         logRatioSum += Math.log(relP / relD);
         logRatioCount++;
