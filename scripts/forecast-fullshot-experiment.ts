@@ -210,4 +210,4 @@ for (const r of runs) {
     console.log(`seed ${s.seed}: top-${c.topK}, prior ${c.prior}, T ${c.temperature}; weekly first ${(100 * c.weeklyTop).toFixed(1)} %, mean top weight ${c.meanTopWeight.toFixed(3)}; minus RLinear ${c.paired.diff.toFixed(4)} [${c.paired.lo.toFixed(4)}, ${c.paired.hi.toFixed(4)}], minus RLinear (ridge 1e-2) ${c.pairedDefault.diff.toFixed(4)} [${c.pairedDefault.lo.toFixed(4)}, ${c.pairedDefault.hi.toFixed(4)}]; top-3 T 1 minus RLinear ${s.top3.paired.diff.toFixed(4)} [${s.top3.paired.lo.toFixed(4)}, ${s.top3.paired.hi.toFixed(4)}]`);
   }
 }
-console.log(`wrote ${join(outDir, name + '.json')} and ${join(outDir, name + '.svg')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`${figureOnly ? `redrew ${join(outDir, name + '.svg')} from the JSON` : `wrote ${join(outDir, name + '.json')} and ${join(outDir, name + '.svg')}`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
