@@ -20,42 +20,52 @@ function blobImage(side: number, ci: number, ck: number, noise: Float64Array): F
   return h.map((v) => v / t);
 }
 
+/**
+ * The set-up both cases share: two blob images on a side × side grid, the 1-D Gaussian kernels Kr, Kc
+ * and the iteration buffers in WASM memory, and `iteration(apply)`: one scaling iteration from v = 1 (the
+ * first one of barycenter / convolutionalBarycenter) with K applied by `apply`, the barycenter left in q.
+ */
+function gridProblem(side: number) {
+  const N = side * side;
+  const seed = 7300 + side;
+  const g = rng(seed);
+  const imgs = [blobImage(side, side / 4, side / 4, g.uniform(N)), blobImage(side, (3 * side) / 4, (2 * side) / 3, g.uniform(N))];
+  const x = wasm('bench');
+  const Kr = allocF64(side * side);
+  const Kc = allocF64(side * side);
+  x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kr.ptr);
+  x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kc.ptr);
+  const H = allocF64(Float64Array.from([...imgs[0]!, ...imgs[1]!]));
+  const [V, KU, tmp] = [allocF64(2 * N), allocF64(2 * N), allocF64(2 * N)];
+  const [u, kv, q, scratch] = [allocF64(N), allocF64(N), allocF64(N), allocF64(N)];
+  const lq = new Float64Array(N);
+  const iteration = (apply: (src: number, dst: number) => void): void => {
+    V.view().fill(1);
+    for (let k = 0; k < 2; k++) {
+      apply(V.ptr + k * N * 8, kv.ptr);
+      x.otScale(H.ptr + k * N * 8, kv.ptr, N, u.ptr);
+      apply(u.ptr, KU.ptr + k * N * 8);
+    }
+    x.otLogVec(KU.ptr, 2 * N, tmp.ptr);
+    const t = tmp.view();
+    for (let j = 0; j < N; j++) lq[j] = 0.5 * t[j]! + 0.5 * t[N + j]!;
+    q.view().set(lq);
+    x.otExpVec(q.ptr, N, q.ptr);
+  };
+  const conv = (src: number, dst: number): void => x.otConvolve2d(Kr.ptr, Kc.ptr, src, side, side, scratch.ptr, dst);
+  const free = (): void => { for (const b of [Kr, Kc, H, V, KU, tmp, u, kv, q, scratch]) b.free(); };
+  return { N, seed, imgs, x, Kr, Kc, q, scratch, iteration, conv, free };
+}
+
 export function benchConvolutionalBarycenter(ctx: BenchContext): CaseResult[] {
   return ctx.sizes.map((size) => {
     const side = SIDES[size] ?? 16;
-    const N = side * side;
-    const seed = 7300 + side;
-    const g = rng(seed);
-    const imgs = [blobImage(side, side / 4, side / 4, g.uniform(N)), blobImage(side, (3 * side) / 4, (2 * side) / 3, g.uniform(N))];
-    const x = wasm('bench');
+    const { N, seed, imgs, x, q, iteration, conv, free } = gridProblem(side);
     // The dense Gibbs kernel of the grid (exp in WASM, in place over M).
     const P = new Float64Array(2 * N);
     for (let i = 0; i < side; i++) for (let k = 0; k < side; k++) { P[2 * (i * side + k)] = i / (side - 1); P[2 * (i * side + k) + 1] = k / (side - 1); }
     const K = allocF64(costMatrix(P, P, { dim: 2 }));
     x.otGibbs(K.ptr, N * N, REG, K.ptr);
-    const Kr = allocF64(side * side);
-    const Kc = allocF64(side * side);
-    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kr.ptr);
-    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kc.ptr);
-    const H = allocF64(Float64Array.from([...imgs[0]!, ...imgs[1]!]));
-    const [V, KU, tmp] = [allocF64(2 * N), allocF64(2 * N), allocF64(2 * N)];
-    const [u, kv, q, scratch] = [allocF64(N), allocF64(N), allocF64(N), allocF64(N)];
-    const lq = new Float64Array(N);
-    /** One scaling iteration from v = 1 (the first one of barycenter / convolutionalBarycenter), K applied by `apply`. */
-    const iteration = (apply: (src: number, dst: number) => void): void => {
-      V.view().fill(1);
-      for (let k = 0; k < 2; k++) {
-        apply(V.ptr + k * N * 8, kv.ptr);
-        x.otScale(H.ptr + k * N * 8, kv.ptr, N, u.ptr);
-        apply(u.ptr, KU.ptr + k * N * 8);
-      }
-      x.otLogVec(KU.ptr, 2 * N, tmp.ptr);
-      const t = tmp.view();
-      for (let j = 0; j < N; j++) lq[j] = 0.5 * t[j]! + 0.5 * t[N + j]!;
-      q.view().set(lq);
-      x.otExpVec(q.ptr, N, q.ptr);
-    };
-    const conv = (src: number, dst: number): void => x.otConvolve2d(Kr.ptr, Kc.ptr, src, side, side, scratch.ptr, dst);
     const dense = (src: number, dst: number): void => x.otKv(K.ptr, N, N, src, dst);
     iteration(dense);
     const reference = q.toArray();
@@ -87,7 +97,8 @@ export function benchConvolutionalBarycenter(ctx: BenchContext): CaseResult[] {
         ctx.timer,
       );
     } finally {
-      for (const b of [K, Kr, Kc, H, V, KU, tmp, u, kv, q, scratch]) b.free();
+      K.free();
+      free();
     }
   });
 }
@@ -108,37 +119,12 @@ const scaledByMax = (q: ArrayLike<number>): Float64Array => {
 function convolutionalF32(ctx: BenchContext, which: 'iteration' | 'call'): CaseResult[] {
   return ctx.sizes.map((size) => {
     const side = SIDES[size] ?? 16;
-    const N = side * side;
-    const seed = 7300 + side;
-    const g = rng(seed);
-    const imgs = [blobImage(side, side / 4, side / 4, g.uniform(N)), blobImage(side, (3 * side) / 4, (2 * side) / 3, g.uniform(N))];
-    const x = wasm('bench');
-    const Kr = allocF64(side * side);
-    const Kc = allocF64(side * side);
-    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kr.ptr);
-    x.otGaussianKernel1d(side, REG, (side - 1) ** 2, 0, Kc.ptr);
+    const { N, seed, imgs, x, Kr, Kc, q, scratch, iteration, conv: conv64, free } = gridProblem(side);
     const Kr32 = allocF64(Math.ceil((side * side) / 2));
     const Kc32 = allocF64(Math.ceil((side * side) / 2));
     x.otToF32(Kr.ptr, side * side, Kr32.ptr);
     x.otToF32(Kc.ptr, side * side, Kc32.ptr);
-    const H = allocF64(Float64Array.from([...imgs[0]!, ...imgs[1]!]));
-    const [V, KU, tmp] = [allocF64(2 * N), allocF64(2 * N), allocF64(2 * N)];
-    const [u, kv, q, scratch, xf] = [allocF64(N), allocF64(N), allocF64(N), allocF64(N), allocF64(Math.ceil(N / 2))];
-    const lq = new Float64Array(N);
-    const iteration = (apply: (src: number, dst: number) => void): void => {
-      V.view().fill(1);
-      for (let k = 0; k < 2; k++) {
-        apply(V.ptr + k * N * 8, kv.ptr);
-        x.otScale(H.ptr + k * N * 8, kv.ptr, N, u.ptr);
-        apply(u.ptr, KU.ptr + k * N * 8);
-      }
-      x.otLogVec(KU.ptr, 2 * N, tmp.ptr);
-      const t = tmp.view();
-      for (let j = 0; j < N; j++) lq[j] = 0.5 * t[j]! + 0.5 * t[N + j]!;
-      q.view().set(lq);
-      x.otExpVec(q.ptr, N, q.ptr);
-    };
-    const conv64 = (src: number, dst: number): void => x.otConvolve2d(Kr.ptr, Kc.ptr, src, side, side, scratch.ptr, dst);
+    const xf = allocF64(Math.ceil(N / 2));
     const conv32 = (src: number, dst: number): void => x.otConvolve2dF32(Kr32.ptr, Kc32.ptr, src, side, side, xf.ptr, scratch.ptr, dst);
     iteration(conv64);
     const refIteration = scaledByMax(q.view());
@@ -165,7 +151,8 @@ function convolutionalF32(ctx: BenchContext, which: 'iteration' | 'call'): CaseR
           pubs, [refCall], { 'f32 vs f64 (whole call, 50 iterations)': ['pub64', 'pub32'] }, ctx.timer,
         );
     } finally {
-      for (const b of [Kr, Kc, Kr32, Kc32, H, V, KU, tmp, u, kv, q, scratch, xf]) b.free();
+      for (const b of [Kr32, Kc32, xf]) b.free();
+      free();
     }
   });
 }
