@@ -1,7 +1,17 @@
-// The check the sinkhornBatch tests share: a batch result equals a separate sinkhorn call.
+// What the sinkhornBatch tests share: seeded histograms, and the check that a batch result equals a separate sinkhorn call.
 import { expect } from 'vitest';
 import type { SinkhornResult } from '../../bindings/index.js';
-import { firstBitDifference } from '../helpers.js';
+import { firstBitDifference, uniforms } from '../helpers.js';
+
+/** `count` seeded histograms of length n, entries 0.05 + U(0, 1) normalised to sum 1. */
+export function histogramList(seed: number, count: number, n: number): Float64Array[] {
+  const u = uniforms(seed);
+  return Array.from({ length: count }, () => {
+    const h = Float64Array.from({ length: n }, () => 0.05 + u());
+    const t = h.reduce((s, x) => s + x, 0);
+    return h.map((x) => x / t);
+  });
+}
 
 /** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
 export function expectSame(r: SinkhornResult, one: SinkhornResult): void {

@@ -2,19 +2,10 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ParameterError, init, memoryStats, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
-import { expectSame } from './batch-check.js';
+import { expectSame, histogramList } from './batch-check.js';
 import { marginals } from './reference.js';
 
 beforeAll(() => init());
-
-function histogramList(seed: number, count: number, n: number): Float64Array[] {
-  const u = uniforms(seed);
-  return Array.from({ length: count }, () => {
-    const h = Float64Array.from({ length: n }, () => 0.05 + u());
-    const t = h.reduce((s, x) => s + x, 0);
-    return h.map((x) => x / t);
-  });
-}
 
 /** Largest |P − Q| / max(Q, floor·max Q) over the entries (relative per entry, entries below the floor compared absolutely). */
 function relPerEntry(P: ArrayLike<number>, Q: ArrayLike<number>, floor = 0): number {

@@ -2,19 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ParameterError, ShapeError, allocF64, init, memoryStats, sinkhorn, sinkhornBatch } from '../../bindings/index.js';
 import { wasm } from '../../bindings/runtime/instance.js';
 import { firstBitDifference, uniforms } from '../helpers.js';
-import { expectSame } from './batch-check.js';
+import { expectSame, histogramList } from './batch-check.js';
 import { sinkhornLogRef } from './reference.js';
 
 beforeAll(() => init());
-
-function histogramList(seed: number, count: number, n: number): Float64Array[] {
-  const u = uniforms(seed);
-  return Array.from({ length: count }, () => {
-    const h = Float64Array.from({ length: n }, () => 0.05 + u());
-    const t = h.reduce((s, x) => s + x, 0);
-    return h.map((x) => x / t);
-  });
-}
 
 describe('sinkhornBatch', () => {
   const n = 9;
