@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, f64View, throwNonFinite, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
+import { f64View, finiteCopy, vectorLength, withScope, type VectorInput } from '../runtime/memory.js';
 import { mathWasm } from '../runtime/math.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveFinite, positiveInteger, readOptions } from '../runtime/validate.js';
@@ -99,18 +99,6 @@ export interface EntropicGromovResult {
 const GW_KEYS = optionKeys<GromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true, spectral: true });
 const FGW_KEYS = optionKeys<FusedGromovOptions>({ loss: true, maxIter: true, tol: true, init: true, restarts: true, seed: true, spectral: true, alpha: true });
 const EGW_KEYS = optionKeys<EntropicGromovOptions>({ reg: true, loss: true, maxIter: true, tol: true, init: true, innerMaxIter: true });
-
-/** Dense finite copy of a vector or matrix payload. */
-function denseCopy(fn: string, name: string, data: VectorInput, len: number): Float64Array {
-  const src: ArrayLike<number> = data instanceof F64Buffer ? data.view() : data;
-  const out = new Float64Array(len);
-  for (let k = 0; k < len; k++) {
-    const x = Number(src[k]);
-    if (!Number.isFinite(x)) throwNonFinite(fn, name, data);
-    out[k] = x;
-  }
-  return out;
-}
 
 /** log(x + offset) entrywise, computed in WASM (deterministic across engines). */
 export function wasmLog(fn: string, x: Float64Array, offset = 1e-15): Float64Array {
@@ -240,8 +228,8 @@ function gwProblem(fn: string, C1in: MatrixInput, C2in: MatrixInput, pin: Vector
   if (m === 0) throw new ShapeError(`${fn}: q must have length >= 1 (got 0)`);
   const c1 = readMatrix(fn, 'C1', C1in, { rows: n, cols: n, label: 'p.length × p.length' });
   const c2 = readMatrix(fn, 'C2', C2in, { rows: m, cols: m, label: 'q.length × q.length' });
-  const C1 = denseCopy(fn, 'C1', c1.data, n * n);
-  const C2 = denseCopy(fn, 'C2', c2.data, m * m);
+  const C1 = finiteCopy(fn, 'C1', c1.data, n * n);
+  const C2 = finiteCopy(fn, 'C2', c2.data, m * m);
   const sp = histogram(fn, 'p', pin, n);
   const sq = histogram(fn, 'q', qin, m);
   if (Math.abs(sp - sq) > 1e-8 * Math.max(sp, sq)) throw new ParameterError(`${fn}: p and q must have equal sums within 1e-8 relative (got ${sp} and ${sq})`);
@@ -253,8 +241,8 @@ function gwProblem(fn: string, C1in: MatrixInput, C2in: MatrixInput, pin: Vector
     neg(C1, 'C1');
     neg(C2, 'C2');
   }
-  const p = denseCopy(fn, 'p', pin, n);
-  const q = denseCopy(fn, 'q', qin, m);
+  const p = finiteCopy(fn, 'p', pin, n);
+  const q = finiteCopy(fn, 'q', qin, m);
   const symmetric = isSymmetric(C1, n) && isSymmetric(C2, m);
   const d = decompose(fn, C1, C2, p, q, loss);
   const prob: GwProblem = { n, m, p, q, ...d, symmetric, scale: 0, C1, C2 };
@@ -308,7 +296,7 @@ function exactValue(g: GwProblem, P: Float64Array, A: Float64Array): number {
 /** A coupling argument (init): n × m, finite, ≥ 0. */
 function readCoupling(fn: string, init: MatrixInput, n: number, m: number): Float64Array {
   const c = readMatrix(fn, 'options.init', init, { rows: n, cols: m, label: 'p.length × q.length' });
-  const P = denseCopy(fn, 'options.init', c.data, n * m);
+  const P = finiteCopy(fn, 'options.init', c.data, n * m);
   const k = P.findIndex((x) => x < 0);
   if (k >= 0) throw new ParameterError(`${fn}: options.init must be >= 0 entrywise (got ${P[k]} at index ${k})`);
   return P;
@@ -534,7 +522,7 @@ export function fusedGromovWasserstein(M: MatrixInput, C1: MatrixInput, C2: Matr
   const n = vectorLength(fn, 'p', p);
   const m = vectorLength(fn, 'q', q);
   const mm = readMatrix(fn, 'M', M, { rows: n, cols: m, label: 'p.length × q.length' });
-  return solveGw(fn, denseCopy(fn, 'M', mm.data, n * m), alpha, C1, C2, p, q, o);
+  return solveGw(fn, finiteCopy(fn, 'M', mm.data, n * m), alpha, C1, C2, p, q, o);
 }
 
 /**

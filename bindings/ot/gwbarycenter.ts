@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, throwNonFinite, vectorLength, type VectorInput } from '../runtime/memory.js';
+import { finiteCopy, vectorLength, type VectorInput } from '../runtime/memory.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
@@ -51,17 +51,6 @@ export interface GromovBarycenterResult {
 const KEYS = optionKeys<GromovBarycenterOptions>({ lambdas: true, p: true, maxIter: true, tol: true, init: true, seed: true, gw: true });
 const GW_KEYS = optionKeys<Omit<GromovOptions, 'loss' | 'init'>>({ maxIter: true, tol: true, restarts: true, seed: true, spectral: true });
 
-function denseVector(fn: string, name: string, v: VectorInput, n: number): Float64Array {
-  const src: ArrayLike<number> = v instanceof F64Buffer ? v.view() : v;
-  const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const x = Number(src[k]);
-    if (!Number.isFinite(x)) throwNonFinite(fn, name, v);
-    out[k] = x;
-  }
-  return out;
-}
-
 /**
  * Gromov–Wasserstein barycenter of S structures (POT `ot.gromov.gromov_barycenters` with the square
  * loss): the N × N structure C minimising
@@ -96,7 +85,7 @@ export function gromovBarycenter(Cs: readonly MatrixInput[], ps: readonly Vector
     const len = vectorLength(fn, 'options.p', o.p);
     if (len !== N) throw new ShapeError(`${fn}: options.p must have length N = ${N} (got ${len})`);
     histogram(fn, 'options.p', o.p, N);
-    return denseVector(fn, 'options.p', o.p, N);
+    return finiteCopy(fn, 'options.p', o.p, N);
   })();
   const sp = p.reduce((s, x) => s + x, 0);
   const lambdas = o.lambdas === undefined ? new Float64Array(S).fill(1 / S) : (() => {
@@ -104,7 +93,7 @@ export function gromovBarycenter(Cs: readonly MatrixInput[], ps: readonly Vector
     if (len !== S) throw new ShapeError(`${fn}: options.lambdas must have one weight per structure (${S}) (got ${len})`);
     const s = histogram(fn, 'options.lambdas', o.lambdas, S);
     if (Math.abs(s - 1) > 1e-8) throw new ParameterError(`${fn}: options.lambdas must sum to 1 within 1e-8 (got ${s})`);
-    return denseVector(fn, 'options.lambdas', o.lambdas, S);
+    return finiteCopy(fn, 'options.lambdas', o.lambdas, S);
   })();
   const sizes: number[] = [];
   const weights: Float64Array[] = [];
@@ -116,16 +105,16 @@ export function gromovBarycenter(Cs: readonly MatrixInput[], ps: readonly Vector
     const sq = histogram(fn, `ps[${s}]`, ps[s]!, n);
     if (Math.abs(sq - sp) > 1e-8 * Math.max(sq, sp)) throw new ParameterError(`${fn}: ps[${s}] must have the sum of p (${sp}) within 1e-8 relative (got ${sq})`);
     const m = readMatrix(fn, `Cs[${s}]`, Cs[s], { rows: n, cols: n, label: `ps[${s}].length × ps[${s}].length` });
-    const C = denseVector(fn, `Cs[${s}]`, m.data, n * n);
+    const C = finiteCopy(fn, `Cs[${s}]`, m.data, n * n);
     sizes.push(n);
-    weights.push(denseVector(fn, `ps[${s}]`, ps[s]!, n));
+    weights.push(finiteCopy(fn, `ps[${s}]`, ps[s]!, n));
     mats.push(C);
     meanEntry += (lambdas[s]! * C.reduce((a, x) => a + Math.abs(x), 0)) / (n * n);
   }
   let C: Float64Array;
   if (o.init !== undefined) {
     const m = readMatrix(fn, 'options.init', o.init, { rows: N, cols: N, label: 'N × N' });
-    C = denseVector(fn, 'options.init', m.data, N * N);
+    C = finiteCopy(fn, 'options.init', m.data, N * N);
   } else {
     const u = seededRng(fn, o.seed ?? 0, 'options.seed').uniform(N * N);
     C = new Float64Array(N * N);

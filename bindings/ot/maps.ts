@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, throwNonFinite, type VectorInput } from '../runtime/memory.js';
+import { finiteCopy, type VectorInput } from '../runtime/memory.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { costMatrix, points, type CostMetric } from './cost.js';
@@ -65,20 +65,9 @@ export function barycentricProjection(plan: MatrixInput, Y: MatrixInput, dim?: n
   const y = points(fn, 'Y', Y, dim);
   const m = y.rows, d = y.d;
   const p = readMatrix(fn, 'plan', plan, { cols: m, label: 'the number of points of Y' });
-  const P = dense(fn, 'plan', p.data, p.rows * m);
-  const Yd = dense(fn, 'Y', y.data, m * d);
+  const P = finiteCopy(fn, 'plan', p.data, p.rows * m);
+  const Yd = finiteCopy(fn, 'Y', y.data, m * d);
   return project(P, p.rows, m, Yd, d);
-}
-
-function dense(fn: string, name: string, v: VectorInput, len: number): Float64Array {
-  const src: ArrayLike<number> = v instanceof F64Buffer ? v.view() : v;
-  const out = new Float64Array(len);
-  for (let k = 0; k < len; k++) {
-    const x = Number(src[k]);
-    if (!Number.isFinite(x)) throwNonFinite(fn, name, v);
-    out[k] = x;
-  }
-  return out;
 }
 
 function project(P: Float64Array, n: number, m: number, Y: Float64Array, d: number): Float64Array {
@@ -122,8 +111,8 @@ export function otMapping(Xs: MatrixInput, Xt: MatrixInput, options?: OtMappingO
   if (xs.d !== xt.d) throw new ShapeError(`${fn}: Xs and Xt must have the same point dimension (got ${xs.d} and ${xt.d})`);
   const n = xs.rows, m = xt.rows, d = xs.d;
   if (n === 0 || m === 0) throw new ShapeError(`${fn}: Xs and Xt must have at least one point (got ${n} and ${m})`);
-  const S = dense(fn, 'Xs', xs.data, n * d);
-  const T = dense(fn, 'Xt', xt.data, m * d);
+  const S = finiteCopy(fn, 'Xs', xs.data, n * d);
+  const T = finiteCopy(fn, 'Xt', xt.data, m * d);
   const a = o.a ?? new Float64Array(n).fill(1 / n);
   const sa = Array.from(a as ArrayLike<number>).reduce((s, x) => s + Number(x), 0);
   const b = o.b ?? new Float64Array(m).fill(sa / m);
@@ -152,7 +141,7 @@ export function otMapping(Xs: MatrixInput, Xt: MatrixInput, options?: OtMappingO
       const f = 'otMapping.transform';
       const x = points(f, 'X', X, d);
       if (x.d !== d) throw new ShapeError(`${f}: X must have ${d} columns (got ${x.d})`);
-      const Q = dense(f, 'X', x.data, x.rows * d);
+      const Q = finiteCopy(f, 'X', x.data, x.rows * d);
       const out = new Float64Array(x.rows * d);
       for (let q = 0; q < x.rows; q++) {
         let best = 0, bestD = Infinity;

@@ -1,5 +1,5 @@
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
-import { F64Buffer, throwNonFinite, vectorLength, type VectorInput } from '../runtime/memory.js';
+import { finiteCopy, vectorLength, type VectorInput } from '../runtime/memory.js';
 import { readMatrix, type MatrixInput } from '../runtime/matrix.js';
 import { nonNegative, nonNegativeInteger, optionKeys, positiveInteger, readOptions } from '../runtime/validate.js';
 import { seededRng } from '../rng.js';
@@ -37,17 +37,6 @@ export interface PartialGromovResult {
 }
 
 const KEYS = optionKeys<PartialGromovOptions>({ mass: true, maxIter: true, tol: true, init: true, restarts: true, seed: true });
-
-function dense(fn: string, name: string, v: VectorInput, len: number): Float64Array {
-  const src: ArrayLike<number> = v instanceof F64Buffer ? v.view() : v;
-  const out = new Float64Array(len);
-  for (let k = 0; k < len; k++) {
-    const x = Number(src[k]);
-    if (!Number.isFinite(x)) throwNonFinite(fn, name, v);
-    out[k] = x;
-  }
-  return out;
-}
 
 /**
  * The square-loss GW objective F(P) = Σ_ijkl (C1_ik − C2_jl)² P_ij P_kl is a homogeneous quadratic form
@@ -135,11 +124,11 @@ export function partialGromovWasserstein(C1: MatrixInput, C2: MatrixInput, p: Ve
   const m = vectorLength(fn, 'q', q);
   if (n === 0) throw new ShapeError(`${fn}: p must have length >= 1 (got 0)`);
   if (m === 0) throw new ShapeError(`${fn}: q must have length >= 1 (got 0)`);
-  const A = dense(fn, 'C1', readMatrix(fn, 'C1', C1, { rows: n, cols: n, label: 'p.length × p.length' }).data, n * n);
-  const B = dense(fn, 'C2', readMatrix(fn, 'C2', C2, { rows: m, cols: m, label: 'q.length × q.length' }).data, m * m);
+  const A = finiteCopy(fn, 'C1', readMatrix(fn, 'C1', C1, { rows: n, cols: n, label: 'p.length × p.length' }).data, n * n);
+  const B = finiteCopy(fn, 'C2', readMatrix(fn, 'C2', C2, { rows: m, cols: m, label: 'q.length × q.length' }).data, m * m);
   const sp = histogram(fn, 'p', p, n);
   const sq = histogram(fn, 'q', q, m);
-  const pv = dense(fn, 'p', p, n), qv = dense(fn, 'q', q, m);
+  const pv = finiteCopy(fn, 'p', p, n), qv = finiteCopy(fn, 'q', q, m);
   const top = Math.min(sp, sq);
   const mass = o.mass ?? top;
   if (typeof mass !== 'number' || !(mass > 0 && mass <= top * (1 + 1e-12))) throw parameterError(fn, 'options.mass', `in (0, min(Σp, Σq)] = (0, ${top}]`, mass);
@@ -157,7 +146,7 @@ export function partialGromovWasserstein(C1: MatrixInput, C2: MatrixInput, p: Ve
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) first[i * m + j] = (pv[i]! * qv[j]! * mass) / (sp * sq);
   } else if (typeof init === 'string') throw parameterError(fn, 'options.init', "'product' or an n × m partial coupling", init);
   else {
-    first = dense(fn, 'options.init', readMatrix(fn, 'options.init', init, { rows: n, cols: m, label: 'p.length × q.length' }).data, n * m);
+    first = finiteCopy(fn, 'options.init', readMatrix(fn, 'options.init', init, { rows: n, cols: m, label: 'p.length × q.length' }).data, n * m);
     const k = first.findIndex((x) => x < 0);
     if (k >= 0) throw new ParameterError(`${fn}: options.init must be >= 0 entrywise (got ${first[k]} at index ${k})`);
   }

@@ -214,6 +214,21 @@ export function finiteArray(fn: string, name: string, v: unknown): Float64Array<
   return a;
 }
 
+/**
+ * A dense copy of the first `len` entries of `v` (an array or an F64Buffer), each checked finite:
+ * NonFiniteError naming fn, name and the first bad index otherwise.
+ */
+export function finiteCopy(fn: string, name: string, v: VectorInput, len: number): Float64Array {
+  const src: ArrayLike<number> = v instanceof F64Buffer ? v.view() : v;
+  const out = new Float64Array(len);
+  for (let k = 0; k < len; k++) {
+    const x = Number(src[k]);
+    if (!Number.isFinite(x)) throwNonFinite(fn, name, v);
+    out[k] = x;
+  }
+  return out;
+}
+
 /** Puts `v` in WASM memory: copies arrays into the scope, borrows F64Buffers. */
 export function place(s: Scope, v: VectorInput, n: number): Placed {
   if (v instanceof F64Buffer) return { ptr: v.ptr, n };
