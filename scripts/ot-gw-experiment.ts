@@ -8,25 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gromovWasserstein, init } from '../bindings/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
-import { bestPermutation, referenceGw } from '../test/ot/gw-reference.js';
-import { uniforms } from '../test/helpers.js';
+import { bestPermutation, cloud, distances, referenceGw } from '../test/ot/gw-reference.js';
 
 const quick = process.argv.includes('--quick');
 await init();
-
-function cloud(seed: number, n: number, d: number): Float64Array {
-  const u = uniforms(seed);
-  return Float64Array.from({ length: n * d }, () => u() * 2 - 1);
-}
-function distances(X: Float64Array, n: number, d: number): Float64Array {
-  const D = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (X[i * d + k]! - X[j * d + k]!) ** 2;
-    D[i * n + j] = Math.sqrt(s);
-  }
-  return D;
-}
 
 const sizes = quick ? [5, 6] : [5, 6, 7, 8, 9];
 const pairs = quick ? 5 : 20;
