@@ -1,10 +1,21 @@
 /**
- * What the births experiments share (scripts/forecast-births-experiment.ts and
- * scripts/forecast-fullshot-experiment.ts): the series standardised by its training part, the
+ * What the births experiments share (scripts/forecast-births-experiment.ts, forecast-fullshot-experiment.ts
+ * and forecast-gap-experiment.ts): their settings, the series standardised by its training part, the
  * rolling-origin scoring, and the paired block bootstrap of two methods' errors.
  */
 import { readFileSync } from 'node:fs';
 import { seededRng } from '../bindings/rng.js';
+
+/**
+ * The settings every births experiment reads the same way: `--quick`, `--out DIR` (default
+ * docs/experiments), the lookback L = 512 (the paper's), the pretraining windows per expert and the
+ * stride between training windows (300 and 1; 60 and 8 with --quick).
+ */
+export function birthsSettings(args: string[]): { quick: boolean; outDir: string; L: number; samples: number; stride: number } {
+  const quick = args.includes('--quick');
+  const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
+  return { quick, outDir, L: 512, samples: quick ? 60 : 300, stride: quick ? 8 : 1 };
+}
 
 /** US daily births 1994–2003, standardised with the mean and sd of the first 80 % (the training part). */
 export function loadBirths(): { z: Float64Array; N: number; split: number; mu: number; sd: number; train: Float64Array } {

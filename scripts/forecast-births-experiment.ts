@@ -18,14 +18,10 @@ import { fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, SUPER_L
 import { syntheticSeries, unitCircle } from '../bindings/forecast/superlinear.js';
 import { seededRng } from '../bindings/rng.js';
 import { lineFigure } from '../bindings/plot/svg.js';
-import { evaluate, loadBirths, pairedDifference, type Forecaster, type Paired, type Score } from './forecast-births-data.js';
+import { birthsSettings, evaluate, loadBirths, pairedDifference, type Forecaster, type Paired, type Score } from './forecast-births-data.js';
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
-const L = 512;
-const samples = quick ? 60 : 300;
-const stride = quick ? 8 : 1;
+const { quick, outDir, L, samples, stride } = birthsSettings(args);
 
 await init();
 const { z, N, split, mu, sd, train } = loadBirths();

@@ -24,14 +24,10 @@ import { join } from 'node:path';
 import { init } from '../bindings/index.js';
 import { fineTuneSuperLinear, fitRLinear, pretrainSuperLinear, type SuperLinearModel } from '../bindings/forecast/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
-import { evaluate, loadBirths } from './forecast-births-data.js';
+import { birthsSettings, evaluate, loadBirths } from './forecast-births-data.js';
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'docs/experiments';
-const L = 512;
-const samples = quick ? 60 : 300;
-const stride = quick ? 8 : 1;
+const { quick, outDir, L, samples, stride } = birthsSettings(args);
 const seeds = quick ? [1] : [1, 2];
 const horizons = quick ? [96] : [96, 7];
 const grid = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];
