@@ -1,6 +1,6 @@
 // The prox family's kernels.
 export { softThreshold, softThresholdScalar } from "./soft-threshold";
-export { projectSimplex, projectSimplexScalar, projectSimplexCondat, simplexThreshold, shiftPositive, simplexSupport, simplexSparse, simplexSparseRows, simplexSparseFinish } from "./simplex";
+export { projectSimplex, projectSimplexScalar, projectSimplexCondat, simplexThreshold, shiftPositive, simplexSparse, simplexSparseRows, simplexSparseFinish } from "./simplex";
 export { scaleVec, shrinkScale, weightedShrink, clampScalar, clampVector, huberShrink, axpyInto, dotF64, absInto } from "./elementwise";
 export { groupShrink } from "./group";
 export { tv1d } from "./tv";

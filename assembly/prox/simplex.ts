@@ -195,49 +195,6 @@ export function shiftPositive(y: usize, n: i32, m: f64, s: f64, out: usize): i32
 }
 
 /**
- * The support of max((y − m) − s, 0): writes the indices i with (yᵢ − m) − s > 0, in increasing
- * order, to idx (i32) while there is room for `cap` of them, and returns how many there are (which
- * may exceed cap), or −1 if y holds a non-finite value. The entries themselves are (yᵢ − m) − s, the
- * same bits as shiftPositive's. Reads y once and writes only the support: when the projection is
- * sparse, the bindings fill a zeroed output from it instead of copying n entries out of WASM memory.
- */
-export function simplexSupport(y: usize, n: i32, m: f64, s: f64, idx: usize, cap: i32): i32 {
-  const mv = f64x2.splat(m);
-  const sv = f64x2.splat(s);
-  const zero = f64x2.splat(0);
-  let bad = v128.splat<i64>(0);
-  let count = 0;
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const p = y + (<usize>i << 3);
-    const a = v128.load(p);
-    const b = v128.load(p, 16);
-    bad = v128.or(bad, v128.or(f64x2.sub(a, a), f64x2.sub(b, b)));
-    const hit = v128.or(
-      f64x2.gt(f64x2.sub(f64x2.sub(a, mv), sv), zero),
-      f64x2.gt(f64x2.sub(f64x2.sub(b, mv), sv), zero),
-    );
-    if (!v128.any_true(hit)) continue;
-    for (let j = i; j < i + 4; j++) {
-      if ((load<f64>(y + (<usize>j << 3)) - m) - s > 0) {
-        if (count < cap) store<i32>(idx + (<usize>count << 2), j);
-        count++;
-      }
-    }
-  }
-  let flag = 0.0;
-  for (let j = n4; j < n; j++) {
-    const x = load<f64>(y + (<usize>j << 3));
-    flag += x - x;
-    if ((x - m) - s > 0) {
-      if (count < cap) store<i32>(idx + (<usize>count << 2), j);
-      count++;
-    }
-  }
-  return v128.any_true(bad) || flag != 0 ? -1 : count;
-}
-
-/**
  * Projection of y[0..n) onto Δₐ into out. w: n f64 scratch, not y; w may be out when out is not y,
  * and out may be y when w is separate. Returns the non-finite flag.
  */
@@ -343,12 +300,12 @@ function keepAtLeastIndexed(w: usize, idx: usize, len: i32, t: f64): i32 {
  * also records each candidate's index in idx, the largest entry that never became a candidate, and
  * whether y holds NaN/±Inf. The support can then only be among the candidates: every other entry was
  * ≤ ρ ≤ τ when it was read. Returns k ≥ 0, the number of entries with (yᵢ − m) − (τ − m) > 0, whose
- * indices it leaves in idx[0..k) (i32, in increasing order) and values in w[0..k) — simplexSupport's
- * entries, bit for bit; −1 if y holds NaN/±Inf; −2 when this pass does not decide and the caller must
+ * indices it leaves in idx[0..k) (i32, in increasing order) and values in w[0..k) — shiftPositive's
+ * entries there, bit for bit; −1 if y holds NaN/±Inf; −2 when this pass does not decide and the caller must
  * take the general path: stage 1 holds more than 64 + i/8 candidates after i entries or more than
  * 2·cap + 64 (a dense result, for which the general path is cheaper), k > cap, or an entry outside the
  * final candidates rounds into the support (a tie with τ to the last bits; its largest value is checked). This
- * saves the general path's second pass over y (simplexSupport), which took half the public call's kernel
+ * saves a second pass over y to list the support, which took half the public call's kernel
  * time for a sparse result. w: scratch for min(n, 2·cap + 72) f64 (not y), idx for as many i32.
  */
 export function simplexSparse(y: usize, n: i32, a: f64, w: usize, idx: usize, cap: i32): i32 {

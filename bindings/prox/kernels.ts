@@ -7,7 +7,6 @@ export interface ProxKernels {
   projectSimplexCondat(y: number, n: number, a: number, w: number, out: number): number;
   simplexThreshold(y: number, n: number, a: number, w: number): number;
   shiftPositive(y: number, n: number, m: number, s: number, out: number): number;
-  simplexSupport(y: number, n: number, m: number, s: number, idx: number, cap: number): number;
   simplexSparse(y: number, n: number, a: number, w: number, idx: number, cap: number): number;
   simplexSparseRows(yc: number, i0: number, i1: number, a: number, w: number, idx: number, cap: number, st: number): number;
   simplexSparseFinish(n: number, a: number, w: number, idx: number, cap: number, st: number): number;
