@@ -14,7 +14,7 @@
 // No allocation, no state, no throw.
 
 import { otScale } from "./sinkhorn";
-import { KTU_BLOCK, KV_BLOCK, accRow1, flushAcc, kvRow1, roundToF32, rowTail, stepRows, tailColumns, widenSum } from "./f32x4";
+import { KTU_BLOCK, KV_BLOCK, accRow1, flushAcc, kvRow1, roundToF32, rowSum, stepRows, tailColumns, widenSum } from "./f32x4";
 import { idxAt, vec } from "./batch";
 
 /**
@@ -81,7 +81,7 @@ export function otBatchStepF32x4(K: usize, n: i32, m: i32, A: usize, Bm: usize, 
 
 // ---- two problems per pass over a block of rows -------------------------------------------------
 // The same operations as stepRows for each problem, in the same order for every entry (so the same
-// bits); only the K loads are shared: K v two rows × two problems at a time (eight f32x4 lane sums,
+// bits); only the K loads are shared: K v two rows × two problems at a time (four f32x4 lane sums,
 // kvRows4's lanes and blocks for each row), then each problem's four divisions, then Kᵀu for both
 // problems from each quad of four rows' K loaded once.
 
@@ -91,49 +91,38 @@ export function otBatchStepF32x4(K: usize, n: i32, m: i32, A: usize, Bm: usize, 
 
 /** (K v) of rows r0 and r0 + rb for problems P and Q into dP[0..2), dQ[0..2): kvRows4's sums for each row. */
 @inline function kvRows2x2(r0: usize, rb: usize, m: i32, vfP: usize, vP: usize, dP: usize, vfQ: usize, vQ: usize, dQ: usize): void {
-  const m8 = m & ~7;
+  const m4 = m & ~3;
+  const r1 = r0 + rb;
   let e0 = f64x2.splat(0);
   let e1 = e0;
   let g0 = e0;
   let g1 = e0;
-  for (let j0 = 0; j0 < m8; j0 += KV_BLOCK) {
-    const j1 = min(m8, j0 + KV_BLOCK);
+  for (let j0 = 0; j0 < m4; j0 += KV_BLOCK) {
+    const j1 = min(m4, j0 + KV_BLOCK);
     let a0 = f32x4.splat(0);
-    let b0 = a0;
     let a1 = a0;
-    let b1 = a0;
     let c0 = a0;
-    let d0 = a0;
     let c1 = a0;
-    let d1 = a0;
-    for (let j = j0; j < j1; j += 8) {
+    for (let j = j0; j < j1; j += 4) {
       const o = <usize>j << 2;
-      const kl0 = v128.load(r0 + o);
-      const kh0 = v128.load(r0 + o, 16);
-      const kl1 = v128.load(r0 + rb + o);
-      const kh1 = v128.load(r0 + rb + o, 16);
-      const pl = v128.load(vfP + o);
-      const ph = v128.load(vfP + o, 16);
-      a0 = f32x4.add(a0, f32x4.mul(kl0, pl));
-      b0 = f32x4.add(b0, f32x4.mul(kh0, ph));
-      a1 = f32x4.add(a1, f32x4.mul(kl1, pl));
-      b1 = f32x4.add(b1, f32x4.mul(kh1, ph));
-      const ql = v128.load(vfQ + o);
-      const qh = v128.load(vfQ + o, 16);
-      c0 = f32x4.add(c0, f32x4.mul(kl0, ql));
-      d0 = f32x4.add(d0, f32x4.mul(kh0, qh));
-      c1 = f32x4.add(c1, f32x4.mul(kl1, ql));
-      d1 = f32x4.add(d1, f32x4.mul(kh1, qh));
+      const k0 = v128.load(r0 + o);
+      const k1 = v128.load(r1 + o);
+      const p = v128.load(vfP + o);
+      const q = v128.load(vfQ + o);
+      a0 = f32x4.add(a0, f32x4.mul(k0, p));
+      a1 = f32x4.add(a1, f32x4.mul(k1, p));
+      c0 = f32x4.add(c0, f32x4.mul(k0, q));
+      c1 = f32x4.add(c1, f32x4.mul(k1, q));
     }
-    e0 = f64x2.add(e0, f64x2.add(widenSum(a0), widenSum(b0)));
-    e1 = f64x2.add(e1, f64x2.add(widenSum(a1), widenSum(b1)));
-    g0 = f64x2.add(g0, f64x2.add(widenSum(c0), widenSum(d0)));
-    g1 = f64x2.add(g1, f64x2.add(widenSum(c1), widenSum(d1)));
+    e0 = f64x2.add(e0, widenSum(a0));
+    e1 = f64x2.add(e1, widenSum(a1));
+    g0 = f64x2.add(g0, widenSum(c0));
+    g1 = f64x2.add(g1, widenSum(c1));
   }
-  store<f64>(dP, f64x2.extract_lane(e0, 0) + f64x2.extract_lane(e0, 1) + rowTail(r0, vfP, vP, m8, m));
-  store<f64>(dP, f64x2.extract_lane(e1, 0) + f64x2.extract_lane(e1, 1) + rowTail(r0 + rb, vfP, vP, m8, m), 8);
-  store<f64>(dQ, f64x2.extract_lane(g0, 0) + f64x2.extract_lane(g0, 1) + rowTail(r0, vfQ, vQ, m8, m));
-  store<f64>(dQ, f64x2.extract_lane(g1, 0) + f64x2.extract_lane(g1, 1) + rowTail(r0 + rb, vfQ, vQ, m8, m), 8);
+  store<f64>(dP, rowSum(e0, r0, vP, m4, m));
+  store<f64>(dP, rowSum(e1, r1, vP, m4, m), 8);
+  store<f64>(dQ, rowSum(g0, r0, vQ, m4, m));
+  store<f64>(dQ, rowSum(g1, r1, vQ, m4, m), 8);
 }
 
 /** accP[0..m4) += Σ over the four rows at r0 of K[row]·ufP[row], and the same for Q, each K quad loaded once (accRows4's lanes). */
