@@ -89,26 +89,27 @@ export function otBatchStepF32x4(K: usize, n: i32, m: i32, A: usize, Bm: usize, 
   return load<f64>(p + (<usize>i << 3));
 }
 
-/** (K v) of rows r0 and r0 + rb for problems P and Q into dP[0..2), dQ[0..2): kvRows4's sums for each row. */
+/** (K v) of rows r0 and r0 + rb for problems P and Q into dP[0..2), dQ[0..2): kvRows4's sums for each row (running pointers, as kvRows4). */
 @inline function kvRows2x2(r0: usize, rb: usize, m: i32, vfP: usize, vP: usize, dP: usize, vfQ: usize, vQ: usize, dQ: usize): void {
   const m4 = m & ~3;
-  const r1 = r0 + rb;
   let e0 = f64x2.splat(0);
   let e1 = e0;
   let g0 = e0;
   let g1 = e0;
+  const dq = vfQ - vfP;
   for (let j0 = 0; j0 < m4; j0 += KV_BLOCK) {
-    const j1 = min(m4, j0 + KV_BLOCK);
     let a0 = f32x4.splat(0);
     let a1 = a0;
     let c0 = a0;
     let c1 = a0;
-    for (let j = j0; j < j1; j += 4) {
-      const o = <usize>j << 2;
-      const k0 = v128.load(r0 + o);
-      const k1 = v128.load(r1 + o);
-      const p = v128.load(vfP + o);
-      const q = v128.load(vfQ + o);
+    let k = r0 + (<usize>j0 << 2);
+    let x = vfP + (<usize>j0 << 2);
+    const end = vfP + (<usize>min(m4, j0 + KV_BLOCK) << 2);
+    for (; x < end; x += 16, k += 16) {
+      const k0 = v128.load(k);
+      const k1 = v128.load(k + rb);
+      const p = v128.load(x);
+      const q = v128.load(x + dq);
       a0 = f32x4.add(a0, f32x4.mul(k0, p));
       a1 = f32x4.add(a1, f32x4.mul(k1, p));
       c0 = f32x4.add(c0, f32x4.mul(k0, q));
@@ -120,9 +121,9 @@ export function otBatchStepF32x4(K: usize, n: i32, m: i32, A: usize, Bm: usize, 
     g1 = f64x2.add(g1, widenSum(c1));
   }
   store<f64>(dP, rowSum(e0, r0, vP, m4, m));
-  store<f64>(dP, rowSum(e1, r1, vP, m4, m), 8);
+  store<f64>(dP, rowSum(e1, r0 + rb, vP, m4, m), 8);
   store<f64>(dQ, rowSum(g0, r0, vQ, m4, m));
-  store<f64>(dQ, rowSum(g1, r1, vQ, m4, m), 8);
+  store<f64>(dQ, rowSum(g1, r0 + rb, vQ, m4, m), 8);
 }
 
 /** accP[0..m4) += Σ over the four rows at r0 of K[row]·ufP[row], and the same for Q, each K quad loaded once (accRows4's lanes). */
