@@ -4,6 +4,7 @@
  * rolling-origin scoring, and the paired block bootstrap of two methods' errors.
  */
 import { readFileSync } from 'node:fs';
+import { fitRLinear, type LinearForecaster } from '../bindings/forecast/index.js';
 import { seededRng } from '../bindings/rng.js';
 
 /**
@@ -89,4 +90,24 @@ export function pairedDifference(a: Float64Array, b: Float64Array, block: number
   }
   stats.sort();
   return { diff: mean, lo: stats[Math.floor(0.025 * reps)]!, hi: stats[Math.ceil(0.975 * reps) - 1]!, block, reps };
+}
+
+/** Relative ridge grid on which RLinear (and the strengths of the fine-tuned Super-Linear) are chosen. */
+export const RIDGE_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];
+
+/**
+ * RLinear with its ridge chosen on the inner split (fit on train[0, inner), score every origin of
+ * [inner, split)), refitted on the whole training part and scored on the held-out origins [split, N).
+ */
+export function validatedRLinear(z: Float64Array, train: Float64Array, inner: number, split: number, N: number, L: number, H: number, stride: number): {
+  validation: Score[]; ridge: number; model: LinearForecaster; test: Score & { perOrigin: Float64Array };
+} {
+  const validation = RIDGE_GRID.map((ridge) => {
+    const m = fitRLinear(train.subarray(0, inner), { lookback: L, horizon: H, ridge, stride });
+    return evaluate(z, (x, h) => m.forecast(x, h), H, inner, split);
+  });
+  const mses = validation.map((r) => r.mse);
+  const ridge = RIDGE_GRID[mses.indexOf(Math.min(...mses))]!;
+  const model = fitRLinear(train, { lookback: L, horizon: H, ridge, stride });
+  return { validation, ridge, model, test: evaluate(z, (x, h) => model.forecast(x, h), H, split, N) };
 }

@@ -18,18 +18,18 @@
  *          1000, 1500 or all 2921 days of the training part; both strengths fixed at 1e-2, 0.1 and 1;
  *          seed 1; forecast-fullshot-sizes.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../bindings/index.js';
 import { fineTuneSuperLinear, fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive } from '../bindings/forecast/index.js';
 import { lineFigure } from '../bindings/plot/svg.js';
-import { birthsSettings, evaluate, loadBirths, pairedDifference, type Paired } from './forecast-births-data.js';
+import { RIDGE_GRID, birthsSettings, evaluate, loadBirths, pairedDifference, validatedRLinear, type Paired } from './forecast-births-data.js';
 
 const args = process.argv.slice(2);
 const { quick, outDir, L, samples, stride } = birthsSettings(args);
 const seeds = quick ? [1, 2] : [1, 2, 3, 4, 5];
 // regularisation grid (relative, both methods), experts mixed, mixing temperatures
-const grid = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1];
+const grid = RIDGE_GRID;
 const topKs = quick ? [1, 10] : [1, 3, 5, 10];
 const temps = [1, 4, Infinity];
 const figureOnly = args.includes('--figure');
@@ -91,13 +91,7 @@ interface HorizonRun {
 const runs: HorizonRun[] = figureOnly ? (JSON.parse(readFileSync(join(outDir, `${name}.json`), 'utf8')) as { runs: HorizonRun[] }).runs : [];
 for (const H of figureOnly ? [] : [96, 7]) {
   // RLinear: ridge chosen on the inner split, refitted on the training part
-  const rlVal = grid.map((ridge) => {
-    const m = fitRLinear(innerTrain, { lookback: L, horizon: H, ridge, stride });
-    return evaluate(z, (x, h) => m.forecast(x, h), H, inner, split);
-  });
-  const rlBest = grid[argmin(rlVal.map((r) => r.mse))]!;
-  const rl = fitRLinear(train, { lookback: L, horizon: H, ridge: rlBest, stride });
-  const rlTest = evaluate(z, (x, h) => rl.forecast(x, h), H, split, N);
+  const { validation: rlVal, ridge: rlBest, test: rlTest } = validatedRLinear(z, train, inner, split, N, L, H, stride);
   const rl0 = fitRLinear(train, { lookback: L, horizon: H, stride });
   const rlDefault = rlBest === 1e-2 ? rlTest : evaluate(z, (x, h) => rl0.forecast(x, h), H, split, N);
   const sn = evaluate(z, (x, h) => seasonalNaive(x, 7, h), H, split, N);
@@ -161,6 +155,12 @@ const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const sdev = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
 const pm = (v: number[]) => `${mean(v).toFixed(4)} ± ${sdev(v).toFixed(4)}`;
 const seedAxis = (r: HorizonRun) => r.seeds.map((x) => x.seed);
+// the end-to-end full-shot runs (node scripts/forecast.mjs endtoend), drawn with the rest when present
+const e2ePath = join(outDir, `forecast-endtoend${quick ? '-quick' : ''}.json`);
+const e2e = existsSync(e2ePath) ? (JSON.parse(readFileSync(e2ePath, 'utf8')) as { runs: { H: number; seeds: { seed: number; chosen: { mse: number } }[] }[] }).runs : [];
+const e2eSeries = (H: number) => e2e.filter((r) => r.H === H).map((r) => ({
+  name: 'Super-Linear full-shot end to end (fullShotSuperLinear), settings chosen on validation', x: r.seeds.map((s) => s.seed), y: r.seeds.map((s) => s.chosen.mse),
+}));
 /** Mean validation MSE over seeds along the prior grid for one (topK, temperature). */
 const valCurve = (r: HorizonRun, k: number, T: string) => grid.map((p) => mean(r.seeds.map((s) => s.configs.find((c) => c.topK === k && c.prior === p && c.temperature === T)?.validation ?? NaN)));
 writeFileSync(join(outDir, `${name}.svg`), lineFigure({
@@ -175,6 +175,7 @@ writeFileSync(join(outDir, `${name}.svg`), lineFigure({
       series: [
         { name: 'Super-Linear fine-tuned, settings chosen on validation', x: seedAxis(r), y: r.seeds.map((x) => x.chosen.mse) },
         { name: 'Super-Linear fine-tuned, top-3, T = 1', x: seedAxis(r), y: r.seeds.map((x) => x.top3.mse) },
+        ...e2eSeries(r.H),
         { name: 'RLinear, ridge chosen on validation', x: seedAxis(r), y: r.seeds.map(() => r.rlinear.mse) },
         { name: 'RLinear, ridge 1e-2', x: seedAxis(r), y: r.seeds.map(() => r.rlinear.defaultRidge.mse) },
       ],
@@ -190,7 +191,7 @@ writeFileSync(join(outDir, `${name}.svg`), lineFigure({
       ],
     })),
   ],
-  caption: `Top: test MSE over the held-out 20 % (every origin). Bottom: the choice of the settings on the training part (Super-Linear: mean over ${runs[0]?.seeds.length ?? 0} seeds; T = 1 with top-k > 1 is the top-1 curve, the gate's softmax being one-hot). Zero-shot Super-Linear (synthetic pretraining) fine-tuned by fineTuneSuperLinear; the pull toward the pretrained experts and RLinear's ridge toward 0 are on the same relative scale.`,
+  caption: `Top: test MSE over the held-out 20 % (every origin)${e2e.length > 0 ? ', with the end-to-end full-shot runs of forecast-endtoend.json' : ''}. Bottom: the choice of the settings on the training part (Super-Linear: mean over ${runs[0]?.seeds.length ?? 0} seeds; T = 1 with top-k > 1 is the top-1 curve, the gate's softmax being one-hot). Zero-shot Super-Linear (synthetic pretraining) fine-tuned by fineTuneSuperLinear; the pull toward the pretrained experts and RLinear's ridge toward 0 are on the same relative scale.`,
 }));
 for (const r of runs) {
   console.log(`\n| H = ${r.H} (${r.testOrigins} origins) | MSE | MAE |\n|---|---|---|`);

@@ -189,6 +189,7 @@ const WITH_OPTIONS: Record<string, Entry[]> = {
   fitHoltWinters: [{ fn: 'fitHoltWinters', key: 'alphas', call: (o) => api.fitHoltWinters([1, 2, 3, 1, 2, 3, 1, 2, 3], { period: 3, ...o }) }],
   pretrainSuperLinear: [{ fn: 'pretrainSuperLinear', key: 'horizon', call: (o) => api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1, ...o }) }],
   fineTuneSuperLinear: [{ fn: 'fineTuneSuperLinear', key: 'prior', call: (o) => api.fineTuneSuperLinear(api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1 }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9], { ...o }) }],
+  fullShotSuperLinear: [{ fn: 'fullShotSuperLinear', key: 'epochs', call: (o) => api.fullShotSuperLinear(api.pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], samplesPerExpert: 4, gateEpochs: 1 }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9], { epochs: 1, ...o }) }],
   simulateImageRegression: [{ fn: 'simulateImageRegression', key: 'channels', call: (o) => api.simulateImageRegression({ n: 4, size: 8, ...o }) }],
   fitTensorGp: [{ fn: 'fitTensorGp', key: 'maxIter', call: (o) => { const d = api.simulateImageRegression({ n: 6, size: 8 }); return api.fitTensorGp(d.X, d.y, { maxIter: 1, ...o }); } }],
   learnPro2Projection: [{ fn: 'learnPro2Projection', key: 'heads', call: (o) => api.learnPro2Projection(rows, [0, 1, 0, 1, 0, 1], { heads: 1, epochs: 1, ...o }) }],

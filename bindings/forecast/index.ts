@@ -8,8 +8,8 @@
 export { fft, rfft, periodogram, type ComplexVector, type FftOptions } from './fft.js';
 export { fitRLinear, type RLinearOptions, type LinearForecaster } from './linear.js';
 export {
-  pretrainSuperLinear, fineTuneSuperLinear, SUPER_LINEAR_PERIODS,
-  type SuperLinearOptions, type SuperLinearFineTuneOptions, type SuperLinearModel, type SuperLinearGate, type SuperLinearProgress, type GateChoice,
+  pretrainSuperLinear, fineTuneSuperLinear, fullShotSuperLinear, SUPER_LINEAR_PERIODS,
+  type SuperLinearOptions, type SuperLinearFineTuneOptions, type SuperLinearFullShotOptions, type SuperLinearFullShotHistory, type GateInput, type SuperLinearModel, type SuperLinearGate, type SuperLinearProgress, type GateChoice,
 } from './superlinear.js';
 export { seasonalNaive, fitHoltWinters, type HoltWintersOptions, type HoltWintersModel } from './baselines.js';
 export { fitTensorGp, type TensorGpOptions, type TensorGpModel, type TensorGpPrediction, type TensorGpProgress, type TensorData } from './tgp.js';

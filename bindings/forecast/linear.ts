@@ -32,11 +32,12 @@ export function revinStats(x: ArrayLike<number>, start: number, L: number): { mu
   return { mu, sigma: Math.max(sigma, 1e-8 * (Math.abs(mu) + 1)) };
 }
 
-/** Appends the windows of x with lookback L, horizon H, every `stride` steps to (X, Y) arrays. */
-export function collectWindows(x: ArrayLike<number>, L: number, H: number, stride: number, X: number[], Y: number[]): number {
+/** Appends the windows of x with lookback L, horizon H, every `stride` steps to (X, Y) arrays (and each window's σ to `scales`). */
+export function collectWindows(x: ArrayLike<number>, L: number, H: number, stride: number, X: number[], Y: number[], scales?: number[]): number {
   let count = 0;
   for (let s = 0; s + L + H <= x.length; s += stride) {
     const { mu, sigma } = revinStats(x, s, L);
+    scales?.push(sigma);
     for (let i = 0; i < L; i++) X.push((x[s + i]! - mu) / sigma);
     for (let i = 0; i < H; i++) Y.push((x[s + L + i]! - mu) / sigma);
     count++;

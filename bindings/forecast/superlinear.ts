@@ -1,8 +1,9 @@
 /**
  * Super-Linear: a mixture of frequency-specialised linear experts with a spectral gate. Each expert
  * is an RLinear map (RevIN + one linear map lookback → horizon) pretrained on signals whose dominant
- * period is its own; the gate reads the log-periodogram (FFT in WASM) of the normalised lookback and
- * mixes the top-k experts by a softmax over their logits.
+ * period is its own; the gate reads the periodogram (FFT in WASM) of the normalised lookback — its
+ * logarithm, or the periodogram normalised to sum 1 as in the paper's code — and mixes the top-k experts
+ * by a softmax over their logits.
  */
 import * as nn from '../nn/index.js';
 import { ParameterError, ShapeError, parameterError } from '../runtime/errors.js';
@@ -19,7 +20,7 @@ export const SUPER_LINEAR_PERIODS: readonly number[] = Object.freeze([4, 6, 7, 1
 
 /** What `onProgress` receives during {@link pretrainSuperLinear}. */
 export interface SuperLinearProgress {
-  /** 'gate' (the spectral gate is trained), 'experts' (one expert was fitted) or 'mix' (the mixing logits are trained). */
+  /** 'gate' (the spectral gate is trained), 'experts' (one expert was fitted) or 'mix' (the mixing logits, and in {@link fullShotSuperLinear} the free experts, are trained; step = epoch). */
   stage: 'gate' | 'experts' | 'mix';
   /** Steps done in this stage (gate: epochs; experts: experts fitted). */
   step: number;
@@ -56,6 +57,13 @@ export interface SuperLinearOptions {
   /** Epochs of Adam (step 1e-2, batches of 64) on the gate's cross-entropy (default 30). */
   gateEpochs?: number;
   /**
+   * What the gate reads from the periodogram P_k (k = 1 … L/2) of the normalised lookback:
+   * 'log' (default), log(1e-8 + P_k/ΣP); 'power', P_k/ΣP (normalised to sum 1, as in the paper's
+   * code). The log spreads the logits far apart, so the softmax is often one-hot; 'power' keeps the
+   * features in [0, 1], so the mixing weights vary with the input.
+   */
+  gateInput?: GateInput;
+  /**
    * Epochs of Adam (step 1e-2, batches of 64) on the forecast error of the mixture, which learns the
    * mixing logits among the k experts the spectral gate selects (default 0: no mixing stage, the
    * experts are weighted by the softmax of the spectral gate's own top-k logits).
@@ -91,16 +99,23 @@ export interface SuperLinearGate {
   periodogram: Float64Array;
 }
 
+/** The gate's features: the log of the normalised periodogram, or the normalised periodogram itself. */
+export type GateInput = 'log' | 'power';
+
 /** A pretrained Super-Linear model. */
 export interface SuperLinearModel {
   /** Lookback L. */
   readonly lookback: number;
   /** Horizon H of one application. */
   readonly horizon: number;
-  /** Expert periods. */
+  /** Expert periods; 0 marks a free expert of {@link fullShotSuperLinear} (no period, always mixed). */
   readonly periods: readonly number[];
-  /** Experts mixed per forecast. */
+  /** Experts mixed per forecast (the gate's top k, plus every free expert). */
   readonly topK: number;
+  /** What the gate reads: the log-periodogram or the periodogram normalised to sum 1. */
+  readonly gateInput: GateInput;
+  /** Epoch history of {@link fullShotSuperLinear} (absent on other models). */
+  readonly fullShot?: SuperLinearFullShotHistory;
   /** Windows each expert was fitted on (synthetic + routed corpus windows). */
   readonly trainingWindows: readonly number[];
   /**
@@ -117,7 +132,7 @@ export interface SuperLinearModel {
 
 const KEYS = optionKeys<SuperLinearOptions>({
   lookback: true, horizon: true, periods: true, topK: true, samplesPerExpert: true, corpus: true, resample: true,
-  stride: true, ridge: true, gateEpochs: true, mixEpochs: true, seed: true, onProgress: true, signal: true,
+  stride: true, ridge: true, gateEpochs: true, gateInput: true, mixEpochs: true, seed: true, onProgress: true, signal: true,
 });
 
 /** cos(2πk/p) and sin(2πk/p), k < p, computed in WASM (the DFT of a unit impulse), so synthetic signals are bit-identical everywhere. */
@@ -172,14 +187,21 @@ export function syntheticSeries(R: Rng, periods: readonly number[], e: number, T
   return out;
 }
 
-/** Gate features of a normalised lookback: log(1e-8 + P_k/ΣP), k = 1 … L/2, the log computed in WASM. */
-export function gateFeatures(fn: string, xn: Float64Array): { features: Float64Array; power: Float64Array } {
+/**
+ * Gate features of a normalised lookback: P_k/ΣP, k = 1 … L/2 ('power'), or log(1e-8 + P_k/ΣP) ('log',
+ * the log computed in WASM).
+ */
+export function gateFeatures(fn: string, xn: Float64Array, kind: GateInput = 'log'): { features: Float64Array; power: Float64Array } {
   const power = powerOf(fn, xn);
   const m = power.length - 1;
   let total = 0;
   for (let k = 1; k <= m; k++) total += power[k]!;
   const rel = new Float64Array(m);
   const inv = total > 0 ? 1 / total : 0;
+  if (kind === 'power') {
+    for (let k = 0; k < m; k++) rel[k] = power[k + 1]! * inv;
+    return { features: rel, power };
+  }
   for (let k = 0; k < m; k++) rel[k] = power[k + 1]! * inv + 1e-8;
   const features = nn.scope(() => nn.log(nn.tensor(rel)).toArray()) as Float64Array;
   return { features, power };
@@ -244,6 +266,12 @@ function readPeriods(fn: string, v: unknown, L: number): number[] {
   return out;
 }
 
+function readGateInput(fn: string, v: unknown): GateInput {
+  if (v === undefined) return 'log';
+  if (v !== 'log' && v !== 'power') throw parameterError(fn, 'options.gateInput', "'log' or 'power'", v);
+  return v;
+}
+
 function readRates(fn: string, v: unknown): number[] {
   if (v === undefined) return [0.5, 1, 2];
   if (!Array.isArray(v) || v.length === 0) throw parameterError(fn, 'options.resample', 'a non-empty array of rates > 0', v);
@@ -286,6 +314,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
   if (!Number.isFinite(ridge)) throw parameterError(fn, 'options.ridge', 'finite', ridge);
   const epochs = o.gateEpochs === undefined ? 30 : positiveInteger(fn, 'options.gateEpochs', o.gateEpochs);
   const mixEpochs = o.mixEpochs === undefined ? 0 : nonNegativeInteger(fn, 'options.mixEpochs', o.mixEpochs);
+  const kind = readGateInput(fn, o.gateInput);
   const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
   const signal = readSignal(fn, o.signal);
   let corpus: Float64Array[] = [];
@@ -298,10 +327,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
   checkCapacity(fn, E * samples * (2 * L + H) + (L + 1) * (L + 1 + H));
   const R = seededRng(fn, o.seed ?? 0, 'options.seed');
   const t0 = Date.now();
-  const stop = (info: SuperLinearProgress): void => {
-    if (onProgress && onProgress(info) === false) throw new ParameterError(`${fn}: stopped by options.onProgress at ${info.stage} step ${info.step} of ${info.total}`);
-    if (signal?.aborted) throw new ParameterError(`${fn}: aborted by options.signal at ${info.stage} step ${info.step} of ${info.total}`);
-  };
+  const stop = stopper(fn, onProgress, signal);
 
   // 1. synthetic windows, per expert
   const circles = new Map(periods.map((p) => [p, unitCircle(p)] as const));
@@ -318,7 +344,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
       collectWindows(x, L, H, T, Xs[e]!, Ys[e]!);
       const r = e * samples + i;
       const xn = Float64Array.from(Xs[e]!.slice(i * L, (i + 1) * L));
-      feats.set(gateFeatures(fn, xn).features, r * F);
+      feats.set(gateFeatures(fn, xn, kind).features, r * F);
       labels[r] = e;
     }
     counts[e] = samples;
@@ -363,7 +389,7 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
       const n = collectWindows(x, L, H, stride, X, Y);
       for (let w = 0; w < n; w++) {
         const xn = Float64Array.from(X.slice(w * L, (w + 1) * L));
-        const f = gateFeatures(fn, xn).features;
+        const f = gateFeatures(fn, xn, kind).features;
         const top = topIndices(gateLogits(gateParams, f), topK);
         if (mixEpochs > 0) all.push({ xn, y: Float64Array.from(Y.slice(w * H, (w + 1) * H)), f, top });
         for (const e of top) {
@@ -385,77 +411,210 @@ export function pretrainSuperLinear(options?: SuperLinearOptions): SuperLinearMo
     stop({ stage: 'experts', step: e + 1, total: E, elapsed: Date.now() - t0 });
   }
   // 5. mixing logits: forecast error of the softmax mixture over each window's selected experts
-  const mixParams = mixEpochs > 0 && topK > 1 ? trainMixer(fn, all, experts, F, E, H, mixEpochs, (step) => stop({ stage: 'mix', step, total: mixEpochs, elapsed: Date.now() - t0 }))
+  const mixParams = mixEpochs > 0 && topK > 1
+    ? trainMixture(fn, all, experts, { F, L, E, H, free: 0 }, { epochs: mixEpochs, learningRate: 1e-2, seed: 2, report: (step) => stop({ stage: 'mix', step, total: mixEpochs, elapsed: Date.now() - t0 }) }).mixer
     : gateParams;
-  return superLinearModel(L, H, periods, topK, experts, gateParams, mixParams, counts, 1);
+  return superLinearModel({ L, H, periods, topK, experts, gate: gateParams, mixer: mixParams, counts, temperature: 1, kind, free: 0 });
 }
 
+/** One window of the mixing stage: normalised lookback, target, gate features, the gate's top k, RevIN scale σ. */
+interface MixWindow { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[]; scale?: number }
+
 /**
- * Learns mixing logits m = Vᵀf + c (zero start: equal weights) by Adam on the mean squared forecast
- * error of Σ_{e ∈ top-k} softmax(m)_e · f_e(x) over the windows; the top-k sets stay those of the gate.
+ * Layout of a row of the mixture loss's input: gate features (F), the normalised lookback (L values,
+ * only when there are free experts), the E frozen experts' forecasts (E·H), then the selection mask
+ * over the E + free experts (0 selected, −30 not; free experts always 0).
  */
-function trainMixer(
-  fn: string, all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[], experts: LinearMap[],
-  F: number, E: number, H: number, epochs: number, report: (step: number) => void, start?: GateParams, seed = 2,
-): GateParams {
+export interface MixtureDims { F: number; L: number; E: number; H: number; free: number }
+
+/** What the mixture training learns: mixing logits m = Vᵀf + c over E + free experts, and the free experts' maps (L → H). */
+export interface MixtureParams { mixer: nn.LinearParams; free: nn.LinearParams[] }
+
+/** Forecasts (normalised) of the mixture Σ_e softmax(m + mask)_e · f_e(x̂) for a batch of rows laid out by `d`. */
+export function mixturePredict(p: MixtureParams, x: nn.Tensor, d: MixtureDims): nn.Tensor {
+  const b = x.shape[0]!;
+  const Lx = d.free > 0 ? d.L : 0;
+  const at = d.F + Lx + d.E * d.H;
+  const K = d.E + d.free;
+  const logits = nn.add(nn.linear(p.mixer, nn.slice(x, 1, 0, d.F)), nn.slice(x, 1, at, at + K));
+  const w = nn.reshape(nn.softmax(logits), [b, 1, K]);
+  let outs = nn.reshape(nn.slice(x, 1, d.F + Lx, at), [b, d.E, d.H]);
+  if (d.free > 0) {
+    const xn = nn.slice(x, 1, d.F, d.F + d.L);
+    outs = nn.concat([outs, ...p.free.map((q) => nn.reshape(nn.linear(q, xn), [b, 1, d.H]))], 1);
+  }
+  return nn.reshape(nn.matmul(w, outs), [b, d.H]);
+}
+
+/** The mixture's mean squared forecast error over a batch (the loss the mixing stage minimises). */
+export function mixtureLoss(p: MixtureParams, x: nn.Tensor, y: nn.Tensor, d: MixtureDims): nn.Tensor {
+  return nn.mean(nn.square(nn.sub(mixturePredict(p, x, d), y)));
+}
+
+/** The rows of {@link mixtureLoss} for some windows: inputs laid out by `d`, targets n × H. */
+export function mixtureRows(all: readonly MixWindow[], experts: readonly LinearMap[], d: MixtureDims): { X: Float64Array; Y: Float64Array; cols: number } {
+  const { F, E, H } = d;
+  const Lx = d.free > 0 ? d.L : 0;
+  const cols = F + Lx + E * H + E + d.free;
   const n = all.length;
-  const cols = F + E * H + E;
   const X = new Float64Array(n * cols);
   const Y = new Float64Array(n * H);
   const buf = new Float64Array(H);
   all.forEach((w, r) => {
     const row = r * cols;
     X.set(w.f, row);
-    for (let e = 0; e < E; e++) X.set(applyMap(experts[e]!, w.xn, buf), row + F + e * H);
-    for (let e = 0; e < E; e++) X[row + F + E * H + e] = w.top.includes(e) ? 0 : -30;
+    if (Lx > 0) X.set(w.xn, row + F);
+    for (let e = 0; e < E; e++) X.set(applyMap(experts[e]!, w.xn, buf), row + F + Lx + e * H);
+    for (let e = 0; e < E; e++) X[row + F + Lx + E * H + e] = w.top.includes(e) ? 0 : -30;
     Y.set(w.y, r * H);
   });
-  const mixer = start ? { W: nn.tensor(start.W, { shape: [F, E] }), b: nn.tensor(start.b, { shape: [E] }) } : nn.initLinear(F, E, { init: 'zeros' });
+  return { X, Y, cols };
+}
+
+/** Epoch history of {@link fullShotSuperLinear}. */
+export interface SuperLinearFullShotHistory {
+  /** Mean minibatch loss of every epoch (normalised units). */
+  trainLoss: number[];
+  /**
+   * The monitored error before training (entry 0) and after every epoch: the MSE, in the units of the
+   * series, over every window of the validation series (`monitored` 'validation') or over the
+   * training windows ('training').
+   */
+  monitor: number[];
+  /** What `monitor` measures. */
+  monitored: 'validation' | 'training';
+  /** The epoch whose parameters the model keeps: the lowest `monitor` (0: the start). */
+  bestEpoch: number;
+}
+
+interface MixTraining {
+  epochs: number;
+  learningRate: number;
+  batchSize?: number;
+  seed: number;
+  /** Starting mixing logits (default zeros: equal weights). */
+  start?: GateParams;
+  /** Starting maps of the free experts (trained; always mixed). */
+  free?: LinearMap[];
+  /** Keep the parameters of the epoch with the lowest monitored error (validation, else training windows). */
+  keepBest?: boolean;
+  validation?: MixWindow[];
+  /** Epochs without a new best before stopping (keepBest only). */
+  patience?: number;
+  report: (step: number) => void;
+}
+
+/** The monitored error of the current parameters: Σ σ²‖ŷ − y‖² / (n·H) with σ = 1 when a window has no scale. */
+function mixtureError(p: MixtureParams, rows: { X: Float64Array; Y: Float64Array; cols: number }, scales: readonly number[], d: MixtureDims): number {
+  const n = scales.length;
+  const { H } = d;
+  let se = 0;
+  for (let r0 = 0; r0 < n; r0 += 256) {
+    const r1 = Math.min(n, r0 + 256);
+    const pred = nn.scope(() => mixturePredict(p, nn.tensor(rows.X.subarray(r0 * rows.cols, r1 * rows.cols), { shape: [r1 - r0, rows.cols] }), d).toArray()) as Float64Array;
+    for (let r = r0; r < r1; r++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += (pred[(r - r0) * H + h]! - rows.Y[r * H + h]!) ** 2;
+      se += s * scales[r]! ** 2;
+    }
+  }
+  return se / (n * H);
+}
+
+const mapOf = (q: nn.LinearParams, L: number, H: number): LinearMap => {
+  const W = new Float64Array((L + 1) * H);
+  W.set(q.W.toArray() as Float64Array);
+  W.set(q.b!.toArray() as Float64Array, L * H);
+  return { L, H, W };
+};
+
+/**
+ * Learns mixing logits m = Vᵀf + c (zero start: equal weights) — and the free experts' maps, if any —
+ * by Adam on the mean squared forecast error of Σ_{e ∈ top-k ∪ free} softmax(m)_e · f_e(x) over the
+ * windows; the top-k sets stay those of the gate, the other experts are frozen.
+ */
+function trainMixture(fn: string, all: MixWindow[], experts: LinearMap[], d: MixtureDims, o: MixTraining): { mixer: GateParams; free: LinearMap[]; history: SuperLinearFullShotHistory } {
+  const { F, L, E, H } = d;
+  const K = E + d.free;
+  const rows = mixtureRows(all, experts, d);
+  const n = all.length;
+  const p: MixtureParams = {
+    mixer: o.start ? { W: nn.tensor(o.start.W, { shape: [F, K] }), b: nn.tensor(o.start.b, { shape: [K] }) } : nn.initLinear(F, K, { init: 'zeros' }),
+    free: (o.free ?? []).map((m) => ({ W: nn.tensor(m.W.subarray(0, L * H), { shape: [L, H] }), b: nn.tensor(m.W.subarray(L * H), { shape: [H] }) })),
+  };
+  const history: SuperLinearFullShotHistory = { trainLoss: [], monitor: [], monitored: o.validation ? 'validation' : 'training', bestEpoch: 0 };
+  const mon = o.keepBest ? (o.validation ? mixtureRows(o.validation, experts, d) : rows) : undefined;
+  const monScales = o.keepBest ? (o.validation ?? all).map((w) => w.scale ?? 1) : [];
+  const snapshot = () => ({ mixer: { W: p.mixer.W.toArray() as Float64Array, b: p.mixer.b!.toArray() as Float64Array, F, E: K }, free: p.free.map((q) => mapOf(q, L, H)) });
+  let best = mon ? snapshot() : undefined;
+  if (mon) history.monitor.push(mixtureError(p, mon, monScales, d));
   try {
     nn.train(
+      { params: p, loss: (q, x, y) => mixtureLoss(q, x, y as nn.Tensor, d) },
+      { X: { data: rows.X, rows: n, cols: rows.cols }, y: { data: rows.Y, rows: n, cols: H } },
       {
-        params: mixer,
-        loss: (p, x, y) => {
-          const b = x.shape[0]!;
-          const logits = nn.add(nn.linear(p, nn.slice(x, 1, 0, F)), nn.slice(x, 1, F + E * H, cols));
-          const w = nn.reshape(nn.softmax(logits), [b, 1, E]);
-          const outs = nn.reshape(nn.slice(x, 1, F, F + E * H), [b, E, H]);
-          const pred = nn.reshape(nn.matmul(w, outs), [b, H]);
-          return nn.mean(nn.square(nn.sub(pred, y as nn.Tensor)));
+        epochs: o.epochs, batchSize: Math.min(o.batchSize ?? 64, n), optimizer: nn.adam({ learningRate: o.learningRate }), seed: o.seed,
+        onProgress: (info) => {
+          history.trainLoss.push(info.loss);
+          o.report(info.epoch);
+          if (!mon) return true;
+          const err = mixtureError(p, mon, monScales, d);
+          history.monitor.push(err);
+          if (err < history.monitor[history.bestEpoch]!) {
+            history.bestEpoch = info.epoch;
+            best = snapshot();
+          }
+          return info.epoch - history.bestEpoch < (o.patience ?? Infinity);
         },
       },
-      { X: { data: X, rows: n, cols }, y: { data: Y, rows: n, cols: H } },
-      { epochs, batchSize: 64, optimizer: nn.adam({ learningRate: 1e-2 }), seed, onProgress: (info) => report(info.epoch) },
     );
-    return { W: mixer.W.toArray() as Float64Array, b: mixer.b!.toArray() as Float64Array, F, E };
+    const out = best ?? snapshot();
+    return { ...out, history };
   } finally {
-    mixer.W.free();
-    mixer.b?.free();
+    for (const q of [p.mixer, ...p.free]) {
+      q.W.free();
+      q.b?.free();
+    }
   }
 }
 
-/** What a model is built from, for {@link fineTuneSuperLinear}; keyed by the model object. */
+/** What a model is built from, for {@link fineTuneSuperLinear} and {@link fullShotSuperLinear}; keyed by the model object. */
 interface ModelParts {
+  L: number;
+  H: number;
+  /** Periods of every expert, 0 for the free ones (last). */
+  periods: number[];
+  topK: number;
+  /** Every expert, the free ones last. */
   experts: LinearMap[];
+  /** The selection gate over the experts with a period. */
   gate: GateParams;
+  /** Mixing logits over every expert. */
   mixer: GateParams;
+  counts: number[];
   /** Temperature of the mixing softmax (1 after pretraining). */
   temperature: number;
+  kind: GateInput;
+  /** Free experts (no period, always mixed), the last `free` of `experts`. */
+  free: number;
+  history?: SuperLinearFullShotHistory;
 }
 const PARTS = new WeakMap<SuperLinearModel, ModelParts>();
 
-function superLinearModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[], temperature: number): SuperLinearModel {
-  const model = buildModel(L, H, periods, topK, experts, g, mixer, counts, temperature);
-  PARTS.set(model, { experts, gate: g, mixer, temperature });
+function superLinearModel(parts: ModelParts): SuperLinearModel {
+  const model = buildModel(parts);
+  PARTS.set(model, parts);
   return model;
 }
 
-function buildModel(L: number, H: number, periods: number[], topK: number, experts: LinearMap[], g: GateParams, mixer: GateParams, counts: number[], temperature: number): SuperLinearModel {
+function buildModel(parts: ModelParts): SuperLinearModel {
+  const { L, H, periods, topK, experts, gate: g, mixer, counts, temperature, kind, free } = parts;
   const E = periods.length;
   const decide = (fn: string, xn: Float64Array): SuperLinearGate => {
-    const { features, power } = gateFeatures(fn, xn);
+    const { features, power } = gateFeatures(fn, xn, kind);
     const logits = gateLogits(g, features);
     const idx = topIndices(logits, topK);
+    for (let j = 0; j < free; j++) idx.push(E - free + j);
     const w = softmaxOver(gateLogits(mixer, features), idx, temperature);
     const weights = new Float64Array(E);
     idx.forEach((e, i) => (weights[e] = w[i]!));
@@ -476,6 +635,8 @@ function buildModel(L: number, H: number, periods: number[], topK: number, exper
     horizon: H,
     periods: Object.freeze([...periods]),
     topK,
+    gateInput: kind,
+    ...(parts.history ? { fullShot: parts.history } : {}),
     trainingWindows: Object.freeze([...counts]),
     forecast(series: VectorInput, steps?: number): Float64Array {
       const fn = 'SuperLinearModel.forecast';
@@ -501,7 +662,54 @@ function buildModel(L: number, H: number, periods: number[], topK: number, exper
   };
 }
 
+/** Calls onProgress (false stops: an error) and checks the abort signal after a step. */
+function stopper(fn: string, onProgress: ((info: SuperLinearProgress) => boolean | void) | undefined, signal: AbortSignalLike | undefined): (info: SuperLinearProgress) => void {
+  return (info) => {
+    if (onProgress && onProgress(info) === false) throw new ParameterError(`${fn}: stopped by options.onProgress at ${info.stage} step ${info.step} of ${info.total}`);
+    if (signal?.aborted) throw new ParameterError(`${fn}: aborted by options.signal at ${info.stage} step ${info.step} of ${info.total}`);
+  };
+}
 
+/** What a model passed to fineTuneSuperLinear or fullShotSuperLinear is built from (not a full-shot model). */
+function partsOf(fn: string, model: unknown): ModelParts {
+  const parts = model !== null && typeof model === 'object' ? PARTS.get(model as SuperLinearModel) : undefined;
+  if (!parts) throw parameterError(fn, 'model', 'a model returned by pretrainSuperLinear or fineTuneSuperLinear', model);
+  if (parts.free > 0) throw parameterError(fn, 'model', 'a model without free experts (not from fullShotSuperLinear)', 'a full-shot model');
+  return parts;
+}
+
+/** One series or an array of them, each checked finite (named `name` or `name[i]`). */
+function readSeriesList(fn: string, name: string, series: unknown): Float64Array[] {
+  const many = isSeriesList(series);
+  const list = many ? series : [series as VectorInput];
+  return list.map((s, i) => finiteArray(fn, many ? `${name}[${i}]` : name, s));
+}
+
+/** Windows of lookback L and horizon H, every `stride` values, in the series; at least one. */
+function windowCount(fn: string, name: string, xs: readonly Float64Array[], L: number, H: number, stride: number): number {
+  let total = 0;
+  for (const x of xs) total += Math.max(0, Math.floor((x.length - L - H) / stride) + 1);
+  if (total === 0) throw new ShapeError(`${fn}: ${name} must hold at least one window of lookback + horizon = ${L + H} values`);
+  return total;
+}
+
+/** Every window of the series (every `stride` values), RevIN-normalised, with its scale σ, the gate's features and top k. */
+function routedWindows(fn: string, xs: readonly Float64Array[], parts: ModelParts, topK: number, stride: number): MixWindow[] {
+  const { L, H } = parts;
+  const out: MixWindow[] = [];
+  for (const x of xs) {
+    const X: number[] = [];
+    const Y: number[] = [];
+    const scales: number[] = [];
+    const n = collectWindows(x, L, H, stride, X, Y, scales);
+    for (let w = 0; w < n; w++) {
+      const xn = Float64Array.from(X.slice(w * L, (w + 1) * L));
+      const f = gateFeatures(fn, xn, parts.kind).features;
+      out.push({ xn, y: Float64Array.from(Y.slice(w * H, (w + 1) * H)), f, top: topIndices(gateLogits(parts.gate, f), topK), scale: scales[w]! });
+    }
+  }
+  return out;
+}
 
 /** Options of {@link fineTuneSuperLinear}. */
 export interface SuperLinearFineTuneOptions {
@@ -569,8 +777,7 @@ const FINE_TUNE_KEYS = optionKeys<SuperLinearFineTuneOptions>({
  */
 export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput | readonly VectorInput[], options?: SuperLinearFineTuneOptions): SuperLinearModel {
   const fn = 'fineTuneSuperLinear';
-  const parts = model !== null && typeof model === 'object' ? PARTS.get(model) : undefined;
-  if (!parts) throw parameterError(fn, 'model', 'a model returned by pretrainSuperLinear or fineTuneSuperLinear', model);
+  const parts = partsOf(fn, model);
   const o = readOptions(fn, options, FINE_TUNE_KEYS);
   const prior = o.prior === undefined ? 1e-2 : nonNegative(fn, 'options.prior', o.prior);
   if (!Number.isFinite(prior)) throw parameterError(fn, 'options.prior', 'finite', prior);
@@ -588,38 +795,22 @@ export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput
   if (topK > E) throw parameterError(fn, 'options.topK', `at most the number of experts (${E})`, topK);
   const temperature = o.temperature === undefined ? parts.temperature : o.temperature;
   if (typeof temperature !== 'number' || !(temperature > 0)) throw parameterError(fn, 'options.temperature', 'a number > 0 (Infinity: equal weights)', temperature);
-  const list = isSeriesList(series) ? series : [series as VectorInput];
-  const xs = list.map((s, i) => finiteArray(fn, list.length === 1 && !isSeriesList(series) ? 'series' : `series[${i}]`, s));
-  let total = 0;
-  for (const x of xs) total += Math.max(0, Math.floor((x.length - L - H) / stride) + 1);
-  if (total === 0) throw new ShapeError(`${fn}: series must hold at least one window of lookback + horizon = ${L + H} values`);
-  checkCapacity(fn, total * (2 * L + H + 1) * Math.max(topK, 1) + (L + 1) * (L + 1 + H) + (gateEpochs > 0 ? total * (Math.floor(L / 2) + E * (H + 1)) : 0));
+  const xs = readSeriesList(fn, 'series', series);
+  const total = windowCount(fn, 'series', xs, L, H, stride);
+  checkCapacity(fn, total * (2 * L + H + 1) * Math.max(topK, 1) + total * (Math.floor(L / 2) + L + H) + (L + 1) * (L + 1 + H) + (gateEpochs > 0 ? total * (Math.floor(L / 2) + E * (H + 1)) : 0));
   const t0 = Date.now();
-  const stop = (info: SuperLinearProgress): void => {
-    if (onProgress && onProgress(info) === false) throw new ParameterError(`${fn}: stopped by options.onProgress at ${info.stage} step ${info.step} of ${info.total}`);
-    if (signal?.aborted) throw new ParameterError(`${fn}: aborted by options.signal at ${info.stage} step ${info.step} of ${info.total}`);
-  };
+  const stop = stopper(fn, onProgress, signal);
 
   // route every target window to the gate's top k
   const Xs: number[][] = periods.map(() => []);
   const Ys: number[][] = periods.map(() => []);
   const counts = periods.map(() => 0);
-  const all: { xn: Float64Array; y: Float64Array; f: Float64Array; top: number[] }[] = [];
-  for (const x of xs) {
-    const X: number[] = [];
-    const Y: number[] = [];
-    const n = collectWindows(x, L, H, stride, X, Y);
-    for (let w = 0; w < n; w++) {
-      const xn = Float64Array.from(X.slice(w * L, (w + 1) * L));
-      const f = gateFeatures(fn, xn).features;
-      const top = topIndices(gateLogits(parts.gate, f), topK);
-      const y = Float64Array.from(Y.slice(w * H, (w + 1) * H));
-      if (gateEpochs > 0) all.push({ xn, y, f, top });
-      for (const e of top) {
-        for (let i = 0; i < L; i++) Xs[e]!.push(xn[i]!);
-        for (let i = 0; i < H; i++) Ys[e]!.push(y[i]!);
-        counts[e]!++;
-      }
+  const all = routedWindows(fn, xs, parts, topK, stride);
+  for (const { xn, y, top } of all) {
+    for (const e of top) {
+      for (let i = 0; i < L; i++) Xs[e]!.push(xn[i]!);
+      for (let i = 0; i < H; i++) Ys[e]!.push(y[i]!);
+      counts[e]!++;
     }
   }
 
@@ -633,7 +824,154 @@ export function fineTuneSuperLinear(model: SuperLinearModel, series: VectorInput
     return fitted;
   });
   const mixer = gateEpochs > 0 && topK > 1
-    ? trainMixer(fn, all, experts, Math.floor(L / 2), E, H, gateEpochs, (step) => stop({ stage: 'mix', step, total: gateEpochs, elapsed: Date.now() - t0 }), parts.mixer, Math.floor(seed * 2 ** 31))
+    ? trainMixture(fn, all, experts, { F: Math.floor(L / 2), L, E, H, free: 0 }, {
+      epochs: gateEpochs, learningRate: 1e-2, seed: Math.floor(seed * 2 ** 31), start: parts.mixer,
+      report: (step) => stop({ stage: 'mix', step, total: gateEpochs, elapsed: Date.now() - t0 }),
+    }).mixer
     : parts.mixer;
-  return superLinearModel(L, H, periods, topK, experts, parts.gate, mixer, refit ? counts : [...model.trainingWindows], temperature);
+  return superLinearModel({ ...parts, topK, experts, mixer, counts: refit ? counts : [...model.trainingWindows], temperature });
+}
+
+/** Options of {@link fullShotSuperLinear}. */
+export interface SuperLinearFullShotOptions {
+  /** Free ("complementary") RLinear experts added to the mixture: no period, always mixed, trained (default 1). */
+  freeExperts?: number;
+  /**
+   * Start of the free experts: 'zeros' (default); 'random', weights U(±1/√L) and bias 0, seeded, a
+   * different draw per expert (as a fresh linear layer in the paper's code); or 'ridge', the RLinear
+   * fitted in closed form to the training windows with relative ridge `ridge` (see {@link fitRLinear}).
+   * Free experts with the same start ('zeros', 'ridge') get the same gradients and stay equal: use
+   * 'random' for more than one.
+   */
+  freeInit?: 'zeros' | 'random' | 'ridge';
+  /** Relative ridge of the 'ridge' start (default 1e-2). */
+  ridge?: number;
+  /**
+   * Train the free experts' maps with the mixing logits (default true); false keeps them at their
+   * start (with 'ridge': an RLinear mixed with the frozen frequency experts, only the mixing learned).
+   */
+  trainFree?: boolean;
+  /**
+   * Total mixing weight of the free experts at the start, in (0, 1) (default: their share of equal
+   * weights, freeExperts / (topK + freeExperts)); set through the mixing bias, the other logits start at 0.
+   */
+  freeWeight?: number;
+  /** Epochs of Adam over the training windows (default 100). */
+  epochs?: number;
+  /** Adam's step (default 1e-3). */
+  learningRate?: number;
+  /** Windows per minibatch (default 64; at most the number of training windows). */
+  batchSize?: number;
+  /**
+   * Validation series (or an array of them) for early stopping: the model keeps the parameters of the
+   * epoch with the lowest MSE over every window of the validation series (in the series' units; the
+   * start counts as epoch 0). Without it the training windows' MSE is monitored the same way, so the
+   * result is never worse on the training windows than the start.
+   */
+  validation?: VectorInput | readonly VectorInput[];
+  /** Stop after this many epochs without a new lowest monitored error (default: run every epoch). */
+  patience?: number;
+  /** Experts the gate selects per window from the pretrained ones (default: the model's `topK`). */
+  topK?: number;
+  /** Training windows start every `stride` values (default 1). */
+  stride?: number;
+  /** Seed of the minibatch shuffles (default 0). */
+  seed?: number | bigint;
+  /** Called after every epoch (stage 'mix'); return false to stop (an error). */
+  onProgress?: (info: SuperLinearProgress) => boolean | void;
+  /** Cancels the training between epochs: a ParameterError names the abort. */
+  signal?: AbortSignalLike;
+}
+
+const FULL_SHOT_KEYS = optionKeys<SuperLinearFullShotOptions>({
+  freeExperts: true, freeInit: true, ridge: true, trainFree: true, freeWeight: true, epochs: true, learningRate: true, batchSize: true,
+  validation: true, patience: true, topK: true, stride: true, seed: true, onProgress: true, signal: true,
+});
+
+/**
+ * Full-shot training as in the Super-Linear paper's released code: the pretrained frequency experts
+ * are frozen, `freeExperts` free RLinear experts (no period) are added, and the mixing logits
+ * m = Vᵀf + c over the gate's top-k experts and the free ones (f: the gate's features) are trained
+ * together with the free experts by Adam, end to end, on the mean squared forecast error of the
+ * mixture Σ_e softmax(m)_e · f_e(x̂) over every training window (normalised by RevIN). The pretrained
+ * gate still chooses the top k; the free experts are mixed at every window. The mixing starts from
+ * equal logits (the free experts' bias set by `freeWeight`). Early stopping keeps the epoch with the
+ * lowest error on `validation` (or on the training windows). Returns a new model whose experts are
+ * the pretrained ones then the free ones (period 0), with the epoch history in `fullShot`.
+ *
+ * With the default `gateInput` 'log' the pretrained gate's softmax is often one-hot; this training
+ * learns its own mixing logits from zero, so the mixture weights can vary with the input.
+ *
+ * @param model   a model returned by {@link pretrainSuperLinear} or {@link fineTuneSuperLinear}.
+ * @param series  the target training series, or an array of them (each needs L + H values for a window).
+ */
+export function fullShotSuperLinear(model: SuperLinearModel, series: VectorInput | readonly VectorInput[], options?: SuperLinearFullShotOptions): SuperLinearModel {
+  const fn = 'fullShotSuperLinear';
+  const parts = partsOf(fn, model);
+  const o = readOptions(fn, options, FULL_SHOT_KEYS);
+  const { L, H } = parts;
+  const E = parts.periods.length;
+  const m = o.freeExperts === undefined ? 1 : nonNegativeInteger(fn, 'options.freeExperts', o.freeExperts);
+  if (o.freeInit !== undefined && o.freeInit !== 'zeros' && o.freeInit !== 'random' && o.freeInit !== 'ridge') throw parameterError(fn, 'options.freeInit', "'zeros', 'random' or 'ridge'", o.freeInit);
+  const ridge = o.ridge === undefined ? 1e-2 : nonNegative(fn, 'options.ridge', o.ridge);
+  if (!Number.isFinite(ridge)) throw parameterError(fn, 'options.ridge', 'finite', ridge);
+  if (o.trainFree !== undefined && typeof o.trainFree !== 'boolean') throw parameterError(fn, 'options.trainFree', 'true or false', o.trainFree);
+  const trainFree = o.trainFree !== false;
+  const topK = o.topK === undefined ? parts.topK : positiveInteger(fn, 'options.topK', o.topK);
+  if (topK > E) throw parameterError(fn, 'options.topK', `at most the number of experts (${E})`, topK);
+  const freeWeight = o.freeWeight === undefined ? m / (topK + m) : o.freeWeight;
+  if (typeof freeWeight !== 'number' || !(freeWeight > 0 && freeWeight < 1)) throw parameterError(fn, 'options.freeWeight', 'a number in (0, 1)', freeWeight);
+  const epochs = o.epochs === undefined ? 100 : nonNegativeInteger(fn, 'options.epochs', o.epochs);
+  const learningRate = o.learningRate === undefined ? 1e-3 : nonNegative(fn, 'options.learningRate', o.learningRate);
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw parameterError(fn, 'options.learningRate', 'a finite number > 0', learningRate);
+  const batchSize = o.batchSize === undefined ? 64 : positiveInteger(fn, 'options.batchSize', o.batchSize);
+  const patience = o.patience === undefined ? Infinity : positiveInteger(fn, 'options.patience', o.patience);
+  const stride = o.stride === undefined ? 1 : positiveInteger(fn, 'options.stride', o.stride);
+  const R = seededRng(fn, o.seed ?? 0, 'options.seed');
+  const seed = R.uniform(1)[0]!;
+  const onProgress = readCallback(fn, 'options.onProgress', o.onProgress);
+  const signal = readSignal(fn, o.signal);
+  const xs = readSeriesList(fn, 'series', series);
+  const total = windowCount(fn, 'series', xs, L, H, stride);
+  const vs = o.validation === undefined ? [] : readSeriesList(fn, 'options.validation', o.validation);
+  const totalVal = vs.length > 0 ? windowCount(fn, 'options.validation', vs, L, H, 1) : 0;
+  const F = Math.floor(L / 2);
+  checkCapacity(fn, (total + totalVal) * (2 * (F + L + H) + E * (H + 1) + m) + (m + 2) * (L + 1) * (L + 1 + H));
+  const t0 = Date.now();
+  const stop = stopper(fn, onProgress, signal);
+  const report = (step: number): void => stop({ stage: 'mix', step, total: epochs, elapsed: Date.now() - t0 });
+
+  const all = routedWindows(fn, xs, parts, topK, stride);
+  const validation = vs.length > 0 ? routedWindows(fn, vs, parts, topK, 1) : undefined;
+  let start: LinearMap = { L, H, W: new Float64Array((L + 1) * H) };
+  if (o.freeInit === 'ridge' && m > 0) {
+    const X = new Float64Array(all.length * L);
+    const Y = new Float64Array(all.length * H);
+    all.forEach((w, r) => {
+      X.set(w.xn, r * L);
+      Y.set(w.y, r * H);
+    });
+    start = fitLinearMap(fn, { X, Y, n: all.length }, L, H, ridge);
+  }
+  // mixing logits 0 for the pretrained experts, c for each free one: m·e^c / (k + m·e^c) = freeWeight
+  const b = new Float64Array(E + m);
+  if (m > 0) b.fill(Math.log((freeWeight * topK) / (m * (1 - freeWeight))), E);
+  const frees = Array.from({ length: m }, (): LinearMap => {
+    if (o.freeInit !== 'random') return start;
+    const W = R.uniform((L + 1) * H);
+    for (let i = 0; i < L * H; i++) W[i] = (2 * W[i]! - 1) / Math.sqrt(L);
+    W.fill(0, L * H);
+    return { L, H, W };
+  });
+  // fixed free experts join the frozen ones, selected at every window
+  const always = Array.from({ length: trainFree ? 0 : m }, (_, j) => E + j);
+  const withFixed = (ws: MixWindow[]) => (trainFree ? ws : ws.map((w) => ({ ...w, top: [...w.top, ...always] })));
+  const trained = trainMixture(fn, withFixed(all), trainFree ? parts.experts : [...parts.experts, ...frees], { F, L, E: trainFree ? E : E + m, H, free: trainFree ? m : 0 }, {
+    epochs, learningRate, batchSize, seed: Math.floor(seed * 2 ** 31), start: { W: new Float64Array(F * (E + m)), b, F, E: E + m },
+    free: trainFree ? frees : [], keepBest: true, validation: validation && withFixed(validation), patience, report,
+  });
+  return superLinearModel({
+    ...parts, periods: [...parts.periods, ...new Array<number>(m).fill(0)], topK, experts: [...parts.experts, ...(trainFree ? trained.free : frees)],
+    mixer: trained.mixer, counts: [...parts.counts, ...new Array<number>(m).fill(all.length)], temperature: 1, free: m, history: trained.history,
+  });
 }

@@ -1,7 +1,7 @@
 /** The bad-input sweep (test/fuzz.ts) over the forecast family's public API. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  init, fft, rfft, periodogram, fitRLinear, pretrainSuperLinear, fineTuneSuperLinear, seasonalNaive, fitHoltWinters, fitTensorGp,
+  init, fft, rfft, periodogram, fitRLinear, pretrainSuperLinear, fineTuneSuperLinear, fullShotSuperLinear, seasonalNaive, fitHoltWinters, fitTensorGp,
   simulateImageRegression, learnPro2Projection, fitLinearProbe,
 } from '../../bindings/index.js';
 import { countEntries, fuzzArguments } from '../fuzz.js';
@@ -32,7 +32,7 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
   })).toEqual([]));
   it('pretrainSuperLinear', () => expect(fuzzArguments('pretrainSuperLinear', pretrainSuperLinear, [{
     lookback: 16, horizon: 2, periods: [4, 8], topK: 1, samplesPerExpert: 2, corpus: [wave(24, 4)], resample: [1], stride: 4,
-    ridge: 0.01, gateEpochs: 1, mixEpochs: 0, seed: 1, onProgress: () => true, signal: new AbortController().signal,
+    ridge: 0.01, gateEpochs: 1, gateInput: 'power', mixEpochs: 0, seed: 1, onProgress: () => true, signal: new AbortController().signal,
   }], {
     optionalFrom: 0,
     kinds: { ...countEntries('arg0.periods.0', 'arg0.resample.0'), 'arg0.ridge': 'real' },
@@ -50,6 +50,20 @@ describe('forecast: every bad argument gives a typed error, no leak, module usab
       skip: ['arg2.gateEpochs=1e12'],
       // a huge stride is valid (one window); a bigint seed is valid; temperature Infinity mixes the top k equally
       accept: ['arg2.stride=1e12', 'arg2.stride=2^29 + 1', 'arg2.seed=a bigint', 'arg2.temperature=Infinity'],
+    })).toEqual([]);
+  });
+  it('fullShotSuperLinear', () => {
+    const pre = pretrainSuperLinear({ lookback: 16, horizon: 2, periods: [4, 8], topK: 2, samplesPerExpert: 2, gateEpochs: 1, seed: 1, gateInput: 'power' });
+    expect(fuzzArguments('fullShotSuperLinear', fullShotSuperLinear, [pre, wave(30, 4), {
+      freeExperts: 1, freeInit: 'ridge', ridge: 0.01, trainFree: true, freeWeight: 0.5, epochs: 2, learningRate: 1e-3, batchSize: 8,
+      validation: wave(24, 4), patience: 2, topK: 2, stride: 2, seed: 1, onProgress: () => true, signal: new AbortController().signal,
+    }], {
+      optionalFrom: 2, kinds: { 'arg2.ridge': 'real', 'arg2.learningRate': 'real' },
+      same: (a, b) => expect((a as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))).toEqual((b as { forecast: (x: number[]) => Float64Array }).forecast(wave(20, 4))),
+      // epochs and free experts only run long
+      skip: ['arg2.epochs=1e12', 'arg2.freeExperts=1e12', 'arg2.freeExperts=2^29 + 1'],
+      // a huge stride is valid (one window), so are a batch larger than the data and a huge patience; a bigint seed is valid
+      accept: ['arg2.stride=1e12', 'arg2.stride=2^29 + 1', 'arg2.batchSize=1e12', 'arg2.batchSize=2^29 + 1', 'arg2.patience=1e12', 'arg2.patience=2^29 + 1', 'arg2.seed=a bigint'],
     })).toEqual([]);
   });
   it('simulateImageRegression', () => expect(fuzzArguments('simulateImageRegression', simulateImageRegression, [{ n: 3, size: 8, channels: 2, snr: 9, seed: 1 }], {

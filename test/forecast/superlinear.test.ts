@@ -5,8 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteError, ParameterError, ShapeError, init } from '../../bindings/index.js';
-import { fineTuneSuperLinear, fitHoltWinters, fitRLinear, pretrainSuperLinear, seasonalNaive, type SuperLinearModel } from '../../bindings/forecast/index.js';
-import { resampleSeries } from '../../bindings/forecast/superlinear.js';
+import { fineTuneSuperLinear, fitHoltWinters, fitRLinear, fullShotSuperLinear, pretrainSuperLinear, seasonalNaive, type SuperLinearModel } from '../../bindings/forecast/index.js';
+import { mixtureLoss, resampleSeries } from '../../bindings/forecast/superlinear.js';
+import * as nn from '../../bindings/nn/index.js';
 import { fitLinearMap } from '../../bindings/forecast/linear.js';
 import { seededRng } from '../../bindings/rng.js';
 
@@ -303,3 +304,159 @@ describe('fineTuneSuperLinear', () => {
     expect(() => fineTuneSuperLinear(pre, target, { onProgress: () => false })).toThrow(/fineTuneSuperLinear: stopped by options.onProgress at experts step 1 of 3/);
   });
 });
+
+describe('Super-Linear gate on the normalised periodogram (gateInput power) and fullShotSuperLinear', () => {
+  const periods = [4, 7, 12, 24];
+  const base = { lookback: 32, horizon: 4, periods: [4, 7, 12], samplesPerExpert: 12, gateEpochs: 3, seed: 4 };
+  /** the target of the fine-tuning tests: period 7, a slow second period and noise */
+  const target = Float64Array.from({ length: 300 }, (_, t) => Math.cos((2 * Math.PI * t) / 7) + 0.5 * Math.sin((2 * Math.PI * t) / 50) + 0.1 * Math.sin(1.7 * t * t));
+  let power: SuperLinearModel;
+  let pre: SuperLinearModel;
+  beforeAll(() => {
+    power = pretrainSuperLinear({ lookback: 96, horizon: 12, periods, samplesPerExpert: 60, gateEpochs: 20, seed: 3, gateInput: 'power' });
+    pre = pretrainSuperLinear({ ...base, gateInput: 'power' });
+  });
+
+  it.each(periods)('the power gate gives the expert of period %i the largest weight on a pure sinusoid of that period', (p) => {
+    const x = Float64Array.from({ length: 200 }, (_, t) => 2 + Math.sin((2 * Math.PI * (t + 1)) / p));
+    const g = power.gate(x);
+    expect(power.gateInput).toBe('power');
+    expect(g.experts[0]!.period).toBe(p);
+    expect(Math.max(...g.weights)).toBe(g.weights[periods.indexOf(p)]);
+    expect(g.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+  });
+
+  /** The MSE of a model's forecasts over every window (lookback L, horizon H) of x. */
+  function windowMse(forecast: (x: Float64Array) => Float64Array, x: Float64Array, L: number, H: number): number {
+    let se = 0;
+    let n = 0;
+    for (let s = 0; s + L + H <= x.length; s++) {
+      forecast(x.subarray(0, s + L)).forEach((v, h) => (se += (v - x[s + L + h]!) ** 2));
+      n += H;
+    }
+    return se / n;
+  }
+
+  it('with frozen experts and one free expert at 0, the trained mixture is never worse on its training windows than the start', () => {
+    const train = target.subarray(0, 200);
+    for (const [lr, epochs] of [[1e-3, 5], [1e-2, 8], [0.3, 4]] as const) {
+      const m = fullShotSuperLinear(pre, train, { epochs, learningRate: lr, seed: 2 });
+      const h = m.fullShot!;
+      expect(h.monitored).toBe('training');
+      expect(h.monitor.length).toBe(epochs + 1);
+      // the start, written out: the gate's top 3 pretrained experts and the free expert (0), equal weights
+      const start = (x: Float64Array) => {
+        const out = new Float64Array(4);
+        for (const c of pre.gate(x).experts) pre.expertForecast(x, c.index).forEach((v, k) => (out[k] = out[k]! + v / 4));
+        const look = x.subarray(x.length - 32);
+        const mu = look.reduce((a, v) => a + v, 0) / 32;
+        return out.map((v) => v + mu / 4); // the free expert forecasts the lookback's mean (0 after RevIN)
+      };
+      const before = windowMse(start, train, 32, 4);
+      const after = windowMse((x) => m.forecast(x), train, 32, 4);
+      expect(h.monitor[0]).toBeCloseTo(before, 10);
+      expect(after).toBeCloseTo(h.monitor[h.bestEpoch]!, 10);
+      expect(after).toBeLessThanOrEqual(before);
+    }
+  });
+
+  it('builds the mixture of the frozen experts and the free one (weights sum to 1); the free expert has period 0 and is always mixed', () => {
+    const m = fullShotSuperLinear(pre, target.subarray(0, 200), { epochs: 5, learningRate: 1e-2, seed: 1 });
+    expect(Array.from(m.periods)).toEqual([4, 7, 12, 0]);
+    const x = target.subarray(0, 230);
+    const g = m.gate(x);
+    expect(g.experts.map((c) => c.period)).toContain(0);
+    expect(g.weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    const sum = new Float64Array(4);
+    for (const c of g.experts) m.expertForecast(x, c.index).forEach((v, h) => (sum[h] = sum[h]! + c.weight * v));
+    expect(maxAbs(m.forecast(x), sum)).toBeLessThan(1e-9);
+    // the pretrained experts are frozen; the input model is unchanged
+    for (let e = 0; e < 3; e++) expect(Array.from(m.expertForecast(x, e))).toEqual(Array.from(pre.expertForecast(x, e)));
+    expect(Array.from(fullShotSuperLinear(pre, target.subarray(0, 200), { epochs: 5, learningRate: 1e-2, seed: 1 }).forecast(x))).toEqual(Array.from(m.forecast(x)));
+    // the mixing weights vary with the input
+    const g2 = m.gate(target.subarray(0, 260));
+    expect(maxAbs(g.weights, g2.weights)).toBeGreaterThan(1e-6);
+  });
+
+  it("freeInit 'ridge' with trainFree false keeps the free expert at the RLinear fit; freeWeight sets its starting weight", () => {
+    const train = target.subarray(0, 200);
+    const m = fullShotSuperLinear(pre, train, { freeInit: 'ridge', ridge: 0.1, trainFree: false, freeWeight: 0.9, epochs: 0 });
+    const rl = fitRLinear(train, { lookback: 32, horizon: 4, ridge: 0.1 });
+    const x = target.subarray(0, 250);
+    expect(maxAbs(m.expertForecast(x, 3), rl.forecast(x))).toBeLessThan(1e-9);
+    expect(m.gate(x).weights[3]).toBeCloseTo(0.9, 12);
+    const trained = fullShotSuperLinear(pre, train, { freeInit: 'ridge', ridge: 0.1, trainFree: false, epochs: 5, learningRate: 1e-2 });
+    expect(Array.from(trained.expertForecast(x, 3))).toEqual(Array.from(m.expertForecast(x, 3)));
+  });
+
+  it('early-stops on a validation series: keeps the epoch of the lowest validation MSE (in the series units), stops after patience', () => {
+    const m = fullShotSuperLinear(pre, target.subarray(0, 180), { validation: target.subarray(180 - 32), epochs: 40, learningRate: 0.05, patience: 3, seed: 1 });
+    const h = m.fullShot!;
+    expect(h.monitored).toBe('validation');
+    expect(h.monitor[h.bestEpoch]).toBe(Math.min(...h.monitor));
+    expect(h.monitor.length - 1 - h.bestEpoch).toBeLessThanOrEqual(3);
+    // the monitored value is the validation MSE of the returned model, every origin of the validation part
+    let se = 0;
+    let n = 0;
+    for (let t = 180; t + 4 <= 300; t++) {
+      m.forecast(target.subarray(0, t)).forEach((v, k) => (se += (v - target[t + k]!) ** 2));
+      n += 4;
+    }
+    expect(se / n).toBeCloseTo(h.monitor[h.bestEpoch]!, 10);
+  });
+
+  it('the gradient of the mixture loss matches finite differences (mixing logits and free expert)', () => {
+    const d = { F: 3, L: 4, E: 2, H: 2, free: 1 };
+    const R = seededRng('test', 11);
+    const cols = d.F + d.L + d.E * d.H + d.E + d.free;
+    const b = 5;
+    const X = R.normal(b * cols);
+    for (let r = 0; r < b; r++) X[r * cols + d.F + d.L + d.E * d.H + (r % 2)] = -30; // one frozen expert not selected
+    for (let r = 0; r < b; r++) X[r * cols + cols - 1] = 0; // the free expert always selected
+    const Y = R.normal(b * d.H);
+    const vals = { V: R.normal(d.F * 3), c: R.normal(3), W: R.normal(d.L * d.H), w: R.normal(d.H) };
+    const lossAt = (v: typeof vals): nn.Tensor => mixtureLoss(
+      { mixer: { W: nn.tensor(v.V, { shape: [d.F, 3] }), b: nn.tensor(v.c, { shape: [3] }) }, free: [{ W: nn.tensor(v.W, { shape: [d.L, d.H] }), b: nn.tensor(v.w, { shape: [d.H] }) }] },
+      nn.tensor(X, { shape: [b, cols] }), nn.tensor(Y, { shape: [b, d.H] }), d,
+    );
+    const f = (v: typeof vals) => nn.scope(() => lossAt(v).item());
+    const grads = nn.scope(() => {
+      const g = nn.grad((V: nn.Tensor, c: nn.Tensor, W: nn.Tensor, w: nn.Tensor) => mixtureLoss(
+        { mixer: { W: V, b: c }, free: [{ W, b: w }] }, nn.tensor(X, { shape: [b, cols] }), nn.tensor(Y, { shape: [b, d.H] }), d,
+      ), { argnums: [0, 1, 2, 3] })(nn.tensor(vals.V, { shape: [d.F, 3] }), nn.tensor(vals.c, { shape: [3] }), nn.tensor(vals.W, { shape: [d.L, d.H] }), nn.tensor(vals.w, { shape: [d.H] })) as nn.Tensor[];
+      return grads0(g);
+    });
+    const eps = 1e-6;
+    let worst = 0;
+    (['V', 'c', 'W', 'w'] as const).forEach((k, gi) => {
+      for (let i = 0; i < vals[k].length; i++) {
+        const up = { ...vals, [k]: Float64Array.from(vals[k]) };
+        const dn = { ...vals, [k]: Float64Array.from(vals[k]) };
+        up[k][i]! += eps;
+        dn[k][i]! -= eps;
+        worst = Math.max(worst, Math.abs((f(up) - f(dn)) / (2 * eps) - grads[gi]![i]!));
+      }
+    });
+    expect(worst).toBeLessThan(1e-7);
+  });
+
+  it('refuses bad options and models with typed errors; onProgress false stops it', () => {
+    expect(() => pretrainSuperLinear({ ...base, gateInput: 'linear' as never })).toThrow(/pretrainSuperLinear: options.gateInput must be 'log' or 'power'/);
+    expect(() => fullShotSuperLinear({ lookback: 32 } as never, target)).toThrow(/fullShotSuperLinear: model must be a model returned by pretrainSuperLinear or fineTuneSuperLinear/);
+    expect(() => fullShotSuperLinear(pre, target, { freeInit: 'gaussian' as never })).toThrow(/options.freeInit must be 'zeros', 'random' or 'ridge'/);
+    expect(() => fullShotSuperLinear(pre, target, { freeWeight: 1 })).toThrow(/options.freeWeight must be a number in \(0, 1\)/);
+    expect(() => fullShotSuperLinear(pre, target, { learningRate: 0 })).toThrow(/options.learningRate/);
+    expect(() => fullShotSuperLinear(pre, target, { trainFree: 1 as never })).toThrow(/options.trainFree must be true or false/);
+    expect(() => fullShotSuperLinear(pre, target, { validation: target.subarray(0, 20) })).toThrow(/fullShotSuperLinear: options.validation must hold at least one window/);
+    expect(() => fullShotSuperLinear(pre, target, { epoch: 3 } as never)).toThrow(/epoch.*epochs/);
+    const m = fullShotSuperLinear(pre, target, { epochs: 1 });
+    expect(() => fullShotSuperLinear(m, target)).toThrow(/model must be a model without free experts/);
+    expect(() => fineTuneSuperLinear(m, target)).toThrow(/fineTuneSuperLinear: model must be a model without free experts/);
+    expect(() => fullShotSuperLinear(pre, target, { epochs: 3, onProgress: () => false })).toThrow(/fullShotSuperLinear: stopped by options.onProgress at mix step 1 of 3/);
+  });
+});
+
+/** The gradients as arrays (read inside the scope that made them). */
+function grads0(g: nn.Tensor[]): Float64Array[] {
+  return g.map((t) => t.toArray() as Float64Array);
+}
