@@ -20,11 +20,16 @@ export function randomVector(seed: number, n: number, scale = 1): Float64Array {
   return out;
 }
 
-/** Index of the first element whose bits differ (so +0 and −0 differ), or -1. */
-export function firstBitDifference(a: Float64Array, b: Float64Array): number {
+/**
+ * Index of the first element whose bits differ (so +0 and −0 differ), or -1. Arrays of different
+ * element types (a Float32Array against a Float64Array) differ at 0.
+ */
+export function firstBitDifference(a: Float64Array | Float32Array, b: Float64Array | Float32Array): number {
+  if (a.constructor !== b.constructor) return 0;
   if (a.length !== b.length) return Math.min(a.length, b.length);
-  const x = new BigInt64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigInt64Array(b.buffer, b.byteOffset, b.length);
+  const bits = (t: Float64Array | Float32Array): BigInt64Array | Int32Array => (t instanceof Float64Array ? new BigInt64Array(t.buffer, t.byteOffset, t.length) : new Int32Array(t.buffer, t.byteOffset, t.length));
+  const x = bits(a);
+  const y = bits(b);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
   return -1;
 }

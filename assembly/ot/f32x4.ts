@@ -389,9 +389,10 @@ export function otGibbsKtuRowsF32x4(Mrows: usize, i0: i32, i1: i32, n: i32, m: i
 }
 
 /**
- * Plan out[i, j] = u[i]·K[i, j]·v[j] in f64 from the f32 kernel (out may be 0: not written), two entries
- * per step, and returns ⟨P, M⟩: per row an f64x2 sum over column pairs, lanes added, the odd last column
- * added last; rows summed in order.
+ * Plan out[i, j] = fl32(u[i]·K[i, j]·v[j]) (the product in f64, rounded once; out is an n × m f32
+ * array, or 0: not written), two entries per step, and returns ⟨P, M⟩ over the unrounded f64 products:
+ * per row an f64x2 sum over column pairs, lanes added, the odd last column added last; rows summed in
+ * order. The plan is f32 like K: its rounding (2⁻²⁴ relative) is far below K's and the sums' error.
  */
 export function otPlanF32x2(K: usize, M: usize, n: i32, m: i32, u: usize, v: usize, out: usize): f64 {
   return planRows(K, M, n, m, u, v, out, 0.0);
@@ -402,7 +403,7 @@ export function otPlanF32x2(K: usize, M: usize, n: i32, m: i32, u: usize, v: usi
  * costs are added to c0 in order and returned: calling it block after block with the running cost gives
  * the same plan and the same cost bits as one otPlanF32x2 call over all rows. sinkhorn's f32 path uses
  * it to build the plan in a small buffer (with M's rows copied next to it) that the bindings copy out
- * block by block, so neither M nor the plan need n·m doubles of WASM memory.
+ * block by block, so neither M nor the plan need n·m entries of WASM memory.
  */
 export function otPlanF32Rows(K: usize, M: usize, rows: i32, m: i32, u: usize, v: usize, out: usize, c0: f64): f64 {
   return planRows(K, M, rows, m, u, v, out, c0);
@@ -414,25 +415,26 @@ export function otPlanF32Rows(K: usize, M: usize, rows: i32, m: i32, u: usize, v
   for (let i = 0; i < n; i++) {
     const ui = f64x2.splat(at(u, i));
     const ko = K + ((<usize>i * <usize>m) << 2);
-    const off = (<usize>i * <usize>m) << 3;
+    const oo = out + ((<usize>i * <usize>m) << 2);
+    const mo = M + ((<usize>i * <usize>m) << 3);
     let s = f64x2.splat(0);
     if (out != 0) {
       for (let j = 0; j < m2; j += 2) {
         const p = f64x2.mul(f64x2.mul(ui, f64x2.promote_low_f32x4(v128.load64_zero(ko + (<usize>j << 2)))), v128.load(v + (<usize>j << 3)));
-        v128.store(out + off + (<usize>j << 3), p);
-        s = f64x2.add(s, f64x2.mul(p, v128.load(M + off + (<usize>j << 3))));
+        v128.store64_lane(oo + (<usize>j << 2), f32x4.demote_f64x2_zero(p), 0);
+        s = f64x2.add(s, f64x2.mul(p, v128.load(mo + (<usize>j << 3))));
       }
     } else {
       for (let j = 0; j < m2; j += 2) {
         const p = f64x2.mul(f64x2.mul(ui, f64x2.promote_low_f32x4(v128.load64_zero(ko + (<usize>j << 2)))), v128.load(v + (<usize>j << 3)));
-        s = f64x2.add(s, f64x2.mul(p, v128.load(M + off + (<usize>j << 3))));
+        s = f64x2.add(s, f64x2.mul(p, v128.load(mo + (<usize>j << 3))));
       }
     }
     let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
     if (m2 < m) {
       const p = f64x2.extract_lane(ui, 0) * <f64>load<f32>(ko + (<usize>m2 << 2)) * at(v, m2);
-      if (out != 0) store<f64>(out + off + (<usize>m2 << 3), p);
-      t += p * load<f64>(M + off + (<usize>m2 << 3));
+      if (out != 0) store<f32>(oo + (<usize>m2 << 2), <f32>p);
+      t += p * load<f64>(mo + (<usize>m2 << 3));
     }
     c += t;
   }

@@ -307,9 +307,9 @@ export function benchSinkhornCall(ctx: BenchContext): CaseResult[] {
     const g = rng(seed);
     const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
     const a = new Float64Array(n).fill(1 / n);
-    const o: SinkhornOptions = { reg: REG, maxIter: 50, tol: 0, checkEvery: 1000 };
+    const o = { reg: REG, maxIter: 50, tol: 0, checkEvery: 1000 };
     let p64 = new Float64Array(0) as Float64Array<ArrayBufferLike>;
-    let p32 = new Float64Array(0) as Float64Array<ArrayBufferLike>;
+    let p32 = new Float32Array(0) as Float32Array<ArrayBufferLike>;
     const reference = scaled(sinkhorn(a, a, M, o).plan);
     const candidates: CaseCandidate[] = [
       { key: 'f32', name: "sinkhorn(…, { precision: 'f32' }), 50 iterations", call: () => (p32 = sinkhorn(a, a, M, { ...o, precision: 'f32' }).plan), poison: () => p32.fill(NaN), output: () => scaled(p32) },
@@ -343,10 +343,10 @@ export function benchSinkhornBatchF32(ctx: BenchContext): CaseResult[] {
     const M = costMatrix(g.uniform(2 * n), g.uniform(2 * n), { dim: 2 });
     const as = Array.from({ length: count }, () => randomHistogram(g, n));
     const bs = Array.from({ length: count }, () => randomHistogram(g, n));
-    const o: SinkhornOptions = { reg: REG, maxIter: iters, tol: 0, checkEvery: iters };
-    const o32: SinkhornOptions = { ...o, precision: 'f32' };
+    const o = { reg: REG, maxIter: iters, tol: 0, checkEvery: iters };
+    const o32 = { ...o, precision: 'f32' as const };
     const outs = { f32: new Float64Array(count * n), f64: new Float64Array(count * n), separate: new Float64Array(count * n) };
-    const collect = (rs: SinkhornResult[], out: Float64Array): void => rs.forEach((r, k) => out.set(scaled(r.u!), k * n));
+    const collect = (rs: SinkhornResult<Float64Array | Float32Array>[], out: Float64Array): void => rs.forEach((r, k) => out.set(scaled(r.u!), k * n));
     collect(sinkhornBatch(as, bs, M, o), outs.f64);
     const reference = outs.f64.slice();
     const candidates: CaseCandidate[] = [

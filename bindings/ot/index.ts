@@ -1,7 +1,7 @@
 // The OT family's public API.
 export {
   sinkhorn, sinkhorn2, sinkhornBatch, sinkhornUnbalanced, type SinkhornUnbalancedOptions, type SinkhornUnbalancedResult,
-  type MatrixInput, type SinkhornOptions, type SinkhornResult, type Sinkhorn2Result, type SinkhornProgress,
+  type MatrixInput, type SinkhornOptions, type SinkhornResult, type PlanOf, type Sinkhorn2Result, type SinkhornProgress,
 } from './sinkhorn.js';
 export { costMatrix, type CostMatrixOptions, type CostMetric } from './cost.js';
 export { emd, emd2, wasserstein1d, type EmdResult } from './emd.js';

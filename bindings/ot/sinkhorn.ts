@@ -57,11 +57,16 @@ export interface SinkhornOptions {
    * problems; bounded by 1e-5 there and on POT's fixtures), and its row and column sums match a and b to
    * about 1e-7 relative (not to `tol`: `marginalError` is evaluated with the f32 mat-vec). Since f32 K
    * underflows where M/reg > ~103 (instead of ~745), the fallback to 'log' happens at a larger reg than in
-   * f64. About 1.8–2× faster than f64 per iteration at n = m = 1024–2048 (see the README's table). WASM
-   * memory holds K only (4 bytes per entry of M, against 24 for M, K and the plan in f64): M's rows are
-   * copied in blocks of 32768 entries to build K and again, at the end, next to each block of the plan,
-   * which is copied straight into the returned array (an M given as an F64Buffer is read in place).
-   * {@link sinkhornBatch} builds one f32 K for the batch and gives each problem the bits of its separate f32 call.
+   * f64. The plan is returned as a Float32Array: each entry u_i·K_ij·v_j is computed in f64 and rounded
+   * once (2⁻²⁴ relative, far below the error above), the cost ⟨P, M⟩ is summed over the unrounded
+   * products; after a fallback to 'log' its f64 plan is rounded the same way. About 2× faster than f64
+   * per iteration at n = m = 1024 and 2.5× at 2048, and a whole call (K included) about 2× / 2.5× (see
+   * the README's table). WASM memory holds K only (4 bytes per entry of M, against 24 for M, K and the
+   * plan in f64): M's rows are copied in blocks of 32768 entries to build K and again, at the end, next
+   * to each block of the plan, which is copied straight into the returned array (an M given as an
+   * F64Buffer is read in place); the returned plan takes 4 bytes per entry instead of 8.
+   * {@link sinkhornBatch} builds one f32 K for the batch and gives each problem the bits of its separate
+   * f32 call, its plan a Float32Array too.
    */
   precision?: 'f64' | 'f32';
   /** Called at every check; return false to stop (stopped: 'callback'). */
@@ -98,11 +103,25 @@ export interface Sinkhorn2Result {
   warning?: string;
 }
 
-/** Result of {@link sinkhorn}: {@link Sinkhorn2Result} plus the plan. */
-export interface SinkhornResult extends Sinkhorn2Result {
-  /** The transport plan, row-major a.length × b.length. */
-  plan: Float64Array;
+/**
+ * Result of {@link sinkhorn}: {@link Sinkhorn2Result} plus the plan. `P` is Float32Array for
+ * `precision: 'f32'` (the overloads of sinkhorn and sinkhornBatch pick it from the options).
+ */
+export interface SinkhornResult<P extends Float64Array | Float32Array = Float64Array> extends Sinkhorn2Result {
+  /**
+   * The transport plan, row-major a.length × b.length: a Float64Array, or with `precision: 'f32'` a
+   * Float32Array (also when the run fell back to 'log', whose f64 plan is then rounded to f32).
+   */
+  plan: P;
 }
+
+/**
+ * The plan type sinkhorn and sinkhornBatch return for options O: Float32Array for `precision: 'f32'`,
+ * Float64Array for 'f64' or no `precision` key, either when O's precision is not known statically.
+ */
+export type PlanOf<O extends SinkhornOptions> = 'precision' extends keyof O
+  ? O['precision'] extends 'f32' ? Float32Array : 'f32' extends O['precision'] ? Float64Array | Float32Array : Float64Array
+  : Float64Array;
 
 interface Problem {
   n: number;
@@ -239,7 +258,13 @@ export class Monitor {
 
 interface Run {
   result: Sinkhorn2Result;
-  plan?: Float64Array;
+  /** f64 from every path but the f32 scaling one (f32, as the caller returns for precision 'f32'). */
+  plan?: Float64Array | Float32Array;
+}
+
+/** The plan as the problem's precision returns it: f32 for 'f32' (a log-domain fallback's f64 plan rounded once). */
+function planFor(p: Pick<Problem, 'precision'>, plan: Float64Array | Float32Array): Float64Array | Float32Array {
+  return p.precision === 'f32' && plan instanceof Float64Array ? Float32Array.from(plan) : plan;
 }
 
 function finish(p: Problem, mon: Monitor, iterations: number, method: Sinkhorn2Result['method'], cost: number, extra: Partial<Sinkhorn2Result>): Sinkhorn2Result {
@@ -380,7 +405,7 @@ function runScalingF32(s: Scope, p: Problem, withPlan: boolean): Run | null {
   const v = s.f64(m);
   const w = s.f64(m);
   const mBlock = inPlace ? 0 : s.f64(rows * m);
-  const pBlock = withPlan ? s.f64(rows * m) : 0;
+  const pBlock = withPlan ? s.bytes(4 * rows * m) : 0;
   // fl32(u), Kᵀu's f32 block sums and fl32(v) (n + 2m f32), written by the kernels.
   const scratch = s.bytes(4 * (n + 2 * m));
   // Rows i0 .. i0 + r − 1 of M in WASM memory (a view is taken per block: a callback may grow the memory).
@@ -399,12 +424,12 @@ function runScalingF32(s: Scope, p: Problem, withPlan: boolean): Run | null {
   const mon = new Monitor(p);
   const it = iterate(p, mon, () => x.otScale(pb, w, m, v) | x.otStepF32x4(K, n, m, pa, v, scratch, u, w), () => x.otMarginalError(v, w, pb, m));
   if (it === null) return null;
-  const plan = withPlan ? new Float64Array(nm) : undefined;
+  const plan = withPlan ? new Float32Array(nm) : undefined;
   let cost = 0;
   for (let i0 = 0; i0 < n; i0 += rows) {
     const r = Math.min(rows, n - i0);
     cost = x.otPlanF32Rows(K + 4 * i0 * m, rowsOfM(i0, r), r, m, u + 8 * i0, v, pBlock, cost);
-    if (plan) plan.set(f64View(x, pBlock, r * m), i0 * m);
+    if (plan) plan.set(new Float32Array(x.memory.buffer, pBlock, r * m), i0 * m);
   }
   const extra = { u: f64View(x, u, n).slice(), v: f64View(x, v, m).slice() };
   return { result: finish(p, mon, it, 'sinkhorn', cost, extra), plan };
@@ -489,7 +514,8 @@ function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, optio
   if (p.method === 'log') return withScope(fn, (s) => runLog(s, p, withPlan));
   const scaled = withScope(fn, (s) => (p.precision === 'f32' ? runScalingF32(s, p, withPlan) : runScaling(s, p, withPlan, p.method === 'stabilized')));
   if (scaled) return scaled;
-  return fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
+  const run = fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
+  return run.plan ? { ...run, plan: planFor(p, run.plan) } : run;
 }
 
 /** Prefixes the log-domain fallback's warning. */
@@ -520,7 +546,8 @@ function fellBack(fn: string, p: Problem, run: Run): Run {
  * @throws ShapeError for empty a/b or an M of another shape; ParameterError for negative weights,
  *   unequal sums, reg ≤ 0 and bad options; NonFiniteError for NaN/±Inf in a, b or M.
  */
-export function sinkhorn(a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions): SinkhornResult {
+export function sinkhorn<O extends SinkhornOptions>(a: VectorInput, b: VectorInput, M: MatrixInput, options: O): SinkhornResult<PlanOf<O>>;
+export function sinkhorn(a: VectorInput, b: VectorInput, M: MatrixInput, options: SinkhornOptions): SinkhornResult<Float64Array | Float32Array> {
   const run = solve('sinkhorn', a, b, M, options, true);
   return { plan: run.plan!, ...run.result };
 }
@@ -721,7 +748,8 @@ export function sinkhornUnbalanced(a: VectorInput, b: VectorInput, Min: MatrixIn
  * @throws ParameterError if as/bs are not arrays of equal length or for a refused option; the errors of sinkhorn
  *   for each problem (messages name the function `sinkhornBatch`).
  */
-export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInput, options: SinkhornOptions): SinkhornResult[] {
+export function sinkhornBatch<O extends SinkhornOptions>(as: VectorInput[], bs: VectorInput[], M: MatrixInput, options: O): SinkhornResult<PlanOf<O>>[];
+export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInput, options: SinkhornOptions): SinkhornResult<Float64Array | Float32Array>[] {
   const fn = 'sinkhornBatch';
   if (!Array.isArray(as)) throw parameterError(fn, 'as', 'an array of histograms', as);
   if (!Array.isArray(bs)) throw parameterError(fn, 'bs', 'an array of histograms', bs);
@@ -765,7 +793,7 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
     return runs.map((run, k) => {
       const p = ps[k]!;
       const r = run ?? (p.method === 'sinkhorn' ? fellBack(fn, p, solveLog(p)) : solveLog(p));
-      return { plan: r.plan!, ...r.result };
+      return { plan: planFor(p, r.plan!), ...r.result };
     });
   });
 }
@@ -828,7 +856,7 @@ function runScalingBatch(s: Scope, ps: Problem[], pM: number): (Run | null)[] {
   const err = s.f64(B);
   const idx = s.bytes(4 * B);
   const flags = s.bytes(4 * B);
-  const out = s.f64(nm);
+  const out = f32 ? s.bytes(4 * nm) : s.f64(nm);
   if ((f32 ? x.otGibbsF32x4(pM, nm, reg, K) : x.otGibbs(pM, nm, reg, K)) !== 0) throwNonFinite(s.fn, 'M', ps[0]!.M);
   // f32: fl32(u) of a row block and the block's column sums for the two problems of a pair, and fl32(v)
   // of every problem (otBatchStepF32x4).
@@ -860,7 +888,7 @@ function runScalingBatch(s: Scope, ps: Problem[], pM: number): (Run | null)[] {
   return batchPlans(x, ps, out, (k) => (failed[k] ? null : (f32 ? x.otPlanF32x2 : x.otPlan)(K, pM, n, m, U + k * n * 8, V + k * m * 8, out)), (k, cost, plan) => {
     const extra = { u: Us.subarray(k * n, (k + 1) * n), v: Vs.subarray(k * m, (k + 1) * m) };
     return { result: finish(ps[k]!, mons[k]!, iterations[k]!, 'sinkhorn', cost, extra), plan };
-  });
+  }, f32);
 }
 
 /** Copies every problem's a into A (B × n) and b into Bm (B × m), problem-major. */
@@ -880,10 +908,10 @@ function placeHistograms(x: Scope['x'], ps: Problem[], A: number, Bm: number): v
  * (no allocation in between, so the view stays valid); `result` gets a subarray of it (a typed array
  * allocated per problem costs microseconds).
  */
-function batchPlans(x: Scope['x'], ps: Problem[], out: number, plan: (k: number) => number | null, result: (k: number, cost: number, plan: Float64Array) => Run): (Run | null)[] {
+function batchPlans(x: Scope['x'], ps: Problem[], out: number, plan: (k: number) => number | null, result: (k: number, cost: number, plan: Float64Array | Float32Array) => Run, f32 = false): (Run | null)[] {
   const nm = ps[0]!.n * ps[0]!.m;
-  const Pv = f64View(x, out, nm);
-  const plans = new Float64Array(ps.length * nm);
+  const Pv = f32 ? new Float32Array(x.memory.buffer, out, nm) : f64View(x, out, nm);
+  const plans = f32 ? new Float32Array(ps.length * nm) : new Float64Array(ps.length * nm);
   return ps.map((_, k) => {
     const cost = plan(k);
     if (cost === null) return null;

@@ -214,13 +214,13 @@ describe.skipIf(!haveChromium)('determinism: Chromium and Node give bit-identica
 
     // Same set of outputs, then each digest equal (toEqual on the records names the differing key).
     expect(Object.keys(web.digests).sort()).toEqual(Object.keys(node.digests).sort());
-    expect(Object.keys(web.digests)).toHaveLength(46);
+    expect(Object.keys(web.digests)).toHaveLength(47);
     expect(web.digests).toEqual(node.digests);
     expect(web.summary).toEqual(node.summary);
 
     // Non-trivial: every digest is a SHA-256 and all 13 outputs differ (seeds, kernels).
     for (const d of Object.values(web.digests)) expect(d).toMatch(/^[0-9a-f]{64}$/);
-    expect(new Set(Object.values(web.digests)).size).toBe(46);
+    expect(new Set(Object.values(web.digests)).size).toBe(47);
     for (const seed of [1, 2, 3]) {
       // |N(0,1)| > 0.5 for ~61.7 % of draws; the simplex support is a small part of 1e5.
       expect(web.summary[`softThreshold/${seed}/nonzero`]).toBeGreaterThan(55_000);

@@ -2,7 +2,7 @@
 // JavaScript (no TypeScript, no imports) so that the browser spec can serve this very file to the
 // page and import it in Node: both sides run the same code against the same dist/index.js.
 
-/** The little-endian bytes of a Float64Array (the view's window only). */
+/** The little-endian bytes of a typed array (the view's window only). */
 function bytes(x) {
   return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
@@ -46,6 +46,9 @@ export async function workload(lib, sha256) {
   const b = new Float64Array(50).fill(1 / 50);
   const plan = lib.sinkhorn(a, b, M, { reg: 1e-3, method: 'log' }).plan;
   digests['ot/sinkhorn-log'] = await sha256(bytes(plan));
+  // the f32 SIMD path (f32x4 lane sums, the vectorised exp): a Float32Array plan and its cost
+  const p32 = lib.sinkhorn(a, b, M, { reg: 0.05, maxIter: 200, precision: 'f32' });
+  digests['ot/sinkhorn-f32'] = await sha256(new Uint8Array([...bytes(p32.plan), ...bytes(Float64Array.of(p32.cost))]));
   digests['ot/emd'] = await sha256(bytes(lib.emd(a, b, M).plan));
   digests['ot/sliced'] = await sha256(bytes(Float64Array.of(lib.slicedWasserstein(X, Y, { projections: 20, seed: 3 }))));
   // Gaussian bumps, e^{−r²/2} taken in WASM (nn.exp): the inputs must have the same bits in both engines too

@@ -14,7 +14,7 @@ export function histogramList(seed: number, count: number, n: number): Float64Ar
 }
 
 /** Every field of a batch result against a separate call, bit for bit (the warning names the function). */
-export function expectSame(r: SinkhornResult, one: SinkhornResult): void {
+export function expectSame(r: SinkhornResult<Float64Array | Float32Array>, one: SinkhornResult<Float64Array | Float32Array>): void {
   expect(firstBitDifference(r.plan, one.plan)).toBe(-1);
   for (const key of ['u', 'v', 'logU', 'logV'] as const) {
     expect(r[key] === undefined).toBe(one[key] === undefined);

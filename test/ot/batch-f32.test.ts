@@ -38,7 +38,8 @@ describe("sinkhornBatch(…, { precision: 'f32' })", () => {
       expect(rs[4]!.v![0]).toBe(0);
       // the f32 kernels ran: not the f64 batch's bits
       const r64 = sinkhornBatch(as.slice(0, 1), bs.slice(0, 1), M, { ...opts, precision: 'f64' });
-      expect(firstBitDifference(rs[0]!.plan, r64[0]!.plan)).not.toBe(-1);
+      expect(rs.every((r) => r.plan instanceof Float32Array) && r64[0]!.plan instanceof Float64Array).toBe(true);
+      expect(firstBitDifference(rs[0]!.plan, Float32Array.from(r64[0]!.plan))).not.toBe(-1);
       expect(memoryStats().allocatedBytes).toBe(before);
     });
   }

@@ -21,7 +21,7 @@ function problem(seed: number, n: number, m: number): { a: Float64Array; b: Floa
 }
 
 /** sinkhorn's f32 iteration run with the whole-matrix kernels on M placed whole: plan, cost, u, v. */
-function wholeMatrix(a: Float64Array, b: Float64Array, M: Float64Array, reg: number, iterations: number): { plan: Float64Array; cost: number; u: Float64Array; v: Float64Array } {
+function wholeMatrix(a: Float64Array, b: Float64Array, M: Float64Array, reg: number, iterations: number): { plan: Float32Array; cost: number; u: Float64Array; v: Float64Array } {
   const x = wasm('test');
   const n = a.length;
   const m = b.length;
@@ -40,7 +40,7 @@ function wholeMatrix(a: Float64Array, b: Float64Array, M: Float64Array, reg: num
       expect(x.otStepF32x4(K.ptr, n, m, ab.ptr, v.ptr, sc.ptr, u.ptr, w.ptr)).toBe(0);
     }
     const cost = x.otPlanF32x2(K.ptr, Mb.ptr, n, m, u.ptr, v.ptr, P.ptr);
-    return { plan: P.toArray(), cost, u: u.toArray(), v: v.toArray() };
+    return { plan: new Float32Array(x.memory.buffer, P.ptr, n * m).slice(), cost, u: u.toArray(), v: v.toArray() };
   } finally {
     for (const b of bufs) b.free();
   }
