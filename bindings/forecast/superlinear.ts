@@ -89,7 +89,10 @@ export interface GateChoice {
 
 /** What the gate reads and decides for one lookback. */
 export interface SuperLinearGate {
-  /** The top-k experts, by decreasing weight. */
+  /**
+   * The gate's top-k experts by decreasing gate logit (so by decreasing weight when the mixing is the
+   * gate's own softmax), then the free experts of a {@link fullShotSuperLinear} model.
+   */
   experts: GateChoice[];
   /** Mixing weight of every expert (0 outside the top k), in the order of `periods`. */
   weights: Float64Array;
