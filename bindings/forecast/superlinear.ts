@@ -923,7 +923,7 @@ export function fullShotSuperLinear(model: SuperLinearModel, series: VectorInput
   const topK = o.topK === undefined ? parts.topK : positiveInteger(fn, 'options.topK', o.topK);
   if (topK > E) throw parameterError(fn, 'options.topK', `at most the number of experts (${E})`, topK);
   const freeWeight = o.freeWeight === undefined ? m / (topK + m) : o.freeWeight;
-  if (typeof freeWeight !== 'number' || !(freeWeight > 0 && freeWeight < 1)) throw parameterError(fn, 'options.freeWeight', 'a number in (0, 1)', freeWeight);
+  if (o.freeWeight !== undefined && (typeof freeWeight !== 'number' || !(freeWeight > 0 && freeWeight < 1))) throw parameterError(fn, 'options.freeWeight', 'a number in (0, 1)', freeWeight);
   const epochs = o.epochs === undefined ? 100 : nonNegativeInteger(fn, 'options.epochs', o.epochs);
   const learningRate = o.learningRate === undefined ? 1e-3 : nonNegative(fn, 'options.learningRate', o.learningRate);
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw parameterError(fn, 'options.learningRate', 'a finite number > 0', learningRate);

@@ -389,6 +389,16 @@ describe('Super-Linear gate on the normalised periodogram (gateInput power) and 
     expect(Array.from(trained.expertForecast(x, 3))).toEqual(Array.from(m.expertForecast(x, 3)));
   });
 
+  it('with no free experts it trains the mixing of the gate\'s top k only, from equal weights', () => {
+    const x = target.subarray(0, 250);
+    const m0 = fullShotSuperLinear(pre, target.subarray(0, 200), { freeExperts: 0, epochs: 0 });
+    expect(Array.from(m0.periods)).toEqual([4, 7, 12]);
+    expect(Array.from(m0.gate(x).weights)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    const m = fullShotSuperLinear(pre, target.subarray(0, 200), { freeExperts: 0, epochs: 5, learningRate: 1e-2 });
+    expect(m.fullShot!.monitor[m.fullShot!.bestEpoch]).toBeLessThanOrEqual(m.fullShot!.monitor[0]!);
+    expect(m.gate(x).weights.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 12);
+  });
+
   it('early-stops on a validation series: keeps the epoch of the lowest validation MSE (in the series units), stops after patience', () => {
     const m = fullShotSuperLinear(pre, target.subarray(0, 180), { validation: target.subarray(180 - 32), epochs: 40, learningRate: 0.05, patience: 3, seed: 1 });
     const h = m.fullShot!;
