@@ -60,7 +60,7 @@ export interface TrainProgress {
 export interface TrainOptions {
   /** Passes over the data (default 10). */
   epochs?: number;
-  /** Examples per minibatch (default 32; the last batch of an epoch may be smaller). */
+  /** Examples per minibatch (default 32; the last batch of an epoch may be smaller; more than the rows: one full batch). */
   batchSize?: number;
   /** Seed (or generator) of the per-epoch shuffles (default 0). */
   seed?: SeedLike;
@@ -204,8 +204,10 @@ export function train<P extends object>(model: Model<P>, data: TrainData, option
   let steps = 0;
   let epoch = 0;
   let previous = NaN;
-  const xb = new Float64Array(batch * d);
-  const yb = targets ? new Float64Array(batch * targets.k) : null;
+  // A batchSize above the number of rows is one full batch: the buffers never need more than n rows.
+  const rows = Math.min(batch, n);
+  const xb = new Float64Array(rows * d);
+  const yb = targets ? new Float64Array(rows * targets.k) : null;
   outer: while (epoch < epochs) {
     const order = shuffle ? shuffledOrder(R, n) : Int32Array.from({ length: n }, (_, i) => i);
     let lossSum = 0;

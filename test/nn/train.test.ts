@@ -175,6 +175,19 @@ describe('train', () => {
     p.layers.forEach((l) => (l.W.free(), l.b!.free()));
   });
 
+  it('a batchSize far above the number of rows is one full batch: the same parameters as batchSize = n', () => {
+    const { X, y } = rings(1, 24);
+    const runs = [24, 2 ** 40].map((batchSize) => {
+      const p = initMlp([2, 5, 3], { seed: 2 });
+      const r = train({ params: p, loss: ce }, { X, y }, { epochs: 3, batchSize, seed: 4, optimizer: adam({ learningRate: 0.01 }) });
+      const out = { steps: r.steps, w: p.layers.flatMap((l) => [...l.W.data(), ...l.b!.data()]) };
+      p.layers.forEach((l) => (l.W.free(), l.b!.free()));
+      return out;
+    });
+    expect(runs[1]!.steps).toBe(3);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('typed errors name the function and argument', () => {
     const p = initMlp([2, 2], { seed: 1 });
     const model = { params: p, loss: ce };
