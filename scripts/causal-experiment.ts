@@ -47,7 +47,7 @@ let grid: number[] = [];
 for (const mis of ['none', 'outcome', 'treatment'] as ProximalMisspecification[]) {
   const per: Record<Est, number[]> = { dr: [], por: [], pipw: [] };
   const sum: Record<Est, Float64Array> = { dr: new Float64Array(21), por: new Float64Array(21), pipw: new Float64Array(21) };
-  let truth = new Float64Array(21);
+  let truth: Float64Array<ArrayBufferLike> = new Float64Array(21);
   const t0 = performance.now();
   let drWins = 0;
   let oracle = 0;

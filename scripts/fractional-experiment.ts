@@ -32,8 +32,8 @@ for (const splitSeed of seeds) {
   // standardise with the training rows' mean and sd
   const mean = new Array<number>(d).fill(0);
   const sd = new Array<number>(d).fill(0);
-  for (const i of trainIdx) for (let j = 0; j < d; j++) mean[j] += X[i]![j]! / nTrain;
-  for (const i of trainIdx) for (let j = 0; j < d; j++) sd[j] += (X[i]![j]! - mean[j]!) ** 2 / nTrain;
+  for (const i of trainIdx) for (let j = 0; j < d; j++) mean[j] = mean[j]! + X[i]![j]! / nTrain;
+  for (const i of trainIdx) for (let j = 0; j < d; j++) sd[j] = sd[j]! + (X[i]![j]! - mean[j]!) ** 2 / nTrain;
   const Z = X.map((row) => row.map((v, j) => (v - mean[j]!) / Math.sqrt(sd[j]!)));
   const Xtr = trainIdx.map((i) => Z[i]!);
   const ytr = trainIdx.map((i) => y[i]!);
