@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --filter simplex] [-- --json FILE] [-- --no-fail]`: per kernel and
  * size, the median time per call of each path (public API, zero-copy, raw SIMD / scalar kernels,
  * plain-TS references), measured interleaved in one process with fixed sizes and seeds, and the
- * ratios between them. Bundled by scripts/bench.mjs into build/bench.mjs.
+ * ratios between them. Bundled by scripts/bench.mjs into build/bench-<pid>.mjs.
  *
  * Exit codes: 0 when every measured threshold passes (or with --no-fail), 1 when one FAILs or the
  * bench itself fails (a wrong output, a crash), 2 for a bad command line.

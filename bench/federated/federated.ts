@@ -40,7 +40,7 @@ export async function benchFedRound(ctx: BenchContext): Promise<CaseResult[]> {
   const { data, epochs } = roundData(n);
   const quick = ctx.timer.maxRounds <= 7;
   const options = { rounds: 1, clientsPerRound: 100, epochs, batchSize: 10, learningRate: 0.01, rule: federated.fedProx({ mu: 0.1 }), seed: SEED };
-  // build/bench.mjs sits in build/: the worker entry is the built package's
+  // the bench bundle sits in build/: the worker entry is the built package's
   const pool = await scale.workerPool({ workers: 2, worker: new URL('../dist/scale-worker.js', import.meta.url) });
   try {
     const seq = () => federated.simulateFederated(data, options);
