@@ -430,6 +430,32 @@ describe("sinkhornBatch method 'log': the batched log-domain kernel (assembly/ot
   });
 });
 
+describe('otGibbs (the f64 Gibbs kernel, two entries at a time by expv)', () => {
+  it('K[k] equals the module\'s scalar exp (otExpVec) of M[k]·(−1/reg) bit for bit, odd lengths and underflow included; NaN/±Inf flagged', () => {
+    const x = wasm('test');
+    const g = uniforms(77);
+    for (const [len, reg] of [[1, 0.1], [2, 1], [3, 1e-3], [10001, 0.05], [4096, 1e-4], [777, 30]] as const) {
+      const M = Float64Array.from({ length: len }, () => 10 * g() - 2);
+      M[0] = -0;
+      const r = -1 / reg;
+      const [Mb, Kb, xb, qb] = [allocF64(M), allocF64(len), allocF64(M.map((z) => z * r)), allocF64(len)];
+      try {
+        expect(x.otGibbs(Mb.ptr, len, reg, Kb.ptr)).toBe(0);
+        x.otExpVec(xb.ptr, len, qb.ptr);
+        expect(firstBitDifference(Kb.toArray(), qb.toArray())).toBe(-1);
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const v = Mb.view();
+          v[len - 1] = bad;
+          expect(x.otGibbs(Mb.ptr, len, reg, Kb.ptr)).toBe(1);
+          v[len - 1] = M[len - 1]!;
+        }
+      } finally {
+        for (const b of [Mb, Kb, xb, qb]) b.free();
+      }
+    }
+  });
+});
+
 describe('otExpPairs (f64x2 exp, assembly/ot/expv.ts)', () => {
   it('every lane equals the scalar Math.exp of the WASM module (otExpVec) bit for bit, across every range and special value', () => {
     const x = wasm('test');
