@@ -60,7 +60,7 @@ export interface SinkhornOptions {
    * f64. The plan is returned as a Float32Array: each entry u_i·K_ij·v_j is computed in f64 and rounded
    * once (2⁻²⁴ relative, far below the error above), the cost ⟨P, M⟩ is summed over the unrounded
    * products; after a fallback to 'log' its f64 plan is rounded the same way. About 2× faster than f64
-   * per iteration at n = m = 1024 and 2.6× at 2048, and a whole call (K included) about 2× / 2.6× (see
+   * per iteration at n = m = 1024 and 2.6× at 2048, and a whole call (K included) about 1.9× / 2.7× (see
    * the README's table). WASM memory holds K only (4 bytes per entry of M, against 24 for M, K and the
    * plan in f64): M's rows are copied in blocks of 32768 entries to build K and again, at the end, next
    * to each block of the plan, which is copied straight into the returned array (an M given as an
