@@ -258,13 +258,8 @@ export class Monitor {
 
 interface Run {
   result: Sinkhorn2Result;
-  /** f64 from every path but the f32 scaling one (f32, as the caller returns for precision 'f32'). */
+  /** f64, but f32 for precision 'f32' (the f32 scaling path, or fellBack rounding the log domain's plan). */
   plan?: Float64Array | Float32Array;
-}
-
-/** The plan as the problem's precision returns it: f32 for 'f32' (a log-domain fallback's f64 plan rounded once). */
-function planFor(p: Pick<Problem, 'precision'>, plan: Float64Array | Float32Array): Float64Array | Float32Array {
-  return p.precision === 'f32' && plan instanceof Float64Array ? Float32Array.from(plan) : plan;
 }
 
 function finish(p: Problem, mon: Monitor, iterations: number, method: Sinkhorn2Result['method'], cost: number, extra: Partial<Sinkhorn2Result>): Sinkhorn2Result {
@@ -514,14 +509,15 @@ function solve(fn: string, a: VectorInput, b: VectorInput, M: MatrixInput, optio
   if (p.method === 'log') return withScope(fn, (s) => runLog(s, p, withPlan));
   const scaled = withScope(fn, (s) => (p.precision === 'f32' ? runScalingF32(s, p, withPlan) : runScaling(s, p, withPlan, p.method === 'stabilized')));
   if (scaled) return scaled;
-  const run = fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
-  return run.plan ? { ...run, plan: planFor(p, run.plan) } : run;
+  return fellBack(fn, p, withScope(fn, (s) => runLog(s, p, withPlan)));
 }
 
-/** Prefixes the log-domain fallback's warning. */
+/** Prefixes the log-domain fallback's warning and, for precision 'f32', rounds its plan to f32. */
 function fellBack(fn: string, p: Problem, run: Run): Run {
   const why = `${fn}: method '${p.method}' under/overflowed (a scaling became 0 or infinite at reg = ${p.reg}); fell back to method 'log'`;
   run.result.warning = run.result.warning ? `${why}; ${run.result.warning}` : why;
+  // precision 'f32' returns an f32 plan whichever path ran: the log domain's f64 plan rounded once
+  if (p.precision === 'f32' && run.plan) run.plan = Float32Array.from(run.plan);
   return run;
 }
 
@@ -793,7 +789,7 @@ export function sinkhornBatch(as: VectorInput[], bs: VectorInput[], M: MatrixInp
     return runs.map((run, k) => {
       const p = ps[k]!;
       const r = run ?? (p.method === 'sinkhorn' ? fellBack(fn, p, solveLog(p)) : solveLog(p));
-      return { plan: planFor(p, r.plan!), ...r.result };
+      return { plan: r.plan!, ...r.result };
     });
   });
 }
