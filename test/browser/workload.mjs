@@ -7,6 +7,18 @@ function bytes(x) {
   return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
 
+/** The layers of a ReLU MLP spec: linear maps input → widths[0] → … with N(0, 1) weights and biases drawn from g in order, ReLU between them. */
+function reluLayers(g, input, widths) {
+  const layers = [];
+  let width = input;
+  widths.forEach((out, k) => {
+    layers.push({ type: 'linear', weight: Array.from(g.normal(out * width)), shape: [out, width], bias: Array.from(g.normal(out)) });
+    if (k < widths.length - 1) layers.push({ type: 'relu' });
+    width = out;
+  });
+  return layers;
+}
+
 /**
  * Runs the fixed workload with `lib` (the proxkit module) and `sha256` (bytes → Promise<hex>).
  * Returns { digests: { name: hex }, summary: { name: number } }; the summary holds counts and sums
@@ -48,7 +60,8 @@ export async function workload(lib, sha256) {
   digests['ot/sinkhorn-log'] = await sha256(bytes(plan));
   // the f32 SIMD path (f32x4 lane sums, the vectorised exp): a Float32Array plan and its cost
   const p32 = lib.sinkhorn(a, b, M, { reg: 0.05, maxIter: 200, precision: 'f32' });
-  digests['ot/sinkhorn-f32'] = await sha256(new Uint8Array([...bytes(p32.plan), ...bytes(Float64Array.of(p32.cost))]));
+  digests['ot/sinkhorn-f32'] = await sha256(bytes(p32.plan));
+  summary['ot/sinkhorn-f32-cost'] = p32.cost;
   digests['ot/emd'] = await sha256(bytes(lib.emd(a, b, M).plan));
   digests['ot/sliced'] = await sha256(bytes(Float64Array.of(lib.slicedWasserstein(X, Y, { projections: 20, seed: 3 }))));
   // Gaussian bumps, e^{−r²/2} taken in WASM (nn.exp): the inputs must have the same bits in both engines too
@@ -59,14 +72,7 @@ export async function workload(lib, sha256) {
   const imgs = [img(2), img(5)].map((v) => v.map((q) => q / v.reduce((s, t) => s + t, 0)));
   digests['ot/convolutionalBarycenter'] = await sha256(bytes(lib.convolutionalBarycenter(imgs, 8, 8, { reg: 0.02 }).barycenter));
   summary['ot/plan-sum'] = plan.reduce((s, q) => s + q, 0);
-  const layers = [];
-  let width = 6;
-  for (const out of [16, 16, 3]) {
-    layers.push({ type: 'linear', weight: Array.from(g.normal(out * width)), shape: [out, width], bias: Array.from(g.normal(out)) });
-    if (out !== 3) layers.push({ type: 'relu' });
-    width = out;
-  }
-  const net = { input: 6, layers };
+  const net = { input: 6, layers: reluLayers(g, 6, [16, 16, 3]) };
   const region = { center: new Float64Array(6).fill(0.1), radius: 0.2, norm: 'inf' };
   for (const method of ['ibp', 'crown', 'alpha-crown']) {
     const r = lib.computeBounds(net, region, { method });
@@ -189,14 +195,7 @@ export async function workload(lib, sha256) {
   // operator's value, power iteration's start (operatorNorm, pdhg), LV-HBA's penalty weight, and the
   // federated synthetic data (exp/log/pow through nn) with a short FedProx run.
   const q = rng(71);
-  const reluLayers = [];
-  let reluWidth = 2;
-  for (const out of [12, 12, 1]) {
-    reluLayers.push({ type: 'linear', weight: Array.from(q.normal(out * reluWidth)), shape: [out, reluWidth], bias: Array.from(q.normal(out)) });
-    if (out !== 1) reluLayers.push({ type: 'relu' });
-    reluWidth = out;
-  }
-  const reluNet = lib.parseNetwork({ input: 2, layers: reluLayers });
+  const reluNet = lib.parseNetwork({ input: 2, layers: reluLayers(q, 2, [12, 12, 1]) });
   const reluBox = { lower: [-1, -1], upper: [1, 1] };
   let gridMin = Infinity;
   for (let a = 0; a <= 40; a++) for (let b = 0; b <= 40; b++) gridMin = Math.min(gridMin, lib.evaluateNetwork(reluNet, [-1 + a / 20, -1 + b / 20])[0]);
