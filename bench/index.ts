@@ -169,8 +169,8 @@ const KERNELS: { name: string; aliases: string[]; run: (ctx: BenchContext) => Ca
 /**
  * Speed-up thresholds: a FAIL makes the exit code 1 (unless --no-fail); a kernel left out by --filter is
  * a SKIP. Each is read from the kernel's case at n = 1e6, or, with `at`, from the case whose params
- * hold those values (the sinkhorn cases count flops or entries in n). The sinkhorn ones are issue #25's
- * bar at n = 2048, where f32 halves the bytes read from memory.
+ * hold those values (the sinkhorn cases count flops or entries in n). The sinkhorn ones hold the f32
+ * path to its purpose at n = 2048, where f32 halves the bytes read from memory.
  */
 const THRESHOLDS: { kernel: string; ratio: string; min: number; label: string; at?: Record<string, number> }[] = [
   { kernel: 'projectSimplex', ratio: 'public API vs sort-based', min: 50, label: 'projectSimplex public API ≥ 50× sort-based' },
