@@ -156,6 +156,28 @@ export const DEFAULT_STYLES: SeriesStyle[] = [
   { color: '#000000', dash: '12 4', marker: 'circle', filled: false, size: 3.5, width: 1.5 },
 ];
 
+/** Dashes for series past the seventh, none of them one of DEFAULT_STYLES' (see styleAt). */
+const MORE_DASHES = ['6 2 1 2', '3 3', '14 3 3 3', '1 4', '7 2 2 2 2 2', '4 1', '9 2 1 2 1 2'];
+
+/**
+ * The default style of the k-th series of a figure. The first seven are DEFAULT_STYLES. After that
+ * each round of seven shifts the colour against the marker, inverts the fill and takes its dashes from
+ * MORE_DASHES. A figure with more than seven series so never draws two of them alike; before this, series
+ * 8 looked exactly like series 1.
+ */
+function styleAt(k: number): SeriesStyle {
+  const i = k % DEFAULT_STYLES.length;
+  const round = Math.floor(k / DEFAULT_STYLES.length);
+  const base = DEFAULT_STYLES[i]!;
+  if (round === 0) return base;
+  return {
+    ...base,
+    color: DEFAULT_STYLES[(i + 3 * round) % DEFAULT_STYLES.length]!.color,
+    filled: round % 2 === 1 ? !base.filled : base.filled,
+    dash: MORE_DASHES[(i + round - 1) % MORE_DASHES.length]!,
+  };
+}
+
 /** Escapes text for SVG content and attribute values. */
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -318,7 +340,7 @@ function resolveStyles(fig: LineFigure): Map<string, SeriesStyle> {
   for (const panel of fig.panels) {
     for (const s of panel.series) {
       if (styles.has(s.name)) continue;
-      const base = DEFAULT_STYLES[styles.size % DEFAULT_STYLES.length]!;
+      const base = styleAt(styles.size);
       const given = fig.styles?.[s.name] ?? {};
       const own = { color: s.color, dash: s.dash, marker: s.marker, filled: s.filled, size: s.size, width: s.width };
       const pick = <K extends keyof SeriesStyle>(k: K): SeriesStyle[K] => (own[k] ?? given[k] ?? base[k]) as SeriesStyle[K];

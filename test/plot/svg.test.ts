@@ -96,6 +96,18 @@ describe('lineFigure', () => {
     expect(a.dash).not.toBe(b.dash);
     expect(a.marker).not.toBe(b.marker);
   });
+  it('more series than the seven default styles: no two of fourteen are drawn alike (colour, dash, marker, fill)', () => {
+    const names = Array.from({ length: 14 }, (_, k) => `s${k}`);
+    const svg = lineFigure({ title: 'many', panels: [{ title: 'p', x: { label: 'x' }, y: { label: 'y' }, series: names.map((name, k) => ({ name, x: [0, 1], y: [k, k + 1] })) }] });
+    const looks = names.map((name) => {
+      const g = svg.match(new RegExp(`<g data-legend="${name}">(.*?)</g>`))![1]!;
+      const mark = g.match(/\/>(<\w+[^>]*>)/)![1]!;
+      return [g.match(/stroke="([^"]+)"/)![1], g.match(/stroke-dasharray="([^"]+)"/)?.[1] ?? 'solid', mark.match(/^<(\w+)/)![1], mark.match(/fill="([^"]+)"/)?.[1]].join('|');
+    });
+    expect(new Set(looks).size).toBe(14);
+    // and no two share their line (colour and dash), which is what a reader matches first
+    expect(new Set(looks.map((l) => l.split('|').slice(0, 2).join('|'))).size).toBe(14);
+  });
 });
 
 describe('imageFigure', () => {
