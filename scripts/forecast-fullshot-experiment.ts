@@ -170,7 +170,7 @@ writeFileSync(join(outDir, `${name}.svg`), lineFigure({
   panels: [
     ...runs.map((r) => ({
       title: `held-out MSE, H = ${r.H}, per pretraining seed`,
-      x: { label: 'pretraining seed' },
+      x: { label: 'pretraining seed', ticks: 5 },
       y: { label: 'MSE (standardised)' },
       series: [
         { name: 'Super-Linear fine-tuned, settings chosen on validation', x: seedAxis(r), y: r.seeds.map((x) => x.chosen.mse) },
